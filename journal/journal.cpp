@@ -1,0 +1,455 @@
+// journal/journal.cpp: opening, identifying, appending to and reading the SQLite journal.
+#include "journal/journal.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sys/stat.h>
+
+#include "journal/codec.hpp"
+#include "journal/config_toml.hpp"
+#include "journal/schema.hpp"
+#include "journal/sha256.hpp"
+
+namespace nexadex::journal {
+namespace {
+
+constexpr int k_busy_timeout_ms = 10'000;
+
+std::string hex32(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", v);
+  return buf;
+}
+
+uint32_t be32(const unsigned char* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
+}
+
+// Identifies the file from its 100-byte SQLite header before SQLite opens it, so that a foreign or
+// damaged file is refused without a single byte written (SQLite would create -wal/-shm files or
+// change the journal mode otherwise).
+Status identify(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) {
+      return journal_error("no journal at " + path + "; create one with 'nexadex init --config FILE' or give "
+                           "--journal PATH (or NEXADEX_JOURNAL) of an existing journal.");
+    }
+    return journal_error("cannot read the journal " + path + ": " + std::strerror(errno) + ".");
+  }
+  if (!S_ISREG(st.st_mode)) return journal_error(path + " is not a regular file, so it is not a nexadex journal.");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return journal_error("cannot read the journal " + path + ": " + std::strerror(errno) + ".");
+  std::array<unsigned char, 100> h{};
+  in.read(reinterpret_cast<char*>(h.data()), h.size());
+  const auto got = in.gcount();
+  static constexpr char k_magic[] = "SQLite format 3";
+  if (got < 100 || std::memcmp(h.data(), k_magic, sizeof k_magic) != 0) {
+    return journal_error(path + " is not a nexadex journal (it is not an SQLite database, or it is truncated); "
+                         "check the --journal path.");
+  }
+  const uint32_t user_version = be32(&h[60]);
+  const uint32_t app_id = be32(&h[68]);
+  if (app_id != static_cast<uint32_t>(k_application_id)) {
+    return journal_error(path + " is an SQLite database of another application (application_id " + hex32(app_id) +
+                         "), not a nexadex journal; nothing was written to it.");
+  }
+  if (user_version > static_cast<uint32_t>(k_schema_version)) {
+    return journal_error(path + " has journal schema " + std::to_string(user_version) + ", newer than the schema " +
+                         std::to_string(k_schema_version) + " this nexadex reads; use a newer nexadex.");
+  }
+  if (user_version < 1) {
+    return journal_error(path + " has no journal schema version (user_version 0); it is damaged or was not "
+                         "made by 'nexadex init'.");
+  }
+  return {};
+}
+
+Error sqlite_error(const std::string& path, const SQLite::Exception& e) {
+  const int code = e.getErrorCode() & 0xff;
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    return Error{ErrorKind::journal, "the journal " + path + " is locked by another writer and stayed locked for " +
+                                         std::to_string(k_busy_timeout_ms / 1000) + " s; try again later."};
+  }
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+    return Error{ErrorKind::journal, "the journal " + path + " is damaged (SQLite: " + e.what() +
+                                         "); restore it from a copy and run 'nexadex verify'."};
+  }
+  if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM) {
+    return Error{ErrorKind::journal, "cannot write the journal " + path + " (SQLite: " + e.what() +
+                                         "); check the file's permissions."};
+  }
+  return Error{ErrorKind::journal, "the journal " + path + " could not be read or written (SQLite: " + e.what() + ")."};
+}
+
+void set_int_pragma(SQLite::Database& db, const char* name, int64_t v) {
+  db.exec(std::string("PRAGMA ") + name + " = " + std::to_string(v));
+}
+
+}  // namespace
+
+struct Journal::Impl {
+  std::string path;
+  SQLite::Database db;
+  State state;
+  JournalHead head;
+  bool in_write = false;
+  std::optional<SQLite::Statement> insert_event;
+  std::optional<SQLite::Statement> insert_posting;
+
+  Impl(std::string p, int flags) : path(std::move(p)), db(path, flags, k_busy_timeout_ms) {}
+
+  Status load_head() {
+    SQLite::Statement q(db, "SELECT seq, at, hash FROM events ORDER BY seq DESC LIMIT 1");
+    if (!q.executeStep()) return journal_error("the journal " + path + " has no events; it is damaged.");
+    head = JournalHead{q.getColumn(0).getInt64(), q.getColumn(2).getString(), Timestamp{q.getColumn(1).getInt64()}};
+    return {};
+  }
+
+  Status load_state_tables() {
+    State s;
+    {
+      SQLite::Statement q(db, "SELECT seq, sha256, text FROM config WHERE id = 1");
+      if (!q.executeStep()) return journal_error("the journal " + path + " has no config row; it is damaged.");
+      s.config_seq = q.getColumn(0).getInt64();
+      s.config_sha256 = q.getColumn(1).getString();
+      s.config_text = q.getColumn(2).getString();
+      auto c = parse_config(s.config_text, "journal config");
+      if (!c) return journal_error("the config stored in " + path + " does not parse (" + c.error().message + ").");
+      s.config = std::move(*c);
+    }
+    {
+      SQLite::Statement q(db, "SELECT symbol, price, price_at, price_seq FROM markets");
+      while (q.executeStep()) {
+        s.markets[q.getColumn(0).getString()] = MarketState{Price(q.getColumn(1).getInt64()),
+                                                            Timestamp{q.getColumn(2).getInt64()},
+                                                            q.getColumn(3).getInt64()};
+      }
+    }
+    {
+      SQLite::Statement q(db, "SELECT account, balance FROM accounts");
+      while (q.executeStep()) s.accounts[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    }
+    if (auto ok = load_head(); !ok) return ok;
+    s.head_seq = head.seq;
+    s.head_at = head.at;
+    state = std::move(s);
+    return {};
+  }
+
+  void write_state_rows() {
+    if (state.dirty_config) {
+      SQLite::Statement q(db, "INSERT OR REPLACE INTO config (id, seq, sha256, text) VALUES (1, ?, ?, ?)");
+      q.bind(1, static_cast<int64_t>(state.config_seq));
+      q.bind(2, state.config_sha256);
+      q.bind(3, state.config_text);
+      q.exec();
+      state.dirty_config = false;
+    }
+    if (!state.dirty_markets.empty()) {
+      SQLite::Statement q(db, "INSERT OR REPLACE INTO markets (symbol, price, price_at, price_seq) VALUES (?, ?, ?, ?)");
+      for (const auto& sym : state.dirty_markets) {
+        const auto& m = state.markets.at(sym);
+        q.bind(1, sym);
+        q.bind(2, static_cast<int64_t>(m.price.units()));
+        q.bind(3, static_cast<int64_t>(m.price_at.seconds));
+        q.bind(4, static_cast<int64_t>(m.price_seq));
+        q.exec();
+        q.reset();
+      }
+      state.dirty_markets.clear();
+    }
+    if (!state.dirty_accounts.empty()) {
+      SQLite::Statement q(db, "INSERT OR REPLACE INTO accounts (account, balance) VALUES (?, ?)");
+      for (const auto& acct : state.dirty_accounts) {
+        q.bind(1, acct);
+        q.bind(2, static_cast<int64_t>(state.accounts.at(acct)));
+        q.exec();
+        q.reset();
+      }
+      state.dirty_accounts.clear();
+    }
+  }
+
+  Result<int64_t> append(EventBody body, Timestamp at) {
+    Event ev{state.head_seq + 1, at, std::move(body)};
+    auto postings = apply(state, ev);
+    if (!postings) return std::unexpected(postings.error());
+    const std::string payload = encode_payload(ev.body);
+    const std::string_view kind = kind_name(ev.body);
+    std::string hash = chain_hash(head.hash, ev.seq, at.seconds, kind, payload);
+    if (!insert_event) {
+      insert_event.emplace(db, "INSERT INTO events (seq, at, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)");
+    }
+    auto& q = *insert_event;
+    q.bind(1, static_cast<int64_t>(ev.seq));
+    q.bind(2, static_cast<int64_t>(at.seconds));
+    q.bindNoCopy(3, kind.data(), static_cast<int>(kind.size()));
+    q.bindNoCopy(4, payload);
+    q.bindNoCopy(5, head.hash);
+    q.bindNoCopy(6, hash);
+    q.exec();
+    q.reset();
+    if (!postings->empty()) {
+      if (!insert_posting) {
+        insert_posting.emplace(db, "INSERT INTO postings (seq, leg, account, amount) VALUES (?, ?, ?, ?)");
+      }
+      auto& p = *insert_posting;
+      int64_t leg = 0;
+      for (const auto& posting : *postings) {
+        p.bind(1, static_cast<int64_t>(ev.seq));
+        p.bind(2, leg++);
+        p.bind(3, posting.account);
+        p.bind(4, static_cast<int64_t>(posting.amount.units()));
+        p.exec();
+        p.reset();
+      }
+    }
+    head = JournalHead{ev.seq, std::move(hash), at};
+    return ev.seq;
+  }
+};
+
+Journal::Journal(std::unique_ptr<Impl> impl) : m(std::move(impl)) {}
+Journal::Journal(Journal&&) noexcept = default;
+Journal& Journal::operator=(Journal&&) noexcept = default;
+Journal::~Journal() {
+  if (m && m->in_write) rollback();
+}
+
+Result<JournalHead> Journal::create(const std::string& path, const std::string& config_text, const Config& config,
+                                    Timestamp at) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 || errno != ENOENT) {
+    return input_error(path + " already exists; init never overwrites a file, so give a new --journal path "
+                       "or remove the old file yourself.");
+  }
+  // Build the journal beside its final name, then link it into place: a crash leaves no half journal.
+  std::string tmp = path + ".init-XXXXXX";
+  const int fd = ::mkstemp(tmp.data());
+  if (fd < 0) return journal_error("cannot create " + path + ": " + std::strerror(errno) + ".");
+  ::close(fd);
+  auto remove_tmp = [&] {
+    ::unlink(tmp.c_str());
+    ::unlink((tmp + "-wal").c_str());
+    ::unlink((tmp + "-shm").c_str());
+  };
+  JournalHead head;
+  try {
+    Impl impl(tmp, SQLite::OPEN_READWRITE);
+    set_int_pragma(impl.db, "application_id", k_application_id);
+    set_int_pragma(impl.db, "user_version", k_schema_version);
+    impl.db.exec("PRAGMA journal_mode = WAL");
+    impl.db.exec("PRAGMA synchronous = FULL");
+    impl.db.exec("BEGIN IMMEDIATE");
+    impl.db.exec(std::string(k_schema_sql));
+    impl.head.hash = std::string(k_genesis_prev_hash);
+    JournalCreated genesis{config_text, sha256_hex(config_text), config};
+    auto seq = impl.append(std::move(genesis), at);
+    if (!seq) {
+      impl.db.exec("ROLLBACK");
+      remove_tmp();
+      return std::unexpected(seq.error());
+    }
+    impl.write_state_rows();
+    impl.db.exec("COMMIT");
+    head = impl.head;
+  } catch (const SQLite::Exception& e) {
+    remove_tmp();
+    return std::unexpected(sqlite_error(path, e));
+  }
+  if (::link(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    remove_tmp();
+    if (err == EEXIST) return input_error(path + " already exists; init never overwrites a file.");
+    return journal_error("cannot create " + path + ": " + std::strerror(err) + ".");
+  }
+  remove_tmp();
+  return head;
+}
+
+Result<Journal> Journal::open(const std::string& path, Access access) {
+  if (auto ok = identify(path); !ok) return std::unexpected(ok.error());
+  try {
+    auto impl = std::make_unique<Impl>(path, access == Access::write ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY);
+    // The header said so; SQLite confirms (this also reads page 1 through the WAL).
+    const int64_t app_id = impl->db.execAndGet("PRAGMA application_id").getInt64();
+    const int64_t version = impl->db.execAndGet("PRAGMA user_version").getInt64();
+    if (app_id != k_application_id || version != k_schema_version) {
+      return journal_error(path + " is not a nexadex journal of schema " + std::to_string(k_schema_version) + ".");
+    }
+    if (access == Access::write) impl->db.exec("PRAGMA synchronous = FULL");
+    return Journal(std::move(impl));
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(path, e));
+  }
+}
+
+Status Journal::begin() {
+  try {
+    m->db.exec("BEGIN IMMEDIATE");
+    m->in_write = true;
+    return m->load_state_tables();
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m->path, e));
+  }
+}
+
+Result<int64_t> Journal::append(EventBody body, Timestamp at) {
+  try {
+    return m->append(std::move(body), at);
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m->path, e));
+  }
+}
+
+Status Journal::flush() {
+  try {
+    m->write_state_rows();
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m->path, e));
+  }
+}
+
+Status Journal::commit() {
+  try {
+    m->write_state_rows();
+    m->insert_event.reset();
+    m->insert_posting.reset();
+    m->db.exec("COMMIT");
+    m->in_write = false;
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m->path, e));
+  }
+}
+
+void Journal::rollback() {
+  m->insert_event.reset();
+  m->insert_posting.reset();
+  try {
+    m->db.exec("ROLLBACK");
+  } catch (const SQLite::Exception&) {
+    // nothing was committed; SQLite rolls back an open transaction when the connection closes
+  }
+  m->in_write = false;
+}
+
+Result<State> Journal::load_state() {
+  try {
+    if (auto ok = m->load_state_tables(); !ok) return std::unexpected(ok.error());
+    return m->state;
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m->path, e));
+  }
+}
+
+const State& Journal::state() const { return m->state; }
+JournalHead Journal::head() const { return m->head; }
+const std::string& Journal::path() const { return m->path; }
+
+Result<int64_t> Journal::event_count() {
+  try {
+    return m->db.execAndGet("SELECT count(*) FROM events").getInt64();
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m->path, e));
+  }
+}
+
+Result<int64_t> Journal::row_count(std::string_view table) {
+  try {
+    return m->db.execAndGet("SELECT count(*) FROM " + std::string(table)).getInt64();
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m->path, e));
+  }
+}
+
+Status Journal::scan(int64_t from, int64_t to, const std::function<Status(const StoredEvent&)>& fn) {
+  try {
+    SQLite::Statement q(m->db,
+                        "SELECT seq, at, kind, payload, prev_hash, hash FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq");
+    q.bind(1, from);
+    q.bind(2, to);
+    StoredEvent row;
+    while (q.executeStep()) {
+      row.seq = q.getColumn(0).getInt64();
+      row.at = q.getColumn(1).getInt64();
+      row.kind.assign(q.getColumn(2).getText(), static_cast<std::size_t>(q.getColumn(2).getBytes()));
+      row.payload.assign(q.getColumn(3).getText(), static_cast<std::size_t>(q.getColumn(3).getBytes()));
+      row.prev_hash.assign(q.getColumn(4).getText(), static_cast<std::size_t>(q.getColumn(4).getBytes()));
+      row.hash.assign(q.getColumn(5).getText(), static_cast<std::size_t>(q.getColumn(5).getBytes()));
+      if (auto ok = fn(row); !ok) return ok;
+    }
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m->path, e));
+  }
+}
+
+Status Journal::scan_postings(const std::function<Status(const StoredPosting&)>& fn) {
+  try {
+    SQLite::Statement q(m->db, "SELECT seq, leg, account, amount FROM postings ORDER BY seq, leg");
+    while (q.executeStep()) {
+      StoredPosting p{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
+                      q.getColumn(3).getInt64()};
+      if (auto ok = fn(p); !ok) return ok;
+    }
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m->path, e));
+  }
+}
+
+Result<Event> decode(const StoredEvent& row) {
+  auto body = decode_payload(row.kind, row.payload);
+  if (!body) return std::unexpected(body.error());
+  return Event{row.seq, Timestamp{row.at}, std::move(*body)};
+}
+
+Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upto_seq, std::optional<Timestamp> upto_at) {
+  State state;
+  JournalHead head{0, std::string(k_genesis_prev_hash), Timestamp{}};
+  int64_t last = upto_seq.value_or(INT64_MAX);
+  if (upto_at) {
+    // Times never decrease along the chain, so "at or before" is a prefix of it.
+    try {
+      SQLite::Statement q(m->db, "SELECT coalesce(max(seq), 0) FROM events WHERE at <= ?");
+      q.bind(1, static_cast<int64_t>(upto_at->seconds));
+      q.executeStep();
+      last = std::min(last, q.getColumn(0).getInt64());
+    } catch (const SQLite::Exception& e) {
+      return std::unexpected(sqlite_error(m->path, e));
+    }
+  }
+  auto ok = scan(1, last, [&](const StoredEvent& row) -> Status {
+    auto ev = decode(row);
+    if (!ev) {
+      return journal_error("event " + std::to_string(row.seq) + " of " + m->path + " cannot be decoded (" +
+                           ev.error().message + "); run 'nexadex verify'.");
+    }
+    auto applied = apply(state, *ev);
+    if (!applied) {
+      return journal_error("event " + std::to_string(row.seq) + " of " + m->path + " cannot be replayed (" +
+                           applied.error().message + "); run 'nexadex verify'.");
+    }
+    head = JournalHead{row.seq, row.hash, Timestamp{row.at}};
+    return {};
+  });
+  if (!ok) return std::unexpected(ok.error());
+  state.dirty_markets.clear();
+  state.dirty_accounts.clear();
+  state.dirty_config = false;
+  return std::make_pair(std::move(state), std::move(head));
+}
+
+}  // namespace nexadex::journal

@@ -1,0 +1,89 @@
+// journal/journal.hpp: the append-only, hash-chained SQLite journal and its derived state tables.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/event.hpp"
+#include "lib/report.hpp"
+#include "lib/state.hpp"
+
+namespace nexadex::journal {
+
+// One row of the events table, as stored.
+struct StoredEvent {
+  int64_t seq = 0;
+  int64_t at = 0;
+  std::string kind;
+  std::string payload;
+  std::string prev_hash;
+  std::string hash;
+};
+
+struct StoredPosting {
+  int64_t seq = 0;
+  int64_t leg = 0;
+  std::string account;
+  int64_t amount = 0;
+};
+
+enum class Access { read, write };
+
+class Journal {
+ public:
+  // `init`: creates a journal at `path` whose first event holds `config_text` (already validated by the
+  // caller as `config`). Refuses an existing path (ErrorKind::input) and never touches it; the file
+  // appears whole or not at all (built beside it, then linked into place).
+  static Result<JournalHead> create(const std::string& path, const std::string& config_text, const Config& config,
+                                    Timestamp at);
+
+  // Opens an existing journal. Missing, foreign (not SQLite, or another application's SQLite file),
+  // newer-schema or damaged files are refused with ErrorKind::journal before SQLite writes anything.
+  static Result<Journal> open(const std::string& path, Access access);
+
+  Journal(Journal&&) noexcept;
+  Journal& operator=(Journal&&) noexcept;
+  ~Journal();
+
+  // Writers: begin() takes the write lock (BEGIN IMMEDIATE with a busy timeout) and loads the state
+  // from the derived tables; append() applies one event and stores it with its postings; commit()
+  // writes the changed state rows and commits; rollback() discards everything since begin().
+  Status begin();
+  Result<int64_t> append(EventBody body, Timestamp at);
+  Status commit();
+  void rollback();
+  // Writes the state rows changed so far without committing (reports inside a batch read them).
+  Status flush();
+
+  // Readers: the state as the derived tables hold it (no replay), and the head.
+  Result<State> load_state();
+  const State& state() const;   // after begin() (writers)
+  JournalHead head() const;     // after begin() or load_state()
+  Result<int64_t> event_count();
+
+  // Streams stored events with from <= seq <= to in seq order; stops at the first error `fn` returns.
+  Status scan(int64_t from, int64_t to, const std::function<Status(const StoredEvent&)>& fn);
+  // Streams stored postings in (seq, leg) order.
+  Status scan_postings(const std::function<Status(const StoredPosting&)>& fn);
+  // Replays events from seq 1 into a fresh state, up to and including `upto_seq` or the last event
+  // at or before `upto_at` (or all). Also returns the head reached.
+  Result<std::pair<State, JournalHead>> replay(std::optional<int64_t> upto_seq, std::optional<Timestamp> upto_at);
+  // Number of rows in a derived table that lib does not model yet (verify checks they are empty).
+  Result<int64_t> row_count(std::string_view table);
+
+  const std::string& path() const;
+
+ private:
+  struct Impl;
+  explicit Journal(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m;
+};
+
+// Decodes a stored row into an event (the payload must be canonical).
+Result<Event> decode(const StoredEvent& row);
+
+}  // namespace nexadex::journal

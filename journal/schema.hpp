@@ -1,0 +1,133 @@
+// journal/schema.hpp: the journal's SQLite schema, version 1 (nexadex-journal(5) documents each table).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace nexadex::journal {
+
+// PRAGMA application_id: the ASCII bytes "NXDX".
+inline constexpr int32_t k_application_id = 0x4E584458;
+// PRAGMA user_version: bumped, with a migration and its test, on any schema change.
+inline constexpr int32_t k_schema_version = 1;
+
+// Tables of schema 1. `events` and `postings` are the record; every other table is derived state,
+// written in the same transaction as the events that change it and rebuildable from them. Tables for
+// the pool (SPEC §3-§6) are part of the design from the start; their columns are documented in
+// nexadex-journal(5) and `verify` compares each with the replayed state.
+inline constexpr std::string_view k_schema_sql = R"sql(
+CREATE TABLE events (
+  seq        INTEGER PRIMARY KEY,
+  at         INTEGER NOT NULL,
+  kind       TEXT    NOT NULL,
+  payload    TEXT    NOT NULL,
+  prev_hash  TEXT    NOT NULL,
+  hash       TEXT    NOT NULL
+);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'nexadex journal events are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'nexadex journal events are append-only: DELETE is not allowed'); END;
+
+CREATE TABLE postings (
+  seq      INTEGER NOT NULL,
+  leg      INTEGER NOT NULL,
+  account  TEXT    NOT NULL,
+  amount   INTEGER NOT NULL,
+  PRIMARY KEY (seq, leg)
+) WITHOUT ROWID;
+CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings
+BEGIN SELECT RAISE(ABORT, 'nexadex journal postings are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
+BEGIN SELECT RAISE(ABORT, 'nexadex journal postings are append-only: DELETE is not allowed'); END;
+
+CREATE TABLE config (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  seq     INTEGER NOT NULL,
+  sha256  TEXT    NOT NULL,
+  text    TEXT    NOT NULL
+);
+
+CREATE TABLE markets (
+  symbol     TEXT PRIMARY KEY,
+  price      INTEGER NOT NULL,
+  price_at   INTEGER NOT NULL,
+  price_seq  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE accounts (
+  account  TEXT PRIMARY KEY,
+  balance  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE pool (
+  key    TEXT PRIMARY KEY,
+  value  TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE positions (
+  id                 INTEGER PRIMARY KEY,
+  trader             TEXT    NOT NULL,
+  market             TEXT    NOT NULL,
+  side               TEXT    NOT NULL CHECK (side IN ('long', 'short')),
+  size               INTEGER NOT NULL,
+  collateral         INTEGER NOT NULL,
+  entry_price        INTEGER NOT NULL,
+  reserve            INTEGER NOT NULL,
+  borrow_index_open  TEXT    NOT NULL,
+  opened_at          INTEGER NOT NULL,
+  liquidation_price  INTEGER NOT NULL,
+  cap_price          INTEGER NOT NULL,
+  status             TEXT    NOT NULL CHECK (status IN ('open', 'closed', 'liquidated')),
+  ended_seq          INTEGER
+);
+CREATE INDEX positions_liquidation ON positions (market, side, liquidation_price) WHERE status = 'open';
+
+CREATE TABLE tranches (
+  name               TEXT PRIMARY KEY CHECK (name IN ('senior', 'junior')),
+  shares             INTEGER NOT NULL,
+  nav                INTEGER NOT NULL,
+  unpaid_target      INTEGER NOT NULL,
+  accrual_remainder  TEXT    NOT NULL,
+  reward_per_weight_compound  TEXT NOT NULL,
+  reward_per_weight_claim     TEXT NOT NULL,
+  weight_compound    INTEGER NOT NULL,
+  weight_claim       INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE lots (
+  id             INTEGER PRIMARY KEY,
+  lp             TEXT    NOT NULL,
+  tranche        TEXT    NOT NULL,
+  shares         INTEGER NOT NULL,
+  lock_until     INTEGER NOT NULL,
+  boost_bps      INTEGER NOT NULL,
+  compound       INTEGER NOT NULL,
+  reward_checkpoint  TEXT NOT NULL,
+  points         TEXT    NOT NULL
+);
+CREATE INDEX lots_by_lp ON lots (lp, tranche);
+CREATE INDEX lots_by_unlock ON lots (lock_until) WHERE lock_until > 0;
+
+CREATE TABLE losses (
+  seq     INTEGER NOT NULL,
+  leg     INTEGER NOT NULL,
+  kind    TEXT    NOT NULL,
+  layer   TEXT    NOT NULL,
+  amount  INTEGER NOT NULL,
+  PRIMARY KEY (seq, leg)
+) WITHOUT ROWID;
+
+CREATE TABLE assets (
+  symbol             TEXT PRIMARY KEY,
+  decimals           INTEGER NOT NULL,
+  balance            INTEGER NOT NULL,
+  target_weight_bps  INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+// Derived tables that `verify` must find exactly as replay rebuilds them. Those of later phases are
+// empty until their events exist.
+inline constexpr std::string_view k_future_tables[] = {"pool", "positions", "tranches", "lots", "losses", "assets"};
+
+}  // namespace nexadex::journal

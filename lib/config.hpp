@@ -1,0 +1,70 @@
+// lib/config.hpp: the pool's configuration model, with SPEC defaults; TOML parsing is in journal/.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lib/error.hpp"
+#include "lib/money.hpp"
+#include "lib/time.hpp"
+
+namespace nexadex {
+
+// Leverage in hundredths (SPEC §10: at most 2 decimals): 10x = 1000.
+struct Leverage {
+  int64_t hundredths = 0;
+  constexpr auto operator<=>(const Leverage&) const = default;
+};
+
+struct MarketConfig {
+  std::string symbol;                           // "BTC": 1-16 of A-Z, 0-9
+  Leverage max_leverage{1000};                  // SPEC §3: 10x
+  Bps maintenance_margin_bps{100};              // 1% of size
+  Bps max_profit_bps{10'000};                   // SPEC §3: profit capped at 100% of size
+};
+
+struct FeeSplit {
+  Bps lp_bps{7'000};
+  Bps insurance_bps{2'000};
+  Bps treasury_bps{1'000};                      // the three sum to 10,000
+};
+
+struct FeeConfig {
+  Bps open_fee_bps{10};                         // SPEC §3: 0.1% of size
+  Bps close_fee_bps{10};                        // SPEC §10
+  Usd liquidation_fee = Usd::whole(5);          // to the keeper
+  Bps borrow_base_apr_bps{100};
+  Bps borrow_slope_apr_bps{2'000};              // × utilization
+  FeeSplit split;
+};
+
+struct PoolConfig {
+  Bps max_utilization_bps{8'000};
+  Duration max_price_age{300};                  // a price older than this is stale
+};
+
+struct InsuranceConfig {
+  Usd target_min{0};                            // DESIGN-risk §2: target = max(target_min, OI × bps)
+  Bps target_bps_of_oi{0};                      // 0: no target tied to open interest
+  Bps cover_rate_bps{10'000};                   // DESIGN-risk §3 limits
+  Usd max_cover_per_event{0};                   // 0: unlimited
+  Bps max_cover_per_market_per_day_bps{0};      // 0: off
+  Usd floor_balance{0};
+};
+
+struct Config {
+  std::vector<MarketConfig> markets;            // in file order; at least one
+  FeeConfig fees;
+  PoolConfig pool;
+  InsuranceConfig insurance;
+
+  // The market of that symbol, or nullptr.
+  const MarketConfig* market(std::string_view symbol) const;
+};
+
+// Checks the cross-field rules (split sums to 10,000, unique symbols, ranges); the TOML reader checks
+// types and keys. Errors are ErrorKind::input naming the key.
+Status validate(const Config& config);
+
+}  // namespace nexadex

@@ -1,0 +1,199 @@
+// lib/money.cpp: checked 128-bit arithmetic with named rounding, decimal parsing and printing.
+#include "lib/money.hpp"
+
+#include <limits>
+
+namespace nexadex {
+namespace {
+
+constexpr int128 k_i64_max = std::numeric_limits<int64_t>::max();
+constexpr int128 k_i64_min = std::numeric_limits<int64_t>::min();
+
+std::unexpected<Error> overflow(std::string_view what) {
+  return input_error("arithmetic overflow in " + std::string(what) +
+                     ": the result does not fit in 64 bits; use smaller amounts.");
+}
+
+Result<int64_t> narrow(int128 v, std::string_view what) {
+  if (v > k_i64_max || v < k_i64_min) return overflow(what);
+  return static_cast<int64_t>(v);
+}
+
+// Floor division on 128 bits (C++ '/' truncates toward zero).
+int128 floor_div(int128 n, int128 d) {
+  int128 q = n / d;
+  if ((n % d != 0) && ((n < 0) != (d < 0))) --q;
+  return q;
+}
+int128 ceil_div(int128 n, int128 d) {
+  int128 q = n / d;
+  if ((n % d != 0) && ((n < 0) == (d < 0))) ++q;
+  return q;
+}
+
+}  // namespace
+
+Result<int64_t> div_floor(int128 n, int128 d, std::string_view what) {
+  if (d == 0) return input_error("division by zero in " + std::string(what) + ".");
+  return narrow(floor_div(n, d), what);
+}
+
+Result<int64_t> div_ceil(int128 n, int128 d, std::string_view what) {
+  if (d == 0) return input_error("division by zero in " + std::string(what) + ".");
+  return narrow(ceil_div(n, d), what);
+}
+
+Result<int64_t> mul_div_floor(int64_t a, int64_t b, int64_t d, std::string_view what) {
+  return div_floor(static_cast<int128>(a) * b, d, what);
+}
+
+Result<int64_t> mul_div_ceil(int64_t a, int64_t b, int64_t d, std::string_view what) {
+  return div_ceil(static_cast<int128>(a) * b, d, what);
+}
+
+Result<int64_t> checked_add(int64_t a, int64_t b, std::string_view what) {
+  int64_t r = 0;
+  if (__builtin_add_overflow(a, b, &r)) return overflow(what);
+  return r;
+}
+
+Result<int64_t> checked_sub(int64_t a, int64_t b, std::string_view what) {
+  int64_t r = 0;
+  if (__builtin_sub_overflow(a, b, &r)) return overflow(what);
+  return r;
+}
+
+Result<int64_t> parse_decimal(std::string_view text, int decimals, Sign sign, std::string_view what) {
+  const std::string name(what);
+  const std::string shown = "'" + std::string(text) + "'";
+  auto bad = [&](std::string why) {
+    return input_error(name + " " + shown + " is not a valid amount: " + why + ".");
+  };
+  if (text.empty()) return input_error(name + " is empty; give a decimal number such as 1000.5.");
+  bool negative = false;
+  std::size_t i = 0;
+  if (text[0] == '+') return bad("a leading '+' is not allowed; write the number without a sign");
+  if (text[0] == '-') {
+    if (sign != Sign::any) return bad("it must not be negative");
+    negative = true;
+    i = 1;
+  }
+  int128 value = 0;
+  int frac_digits = 0;
+  bool seen_point = false;
+  bool prev_digit = false;   // the previous character was a digit (for '_' and '.')
+  bool any_digit = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      if (seen_point && ++frac_digits > decimals) {
+        return bad("it has more than " + std::to_string(decimals) + " decimal places");
+      }
+      value = value * 10 + (c - '0');
+      if (value > k_i64_max + 1) return bad("it is too large");
+      prev_digit = any_digit = true;
+    } else if (c == '_') {
+      if (!prev_digit || i + 1 >= text.size() || text[i + 1] < '0' || text[i + 1] > '9') {
+        return bad("'_' may only separate digits, as in 1_000.25");
+      }
+      prev_digit = false;
+    } else if (c == '.') {
+      if (seen_point) return bad("it has two decimal points");
+      if (!prev_digit || i + 1 >= text.size()) return bad("a decimal point needs digits on both sides, as in 0.5");
+      seen_point = true;
+      prev_digit = false;
+    } else if (c == ',') {
+      return bad("',' is not a separator here; write 1000 or 1_000");
+    } else if (c == 'e' || c == 'E') {
+      if (any_digit) return bad("exponents are not allowed; write the digits out");
+      return bad("it is not a number");
+    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      return bad("it contains spaces");
+    } else {
+      return bad("it is not a number");
+    }
+  }
+  if (!any_digit) return bad("it has no digits");
+  for (int k = frac_digits; k < decimals; ++k) {
+    value *= 10;
+    if (value > k_i64_max + 1) return bad("it is too large");
+  }
+  if (negative) value = -value;
+  if (value > k_i64_max || value < k_i64_min) return bad("it is too large");
+  if (sign == Sign::positive && value == 0) return bad("it must be greater than zero");
+  return static_cast<int64_t>(value);
+}
+
+Result<Usd> parse_usd(std::string_view text, Sign sign, std::string_view what) {
+  auto v = parse_decimal(text, Usd::k_decimals, sign, what);
+  if (!v) return std::unexpected(v.error());
+  return Usd(*v);
+}
+
+Result<Price> parse_price(std::string_view text, std::string_view what) {
+  auto v = parse_decimal(text, Price::k_decimals, Sign::positive, what);
+  if (!v) return std::unexpected(v.error());
+  return Price(*v);
+}
+
+Result<Shares> parse_shares(std::string_view text, Sign sign, std::string_view what) {
+  auto v = parse_decimal(text, Shares::k_decimals, sign, what);
+  if (!v) return std::unexpected(v.error());
+  return Shares(*v);
+}
+
+std::string format_decimal(int64_t units, int decimals) {
+  const bool negative = units < 0;
+  // Work in unsigned 128 bits so that INT64_MIN prints correctly.
+  unsigned __int128 mag = negative ? static_cast<unsigned __int128>(-static_cast<int128>(units))
+                                   : static_cast<unsigned __int128>(units);
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(mag % 10)));
+    mag /= 10;
+  } while (mag != 0);
+  if (static_cast<int>(digits.size()) <= decimals) {
+    digits.insert(0, static_cast<std::size_t>(decimals + 1) - digits.size(), '0');
+  }
+  std::string out = negative ? "-" : "";
+  out += digits.substr(0, digits.size() - static_cast<std::size_t>(decimals));
+  if (decimals > 0) {
+    out += '.';
+    out += digits.substr(digits.size() - static_cast<std::size_t>(decimals));
+  }
+  return out;
+}
+
+std::string format_decimal_display(int64_t units, int decimals, int shown) {
+  int128 v = units;
+  if (shown < decimals) {
+    int128 step = 1;
+    for (int i = shown; i < decimals; ++i) step *= 10;
+    const int128 half = step / 2;
+    // round half away from zero: display only, never used in arithmetic
+    v = v >= 0 ? (v + half) / step : -((-v + half) / step);
+  } else {
+    shown = decimals;
+  }
+  const bool negative = v < 0;
+  unsigned __int128 mag = negative ? static_cast<unsigned __int128>(-v) : static_cast<unsigned __int128>(v);
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(mag % 10)));
+    mag /= 10;
+  } while (mag != 0);
+  if (static_cast<int>(digits.size()) <= shown) {
+    digits.insert(0, static_cast<std::size_t>(shown + 1) - digits.size(), '0');
+  }
+  std::string whole = digits.substr(0, digits.size() - static_cast<std::size_t>(shown));
+  std::string grouped;
+  for (std::size_t k = 0; k < whole.size(); ++k) {
+    if (k > 0 && (whole.size() - k) % 3 == 0) grouped += ',';
+    grouped += whole[k];
+  }
+  std::string out = negative ? "-" + grouped : grouped;
+  if (shown > 0) out += "." + digits.substr(digits.size() - static_cast<std::size_t>(shown));
+  return out;
+}
+
+}  // namespace nexadex

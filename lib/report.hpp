@@ -1,0 +1,79 @@
+// lib/report.hpp: reports as data (sections of typed cells), drawn by one renderer per format in cli/.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/event.hpp"
+#include "lib/state.hpp"
+
+namespace nexadex {
+
+enum class CellType { text, integer, usd, price, shares, bps, time, duration, boolean, hash };
+
+// One value. `null` cells print as "-" in tables, null in JSON and empty in CSV.
+struct Cell {
+  CellType type = CellType::text;
+  bool null = false;
+  int64_t number = 0;     // integer, usd/price/shares units, bps, time/duration seconds, boolean 0/1
+  std::string text;       // text, hash
+
+  static Cell of_text(std::string s) { return {CellType::text, false, 0, std::move(s)}; }
+  static Cell of_int(int64_t v) { return {CellType::integer, false, v, {}}; }
+  static Cell of_usd(Usd v) { return {CellType::usd, false, v.units(), {}}; }
+  static Cell of_price(Price v) { return {CellType::price, false, v.units(), {}}; }
+  static Cell of_bps(Bps v) { return {CellType::bps, false, v.value, {}}; }
+  static Cell of_time(Timestamp t) { return {CellType::time, false, t.seconds, {}}; }
+  static Cell of_duration(Duration d) { return {CellType::duration, false, d.seconds, {}}; }
+  static Cell of_bool(bool b) { return {CellType::boolean, false, b ? 1 : 0, {}}; }
+  static Cell of_hash(std::string h) { return {CellType::hash, false, 0, std::move(h)}; }
+  static Cell none(CellType t) { return {t, true, 0, {}}; }
+};
+
+struct Column {
+  std::string key;        // snake_case: the JSON key and the CSV header
+  std::string heading;    // for tables
+  CellType type;
+};
+
+// A record section is one row shown as key/value pairs (a JSON object); a list section is rows (a
+// JSON array).
+enum class SectionShape { record, list };
+
+struct Section {
+  std::string name;       // JSON key of the section
+  std::string title;      // heading in tables
+  SectionShape shape = SectionShape::list;
+  std::vector<Column> columns;
+  std::vector<std::vector<Cell>> rows;
+};
+
+struct Report {
+  std::string name;       // "summary", "events", ...
+  std::vector<Section> sections;
+};
+
+// What a report needs to know of the journal besides the state.
+struct JournalHead {
+  int64_t seq = 0;
+  std::string hash;
+  Timestamp at;
+};
+
+// `report summary`: the journal head, the config in force and every market's latest price with its
+// age at `now` (the report's time: --as-of, the event at --seq, or the command's time).
+Report summary_report(const State& state, const JournalHead& head, Timestamp now);
+
+// `price show`: each configured market's latest price, when it was set, its age at `now`, fresh or not.
+Report price_report(const State& state, Timestamp now);
+
+// `report events`: the columns, and one row per event (rows are streamed by the caller).
+Section events_section();
+std::vector<Cell> event_row(const Event& event, const std::string& hash);
+
+// A one-line human description of an event's payload, e.g. "BTC 65000.00000000".
+std::string describe(const EventBody& body);
+
+}  // namespace nexadex

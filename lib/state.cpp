@@ -1,0 +1,81 @@
+// lib/state.cpp: apply(): the rules of each event kind, checked before anything changes.
+#include "lib/state.hpp"
+
+namespace nexadex {
+namespace {
+
+void set_config(State& state, const std::string& text, const std::string& sha, const Config& config,
+                int64_t seq) {
+  state.config = config;
+  state.config_text = text;
+  state.config_sha256 = sha;
+  state.config_seq = seq;
+  state.dirty_config = true;
+  for (const auto& m : config.markets) {
+    if (state.markets.try_emplace(m.symbol).second) state.dirty_markets.insert(m.symbol);
+  }
+}
+
+// Books an event's postings on the account balances.
+Status post(State& state, const std::vector<Posting>& postings) {
+  for (const auto& p : postings) {
+    auto& balance = state.accounts[p.account];
+    auto sum = checked_add(balance, p.amount.units(), "account " + p.account);
+    if (!sum) return std::unexpected(sum.error());
+    balance = *sum;
+    state.dirty_accounts.insert(p.account);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<Posting>> apply(State& state, const Event& event) {
+  const bool genesis = std::holds_alternative<JournalCreated>(event.body);
+  if (event.seq != state.head_seq + 1) {
+    return journal_error("event seq " + std::to_string(event.seq) + " does not follow the head seq " +
+                         std::to_string(state.head_seq) + ".");
+  }
+  if (genesis != (event.seq == 1)) {
+    return journal_error(genesis ? "journal_created may only be the first event."
+                                 : "the first event of a journal must be journal_created.");
+  }
+  if (event.at < state.head_at) {
+    return rule_error("the time " + format_time(event.at) + " is before the journal's last event at " +
+                      format_time(state.head_at) + "; time never runs backwards, so use --at " +
+                      format_time(state.head_at) + " or later.");
+  }
+  std::vector<Posting> postings;
+  if (const auto* e = std::get_if<JournalCreated>(&event.body)) {
+    if (auto ok = validate(e->config); !ok) return std::unexpected(ok.error());
+    set_config(state, e->config_text, e->config_sha256, e->config, event.seq);
+  } else if (const auto* e = std::get_if<ConfigApplied>(&event.body)) {
+    if (auto ok = validate(e->config); !ok) return std::unexpected(ok.error());
+    set_config(state, e->config_text, e->config_sha256, e->config, event.seq);
+  } else if (const auto* e = std::get_if<PriceSet>(&event.body)) {
+    if (state.config.market(e->market) == nullptr) {
+      std::string known;
+      for (const auto& m : state.config.markets) known += (known.empty() ? "" : ", ") + m.symbol;
+      return input_error("unknown market '" + e->market + "'; the configured markets are " + known + ".");
+    }
+    if (!e->price.is_positive()) {
+      return input_error("the price of " + e->market + " must be greater than zero.");
+    }
+    auto& m = state.markets[e->market];
+    m.price = e->price;
+    m.price_at = event.at;
+    m.price_seq = event.seq;
+    state.dirty_markets.insert(e->market);
+  }
+  if (auto ok = post(state, postings); !ok) return std::unexpected(ok.error());
+  state.head_seq = event.seq;
+  state.head_at = event.at;
+  return postings;
+}
+
+bool states_equal(const State& a, const State& b) {
+  return a.head_seq == b.head_seq && a.head_at == b.head_at && a.config_sha256 == b.config_sha256 &&
+         a.config_seq == b.config_seq && a.markets == b.markets && a.accounts == b.accounts;
+}
+
+}  // namespace nexadex
