@@ -33,6 +33,23 @@ struct StoredPosting {
 
 enum class Access { read, write };
 
+// One finding of `verify`: the check that failed (chain, payload, replay, postings, accounts, state,
+// tables), the event it concerns (0 for the state as a whole) and what was found.
+struct Discrepancy {
+  int64_t seq = 0;
+  std::string check;
+  std::string message;
+};
+
+struct VerifyResult {
+  JournalHead head;
+  int64_t events = 0;
+  std::vector<Discrepancy> problems;   // first bad seq first
+};
+
+// Called now and then during verify with (events checked, events in all).
+using Progress = std::function<void(int64_t, int64_t)>;
+
 class Journal {
  public:
   // `init`: creates a journal at `path` whose first event holds `config_text` (already validated by the
@@ -74,6 +91,11 @@ class Journal {
   Result<std::pair<State, JournalHead>> replay(std::optional<int64_t> upto_seq, std::optional<Timestamp> upto_at);
   // Number of rows in a derived table that lib does not model yet (verify checks they are empty).
   Result<int64_t> row_count(std::string_view table);
+
+  // `verify`: recomputes the hash chain, replays every event into a fresh state, checks each event's
+  // postings balance and match the replay, and compares the replayed state with the stored tables.
+  // An error is returned only when the journal cannot be read at all; findings are in the result.
+  Result<VerifyResult> verify(const Progress& progress);
 
   const std::string& path() const;
 

@@ -10,7 +10,7 @@ Section markets_section(const State& state, Timestamp now) {
              {"price", "PRICE", CellType::price},
              {"price_at", "SET AT", CellType::time},
              {"price_seq", "SEQ", CellType::integer},
-             {"age", "AGE", CellType::duration},
+             {"age_seconds", "AGE", CellType::duration},
              {"fresh", "FRESH", CellType::boolean},
              {"configured", "CONFIGURED", CellType::boolean}},
             {}};
@@ -40,7 +40,7 @@ Report summary_report(const State& state, const JournalHead& head, Timestamp now
                    {"config_seq", "config from seq", CellType::integer},
                    {"config_sha256", "config sha256", CellType::hash},
                    {"markets", "markets", CellType::integer},
-                   {"max_price_age", "max price age", CellType::duration}},
+                   {"max_price_age_seconds", "max price age", CellType::duration}},
                   {}};
   journal.rows.push_back({Cell::of_int(head.seq), Cell::of_hash(head.hash), Cell::of_time(head.at),
                           Cell::of_time(now), Cell::of_int(state.config_seq), Cell::of_hash(state.config_sha256),

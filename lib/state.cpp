@@ -40,6 +40,17 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
     return journal_error(genesis ? "journal_created may only be the first event."
                                  : "the first event of a journal must be journal_created.");
   }
+  // Arguments first (an unknown market is bad input whatever the time), then the time, then the rule.
+  if (const auto* e = std::get_if<PriceSet>(&event.body)) {
+    if (state.config.market(e->market) == nullptr) {
+      std::string known;
+      for (const auto& m : state.config.markets) known += (known.empty() ? "" : ", ") + m.symbol;
+      return input_error("unknown market '" + e->market + "'; the configured markets are " + known + ".");
+    }
+    if (!e->price.is_positive()) {
+      return input_error("the price of " + e->market + " must be greater than zero.");
+    }
+  }
   if (event.at < state.head_at) {
     return rule_error("the time " + format_time(event.at) + " is before the journal's last event at " +
                       format_time(state.head_at) + "; time never runs backwards, so use --at " +
@@ -53,14 +64,6 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
     if (auto ok = validate(e->config); !ok) return std::unexpected(ok.error());
     set_config(state, e->config_text, e->config_sha256, e->config, event.seq);
   } else if (const auto* e = std::get_if<PriceSet>(&event.body)) {
-    if (state.config.market(e->market) == nullptr) {
-      std::string known;
-      for (const auto& m : state.config.markets) known += (known.empty() ? "" : ", ") + m.symbol;
-      return input_error("unknown market '" + e->market + "'; the configured markets are " + known + ".");
-    }
-    if (!e->price.is_positive()) {
-      return input_error("the price of " + e->market + " must be greater than zero.");
-    }
     auto& m = state.markets[e->market];
     m.price = e->price;
     m.price_at = event.at;

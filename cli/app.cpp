@@ -1,0 +1,97 @@
+// cli/app.cpp: the CLI11 tree of every command and option; --help texts are the short form of man/.
+#include <CLI/CLI.hpp>
+
+#include "cli/options.hpp"
+
+namespace nexadex::cli {
+namespace {
+
+void add_globals(CLI::App& app, Options& o) {
+  // Global options are accepted before or after the subcommand (fallthrough from subcommands).
+  app.add_option("--journal", o.journal, "Journal file (else NEXADEX_JOURNAL, else ./nexadex.db)")->type_name("PATH");
+  app.add_option("--format", o.format, "Output format: table, json or csv (else NEXADEX_FORMAT, else table)")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  app.add_option("--at", o.at, "Time of a write command: 2026-01-01T00:00:00Z, 2026-01-01 or @SECONDS "
+                               "(else NEXADEX_NOW, else the clock)")
+      ->type_name("TIME");
+  app.add_flag("--quiet,-q", o.quiet, "Print nothing on success for write commands");
+}
+
+}  // namespace
+
+std::unique_ptr<Cli> make_cli() {
+  auto cli = std::make_unique<Cli>();
+  Options& o = cli->opts;
+  auto app = std::make_unique<CLI::App>(
+      "nexadex: the books of a pool-to-peer perpetual-futures liquidity pool, kept in a tamper-evident journal.",
+      "nexadex");
+  app->set_version_flag("--version", "nexadex " NEXADEX_VERSION);
+  app->require_subcommand(1);
+  app->fallthrough();
+  add_globals(*app, o);
+
+  auto* init = app->add_subcommand("init", "Create a new journal from a TOML config");
+  init->add_option("--config", o.init_config, "The TOML config file (nexadex.toml(5))")->required()->type_name("FILE");
+
+  auto* config = app->add_subcommand("config", "Show the config in force, or apply a new one");
+  config->require_subcommand(1);
+  auto* show = config->add_subcommand("show", "Print the effective config (defaults filled in) as TOML or JSON");
+  show->add_option("--config", o.config_show_file, "Show this file's effective config instead of the journal's")
+      ->type_name("FILE");
+  auto* apply = config->add_subcommand("apply", "Journal a new config that holds from then on");
+  apply->add_option("FILE", o.config_file, "The TOML config file")->required();
+
+  auto* price = app->add_subcommand("price", "Record and show oracle prices");
+  price->require_subcommand(1);
+  auto* set = price->add_subcommand("set", "Record one price");
+  set->add_option("MARKET", o.market, "Market symbol, e.g. BTC")->required();
+  set->add_option("PRICE", o.price, "Price in USD, up to 8 decimals, greater than zero")->required();
+  auto* import = price->add_subcommand("import", "Record many prices from a CSV file of at,market,price rows");
+  import->add_option("CSV", o.csv_file, "The CSV file, or - for standard input")->required();
+  price->add_subcommand("show", "Show each market's latest price, its age and whether it is fresh");
+
+  auto* report = app->add_subcommand("report", "Read-only reports of the journal's state");
+  report->add_option("WHAT", o.report_what, "summary (default) or events")
+      ->check(CLI::IsMember({"summary", "events"}));
+  auto* as_of = report->add_option("--as-of", o.as_of, "Show the state as it was at TIME (that time included)")
+                    ->type_name("TIME");
+  auto* seq = report->add_option("--seq", o.seq, "Show the state as it was after event N")->type_name("N");
+  as_of->excludes(seq);
+
+  auto* verify = app->add_subcommand("verify", "Check the hash chain, replay every event and compare the state");
+  verify->add_option("--expect-head", o.expect_head, "Also require this head hash (64 hex digits)")->type_name("HASH");
+  verify->add_flag("--verbose,-v", o.verbose, "Print the head seq and hash when all is well");
+
+  auto* exp = app->add_subcommand("export", "Write the events as JSON lines");
+  auto* events = exp->add_flag("--events", o.export_events, "Export the events as JSON lines");
+  exp->add_option("FILE", o.export_file, "Output file; standard output when absent or -");
+  events->required();
+
+  auto* run = app->add_subcommand("run", "Run a batch of commands, one per line, all in one transaction");
+  run->add_option("FILE", o.run_file, "The batch file, or - for standard input")->required();
+
+  auto* completion = app->add_subcommand("completion", "Print a shell completion script");
+  completion->add_option("SHELL", o.shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+
+  for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; })) {
+    sub->fallthrough();
+    for (CLI::App* leaf : sub->get_subcommands([](CLI::App*) { return true; })) leaf->fallthrough();
+  }
+  cli->app = std::move(app);
+  return cli;
+}
+
+std::vector<std::string> selected_command(const CLI::App& app) {
+  std::vector<std::string> path;
+  const CLI::App* at = &app;
+  for (;;) {
+    const auto subs = at->get_subcommands();
+    if (subs.empty()) break;
+    at = subs.front();
+    path.push_back(at->get_name());
+  }
+  return path;
+}
+
+}  // namespace nexadex::cli

@@ -1,0 +1,33 @@
+// cli/cmd_init.cpp: `nexadex init --config FILE`: a new journal whose first event holds the config.
+#include "cli/commands.hpp"
+#include "journal/config_toml.hpp"
+
+namespace nexadex::cli {
+
+Status cmd_init(Context& ctx, const Options& o) {
+  auto text = read_input(o.init_config, "config file");
+  if (!text) return std::unexpected(text.error());
+  auto config = journal::parse_config(*text, o.init_config);
+  if (!config) return std::unexpected(config.error());
+  auto at = ctx.time(o);
+  if (!at) return std::unexpected(at.error());
+  const std::string path = ctx.journal_path(o);
+  auto head = journal::Journal::create(path, *text, *config, *at);
+  if (!head) return std::unexpected(head.error());
+  if (o.quiet) return {};
+  auto format = ctx.format(o);
+  if (!format) return std::unexpected(format.error());
+  Section s{"journal", "Created journal " + path, SectionShape::record,
+            {{"path", "path", CellType::text},
+             {"head_seq", "head seq", CellType::integer},
+             {"head_hash", "head hash", CellType::hash},
+             {"created_at", "created at", CellType::time},
+             {"markets", "markets", CellType::integer}},
+            {}};
+  s.rows.push_back({Cell::of_text(path), Cell::of_int(head->seq), Cell::of_hash(head->hash), Cell::of_time(head->at),
+                    Cell::of_int(static_cast<int64_t>(config->markets.size()))});
+  render(Report{"init", {std::move(s)}}, *format, ctx.out());
+  return {};
+}
+
+}  // namespace nexadex::cli

@@ -1,0 +1,105 @@
+// cli/cmd_price.cpp: `price set MARKET PRICE`, `price import CSV` and `price show`.
+#include <csv.h>
+
+#include <algorithm>
+
+#include "cli/commands.hpp"
+
+namespace nexadex::cli {
+namespace {
+
+// The fields of one CSV line, unquoted by libcsv.
+Result<std::vector<std::string>> csv_fields(std::string_view line) {
+  struct csv_parser parser;
+  if (csv_init(&parser, CSV_STRICT | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
+    return input_error("cannot start the CSV parser.");
+  }
+  std::vector<std::string> fields;
+  auto on_field = [](void* data, size_t len, void* out) {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(data ? static_cast<const char*>(data) : "", data ? len : 0);
+  };
+  const bool ok = csv_parse(&parser, line.data(), line.size(), on_field, nullptr, &fields) == line.size() &&
+                  csv_fini(&parser, on_field, nullptr, &fields) == 0;
+  csv_free(&parser);
+  if (!ok) return input_error("it is not valid CSV (a quote is not closed)");
+  return fields;
+}
+
+}  // namespace
+
+Status cmd_price_set(Context& ctx, const Options& o) {
+  auto price = parse_price(o.price, "price");
+  if (!price) return std::unexpected(price.error());
+  Appended appended(!ctx.in_batch() && !o.quiet);
+  auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
+    return appended.add(j, PriceSet{o.market, *price}, at);
+  });
+  if (!ok) return ok;
+  print_appended(ctx, o, appended);
+  return {};
+}
+
+Status cmd_price_import(Context& ctx, const Options& o) {
+  auto text = read_input(o.csv_file, "price file");
+  if (!text) return std::unexpected(text.error());
+  const std::string name = o.csv_file == "-" ? "standard input" : o.csv_file;
+  Appended appended(!ctx.in_batch() && !o.quiet);
+  int64_t imported = 0;
+  auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp) -> Status {
+    std::string_view rest = *text;
+    int64_t line_no = 0;
+    std::optional<Timestamp> prev;
+    int64_t prev_line = 0;
+    while (!rest.empty()) {
+      const auto nl = rest.find('\n');
+      std::string_view line = rest.substr(0, nl);
+      rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+      ++line_no;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.empty()) continue;
+      auto where = [&](const Error& e) {
+        return std::unexpected(Error{e.kind, name + " line " + std::to_string(line_no) + ": " + e.message});
+      };
+      auto fields = csv_fields(line);
+      if (!fields) return where(fields.error());
+      if (line_no == 1 && *fields == std::vector<std::string>{"at", "market", "price"}) continue;
+      if (fields->size() != 3) {
+        return where(Error{ErrorKind::input, "expected 3 fields at,market,price but found " +
+                                                 std::to_string(fields->size()) + "; fix that line."});
+      }
+      auto at = parse_time((*fields)[0], "the time");
+      if (!at) return where(at.error());
+      auto price = parse_price((*fields)[2], "the price");
+      if (!price) return where(price.error());
+      if (prev && *at < *prev) {
+        return where(Error{ErrorKind::rule, "the time " + format_time(*at) + " is before line " +
+                                                std::to_string(prev_line) + "'s " + format_time(*prev) +
+                                                "; sort the file by time."});
+      }
+      prev = *at;
+      prev_line = line_no;
+      if (auto added = appended.add(j, PriceSet{(*fields)[1], *price}, *at); !added) return where(added.error());
+      ++imported;
+    }
+    if (imported == 0) return input_error(name + " holds no prices; give rows of at,market,price.");
+    return {};
+  });
+  if (!ok) return ok;
+  print_appended(ctx, o, appended);
+  return {};
+}
+
+Status cmd_price_show(Context& ctx, const Options& o) {
+  auto format = ctx.format(o);
+  if (!format) return std::unexpected(format.error());
+  auto now = ctx.time(o);
+  if (!now) return std::unexpected(now.error());
+  return ctx.read(o, [&](journal::Journal& j) -> Status {
+    auto state = j.load_state();
+    if (!state) return std::unexpected(state.error());
+    render(price_report(*state, std::max(*now, state->head_at)), *format, ctx.out());
+    return {};
+  });
+}
+
+}  // namespace nexadex::cli

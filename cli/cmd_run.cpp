@@ -1,0 +1,89 @@
+// cli/cmd_run.cpp: `run FILE|-`: one command a line, all in one transaction, all or nothing.
+#include "cli/commands.hpp"
+
+namespace nexadex::cli {
+
+Status cmd_run(Context& ctx, const Options& o, Cli& cli) {
+  if (ctx.in_batch()) return input_error("run cannot be used inside a batch.");
+  auto text = read_input(o.run_file, "batch file");
+  if (!text) return std::unexpected(text.error());
+  const std::string name = o.run_file == "-" ? "standard input" : o.run_file;
+  const Options batch_opts = o;  // cli.opts is reset by every line's parse
+  auto now = ctx.time(batch_opts);
+  if (!now) return std::unexpected(now.error());
+  auto j = journal::Journal::open(ctx.journal_path(batch_opts), journal::Access::write);
+  if (!j) return std::unexpected(j.error());
+  if (auto ok = j->begin(); !ok) return ok;
+  const int64_t first_seq = j->head().seq + 1;
+  ctx.begin_batch(&*j, *now);
+  int64_t line_no = 0, commands = 0;
+  std::string_view rest = *text;
+  Status status;
+  while (!rest.empty() && status) {
+    const auto nl = rest.find('\n');
+    const std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    ++line_no;
+    auto fail = [&](const Error& e) {
+      return std::unexpected(Error{e.kind, name + " line " + std::to_string(line_no) + ": " + e.message});
+    };
+    auto words = tokenize(line);
+    if (!words) {
+      status = fail(words.error());
+      break;
+    }
+    if (words->empty()) continue;
+    const std::string& cmd = words->front();
+    if (cmd == "init" || cmd == "run") {
+      status = fail(Error{ErrorKind::input, cmd + " cannot be used inside a batch; run it on its own."});
+      break;
+    }
+    auto parsed = parse_command_line(cli, *words, ctx.out());
+    if (!parsed) {
+      status = fail(parsed.error());
+      break;
+    }
+    if (*parsed == Parsed::handled) continue;
+    if (!cli.opts.journal.empty()) {
+      status = fail(Error{ErrorKind::input, "--journal cannot be given inside a batch; the batch writes to one journal."});
+      break;
+    }
+    if (cli.opts.format.empty()) cli.opts.format = batch_opts.format;
+    const auto path = selected_command(*cli.app);
+    if (auto ok = dispatch(ctx, cli); !ok) {
+      std::string prefix = path.empty() ? "" : path[0] + (path.size() > 1 ? " " + path[1] : "") + ": ";
+      status = fail(Error{ok.error().kind, prefix + ok.error().message});
+      break;
+    }
+    ++commands;
+  }
+  ctx.end_batch();
+  cli.opts = batch_opts;
+  if (!status) {
+    j->rollback();
+    std::string message = status.error().message;
+    if (!message.empty() && message.back() == '.') message.pop_back();
+    return std::unexpected(Error{status.error().kind, message + "; nothing of the batch was written."});
+  }
+  if (auto ok = j->commit(); !ok) return ok;
+  if (!o.quiet) {
+    const JournalHead head = j->head();
+    auto format = ctx.format(o);
+    if (!format) return std::unexpected(format.error());
+    Section s{"run", "Batch committed", SectionShape::record,
+              {{"commands", "commands", CellType::integer},
+               {"events", "events appended", CellType::integer},
+               {"first_seq", "first seq", CellType::integer},
+               {"head_seq", "head seq", CellType::integer},
+               {"head_hash", "head hash", CellType::hash}},
+              {}};
+    const int64_t appended = head.seq - first_seq + 1;
+    s.rows.push_back({Cell::of_int(commands), Cell::of_int(appended),
+                      appended > 0 ? Cell::of_int(first_seq) : Cell::none(CellType::integer), Cell::of_int(head.seq),
+                      Cell::of_hash(head.hash)});
+    render(Report{"run", {std::move(s)}}, *format, ctx.out());
+  }
+  return {};
+}
+
+}  // namespace nexadex::cli

@@ -1,0 +1,72 @@
+// cli/context.cpp: resolving the journal, the format and the time; write and read transactions.
+#include "cli/context.hpp"
+
+namespace nexadex::cli {
+
+Result<Format> Context::format(const Options& o) const {
+  std::string f = !o.format.empty() ? o.format : m_env.format.value_or("table");
+  if (f == "table") return Format::table;
+  if (f == "json") return Format::json;
+  if (f == "csv") return Format::csv;
+  return input_error("NEXADEX_FORMAT '" + f + "' is not a format; use table, json or csv.");
+}
+
+std::string Context::journal_path(const Options& o) const {
+  if (!o.journal.empty()) return o.journal;
+  return m_env.journal.value_or("nexadex.db");
+}
+
+Result<Timestamp> Context::time(const Options& o) const {
+  if (!o.at.empty()) return parse_time(o.at, "--at");
+  if (m_batch) return m_batch_now;
+  if (m_env.now) return parse_time(*m_env.now, "NEXADEX_NOW");
+  return m_env.clock;
+}
+
+Status Context::write(const Options& o, const std::function<Status(journal::Journal&, Timestamp)>& fn) {
+  auto at = time(o);
+  if (!at) return std::unexpected(at.error());
+  if (m_batch) return fn(*m_batch, *at);
+  auto j = journal::Journal::open(journal_path(o), journal::Access::write);
+  if (!j) return std::unexpected(j.error());
+  if (auto ok = j->begin(); !ok) return ok;
+  if (auto ok = fn(*j, *at); !ok) {
+    j->rollback();
+    return ok;
+  }
+  return j->commit();
+}
+
+Status Context::read(const Options& o, const std::function<Status(journal::Journal&)>& fn) {
+  if (m_batch) {
+    if (auto ok = m_batch->flush(); !ok) return ok;
+    return fn(*m_batch);
+  }
+  auto j = journal::Journal::open(journal_path(o), journal::Access::read);
+  if (!j) return std::unexpected(j.error());
+  return fn(*j);
+}
+
+Status Appended::add(journal::Journal& j, EventBody body, Timestamp at) {
+  if (!keep) {
+    auto seq = j.append(std::move(body), at);
+    if (!seq) return std::unexpected(seq.error());
+    return {};
+  }
+  Event ev{0, at, body};
+  auto seq = j.append(std::move(body), at);
+  if (!seq) return std::unexpected(seq.error());
+  ev.seq = *seq;
+  rows.push_back(event_row(ev, j.head().hash));
+  return {};
+}
+
+void print_appended(Context& ctx, const Options& o, const Appended& appended) {
+  if (!appended.keep) return;
+  auto format = ctx.format(o);
+  Report report{"appended", {events_section()}};
+  report.sections[0].rows = appended.rows;
+  render(report, format ? *format : Format::table, ctx.out());
+}
+
+}  // namespace nexadex::cli

@@ -1,0 +1,62 @@
+// cli/main.cpp: the nexadex binary: the only top-level catch, one stderr line, then the exit code.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+std::optional<std::string> env(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr) return std::nullopt;
+  return std::string(v);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace nexadex;
+  using namespace nexadex::cli;
+  std::ios::sync_with_stdio(false);
+  try {
+    auto cli = make_cli();
+    std::vector<std::string> args(argv + 1, argv + argc);
+    auto parsed = parse_command_line(*cli, args, std::cout);
+    if (!parsed) {
+      std::cout.flush();
+      std::cerr << "nexadex: " << parsed.error().message << '\n';
+      return exit_code(parsed.error().kind);
+    }
+    if (*parsed == Parsed::handled) return 0;
+    Environment e;
+    e.journal = env("NEXADEX_JOURNAL");
+    e.format = env("NEXADEX_FORMAT");
+    e.now = env("NEXADEX_NOW");
+    e.clock = Timestamp{std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count()};
+    e.stderr_is_terminal = ::isatty(STDERR_FILENO) == 1;
+    Context ctx(std::cout, std::cerr, std::move(e));
+    const auto path = selected_command(*cli->app);
+    std::string name;
+    for (const auto& p : path) name += (name.empty() ? "" : " ") + p;
+    auto status = dispatch(ctx, *cli);
+    std::cout.flush();
+    if (!status) {
+      std::cerr << "nexadex: " << name << ": " << status.error().message << '\n';
+      return exit_code(status.error().kind);
+    }
+    if (!std::cout) {
+      std::cerr << "nexadex: " << name << ": writing standard output failed.\n";
+      return 1;
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    std::cerr << "nexadex: internal error: " << e.what() << "; please report it with the command that caused it.\n";
+    return 1;
+  }
+}

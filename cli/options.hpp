@@ -1,0 +1,49 @@
+// cli/options.hpp: everything one command line can say, filled in by the CLI11 tree of make_cli().
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace nexadex::cli {
+
+struct Options {
+  // global (before or after the subcommand, SPEC §10)
+  std::string journal;
+  std::string format;
+  std::string at;
+  bool quiet = false;
+
+  std::string init_config;
+  std::string config_file;          // config apply FILE
+  std::string config_show_file;     // config show --config FILE
+  std::string market;               // price set MARKET
+  std::string price;                // price set ... PRICE
+  std::string csv_file;             // price import CSV
+  std::string report_what = "summary";
+  std::string as_of;
+  std::string seq;
+  std::string expect_head;
+  bool verbose = false;
+  bool export_ledger = false;
+  bool export_events = false;
+  std::string export_file;
+  std::string run_file;
+  std::string shell;
+};
+
+// The command line's parser. Built once; parse() may be called again for each line of a batch.
+struct Cli {
+  std::unique_ptr<CLI::App> app;
+  Options opts;
+};
+
+// Builds the whole CLI11 tree; every option is bound to `opts` (which therefore must not move).
+std::unique_ptr<Cli> make_cli();
+
+// The selected command path, e.g. {"price", "set"}; empty when no subcommand was given.
+std::vector<std::string> selected_command(const CLI::App& app);
+
+}  // namespace nexadex::cli

@@ -1,0 +1,178 @@
+// cli/render.cpp: one renderer per format over the same report data, so the formats agree.
+#include "cli/render.hpp"
+
+#include <csv.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "lib/money.hpp"
+#include "lib/time.hpp"
+
+namespace nexadex::cli {
+namespace {
+
+bool right_aligned(CellType t) {
+  return t == CellType::integer || t == CellType::usd || t == CellType::price || t == CellType::shares ||
+         t == CellType::bps || t == CellType::duration;
+}
+
+// Prices keep what they carry: at least 2 decimals, trailing zeros of the 8 dropped.
+std::string display_price(int64_t units) {
+  std::string s = format_decimal_display(units, Price::k_decimals, Price::k_decimals);
+  const auto dot = s.find('.');
+  while (s.size() > dot + 3 && s.back() == '0') s.pop_back();
+  return s;
+}
+
+std::string table_text(const Cell& c, bool in_list) {
+  if (c.null) return "-";
+  switch (c.type) {
+    case CellType::text: return c.text;
+    case CellType::integer: return std::to_string(c.number);
+    case CellType::usd: return format_decimal_display(c.number, Usd::k_decimals, 2);
+    case CellType::price: return display_price(c.number);
+    case CellType::shares: return format_decimal_display(c.number, Shares::k_decimals, 4);
+    case CellType::bps: return format_decimal(c.number, 2) + "%";
+    case CellType::time: return format_time(Timestamp{c.number});
+    case CellType::duration: return format_age(Duration{c.number});
+    case CellType::boolean: return c.number ? "yes" : "no";
+    case CellType::hash: return in_list ? c.text.substr(0, 16) : c.text;
+  }
+  return c.text;
+}
+
+std::string plain_text(const Cell& c) {
+  if (c.null) return "";
+  switch (c.type) {
+    case CellType::usd: return format_decimal(c.number, Usd::k_decimals);
+    case CellType::price: return format_decimal(c.number, Price::k_decimals);
+    case CellType::shares: return format_decimal(c.number, Shares::k_decimals);
+    case CellType::time: return format_time(Timestamp{c.number});
+    case CellType::boolean: return c.number ? "true" : "false";
+    case CellType::integer:
+    case CellType::bps:
+    case CellType::duration: return std::to_string(c.number);
+    case CellType::text:
+    case CellType::hash: return c.text;
+  }
+  return c.text;
+}
+
+std::string csv_field(const std::string& s) {
+  std::string buf(s.size() * 2 + 3, '\0');
+  const std::size_t n = csv_write(buf.data(), buf.size(), s.data(), s.size());
+  buf.resize(n);
+  // libcsv always quotes; leave plain fields bare so that numbers read as numbers.
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  return buf;
+}
+
+void render_table(const Report& report, std::ostream& out) {
+  bool first = true;
+  for (const auto& s : report.sections) {
+    if (!first) out << '\n';
+    first = false;
+    out << s.title << '\n';
+    if (s.shape == SectionShape::record) {
+      std::size_t w = 0;
+      for (const auto& c : s.columns) w = std::max(w, c.heading.size());
+      for (const auto& row : s.rows) {
+        for (std::size_t i = 0; i < s.columns.size(); ++i) {
+          out << "  " << s.columns[i].heading << std::string(w - s.columns[i].heading.size(), ' ') << "  "
+              << table_text(row[i], false) << '\n';
+        }
+      }
+      continue;
+    }
+    if (s.rows.empty()) {
+      out << "  (none)\n";
+      continue;
+    }
+    std::vector<std::vector<std::string>> cells;
+    std::vector<std::size_t> width;
+    for (const auto& c : s.columns) width.push_back(c.heading.size());
+    for (const auto& row : s.rows) {
+      auto& line = cells.emplace_back();
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        line.push_back(table_text(row[i], true));
+        width[i] = std::max(width[i], line.back().size());
+      }
+    }
+    auto print_line = [&](const std::vector<std::string>& line) {
+      std::string text = " ";
+      for (std::size_t i = 0; i < line.size(); ++i) {
+        const std::size_t pad = width[i] - line[i].size();
+        text += ' ';
+        if (right_aligned(s.columns[i].type)) text += std::string(pad, ' ') + line[i];
+        else text += line[i] + (i + 1 < line.size() ? std::string(pad, ' ') : "");
+        if (i + 1 < line.size()) text += ' ';
+      }
+      while (!text.empty() && text.back() == ' ') text.pop_back();
+      out << text << '\n';
+    };
+    std::vector<std::string> headings;
+    for (const auto& c : s.columns) headings.push_back(c.heading);
+    print_line(headings);
+    for (const auto& line : cells) print_line(line);
+  }
+}
+
+void render_json(const Report& report, std::ostream& out) {
+  nlohmann::ordered_json j;
+  j["schema_version"] = k_json_schema_version;
+  j["report"] = report.name;
+  for (const auto& s : report.sections) {
+    auto row_json = [&](const std::vector<Cell>& row) {
+      nlohmann::ordered_json o = nlohmann::ordered_json::object();
+      for (std::size_t i = 0; i < s.columns.size(); ++i) o[s.columns[i].key] = cell_json(row[i]);
+      return o;
+    };
+    if (s.shape == SectionShape::record) {
+      j[s.name] = s.rows.empty() ? nlohmann::ordered_json::object() : row_json(s.rows.front());
+    } else {
+      auto arr = nlohmann::ordered_json::array();
+      for (const auto& row : s.rows) arr.push_back(row_json(row));
+      j[s.name] = std::move(arr);
+    }
+  }
+  out << j.dump(2) << '\n';
+}
+
+void render_csv(const Report& report, std::ostream& out) {
+  bool first = true;
+  for (const auto& s : report.sections) {
+    if (!first) out << '\n';
+    first = false;
+    for (std::size_t i = 0; i < s.columns.size(); ++i) out << (i ? "," : "") << csv_field(s.columns[i].key);
+    out << '\n';
+    for (const auto& row : s.rows) {
+      for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_field(plain_text(row[i]));
+      out << '\n';
+    }
+  }
+}
+
+}  // namespace
+
+nlohmann::json cell_json(const Cell& c) {
+  if (c.null) return nullptr;
+  switch (c.type) {
+    case CellType::integer:
+    case CellType::bps:
+    case CellType::duration: return c.number;
+    case CellType::boolean: return c.number != 0;
+    default: return plain_text(c);
+  }
+}
+
+void render(const Report& report, Format format, std::ostream& out) {
+  switch (format) {
+    case Format::table: render_table(report, out); break;
+    case Format::json: render_json(report, out); break;
+    case Format::csv: render_csv(report, out); break;
+  }
+}
+
+}  // namespace nexadex::cli
