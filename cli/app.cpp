@@ -12,8 +12,8 @@ void add_globals(CLI::App& app, Options& o) {
   app.add_option("--format", o.format, "Output format: table, json or csv (else NEXADEX_FORMAT, else table)")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"table", "json", "csv"}));
-  app.add_option("--at", o.at, "Time of a write command: 2026-01-01T00:00:00Z, 2026-01-01 or @SECONDS "
-                               "(else NEXADEX_NOW, else the clock)")
+  app.add_option("--at", o.at, "Time of the command (a write's event time, a report's now): 2026-01-01T00:00:00Z, "
+                               "2026-01-01 or @SECONDS (else NEXADEX_NOW, else the clock)")
       ->type_name("TIME");
   app.add_flag("--quiet,-q", o.quiet, "Print nothing on success for write commands");
 }

@@ -53,10 +53,13 @@ Status cmd_verify(Context& ctx, const Options& o) {
     }
     render(Report{"verify", {std::move(s)}}, *format, ctx.out());
     const auto& first = problems.front();
-    return discrepancy_error(std::to_string(problems.size()) + " discrepanc" + (problems.size() == 1 ? "y" : "ies") +
-                             (first.seq ? ", the first at seq " + std::to_string(first.seq) + " (" + first.check + ")"
-                                        : " (" + first.check + ")") +
-                             "; do not trust this journal past the last good seq, and restore it from a trusted copy.");
+    const bool only_head = problems.size() == 1 && first.check == "head";
+    return discrepancy_error(
+        std::to_string(problems.size()) + " discrepanc" + (problems.size() == 1 ? "y" : "ies") +
+        (first.seq ? ", the first at seq " + std::to_string(first.seq) + " (" + first.check + ")" : " (" + first.check + ")") +
+        (only_head ? "; the journal is intact but does not end where --expect-head says, so check that it is the journal "
+                     "you meant and that no events were added or are missing."
+                   : "; do not trust this journal from that seq on, and restore it from a trusted copy."));
   });
 }
 

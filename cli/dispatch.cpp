@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <set>
 #include <sstream>
 
 #include "cli/commands.hpp"
@@ -14,7 +15,8 @@ namespace nexadex::cli {
 Result<Parsed> parse_command_line(Cli& cli, std::vector<std::string> args, std::ostream& out) {
   cli.opts = Options{};
   cli.app->clear();
-  std::reverse(args.begin(), args.end());  // CLI11 takes the words last first
+  const std::vector<std::string> words = args;
+  std::reverse(args.begin(), args.end());  // CLI11 takes the words last first, and consumes them
   try {
     cli.app->parse(args);
   } catch (const CLI::CallForHelp&) {
@@ -29,15 +31,31 @@ Result<Parsed> parse_command_line(Cli& cli, std::vector<std::string> args, std::
   } catch (const CLI::CallForVersion&) {
     out << "nexadex " NEXADEX_VERSION "\n";
     return Parsed::handled;
-  } catch (const CLI::RequiredError& e) {
-    if (cli.app->get_subcommands().empty()) {
-      return input_error("no command given; run 'nexadex --help' for the list of commands.");
-    }
-    return input_error(std::string(e.what()) + "; see --help.");
   } catch (const CLI::ParseError& e) {
+    // Name the command the error is about and where its help is, in one sentence.
+    std::string path;
+    for (const auto& p : selected_command(*cli.app)) path += (path.empty() ? "" : " ") + p;
     std::string what = e.what();
     if (!what.empty() && what.back() == '.') what.pop_back();
-    return input_error(what + "; see --help.");
+    if (!what.empty() && what[0] >= 'A' && what[0] <= 'Z' && (what.size() < 2 || what[1] < 'A' || what[1] > 'Z')) {
+      what[0] = static_cast<char>(what[0] - 'A' + 'a');
+    }
+    if (path.empty()) {
+      static const std::set<std::string> k_valued = {"--journal", "--format", "--at"};
+      for (auto it = words.begin(); it != words.end(); ++it) {
+        if (k_valued.count(*it)) {
+          if (std::next(it) != words.end()) ++it;
+          continue;
+        }
+        if (!it->empty() && (*it)[0] == '-') continue;
+        return input_error("unknown command '" + *it + "'; run 'nexadex --help' for the list of commands.");
+      }
+      if (dynamic_cast<const CLI::RequiredError*>(&e) && cli.app->get_subcommands().empty()) {
+        return input_error("no command given; run 'nexadex --help' for the list of commands.");
+      }
+      return input_error(what + "; see 'nexadex --help'.");
+    }
+    return input_error(path + ": " + what + "; see 'nexadex " + path + " --help'.");
   }
   return Parsed::command;
 }

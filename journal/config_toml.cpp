@@ -265,7 +265,9 @@ std::string config_to_toml(const Config& c) {
                                    {"max_profit_bps", m.max_profit_bps.value}});
   }
   OrderedValue root{{"pool", pool}, {"fees", fees}, {"insurance", ins}, {"markets", markets}};
-  return toml::format(root);
+  std::string text = toml::format(root);
+  text.erase(0, text.find_first_not_of('\n'));
+  return text;
 }
 
 nlohmann::json config_to_json(const Config& c) {

@@ -89,7 +89,7 @@ std::string format_time(Timestamp t) {
                                       : -((-t.seconds + k_seconds_per_day - 1) / k_seconds_per_day);
   const int64_t secs = t.seconds - days * k_seconds_per_day;
   const date::year_month_day ymd{date::sys_days{date::days{days}}};
-  char buf[32];
+  char buf[64];
   const int64_t h = secs / 3600, m = secs / 60 % 60, s = secs % 60;
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),

@@ -1,0 +1,21 @@
+# tests/e2e/determinism_test.sh: the same commands give the same head hash whether run one by one or
+# as one `run` batch, and twice in a row (SPEC §1, §10).
+source "$(dirname "$0")/lib.sh" "$@"
+cp -r "$SRC/examples" "$WORK/examples"
+head_of() { "$NEXADEX" --journal "$1" report --format json | grep '"head_hash"' | cut -d'"' -f4; }
+
+for j in a.db b.db; do
+  "$NEXADEX" --journal "$j" init --config examples/basic.toml --at 2026-01-05T07:59:00Z >/dev/null
+  "$NEXADEX" --journal "$j" run examples/price-day.run >/dev/null
+done
+[ "$(head_of a.db)" = "$(head_of b.db)" ] || fail "two runs of the same batch gave different heads"
+
+"$NEXADEX" --journal c.db init --config examples/basic.toml --at 2026-01-05T07:59:00Z >/dev/null
+while IFS= read -r line; do
+  case "$line" in ''|'#'*) continue ;; esac
+  eval "\"$NEXADEX\" --journal c.db $line" >/dev/null
+done <examples/price-day.run
+[ "$(head_of a.db)" = "$(head_of c.db)" ] || fail "single commands and one batch gave different heads: $(head_of a.db) vs $(head_of c.db)"
+cmp <("$NEXADEX" --journal a.db export --events) <("$NEXADEX" --journal c.db export --events) ||
+  fail "single commands and one batch gave different events"
+echo "ok: head $(head_of a.db)"
