@@ -38,18 +38,20 @@ Status cmd_run(Context& ctx, const Options& o, Cli& cli) {
       status = fail(Error{ErrorKind::input, cmd + " cannot be used inside a batch; run it on its own."});
       break;
     }
-    auto parsed = parse_command_line(cli, *words, ctx.out());
-    if (!parsed) {
-      status = fail(parsed.error());
-      break;
+    if (!quick_parse(cli, *words)) {
+      auto parsed = parse_command_line(cli, *words, ctx.out());
+      if (!parsed) {
+        status = fail(parsed.error());
+        break;
+      }
+      if (*parsed == Parsed::handled) continue;
     }
-    if (*parsed == Parsed::handled) continue;
     if (!cli.opts.journal.empty()) {
       status = fail(Error{ErrorKind::input, "--journal cannot be given inside a batch; the batch writes to one journal."});
       break;
     }
     if (cli.opts.format.empty()) cli.opts.format = batch_opts.format;
-    const auto path = selected_command(*cli.app);
+    const auto path = cli.path;
     if (auto ok = dispatch(ctx, cli); !ok) {
       std::string prefix = path.empty() ? "" : path[0] + (path.size() > 1 ? " " + path[1] : "") + ": ";
       status = fail(Error{ok.error().kind, prefix + ok.error().message});

@@ -29,6 +29,10 @@ Status dispatch(Context& ctx, Cli& cli);
 enum class Parsed { command, handled };
 Result<Parsed> parse_command_line(Cli& cli, std::vector<std::string> args, std::ostream& out);
 
+// The fast path for batch lines: parses `words` through CLI11's own options when they are in the
+// plain forms, else returns false and the caller uses parse_command_line (cli/quick_parse.cpp).
+bool quick_parse(Cli& cli, const std::vector<std::string>& words);
+
 // Reads a whole file, or standard input for "-" (input error naming `what` when it cannot).
 Result<std::string> read_input(const std::string& path, std::string_view what);
 

@@ -13,8 +13,12 @@
 namespace nexadex::cli {
 
 Result<Parsed> parse_command_line(Cli& cli, std::vector<std::string> args, std::ostream& out) {
+  for (CLI::Option* opt : cli.touched) opt->clear();
+  cli.touched.clear();
   cli.opts = Options{};
   cli.app->clear();
+  cli.app_dirty = true;
+  cli.path.clear();
   const std::vector<std::string> words = args;
   std::reverse(args.begin(), args.end());  // CLI11 takes the words last first, and consumes them
   try {
@@ -57,11 +61,12 @@ Result<Parsed> parse_command_line(Cli& cli, std::vector<std::string> args, std::
     }
     return input_error(path + ": " + what + "; see 'nexadex " + path + " --help'.");
   }
+  cli.path = selected_command(*cli.app);
   return Parsed::command;
 }
 
 Status dispatch(Context& ctx, Cli& cli) {
-  const auto path = selected_command(*cli.app);
+  const auto& path = cli.path;
   const Options& o = cli.opts;
   const std::string cmd = path.empty() ? "" : path[0];
   const std::string sub = path.size() > 1 ? path[1] : "";

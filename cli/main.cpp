@@ -40,9 +40,8 @@ int main(int argc, char** argv) {
                             .count()};
     e.stderr_is_terminal = ::isatty(STDERR_FILENO) == 1;
     Context ctx(std::cout, std::cerr, std::move(e));
-    const auto path = selected_command(*cli->app);
     std::string name;
-    for (const auto& p : path) name += (name.empty() ? "" : " ") + p;
+    for (const auto& p : cli->path) name += (name.empty() ? "" : " ") + p;
     auto status = dispatch(ctx, *cli);
     std::cout.flush();
     if (!status) {

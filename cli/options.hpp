@@ -34,10 +34,20 @@ struct Options {
   std::string shell;
 };
 
-// The command line's parser. Built once; parse() may be called again for each line of a batch.
+struct QuickIndex;  // cli/quick_parse.cpp
+
+// The command line's parser. Built once; parse_command_line() may be called again for each line of a
+// batch.
 struct Cli {
+  Cli();
+  ~Cli();
   std::unique_ptr<CLI::App> app;
   Options opts;
+  std::vector<std::string> path;          // the command the last parse selected, e.g. {"price", "set"}
+  // Batch lines in plain forms skip CLI11's parser (cli/quick_parse.cpp); these track what it touched.
+  std::vector<CLI::Option*> touched;
+  bool app_dirty = false;                 // CLI11's own parser ran since the last clear()
+  std::unique_ptr<QuickIndex> index;
 };
 
 // Builds the whole CLI11 tree; every option is bound to `opts` (which therefore must not move).

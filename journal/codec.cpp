@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+
 #include "journal/config_toml.hpp"
 #include "journal/sha256.hpp"
 
@@ -37,9 +39,84 @@ Result<EventBody> decode_config(std::string_view kind, const json& j, bool genes
   return ConfigApplied{std::move(text), std::move(sha), std::move(*config)};
 }
 
+// A JSON string exactly as nlohmann::json dumps it (quotes, \" \\ \b \f \n \r \t, \u00xx for other
+// control characters, all other bytes raw). Used for the hot event kinds, where building a json object
+// costs more than the rest of an append; codec_test checks it against nlohmann byte for byte.
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += k_hex[c >> 4];
+          out += k_hex[c & 0xf];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+// Reads `"text"` at `pos` when the text has no escapes (the common case); false otherwise.
+bool plain_string_at(std::string_view s, std::size_t& pos, std::string_view& out) {
+  if (pos >= s.size() || s[pos] != '"') return false;
+  const std::size_t start = pos + 1;
+  std::size_t i = start;
+  for (; i < s.size() && s[i] != '"'; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\\' || c < 0x20) return false;
+  }
+  if (i >= s.size()) return false;
+  out = s.substr(start, i - start);
+  pos = i + 1;
+  return true;
+}
+
+bool literal_at(std::string_view s, std::size_t& pos, std::string_view lit) {
+  if (s.substr(pos, lit.size()) != lit) return false;
+  pos += lit.size();
+  return true;
+}
+
+// The canonical price_set payload {"market":"BTC","price":"65000.00000000"} without escapes.
+bool fast_price_set(std::string_view payload, std::string_view& market, std::string_view& price) {
+  std::size_t pos = 0;
+  return literal_at(payload, pos, "{\"market\":") && plain_string_at(payload, pos, market) &&
+         literal_at(payload, pos, ",\"price\":") && plain_string_at(payload, pos, price) &&
+         literal_at(payload, pos, "}") && pos == payload.size();
+}
+
 }  // namespace
 
+std::string json_string(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  append_json_string(out, s);
+  return out;
+}
+
 std::string encode_payload(const EventBody& body) {
+  if (const auto* e = std::get_if<PriceSet>(&body)) {
+    std::string out;
+    out.reserve(48 + e->market.size());
+    out += "{\"market\":";
+    append_json_string(out, e->market);
+    out += ",\"price\":\"";
+    out += to_string(e->price);
+    out += "\"}";
+    return out;
+  }
   json j = json::object();
   if (const auto* e = std::get_if<JournalCreated>(&body)) {
     j["config_text"] = e->config_text;
@@ -47,14 +124,21 @@ std::string encode_payload(const EventBody& body) {
   } else if (const auto* e = std::get_if<ConfigApplied>(&body)) {
     j["config_text"] = e->config_text;
     j["config_sha256"] = e->config_sha256;
-  } else if (const auto* e = std::get_if<PriceSet>(&body)) {
-    j["market"] = e->market;
-    j["price"] = to_string(e->price);
   }
   return dump(j);
 }
 
 Result<EventBody> decode_payload(std::string_view kind, std::string_view payload) {
+  if (kind == "price_set") {
+    std::string_view market, price;
+    if (fast_price_set(payload, market, price)) {
+      auto p = parse_price(price, "price");
+      if (!p) return undecodable(kind, "has a bad price: " + p.error().message);
+      EventBody body = PriceSet{std::string(market), *p};
+      if (encode_payload(body) != payload) return undecodable(kind, "is not in canonical form");
+      return body;
+    }
+  }
   json j = json::parse(payload, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return undecodable(kind, "is not a JSON object");
   Result<EventBody> body = undecodable(kind, "is of an unknown event kind");
@@ -81,18 +165,15 @@ Result<EventBody> decode_payload(std::string_view kind, std::string_view payload
 
 std::string chain_hash(std::string_view prev_hash, int64_t seq, int64_t at, std::string_view kind,
                        std::string_view payload) {
-  std::string pre;
-  pre.reserve(prev_hash.size() + kind.size() + payload.size() + 48);
-  pre.append(prev_hash);
-  pre += '\n';
-  pre += std::to_string(seq);
-  pre += '\n';
-  pre += std::to_string(at);
-  pre += '\n';
-  pre.append(kind);
-  pre += '\n';
-  pre.append(payload);
-  return sha256_hex(pre);
+  char head[48];
+  const int n = std::snprintf(head, sizeof head, "\n%lld\n%lld\n", static_cast<long long>(seq), static_cast<long long>(at));
+  Sha256 h;
+  h.update(prev_hash);
+  h.update(std::string_view(head, static_cast<std::size_t>(n)));
+  h.update(kind);
+  h.update("\n");
+  h.update(payload);
+  return h.hex();
 }
 
 }  // namespace nexadex::journal

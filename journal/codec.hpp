@@ -16,6 +16,9 @@ namespace nexadex::journal {
 inline constexpr std::string_view k_genesis_prev_hash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+// A JSON string literal exactly as the canonical encoding writes it.
+std::string json_string(std::string_view s);
+
 // The payload bytes stored in events.payload.
 std::string encode_payload(const EventBody& body);
 

@@ -8,4 +8,15 @@ namespace nexadex::journal {
 
 std::string sha256_hex(std::string_view bytes);
 
+// Incremental SHA-256, for preimages made of several parts.
+class Sha256 {
+ public:
+  Sha256();
+  void update(std::string_view bytes);
+  std::string hex();   // finishes; call once
+
+ private:
+  alignas(16) unsigned char m_ctx[128];
+};
+
 }  // namespace nexadex::journal

@@ -1,0 +1,75 @@
+// tests/cli/quick_parse_test.cpp: the batch fast path and CLI11's parser agree on every form.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+using nexadex::cli::Cli;
+using nexadex::cli::Options;
+
+// The fields of Options as one comparable string.
+std::string dump(const Options& o) {
+  std::ostringstream s;
+  s << o.journal << '|' << o.format << '|' << o.at << '|' << o.quiet << '|' << o.init_config << '|' << o.config_file
+    << '|' << o.config_show_file << '|' << o.market << '|' << o.price << '|' << o.csv_file << '|' << o.report_what << '|'
+    << o.as_of << '|' << o.seq << '|' << o.expect_head << '|' << o.verbose << '|' << o.export_ledger << '|'
+    << o.export_events << '|' << o.export_file << '|' << o.run_file << '|' << o.shell;
+  return s.str();
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& w : v) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("quick parse gives exactly what CLI11 gives, or declines", "[cli][batch]") {
+  const std::vector<std::vector<std::string>> lines = {
+      {"price", "set", "BTC", "65000"},
+      {"price", "set", "BTC", "65000", "--at", "2026-01-01"},
+      {"price", "set", "--at", "@1767225600", "ETH", "3000.5"},
+      {"price", "set", "BTC", "65000", "--format", "json"},
+      {"price", "set", "BTC", "65000", "--format", "xml"},        // validator refuses: declined
+      {"price", "set", "BTC"},                                     // missing PRICE: declined
+      {"price", "set", "BTC", "1", "2"},                           // extra positional: declined
+      {"price", "set", "BTC", "1", "--at"},                        // missing value: declined
+      {"price", "set", "BTC", "1", "--quiet"},                     // flag: declined
+      {"price", "set", "BTC", "1", "--at", "x", "--at", "y"},      // repeated: declined
+      {"price", "show"},
+      {"price", "import", "prices.csv"},
+      {"config", "apply", "new.toml", "--at", "2026-01-02"},
+      {"config", "show", "--config", "a.toml"},
+      {"report", "events", "--seq", "3"},                          // excludes: declined
+      {"verify", "--expect-head", "abc"},
+      {"export", "--events", "out.jsonl"},                         // flag: declined
+      {"completion", "zsh"},
+      {"price"},                                                   // needs a subcommand: declined
+  };
+  auto quick = nexadex::cli::make_cli();
+  auto full = nexadex::cli::make_cli();
+  std::ostringstream sink;
+  int taken = 0;
+  // Twice through, so that each line also follows every other kind of line.
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& words : lines) {
+      INFO("line: " << join(words));
+      const bool took = nexadex::cli::quick_parse(*quick, words);
+      auto parsed = nexadex::cli::parse_command_line(*full, words, sink);
+      if (!took) continue;
+      ++taken;
+      REQUIRE(parsed.has_value());
+      CHECK(dump(quick->opts) == dump(full->opts));
+      CHECK(quick->path == full->path);
+      // and a later full parse on the quick Cli starts clean
+      auto again = nexadex::cli::parse_command_line(*quick, words, sink);
+      REQUIRE(again.has_value());
+      CHECK(dump(quick->opts) == dump(full->opts));
+    }
+  }
+  CHECK(taken == 2 * 10);
+}
