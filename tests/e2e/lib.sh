@@ -51,3 +51,61 @@ symbol = "BTC"
 symbol = "ETH"
 TOML
 }
+
+# --- helpers of the anomaly suites (tamper, foreign, time, crash, concurrency, bad_input) ---
+
+# head_seq JOURNAL: prints the journal's head seq (from `report --format json`); fails the suite when
+# the journal cannot be read.
+head_seq() {
+  local json
+  json=$("$NEXADEX" report --format json --journal "$1" 2>"$WORK/head_seq.err") ||
+    fail "report on $1 failed: $(cat "$WORK/head_seq.err")"
+  printf '%s\n' "$json" | sed -n 's/^ *"head_seq": *\([0-9][0-9]*\),*$/\1/p' | head -n 1
+}
+
+# events_of JOURNAL: prints `export --events` of JOURNAL, the comparable form of a journal's record
+# (its file bytes change with every checkpoint); fails the suite when the journal cannot be read.
+events_of() {
+  "$NEXADEX" export --events --journal "$1" 2>"$WORK/events_of.err" ||
+    fail "export --events on $1 failed: $(cat "$WORK/events_of.err")"
+}
+
+# flip_byte FILE OFFSET: XORs the byte at OFFSET with 0x80 in place, as LevelDB's corruption_test does.
+flip_byte() {
+  local byte
+  byte=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+  [ -n "$byte" ] || fail "flip_byte: $1 has no byte at offset $2"
+  printf "\\$(printf '%03o' $((byte ^ 0x80)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+# no_sidecars FILE [WHAT]: requires that SQLite left no FILE-wal or FILE-shm beside FILE (after WHAT).
+no_sidecars() {
+  local s
+  for s in -wal -shm; do
+    [ ! -e "$1$s" ] || fail "$1$s was left beside $1${2:+ by $2} (nothing may be written beside a file that is not a journal)"
+  done
+}
+
+# check NAME FUNCTION [ARGS...]: runs FUNCTION (a group of expectations) in a subshell with errexit on.
+# A failure is recorded under NAME but does not stop the suite, so one run lists every broken
+# expectation; `finish` then exits 1 naming them. Files persist between checks, variables do not.
+FAILURES=()
+check() {
+  local name=$1 st
+  shift
+  set +e
+  ( set -e; "$@" )
+  st=$?
+  set -e
+  if [ "$st" = 0 ]; then echo "ok: $name"; else echo "FAILED: $name" >&2; FAILURES+=("$name"); fi
+}
+
+# finish: ends a suite that uses `check`: exit 0 when every check passed, else 1 with their names.
+finish() {
+  if [ "${#FAILURES[@]}" -gt 0 ]; then
+    printf 'failed checks (%d):\n' "${#FAILURES[@]}" >&2
+    printf '  %s\n' "${FAILURES[@]}" >&2
+    exit 1
+  fi
+  echo "all checks passed"
+}

@@ -1,0 +1,186 @@
+# tests/e2e/bad_input_test.sh: SPEC §8/§9/§10 bad input of every kind. Each class of mistake gets the
+# exit code SPEC gives it (CLI11's own 100+ codes never leak out), exactly one stderr line starting
+# "nexadex: " that names the bad input, and loses no data: the journal's events are unchanged.
+source "$(dirname "$0")/lib.sh" "$@"
+
+minimal_config
+export NEXADEX_JOURNAL=$WORK/j.db
+J=$NEXADEX_JOURNAL
+"$NEXADEX" init --config config.toml -q
+"$NEXADEX" price set BTC 100 -q
+"$NEXADEX" price set ETH 10 -q
+LATER=2026-01-01T00:05:00Z   # a valid time for writes, after every event
+
+# refused N PATTERN ARGS...: exit N, one stderr line "nexadex: ..." matching PATTERN, events unchanged.
+refused() {
+  local before
+  before=$(events_of "$J")
+  expect_error "$1" "$2" "${@:3}"
+  grep -q '^nexadex: ' "$WORK/err" || fail "nexadex ${*:3}: stderr does not start with 'nexadex: ': $(cat "$WORK/err")"
+  [ "$(events_of "$J")" = "$before" ] || fail "nexadex ${*:3} changed the journal's events"
+}
+
+# --- the command line -------------------------------------------------------------------------------
+
+check "unknown command: exit 1, names it" refused 1 "^nexadex: .*frobnicate" frobnicate
+check "unknown subcommand: exit 1, names it" refused 1 "^nexadex: .*frobnicate" price frobnicate BTC 5
+check "unknown option after the command: exit 1, names it" refused 1 "^nexadex: .*--bogus" report --bogus
+check "unknown option before the command: exit 1, names it" refused 1 "^nexadex: .*--bogus" --bogus report
+check "unknown option alone: exit 1, names it" refused 1 "^nexadex: .*--bogus" --bogus
+check "unexpected extra argument: exit 1, names it" refused 1 "^nexadex: .*extra" price set BTC 5 extra --at "$LATER"
+
+missing_arguments() {
+  refused 1 "^nexadex: .*PRICE" price set BTC
+  refused 1 "^nexadex: .*MARKET" price set
+  refused 1 "^nexadex: .*--config" init
+  refused 1 "^nexadex: .*FILE" config apply
+  refused 1 "^nexadex: .*CSV" price import
+  refused 1 "^nexadex: .*FILE" run
+  refused 1 "^nexadex: .*SHELL" completion
+  refused 1 "^nexadex: .*--events" export
+  # An option without its value (CLI11 ArgumentMismatch, 106 of its own).
+  refused 1 "^nexadex: .*--format" report --format
+  refused 1 "^nexadex: .*--journal" report --journal
+  refused 1 "^nexadex: .*--at" price set BTC 5 --at
+  refused 1 "^nexadex: .*--expect-head" verify --expect-head
+  # Given twice, or two options that exclude each other.
+  refused 1 "^nexadex: .*--at" price set BTC 5 --at "$LATER" --at "$LATER"
+  refused 1 "^nexadex: .*--as-of.*--seq" report --as-of 2026-01-01 --seq 1
+  # No command at all.
+  refused 1 "^nexadex: .*(command|--help)"
+}
+check "missing arguments: exit 1 (never CLI11's 105/106)" missing_arguments
+
+bad_amounts() {
+  local p
+  for p in "1,000" "+5" "1e3" "1E3" "nan" "inf" "" "0" "0.00000000" "-1" "1.123456789" " 5" "5 " "0x10" "1.2.3" "٣"; do
+    refused 1 "^nexadex: price set: price .*(not a valid amount|empty)" price set BTC "$p" --at "$LATER"
+  done
+  # Accepted forms, for contrast (SPEC §2): underscores, a bare fraction of up to 8 decimals.
+  expect_rc 0 price set BTC 1_000.25 --at "$LATER" -q
+  expect_rc 0 price set BTC 0.00000001 --at "$LATER" -q
+}
+check "bad amounts for price set: exit 1, naming the price" bad_amounts
+
+check "unknown market: exit 1, names it" refused 1 "^nexadex: price set: unknown market 'DOGE'" price set DOGE 5 --at "$LATER"
+check "bad --format value: exit 1, names it" refused 1 "^nexadex: .*--format.*xml" report --format xml
+check "bad --format on a write command: exit 1" refused 1 "^nexadex: .*--format.*xml" price set BTC 5 --format xml --at "$LATER"
+nexadex_format_xml() {
+  NEXADEX_FORMAT=xml refused 1 "^nexadex: report: NEXADEX_FORMAT 'xml'" report
+  NEXADEX_FORMAT=xml refused 1 "^nexadex: verify: NEXADEX_FORMAT 'xml'" verify
+}
+check "NEXADEX_FORMAT=xml on reads: exit 1, names it" nexadex_format_xml
+# A write command must refuse the bad format before writing, not journal and then print a table.
+nexadex_format_xml_write() {
+  NEXADEX_FORMAT=xml refused 1 "^nexadex: price set: NEXADEX_FORMAT 'xml'" price set BTC 5 --at "$LATER"
+}
+check "NEXADEX_FORMAT=xml on price set: exit 1, nothing written" nexadex_format_xml_write
+nexadex_format_xml_run() {
+  printf 'price set BTC 6 --at %s\n' "$LATER" >fmt.run
+  NEXADEX_FORMAT=xml refused 1 "^nexadex: run: NEXADEX_FORMAT 'xml'" run fmt.run
+}
+check "NEXADEX_FORMAT=xml on run: exit 1, nothing of the batch written" nexadex_format_xml_run
+nexadex_format_xml_init() {
+  NEXADEX_FORMAT=xml expect_error 1 "^nexadex: init: NEXADEX_FORMAT 'xml'" init --config config.toml --journal fmt.db
+  [ ! -e fmt.db ] || fail "init exited 1 over NEXADEX_FORMAT but created fmt.db"
+}
+check "NEXADEX_FORMAT=xml on init: exit 1, no journal created" nexadex_format_xml_init
+
+check "completion tcsh: exit 1, names it" refused 1 "^nexadex: .*tcsh" completion tcsh
+check "report of an unknown kind: exit 1, names it" refused 1 "^nexadex: .*bogus" report bogus
+check "report --seq abc: exit 1, names it" refused 1 "^nexadex: report: --seq 'abc'" report --seq abc
+
+# --- config files ---------------------------------------------------------------------------------
+
+# bad_config NAME PATTERN: init with NAME.toml exits 1 naming file:line (and the key), creating nothing.
+bad_config() {
+  expect_error 1 "^nexadex: init: $1\\.toml:[0-9]+: $2" init --config "$1.toml" --journal "$1.db"
+  [ ! -e "$1.db" ] || fail "init with a bad config created $1.db"
+  ! ls "$1".db* >/dev/null 2>&1 || fail "init with a bad config left $(ls "$1".db*)"
+}
+printf '[pool]\nmax_price_age = "5m"\n\n[[markets]\nsymbol = "BTC"\n' >syntax.toml
+printf '[pool]\nmax_price_age = "5m"\ncolour = "blue"\n\n[[markets]]\nsymbol = "BTC"\n' >unknown-key.toml
+printf '[fees]\nliquidation_fee = 5.5\n\n[[markets]]\nsymbol = "BTC"\n' >float-amount.toml
+printf '[fees]\nopen_fee_bps = 10.5\n\n[[markets]]\nsymbol = "BTC"\n' >float-bps.toml
+printf '[[markets]]\nsymbol = "BTC"\n\n[fees.split]\nlp_bps = 7000\ninsurance_bps = 2000\ntreasury_bps = 500\n' >split.toml
+printf '[pool]\nmax_price_age = "5 minutes"\n\n[[markets]]\nsymbol = "BTC"\n' >duration.toml
+printf '[[markets]]\nsymbol = "BTC"\n\n[[markets]]\nsymbol = "BTC"\n' >twice.toml
+check "config with a TOML syntax error: exit 1, file:line" bad_config syntax "TOML syntax error"
+check "config with an unknown key: exit 1, file:line and key" bad_config unknown-key "pool\\.colour: unknown key"
+check "config with a float amount: exit 1, file:line and key" bad_config float-amount "fees\\.liquidation_fee: .*float"
+check "config with a float rate: exit 1, file:line and key" bad_config float-bps "fees\\.open_fee_bps: .*float"
+check "config with a split not summing to 10000: exit 1, file:line and key" bad_config split "fees\\.split: .*10000"
+check "config with a bad duration: exit 1, file:line and key" bad_config duration "pool\\.max_price_age: "
+check "config with a market twice: exit 1, file:line and key" bad_config twice "markets\\[1\\]\\.symbol: .*twice"
+check "init with a missing config file: exit 1, names it" refused 1 "^nexadex: init: .*nosuch\\.toml" \
+  init --config nosuch.toml --journal nosuch.db
+
+config_apply_bad() {
+  local f
+  for f in syntax unknown-key float-amount split; do
+    refused 1 "^nexadex: config apply: $f\\.toml:[0-9]+: " config apply "$f.toml" --at "$LATER"
+  done
+  refused 1 "^nexadex: config apply: .*nosuch\\.toml" config apply nosuch.toml --at "$LATER"
+}
+check "config apply with a bad file: exit 1, journal unchanged" config_apply_bad
+
+# --- batch files ----------------------------------------------------------------------------------
+
+# batch_refused N PATTERN LINES...: `run` of a file of LINES exits N naming PATTERN; the head seq and the
+# events are what they were (a batch is all or nothing, SPEC §8).
+batch_refused() {
+  local want=$1 pattern=$2 before
+  shift 2
+  printf '%s\n' "$@" >bad.run
+  before=$(head_seq "$J")
+  refused "$want" "^nexadex: run: bad\\.run line $pattern" run bad.run
+  grep -q 'nothing of the batch was written' "$WORK/err" || fail "run's message does not say that nothing was written: $(cat "$WORK/err")"
+  [ "$(head_seq "$J")" = "$before" ] || fail "the head seq moved from $before to $(head_seq "$J")"
+}
+check "batch: a bad price in the middle: exit 1, line 3" batch_refused 1 "3: price set: price '0'" \
+  "price set BTC 1 --at $LATER" "price set ETH 2 --at $LATER" "price set BTC 0 --at $LATER" "price set BTC 3 --at $LATER"
+check "batch: time backwards in the middle: exit 2, line 2" batch_refused 2 "2: price set: the time" \
+  "price set BTC 1 --at $LATER" "price set BTC 2 --at 2026-01-01T00:00:01Z" "price set BTC 3 --at $LATER"
+check "batch: an unknown market: exit 1, line 2" batch_refused 1 "2: price set: unknown market 'DOGE'" \
+  "price set BTC 1 --at $LATER" "price set DOGE 2 --at $LATER"
+check "batch: an unterminated quote: exit 1, line 2" batch_refused 1 "2: .*quote" \
+  "price set BTC 1 --at $LATER" "price set BTC \"2 --at $LATER"
+check "batch: an unterminated single quote: exit 1, line 2" batch_refused 1 "2: .*quote" \
+  "price set BTC 1 --at $LATER" "price set 'BTC 2 --at $LATER"
+check "batch: init inside a batch: exit 1, line 2" batch_refused 1 "2: init" \
+  "price set BTC 1 --at $LATER" "init --config config.toml"
+check "batch: run inside a batch: exit 1, line 2" batch_refused 1 "2: run" \
+  "price set BTC 1 --at $LATER" "run bad.run"
+check "batch: --journal inside a batch: exit 1, line 2" batch_refused 1 "2: .*--journal" \
+  "price set BTC 1 --at $LATER" "price set BTC 2 --journal other.db --at $LATER"
+check "batch: an unknown option: exit 1, line 2, names it" batch_refused 1 "2: .*--bogus" \
+  "price set BTC 1 --at $LATER" "price set BTC 2 --bogus"
+check "batch: an unknown command: exit 1, line 3, names it" batch_refused 1 "3: .*frobnicate" \
+  "# a comment" "price set BTC 1 --at $LATER" "frobnicate BTC"
+check "batch: a bad config apply: exit 1, line 2" batch_refused 1 "2: config apply: syntax\\.toml:" \
+  "price set BTC 1 --at $LATER" "config apply syntax.toml"
+check "batch: a missing batch file: exit 1, names it" refused 1 "^nexadex: run: .*nosuch\\.run" run nosuch.run
+
+# --- output files ---------------------------------------------------------------------------------
+
+export_unwritable() {
+  printf 'a regular file\n' >afile
+  refused 1 "^nexadex: export: .*afile/x\\.jsonl" export --events afile/x.jsonl
+  refused 1 "^nexadex: export: .*/nonexistent/dir/x\\.jsonl" export --events /nonexistent/dir/x.jsonl
+  mkdir -p adir
+  refused 1 "^nexadex: export: .*adir" export --events adir
+}
+check "export --events to an unwritable path: exit 1, names it" export_unwritable
+
+# A failed export must not destroy the file it was told to write (SPEC §9: loses no data).
+export_keeps_the_file() {
+  printf 'yesterday'"'"'s export\n' >keep.jsonl
+  local sum
+  sum=$(checksum keep.jsonl)
+  expect_error 3 "^nexadex: export: .*missing\\.db" export --events keep.jsonl --journal missing.db
+  [ "$(checksum keep.jsonl)" = "$sum" ] || fail "export from a missing journal truncated keep.jsonl"
+}
+check "export from a missing journal leaves the output file as it was" export_keeps_the_file
+
+check "the journal still verifies" expect_rc 0 verify
+finish

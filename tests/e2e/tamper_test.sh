@@ -1,0 +1,117 @@
+# tests/e2e/tamper_test.sh: SPEC §7 tamper evidence. Bytes changed "by some means other than
+# SQLite" (STYLE.md, anomaly tests): an event edited behind the triggers' back breaks the hash chain,
+# a derived state row edited breaks the replay comparison, direct UPDATE/DELETE are refused by the
+# triggers, and --expect-head pins the head hash.
+source "$(dirname "$0")/lib.sh" "$@"
+
+minimal_config
+J=$WORK/j.db
+"$NEXADEX" init --config config.toml --journal "$J" -q
+"$NEXADEX" price set BTC 100 --journal "$J" -q                                     # seq 2
+"$NEXADEX" price set BTC 101.5 --journal "$J" --at 2026-01-01T00:01:00Z -q         # seq 3
+"$NEXADEX" price set ETH 10 --journal "$J" --at 2026-01-01T00:02:00Z -q            # seq 4
+"$NEXADEX" price set BTC 102 --journal "$J" --at 2026-01-01T00:03:00Z -q           # seq 5
+[ ! -s "$J-wal" ] || fail "the writer left a non-empty $J-wal; copies of $J would not be whole"
+# Copies are taken now, while the WAL is empty, so that the .db file alone is the whole journal.
+cp "$J" "$WORK/edited.db"
+cp "$J" "$WORK/state.db"
+cp "$J" "$WORK/replaced.db"
+HEAD=$("$NEXADEX" report --format json --journal "$J" | sed -n 's/^ *"head_hash": *"\([0-9a-f]*\)",*$/\1/p')
+[ "${#HEAD}" = 64 ] || fail "report summary gives no head_hash: '$HEAD'"
+
+# verify_finds JOURNAL SEQ CHECK: verify exits 4, its report has a SEQ/CHECK row, and its one stderr
+# line names SEQ and CHECK as the first discrepancy.
+verify_finds() {
+  expect_error 4 "^nexadex: verify: .*first at seq $2 \\($3\\)" verify --journal "$1"
+  grep -Eq "^ *$2 +$3 " "$WORK/out" || fail "verify of $1 reports no '$3' finding at seq $2: $(cat "$WORK/out")"
+}
+
+verify_silent() {
+  expect_rc 0 verify --journal "$1"
+  [ ! -s "$WORK/out" ] || fail "verify of a good journal printed: $(cat "$WORK/out")"
+  [ ! -s "$WORK/err" ] || fail "verify of a good journal wrote to stderr: $(cat "$WORK/err")"
+}
+
+edited_payload_breaks_the_chain() {
+  local before
+  before=$(sqlite3 "$WORK/edited.db" "SELECT payload FROM events WHERE seq = 3")
+  sqlite3 "$WORK/edited.db" "DROP TRIGGER events_no_update;
+    UPDATE events SET payload = replace(payload, '101.50000000', '101.60000000') WHERE seq = 3;"
+  local after
+  after=$(sqlite3 "$WORK/edited.db" "SELECT payload FROM events WHERE seq = 3")
+  [ "$before" != "$after" ] || fail "the edit of seq 3's payload did not take: $after"
+  cmp -s "$J" "$WORK/edited.db" && fail "the edited copy is byte for byte the original"
+  verify_finds "$WORK/edited.db" 3 chain
+  # Only seq 3 is damaged: no chain finding at any other seq.
+  if grep -E '^ *[0-9]+ +chain ' "$WORK/out" | grep -Evq '^ *3 +chain '; then
+    fail "verify reports chain findings beyond seq 3: $(cat "$WORK/out")"
+  fi
+}
+
+original_still_verifies() {
+  verify_silent "$J"
+}
+
+direct_update_and_delete_fail() {
+  local sum
+  sum=$(checksum "$J")
+  local stmt
+  for stmt in "UPDATE events SET at = 0 WHERE seq = 2" \
+              "UPDATE events SET payload = replace(payload, '100.', '900.') WHERE seq = 2" \
+              "DELETE FROM events WHERE seq = 5" \
+              "DELETE FROM events"; do
+    set +e
+    sqlite3 "$J" "$stmt" 2>"$WORK/sqlite.err"
+    local st=$?
+    set -e
+    [ "$st" != 0 ] || fail "sqlite3 '$stmt' on a journal succeeded"
+    grep -q 'append-only' "$WORK/sqlite.err" || fail "sqlite3 '$stmt' failed without naming append-only: $(cat "$WORK/sqlite.err")"
+    [ "$(checksum "$J")" = "$sum" ] || fail "sqlite3 '$stmt' changed $J"
+  done
+  verify_silent "$J"
+}
+
+edited_state_row_is_found() {
+  # The markets table is derived state, with no trigger: an edit of it is caught by the replay.
+  sqlite3 "$WORK/state.db" "UPDATE markets SET price = 1 WHERE symbol = 'BTC'"
+  verify_finds "$WORK/state.db" 5 state
+  grep -Eq '^ *5 +state +market BTC' "$WORK/out" || fail "the state finding does not name market BTC: $(cat "$WORK/out")"
+}
+
+expect_head_pins_the_head() {
+  expect_rc 0 verify --journal "$J" --expect-head "$HEAD"
+  [ ! -s "$WORK/out" ] && [ ! -s "$WORK/err" ] || fail "verify --expect-head (right hash) was not silent"
+  local wrong
+  wrong=$(printf '%s' "$HEAD" | tr '0123456789abcdef' '123456789abcdef0')
+  expect_error 4 "^nexadex: verify: .*\\(head\\)" verify --journal "$J" --expect-head "$wrong"
+  grep -q "$wrong" "$WORK/out" || fail "verify does not show the expected head it was given: $(cat "$WORK/out")"
+  grep -q "$HEAD" "$WORK/out" || fail "verify does not show the actual head hash: $(cat "$WORK/out")"
+  local bad
+  for bad in xyz "${HEAD:0:63}" "${HEAD}0" "${HEAD:0:63}g"; do
+    expect_error 1 "^nexadex: verify: --expect-head '$bad' is not a head hash" verify --journal "$J" --expect-head "$bad"
+  done
+}
+
+replace_cannot_rewrite_an_event() {
+  # INSERT OR REPLACE deletes the conflicting row without firing DELETE triggers (unless
+  # recursive_triggers is on): events must stay append-only against it too (SPEC §7).
+  local sum
+  sum=$(checksum "$WORK/replaced.db")
+  set +e
+  sqlite3 "$WORK/replaced.db" "INSERT OR REPLACE INTO events (seq, at, kind, payload, prev_hash, hash)
+    SELECT seq, at, kind, replace(payload, '100.', '900.'), prev_hash, hash FROM events WHERE seq = 2" \
+    2>"$WORK/sqlite.err"
+  local st=$?
+  set -e
+  [ "$st" != 0 ] || fail "sqlite3 INSERT OR REPLACE INTO events rewrote seq 2 of a journal (the triggers do not stop it)"
+  grep -q 'append-only' "$WORK/sqlite.err" || fail "INSERT OR REPLACE failed without naming append-only: $(cat "$WORK/sqlite.err")"
+  [ "$(checksum "$WORK/replaced.db")" = "$sum" ] || fail "INSERT OR REPLACE changed the journal"
+}
+
+check "an edited payload breaks the chain at its seq" edited_payload_breaks_the_chain
+check "the original still verifies, silently" original_still_verifies
+check "direct UPDATE and DELETE of events fail and change nothing" direct_update_and_delete_fail
+check "an edited state row is a state finding" edited_state_row_is_found
+check "--expect-head: right 0, wrong 4, malformed 1" expect_head_pins_the_head
+check "INSERT OR REPLACE cannot rewrite an event" replace_cannot_rewrite_an_event
+finish
