@@ -1,6 +1,7 @@
 // cli/cmd_export.cpp: `export --events [FILE]`: every event as one JSON line.
 #include <cerrno>
 #include <cstring>
+#include <cstdio>
 #include <fstream>
 
 #include "cli/commands.hpp"
@@ -8,15 +9,18 @@
 namespace nexadex::cli {
 
 Status cmd_export(Context& ctx, const Options& o) {
-  std::ofstream file;
   const bool to_stdout = o.export_file.empty() || o.export_file == "-";
-  if (!to_stdout) {
-    file.open(o.export_file, std::ios::binary | std::ios::trunc);
-    if (!file) return input_error("cannot write " + o.export_file + ": " + std::strerror(errno) + "; check the path.");
-  }
-  std::ostream& out = to_stdout ? ctx.out() : file;
-  auto ok = ctx.read(o, [&](journal::Journal& j) -> Status {
-    return j.scan(1, INT64_MAX, [&](const journal::StoredEvent& row) -> Status {
+  // A file is written beside its name and renamed into place once complete: an export that fails
+  // (a missing journal, a full disk) never leaves a truncated file or destroys an older one.
+  const std::string tmp = o.export_file + ".partial";
+  std::ofstream file;
+  return ctx.read(o, [&](journal::Journal& j) -> Status {
+    if (!to_stdout) {
+      file.open(tmp, std::ios::binary | std::ios::trunc);
+      if (!file) return input_error("cannot write " + o.export_file + ": " + std::strerror(errno) + "; check the path.");
+    }
+    std::ostream& out = to_stdout ? ctx.out() : file;
+    auto ok = j.scan(1, INT64_MAX, [&](const journal::StoredEvent& row) -> Status {
       nlohmann::ordered_json line;
       line["seq"] = row.seq;
       line["at"] = format_time(Timestamp{row.at});
@@ -33,11 +37,17 @@ Status cmd_export(Context& ctx, const Options& o) {
       out << line.dump() << '\n';
       return {};
     });
+    out.flush();
+    if (ok && !out) ok = input_error("writing the export failed; check the disk space and the path.");
+    if (!to_stdout) {
+      file.close();
+      if (ok && std::rename(tmp.c_str(), o.export_file.c_str()) != 0) {
+        ok = input_error("cannot write " + o.export_file + ": " + std::strerror(errno) + "; check the path.");
+      }
+      if (!ok) std::remove(tmp.c_str());
+    }
+    return ok;
   });
-  if (!ok) return ok;
-  out.flush();
-  if (!out) return input_error("writing the export failed; check the disk space and the path.");
-  return {};
 }
 
 }  // namespace nexadex::cli

@@ -11,12 +11,14 @@ Status cmd_init(Context& ctx, const Options& o) {
   if (!config) return std::unexpected(config.error());
   auto at = ctx.time(o);
   if (!at) return std::unexpected(at.error());
-  const std::string path = ctx.journal_path(o);
+  auto format = ctx.format(o);
+  if (!format) return std::unexpected(format.error());
+  auto where = ctx.journal_path(o);
+  if (!where) return std::unexpected(where.error());
+  const std::string& path = *where;
   auto head = journal::Journal::create(path, *text, *config, *at);
   if (!head) return std::unexpected(head.error());
   if (o.quiet) return {};
-  auto format = ctx.format(o);
-  if (!format) return std::unexpected(format.error());
   Section s{"journal", "Created journal " + path, SectionShape::record,
             {{"path", "path", CellType::text},
              {"head_seq", "head seq", CellType::integer},

@@ -14,13 +14,13 @@ struct Horizon {
 
 Result<Horizon> horizon(const Options& o) {
   Horizon h;
-  if (!o.seq.empty()) {
-    auto n = parse_decimal(o.seq, 0, Sign::positive, "--seq");
+  if (o.seq) {
+    auto n = parse_decimal(*o.seq, 0, Sign::positive, "--seq");
     if (!n) return std::unexpected(n.error());
     h.seq = *n;
   }
-  if (!o.as_of.empty()) {
-    auto t = parse_time(o.as_of, "--as-of");
+  if (o.as_of) {
+    auto t = parse_time(*o.as_of, "--as-of");
     if (!t) return std::unexpected(t.error());
     h.at = *t;
   }

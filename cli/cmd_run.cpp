@@ -11,7 +11,11 @@ Status cmd_run(Context& ctx, const Options& o, Cli& cli) {
   const Options batch_opts = o;  // cli.opts is reset by every line's parse
   auto now = ctx.time(batch_opts);
   if (!now) return std::unexpected(now.error());
-  auto j = journal::Journal::open(ctx.journal_path(batch_opts), journal::Access::write);
+  auto format = ctx.format(batch_opts);  // checked before anything is written
+  if (!format) return std::unexpected(format.error());
+  auto path = ctx.journal_path(batch_opts);
+  if (!path) return std::unexpected(path.error());
+  auto j = journal::Journal::open(*path, journal::Access::write);
   if (!j) return std::unexpected(j.error());
   if (auto ok = j->begin(); !ok) return ok;
   const int64_t first_seq = j->head().seq + 1;
@@ -46,11 +50,15 @@ Status cmd_run(Context& ctx, const Options& o, Cli& cli) {
       }
       if (*parsed == Parsed::handled) continue;
     }
-    if (!cli.opts.journal.empty()) {
+    if (cli.opts.journal) {
       status = fail(Error{ErrorKind::input, "--journal cannot be given inside a batch; the batch writes to one journal."});
       break;
     }
-    if (cli.opts.format.empty()) cli.opts.format = batch_opts.format;
+    if (!cli.opts.format) cli.opts.format = batch_opts.format;
+    if (auto f = ctx.format(cli.opts); !f) {
+      status = fail(f.error());
+      break;
+    }
     const auto path = cli.path;
     if (auto ok = dispatch(ctx, cli); !ok) {
       std::string prefix = path.empty() ? "" : path[0] + (path.size() > 1 ? " " + path[1] : "") + ": ";
@@ -70,8 +78,6 @@ Status cmd_run(Context& ctx, const Options& o, Cli& cli) {
   if (auto ok = j->commit(); !ok) return ok;
   if (!o.quiet) {
     const JournalHead head = j->head();
-    auto format = ctx.format(o);
-    if (!format) return std::unexpected(format.error());
     Section s{"run", "Batch committed", SectionShape::record,
               {{"commands", "commands", CellType::integer},
                {"events", "events appended", CellType::integer},

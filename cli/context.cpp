@@ -4,20 +4,28 @@
 namespace nexadex::cli {
 
 Result<Format> Context::format(const Options& o) const {
-  std::string f = !o.format.empty() ? o.format : m_env.format.value_or("table");
+  const std::string f = o.format ? *o.format : m_env.format.value_or("table");
   if (f == "table") return Format::table;
   if (f == "json") return Format::json;
   if (f == "csv") return Format::csv;
-  return input_error("NEXADEX_FORMAT '" + f + "' is not a format; use table, json or csv.");
+  return input_error(std::string(o.format ? "--format" : "NEXADEX_FORMAT") + " '" + f +
+                     "' is not a format; use table, json or csv.");
 }
 
-std::string Context::journal_path(const Options& o) const {
-  if (!o.journal.empty()) return o.journal;
-  return m_env.journal.value_or("nexadex.db");
+Result<std::string> Context::journal_path(const Options& o) const {
+  if (o.journal) {
+    if (o.journal->empty()) return input_error("--journal is empty; give the path of a journal file.");
+    return *o.journal;
+  }
+  if (m_env.journal) {
+    if (m_env.journal->empty()) return input_error("NEXADEX_JOURNAL is empty; unset it or give a journal path.");
+    return *m_env.journal;
+  }
+  return std::string("nexadex.db");
 }
 
 Result<Timestamp> Context::time(const Options& o) const {
-  if (!o.at.empty()) return parse_time(o.at, "--at");
+  if (o.at) return parse_time(*o.at, "--at");
   if (m_batch) return m_batch_now;
   if (m_env.now) return parse_time(*m_env.now, "NEXADEX_NOW");
   return m_env.clock;
@@ -27,7 +35,9 @@ Status Context::write(const Options& o, const std::function<Status(journal::Jour
   auto at = time(o);
   if (!at) return std::unexpected(at.error());
   if (m_batch) return fn(*m_batch, *at);
-  auto j = journal::Journal::open(journal_path(o), journal::Access::write);
+  auto path = journal_path(o);
+  if (!path) return std::unexpected(path.error());
+  auto j = journal::Journal::open(*path, journal::Access::write);
   if (!j) return std::unexpected(j.error());
   if (auto ok = j->begin(); !ok) return ok;
   if (auto ok = fn(*j, *at); !ok) {
@@ -42,7 +52,9 @@ Status Context::read(const Options& o, const std::function<Status(journal::Journ
     if (auto ok = m_batch->flush(); !ok) return ok;
     return fn(*m_batch);
   }
-  auto j = journal::Journal::open(journal_path(o), journal::Access::read);
+  auto path = journal_path(o);
+  if (!path) return std::unexpected(path.error());
+  auto j = journal::Journal::open(*path, journal::Access::read);
   if (!j) return std::unexpected(j.error());
   return fn(*j);
 }

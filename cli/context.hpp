@@ -32,7 +32,7 @@ class Context {
   const Environment& env() const { return m_env; }
 
   Result<Format> format(const Options& o) const;
-  std::string journal_path(const Options& o) const;
+  Result<std::string> journal_path(const Options& o) const;
   // The command's time: --at, else the batch's time, else NEXADEX_NOW, else the clock.
   Result<Timestamp> time(const Options& o) const;
 

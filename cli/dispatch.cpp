@@ -44,15 +44,44 @@ Result<Parsed> parse_command_line(Cli& cli, std::vector<std::string> args, std::
     if (!what.empty() && what[0] >= 'A' && what[0] <= 'Z' && (what.size() < 2 || what[1] < 'A' || what[1] > 'Z')) {
       what[0] = static_cast<char>(what[0] - 'A' + 'a');
     }
-    if (path.empty()) {
+    // The first word after the command path that is neither an option nor an option's value.
+    const CLI::App* at = cli.app.get();
+    for (const auto& p : selected_command(*cli.app)) at = at->get_subcommand(p);
+    std::string stray, stray_option;
+    {
       static const std::set<std::string> k_valued = {"--journal", "--format", "--at"};
+      std::size_t skip = selected_command(*cli.app).size();
       for (auto it = words.begin(); it != words.end(); ++it) {
         if (k_valued.count(*it)) {
           if (std::next(it) != words.end()) ++it;
           continue;
         }
-        if (!it->empty() && (*it)[0] == '-') continue;
-        return input_error("unknown command '" + *it + "'; run 'nexadex --help' for the list of commands.");
+        if (!it->empty() && (*it)[0] == '-') {
+          if (stray_option.empty() && it->rfind("--help", 0) != 0) stray_option = *it;
+          continue;
+        }
+        if (skip > 0) {
+          --skip;
+          continue;
+        }
+        stray = *it;
+        break;
+      }
+    }
+    const bool wants_subcommand = at->get_require_subcommand_min() > 0 && at->get_subcommands().empty();
+    if (wants_subcommand && !stray.empty()) {
+      std::string subs;
+      for (const CLI::App* s : at->get_subcommands([](const CLI::App*) { return true; })) {
+        subs += (subs.empty() ? "" : ", ") + s->get_name();
+      }
+      if (path.empty()) {
+        return input_error("unknown command '" + stray + "'; run 'nexadex --help' for the list of commands.");
+      }
+      return input_error(path + ": unknown subcommand '" + stray + "'; use one of " + subs + ".");
+    }
+    if (path.empty()) {
+      if (!stray_option.empty() && dynamic_cast<const CLI::RequiredError*>(&e)) {
+        return input_error("unknown option '" + stray_option + "' and no command given; run 'nexadex --help'.");
       }
       if (dynamic_cast<const CLI::RequiredError*>(&e) && cli.app->get_subcommands().empty()) {
         return input_error("no command given; run 'nexadex --help' for the list of commands.");

@@ -42,7 +42,11 @@ int main(int argc, char** argv) {
     Context ctx(std::cout, std::cerr, std::move(e));
     std::string name;
     for (const auto& p : cli->path) name += (name.empty() ? "" : " ") + p;
-    auto status = dispatch(ctx, *cli);
+    // A bad --format or NEXADEX_FORMAT is refused before anything is written.
+    auto status = [&]() -> Status {
+      if (auto format = ctx.format(cli->opts); !format) return std::unexpected(format.error());
+      return dispatch(ctx, *cli);
+    }();
     std::cout.flush();
     if (!status) {
       std::cerr << "nexadex: " << name << ": " << status.error().message << '\n';

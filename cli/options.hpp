@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,10 +11,10 @@
 namespace nexadex::cli {
 
 struct Options {
-  // global (before or after the subcommand, SPEC §10)
-  std::string journal;
-  std::string format;
-  std::string at;
+  // global (before or after the subcommand, SPEC §10); absent and empty are different things
+  std::optional<std::string> journal;
+  std::optional<std::string> format;
+  std::optional<std::string> at;
   bool quiet = false;
 
   std::string init_config;
@@ -23,8 +24,8 @@ struct Options {
   std::string price;                // price set ... PRICE
   std::string csv_file;             // price import CSV
   std::string report_what = "summary";
-  std::string as_of;
-  std::string seq;
+  std::optional<std::string> as_of;
+  std::optional<std::string> seq;
   std::string expect_head;
   bool verbose = false;
   bool export_ledger = false;

@@ -68,14 +68,15 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-// Reads `"text"` at `pos` when the text has no escapes (the common case); false otherwise.
+// Reads `"text"` at `pos` when the text is plain ASCII without escapes (the common case); false
+// otherwise, so that nlohmann checks escapes and UTF-8 (invalid UTF-8 is not JSON).
 bool plain_string_at(std::string_view s, std::size_t& pos, std::string_view& out) {
   if (pos >= s.size() || s[pos] != '"') return false;
   const std::size_t start = pos + 1;
   std::size_t i = start;
   for (; i < s.size() && s[i] != '"'; ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '\\' || c < 0x20) return false;
+    if (c == '\\' || c < 0x20 || c >= 0x80) return false;
   }
   if (i >= s.size()) return false;
   out = s.substr(start, i - start);

@@ -20,6 +20,8 @@ class Reader {
  public:
   explicit Reader(std::string file) : m_file(std::move(file)) {}
 
+  const std::string& file() const { return m_file; }
+
   [[noreturn]] void fail(const Value& v, const std::string& key, const std::string& why) const {
     const auto line = v.location().line();
     throw ConfigError{m_file + ":" + std::to_string(line) + ": " + key + ": " + why};
@@ -189,9 +191,11 @@ Config read_config(const Reader& r, const Value& root) {
   }
   const Value* markets = r.find(root, "markets");
   if (!markets) {
-    throw ConfigError{"the config has no [[markets]]; add at least one, e.g. [[markets]] with symbol = \"BTC\"."};
+    throw ConfigError{r.file() + ": markets: the config has no [[markets]]; add at least one, e.g. [[markets]] with "
+                                 "symbol = \"BTC\"."};
   }
   if (!markets->is_array()) r.fail(*markets, "markets", "expected an array of tables written [[markets]].");
+  if (markets->as_array().empty()) r.fail(*markets, "markets", "the config has no [[markets]]; add at least one.");
   std::set<std::string> seen;
   std::size_t i = 0;
   for (const Value& m : markets->as_array()) {
@@ -203,7 +207,6 @@ Config read_config(const Reader& r, const Value& root) {
     }
     ++i;
   }
-  if (c.markets.empty()) throw ConfigError{"the config has no [[markets]]; add at least one."};
   return c;
 }
 
@@ -296,6 +299,64 @@ nlohmann::json config_to_json(const Config& c) {
                              {"max_cover_per_market_per_day_bps", c.insurance.max_cover_per_market_per_day_bps.value},
                              {"floor_balance", to_string(c.insurance.floor_balance)}}},
               {"markets", markets}};
+}
+
+}  // namespace nexadex::journal
+
+namespace nexadex::journal {
+
+Result<Config> config_from_json(std::string_view json_text) {
+  using nlohmann::json;
+  try {
+    const json j = json::parse(json_text);
+    auto usd = [](const json& v) -> Usd {
+      auto r = parse_usd(v.get<std::string>(), Sign::non_negative, "amount");
+      if (!r) throw std::runtime_error(r.error().message);
+      return *r;
+    };
+    auto bps = [](const json& v) { return Bps{v.get<int64_t>()}; };
+    auto duration = [](const json& v) {
+      auto r = parse_duration(v.get<std::string>(), "duration");
+      if (!r) throw std::runtime_error(r.error().message);
+      return *r;
+    };
+    Config c;
+    const json& pool = j.at("pool");
+    c.pool.max_utilization_bps = bps(pool.at("max_utilization_bps"));
+    c.pool.max_price_age = duration(pool.at("max_price_age"));
+    const json& fees = j.at("fees");
+    c.fees.open_fee_bps = bps(fees.at("open_fee_bps"));
+    c.fees.close_fee_bps = bps(fees.at("close_fee_bps"));
+    c.fees.liquidation_fee = usd(fees.at("liquidation_fee"));
+    c.fees.borrow_base_apr_bps = bps(fees.at("borrow_base_apr_bps"));
+    c.fees.borrow_slope_apr_bps = bps(fees.at("borrow_slope_apr_bps"));
+    const json& split = fees.at("split");
+    c.fees.split.lp_bps = bps(split.at("lp_bps"));
+    c.fees.split.insurance_bps = bps(split.at("insurance_bps"));
+    c.fees.split.treasury_bps = bps(split.at("treasury_bps"));
+    const json& ins = j.at("insurance");
+    c.insurance.target_min = usd(ins.at("target_min"));
+    c.insurance.target_bps_of_oi = bps(ins.at("target_bps_of_oi"));
+    c.insurance.cover_rate_bps = bps(ins.at("cover_rate_bps"));
+    c.insurance.max_cover_per_event = usd(ins.at("max_cover_per_event"));
+    c.insurance.max_cover_per_market_per_day_bps = bps(ins.at("max_cover_per_market_per_day_bps"));
+    c.insurance.floor_balance = usd(ins.at("floor_balance"));
+    for (const json& m : j.at("markets")) {
+      MarketConfig mc;
+      mc.symbol = m.at("symbol").get<std::string>();
+      auto lev = parse_decimal(m.at("max_leverage").get<std::string>(), 2, Sign::positive, "max_leverage");
+      if (!lev) throw std::runtime_error(lev.error().message);
+      mc.max_leverage.hundredths = *lev;
+      mc.maintenance_margin_bps = bps(m.at("maintenance_margin_bps"));
+      mc.max_profit_bps = bps(m.at("max_profit_bps"));
+      c.markets.push_back(std::move(mc));
+    }
+    if (auto ok = validate(c); !ok) throw std::runtime_error(ok.error().message);
+    if (config_to_json(c) != j) throw std::runtime_error("it holds keys that are not config keys");
+    return c;
+  } catch (const std::exception& e) {
+    return journal_error(std::string("the cached config is not valid (") + e.what() + ")");
+  }
 }
 
 }  // namespace nexadex::journal

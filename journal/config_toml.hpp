@@ -21,4 +21,7 @@ std::string config_to_toml(const Config& config);
 // The same as JSON: amounts and durations as strings, bps and counts as integers.
 nlohmann::json config_to_json(const Config& config);
 
+// The inverse of config_to_json (the journal caches the parsed config so); every key required.
+Result<Config> config_from_json(std::string_view json_text);
+
 }  // namespace nexadex::journal

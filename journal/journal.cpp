@@ -57,6 +57,14 @@ Status identify(const std::string& path) {
     return journal_error(path + " is not a nexadex journal (it is not an SQLite database, or it is truncated); "
                          "check the --journal path.");
   }
+  // A truncated file: SQLite would open it and leave -wal/-shm files beside it.
+  const uint32_t raw_page_size = (uint32_t{h[16]} << 8) | h[17];
+  const uint64_t page_size = raw_page_size == 1 ? 65536 : raw_page_size;
+  const uint64_t pages = be32(&h[28]);
+  if (be32(&h[24]) == be32(&h[92]) && static_cast<uint64_t>(st.st_size) < pages * page_size) {
+    return journal_error(path + " is truncated (" + std::to_string(st.st_size) + " bytes, its header says " +
+                         std::to_string(pages * page_size) + "); restore it from a copy.");
+  }
   const uint32_t user_version = be32(&h[60]);
   const uint32_t app_id = be32(&h[68]);
   if (app_id != static_cast<uint32_t>(k_application_id)) {
@@ -95,6 +103,14 @@ void set_int_pragma(SQLite::Database& db, const char* name, int64_t v) {
   db.exec(std::string("PRAGMA ") + name + " = " + std::to_string(v));
 }
 
+// Keeps the -wal file when the last connection closes (it is still checkpointed, so the main file
+// alone is a complete journal): the next writer does not create it again and sync the directory.
+void persist_wal(SQLite::Database& db) {
+  int on = 1;
+  sqlite3_file_control(db.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &on);
+  db.exec("PRAGMA journal_size_limit = 0");  // and leave it empty once checkpointed
+}
+
 }  // namespace
 
 struct Journal::Impl {
@@ -118,12 +134,13 @@ struct Journal::Impl {
   Status load_state_tables() {
     State s;
     {
-      SQLite::Statement q(db, "SELECT seq, sha256, text FROM config WHERE id = 1");
+      SQLite::Statement q(db, "SELECT seq, sha256, text, effective FROM config WHERE id = 1");
       if (!q.executeStep()) return journal_error("the journal " + path + " has no config row; it is damaged.");
       s.config_seq = q.getColumn(0).getInt64();
       s.config_sha256 = q.getColumn(1).getString();
       s.config_text = q.getColumn(2).getString();
-      auto c = parse_config(s.config_text, "journal config");
+      // The parsed config is cached as JSON: parsing TOML is most of a single command's own work.
+      auto c = config_from_json(q.getColumn(3).getString());
       if (!c) return journal_error("the config stored in " + path + " does not parse (" + c.error().message + ").");
       s.config = std::move(*c);
     }
@@ -148,10 +165,11 @@ struct Journal::Impl {
 
   void write_state_rows() {
     if (state.dirty_config) {
-      SQLite::Statement q(db, "INSERT OR REPLACE INTO config (id, seq, sha256, text) VALUES (1, ?, ?, ?)");
+      SQLite::Statement q(db, "INSERT OR REPLACE INTO config (id, seq, sha256, text, effective) VALUES (1, ?, ?, ?, ?)");
       q.bind(1, static_cast<int64_t>(state.config_seq));
       q.bind(2, state.config_sha256);
       q.bind(3, state.config_text);
+      q.bind(4, config_to_json(state.config).dump());
       q.exec();
       state.dirty_config = false;
     }
@@ -249,6 +267,7 @@ Result<JournalHead> Journal::create(const std::string& path, const std::string& 
     set_int_pragma(impl.db, "application_id", k_application_id);
     set_int_pragma(impl.db, "user_version", k_schema_version);
     impl.db.exec("PRAGMA journal_mode = WAL");
+    persist_wal(impl.db);
     impl.db.exec("PRAGMA synchronous = FULL");
     impl.db.exec("BEGIN IMMEDIATE");
     impl.db.exec(std::string(k_schema_sql));
@@ -287,7 +306,10 @@ Result<Journal> Journal::open(const std::string& path, Access access) {
     if (app_id != k_application_id || version != k_schema_version) {
       return journal_error(path + " is not a nexadex journal of schema " + std::to_string(k_schema_version) + ".");
     }
-    if (access == Access::write) impl->db.exec("PRAGMA synchronous = FULL");
+    if (access == Access::write) {
+      impl->db.exec("PRAGMA synchronous = FULL");
+      persist_wal(impl->db);
+    }
     return Journal(std::move(impl));
   } catch (const SQLite::Exception& e) {
     return std::unexpected(sqlite_error(path, e));

@@ -28,6 +28,9 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'nexadex journal events are append-only: UPDATE is not allowed'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'nexadex journal events are append-only: DELETE is not allowed'); END;
+-- INSERT OR REPLACE deletes without firing DELETE triggers (recursive_triggers is off by default).
+CREATE TRIGGER events_no_replace BEFORE INSERT ON events WHEN EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq)
+BEGIN SELECT RAISE(ABORT, 'nexadex journal events are append-only: REPLACE is not allowed'); END;
 
 CREATE TABLE postings (
   seq      INTEGER NOT NULL,
@@ -40,12 +43,16 @@ CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings
 BEGIN SELECT RAISE(ABORT, 'nexadex journal postings are append-only: UPDATE is not allowed'); END;
 CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
 BEGIN SELECT RAISE(ABORT, 'nexadex journal postings are append-only: DELETE is not allowed'); END;
+CREATE TRIGGER postings_no_replace BEFORE INSERT ON postings
+WHEN EXISTS (SELECT 1 FROM postings WHERE seq = NEW.seq AND leg = NEW.leg)
+BEGIN SELECT RAISE(ABORT, 'nexadex journal postings are append-only: REPLACE is not allowed'); END;
 
 CREATE TABLE config (
-  id      INTEGER PRIMARY KEY CHECK (id = 1),
-  seq     INTEGER NOT NULL,
-  sha256  TEXT    NOT NULL,
-  text    TEXT    NOT NULL
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  seq        INTEGER NOT NULL,
+  sha256     TEXT    NOT NULL,
+  text       TEXT    NOT NULL,
+  effective  TEXT    NOT NULL
 );
 
 CREATE TABLE markets (

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "journal/codec.hpp"
+#include "journal/config_toml.hpp"
 #include "journal/journal.hpp"
 #include "journal/schema.hpp"
 
@@ -24,6 +25,9 @@ void compare_states(const State& replayed, const State& stored, std::vector<Disc
                    "the config table holds the config of seq " + std::to_string(stored.config_seq) + " (sha256 " +
                        stored.config_sha256 + ") but the events give seq " + std::to_string(replayed.config_seq) +
                        " (sha256 " + replayed.config_sha256 + ")"});
+  }
+  if (config_to_json(replayed.config) != config_to_json(stored.config)) {
+    out.push_back({0, "state", "the config table's effective config differs from the config the events give"});
   }
   std::map<std::string, std::pair<const MarketState*, const MarketState*>> markets;
   for (const auto& [k, v] : replayed.markets) markets[k].first = &v;

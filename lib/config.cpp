@@ -1,6 +1,7 @@
 // lib/config.cpp: configuration rules that do not depend on the file format.
 #include "lib/config.hpp"
 
+#include <limits>
 #include <set>
 
 namespace nexadex {
@@ -16,12 +17,46 @@ Status validate(const Config& config) {
   if (config.markets.empty()) {
     return input_error("the config has no [[markets]]; add at least one, e.g. [[markets]] symbol = \"BTC\".");
   }
+  // The ranges of nexadex.toml(5), for a Config that did not come from the TOML reader.
+  std::string bad;
+  auto range = [&](const std::string& key, int64_t v, int64_t lo, int64_t hi) {
+    if (bad.empty() && (v < lo || v > hi)) {
+      bad = key + " is " + std::to_string(v) + " but must be " + std::to_string(lo) + " to " + std::to_string(hi) + ".";
+    }
+  };
+  constexpr int64_t k_max = std::numeric_limits<int64_t>::max();
+  range("pool.max_utilization_bps", config.pool.max_utilization_bps.value, 1, 10'000);
+  range("pool.max_price_age (seconds)", config.pool.max_price_age.seconds, 1, k_max);
+  range("fees.open_fee_bps", config.fees.open_fee_bps.value, 0, 1'000);
+  range("fees.close_fee_bps", config.fees.close_fee_bps.value, 0, 1'000);
+  range("fees.liquidation_fee (micro-USD)", config.fees.liquidation_fee.units(), 0, k_max);
+  range("fees.borrow_base_apr_bps", config.fees.borrow_base_apr_bps.value, 0, 1'000'000);
+  range("fees.borrow_slope_apr_bps", config.fees.borrow_slope_apr_bps.value, 0, 1'000'000);
+  range("fees.split.lp_bps", config.fees.split.lp_bps.value, 0, 10'000);
+  range("fees.split.insurance_bps", config.fees.split.insurance_bps.value, 0, 10'000);
+  range("fees.split.treasury_bps", config.fees.split.treasury_bps.value, 0, 10'000);
+  range("insurance.target_min (micro-USD)", config.insurance.target_min.units(), 0, k_max);
+  range("insurance.target_bps_of_oi", config.insurance.target_bps_of_oi.value, 0, 1'000'000);
+  range("insurance.cover_rate_bps", config.insurance.cover_rate_bps.value, 0, 10'000);
+  range("insurance.max_cover_per_event (micro-USD)", config.insurance.max_cover_per_event.units(), 0, k_max);
+  range("insurance.max_cover_per_market_per_day_bps", config.insurance.max_cover_per_market_per_day_bps.value, 0,
+        10'000);
+  range("insurance.floor_balance (micro-USD)", config.insurance.floor_balance.units(), 0, k_max);
   std::set<std::string> seen;
   for (const auto& m : config.markets) {
+    bool symbol_ok = !m.symbol.empty() && m.symbol.size() <= 16;
+    for (char c : m.symbol) symbol_ok = symbol_ok && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+    if (!symbol_ok) {
+      return input_error("market symbol '" + m.symbol + "' must be 1 to 16 characters of A-Z and 0-9.");
+    }
     if (!seen.insert(m.symbol).second) {
       return input_error("market " + m.symbol + " is configured twice; give each [[markets]] a distinct symbol.");
     }
+    range("markets." + m.symbol + ".max_leverage (hundredths)", m.max_leverage.hundredths, 100, 100'000);
+    range("markets." + m.symbol + ".maintenance_margin_bps", m.maintenance_margin_bps.value, 1, 10'000);
+    range("markets." + m.symbol + ".max_profit_bps", m.max_profit_bps.value, 1, 1'000'000);
   }
+  if (!bad.empty()) return input_error(bad);
   const auto& s = config.fees.split;
   if (s.lp_bps.value + s.insurance_bps.value + s.treasury_bps.value != k_bps_scale) {
     return input_error("fees.split: lp_bps + insurance_bps + treasury_bps is " +

@@ -53,7 +53,7 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
   }
   if (event.at < state.head_at) {
     return rule_error("the time " + format_time(event.at) + " is before the journal's last event at " +
-                      format_time(state.head_at) + "; time never runs backwards, so use --at " +
+                      format_time(state.head_at) + "; time never runs backwards, so date it at " +
                       format_time(state.head_at) + " or later.");
   }
   std::vector<Posting> postings;

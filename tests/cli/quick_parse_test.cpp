@@ -11,11 +11,13 @@ using nexadex::cli::Cli;
 using nexadex::cli::Options;
 
 // The fields of Options as one comparable string.
+std::string opt(const std::optional<std::string>& v) { return v ? "=" + *v : "-"; }
+
 std::string dump(const Options& o) {
   std::ostringstream s;
-  s << o.journal << '|' << o.format << '|' << o.at << '|' << o.quiet << '|' << o.init_config << '|' << o.config_file
+  s << opt(o.journal) << '|' << opt(o.format) << '|' << opt(o.at) << '|' << o.quiet << '|' << o.init_config << '|' << o.config_file
     << '|' << o.config_show_file << '|' << o.market << '|' << o.price << '|' << o.csv_file << '|' << o.report_what << '|'
-    << o.as_of << '|' << o.seq << '|' << o.expect_head << '|' << o.verbose << '|' << o.export_ledger << '|'
+    << opt(o.as_of) << '|' << opt(o.seq) << '|' << o.expect_head << '|' << o.verbose << '|' << o.export_ledger << '|'
     << o.export_events << '|' << o.export_file << '|' << o.run_file << '|' << o.shell;
   return s.str();
 }

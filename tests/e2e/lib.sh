@@ -66,7 +66,7 @@ head_seq() {
 # events_of JOURNAL: prints `export --events` of JOURNAL, the comparable form of a journal's record
 # (its file bytes change with every checkpoint); fails the suite when the journal cannot be read.
 events_of() {
-  "$NEXADEX" export --events --journal "$1" 2>"$WORK/events_of.err" ||
+  env -u NEXADEX_FORMAT "$NEXADEX" export --events --journal "$1" 2>"$WORK/events_of.err" ||
     fail "export --events on $1 failed: $(cat "$WORK/events_of.err")"
 }
 

@@ -74,7 +74,7 @@ check "an empty --seq exits 1" expect_error 1 "^nexadex: report: --seq .*(empty|
 backwards_refused() {
   refused_unchanged 2 "^nexadex: price set: the time 2026-01-03T00:01:19Z is before the journal's last event at $LAST" \
     price set BTC 1 --journal "$J" --at 2026-01-03T00:01:19Z
-  refused_unchanged 2 "^nexadex: price set: .*before the journal's last event at $LAST.*use --at $LAST or later" \
+  refused_unchanged 2 "^nexadex: price set: .*before the journal's last event at $LAST.*date it at $LAST or later" \
     price set BTC 1 --journal "$J" --at 2026-01-01
   # Without --at, NEXADEX_NOW (here fixed at 2026-01-01T00:00:00Z) is before the last event too.
   refused_unchanged 2 "^nexadex: price set: the time 2026-01-01T00:00:00Z is before" price set BTC 1 --journal "$J"
