@@ -57,11 +57,16 @@ Status identify(const std::string& path) {
     return journal_error(path + " is not a nexadex journal (it is not an SQLite database, or it is truncated); "
                          "check the --journal path.");
   }
-  // A truncated file: SQLite would open it and leave -wal/-shm files beside it.
+  // A truncated file: SQLite would open it and leave -wal/-shm files beside it. Only without a -wal
+  // file: every journal written since init keeps one (persist_wal), and while it holds frames the
+  // main file may legitimately be shorter than its header says (a checkpoint under way, or cut short
+  // by a crash and completed by SQLite's recovery).
   const uint32_t raw_page_size = (uint32_t{h[16]} << 8) | h[17];
   const uint64_t page_size = raw_page_size == 1 ? 65536 : raw_page_size;
   const uint64_t pages = be32(&h[28]);
-  if (be32(&h[24]) == be32(&h[92]) && static_cast<uint64_t>(st.st_size) < pages * page_size) {
+  struct stat wal {};
+  const bool has_wal = ::stat((path + "-wal").c_str(), &wal) == 0;
+  if (!has_wal && be32(&h[24]) == be32(&h[92]) && static_cast<uint64_t>(st.st_size) < pages * page_size) {
     return journal_error(path + " is truncated (" + std::to_string(st.st_size) + " bytes, its header says " +
                          std::to_string(pages * page_size) + "); restore it from a copy.");
   }
