@@ -74,9 +74,16 @@ std::unique_ptr<Cli> make_cli() {
   auto* completion = app->add_subcommand("completion", "Print a shell completion script");
   completion->add_option("SHELL", o.shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
 
+  const std::string globals =
+      "Global options, accepted here too: --journal PATH, --format table|json|csv, --at TIME, --quiet; "
+      "see 'nexadex --help'.\n";
   for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; })) {
     sub->fallthrough();
-    for (CLI::App* leaf : sub->get_subcommands([](CLI::App*) { return true; })) leaf->fallthrough();
+    sub->footer(globals);
+    for (CLI::App* leaf : sub->get_subcommands([](CLI::App*) { return true; })) {
+      leaf->fallthrough();
+      leaf->footer(globals);
+    }
   }
   cli->app = std::move(app);
   return cli;

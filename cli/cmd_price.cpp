@@ -40,6 +40,7 @@ Status cmd_price_set(Context& ctx, const Options& o) {
 }
 
 Status cmd_price_import(Context& ctx, const Options& o) {
+  if (o.at) return input_error("--at does not apply: each row of the file carries its own time; remove --at.");
   auto text = read_input(o.csv_file, "price file");
   if (!text) return std::unexpected(text.error());
   const std::string name = o.csv_file == "-" ? "standard input" : o.csv_file;

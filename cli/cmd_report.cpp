@@ -16,7 +16,7 @@ Result<Horizon> horizon(const Options& o) {
   Horizon h;
   if (o.seq) {
     auto n = parse_decimal(*o.seq, 0, Sign::positive, "--seq");
-    if (!n) return std::unexpected(n.error());
+    if (!n) return input_error("--seq '" + *o.seq + "' is not an event seq; give a whole number from 1 to the head seq.");
     h.seq = *n;
   }
   if (o.as_of) {

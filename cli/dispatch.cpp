@@ -26,8 +26,12 @@ Result<Parsed> parse_command_line(Cli& cli, std::vector<std::string> args, std::
   } catch (const CLI::CallForHelp&) {
     const auto path = selected_command(*cli.app);
     const CLI::App* sub = cli.app.get();
-    for (const auto& name : path) sub = sub->get_subcommand(name);
-    out << sub->help();
+    std::string prefix = path.empty() ? "" : "nexadex";
+    for (std::size_t i = 0; i < path.size(); ++i) {
+      sub = sub->get_subcommand(path[i]);
+      if (i + 1 < path.size()) prefix += " " + path[i];
+    }
+    out << sub->help(prefix);
     return Parsed::handled;
   } catch (const CLI::CallForAllHelp&) {
     out << cli.app->help("", CLI::AppFormatMode::All);

@@ -28,7 +28,6 @@ struct Options {
   std::optional<std::string> seq;
   std::string expect_head;
   bool verbose = false;
-  bool export_ledger = false;
   bool export_events = false;
   std::string export_file;
   std::string run_file;

@@ -37,10 +37,16 @@ class Reader {
         std::string list;
         for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
         fail(*v, path.empty() ? k : path + "." + k,
-             "unknown key; the keys allowed " + (path.empty() ? std::string("at the top level") : "in [" + path + "]") +
+             "unknown key; the keys allowed " + (path.empty() ? std::string("at the top level") : "in " + table_name(path)) +
                  " are " + list + ".");
       }
     }
+  }
+
+  // "[pool]", or "[[markets]]" for an entry of the markets array.
+  static std::string table_name(const std::string& path) {
+    const auto bracket = path.find('[');
+    return bracket == std::string::npos ? "[" + path + "]" : "[[" + path.substr(0, bracket) + "]]";
   }
 
   const Value* find(const Value& table, const char* key) const {
@@ -86,7 +92,7 @@ class Reader {
     } else {
       fail(*v, key, "expected an amount as a decimal string, got " + type_name(*v) + ".");
     }
-    auto r = parse_usd(text, Sign::non_negative, key);
+    auto r = parse_usd(text, Sign::non_negative, "the value");
     if (!r) fail(*v, key, r.error().message);
     out = *r;
   }
@@ -96,7 +102,7 @@ class Reader {
     if (!v) return;
     const std::string key = path + "." + k;
     if (!v->is_string()) fail(*v, key, "expected a duration string such as \"5m\", got " + type_name(*v) + ".");
-    auto r = parse_duration(v->as_string().str, key);
+    auto r = parse_duration(v->as_string().str, "the value");
     if (!r) fail(*v, key, r.error().message);
     if (r->seconds < min_seconds) fail(*v, key, "must be at least " + std::to_string(min_seconds) + "s.");
     out = *r;
@@ -139,7 +145,7 @@ MarketConfig read_market(const Reader& r, const Value& t, std::size_t index) {
     if (lev->is_integer()) text = std::to_string(lev->as_integer());
     else if (lev->is_string()) text = lev->as_string().str;
     else r.fail(*lev, key, "expected a number such as 10 or \"12.5\" (at most 2 decimals), got " + Reader::type_name(*lev) + ".");
-    auto v = parse_decimal(text, 2, Sign::positive, key);
+    auto v = parse_decimal(text, 2, Sign::positive, "the value");
     if (!v) r.fail(*lev, key, v.error().message);
     if (*v < 100 || *v > 100'000) r.fail(*lev, key, text + " is out of range; use 1 to 1000.");
     m.max_leverage.hundredths = *v;

@@ -260,6 +260,10 @@ Result<JournalHead> Journal::create(const std::string& path, const std::string& 
   std::string tmp = path + ".init-XXXXXX";
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0) return journal_error("cannot create " + path + ": " + std::strerror(errno) + ".");
+  // mkstemp makes the file 0600; a journal gets the permissions of any new file (0666 less the umask).
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
   ::close(fd);
   auto remove_tmp = [&] {
     ::unlink(tmp.c_str());

@@ -17,7 +17,7 @@ std::string dump(const Options& o) {
   std::ostringstream s;
   s << opt(o.journal) << '|' << opt(o.format) << '|' << opt(o.at) << '|' << o.quiet << '|' << o.init_config << '|' << o.config_file
     << '|' << o.config_show_file << '|' << o.market << '|' << o.price << '|' << o.csv_file << '|' << o.report_what << '|'
-    << opt(o.as_of) << '|' << opt(o.seq) << '|' << o.expect_head << '|' << o.verbose << '|' << o.export_ledger << '|'
+    << opt(o.as_of) << '|' << opt(o.seq) << '|' << o.expect_head << '|' << o.verbose << '|'
     << o.export_events << '|' << o.export_file << '|' << o.run_file << '|' << o.shell;
   return s.str();
 }

@@ -68,7 +68,7 @@ check "an empty --at exits 1" refused_unchanged 1 "^nexadex: price set: --at .*(
   price set BTC 1 --journal "$J" --at ""
 check "an empty --as-of exits 1" expect_error 1 "^nexadex: report: --as-of .*(empty|not a valid time)" \
   report --journal "$J" --as-of ""
-check "an empty --seq exits 1" expect_error 1 "^nexadex: report: --seq .*(empty|not a valid)" \
+check "an empty --seq exits 1" expect_error 1 "^nexadex: report: --seq .*(empty|not a valid|not an event seq)" \
   report --journal "$J" --seq ""
 
 backwards_refused() {
