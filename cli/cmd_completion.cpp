@@ -36,30 +36,35 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
-void bash(std::ostream& out, const std::map<std::string, Node>& tree) {
-  out << "# bash completion for nexadex; load with: source <(nexadex completion bash)\n"
-         "_nexadex() {\n"
-         "  local cur=${COMP_WORDS[COMP_CWORD]} path= w i\n"
-         "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
-         "    w=${COMP_WORDS[i]}\n"
-         "    case \"$w\" in -*) continue ;; esac\n"
-         "    case \"${path:+$path }$w\" in\n";
+// The part bash and zsh share: find the command path among the words typed so far, then set
+// `open`…`close` to the words that may follow it (its subcommands, its options and the globals).
+void case_tables(std::ostream& out, const std::map<std::string, Node>& tree, const char* open, const char* close) {
+  out << "    [[ $w == -* ]] && continue\n"
+         "    case \"${cmdpath:+$cmdpath }$w\" in\n";
   for (const auto& [path, node] : tree) {
-    if (!path.empty()) out << "      '" << path << "') path=\"" << path << "\" ;;\n";
+    if (!path.empty()) out << "      '" << path << "') cmdpath=\"" << path << "\" ;;\n";
   }
   out << "    esac\n"
          "  done\n"
-         "  local words\n"
-         "  case \"$path\" in\n";
+         "  case \"$cmdpath\" in\n";
+  const auto& globals = tree.at("").options;
   for (const auto& [path, node] : tree) {
-    const auto globals = tree.at("").options;
     std::vector<std::string> words = node.subcommands;
     words.insert(words.end(), node.options.begin(), node.options.end());
     if (!path.empty()) words.insert(words.end(), globals.begin(), globals.end());
-    out << "    '" << path << "') words=\"" << join(words) << "\" ;;\n";
+    out << "    '" << path << "') " << open << join(words) << close << " ;;\n";
   }
-  out << "  esac\n"
-         "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+  out << "  esac\n";
+}
+
+void bash(std::ostream& out, const std::map<std::string, Node>& tree) {
+  out << "# bash completion for nexadex; load with: source <(nexadex completion bash)\n"
+         "_nexadex() {\n"
+         "  local cur=${COMP_WORDS[COMP_CWORD]} cmdpath= w i choices\n"
+         "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
+         "    w=${COMP_WORDS[i]}\n";
+  case_tables(out, tree, "choices=\"", "\"");
+  out << "  COMPREPLY=($(compgen -W \"$choices\" -- \"$cur\"))\n"
          "  [ ${#COMPREPLY[@]} -eq 0 ] && COMPREPLY=($(compgen -f -- \"$cur\"))\n"
          "}\n"
          "complete -F _nexadex nexadex\n";
@@ -69,26 +74,11 @@ void zsh(std::ostream& out, const std::map<std::string, Node>& tree) {
   out << "#compdef nexadex\n"
          "# zsh completion for nexadex; put in a directory of $fpath as _nexadex, or: source <(nexadex completion zsh)\n"
          "_nexadex() {\n"
-         "  local path= w\n"
-         "  for w in ${words[2,CURRENT-1]}; do\n"
-         "    [[ $w == -* ]] && continue\n"
-         "    case \"${path:+$path }$w\" in\n";
-  for (const auto& [path, node] : tree) {
-    if (!path.empty()) out << "      '" << path << "') path=\"" << path << "\" ;;\n";
-  }
-  out << "    esac\n"
-         "  done\n"
+         "  local cmdpath= w\n"
          "  local -a choices\n"
-         "  case \"$path\" in\n";
-  for (const auto& [path, node] : tree) {
-    const auto globals = tree.at("").options;
-    std::vector<std::string> words = node.subcommands;
-    words.insert(words.end(), node.options.begin(), node.options.end());
-    if (!path.empty()) words.insert(words.end(), globals.begin(), globals.end());
-    out << "    '" << path << "') choices=(" << join(words) << ") ;;\n";
-  }
-  out << "  esac\n"
-         "  compadd -a choices\n"
+         "  for w in ${words[2,CURRENT-1]}; do\n";
+  case_tables(out, tree, "choices=(", ")");
+  out << "  compadd -a choices\n"
          "  _files\n"
          "}\n"
          "if [[ $zsh_eval_context[-1] == loadautofunc ]]; then _nexadex \"$@\"; else compdef _nexadex nexadex; fi\n";
@@ -97,13 +87,8 @@ void zsh(std::ostream& out, const std::map<std::string, Node>& tree) {
 void fish(std::ostream& out, const std::map<std::string, Node>& tree) {
   out << "# fish completion for nexadex; load with: nexadex completion fish | source\n";
   for (const auto& [path, node] : tree) {
-    std::string cond;
-    if (path.empty()) {
-      cond = "__fish_use_subcommand";
-    } else {
-      std::string words;
-      cond = "__fish_seen_subcommand_from " + path.substr(path.rfind(' ') + 1);
-    }
+    const std::string cond = path.empty() ? "__fish_use_subcommand"
+                                          : "__fish_seen_subcommand_from " + path.substr(path.rfind(' ') + 1);
     for (const auto& sub : node.subcommands) {
       out << "complete -c nexadex -n '" << cond << "' -f -a " << sub << "\n";
     }
