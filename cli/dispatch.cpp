@@ -128,9 +128,10 @@ Result<std::string> read_input(const std::string& path, std::string_view what) {
     return input_error("cannot read " + std::string(what) + " " + path + ": " + std::strerror(errno) +
                        "; check the path.");
   }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ostringstream text;
+  text << in.rdbuf();  // one bulk copy (istreambuf_iterator goes a character at a time)
   if (in.bad()) return input_error("cannot read " + std::string(what) + " " + path + "; check the file.");
-  return text;
+  return std::move(text).str();
 }
 
 }  // namespace nexadex::cli

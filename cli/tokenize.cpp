@@ -5,6 +5,17 @@ namespace nexadex::cli {
 
 Result<std::vector<std::string>> tokenize(std::string_view line) {
   std::vector<std::string> words;
+  if (line.find_first_of("'\"\\#") == std::string_view::npos) {
+    // The common line: plain words between blanks.
+    std::size_t i = 0;
+    while (i < line.size()) {
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+      const std::size_t start = i;
+      while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
+      if (i > start) words.emplace_back(line.substr(start, i - start));
+    }
+    return words;
+  }
   std::string word;
   bool in_word = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
