@@ -68,6 +68,56 @@ std::unique_ptr<Cli> make_cli() {
   exp->add_option("FILE", o.export_file, "Output file; standard output when absent or -");
   events->required();
 
+  // --price P (and --market M) on every vault write command: a price recorded first, same transaction.
+  auto add_price = [&o](CLI::App* cmd, const char* market_help) {
+    cmd->add_option("--price", o.first_price, "Record this price first, in the same transaction")->type_name("P");
+    cmd->add_option("--market", o.price_market, market_help)->type_name("M");
+  };
+  auto* deposit = app->add_subcommand("deposit", "Deposit USDC into the vault for LP shares at the NAV per share");
+  deposit->add_option("LP", o.lp, "The LP's name")->required();
+  deposit->add_option("AMOUNT", o.amount, "USDC, up to 6 decimals, greater than zero")->required();
+  add_price(deposit, "The market of --price (needed when there are several)");
+
+  auto* withdraw = app->add_subcommand("withdraw", "Burn LP shares for USDC at the NAV per share");
+  withdraw->add_option("LP", o.lp, "The LP's name")->required();
+  auto* w_amount = withdraw->add_option("AMOUNT", o.amount, "USDC to receive");
+  auto* w_shares = withdraw->add_option("--shares", o.shares, "Redeem this many shares instead")->type_name("N");
+  auto* w_all = withdraw->add_flag("--all", o.all, "Redeem every share the LP holds");
+  w_amount->excludes(w_shares)->excludes(w_all);
+  w_shares->excludes(w_all);
+  add_price(withdraw, "The market of --price (needed when there are several)");
+
+  auto* open = app->add_subcommand("open", "Open a leveraged position against the pool");
+  open->add_option("TRADER", o.trader, "The trader's name")->required();
+  open->add_option("MARKET", o.market, "Market symbol, e.g. BTC")->required();
+  open->add_option("SIDE", o.side, "long or short")->required()->check(CLI::IsMember({"long", "short"}));
+  open->add_option("--collateral", o.collateral, "USDC put up, the open fee taken from it")->required()->type_name("C");
+  auto* lev = open->add_option("--leverage", o.leverage, "Open the largest size with at most this leverage after the fee")
+                  ->type_name("L");
+  auto* sz = open->add_option("--size", o.size, "Open exactly this size (USD notional)")->type_name("S");
+  lev->excludes(sz);
+  open->add_option("--price", o.first_price, "Record this price of MARKET first, in the same transaction")
+      ->type_name("P");
+
+  auto* close = app->add_subcommand("close", "Close a position, or part of it");
+  close->add_option("ID", o.position, "The position's id (the seq of its open)")->required();
+  close->add_option("--size", o.size, "Close only this much of its size")->type_name("S");
+  close->add_option("--price", o.first_price, "Record this price of its market first, in the same transaction")
+      ->type_name("P");
+
+  auto* liquidate = app->add_subcommand("liquidate", "Liquidate positions below their maintenance margin");
+  auto* ids = liquidate->add_option("ID", o.positions, "Position ids");
+  auto* l_all = liquidate->add_flag("--all", o.all, "Every liquidatable position (of --market M if given)");
+  ids->excludes(l_all);
+  liquidate->add_option("--keeper", o.keeper, "Who is paid the liquidation fee (default keeper)")->type_name("NAME");
+  add_price(liquidate, "With --all: only this market; the market of --price");
+
+  auto* insurance = app->add_subcommand("insurance", "The insurance fund");
+  insurance->require_subcommand(1);
+  auto* ins_deposit = insurance->add_subcommand("deposit", "Pay USDC into the insurance fund");
+  ins_deposit->add_option("AMOUNT", o.amount, "USDC, greater than zero")->required();
+  ins_deposit->add_option("--from", o.from, "Who pays it in (default operator)")->type_name("NAME");
+
   auto* run = app->add_subcommand("run", "Run a batch of commands, one per line, all in one transaction");
   run->add_option("FILE", o.run_file, "The batch file, or - for standard input")->required();
 

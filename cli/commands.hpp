@@ -18,6 +18,12 @@ Status cmd_price_show(Context& ctx, const Options& o);
 Status cmd_report(Context& ctx, const Options& o);
 Status cmd_verify(Context& ctx, const Options& o);
 Status cmd_export(Context& ctx, const Options& o);
+Status cmd_deposit(Context& ctx, const Options& o);
+Status cmd_withdraw(Context& ctx, const Options& o);
+Status cmd_open(Context& ctx, const Options& o);
+Status cmd_close(Context& ctx, const Options& o);
+Status cmd_liquidate(Context& ctx, const Options& o);
+Status cmd_insurance_deposit(Context& ctx, const Options& o);
 Status cmd_run(Context& ctx, const Options& o, Cli& cli);
 Status cmd_completion(Context& ctx, const Options& o, const CLI::App& app);
 

@@ -112,6 +112,12 @@ Status dispatch(Context& ctx, Cli& cli) {
   if (cmd == "report") return cmd_report(ctx, o);
   if (cmd == "verify") return cmd_verify(ctx, o);
   if (cmd == "export") return cmd_export(ctx, o);
+  if (cmd == "deposit") return cmd_deposit(ctx, o);
+  if (cmd == "withdraw") return cmd_withdraw(ctx, o);
+  if (cmd == "open") return cmd_open(ctx, o);
+  if (cmd == "close") return cmd_close(ctx, o);
+  if (cmd == "liquidate") return cmd_liquidate(ctx, o);
+  if (cmd == "insurance" && sub == "deposit") return cmd_insurance_deposit(ctx, o);
   if (cmd == "run") return cmd_run(ctx, o, cli);
   if (cmd == "completion") return cmd_completion(ctx, o, *cli.app);
   return input_error("no command given; run 'nexadex --help' for the list of commands.");

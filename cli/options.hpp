@@ -32,6 +32,23 @@ struct Options {
   std::string export_file;
   std::string run_file;
   std::string shell;
+
+  // vault commands
+  std::string lp;                   // deposit/withdraw LP
+  std::string amount;               // deposit/withdraw/insurance deposit AMOUNT
+  std::optional<std::string> shares;  // withdraw --shares N
+  bool all = false;                 // withdraw --all, liquidate --all
+  std::string trader;               // open TRADER
+  std::string side;                 // open ... long|short
+  std::string collateral;           // --collateral C
+  std::optional<std::string> leverage;  // --leverage L
+  std::optional<std::string> size;  // --size S
+  std::string position;             // close ID
+  std::vector<std::string> positions;   // liquidate ID...
+  std::string keeper = "keeper";    // liquidate --keeper NAME
+  std::string from = "operator";    // insurance deposit --from NAME
+  std::optional<std::string> first_price;   // --price P: record a price first
+  std::optional<std::string> price_market;  // --market M: for --price, or liquidate --all
 };
 
 struct QuickIndex;  // cli/quick_parse.cpp

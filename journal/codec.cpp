@@ -98,6 +98,103 @@ bool fast_price_set(std::string_view payload, std::string_view& market, std::str
          literal_at(payload, pos, "}") && pos == payload.size();
 }
 
+// The fields of a vault event; false when a field is missing or of the wrong type.
+struct Fields {
+  const json& j;
+  std::size_t used = 0;
+  bool ok = true;
+  std::string text(const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_string()) {
+      ok = false;
+      return {};
+    }
+    ++used;
+    return it->get<std::string>();
+  }
+  bool has(const char* key) const { return j.contains(key); }
+  int64_t integer(const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number_integer()) {
+      ok = false;
+      return 0;
+    }
+    ++used;
+    return it->get<int64_t>();
+  }
+  template <class T>
+  T amount(const char* key, Result<T> (*parse)(std::string_view, Sign, std::string_view)) {
+    const std::string t = text(key);
+    if (!ok) return T{};
+    auto v = parse(t, Sign::positive, key);
+    if (!v) {
+      ok = false;
+      return T{};
+    }
+    return *v;
+  }
+};
+
+Result<EventBody> decode_vault(std::string_view kind, const json& j) {
+  Fields f{j};
+  EventBody body;
+  if (kind == "lp_deposited") {
+    LpDeposited e;
+    e.lp = f.text("lp");
+    e.amount = f.amount<Usd>("amount", parse_usd);
+    body = e;
+  } else if (kind == "lp_withdrew") {
+    LpWithdrew e;
+    e.lp = f.text("lp");
+    if (f.has("amount")) {
+      e.by = WithdrawBy::amount;
+      e.amount = f.amount<Usd>("amount", parse_usd);
+    } else if (f.has("shares")) {
+      e.by = WithdrawBy::shares;
+      e.shares = f.amount<Shares>("shares", parse_shares);
+    } else {
+      e.by = WithdrawBy::all;
+      f.ok = f.ok && f.integer("all") == 1;
+    }
+    body = e;
+  } else if (kind == "position_opened") {
+    PositionOpened e;
+    e.trader = f.text("trader");
+    e.market = f.text("market");
+    const std::string side = f.text("side");
+    f.ok = f.ok && (side == "long" || side == "short");
+    e.side = side == "short" ? Side::short_ : Side::long_;
+    e.collateral = f.amount<Usd>("collateral", parse_usd);
+    if (f.has("leverage")) {
+      auto l = parse_decimal(f.text("leverage"), 2, Sign::positive, "leverage");
+      f.ok = f.ok && l.has_value();
+      if (l) e.leverage.hundredths = *l;
+    } else {
+      e.size = f.amount<Usd>("size", parse_usd);
+    }
+    body = e;
+  } else if (kind == "position_closed") {
+    PositionClosed e;
+    e.id = f.integer("id");
+    if (f.has("size")) e.size = f.amount<Usd>("size", parse_usd);
+    body = e;
+  } else if (kind == "position_liquidated") {
+    PositionLiquidated e;
+    e.id = f.integer("id");
+    e.keeper = f.text("keeper");
+    body = e;
+  } else if (kind == "insurance_deposited") {
+    InsuranceDeposited e;
+    e.amount = f.amount<Usd>("amount", parse_usd);
+    e.from = f.text("from");
+    body = e;
+  } else {
+    return discrepancy_error("unknown event kind '" + std::string(kind) + "'.");
+  }
+  if (!f.ok || f.used != j.size()) return undecodable(kind, "does not hold exactly the fields of its kind");
+  return body;
+}
+
 }  // namespace
 
 std::string json_string(std::string_view s) {
@@ -119,7 +216,31 @@ std::string encode_payload(const EventBody& body) {
     return out;
   }
   json j = json::object();
-  if (const auto* e = std::get_if<JournalCreated>(&body)) {
+  if (const auto* e = std::get_if<LpDeposited>(&body)) {
+    j["lp"] = e->lp;
+    j["amount"] = to_string(e->amount);
+  } else if (const auto* e = std::get_if<LpWithdrew>(&body)) {
+    j["lp"] = e->lp;
+    if (e->by == WithdrawBy::amount) j["amount"] = to_string(e->amount);
+    if (e->by == WithdrawBy::shares) j["shares"] = to_string(e->shares);
+    if (e->by == WithdrawBy::all) j["all"] = 1;
+  } else if (const auto* e = std::get_if<PositionOpened>(&body)) {
+    j["trader"] = e->trader;
+    j["market"] = e->market;
+    j["side"] = std::string(side_name(e->side));
+    j["collateral"] = to_string(e->collateral);
+    if (e->leverage.hundredths > 0) j["leverage"] = format_decimal(e->leverage.hundredths, 2);
+    else j["size"] = to_string(e->size);
+  } else if (const auto* e = std::get_if<PositionClosed>(&body)) {
+    j["id"] = e->id;
+    if (e->size.is_positive()) j["size"] = to_string(e->size);
+  } else if (const auto* e = std::get_if<PositionLiquidated>(&body)) {
+    j["id"] = e->id;
+    j["keeper"] = e->keeper;
+  } else if (const auto* e = std::get_if<InsuranceDeposited>(&body)) {
+    j["amount"] = to_string(e->amount);
+    j["from"] = e->from;
+  } else if (const auto* e = std::get_if<JournalCreated>(&body)) {
     j["config_text"] = e->config_text;
     j["config_sha256"] = e->config_sha256;
   } else if (const auto* e = std::get_if<ConfigApplied>(&body)) {
@@ -155,8 +276,10 @@ Result<EventBody> decode_payload(std::string_view kind, std::string_view payload
     auto p = parse_price(price, "price");
     if (!p) return undecodable(kind, "has a bad price: " + p.error().message);
     body = PriceSet{std::move(market), *p};
+  } else if (auto vault_body = decode_vault(kind, j)) {
+    body = std::move(*vault_body);
   } else {
-    return discrepancy_error("unknown event kind '" + std::string(kind) + "'.");
+    return std::unexpected(vault_body.error());
   }
   if (body && encode_payload(*body) != payload) {
     return undecodable(kind, "is not in canonical form");

@@ -18,6 +18,7 @@
 #include "journal/config_toml.hpp"
 #include "journal/schema.hpp"
 #include "journal/sha256.hpp"
+#include "lib/vault.hpp"
 
 namespace nexadex::journal {
 namespace {
@@ -116,6 +117,74 @@ void persist_wal(SQLite::Database& db) {
   db.exec("PRAGMA journal_size_limit = 0");  // and leave it empty once checkpointed
 }
 
+using nlohmann::json;
+
+json fee_json(const FeeTotals& f) {
+  return {{"charged", f.charged.units()}, {"forgone", f.forgone.units()}, {"to_lps", f.to_lps.units()},
+          {"to_insurance", f.to_insurance.units()}, {"to_treasury", f.to_treasury.units()}};
+}
+
+// The vault's scalars as one JSON row of the pool table (micro-units as integers, 128-bit as text).
+std::string vault_to_json(const Vault& v) {
+  json fees = json::object();
+  for (const auto& [k, f] : v.fees) fees[k] = fee_json(f);
+  json cover = json::object();
+  for (const auto& [k, c] : v.cover_today) cover[k] = {{"day", c.day}, {"cap", c.cap.units()}, {"used", c.used.units()}};
+  return json{{"lp_capital", v.lp_capital.units()},
+              {"supply", v.supply.units()},
+              {"insurance", v.insurance.units()},
+              {"treasury", v.treasury.units()},
+              {"reserved", v.reserved.units()},
+              {"open_interest_long", v.open_interest_long.units()},
+              {"open_interest_short", v.open_interest_short.units()},
+              {"borrow_index", format_int128(v.borrow_index)},
+              {"index_at", v.index_at.seconds},
+              {"utilization_bps", v.utilization_bps.value},
+              {"unabsorbed", v.unabsorbed.units()},
+              {"insurance_paid", v.insurance_paid.units()},
+              {"fees", fees},
+              {"cover_today", cover}}
+      .dump();
+}
+
+Result<Vault> vault_from_json(const std::string& text) {
+  try {
+    const json j = json::parse(text);
+    Vault v;
+    auto usd = [&](const char* k) { return Usd(j.at(k).get<int64_t>()); };
+    v.lp_capital = usd("lp_capital");
+    v.supply = Shares(j.at("supply").get<int64_t>());
+    v.insurance = usd("insurance");
+    v.treasury = usd("treasury");
+    v.reserved = usd("reserved");
+    v.open_interest_long = usd("open_interest_long");
+    v.open_interest_short = usd("open_interest_short");
+    auto idx = parse_int128(j.at("borrow_index").get<std::string>(), "borrow_index");
+    if (!idx) return std::unexpected(idx.error());
+    v.borrow_index = *idx;
+    v.index_at = Timestamp{j.at("index_at").get<int64_t>()};
+    v.utilization_bps = Bps{j.at("utilization_bps").get<int64_t>()};
+    v.unabsorbed = usd("unabsorbed");
+    v.insurance_paid = usd("insurance_paid");
+    for (const auto& [k, f] : j.at("fees").items()) {
+      v.fees[k] = FeeTotals{Usd(f.at("charged").get<int64_t>()), Usd(f.at("forgone").get<int64_t>()),
+                            Usd(f.at("to_lps").get<int64_t>()), Usd(f.at("to_insurance").get<int64_t>()),
+                            Usd(f.at("to_treasury").get<int64_t>())};
+    }
+    for (const auto& [k, c] : j.at("cover_today").items()) {
+      v.cover_today[k] = Vault::DailyCover{c.at("day").get<int64_t>(), Usd(c.at("cap").get<int64_t>()),
+                                           Usd(c.at("used").get<int64_t>())};
+    }
+    return v;
+  } catch (const std::exception& e) {
+    return journal_error(std::string("the vault row of the pool table is damaged (") + e.what() + ").");
+  }
+}
+
+const char* status_name(PositionStatus s) {
+  return s == PositionStatus::open ? "open" : s == PositionStatus::closed ? "closed" : "liquidated";
+}
+
 }  // namespace
 
 struct Journal::Impl {
@@ -161,6 +230,48 @@ struct Journal::Impl {
       SQLite::Statement q(db, "SELECT account, balance FROM accounts");
       while (q.executeStep()) s.accounts[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
     }
+    {
+      SQLite::Statement q(db, "SELECT value FROM pool WHERE key = 'vault'");
+      if (q.executeStep()) {
+        auto v = vault_from_json(q.getColumn(0).getString());
+        if (!v) return std::unexpected(v.error());
+        s.vault = std::move(*v);
+      }
+    }
+    {
+      SQLite::Statement q(db, "SELECT lp, shares, deposited, withdrawn FROM lps");
+      while (q.executeStep()) {
+        s.lps[q.getColumn(0).getString()] = LpHolding{Shares(q.getColumn(1).getInt64()), Usd(q.getColumn(2).getInt64()),
+                                                      Usd(q.getColumn(3).getInt64())};
+      }
+    }
+    {
+      SQLite::Statement q(db,
+                          "SELECT id, trader, market, side, size, collateral, entry_price, reserve, borrow_index_open, "
+                          "borrow_carried, opened_at, status, ended_seq FROM positions");
+      while (q.executeStep()) {
+        Position p;
+        p.id = q.getColumn(0).getInt64();
+        p.trader = q.getColumn(1).getString();
+        p.market = q.getColumn(2).getString();
+        p.side = q.getColumn(3).getString() == "short" ? Side::short_ : Side::long_;
+        p.size = Usd(q.getColumn(4).getInt64());
+        p.collateral = Usd(q.getColumn(5).getInt64());
+        p.entry = Price(q.getColumn(6).getInt64());
+        p.reserve = Usd(q.getColumn(7).getInt64());
+        auto idx = parse_int128(q.getColumn(8).getString(), "borrow_index_open");
+        if (!idx) return journal_error("position " + std::to_string(p.id) + " of " + path + " is damaged.");
+        p.borrow_index_open = *idx;
+        p.borrow_carried = Usd(q.getColumn(9).getInt64());
+        p.opened_at = Timestamp{q.getColumn(10).getInt64()};
+        const std::string status = q.getColumn(11).getString();
+        p.status = status == "open" ? PositionStatus::open
+                   : status == "closed" ? PositionStatus::closed
+                                        : PositionStatus::liquidated;
+        p.ended_seq = q.getColumn(12).isNull() ? 0 : q.getColumn(12).getInt64();
+        s.positions[p.id] = std::move(p);
+      }
+    }
     if (auto ok = load_head(); !ok) return ok;
     s.head_seq = head.seq;
     s.head_at = head.at;
@@ -200,6 +311,53 @@ struct Journal::Impl {
         q.reset();
       }
       state.dirty_accounts.clear();
+    }
+    if (state.dirty_vault) {
+      SQLite::Statement q(db, "INSERT OR REPLACE INTO pool (key, value) VALUES ('vault', ?)");
+      q.bind(1, vault_to_json(state.vault));
+      q.exec();
+      state.dirty_vault = false;
+    }
+    if (!state.dirty_lps.empty()) {
+      SQLite::Statement q(db, "INSERT OR REPLACE INTO lps (lp, shares, deposited, withdrawn) VALUES (?, ?, ?, ?)");
+      for (const auto& lp : state.dirty_lps) {
+        const auto& h = state.lps.at(lp);
+        q.bind(1, lp);
+        q.bind(2, static_cast<int64_t>(h.shares.units()));
+        q.bind(3, static_cast<int64_t>(h.deposited.units()));
+        q.bind(4, static_cast<int64_t>(h.withdrawn.units()));
+        q.exec();
+        q.reset();
+      }
+      state.dirty_lps.clear();
+    }
+    if (!state.dirty_positions.empty()) {
+      SQLite::Statement q(db,
+                          "INSERT OR REPLACE INTO positions (id, trader, market, side, size, collateral, entry_price, "
+                          "reserve, borrow_index_open, borrow_carried, opened_at, liquidation_price, status, ended_seq) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      for (const int64_t id : state.dirty_positions) {
+        const Position& p = state.positions.at(id);
+        auto liq = vault::liquidation_price(state, p);
+        q.bind(1, static_cast<int64_t>(p.id));
+        q.bind(2, p.trader);
+        q.bind(3, p.market);
+        q.bind(4, std::string(side_name(p.side)));
+        q.bind(5, static_cast<int64_t>(p.size.units()));
+        q.bind(6, static_cast<int64_t>(p.collateral.units()));
+        q.bind(7, static_cast<int64_t>(p.entry.units()));
+        q.bind(8, static_cast<int64_t>(p.reserve.units()));
+        q.bind(9, format_int128(p.borrow_index_open));
+        q.bind(10, static_cast<int64_t>(p.borrow_carried.units()));
+        q.bind(11, static_cast<int64_t>(p.opened_at.seconds));
+        q.bind(12, static_cast<int64_t>(liq ? liq->units() : 0));
+        q.bind(13, std::string(status_name(p.status)));
+        if (p.ended_seq) q.bind(14, static_cast<int64_t>(p.ended_seq));
+        else q.bind(14);
+        q.exec();
+        q.reset();
+      }
+      state.dirty_positions.clear();
     }
   }
 
@@ -479,7 +637,10 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
   if (!ok) return std::unexpected(ok.error());
   state.dirty_markets.clear();
   state.dirty_accounts.clear();
+  state.dirty_positions.clear();
+  state.dirty_lps.clear();
   state.dirty_config = false;
+  state.dirty_vault = false;
   return std::make_pair(std::move(state), std::move(head));
 }
 

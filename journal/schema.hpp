@@ -82,13 +82,20 @@ CREATE TABLE positions (
   entry_price        INTEGER NOT NULL,
   reserve            INTEGER NOT NULL,
   borrow_index_open  TEXT    NOT NULL,
+  borrow_carried     INTEGER NOT NULL,
   opened_at          INTEGER NOT NULL,
   liquidation_price  INTEGER NOT NULL,
-  cap_price          INTEGER NOT NULL,
   status             TEXT    NOT NULL CHECK (status IN ('open', 'closed', 'liquidated')),
   ended_seq          INTEGER
 );
 CREATE INDEX positions_liquidation ON positions (market, side, liquidation_price) WHERE status = 'open';
+
+CREATE TABLE lps (
+  lp         TEXT PRIMARY KEY,
+  shares     INTEGER NOT NULL,
+  deposited  INTEGER NOT NULL,
+  withdrawn  INTEGER NOT NULL
+) WITHOUT ROWID;
 
 CREATE TABLE tranches (
   name               TEXT PRIMARY KEY CHECK (name IN ('senior', 'junior')),
@@ -135,6 +142,6 @@ CREATE TABLE assets (
 
 // Derived tables that `verify` must find exactly as replay rebuilds them. Those of later phases are
 // empty until their events exist.
-inline constexpr std::string_view k_future_tables[] = {"pool", "positions", "tranches", "lots", "losses", "assets"};
+inline constexpr std::string_view k_future_tables[] = {"tranches", "lots", "losses", "assets"};
 
 }  // namespace nexadex::journal

@@ -8,8 +8,16 @@ std::string_view kind_name(const EventBody& body) {
     std::string_view operator()(const JournalCreated&) const { return "journal_created"; }
     std::string_view operator()(const ConfigApplied&) const { return "config_applied"; }
     std::string_view operator()(const PriceSet&) const { return "price_set"; }
+    std::string_view operator()(const LpDeposited&) const { return "lp_deposited"; }
+    std::string_view operator()(const LpWithdrew&) const { return "lp_withdrew"; }
+    std::string_view operator()(const PositionOpened&) const { return "position_opened"; }
+    std::string_view operator()(const PositionClosed&) const { return "position_closed"; }
+    std::string_view operator()(const PositionLiquidated&) const { return "position_liquidated"; }
+    std::string_view operator()(const InsuranceDeposited&) const { return "insurance_deposited"; }
   };
   return std::visit(Name{}, body);
 }
+
+std::string_view side_name(Side side) { return side == Side::long_ ? "long" : "short"; }
 
 }  // namespace nexadex

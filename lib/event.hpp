@@ -36,7 +36,54 @@ struct PriceSet {
   Price price;                // > 0
 };
 
-using EventBody = std::variant<JournalCreated, ConfigApplied, PriceSet>;
+enum class Side { long_, short_ };
+std::string_view side_name(Side side);  // "long", "short"
+
+// `deposit LP AMOUNT`: shares are minted at the conservative NAV per share (DESIGN-risk §9).
+struct LpDeposited {
+  std::string lp;
+  Usd amount;                 // > 0
+};
+
+// `withdraw LP (AMOUNT | --shares N | --all)`: exactly one of the three.
+enum class WithdrawBy { amount, shares, all };
+struct LpWithdrew {
+  std::string lp;
+  WithdrawBy by = WithdrawBy::amount;
+  Usd amount;                 // by amount
+  Shares shares;              // by shares
+};
+
+// `open TRADER MARKET long|short --collateral C (--leverage L | --size S)`; the id is the event's seq.
+struct PositionOpened {
+  std::string trader;
+  std::string market;
+  Side side = Side::long_;
+  Usd collateral;             // before the open fee
+  Usd size;                   // 0 when sized by leverage
+  Leverage leverage;          // 0 when sized by --size
+};
+
+// `close ID [--size S]`.
+struct PositionClosed {
+  int64_t id = 0;
+  Usd size;                   // 0: the whole position
+};
+
+// `liquidate ID`: one event per position (`liquidate --all` journals one for each candidate).
+struct PositionLiquidated {
+  int64_t id = 0;
+  std::string keeper;         // paid the liquidation fee
+};
+
+// `insurance deposit AMOUNT`.
+struct InsuranceDeposited {
+  Usd amount;                 // > 0
+  std::string from;           // who paid it in ("operator" unless named)
+};
+
+using EventBody = std::variant<JournalCreated, ConfigApplied, PriceSet, LpDeposited, LpWithdrew, PositionOpened,
+                               PositionClosed, PositionLiquidated, InsuranceDeposited>;
 
 struct Event {
   int64_t seq = 0;            // 1, 2, 3, ... without gaps

@@ -164,6 +164,33 @@ std::string format_decimal(int64_t units, int decimals) {
   return out;
 }
 
+std::string format_int128(int128 v) {
+  const bool negative = v < 0;
+  unsigned __int128 mag = negative ? static_cast<unsigned __int128>(-(v + 1)) + 1 : static_cast<unsigned __int128>(v);
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(mag % 10)));
+    mag /= 10;
+  } while (mag != 0);
+  return negative ? "-" + digits : digits;
+}
+
+Result<int128> parse_int128(std::string_view text, std::string_view what) {
+  std::size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) i = 1;
+  if (i >= text.size()) return input_error(std::string(what) + " is not an integer.");
+  unsigned __int128 v = 0;
+  constexpr unsigned __int128 k_limit = (static_cast<unsigned __int128>(1) << 127);
+  for (; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return input_error(std::string(what) + " is not an integer.");
+    v = v * 10 + static_cast<unsigned>(text[i] - '0');
+    if (v > k_limit) return input_error(std::string(what) + " does not fit in 128 bits.");
+  }
+  if (!negative && v == k_limit) return input_error(std::string(what) + " does not fit in 128 bits.");
+  return negative ? -static_cast<int128>(v - 1) - 1 : static_cast<int128>(v);
+}
+
 std::string format_decimal_display(int64_t units, int decimals, int shown) {
   int128 v = units;
   if (shown < decimals) {

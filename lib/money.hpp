@@ -110,6 +110,10 @@ inline std::string to_string(Usd v) { return format_decimal(v.units(), Usd::k_de
 inline std::string to_string(Price v) { return format_decimal(v.units(), Price::k_decimals); }
 inline std::string to_string(Shares v) { return format_decimal(v.units(), Shares::k_decimals); }
 
+// 128-bit integers (accumulators, the borrow index) as decimal text, for storage.
+std::string format_int128(int128 v);
+Result<int128> parse_int128(std::string_view text, std::string_view what);
+
 // For tables only: rounded half away from zero to `shown` decimals, with ',' thousands separators.
 std::string format_decimal_display(int64_t units, int decimals, int shown);
 

@@ -77,8 +77,29 @@ std::string describe(const EventBody& body) {
     return "config sha256 " + e->config_sha256.substr(0, 12) + ", " + std::to_string(e->config.markets.size()) +
            " market(s)";
   }
-  const auto& p = std::get<PriceSet>(body);
-  return p.market + " " + to_string(p.price);
+  if (const auto* p = std::get_if<PriceSet>(&body)) return p->market + " " + to_string(p->price);
+  if (const auto* e = std::get_if<LpDeposited>(&body)) return e->lp + " deposits " + to_string(e->amount);
+  if (const auto* e = std::get_if<LpWithdrew>(&body)) {
+    switch (e->by) {
+      case WithdrawBy::amount: return e->lp + " withdraws " + to_string(e->amount);
+      case WithdrawBy::shares: return e->lp + " redeems " + to_string(e->shares) + " shares";
+      case WithdrawBy::all: return e->lp + " withdraws all";
+    }
+  }
+  if (const auto* e = std::get_if<PositionOpened>(&body)) {
+    return e->trader + " opens " + std::string(side_name(e->side)) + " " + e->market + ", collateral " +
+           to_string(e->collateral) +
+           (e->leverage.hundredths > 0 ? ", leverage " + format_decimal(e->leverage.hundredths, 2) + "x"
+                                       : ", size " + to_string(e->size));
+  }
+  if (const auto* e = std::get_if<PositionClosed>(&body)) {
+    return "close position " + std::to_string(e->id) + (e->size.is_positive() ? ", size " + to_string(e->size) : "");
+  }
+  if (const auto* e = std::get_if<PositionLiquidated>(&body)) {
+    return "liquidate position " + std::to_string(e->id) + ", keeper " + e->keeper;
+  }
+  const auto& e = std::get<InsuranceDeposited>(body);
+  return e.from + " pays " + to_string(e.amount) + " into insurance";
 }
 
 }  // namespace nexadex

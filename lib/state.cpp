@@ -1,6 +1,8 @@
 // lib/state.cpp: apply(): the rules of each event kind, checked before anything changes.
 #include "lib/state.hpp"
 
+#include "lib/vault.hpp"
+
 namespace nexadex {
 namespace {
 
@@ -56,6 +58,19 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
                       format_time(state.head_at) + "; time never runs backwards, so date it at " +
                       format_time(state.head_at) + " or later.");
   }
+  // The borrow index grows to this event's time first (SPEC §10); a refusal below puts it back.
+  const int128 index_before = state.vault.borrow_index;
+  const Timestamp index_at_before = state.vault.index_at;
+  const bool vault_was_dirty = state.dirty_vault;
+  auto restore = [&] {
+    state.vault.borrow_index = index_before;
+    state.vault.index_at = index_at_before;
+    state.dirty_vault = vault_was_dirty;
+  };
+  if (auto ok = vault::accrue(state, event.at); !ok) {
+    restore();
+    return std::unexpected(ok.error());
+  }
   std::vector<Posting> postings;
   if (const auto* e = std::get_if<JournalCreated>(&event.body)) {
     if (auto ok = validate(e->config); !ok) return std::unexpected(ok.error());
@@ -69,8 +84,16 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
     m.price_at = event.at;
     m.price_seq = event.seq;
     state.dirty_markets.insert(e->market);
+  } else {
+    auto vault_postings = vault::apply_vault(state, event);
+    if (!vault_postings) {
+      restore();
+      return std::unexpected(vault_postings.error());
+    }
+    postings = std::move(*vault_postings);
   }
   if (auto ok = post(state, postings); !ok) return std::unexpected(ok.error());
+  (void)vault::update_utilization(state);
   state.head_seq = event.seq;
   state.head_at = event.at;
   return postings;
@@ -78,7 +101,8 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
 
 bool states_equal(const State& a, const State& b) {
   return a.head_seq == b.head_seq && a.head_at == b.head_at && a.config_sha256 == b.config_sha256 &&
-         a.config_seq == b.config_seq && a.markets == b.markets && a.accounts == b.accounts;
+         a.config_seq == b.config_seq && a.markets == b.markets && a.accounts == b.accounts && a.vault == b.vault &&
+         a.positions == b.positions && a.lps == b.lps;
 }
 
 }  // namespace nexadex

@@ -9,6 +9,7 @@
 
 #include "lib/config.hpp"
 #include "lib/event.hpp"
+#include "lib/money.hpp"
 
 namespace nexadex {
 
@@ -20,6 +21,71 @@ struct MarketState {
   bool operator==(const MarketState&) const = default;
 };
 
+enum class PositionStatus { open, closed, liquidated };
+
+// An isolated leveraged position against the pool (SPEC §3). Amounts are micro-USD.
+struct Position {
+  int64_t id = 0;                   // the seq of its position_opened event
+  std::string trader;
+  std::string market;
+  Side side = Side::long_;
+  Usd size;                         // entry notional still open
+  Usd collateral;                   // still backing it, after the open fee
+  Price entry;
+  Usd reserve;                      // the pool's maximum payout to it
+  int128 borrow_index_open = 0;     // the pool's borrow index when opened or last settled (10^18)
+  Usd borrow_carried;               // borrow fee owed from before the last partial close
+  Timestamp opened_at;
+  PositionStatus status = PositionStatus::open;
+  int64_t ended_seq = 0;            // the close or liquidation that ended it
+  bool operator==(const Position&) const = default;
+};
+
+// An LP's holding of the single tranche (Phase 1), and what it paid in and took out.
+struct LpHolding {
+  Shares shares;
+  Usd deposited;
+  Usd withdrawn;
+  bool operator==(const LpHolding&) const = default;
+};
+
+// Fees by kind, with where they went (report fees).
+struct FeeTotals {
+  Usd charged;                      // what was charged (collected or not)
+  Usd forgone;                      // what the collateral could not pay (liquidations)
+  Usd to_lps;
+  Usd to_insurance;
+  Usd to_treasury;
+  bool operator==(const FeeTotals&) const = default;
+};
+
+// The vault's books (one tranche until Phase 2). Every figure is also an account balance in the
+// postings (verify checks both agree): lp_capital = lp:senior, insurance, treasury.
+struct Vault {
+  Usd lp_capital;                   // the LPs' realized NAV
+  Shares supply;                    // LP shares outstanding
+  Usd insurance;
+  Usd treasury;
+  Usd reserved;                     // Σ reserves of open positions
+  Usd open_interest_long;
+  Usd open_interest_short;
+  int128 borrow_index = 0;          // cumulative borrow rate per unit of size, scale 10^18
+  Timestamp index_at;               // when the index last grew
+  Bps utilization_bps{0};           // Σ reserves / NAV, rounded up, as of the last event
+  Usd unabsorbed;                   // losses no layer could take (reported loudly, never dropped)
+  Usd insurance_paid;               // bad debt the fund covered
+  std::map<std::string, FeeTotals> fees;   // "open", "close", "borrow", "liquidation"
+  // Per market: the UTC day of the fund's last draw, that day's cap and what it used (DESIGN-risk §3).
+  struct DailyCover {
+    int64_t day = 0;
+    Usd cap;
+    Usd used;
+    bool operator==(const DailyCover&) const = default;
+  };
+  std::map<std::string, DailyCover> cover_today;
+  bool operator==(const Vault&) const = default;
+};
+
 struct State {
   int64_t head_seq = 0;       // 0: no event yet
   Timestamp head_at;
@@ -29,11 +95,17 @@ struct State {
   int64_t config_seq = 0;     // the event whose config holds now
   std::map<std::string, MarketState> markets;   // by symbol; every market ever priced or configured
   std::map<std::string, int64_t> accounts;      // micro-USD balance per posting account
+  Vault vault;
+  std::map<int64_t, Position> positions;        // by id; open and ended
+  std::map<std::string, LpHolding> lps;         // by LP name
 
   // Rows changed since the journal last wrote the state tables (not part of the state's value).
   std::set<std::string> dirty_markets;
   std::set<std::string> dirty_accounts;
+  std::set<int64_t> dirty_positions;
+  std::set<std::string> dirty_lps;
   bool dirty_config = false;
+  bool dirty_vault = false;
 
   // Age of a market's latest price at `now`; a never-priced market has no age.
   bool is_fresh(const MarketState& m, Timestamp now) const {

@@ -1,0 +1,151 @@
+// cli/cmd_vault.cpp: deposit, withdraw, open, close, liquidate and insurance deposit. Each turns its
+// arguments into one event (liquidate: one per position) after an optional --price event.
+#include "cli/commands.hpp"
+#include "lib/vault.hpp"
+
+namespace nexadex::cli {
+namespace {
+
+// Runs a vault write: --price first when given (on `market`, or the only market, or --market), then
+// the events `make` returns, all in one transaction.
+using MarketOf = std::function<std::string(const State&)>;
+
+Status vault_write(Context& ctx, const Options& o, const MarketOf& market_of,
+                   const std::function<Result<std::vector<EventBody>>(const State&)>& make) {
+  std::optional<Price> price;
+  if (o.first_price) {
+    auto p = parse_price(*o.first_price, "--price");
+    if (!p) return std::unexpected(p.error());
+    price = *p;
+  }
+  Appended appended(!ctx.in_batch() && !o.quiet);
+  auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
+    if (price) {
+      std::string market = o.price_market.value_or(market_of ? market_of(j.state()) : "");
+      if (market.empty()) {
+        const auto& markets = j.state().config.markets;
+        if (markets.size() != 1) {
+          return input_error("--price needs --market M: the pool has " + std::to_string(markets.size()) + " markets.");
+        }
+        market = markets.front().symbol;
+      }
+      if (auto added = appended.add(j, PriceSet{market, *price}, at); !added) return added;
+    }
+    auto bodies = make(j.state());
+    if (!bodies) return std::unexpected(bodies.error());
+    for (auto& body : *bodies) {
+      if (auto added = appended.add(j, std::move(body), at); !added) return added;
+    }
+    return {};
+  });
+  if (!ok) return ok;
+  print_appended(ctx, o, appended);
+  return {};
+}
+
+Result<int64_t> position_id(const std::string& text) {
+  auto id = parse_decimal(text, 0, Sign::positive, "ID");
+  if (!id) return input_error("position id '" + text + "' is not an id; give the seq of its open, as 'report positions' lists.");
+  return *id;
+}
+
+Result<std::vector<EventBody>> one(EventBody body) { return std::vector<EventBody>{std::move(body)}; }
+
+}  // namespace
+
+Status cmd_deposit(Context& ctx, const Options& o) {
+  auto amount = parse_usd(o.amount, Sign::positive, "AMOUNT");
+  if (!amount) return std::unexpected(amount.error());
+  return vault_write(ctx, o, nullptr, [&](const State&) { return one(LpDeposited{o.lp, *amount}); });
+}
+
+Status cmd_withdraw(Context& ctx, const Options& o) {
+  LpWithdrew e{o.lp, WithdrawBy::amount, Usd(0), Shares(0)};
+  if (o.all) {
+    e.by = WithdrawBy::all;
+  } else if (o.shares) {
+    auto s = parse_shares(*o.shares, Sign::positive, "--shares");
+    if (!s) return std::unexpected(s.error());
+    e.by = WithdrawBy::shares;
+    e.shares = *s;
+  } else if (!o.amount.empty()) {
+    auto a = parse_usd(o.amount, Sign::positive, "AMOUNT");
+    if (!a) return std::unexpected(a.error());
+    e.amount = *a;
+  } else {
+    return input_error("say how much: give AMOUNT, --shares N or --all.");
+  }
+  return vault_write(ctx, o, nullptr, [&](const State&) { return one(e); });
+}
+
+Status cmd_open(Context& ctx, const Options& o) {
+  PositionOpened e;
+  e.trader = o.trader;
+  e.market = o.market;
+  e.side = o.side == "short" ? Side::short_ : Side::long_;
+  auto c = parse_usd(o.collateral, Sign::positive, "--collateral");
+  if (!c) return std::unexpected(c.error());
+  e.collateral = *c;
+  if (o.leverage) {
+    auto l = parse_decimal(*o.leverage, 2, Sign::positive, "--leverage");
+    if (!l) return std::unexpected(l.error());
+    e.leverage.hundredths = *l;
+  } else if (o.size) {
+    auto s = parse_usd(*o.size, Sign::positive, "--size");
+    if (!s) return std::unexpected(s.error());
+    e.size = *s;
+  } else {
+    return input_error("give the size: --leverage L or --size S.");
+  }
+  return vault_write(ctx, o, [&](const State&) { return o.market; }, [&](const State&) { return one(e); });
+}
+
+Status cmd_close(Context& ctx, const Options& o) {
+  auto id = position_id(o.position);
+  if (!id) return std::unexpected(id.error());
+  PositionClosed e{*id, Usd(0)};
+  if (o.size) {
+    auto s = parse_usd(*o.size, Sign::positive, "--size");
+    if (!s) return std::unexpected(s.error());
+    e.size = *s;
+  }
+  // --price applies to the position's market
+  const MarketOf market_of = [&](const State& s) {
+    const auto it = s.positions.find(e.id);
+    return it == s.positions.end() ? std::string() : it->second.market;
+  };
+  return vault_write(ctx, o, market_of, [&](const State&) { return one(e); });
+}
+
+Status cmd_liquidate(Context& ctx, const Options& o) {
+  std::vector<int64_t> ids;
+  for (const auto& text : o.positions) {
+    auto id = position_id(text);
+    if (!id) return std::unexpected(id.error());
+    ids.push_back(*id);
+  }
+  if (ids.empty() && !o.all) return input_error("give position ids, or --all.");
+  const MarketOf market_of = [&](const State& s) {
+    const auto it = ids.empty() ? s.positions.end() : s.positions.find(ids.front());
+    return it == s.positions.end() ? std::string() : it->second.market;
+  };
+  return vault_write(ctx, o, market_of, [&](const State& s) -> Result<std::vector<EventBody>> {
+    std::vector<int64_t> chosen = ids;
+    if (o.all) {
+      auto found = vault::liquidatable(s, o.price_market.value_or(""));
+      if (!found) return std::unexpected(found.error());
+      chosen = *found;
+    }
+    std::vector<EventBody> bodies;
+    for (const int64_t id : chosen) bodies.push_back(PositionLiquidated{id, o.keeper});
+    return bodies;
+  });
+}
+
+Status cmd_insurance_deposit(Context& ctx, const Options& o) {
+  auto amount = parse_usd(o.amount, Sign::positive, "AMOUNT");
+  if (!amount) return std::unexpected(amount.error());
+  return vault_write(ctx, o, nullptr, [&](const State&) { return one(InsuranceDeposited{*amount, o.from}); });
+}
+
+}  // namespace nexadex::cli

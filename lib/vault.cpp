@@ -1,0 +1,603 @@
+// lib/vault.cpp: LP shares, positions, fees, borrow index, liquidations and insurance cover.
+#include "lib/vault.hpp"
+
+#include <algorithm>
+
+namespace nexadex::vault {
+namespace {
+
+// Unwraps a Result inside a function returning Result/Status.
+#define NX_TRY(var, expr)                                \
+  auto var##_r = (expr);                                 \
+  if (!var##_r) return std::unexpected(var##_r.error()); \
+  auto var = *var##_r
+
+std::string usd_text(int64_t units) { return format_decimal(units, Usd::k_decimals); }
+
+std::string depositor(const std::string& lp) { return "depositor:" + lp; }
+std::string trader_account(const std::string& t) { return "trader:" + t; }
+std::string position_account(int64_t id) { return "position:" + std::to_string(id); }
+constexpr const char* k_lp_account = "lp:senior";
+
+// Every market with open positions needs a fresh price for a NAV-dependent command (SPEC §10).
+Status require_fresh(const State& state, Timestamp at, const char* what) {
+  std::set<std::string> open_markets;
+  for (const auto& [id, p] : state.positions) {
+    if (p.status == PositionStatus::open) open_markets.insert(p.market);
+  }
+  for (const auto& sym : open_markets) {
+    const auto it = state.markets.find(sym);
+    if (it == state.markets.end() || !state.is_fresh(it->second, at)) {
+      const int64_t age = it == state.markets.end() ? 0 : at.seconds - it->second.price_at.seconds;
+      return rule_error(std::string(what) + " values the pool, but the " + sym + " price is " +
+                        format_age(Duration{age}) + " old (max " + format_age(state.config.pool.max_price_age) +
+                        "); record a fresh price first (price set, or --price).");
+    }
+  }
+  return {};
+}
+
+Result<Price> fresh_price(const State& state, const std::string& market, Timestamp at) {
+  const auto it = state.markets.find(market);
+  if (it == state.markets.end() || !it->second.priced()) {
+    return rule_error("the " + market + " market has never been priced; record a price first (price set " + market +
+                      " PRICE, or --price).");
+  }
+  if (!state.is_fresh(it->second, at)) {
+    return rule_error("the " + market + " price is " + format_age(Duration{at.seconds - it->second.price_at.seconds}) +
+                      " old (max " + format_age(state.config.pool.max_price_age) +
+                      "); record a fresh price first (price set, or --price).");
+  }
+  return it->second.price;
+}
+
+void add_to(Usd& total, Usd amount) { total = Usd(total.units() + amount.units()); }
+
+// Books a fee's parts on the vault and its postings.
+void book_fee(State& state, const std::string& kind, Usd charged, Usd forgone, const FeeParts& parts,
+              std::vector<Posting>& postings) {
+  FeeTotals& t = state.vault.fees[kind];
+  add_to(t.charged, charged);
+  add_to(t.forgone, forgone);
+  add_to(t.to_lps, parts.lp);
+  add_to(t.to_insurance, parts.insurance);
+  add_to(t.to_treasury, parts.treasury);
+  add_to(state.vault.lp_capital, parts.lp);
+  add_to(state.vault.insurance, parts.insurance);
+  add_to(state.vault.treasury, parts.treasury);
+  if (parts.lp.units()) postings.push_back({k_lp_account, parts.lp});
+  if (parts.insurance.units()) postings.push_back({"insurance", parts.insurance});
+  if (parts.treasury.units()) postings.push_back({"treasury", parts.treasury});
+}
+
+// Moves `delta` (a gain if positive, a loss if negative) to the LPs. A loss larger than their
+// capital leaves them at 0 and the rest is journaled as unabsorbed (never dropped).
+void book_lp_result(State& state, int64_t delta, std::vector<Posting>& postings) {
+  int64_t to_lps = delta;
+  if (state.vault.lp_capital.units() + delta < 0) {
+    to_lps = -state.vault.lp_capital.units();
+    const int64_t unabsorbed = -(state.vault.lp_capital.units() + delta);
+    add_to(state.vault.unabsorbed, Usd(unabsorbed));
+    postings.push_back({"unabsorbed", Usd(-unabsorbed)});
+  }
+  add_to(state.vault.lp_capital, Usd(to_lps));
+  if (to_lps) postings.push_back({k_lp_account, Usd(to_lps)});
+}
+
+int64_t day_of(Timestamp t) { return t.seconds >= 0 ? t.seconds / k_seconds_per_day : -1; }
+
+void mark(State& state) { state.dirty_vault = true; }
+
+Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDeposited& e) {
+  if (!e.amount.is_positive()) return input_error("the deposit amount must be greater than zero.");
+  if (auto ok = require_fresh(state, ev.at, "a deposit"); !ok) return std::unexpected(ok.error());
+  NX_TRY(value, nav(state));
+  if (value <= 0 && state.vault.supply.is_positive()) {
+    return rule_error("the vault's NAV is " + usd_text(value) + ", so its share price is not defined; deposits are "
+                      "refused until it is positive.");
+  }
+  NX_TRY(shares, shares_minted(e.amount, state.vault.supply, value));
+  if (!shares.is_positive()) {
+    return input_error("a deposit of " + to_string(e.amount) + " mints no share unit at the current share price; "
+                       "deposit more.");
+  }
+  NX_TRY(supply, add(state.vault.supply, shares));
+  NX_TRY(capital, add(state.vault.lp_capital, e.amount));
+  state.vault.supply = supply;
+  state.vault.lp_capital = capital;
+  LpHolding& h = state.lps[e.lp];
+  h.shares = Shares(h.shares.units() + shares.units());
+  add_to(h.deposited, e.amount);
+  state.dirty_lps.insert(e.lp);
+  mark(state);
+  return std::vector<Posting>{{k_lp_account, e.amount}, {depositor(e.lp), Usd(-e.amount.units())}};
+}
+
+Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWithdrew& e) {
+  const auto it = state.lps.find(e.lp);
+  if (it == state.lps.end() || !it->second.shares.is_positive()) {
+    return input_error("unknown LP '" + e.lp + "': it holds no shares; 'report lps' lists the LPs.");
+  }
+  if (auto ok = require_fresh(state, ev.at, "a withdrawal"); !ok) return std::unexpected(ok.error());
+  NX_TRY(value, nav(state));
+  if (value <= 0) {
+    return rule_error("the vault's NAV is " + usd_text(value) + "; withdrawals are refused until it is positive.");
+  }
+  const LpHolding& h = it->second;
+  const Shares supply = state.vault.supply;
+  NX_TRY(holding_value, amount_paid(h.shares, supply, value));
+  Shares burn;
+  Usd amount;
+  switch (e.by) {
+    case WithdrawBy::amount: {
+      if (!e.amount.is_positive()) return input_error("the withdrawal amount must be greater than zero.");
+      NX_TRY(s, shares_burned(e.amount, supply, value));
+      if (s > h.shares) {
+        return rule_error(e.lp + " asked for " + to_string(e.amount) + " but holds " + to_string(h.shares) +
+                          " shares worth " + to_string(holding_value) + "; withdraw at most that.");
+      }
+      burn = s;
+      amount = e.amount;
+      break;
+    }
+    case WithdrawBy::shares: {
+      if (!e.shares.is_positive()) return input_error("the number of shares must be greater than zero.");
+      if (e.shares > h.shares) {
+        return rule_error(e.lp + " asked to redeem " + to_string(e.shares) + " shares but holds " +
+                          to_string(h.shares) + "; redeem at most that.");
+      }
+      burn = e.shares;
+      NX_TRY(a, amount_paid(burn, supply, value));
+      amount = a;
+      break;
+    }
+    case WithdrawBy::all: {
+      burn = h.shares;
+      amount = holding_value;
+      break;
+    }
+  }
+  NX_TRY(free, free_capital(state, value));
+  const int64_t free_cash = std::min(free, state.vault.lp_capital.units());
+  if (amount.units() > free_cash) {
+    const int64_t shown = std::max<int64_t>(free_cash, 0);
+    return rule_error(e.lp + " asked for " + to_string(amount) + " but " + usd_text(shown) + " is free (" +
+                      usd_text(value - shown) + " backs open positions); withdraw at most " + usd_text(shown) + ".");
+  }
+  LpHolding& hw = state.lps[e.lp];
+  hw.shares = Shares(hw.shares.units() - burn.units());
+  add_to(hw.withdrawn, amount);
+  state.vault.supply = Shares(state.vault.supply.units() - burn.units());
+  state.vault.lp_capital = Usd(state.vault.lp_capital.units() - amount.units());
+  state.dirty_lps.insert(e.lp);
+  mark(state);
+  return std::vector<Posting>{{k_lp_account, Usd(-amount.units())}, {depositor(e.lp), amount}};
+}
+
+Result<std::vector<Posting>> insure(State& state, const InsuranceDeposited& e) {
+  if (!e.amount.is_positive()) return input_error("the insurance deposit must be greater than zero.");
+  NX_TRY(balance, add(state.vault.insurance, e.amount));
+  state.vault.insurance = balance;
+  mark(state);
+  return std::vector<Posting>{{"insurance", e.amount}, {"funder:" + e.from, Usd(-e.amount.units())}};
+}
+
+Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionOpened& e) {
+  const MarketConfig* mc = state.config.market(e.market);
+  if (mc == nullptr) return input_error("unknown market '" + e.market + "'.");
+  if (!e.collateral.is_positive()) return input_error("the collateral must be greater than zero.");
+  NX_TRY(price, fresh_price(state, e.market, ev.at));
+  const Bps fee_bps = state.config.fees.open_fee_bps;
+  Usd size = e.size;
+  if (e.leverage.hundredths > 0) {
+    NX_TRY(s, size_for_leverage(e.collateral, e.leverage, fee_bps));
+    size = s;
+  }
+  if (!size.is_positive()) return input_error("the position size must be greater than zero.");
+  NX_TRY(fee, open_fee(size, fee_bps));
+  if (fee >= e.collateral) {
+    return input_error("the collateral " + to_string(e.collateral) + " does not cover the open fee " + to_string(fee) +
+                       "; add collateral.");
+  }
+  const int64_t after_fee = e.collateral.units() - fee.units();
+  // leverage after the fee = size / (collateral − fee) ≤ max_leverage (compared without division)
+  if (static_cast<int128>(size.units()) * 100 > static_cast<int128>(mc->max_leverage.hundredths) * after_fee) {
+    NX_TRY(lev_x100, mul_div_ceil(size.units(), 100, after_fee, "leverage"));
+    return rule_error("the leverage after the open fee would be " + format_decimal(lev_x100, 2) + "x (size " +
+                      to_string(size) + " on " + usd_text(after_fee) + " of collateral after a fee of " + to_string(fee) +
+                      "), above the " + e.market + " maximum of " + format_decimal(mc->max_leverage.hundredths, 2) +
+                      "x; add collateral or open less.");
+  }
+  NX_TRY(reserve_units, mul_div_ceil(size.units(), mc->max_profit_bps.value, k_bps_scale, "reserve"));
+  NX_TRY(value, nav(state));
+  const int128 reserved_after = static_cast<int128>(state.vault.reserved.units()) + reserve_units;
+  const int64_t max_util = state.config.pool.max_utilization_bps.value;
+  if (reserved_after * k_bps_scale > static_cast<int128>(max_util) * std::max<int64_t>(value, 0)) {
+    const int128 room = static_cast<int128>(max_util) * std::max<int64_t>(value, 0) / k_bps_scale -
+                        state.vault.reserved.units();
+    return rule_error("the position would reserve " + usd_text(reserve_units) + " but only " +
+                      usd_text(static_cast<int64_t>(std::max<int128>(room, 0))) + " of the pool is free to reserve (" +
+                      format_decimal(max_util, 2) + "% of NAV " + usd_text(value) +
+                      " at most); open less or wait for LP deposits.");
+  }
+  std::vector<Posting> postings{{trader_account(e.trader), Usd(-e.collateral.units())},
+                                {position_account(ev.seq), Usd(after_fee)}};
+  Position p;
+  p.id = ev.seq;
+  p.trader = e.trader;
+  p.market = e.market;
+  p.side = e.side;
+  p.size = size;
+  p.collateral = Usd(after_fee);
+  p.entry = price;
+  p.reserve = Usd(reserve_units);
+  p.borrow_index_open = state.vault.borrow_index;
+  p.opened_at = ev.at;
+  // The fee is split on the state as it is before this position adds to open interest.
+  NX_TRY(parts, split_fee(state, fee));
+  book_fee(state, "open", fee, Usd(0), parts, postings);
+  add_to(state.vault.reserved, p.reserve);
+  add_to(e.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short, size);
+  state.positions[p.id] = p;
+  state.dirty_positions.insert(p.id);
+  mark(state);
+  return postings;
+}
+
+Result<Position*> open_position(State& state, int64_t id) {
+  const auto it = state.positions.find(id);
+  if (it == state.positions.end()) {
+    return input_error("unknown position " + std::to_string(id) + "; 'report positions' lists them.");
+  }
+  if (it->second.status != PositionStatus::open) {
+    return rule_error("position " + std::to_string(id) + " was already " +
+                      (it->second.status == PositionStatus::closed ? "closed" : "liquidated") + " at seq " +
+                      std::to_string(it->second.ended_seq) + ".");
+  }
+  return &it->second;
+}
+
+void end_position(State& state, Position& p, PositionStatus status, int64_t seq) {
+  Usd& oi = p.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short;
+  oi = Usd(oi.units() - p.size.units());
+  state.vault.reserved = Usd(state.vault.reserved.units() - p.reserve.units());
+  p.status = status;
+  p.ended_seq = seq;
+}
+
+Result<std::vector<Posting>> close(State& state, const Event& ev, const PositionClosed& e) {
+  NX_TRY(pp, open_position(state, e.id));
+  Position& p = *pp;
+  NX_TRY(price, fresh_price(state, p.market, ev.at));
+  const Usd size = e.size.is_zero() ? p.size : e.size;
+  if (!size.is_positive()) return input_error("the size to close must be greater than zero.");
+  if (size > p.size) {
+    return input_error("position " + std::to_string(p.id) + " has size " + to_string(p.size) + "; close at most that.");
+  }
+  const bool whole = size == p.size;
+  NX_TRY(pnl_part, pnl(p.side, size, p.entry, price));
+  NX_TRY(due_total, borrow_due(p, state.vault.borrow_index));
+  // SPEC §10: the closed part takes floor(collateral × closed / size) and owes
+  // ceil(borrow_fee × closed / size); the rest stays with the position.
+  NX_TRY(coll_part, whole ? Result<int64_t>(p.collateral.units())
+                          : mul_div_floor(p.collateral.units(), size.units(), p.size.units(), "collateral"));
+  NX_TRY(due_part, whole ? Result<int64_t>(due_total.units())
+                         : mul_div_ceil(due_total.units(), size.units(), p.size.units(), "borrow fee"));
+  // floor: the closed part's cap on profit rounds against the trader
+  NX_TRY(reserve_part, whole ? Result<int64_t>(p.reserve.units())
+                             : mul_div_floor(p.reserve.units(), size.units(), p.size.units(), "reserve"));
+  NX_TRY(close_fee, mul_div_ceil(size.units(), state.config.fees.close_fee_bps.value, k_bps_scale, "close fee"));
+  const int64_t profit = std::min(std::max<int64_t>(pnl_part, 0), reserve_part);
+  const int64_t loss = std::max<int64_t>(-pnl_part, 0);
+  const int128 payout = static_cast<int128>(coll_part) + profit - loss - close_fee - due_part;
+  if (payout < 0) {
+    return rule_error("closing " + to_string(size) + " of position " + std::to_string(p.id) + " would cost " +
+                      usd_text(loss + close_fee + due_part) + " (loss " + usd_text(loss) + ", close fee " +
+                      usd_text(close_fee) + ", borrow fee " + usd_text(due_part) + ") against " + usd_text(coll_part) +
+                      " of collateral; liquidate it instead.");
+  }
+  std::vector<Posting> postings{{position_account(p.id), Usd(-coll_part)},
+                                {trader_account(p.trader), Usd(static_cast<int64_t>(payout))}};
+  NX_TRY(close_parts, split_fee(state, Usd(close_fee)));
+  NX_TRY(borrow_parts, split_fee(state, Usd(due_part)));
+  book_fee(state, "close", Usd(close_fee), Usd(0), close_parts, postings);
+  book_fee(state, "borrow", Usd(due_part), Usd(0), borrow_parts, postings);
+  book_lp_result(state, loss - profit, postings);
+  if (whole) {
+    p.collateral = Usd(0);
+    end_position(state, p, PositionStatus::closed, ev.seq);
+  } else {
+    Usd& oi = p.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short;
+    oi = Usd(oi.units() - size.units());
+    state.vault.reserved = Usd(state.vault.reserved.units() - reserve_part);
+    p.size = Usd(p.size.units() - size.units());
+    p.collateral = Usd(p.collateral.units() - coll_part);
+    p.reserve = Usd(p.reserve.units() - reserve_part);
+    p.borrow_carried = Usd(due_total.units() - due_part);
+    p.borrow_index_open = state.vault.borrow_index;
+  }
+  state.dirty_positions.insert(p.id);
+  mark(state);
+  return postings;
+}
+
+Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const PositionLiquidated& e) {
+  NX_TRY(pp, open_position(state, e.id));
+  Position& p = *pp;
+  NX_TRY(price, fresh_price(state, p.market, ev.at));
+  NX_TRY(m, margin(state, p, price));
+  if (!m.liquidatable()) {
+    return rule_error("position " + std::to_string(p.id) + " is healthy: its equity " + usd_text(m.equity) +
+                      " (collateral " + to_string(p.collateral) + ", PnL " + usd_text(m.pnl) + ", fees " +
+                      usd_text(m.close_fee.units() + m.borrow_fee.units()) + ") is at or above its maintenance margin " +
+                      usd_text(m.threshold) + "; it cannot be liquidated.");
+  }
+  // DESIGN-risk §3: the collateral pays the pool's claim, the keeper fee, the close fee, then the pool.
+  const int64_t c = p.collateral.units();
+  const int64_t loss = std::max<int64_t>(-m.pnl, 0);
+  const int64_t claim = std::min<int64_t>(loss + m.borrow_fee.units(), c);
+  const int64_t keeper_fee = state.config.fees.liquidation_fee.units();
+  const int64_t from_collateral = std::min(keeper_fee, c - claim);
+  const int64_t close_paid = std::min(m.close_fee.units(), c - claim - from_collateral);
+  const int64_t rest = c - claim - from_collateral - close_paid;
+  const int64_t shortfall = keeper_fee - from_collateral;
+  NX_TRY(close_parts, split_fee(state, Usd(close_paid)));
+  Usd covered(0);
+  if (shortfall > 0) {
+    NX_TRY(c_r, insurance_cover(state, p.market, day_of(ev.at), Usd(shortfall)));
+    covered = c_r;
+  }
+  // Every figure is known: from here on nothing can fail.
+  std::vector<Posting> postings{{position_account(p.id), Usd(-c)}};
+  if (keeper_fee) postings.push_back({"keeper:" + e.keeper, Usd(keeper_fee)});
+  book_fee(state, "close", m.close_fee, Usd(m.close_fee.units() - close_paid), close_parts, postings);
+  const int64_t borrow_paid = std::max<int64_t>(claim - std::min(loss, claim), 0);
+  FeeTotals& borrow = state.vault.fees["borrow"];
+  add_to(borrow.charged, m.borrow_fee);
+  add_to(borrow.forgone, Usd(m.borrow_fee.units() - borrow_paid));
+  add_to(borrow.to_lps, Usd(borrow_paid));
+  FeeTotals& liq = state.vault.fees["liquidation"];
+  add_to(liq.charged, Usd(keeper_fee));
+  const int64_t cover = covered.units();
+  {
+    if (cover > 0) {
+      state.vault.insurance = Usd(state.vault.insurance.units() - cover);
+      add_to(state.vault.insurance_paid, covered);
+      auto& today = state.vault.cover_today[p.market];
+      if (today.day != day_of(ev.at)) today = Vault::DailyCover{day_of(ev.at), Usd(0), Usd(0)};
+      add_to(today.used, covered);
+      postings.push_back({"insurance", Usd(-cover)});
+    }
+  }
+  book_lp_result(state, claim + rest - (shortfall - cover), postings);
+  p.collateral = Usd(0);
+  end_position(state, p, PositionStatus::liquidated, ev.seq);
+  state.dirty_positions.insert(p.id);
+  mark(state);
+  return postings;
+}
+
+}  // namespace
+
+Result<int64_t> pnl(Side side, Usd size, Price entry, Price price) {
+  const int128 diff = side == Side::long_ ? static_cast<int128>(price.units()) - entry.units()
+                                          : static_cast<int128>(entry.units()) - price.units();
+  const int128 n = static_cast<int128>(size.units()) * diff;
+  // floor: a profit rounds down (paid by the pool), a loss rounds up in size (owed to it)
+  return div_floor(n, entry.units(), "PnL");
+}
+
+Result<Usd> borrow_due(const Position& p, int128 index_now) {
+  const int128 growth = index_now - p.borrow_index_open;
+  // ceil: the borrow fee rounds against the trader
+  const int128 n = static_cast<int128>(p.size.units()) * growth;
+  if (growth != 0 && n / growth != p.size.units()) return input_error("arithmetic overflow in the borrow fee.");
+  NX_TRY(due, div_ceil(n, k_index_scale, "borrow fee"));
+  NX_TRY(total, checked_add(due, p.borrow_carried.units(), "borrow fee"));
+  return Usd(total);
+}
+
+Result<int64_t> value_to_pool(const Position& p, Price price, int128 index_now) {
+  NX_TRY(v, pnl(p.side, p.size, p.entry, price));
+  NX_TRY(due, borrow_due(p, index_now));
+  const int128 owed = static_cast<int128>(std::max<int64_t>(-v, 0)) + due.units();
+  const int64_t asset = static_cast<int64_t>(std::min<int128>(owed, p.collateral.units()));
+  const int64_t liability = std::min<int64_t>(std::max<int64_t>(v, 0), p.reserve.units());
+  return asset - liability;
+}
+
+Result<int64_t> nav(const State& state) {
+  int128 total = state.vault.lp_capital.units();
+  for (const auto& [id, p] : state.positions) {
+    if (p.status != PositionStatus::open) continue;
+    const auto it = state.markets.find(p.market);
+    const Price price = it == state.markets.end() ? p.entry : it->second.price;
+    NX_TRY(v, value_to_pool(p, price, state.vault.borrow_index));
+    total += v;
+  }
+  return div_floor(total, 1, "NAV");
+}
+
+int64_t utilization_bps(int64_t reserved, int64_t nav) {
+  if (reserved <= 0) return 0;
+  if (nav <= 0) return k_bps_scale;
+  auto u = mul_div_ceil(reserved, k_bps_scale, nav, "utilization");
+  return u ? std::min<int64_t>(*u, k_bps_scale) : k_bps_scale;
+}
+
+Result<int64_t> free_capital(const State& state, int64_t nav) {
+  NX_TRY(backing, mul_div_ceil(state.vault.reserved.units(), k_bps_scale,
+                               state.config.pool.max_utilization_bps.value, "reserved capital"));
+  return nav - backing;
+}
+
+Result<Usd> open_fee(Usd size, Bps open_fee_bps) {
+  NX_TRY(fee, mul_div_ceil(size.units(), open_fee_bps.value, k_bps_scale, "open fee"));
+  return Usd(fee);
+}
+
+Result<Usd> size_for_leverage(Usd collateral, Leverage leverage, Bps open_fee_bps) {
+  // S ≤ L × (C − fee(S)), L = hundredths / 100: start at floor(C × L × 10^4 / (10^4 + L × fee_bps))
+  const int128 l = leverage.hundredths;
+  const int128 num = static_cast<int128>(collateral.units()) * l * k_bps_scale;
+  const int128 den = 100 * k_bps_scale + l * open_fee_bps.value;
+  NX_TRY(start, div_floor(num, den, "size"));
+  int64_t s = start;
+  for (int guard = 0; s > 0 && guard < 1000; ++guard, --s) {
+    NX_TRY(fee, open_fee(Usd(s), open_fee_bps));
+    if (static_cast<int128>(s) * 100 <= l * (collateral.units() - fee.units())) return Usd(s);
+  }
+  return Usd(std::max<int64_t>(s, 0));
+}
+
+Result<Shares> shares_minted(Usd amount, Shares supply, int64_t nav) {
+  // floor: shares minted round against the depositor (DESIGN-risk §9)
+  NX_TRY(s, div_floor(static_cast<int128>(amount.units()) * (static_cast<int128>(supply.units()) + k_virtual_shares),
+                      static_cast<int128>(std::max<int64_t>(nav, 0)) + 1, "shares"));
+  return Shares(s);
+}
+
+Result<Shares> shares_burned(Usd amount, Shares supply, int64_t nav) {
+  // ceil: shares burned round against the withdrawer
+  NX_TRY(s, div_ceil(static_cast<int128>(amount.units()) * (static_cast<int128>(supply.units()) + k_virtual_shares),
+                     static_cast<int128>(std::max<int64_t>(nav, 0)) + 1, "shares"));
+  return Shares(s);
+}
+
+Result<Usd> amount_paid(Shares shares, Shares supply, int64_t nav) {
+  // floor: what the pool pays rounds down
+  NX_TRY(a, div_floor(static_cast<int128>(shares.units()) * (static_cast<int128>(std::max<int64_t>(nav, 0)) + 1),
+                      static_cast<int128>(supply.units()) + k_virtual_shares, "amount"));
+  return Usd(a);
+}
+
+std::optional<Usd> insurance_target(const State& state) {
+  const auto& ins = state.config.insurance;
+  if (ins.target_min.is_zero() && ins.target_bps_of_oi.value == 0) return std::nullopt;
+  const int128 oi = static_cast<int128>(state.vault.open_interest_long.units()) + state.vault.open_interest_short.units();
+  const int128 by_oi = oi * ins.target_bps_of_oi.value / k_bps_scale;  // floor: a smaller target
+  return Usd(static_cast<int64_t>(std::max<int128>(by_oi, ins.target_min.units())));
+}
+
+Result<FeeParts> split_fee(const State& state, Usd fee) {
+  const auto& split = state.config.fees.split;
+  // floor each: the dust goes to the LPs (DESIGN-risk §9)
+  NX_TRY(ins, mul_div_floor(fee.units(), split.insurance_bps.value, k_bps_scale, "fee split"));
+  NX_TRY(tre, mul_div_floor(fee.units(), split.treasury_bps.value, k_bps_scale, "fee split"));
+  int64_t take = ins;
+  if (const auto target = insurance_target(state)) {
+    take = std::min<int64_t>(ins, std::max<int64_t>(0, target->units() - state.vault.insurance.units()));
+  }
+  return FeeParts{Usd(fee.units() - take - tre), Usd(take), Usd(tre)};
+}
+
+Result<Usd> insurance_cover(const State& state, const std::string& market, int64_t day, Usd loss) {
+  const auto& ins = state.config.insurance;
+  NX_TRY(by_rate, mul_div_floor(loss.units(), ins.cover_rate_bps.value, k_bps_scale, "insurance cover"));
+  int64_t cover = std::min(loss.units(), by_rate);
+  if (ins.max_cover_per_event.is_positive()) cover = std::min(cover, ins.max_cover_per_event.units());
+  if (ins.max_cover_per_market_per_day_bps.value > 0) {
+    // bps of the fund's balance before the market's first draw of the UTC day
+    const auto it = state.vault.cover_today.find(market);
+    const bool same_day = it != state.vault.cover_today.end() && it->second.day == day;
+    int64_t cap = 0;
+    if (same_day) {
+      cap = it->second.cap.units() - it->second.used.units();
+    } else {
+      NX_TRY(c, mul_div_floor(state.vault.insurance.units(), ins.max_cover_per_market_per_day_bps.value, k_bps_scale,
+                              "insurance cover"));
+      cap = c;
+    }
+    cover = std::min(cover, std::max<int64_t>(cap, 0));
+  }
+  cover = std::min(cover, std::max<int64_t>(state.vault.insurance.units() - ins.floor_balance.units(), 0));
+  return Usd(std::max<int64_t>(cover, 0));
+}
+
+Result<Margin> margin(const State& state, const Position& p, Price price) {
+  const MarketConfig* mc = state.config.market(p.market);
+  const int64_t mm_bps = mc ? mc->maintenance_margin_bps.value : k_bps_scale;
+  Margin m;
+  NX_TRY(v, pnl(p.side, p.size, p.entry, price));
+  NX_TRY(due, borrow_due(p, state.vault.borrow_index));
+  NX_TRY(cf, mul_div_ceil(p.size.units(), state.config.fees.close_fee_bps.value, k_bps_scale, "close fee"));
+  // ceil: the maintenance threshold rounds against the trader (SPEC §10)
+  NX_TRY(mm, mul_div_ceil(p.size.units(), mm_bps, k_bps_scale, "maintenance margin"));
+  m.pnl = v;
+  m.borrow_fee = due;
+  m.close_fee = Usd(cf);
+  m.equity = p.collateral.units() + std::min(v, p.reserve.units()) - cf - due.units();
+  m.threshold = std::max(mm, state.config.fees.liquidation_fee.units());
+  return m;
+}
+
+Result<Price> liquidation_price(const State& state, const Position& p) {
+  // equity(price) = collateral + size × (±(price − entry)) / entry − fees; solve equity = threshold
+  // for the loss side (ignoring the reserve cap, which only bounds profits).
+  NX_TRY(m, margin(state, p, p.entry));
+  const int64_t room = p.collateral.units() - m.close_fee.units() - m.borrow_fee.units() - m.threshold;
+  if (room < 0) return p.entry;  // liquidatable at the entry price already
+  // loss that uses up the room: size × |Δ| / entry = room → |Δ| = room × entry / size
+  NX_TRY(delta, mul_div_floor(room, p.entry.units(), p.size.units(), "liquidation price"));
+  const int64_t lp = p.side == Side::long_ ? p.entry.units() - delta : p.entry.units() + delta;
+  return Price(std::max<int64_t>(lp, 0));
+}
+
+Result<std::vector<int64_t>> liquidatable(const State& state, const std::string& market) {
+  std::vector<int64_t> ids;
+  for (const auto& [id, p] : state.positions) {
+    if (p.status != PositionStatus::open || (!market.empty() && p.market != market)) continue;
+    const auto it = state.markets.find(p.market);
+    if (it == state.markets.end()) continue;
+    NX_TRY(m, margin(state, p, it->second.price));
+    if (m.liquidatable()) ids.push_back(id);
+  }
+  return ids;
+}
+
+Status accrue(State& state, Timestamp at) {
+  Vault& v = state.vault;
+  if (v.index_at.seconds == 0 || at <= v.index_at) {
+    if (v.index_at.seconds == 0) {
+      v.index_at = at;
+      mark(state);
+    }
+    return {};
+  }
+  const int64_t dt = at.seconds - v.index_at.seconds;
+  const auto& fees = state.config.fees;
+  // the utilization in the rate is in bps rounded up (SPEC §10)
+  NX_TRY(slope_part, mul_div_ceil(fees.borrow_slope_apr_bps.value, v.utilization_bps.value, k_bps_scale, "borrow rate"));
+  const int128 rate = static_cast<int128>(fees.borrow_base_apr_bps.value) + slope_part;
+  // floor: the index grows by whole units (what the trader owes is rounded up at the position)
+  const int128 growth = rate * dt * k_index_scale / (static_cast<int128>(k_bps_scale) * k_seconds_per_year);
+  v.borrow_index += growth;
+  v.index_at = at;
+  mark(state);
+  return {};
+}
+
+Status update_utilization(State& state) {
+  auto value = nav(state);
+  if (!value) return {};  // an overflowing NAV keeps the previous utilization
+  const int64_t u = utilization_bps(state.vault.reserved.units(), *value);
+  if (u != state.vault.utilization_bps.value) {
+    state.vault.utilization_bps = Bps{u};
+    mark(state);
+  }
+  return {};
+}
+
+Result<std::vector<Posting>> apply_vault(State& state, const Event& ev) {
+  if (const auto* e = std::get_if<LpDeposited>(&ev.body)) return deposit(state, ev, *e);
+  if (const auto* e = std::get_if<LpWithdrew>(&ev.body)) return withdraw(state, ev, *e);
+  if (const auto* e = std::get_if<PositionOpened>(&ev.body)) return open(state, ev, *e);
+  if (const auto* e = std::get_if<PositionClosed>(&ev.body)) return close(state, ev, *e);
+  if (const auto* e = std::get_if<PositionLiquidated>(&ev.body)) return liquidate(state, ev, *e);
+  if (const auto* e = std::get_if<InsuranceDeposited>(&ev.body)) return insure(state, *e);
+  return std::vector<Posting>{};
+}
+
+#undef NX_TRY
+
+}  // namespace nexadex::vault

@@ -1,0 +1,97 @@
+// lib/vault.hpp: the single-asset vault's rules (SPEC §3, §10; DESIGN-risk §2, §3, §9): pure
+// functions of the state, every division rounded in the pool's favour with the direction named.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/state.hpp"
+
+namespace nexadex::vault {
+
+inline constexpr int128 k_index_scale = 1'000'000'000'000'000'000;  // borrow index: 10^18
+inline constexpr int64_t k_virtual_shares = 1'000;                  // V, in share units (DESIGN-risk §9)
+
+// Signed PnL in micro-USD of `size` entry notional from `entry` to `price`: a long earns
+// size × (price − entry) / entry, a short size × (entry − price) / entry. A profit rounds down (the
+// pool pays it), a loss rounds up (the pool is owed it).
+Result<int64_t> pnl(Side side, Usd size, Price entry, Price price);
+
+// Borrow fee a position owes now: ceil(size × (index − index_open) / 10^18) + what it carried.
+Result<Usd> borrow_due(const Position& p, int128 index_now);
+
+// The position's value to the LPs at `price`, conservatively (SPEC §3): what the trader owes (loss
+// and borrow fee) counts only up to the collateral, what the pool owes (profit) counts up to the
+// reserve: min(loss + due, collateral) − min(profit, reserve).
+Result<int64_t> value_to_pool(const Position& p, Price price, int128 index_now);
+
+// Conservative NAV of the LPs: realized LP capital plus every open position's value at the latest
+// prices. Scans the open positions.
+Result<int64_t> nav(const State& state);
+
+// Σ reserves / NAV in bps, rounded up (SPEC §10); 10,000 when NAV ≤ 0 and something is reserved.
+int64_t utilization_bps(int64_t reserved, int64_t nav);
+
+// Capital free for withdrawal: NAV − ceil(Σ reserves × 10,000 / max_utilization_bps) (SPEC §10).
+Result<int64_t> free_capital(const State& state, int64_t nav);
+
+// The open fee of a size: ceil(size × open_fee_bps / 10,000), against the trader.
+Result<Usd> open_fee(Usd size, Bps open_fee_bps);
+
+// The largest size whose leverage after the open fee is at most `leverage` (SPEC §10).
+Result<Usd> size_for_leverage(Usd collateral, Leverage leverage, Bps open_fee_bps);
+
+// Shares minted for a deposit: floor(amount × (supply + V) / (NAV + 1)); burned for a withdrawal
+// of an amount: ceil of the same; paid for shares: floor(shares × (NAV + 1) / (supply + V)).
+Result<Shares> shares_minted(Usd amount, Shares supply, int64_t nav);
+Result<Shares> shares_burned(Usd amount, Shares supply, int64_t nav);
+Result<Usd> amount_paid(Shares shares, Shares supply, int64_t nav);
+
+// A fee split at source (DESIGN-risk §2): insurance and treasury parts floor, the LPs get the rest,
+// and the fund takes only up to its target (the excess goes to the LPs).
+struct FeeParts {
+  Usd lp;
+  Usd insurance;
+  Usd treasury;
+};
+Result<FeeParts> split_fee(const State& state, Usd fee);
+
+// The insurance fund's target: max(target_min, open interest × target_bps_of_oi / 10^4), or none
+// (std::nullopt) when both are 0.
+std::optional<Usd> insurance_target(const State& state);
+
+// What the fund covers of a bad-debt loss in `market` on `day` (DESIGN-risk §3 limits).
+Result<Usd> insurance_cover(const State& state, const std::string& market, int64_t day, Usd loss);
+
+// The margin numbers of a position at `price`: equity = collateral + min(pnl, reserve) − close fee −
+// borrow fee; liquidatable when equity < max(ceil(size × maintenance_margin_bps / 10^4),
+// liquidation_fee).
+struct Margin {
+  int64_t equity = 0;
+  int64_t threshold = 0;
+  int64_t pnl = 0;
+  Usd close_fee;
+  Usd borrow_fee;
+  bool liquidatable() const { return equity < threshold; }
+};
+Result<Margin> margin(const State& state, const Position& p, Price price);
+
+// The liquidation price: the price at which the position becomes liquidatable (0 when none).
+Result<Price> liquidation_price(const State& state, const Position& p);
+
+// Open positions that are liquidatable at the latest prices, by id (optionally one market).
+Result<std::vector<int64_t>> liquidatable(const State& state, const std::string& market);
+
+// Grows the borrow index to `at` at the utilization since the previous event (SPEC §10).
+Status accrue(State& state, Timestamp at);
+
+// Recomputes the utilization after an event (used for the next interval's borrow rate).
+Status update_utilization(State& state);
+
+// Applies a vault event (lp_deposited, lp_withdrew, position_opened, position_closed,
+// position_liquidated, insurance_deposited); refusals change nothing.
+Result<std::vector<Posting>> apply_vault(State& state, const Event& event);
+
+}  // namespace nexadex::vault
