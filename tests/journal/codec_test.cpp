@@ -251,7 +251,7 @@ TEST_CASE("decode_payload refuses every non-canonical byte form", "[codec][decod
 }
 
 TEST_CASE("decode_payload refuses an unknown kind", "[codec][decode]") {
-  undecodable("position_opened", k_btc_payload, "unknown event kind 'position_opened'");
+  undecodable("loss_allocated", k_btc_payload, "unknown event kind 'loss_allocated'");  // reserved for Phase 2
   undecodable("", k_btc_payload, "unknown event kind");
   undecodable("PRICE_SET", k_btc_payload, "unknown event kind");
   undecodable("price_set ", k_btc_payload, "unknown event kind");
