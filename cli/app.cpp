@@ -52,8 +52,12 @@ std::unique_ptr<Cli> make_cli() {
   price->add_subcommand("show", "Show each market's latest price, its age and whether it is fresh");
 
   auto* report = app->add_subcommand("report", "Read-only reports of the journal's state");
-  report->add_option("WHAT", o.report_what, "summary (default) or events")
-      ->check(CLI::IsMember({"summary", "events"}));
+  report->add_option("WHAT", o.report_what,
+                     "summary (default), pool, lps, lp ID, positions, position ID, traders, insurance, fees or events")
+      ->check(CLI::IsMember({"summary", "pool", "lps", "lp", "positions", "position", "traders", "insurance", "fees",
+                             "events"}));
+  report->add_option("ID", o.report_id, "The LP of 'report lp' or the position id of 'report position'");
+  report->add_flag("--all", o.all, "With positions: also the closed and liquidated ones");
   auto* as_of = report->add_option("--as-of", o.as_of, "Show the state as it was at TIME (that time included)")
                     ->type_name("TIME");
   auto* seq = report->add_option("--seq", o.seq, "Show the state as it was after event N")->type_name("N");

@@ -71,7 +71,34 @@ Status cmd_report(Context& ctx, const Options& o) {
       render(report, *format, ctx.out());
       return {};
     }
-    render(summary_report(state, head, report_at), *format, ctx.out());
+    const std::string& what = o.report_what;
+    const bool needs_id = what == "lp" || what == "position";
+    if (needs_id && o.report_id.empty()) {
+      return input_error("report " + what + " needs an " + (what == "lp" ? "LP name" : "id") + ", e.g. report " + what +
+                         (what == "lp" ? " alice." : " 5."));
+    }
+    if (!needs_id && !o.report_id.empty()) {
+      return input_error("report " + what + " takes no '" + o.report_id + "'; only 'report lp' and 'report position' take one.");
+    }
+    Result<Report> report = summary_report(state, head, report_at);
+    if (what == "pool") report = pool_report(state, report_at);
+    else if (what == "lps") report = lps_report(state);
+    else if (what == "lp") report = lp_report(state, o.report_id);
+    else if (what == "positions") report = positions_report(state, o.all);
+    else if (what == "traders") report = traders_report(state);
+    else if (what == "insurance") report = insurance_report(state);
+    else if (what == "fees") report = fees_report(state);
+    else if (what == "position") {
+      auto id = parse_decimal(o.report_id, 0, Sign::positive, "ID");
+      if (!id) return input_error("position id '" + o.report_id + "' is not an id; 'report positions' lists them.");
+      report = position_report(state, *id);
+    }
+    if (!report) return std::unexpected(report.error());
+    if (state.vault.unabsorbed.is_positive()) {
+      ctx.err() << "nexadex: warning: " << to_string(state.vault.unabsorbed)
+                << " of losses could not be absorbed by any layer; see 'report insurance'.\n";
+    }
+    render(*report, *format, ctx.out());
     return {};
   });
 }

@@ -24,6 +24,7 @@ struct Options {
   std::string price;                // price set ... PRICE
   std::string csv_file;             // price import CSV
   std::string report_what = "summary";
+  std::string report_id;
   std::optional<std::string> as_of;
   std::optional<std::string> seq;
   std::string expect_head;

@@ -1,6 +1,11 @@
 // lib/report.cpp: report builders; every list is in a stable order (symbols sorted, events by seq).
 #include "lib/report.hpp"
 
+#include <algorithm>
+#include <map>
+
+#include "lib/vault.hpp"
+
 namespace nexadex {
 namespace {
 
@@ -101,5 +106,282 @@ std::string describe(const EventBody& body) {
   const auto& e = std::get<InsuranceDeposited>(body);
   return e.from + " pays " + to_string(e.amount) + " into insurance";
 }
+
+}  // namespace nexadex
+
+// ---- vault reports ---------------------------------------------------------------------------
+
+namespace nexadex {
+namespace {
+
+#define NX_TRY(var, expr)                                \
+  auto var##_r = (expr);                                 \
+  if (!var##_r) return std::unexpected(var##_r.error()); \
+  auto var = *var##_r
+
+// SPEC §10: an LP's reported value is floor(shares × price), here floor(shares × (NAV + 1) / (supply + V)).
+Result<Usd> value_of(const State& s, Shares shares, int64_t nav) { return vault::amount_paid(shares, s.vault.supply, nav); }
+
+Price latest(const State& s, const std::string& market, Price fallback) {
+  const auto it = s.markets.find(market);
+  return it == s.markets.end() || !it->second.priced() ? fallback : it->second.price;
+}
+
+}  // namespace
+
+Result<Report> pool_report(const State& s, Timestamp now) {
+  const Vault& v = s.vault;
+  NX_TRY(nav, vault::nav(s));
+  NX_TRY(free, vault::free_capital(s, nav));
+  int128 lp_values = 0;
+  for (const auto& [name, h] : s.lps) {
+    NX_TRY(value, value_of(s, h.shares, nav));
+    lp_values += value.units();
+  }
+  // micro-USD per share: floor(NAV × 10^9 / supply) (the virtual shares make a first share 1 USDC)
+  NX_TRY(share_price, div_floor((static_cast<int128>(nav) + 1) * Shares::k_scale,
+                                static_cast<int128>(v.supply.units()) + vault::k_virtual_shares, "share price"));
+  const auto target = vault::insurance_target(s);
+  Section pool{"pool", "Pool", SectionShape::record,
+               {{"nav", "NAV", CellType::usd},
+                {"share_price", "share price", CellType::usd},
+                {"shares", "shares", CellType::shares},
+                {"lp_capital", "LP capital (realized)", CellType::usd},
+                {"unrealized", "unrealized for LPs", CellType::usd},
+                {"reserved", "reserved", CellType::usd},
+                {"free_capital", "free to withdraw", CellType::usd},
+                {"utilization_bps", "utilization", CellType::bps},
+                {"open_interest_long", "open interest long", CellType::usd},
+                {"open_interest_short", "open interest short", CellType::usd},
+                {"insurance", "insurance", CellType::usd},
+                {"insurance_target", "insurance target", CellType::usd},
+                {"treasury", "treasury", CellType::usd},
+                {"unabsorbed", "UNABSORBED LOSSES", CellType::usd},
+                {"rounding_reserve", "rounding reserve", CellType::usd}},
+               {}};
+  pool.rows.push_back({Cell::of_usd(Usd(nav)), Cell::of_usd(Usd(share_price)), {CellType::shares, false, v.supply.units(), {}},
+                       Cell::of_usd(v.lp_capital), Cell::of_usd(Usd(nav - v.lp_capital.units())), Cell::of_usd(v.reserved),
+                       Cell::of_usd(Usd(std::max<int64_t>(free, 0))),
+                       Cell::of_bps(Bps{vault::utilization_bps(v.reserved.units(), nav)}),
+                       Cell::of_usd(v.open_interest_long), Cell::of_usd(v.open_interest_short), Cell::of_usd(v.insurance),
+                       target ? Cell::of_usd(*target) : Cell::none(CellType::usd), Cell::of_usd(v.treasury),
+                       Cell::of_usd(v.unabsorbed), Cell::of_usd(Usd(nav - static_cast<int64_t>(lp_values)))});
+  Section markets{"markets", "Markets", SectionShape::list,
+                  {{"market", "MARKET", CellType::text},
+                   {"price", "PRICE", CellType::price},
+                   {"age_seconds", "AGE", CellType::duration},
+                   {"fresh", "FRESH", CellType::boolean},
+                   {"open_interest_long", "OI LONG", CellType::usd},
+                   {"open_interest_short", "OI SHORT", CellType::usd},
+                   {"unrealized_pnl", "TRADERS' PNL", CellType::usd}},
+                  {}};
+  for (const auto& [sym, m] : s.markets) {
+    int64_t long_oi = 0, short_oi = 0;
+    int128 upnl = 0;
+    for (const auto& [id, p] : s.positions) {
+      if (p.status != PositionStatus::open || p.market != sym) continue;
+      (p.side == Side::long_ ? long_oi : short_oi) += p.size.units();
+      NX_TRY(x, vault::pnl(p.side, p.size, p.entry, latest(s, sym, p.entry)));
+      upnl += x;
+    }
+    markets.rows.push_back({Cell::of_text(sym), m.priced() ? Cell::of_price(m.price) : Cell::none(CellType::price),
+                            m.priced() ? Cell::of_duration(Duration{now.seconds - m.price_at.seconds})
+                                       : Cell::none(CellType::duration),
+                            Cell::of_bool(s.is_fresh(m, now)), Cell::of_usd(Usd(long_oi)), Cell::of_usd(Usd(short_oi)),
+                            Cell::of_usd(Usd(static_cast<int64_t>(upnl)))});
+  }
+  return Report{"pool", {std::move(pool), std::move(markets)}};
+}
+
+namespace {
+
+Section lp_section(const char* name, const char* title, SectionShape shape) {
+  return Section{name, title, shape,
+                 {{"lp", "LP", CellType::text},
+                  {"shares", "SHARES", CellType::shares},
+                  {"value", "VALUE", CellType::usd},
+                  {"deposited", "DEPOSITED", CellType::usd},
+                  {"withdrawn", "WITHDRAWN", CellType::usd},
+                  {"pnl", "PNL", CellType::usd}},
+                 {}};
+}
+
+Result<std::vector<Cell>> lp_row(const State& s, const std::string& name, const LpHolding& h, int64_t nav) {
+  NX_TRY(value, value_of(s, h.shares, nav));
+  return std::vector<Cell>{Cell::of_text(name), {CellType::shares, false, h.shares.units(), {}}, Cell::of_usd(value),
+                           Cell::of_usd(h.deposited), Cell::of_usd(h.withdrawn),
+                           Cell::of_usd(Usd(value.units() + h.withdrawn.units() - h.deposited.units()))};
+}
+
+}  // namespace
+
+Result<Report> lps_report(const State& s) {
+  NX_TRY(nav, vault::nav(s));
+  Section sec = lp_section("lps", "LPs", SectionShape::list);
+  for (const auto& [name, h] : s.lps) {
+    NX_TRY(row, lp_row(s, name, h, nav));
+    sec.rows.push_back(std::move(row));
+  }
+  return Report{"lps", {std::move(sec)}};
+}
+
+Result<Report> lp_report(const State& s, const std::string& lp) {
+  const auto it = s.lps.find(lp);
+  if (it == s.lps.end()) return input_error("unknown LP '" + lp + "'; 'report lps' lists the LPs.");
+  NX_TRY(nav, vault::nav(s));
+  Section sec = lp_section("lp", ("LP " + lp).c_str(), SectionShape::record);
+  NX_TRY(row, lp_row(s, lp, it->second, nav));
+  sec.rows.push_back(std::move(row));
+  return Report{"lp", {std::move(sec)}};
+}
+
+namespace {
+
+Section position_section(const char* name, const char* title, SectionShape shape) {
+  return Section{name, title, shape,
+                 {{"id", "ID", CellType::integer},
+                  {"trader", "TRADER", CellType::text},
+                  {"market", "MARKET", CellType::text},
+                  {"side", "SIDE", CellType::text},
+                  {"size", "SIZE", CellType::usd},
+                  {"collateral", "COLLATERAL", CellType::usd},
+                  {"entry_price", "ENTRY", CellType::price},
+                  {"price", "PRICE", CellType::price},
+                  {"pnl", "PNL", CellType::usd},
+                  {"borrow_fee", "BORROW FEE", CellType::usd},
+                  {"equity", "EQUITY", CellType::usd},
+                  {"maintenance_margin", "MARGIN", CellType::usd},
+                  {"liquidation_price", "LIQ PRICE", CellType::price},
+                  {"reserve", "RESERVE", CellType::usd},
+                  {"status", "STATUS", CellType::text}},
+                 {}};
+}
+
+Result<std::vector<Cell>> position_row(const State& s, const Position& p) {
+  const char* status = p.status == PositionStatus::open ? "open" : p.status == PositionStatus::closed ? "closed" : "liquidated";
+  if (p.status != PositionStatus::open) {
+    return std::vector<Cell>{Cell::of_int(p.id), Cell::of_text(p.trader), Cell::of_text(p.market),
+                             Cell::of_text(std::string(side_name(p.side))), Cell::of_usd(p.size),
+                             Cell::of_usd(p.collateral), Cell::of_price(p.entry), Cell::none(CellType::price),
+                             Cell::none(CellType::usd), Cell::none(CellType::usd), Cell::none(CellType::usd),
+                             Cell::none(CellType::usd), Cell::none(CellType::price), Cell::of_usd(p.reserve),
+                             Cell::of_text(status + (" at seq " + std::to_string(p.ended_seq)))};
+  }
+  const Price price = latest(s, p.market, p.entry);
+  NX_TRY(m, vault::margin(s, p, price));
+  NX_TRY(liq, vault::liquidation_price(s, p));
+  return std::vector<Cell>{Cell::of_int(p.id), Cell::of_text(p.trader), Cell::of_text(p.market),
+                           Cell::of_text(std::string(side_name(p.side))), Cell::of_usd(p.size), Cell::of_usd(p.collateral),
+                           Cell::of_price(p.entry), Cell::of_price(price), Cell::of_usd(Usd(m.pnl)),
+                           Cell::of_usd(m.borrow_fee), Cell::of_usd(Usd(m.equity)), Cell::of_usd(Usd(m.threshold)),
+                           Cell::of_price(liq), Cell::of_usd(p.reserve),
+                           Cell::of_text(m.liquidatable() ? "liquidatable" : "open")};
+}
+
+}  // namespace
+
+Result<Report> positions_report(const State& s, bool include_ended) {
+  Section sec = position_section("positions", "Positions", SectionShape::list);
+  for (const auto& [id, p] : s.positions) {
+    if (!include_ended && p.status != PositionStatus::open) continue;
+    NX_TRY(row, position_row(s, p));
+    sec.rows.push_back(std::move(row));
+  }
+  return Report{"positions", {std::move(sec)}};
+}
+
+Result<Report> position_report(const State& s, int64_t id) {
+  const auto it = s.positions.find(id);
+  if (it == s.positions.end()) {
+    return input_error("unknown position " + std::to_string(id) + "; 'report positions' lists them.");
+  }
+  Section sec = position_section("position", ("Position " + std::to_string(id)).c_str(), SectionShape::record);
+  NX_TRY(row, position_row(s, it->second));
+  sec.rows.push_back(std::move(row));
+  return Report{"position", {std::move(sec)}};
+}
+
+Result<Report> traders_report(const State& s) {
+  struct Totals {
+    int64_t open = 0, ended = 0, open_collateral = 0;
+  };
+  std::map<std::string, Totals> by;
+  for (const auto& [id, p] : s.positions) {
+    Totals& t = by[p.trader];
+    if (p.status == PositionStatus::open) {
+      ++t.open;
+      t.open_collateral += p.collateral.units();
+    } else {
+      ++t.ended;
+    }
+  }
+  Section sec{"traders", "Traders", SectionShape::list,
+              {{"trader", "TRADER", CellType::text},
+               {"open_positions", "OPEN", CellType::integer},
+               {"ended_positions", "ENDED", CellType::integer},
+               {"open_collateral", "OPEN COLLATERAL", CellType::usd},
+               {"net_paid_out", "NET PAID OUT", CellType::usd},
+               {"realized_pnl", "REALIZED PNL", CellType::usd}},
+              {}};
+  for (const auto& [name, t] : by) {
+    const auto it = s.accounts.find("trader:" + name);
+    const int64_t net = it == s.accounts.end() ? 0 : it->second;  // payouts less collateral paid in
+    sec.rows.push_back({Cell::of_text(name), Cell::of_int(t.open), Cell::of_int(t.ended), Cell::of_usd(Usd(t.open_collateral)),
+                        Cell::of_usd(Usd(net)), Cell::of_usd(Usd(net + t.open_collateral))});
+  }
+  return Report{"traders", {std::move(sec)}};
+}
+
+Result<Report> insurance_report(const State& s) {
+  const Vault& v = s.vault;
+  const auto target = vault::insurance_target(s);
+  const int64_t oi = v.open_interest_long.units() + v.open_interest_short.units();
+  int64_t fee_income = 0;
+  for (const auto& [kind, f] : v.fees) fee_income += f.to_insurance.units();
+  const auto deposits = [&] {
+    int64_t total = 0;
+    for (const auto& [name, balance] : s.accounts) {
+      if (name.rfind("funder:", 0) == 0) total -= balance;
+    }
+    return total;
+  }();
+  Section sec{"insurance", "Insurance fund", SectionShape::record,
+              {{"balance", "balance", CellType::usd},
+               {"target", "target", CellType::usd},
+               {"coverage_bps", "coverage (balance / open interest)", CellType::bps},
+               {"deposits", "deposits", CellType::usd},
+               {"fee_income", "fee income", CellType::usd},
+               {"paid_for_bad_debt", "paid for bad debt", CellType::usd},
+               {"floor_balance", "floor balance", CellType::usd},
+               {"unabsorbed", "UNABSORBED LOSSES", CellType::usd}},
+              {}};
+  auto coverage = oi > 0 ? mul_div_floor(v.insurance.units(), k_bps_scale, oi, "coverage") : Result<int64_t>(0);
+  if (!coverage) return std::unexpected(coverage.error());
+  sec.rows.push_back({Cell::of_usd(v.insurance), target ? Cell::of_usd(*target) : Cell::none(CellType::usd),
+                      oi > 0 ? Cell::of_bps(Bps{*coverage}) : Cell::none(CellType::bps), Cell::of_usd(Usd(deposits)),
+                      Cell::of_usd(Usd(fee_income)), Cell::of_usd(v.insurance_paid),
+                      Cell::of_usd(s.config.insurance.floor_balance), Cell::of_usd(v.unabsorbed)});
+  return Report{"insurance", {std::move(sec)}};
+}
+
+Result<Report> fees_report(const State& s) {
+  Section sec{"fees", "Fees", SectionShape::list,
+              {{"kind", "KIND", CellType::text},
+               {"charged", "CHARGED", CellType::usd},
+               {"forgone", "FORGONE", CellType::usd},
+               {"to_lps", "TO LPS", CellType::usd},
+               {"to_insurance", "TO INSURANCE", CellType::usd},
+               {"to_treasury", "TO TREASURY", CellType::usd}},
+              {}};
+  for (const char* kind : {"open", "close", "borrow", "liquidation"}) {
+    const auto it = s.vault.fees.find(kind);
+    const FeeTotals f = it == s.vault.fees.end() ? FeeTotals{} : it->second;
+    sec.rows.push_back({Cell::of_text(kind), Cell::of_usd(f.charged), Cell::of_usd(f.forgone), Cell::of_usd(f.to_lps),
+                        Cell::of_usd(f.to_insurance), Cell::of_usd(f.to_treasury)});
+  }
+  return Report{"fees", {std::move(sec)}};
+}
+
+#undef NX_TRY
 
 }  // namespace nexadex

@@ -73,6 +73,17 @@ Report price_report(const State& state, Timestamp now);
 Section events_section();
 std::vector<Cell> event_row(const Event& event, const std::string& hash);
 
+// The vault reports (SPEC §3, issue 4), valued at the latest prices with ages measured at `now`.
+// Errors: an arithmetic overflow while valuing; an unknown LP or position id (ErrorKind::input).
+Result<Report> pool_report(const State& state, Timestamp now);
+Result<Report> lps_report(const State& state);
+Result<Report> lp_report(const State& state, const std::string& lp);
+Result<Report> positions_report(const State& state, bool include_ended);
+Result<Report> position_report(const State& state, int64_t id);
+Result<Report> traders_report(const State& state);
+Result<Report> insurance_report(const State& state);
+Result<Report> fees_report(const State& state);
+
 // A one-line human description of an event's payload, e.g. "BTC 65000.00000000".
 std::string describe(const EventBody& body);
 
