@@ -9,6 +9,7 @@
 #include "journal/config_toml.hpp"
 #include "journal/journal.hpp"
 #include "journal/schema.hpp"
+#include "lib/vault.hpp"
 
 namespace nexadex::journal {
 namespace {
@@ -69,53 +70,6 @@ void compare_states(const State& replayed, const State& stored, std::vector<Disc
     out.push_back({0, "state",
                    "account " + name + ": the accounts table holds " + to_string(Usd(pair.second.value_or(0))) +
                        " but the events give " + to_string(Usd(pair.first.value_or(0)))});
-  }
-}
-
-// SPEC §7 conservation: what came in less what went out (deposits, collateral, insurance funding,
-// withdrawals, trader payouts, keeper fees) equals what the pool holds (LP capital, open collateral,
-// insurance, treasury) less the unabsorbed losses, to the micro-unit; and the books of the vault
-// equal the balances of their accounts.
-void conservation(const State& s, std::vector<Discrepancy>& out) {
-  int128 external = 0;
-  for (const auto& [name, balance] : s.accounts) {
-    for (const char* prefix : {"depositor:", "trader:", "funder:", "keeper:"}) {
-      if (name.rfind(prefix, 0) == 0) external += balance;
-    }
-  }
-  int128 open_collateral = 0;
-  for (const auto& [id, p] : s.positions) {
-    if (p.status == PositionStatus::open) open_collateral += p.collateral.units();
-    const auto it = s.accounts.find("position:" + std::to_string(id));
-    const int64_t posted = it == s.accounts.end() ? 0 : it->second;
-    const int64_t held = p.status == PositionStatus::open ? p.collateral.units() : 0;
-    if (posted != held) {
-      out.push_back({id, "conservation", "position " + std::to_string(id) + " holds " + to_string(Usd(held)) +
-                                             " of collateral but its account holds " + to_string(Usd(posted))});
-    }
-  }
-  const auto balance = [&](const char* name) {
-    const auto it = s.accounts.find(name);
-    return it == s.accounts.end() ? int64_t{0} : it->second;
-  };
-  const struct {
-    const char* account;
-    int64_t books;
-  } pairs[] = {{"lp:senior", s.vault.lp_capital.units()},
-               {"insurance", s.vault.insurance.units()},
-               {"treasury", s.vault.treasury.units()},
-               {"unabsorbed", -s.vault.unabsorbed.units()}};
-  for (const auto& p : pairs) {
-    if (balance(p.account) != p.books) {
-      out.push_back({0, "conservation", std::string("the vault's books hold ") + to_string(Usd(p.books)) + " for " +
-                                            p.account + " but its postings sum to " + to_string(Usd(balance(p.account)))});
-    }
-  }
-  const int128 held = static_cast<int128>(s.vault.lp_capital.units()) + open_collateral + s.vault.insurance.units() +
-                      s.vault.treasury.units() - s.vault.unabsorbed.units();
-  if (held != -external) {
-    out.push_back({0, "conservation", "money in less money out is " + to_string(Usd(static_cast<int64_t>(-external))) +
-                                          " but the pool holds " + to_string(Usd(static_cast<int64_t>(held)))});
   }
 }
 
@@ -209,7 +163,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
     problems.push_back({seq, "postings", std::to_string(legs.size()) + " postings belong to no replayed event"});
   }
 
-  conservation(state, problems);
+  for (auto& [seq, message] : vault::conservation_problems(state)) problems.push_back({seq, "conservation", message});
   // Derived tables against the replay.
   auto stored = load_state();
   if (!stored) {

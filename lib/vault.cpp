@@ -588,6 +588,55 @@ Status update_utilization(State& state) {
   return {};
 }
 
+// SPEC §7 conservation: what came in less what went out (deposits, collateral, insurance funding,
+// withdrawals, trader payouts, keeper fees) equals what the pool holds (LP capital, open collateral,
+// insurance, treasury) less the unabsorbed losses, to the micro-unit; and the books of the vault
+// equal the balances of their accounts.
+std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& s) {
+  std::vector<std::pair<int64_t, std::string>> out;
+  int128 external = 0;
+  for (const auto& [name, balance] : s.accounts) {
+    for (const char* prefix : {"depositor:", "trader:", "funder:", "keeper:"}) {
+      if (name.rfind(prefix, 0) == 0) external += balance;
+    }
+  }
+  int128 open_collateral = 0;
+  for (const auto& [id, p] : s.positions) {
+    if (p.status == PositionStatus::open) open_collateral += p.collateral.units();
+    const auto it = s.accounts.find("position:" + std::to_string(id));
+    const int64_t posted = it == s.accounts.end() ? 0 : it->second;
+    const int64_t held = p.status == PositionStatus::open ? p.collateral.units() : 0;
+    if (posted != held) {
+      out.push_back({id, "position " + std::to_string(id) + " holds " + to_string(Usd(held)) +
+                                             " of collateral but its account holds " + to_string(Usd(posted))});
+    }
+  }
+  const auto balance = [&](const char* name) {
+    const auto it = s.accounts.find(name);
+    return it == s.accounts.end() ? int64_t{0} : it->second;
+  };
+  const struct {
+    const char* account;
+    int64_t books;
+  } pairs[] = {{"lp:senior", s.vault.lp_capital.units()},
+               {"insurance", s.vault.insurance.units()},
+               {"treasury", s.vault.treasury.units()},
+               {"unabsorbed", -s.vault.unabsorbed.units()}};
+  for (const auto& p : pairs) {
+    if (balance(p.account) != p.books) {
+      out.push_back({0, std::string("the vault's books hold ") + to_string(Usd(p.books)) + " for " +
+                                            p.account + " but its postings sum to " + to_string(Usd(balance(p.account)))});
+    }
+  }
+  const int128 held = static_cast<int128>(s.vault.lp_capital.units()) + open_collateral + s.vault.insurance.units() +
+                      s.vault.treasury.units() - s.vault.unabsorbed.units();
+  if (held != -external) {
+    out.push_back({0, "money in less money out is " + to_string(Usd(static_cast<int64_t>(-external))) +
+                                          " but the pool holds " + to_string(Usd(static_cast<int64_t>(held)))});
+  }
+  return out;
+}
+
 Result<std::vector<Posting>> apply_vault(State& state, const Event& ev) {
   if (const auto* e = std::get_if<LpDeposited>(&ev.body)) return deposit(state, ev, *e);
   if (const auto* e = std::get_if<LpWithdrew>(&ev.body)) return withdraw(state, ev, *e);

@@ -90,6 +90,11 @@ Status accrue(State& state, Timestamp at);
 // Recomputes the utilization after an event (used for the next interval's borrow rate).
 Status update_utilization(State& state);
 
+// SPEC §7 conservation, checked on a state: the vault's books equal their accounts' balances, each
+// position's account holds its collateral, and money in less money out equals what the pool holds.
+// Returns (seq or 0, what differs) for each problem; empty when all is well.
+std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& state);
+
 // Applies a vault event (lp_deposited, lp_withdrew, position_opened, position_closed,
 // position_liquidated, insurance_deposited); refusals change nothing.
 Result<std::vector<Posting>> apply_vault(State& state, const Event& event);
