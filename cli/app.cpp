@@ -67,10 +67,12 @@ std::unique_ptr<Cli> make_cli() {
   verify->add_option("--expect-head", o.expect_head, "Also require this head hash (64 hex digits)")->type_name("HASH");
   verify->add_flag("--verbose,-v", o.verbose, "Print the head seq and hash when all is well");
 
-  auto* exp = app->add_subcommand("export", "Write the events as JSON lines");
+  auto* exp = app->add_subcommand("export", "Write the events as JSON lines, or the postings as a ledger journal");
   auto* events = exp->add_flag("--events", o.export_events, "Export the events as JSON lines");
+  auto* ledger = exp->add_flag("--ledger", o.export_ledger, "Export the postings as a ledger/hledger journal");
   exp->add_option("FILE", o.export_file, "Output file; standard output when absent or -");
-  events->required();
+  events->excludes(ledger);
+
 
   // --price P (and --market M) on every vault write command: a price recorded first, same transaction.
   auto add_price = [&o](CLI::App* cmd, const char* market_help) {

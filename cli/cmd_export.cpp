@@ -3,12 +3,46 @@
 #include <cstring>
 #include <cstdio>
 #include <fstream>
+#include <map>
 
 #include "cli/commands.hpp"
 
 namespace nexadex::cli {
+namespace {
+
+// The postings as a ledger/hledger journal: one transaction per event that has postings, dated by
+// its UTC day, with the seq as its code and the time and hash as comments; amounts in USD with the
+// full 6 decimals. Both tools accept it and every transaction balances.
+Status write_ledger(journal::Journal& j, std::ostream& out) {
+  out << "; nexadex postings, one transaction per event (nexadex-export(1))\n"
+         "commodity 1000.000000 USD\n";
+  std::map<int64_t, std::vector<journal::StoredPosting>> by_seq;
+  auto ok = j.scan_postings([&](const journal::StoredPosting& p) -> Status {
+    by_seq[p.seq].push_back(p);
+    return {};
+  });
+  if (!ok) return ok;
+  return j.scan(1, INT64_MAX, [&](const journal::StoredEvent& row) -> Status {
+    const auto it = by_seq.find(row.seq);
+    if (it == by_seq.end()) return {};
+    auto ev = journal::decode(row);
+    if (!ev) return journal_error("event " + std::to_string(row.seq) + " cannot be decoded; run 'nexadex verify'.");
+    const std::string when = format_time(Timestamp{row.at});
+    out << "\n" << when.substr(0, 10) << " (" << row.seq << ") " << row.kind << ": " << describe(ev->body) << "\n"
+        << "    ; at: " << when << ", hash: " << row.hash << "\n";
+    for (const auto& p : it->second) {
+      const std::string amount = format_decimal(p.amount, Usd::k_decimals);
+      out << "    " << p.account << std::string(p.account.size() < 40 ? 40 - p.account.size() : 2, ' ')
+          << std::string(amount.size() < 22 ? 22 - amount.size() : 1, ' ') << amount << " USD\n";
+    }
+    return {};
+  });
+}
+
+}  // namespace
 
 Status cmd_export(Context& ctx, const Options& o) {
+  if (!o.export_events && !o.export_ledger) return input_error("say what to export: --events or --ledger.");
   const bool to_stdout = o.export_file.empty() || o.export_file == "-";
   // A file is written beside its name and renamed into place once complete: an export that fails
   // (a missing journal, a full disk) never leaves a truncated file or destroys an older one.
@@ -20,7 +54,7 @@ Status cmd_export(Context& ctx, const Options& o) {
       if (!file) return input_error("cannot write " + o.export_file + ": " + std::strerror(errno) + "; check the path.");
     }
     std::ostream& out = to_stdout ? ctx.out() : file;
-    auto ok = j.scan(1, INT64_MAX, [&](const journal::StoredEvent& row) -> Status {
+    auto ok = o.export_ledger ? write_ledger(j, out) : j.scan(1, INT64_MAX, [&](const journal::StoredEvent& row) -> Status {
       nlohmann::ordered_json line;
       line["seq"] = row.seq;
       line["at"] = format_time(Timestamp{row.at});

@@ -19,7 +19,9 @@ Status vault_write(Context& ctx, const Options& o, const MarketOf& market_of,
     price = *p;
   }
   Appended appended(!ctx.in_batch() && !o.quiet);
+  Usd unabsorbed_before(0), unabsorbed_after(0);
   auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
+    unabsorbed_before = j.state().vault.unabsorbed;
     if (price) {
       std::string market = o.price_market.value_or(market_of ? market_of(j.state()) : "");
       if (market.empty()) {
@@ -36,10 +38,16 @@ Status vault_write(Context& ctx, const Options& o, const MarketOf& market_of,
     for (auto& body : *bodies) {
       if (auto added = appended.add(j, std::move(body), at); !added) return added;
     }
+    unabsorbed_after = j.state().vault.unabsorbed;
     return {};
   });
   if (!ok) return ok;
   print_appended(ctx, o, appended);
+  if (unabsorbed_after > unabsorbed_before) {
+    // SPEC §4, DESIGN-risk §3: exit 0, but loudly
+    ctx.err() << "nexadex: warning: a loss of " << to_string(Usd(unabsorbed_after.units() - unabsorbed_before.units()))
+              << " could not be absorbed by insurance or the LPs; it is journaled as unabsorbed and shown in every report.\n";
+  }
   return {};
 }
 

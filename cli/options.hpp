@@ -30,6 +30,7 @@ struct Options {
   std::string expect_head;
   bool verbose = false;
   bool export_events = false;
+  bool export_ledger = false;
   std::string export_file;
   std::string run_file;
   std::string shell;

@@ -88,7 +88,19 @@ int64_t day_of(Timestamp t) { return t.seconds >= 0 ? t.seconds / k_seconds_per_
 
 void mark(State& state) { state.dirty_vault = true; }
 
+// Names become posting accounts (depositor:NAME, trader:NAME, ...): 1 to 64 of A-Z a-z 0-9 _ . -
+Status check_name(const std::string& name, const char* what) {
+  bool ok = !name.empty() && name.size() <= 64;
+  for (char c : name) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+                c == '-');
+  }
+  if (ok) return {};
+  return input_error(std::string(what) + " name '" + name + "' must be 1 to 64 of the characters A-Z a-z 0-9 _ . -");
+}
+
 Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDeposited& e) {
+  if (auto ok = check_name(e.lp, "the LP"); !ok) return std::unexpected(ok.error());
   if (!e.amount.is_positive()) return input_error("the deposit amount must be greater than zero.");
   if (auto ok = require_fresh(state, ev.at, "a deposit"); !ok) return std::unexpected(ok.error());
   NX_TRY(value, nav(state));
@@ -175,6 +187,7 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
 }
 
 Result<std::vector<Posting>> insure(State& state, const InsuranceDeposited& e) {
+  if (auto ok = check_name(e.from, "the funder"); !ok) return std::unexpected(ok.error());
   if (!e.amount.is_positive()) return input_error("the insurance deposit must be greater than zero.");
   NX_TRY(balance, add(state.vault.insurance, e.amount));
   state.vault.insurance = balance;
@@ -185,6 +198,7 @@ Result<std::vector<Posting>> insure(State& state, const InsuranceDeposited& e) {
 Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionOpened& e) {
   const MarketConfig* mc = state.config.market(e.market);
   if (mc == nullptr) return input_error("unknown market '" + e.market + "'.");
+  if (auto ok = check_name(e.trader, "the trader"); !ok) return std::unexpected(ok.error());
   if (!e.collateral.is_positive()) return input_error("the collateral must be greater than zero.");
   NX_TRY(price, fresh_price(state, e.market, ev.at));
   const Bps fee_bps = state.config.fees.open_fee_bps;
@@ -322,6 +336,7 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
 }
 
 Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const PositionLiquidated& e) {
+  if (auto ok = check_name(e.keeper, "the keeper"); !ok) return std::unexpected(ok.error());
   NX_TRY(pp, open_position(state, e.id));
   Position& p = *pp;
   NX_TRY(price, fresh_price(state, p.market, ev.at));

@@ -18,7 +18,7 @@ std::string dump(const Options& o) {
   s << opt(o.journal) << '|' << opt(o.format) << '|' << opt(o.at) << '|' << o.quiet << '|' << o.init_config << '|' << o.config_file
     << '|' << o.config_show_file << '|' << o.market << '|' << o.price << '|' << o.csv_file << '|' << o.report_what << '|'
     << opt(o.as_of) << '|' << opt(o.seq) << '|' << o.expect_head << '|' << o.verbose << '|'
-    << o.export_events << '|' << o.export_file << '|' << o.run_file << '|' << o.shell << '|' << o.report_id << '|' << o.lp << '|' << o.amount << '|' << opt(o.shares)
+    << o.export_events << '|' << o.export_ledger << '|' << o.export_file << '|' << o.run_file << '|' << o.shell << '|' << o.report_id << '|' << o.lp << '|' << o.amount << '|' << opt(o.shares)
     << '|' << o.all << '|' << o.trader << '|' << o.side << '|' << o.collateral << '|' << opt(o.leverage) << '|'
     << opt(o.size) << '|' << o.position << '|' << o.positions.size() << '|' << o.keeper << '|' << o.from << '|'
     << opt(o.first_price) << '|' << opt(o.price_market);
