@@ -338,7 +338,7 @@ struct Journal::Impl {
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       for (const int64_t id : state.dirty_positions) {
         const Position& p = state.positions.at(id);
-        auto liq = vault::liquidation_price(state, p);
+        auto liq = p.status == PositionStatus::open ? vault::liquidation_price(state, p) : Result<Price>(Price(0));
         q.bind(1, static_cast<int64_t>(p.id));
         q.bind(2, p.trader);
         q.bind(3, p.market);

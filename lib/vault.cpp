@@ -173,6 +173,10 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
   const int64_t free_cash = std::min(free, state.vault.lp_capital.units());
   if (amount.units() > free_cash) {
     const int64_t shown = std::max<int64_t>(free_cash, 0);
+    if (shown == 0) {
+      return rule_error(e.lp + " asked for " + to_string(amount) + " but nothing is free: all of NAV " + usd_text(value) +
+                        " backs open positions; wait for positions to close.");
+    }
     return rule_error(e.lp + " asked for " + to_string(amount) + " but " + usd_text(shown) + " is free (" +
                       usd_text(value - shown) + " backs open positions); withdraw at most " + usd_text(shown) + ".");
   }
@@ -356,7 +360,10 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
   const int64_t close_paid = std::min(m.close_fee.units(), c - claim - from_collateral);
   const int64_t rest = c - claim - from_collateral - close_paid;
   const int64_t shortfall = keeper_fee - from_collateral;
+  // The claim pays the trader's loss first, then the borrow fee, which is split as every fee is.
+  const int64_t borrow_paid = claim - std::min(loss, claim);
   NX_TRY(close_parts, split_fee(state, Usd(close_paid)));
+  NX_TRY(borrow_parts, split_fee(state, Usd(borrow_paid)));
   Usd covered(0);
   if (shortfall > 0) {
     NX_TRY(c_r, insurance_cover(state, p.market, day_of(ev.at), Usd(shortfall)));
@@ -366,11 +373,7 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
   std::vector<Posting> postings{{position_account(p.id), Usd(-c)}};
   if (keeper_fee) postings.push_back({"keeper:" + e.keeper, Usd(keeper_fee)});
   book_fee(state, "close", m.close_fee, Usd(m.close_fee.units() - close_paid), close_parts, postings);
-  const int64_t borrow_paid = std::max<int64_t>(claim - std::min(loss, claim), 0);
-  FeeTotals& borrow = state.vault.fees["borrow"];
-  add_to(borrow.charged, m.borrow_fee);
-  add_to(borrow.forgone, Usd(m.borrow_fee.units() - borrow_paid));
-  add_to(borrow.to_lps, Usd(borrow_paid));
+  book_fee(state, "borrow", m.borrow_fee, Usd(m.borrow_fee.units() - borrow_paid), borrow_parts, postings);
   FeeTotals& liq = state.vault.fees["liquidation"];
   add_to(liq.charged, Usd(keeper_fee));
   const int64_t cover = covered.units();
@@ -384,7 +387,7 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
       postings.push_back({"insurance", Usd(-cover)});
     }
   }
-  book_lp_result(state, claim + rest - (shortfall - cover), postings);
+  book_lp_result(state, claim - borrow_paid + rest - (shortfall - cover), postings);
   p.collateral = Usd(0);
   end_position(state, p, PositionStatus::liquidated, ev.seq);
   state.dirty_positions.insert(p.id);
