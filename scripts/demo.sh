@@ -15,19 +15,23 @@ say "Create a journal from a config: its first event holds the whole config and 
     "nexadex init --config examples/basic.toml --at 2026-01-05T07:59:00Z"
 $nx init --config examples/basic.toml --at 2026-01-05T07:59:00Z
 
-say "Run a morning of oracle prices as one all-or-nothing batch" "nexadex run examples/price-day.run"
-$nx run examples/price-day.run
+say "Run a crash day as one all-or-nothing batch: LPs fund the pool, six traders open, BTC falls 30%, keepers liquidate" \
+    "nexadex run examples/crash-day.run"
+$nx run examples/crash-day.run
 
-say "The journal's summary: head, config in force, latest prices" "nexadex report --at 2026-01-05T08:04:00Z"
-$nx report --at 2026-01-05T08:04:00Z
+say "The pool after the crash: NAV, share price, reserves, insurance, treasury" "nexadex report pool --at 2026-01-06T20:00:00Z"
+$nx report pool --at 2026-01-06T20:00:00Z
 
-say "Every event, each chained to the one before by its SHA-256" "nexadex report events"
-$nx report events
+say "Every position, with how it ended" "nexadex report positions --all"
+$nx report positions --all
 
-say "The state as it was before SOL was listed" "nexadex report --seq 6"
-$nx report --seq 6
+say "Where the fees went" "nexadex report fees"
+$nx report fees
 
-say "Verify: recompute the hash chain, replay every event, compare with the stored state" "nexadex verify --verbose"
+say "What each LP holds now" "nexadex report lps"
+$nx report lps
+
+say "Verify: recompute the hash chain, replay every event, check postings and conservation" "nexadex verify --verbose"
 $nx verify --verbose
 echo
-echo "All checks passed. The journal is $NEXADEX_JOURNAL; try: build/nexadex --journal $NEXADEX_JOURNAL report --format json"
+echo "All checks passed. The journal is $NEXADEX_JOURNAL; try: build/nexadex --journal $NEXADEX_JOURNAL report events"
