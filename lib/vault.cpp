@@ -317,7 +317,7 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
   std::vector<Posting> postings{{position_account(p.id), Usd(-coll_part)},
                                 {trader_account(p.trader), Usd(static_cast<int64_t>(payout))}};
   NX_TRY(close_parts, split_fee(state, Usd(close_fee)));
-  NX_TRY(borrow_parts, split_fee(state, Usd(due_part)));
+  NX_TRY(borrow_parts, split_fee(state, Usd(due_part), close_parts.insurance));
   book_fee(state, "close", Usd(close_fee), Usd(0), close_parts, postings);
   book_fee(state, "borrow", Usd(due_part), Usd(0), borrow_parts, postings);
   book_lp_result(state, loss - profit, postings);
@@ -363,7 +363,7 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
   // The claim pays the trader's loss first, then the borrow fee, which is split as every fee is.
   const int64_t borrow_paid = claim - std::min(loss, claim);
   NX_TRY(close_parts, split_fee(state, Usd(close_paid)));
-  NX_TRY(borrow_parts, split_fee(state, Usd(borrow_paid)));
+  NX_TRY(borrow_parts, split_fee(state, Usd(borrow_paid), close_parts.insurance));
   Usd covered(0);
   if (shortfall > 0) {
     NX_TRY(c_r, insurance_cover(state, p.market, day_of(ev.at), Usd(shortfall)));
@@ -497,14 +497,14 @@ std::optional<Usd> insurance_target(const State& state) {
   return Usd(static_cast<int64_t>(std::max<int128>(by_oi, ins.target_min.units())));
 }
 
-Result<FeeParts> split_fee(const State& state, Usd fee) {
+Result<FeeParts> split_fee(const State& state, Usd fee, Usd taken) {
   const auto& split = state.config.fees.split;
   // floor each: the dust goes to the LPs (DESIGN-risk §9)
   NX_TRY(ins, mul_div_floor(fee.units(), split.insurance_bps.value, k_bps_scale, "fee split"));
   NX_TRY(tre, mul_div_floor(fee.units(), split.treasury_bps.value, k_bps_scale, "fee split"));
   int64_t take = ins;
   if (const auto target = insurance_target(state)) {
-    take = std::min<int64_t>(ins, std::max<int64_t>(0, target->units() - state.vault.insurance.units()));
+    take = std::min<int64_t>(ins, std::max<int64_t>(0, target->units() - state.vault.insurance.units() - taken.units()));
   }
   return FeeParts{Usd(fee.units() - take - tre), Usd(take), Usd(tre)};
 }

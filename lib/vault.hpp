@@ -56,7 +56,8 @@ struct FeeParts {
   Usd insurance;
   Usd treasury;
 };
-Result<FeeParts> split_fee(const State& state, Usd fee);
+// `taken` is what the fund already took earlier in the same event (two fees of one close).
+Result<FeeParts> split_fee(const State& state, Usd fee, Usd taken = Usd(0));
 
 // The insurance fund's target: max(target_min, open interest × target_bps_of_oi / 10^4), or none
 // (std::nullopt) when both are 0.
