@@ -73,10 +73,16 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
   }
   std::vector<Posting> postings;
   if (const auto* e = std::get_if<JournalCreated>(&event.body)) {
-    if (auto ok = validate(e->config); !ok) return std::unexpected(ok.error());
+    if (auto ok = validate(e->config); !ok) {
+      restore();
+      return std::unexpected(ok.error());
+    }
     set_config(state, e->config_text, e->config_sha256, e->config, event.seq);
   } else if (const auto* e = std::get_if<ConfigApplied>(&event.body)) {
-    if (auto ok = validate(e->config); !ok) return std::unexpected(ok.error());
+    if (auto ok = validate(e->config); !ok) {
+      restore();
+      return std::unexpected(ok.error());
+    }
     set_config(state, e->config_text, e->config_sha256, e->config, event.seq);
   } else if (const auto* e = std::get_if<PriceSet>(&event.body)) {
     auto& m = state.markets[e->market];

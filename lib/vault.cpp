@@ -377,15 +377,19 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
   FeeTotals& liq = state.vault.fees["liquidation"];
   add_to(liq.charged, Usd(keeper_fee));
   const int64_t cover = covered.units();
-  {
-    if (cover > 0) {
-      state.vault.insurance = Usd(state.vault.insurance.units() - cover);
-      add_to(state.vault.insurance_paid, covered);
-      auto& today = state.vault.cover_today[p.market];
-      if (today.day != day_of(ev.at)) today = Vault::DailyCover{day_of(ev.at), Usd(0), Usd(0)};
-      add_to(today.used, covered);
-      postings.push_back({"insurance", Usd(-cover)});
+  if (cover > 0) {
+    auto& today = state.vault.cover_today[p.market];
+    if (today.day != day_of(ev.at)) {
+      // the day's cap is fixed at the market's first draw: bps of the fund's balance before it
+      const auto bps = state.config.insurance.max_cover_per_market_per_day_bps.value;
+      today = Vault::DailyCover{day_of(ev.at), Usd(static_cast<int64_t>(static_cast<int128>(state.vault.insurance.units()) *
+                                                                       bps / k_bps_scale)),
+                                Usd(0)};
     }
+    add_to(today.used, covered);
+    state.vault.insurance = Usd(state.vault.insurance.units() - cover);
+    add_to(state.vault.insurance_paid, covered);
+    postings.push_back({"insurance", Usd(-cover)});
   }
   book_lp_result(state, claim - borrow_paid + rest - (shortfall - cover), postings);
   p.collateral = Usd(0);

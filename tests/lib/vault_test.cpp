@@ -706,7 +706,7 @@ TEST_CASE("gap past bankruptcy: insurance covers within its limits, the rest is 
 }
 
 TEST_CASE("insurance per-market daily cap: the second draw of a day gets what is left of the cap",
-          "[vault][liquidate][insurance][!shouldfail]") {
+          "[vault][liquidate][insurance]") {
   // Code contradicts DESIGN-risk §3 ("max_cover_per_market_per_day − used_today(market)"): liquidate()
   // resets cover_today to {day, cap 0, used 0} on the day's first draw, so a second draw that day sees a
   // cap of 0 − used and gets nothing.
@@ -938,7 +938,7 @@ TEST_CASE("a refused vault event leaves the state unchanged, borrow index includ
 }
 
 TEST_CASE("a refused config_applied leaves the state unchanged, borrow index included",
-          "[vault][refusal][!shouldfail]") {
+          "[vault][refusal]") {
   // Code contradicts state.hpp's contract: apply() runs vault::accrue before validating a
   // config_applied and returns the validation error without restoring the index, so a refused event
   // 10 days later has grown vault.borrow_index by floor(100 × 864,000 × 10^18 / 315,360,000,000)
