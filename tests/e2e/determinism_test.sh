@@ -18,4 +18,21 @@ done <examples/price-day.run
 [ "$(head_of a.db)" = "$(head_of c.db)" ] || fail "single commands and one batch gave different heads: $(head_of a.db) vs $(head_of c.db)"
 cmp <("$NEXADEX" --journal a.db export --events) <("$NEXADEX" --journal c.db export --events) ||
   fail "single commands and one batch gave different events"
-echo "ok: head $(head_of a.db)"
+echo "ok: price-day head $(head_of a.db)"
+
+# The vault scenarios too: one batch vs one command a line.
+for scenario in calm-week crash-day bank-run; do
+  rm -f v1.db v2.db
+  "$NEXADEX" --journal v1.db init --config examples/basic.toml --at 2026-01-05T07:59:00Z >/dev/null
+  "$NEXADEX" --journal v1.db run "examples/$scenario.run" >/dev/null
+  "$NEXADEX" --journal v2.db init --config examples/basic.toml --at 2026-01-05T07:59:00Z >/dev/null
+  while IFS= read -r line; do
+    case "$line" in ''|'#'*) continue ;; esac
+    eval "\"$NEXADEX\" --journal v2.db $line" >/dev/null
+  done <"examples/$scenario.run"
+  [ "$(head_of v1.db)" = "$(head_of v2.db)" ] || fail "$scenario: single commands and one batch gave different heads"
+  cmp <("$NEXADEX" --journal v1.db export --ledger) <("$NEXADEX" --journal v2.db export --ledger) ||
+    fail "$scenario: single commands and one batch gave different postings"
+  "$NEXADEX" --journal v2.db verify || fail "$scenario: the journal of single commands does not verify"
+  echo "ok: $scenario head $(head_of v1.db)"
+done
