@@ -123,6 +123,7 @@ std::unique_ptr<Cli> make_cli() {
   auto* ins_deposit = insurance->add_subcommand("deposit", "Pay USDC into the insurance fund");
   ins_deposit->add_option("AMOUNT", o.amount, "USDC, greater than zero")->required();
   ins_deposit->add_option("--from", o.from, "Who pays it in (default operator)")->type_name("NAME");
+  add_price(ins_deposit, "The market of --price (needed when there are several)");
 
   auto* run = app->add_subcommand("run", "Run a batch of commands, one per line, all in one transaction");
   run->add_option("FILE", o.run_file, "The batch file, or - for standard input")->required();

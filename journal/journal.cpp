@@ -374,7 +374,7 @@ struct Journal::Impl {
     auto& q = *insert_event;
     q.bind(1, static_cast<int64_t>(ev.seq));
     q.bind(2, static_cast<int64_t>(at.seconds));
-    q.bindNoCopy(3, kind.data(), static_cast<int>(kind.size()));
+    q.bindNoCopy(3, kind.data());  // TEXT (the pointer-and-size overload would bind a BLOB); kind names are literals
     q.bindNoCopy(4, payload);
     q.bindNoCopy(5, head.hash);
     q.bindNoCopy(6, hash);
