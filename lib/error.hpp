@@ -45,3 +45,10 @@ constexpr int exit_code(ErrorKind kind) {
 }
 
 }  // namespace nexadex
+
+// Inside a function returning Result or Status: evaluates `expr` (a Result), returns its error, or
+// declares `var` holding its value.
+#define NX_TRY(var, expr)                                \
+  auto var##_r = (expr);                                 \
+  if (!var##_r) return std::unexpected(var##_r.error()); \
+  auto var = *var##_r

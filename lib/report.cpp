@@ -114,11 +114,6 @@ std::string describe(const EventBody& body) {
 namespace nexadex {
 namespace {
 
-#define NX_TRY(var, expr)                                \
-  auto var##_r = (expr);                                 \
-  if (!var##_r) return std::unexpected(var##_r.error()); \
-  auto var = *var##_r
-
 // SPEC §10: an LP's reported value is floor(shares × price), here floor(shares × (NAV + 1) / (supply + V)).
 Result<Usd> value_of(const State& s, Shares shares, int64_t nav) { return vault::amount_paid(shares, s.vault.supply, nav); }
 
@@ -381,7 +376,5 @@ Result<Report> fees_report(const State& s) {
   }
   return Report{"fees", {std::move(sec)}};
 }
-
-#undef NX_TRY
 
 }  // namespace nexadex

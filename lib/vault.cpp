@@ -6,12 +6,6 @@
 namespace nexadex::vault {
 namespace {
 
-// Unwraps a Result inside a function returning Result/Status.
-#define NX_TRY(var, expr)                                \
-  auto var##_r = (expr);                                 \
-  if (!var##_r) return std::unexpected(var##_r.error()); \
-  auto var = *var##_r
-
 std::string usd_text(int64_t units) { return format_decimal(units, Usd::k_decimals); }
 
 std::string depositor(const std::string& lp) { return "depositor:" + lp; }
@@ -668,7 +662,5 @@ Result<std::vector<Posting>> apply_vault(State& state, const Event& ev) {
   if (const auto* e = std::get_if<InsuranceDeposited>(&ev.body)) return insure(state, *e);
   return std::vector<Posting>{};
 }
-
-#undef NX_TRY
 
 }  // namespace nexadex::vault
