@@ -247,34 +247,25 @@ Result<Config> parse_config(std::string_view text, std::string_view file_name) {
   }
 }
 
-std::string config_to_toml(const Config& c) {
-  const auto usd = [](Usd v) { return to_string(v); };
-  OrderedValue pool{{"max_utilization_bps", c.pool.max_utilization_bps.value},
-                    {"max_price_age", format_duration(c.pool.max_price_age)}};
-  OrderedValue split{{"lp_bps", c.fees.split.lp_bps.value},
-                     {"insurance_bps", c.fees.split.insurance_bps.value},
-                     {"treasury_bps", c.fees.split.treasury_bps.value}};
-  OrderedValue fees{{"open_fee_bps", c.fees.open_fee_bps.value},
-                    {"close_fee_bps", c.fees.close_fee_bps.value},
-                    {"liquidation_fee", usd(c.fees.liquidation_fee)},
-                    {"borrow_base_apr_bps", c.fees.borrow_base_apr_bps.value},
-                    {"borrow_slope_apr_bps", c.fees.borrow_slope_apr_bps.value},
-                    {"split", split}};
-  OrderedValue ins{{"target_min", usd(c.insurance.target_min)},
-                   {"target_bps_of_oi", c.insurance.target_bps_of_oi.value},
-                   {"cover_rate_bps", c.insurance.cover_rate_bps.value},
-                   {"max_cover_per_event", usd(c.insurance.max_cover_per_event)},
-                   {"max_cover_per_market_per_day_bps", c.insurance.max_cover_per_market_per_day_bps.value},
-                   {"floor_balance", usd(c.insurance.floor_balance)}};
-  OrderedValue::array_type markets;
-  for (const auto& m : c.markets) {
-    markets.push_back(OrderedValue{{"symbol", m.symbol},
-                                   {"max_leverage", format_decimal(m.max_leverage.hundredths, 2)},
-                                   {"maintenance_margin_bps", m.maintenance_margin_bps.value},
-                                   {"max_profit_bps", m.max_profit_bps.value}});
+// The JSON form of a config (strings, integers, objects, arrays of objects) as a TOML value.
+OrderedValue to_toml_value(const nlohmann::json& j) {
+  if (j.is_object()) {
+    OrderedValue::table_type t;
+    for (const auto& [k, v] : j.items()) t.emplace(k, to_toml_value(v));
+    return OrderedValue(std::move(t));
   }
-  OrderedValue root{{"pool", pool}, {"fees", fees}, {"insurance", ins}, {"markets", markets}};
-  std::string text = toml::format(root);
+  if (j.is_array()) {
+    OrderedValue::array_type a;
+    for (const auto& v : j) a.push_back(to_toml_value(v));
+    return OrderedValue(std::move(a));
+  }
+  if (j.is_number_integer()) return OrderedValue(j.get<int64_t>());
+  return OrderedValue(j.get<std::string>());
+}
+
+// One key list serves both forms: the TOML is drawn from config_to_json.
+std::string config_to_toml(const Config& c) {
+  std::string text = toml::format(to_toml_value(config_to_json(c)));
   text.erase(0, text.find_first_not_of('\n'));
   return text;
 }

@@ -74,14 +74,11 @@ std::vector<Cell> event_row(const Event& event, const std::string& hash) {
 }
 
 std::string describe(const EventBody& body) {
-  if (const auto* e = std::get_if<JournalCreated>(&body)) {
-    return "config sha256 " + e->config_sha256.substr(0, 12) + ", " + std::to_string(e->config.markets.size()) +
-           " market(s)";
-  }
-  if (const auto* e = std::get_if<ConfigApplied>(&body)) {
-    return "config sha256 " + e->config_sha256.substr(0, 12) + ", " + std::to_string(e->config.markets.size()) +
-           " market(s)";
-  }
+  const auto config_text = [](const std::string& sha, const Config& c) {
+    return "config sha256 " + sha.substr(0, 12) + ", " + std::to_string(c.markets.size()) + " market(s)";
+  };
+  if (const auto* e = std::get_if<JournalCreated>(&body)) return config_text(e->config_sha256, e->config);
+  if (const auto* e = std::get_if<ConfigApplied>(&body)) return config_text(e->config_sha256, e->config);
   if (const auto* p = std::get_if<PriceSet>(&body)) return p->market + " " + to_string(p->price);
   if (const auto* e = std::get_if<LpDeposited>(&body)) return e->lp + " deposits " + to_string(e->amount);
   if (const auto* e = std::get_if<LpWithdrew>(&body)) {

@@ -58,9 +58,6 @@ uint64_t seed() {
   return s ? std::strtoull(s, nullptr, 10) : 20261202;
 }
 
-bool same(const State& a, const State& b) {
-  return states_equal(a, b) && a.vault == b.vault && a.positions == b.positions && a.lps == b.lps;
-}
 
 }  // namespace
 
@@ -138,7 +135,7 @@ TEST_CASE("20,000 random vault operations keep conservation, refusals change not
     if (!result) {
       ++refused;
       REQUIRE(result.error().kind != ErrorKind::journal);
-      REQUIRE(same(state, before));
+      REQUIRE(states_equal(state, before));
       continue;
     }
     int64_t sum = 0;
