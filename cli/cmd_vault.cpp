@@ -119,8 +119,8 @@ Status cmd_close(Context& ctx, const Options& o) {
   }
   // --price applies to the position's market
   const MarketOf market_of = [&](const State& s) {
-    const auto it = s.positions.find(e.id);
-    return it == s.positions.end() ? std::string() : it->second.market;
+    const auto p = find_position(s, e.id);
+    return p && *p ? (*p)->market : std::string();
   };
   return vault_write(ctx, o, market_of, [&](const State&) { return one(e); });
 }
@@ -134,8 +134,8 @@ Status cmd_liquidate(Context& ctx, const Options& o) {
   }
   if (ids.empty() && !o.all) return input_error("give position ids, or --all.");
   const MarketOf market_of = [&](const State& s) {
-    const auto it = ids.empty() ? s.positions.end() : s.positions.find(ids.front());
-    return it == s.positions.end() ? std::string() : it->second.market;
+    const auto p = ids.empty() ? Result<Position*>(nullptr) : find_position(s, ids.front());
+    return p && *p ? (*p)->market : std::string();
   };
   return vault_write(ctx, o, market_of, [&](const State& s) -> Result<std::vector<EventBody>> {
     std::vector<int64_t> chosen = ids;

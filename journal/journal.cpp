@@ -185,6 +185,112 @@ const char* status_name(PositionStatus s) {
   return s == PositionStatus::open ? "open" : s == PositionStatus::closed ? "closed" : "liquidated";
 }
 
+// The columns of a positions row that make a Position, in the order position_from_row reads them.
+constexpr const char* k_position_columns =
+    "id, trader, market, side, size, collateral, entry_price, reserve, borrow_index_open, borrow_carried, opened_at, "
+    "status, ended_seq, quantity, key_below, key_above, liq_bucket, key_liq, key_dead";
+
+Result<Position> position_from_row(SQLite::Statement& q, const std::string& path) {
+  Position p;
+  p.id = q.getColumn(0).getInt64();
+  p.trader = q.getColumn(1).getString();
+  p.market = q.getColumn(2).getString();
+  p.side = q.getColumn(3).getString() == "short" ? Side::short_ : Side::long_;
+  p.size = Usd(q.getColumn(4).getInt64());
+  p.collateral = Usd(q.getColumn(5).getInt64());
+  p.entry = Price(q.getColumn(6).getInt64());
+  p.reserve = Usd(q.getColumn(7).getInt64());
+  auto idx = parse_int128(q.getColumn(8).getString(), "borrow_index_open");
+  auto qty = parse_int128(q.getColumn(13).getString(), "quantity");
+  if (!idx || !qty) return journal_error("position " + std::to_string(p.id) + " of " + path + " is damaged.");
+  p.borrow_index_open = *idx;
+  p.borrow_carried = Usd(q.getColumn(9).getInt64());
+  p.opened_at = Timestamp{q.getColumn(10).getInt64()};
+  const std::string status = q.getColumn(11).getString();
+  p.status = status == "open" ? PositionStatus::open
+             : status == "closed" ? PositionStatus::closed
+                                  : PositionStatus::liquidated;
+  p.ended_seq = q.getColumn(12).isNull() ? 0 : q.getColumn(12).getInt64();
+  p.keys = PositionKeys{*qty, q.getColumn(14).getInt64(), q.getColumn(15).getInt64(), q.getColumn(16).getInt64(),
+                        q.getColumn(17).getInt64(), q.getColumn(18).getInt64()};
+  return p;
+}
+
+std::string buckets_to_json(const Book& b) {
+  json a = json::array();
+  for (const auto& [bucket, n] : b.buckets) a.push_back({bucket, n});
+  return a.dump();
+}
+
+// The positions table answering the state's index queries (lib/state.hpp) with the same keys.
+class SqlPositions final : public PositionLoader {
+ public:
+  SqlPositions(SQLite::Database& db, const std::string& path) : db_(db), path_(path) {}
+
+  Result<std::optional<Position>> load(int64_t id) override {
+    auto& q = statement(by_id_, std::string("SELECT ") + k_position_columns + " FROM positions WHERE id = ?");
+    q.bind(1, id);
+    std::optional<Position> out;
+    if (q.executeStep()) {
+      auto p = position_from_row(q, path_);
+      if (!p) {
+        q.reset();
+        return std::unexpected(p.error());
+      }
+      out = std::move(*p);
+    }
+    q.reset();
+    return out;
+  }
+
+  Result<std::vector<Position>> query(const IndexQuery& iq) override {
+    const std::string head = std::string("SELECT ") + k_position_columns +
+                             " FROM positions WHERE status = 'open' AND market = ? AND side = ? AND ";
+    SQLite::Statement* q = nullptr;
+    switch (iq.kind) {
+      case IndexKind::below: q = &statement(below_, head + "key_below >= ?"); break;
+      case IndexKind::above: q = &statement(above_, head + "key_above <= ?"); break;
+      case IndexKind::dead: q = &statement(dead_, head + "key_dead <= ?"); break;
+      case IndexKind::liq: q = &statement(liq_, head + "liq_bucket = ? AND key_liq >= ?"); break;
+    }
+    int i = 1;
+    q->bind(i++, iq.book.market);
+    q->bind(i++, std::string(side_name(iq.book.side)));
+    if (iq.kind == IndexKind::liq) q->bind(i++, static_cast<int64_t>(iq.bucket));
+    q->bind(i++, static_cast<int64_t>(iq.bound));
+    return rows(*q);
+  }
+
+  Result<std::vector<Position>> all() override {
+    SQLite::Statement q(db_, std::string("SELECT ") + k_position_columns + " FROM positions ORDER BY id");
+    return rows(q);
+  }
+
+  void reset() { by_id_.reset(), below_.reset(), above_.reset(), dead_.reset(), liq_.reset(); }
+
+ private:
+  SQLite::Statement& statement(std::optional<SQLite::Statement>& slot, const std::string& sql) {
+    if (!slot) slot.emplace(db_, sql);
+    return *slot;
+  }
+  Result<std::vector<Position>> rows(SQLite::Statement& q) {
+    std::vector<Position> out;
+    while (q.executeStep()) {
+      auto p = position_from_row(q, path_);
+      if (!p) {
+        q.reset();
+        return std::unexpected(p.error());
+      }
+      out.push_back(std::move(*p));
+    }
+    q.reset();
+    return out;
+  }
+  SQLite::Database& db_;
+  const std::string& path_;
+  std::optional<SQLite::Statement> by_id_, below_, above_, dead_, liq_;
+};
+
 }  // namespace
 
 struct Journal::Impl {
@@ -195,6 +301,8 @@ struct Journal::Impl {
   bool in_write = false;
   std::optional<SQLite::Statement> insert_event;
   std::optional<SQLite::Statement> insert_posting;
+  SqlPositions positions{db, path};
+  int64_t version = k_schema_version;
 
   Impl(std::string p, int flags) : path(std::move(p)), db(path, flags, k_busy_timeout_ms) {}
 
@@ -246,32 +354,30 @@ struct Journal::Impl {
       }
     }
     {
-      SQLite::Statement q(db,
-                          "SELECT id, trader, market, side, size, collateral, entry_price, reserve, borrow_index_open, "
-                          "borrow_carried, opened_at, status, ended_seq FROM positions");
+      SQLite::Statement q(db, "SELECT market, side, open, size, quantity, collateral, reserve, buckets FROM books");
       while (q.executeStep()) {
-        Position p;
-        p.id = q.getColumn(0).getInt64();
-        p.trader = q.getColumn(1).getString();
-        p.market = q.getColumn(2).getString();
-        p.side = q.getColumn(3).getString() == "short" ? Side::short_ : Side::long_;
-        p.size = Usd(q.getColumn(4).getInt64());
-        p.collateral = Usd(q.getColumn(5).getInt64());
-        p.entry = Price(q.getColumn(6).getInt64());
-        p.reserve = Usd(q.getColumn(7).getInt64());
-        auto idx = parse_int128(q.getColumn(8).getString(), "borrow_index_open");
-        if (!idx) return journal_error("position " + std::to_string(p.id) + " of " + path + " is damaged.");
-        p.borrow_index_open = *idx;
-        p.borrow_carried = Usd(q.getColumn(9).getInt64());
-        p.opened_at = Timestamp{q.getColumn(10).getInt64()};
-        const std::string status = q.getColumn(11).getString();
-        p.status = status == "open" ? PositionStatus::open
-                   : status == "closed" ? PositionStatus::closed
-                                        : PositionStatus::liquidated;
-        p.ended_seq = q.getColumn(12).isNull() ? 0 : q.getColumn(12).getInt64();
-        s.positions[p.id] = std::move(p);
+        const BookKey key{q.getColumn(0).getString(), q.getColumn(1).getString() == "short" ? Side::short_ : Side::long_};
+        Book b;
+        b.open = q.getColumn(2).getInt64();
+        auto size = parse_int128(q.getColumn(3).getString(), "size");
+        auto qty = parse_int128(q.getColumn(4).getString(), "quantity");
+        auto coll = parse_int128(q.getColumn(5).getString(), "collateral");
+        auto res = parse_int128(q.getColumn(6).getString(), "reserve");
+        if (!size || !qty || !coll || !res) return journal_error("the books table of " + path + " is damaged.");
+        b.size = *size, b.quantity = *qty, b.collateral = *coll, b.reserve = *res;
+        try {
+          for (const auto& pair : json::parse(q.getColumn(7).getString())) {
+            b.buckets[pair.at(0).get<int64_t>()] = pair.at(1).get<int64_t>();
+          }
+        } catch (const std::exception&) {
+          return journal_error("the books table of " + path + " is damaged.");
+        }
+        s.books[key] = std::move(b);
       }
     }
+    // Positions are read when a command needs them (State::loader), never all at once here.
+    s.loader = &positions;
+    s.positions_complete = false;
     if (auto ok = load_head(); !ok) return ok;
     s.head_seq = head.seq;
     s.head_at = head.at;
@@ -334,8 +440,9 @@ struct Journal::Impl {
     if (!state.dirty_positions.empty()) {
       SQLite::Statement q(db,
                           "INSERT OR REPLACE INTO positions (id, trader, market, side, size, collateral, entry_price, "
-                          "reserve, borrow_index_open, borrow_carried, opened_at, liquidation_price, status, ended_seq) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          "reserve, borrow_index_open, borrow_carried, opened_at, liquidation_price, status, ended_seq, "
+                          "quantity, key_below, key_above, liq_bucket, key_liq, key_dead) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       for (const int64_t id : state.dirty_positions) {
         const Position& p = state.positions.at(id);
         auto liq = p.status == PositionStatus::open ? vault::liquidation_price(state, p) : Result<Price>(Price(0));
@@ -354,10 +461,40 @@ struct Journal::Impl {
         q.bind(13, std::string(status_name(p.status)));
         if (p.ended_seq) q.bind(14, static_cast<int64_t>(p.ended_seq));
         else q.bind(14);
+        q.bind(15, format_int128(p.keys.quantity));
+        q.bind(16, static_cast<int64_t>(p.keys.below));
+        q.bind(17, static_cast<int64_t>(p.keys.above));
+        q.bind(18, static_cast<int64_t>(p.keys.bucket));
+        q.bind(19, static_cast<int64_t>(p.keys.liq));
+        q.bind(20, static_cast<int64_t>(p.keys.dead));
         q.exec();
         q.reset();
       }
       state.dirty_positions.clear();
+    }
+    if (!state.dirty_books.empty()) {
+      SQLite::Statement put(db,
+                            "INSERT OR REPLACE INTO books (market, side, open, size, quantity, collateral, reserve, "
+                            "buckets) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      SQLite::Statement drop(db, "DELETE FROM books WHERE market = ? AND side = ?");
+      for (const BookKey& key : state.dirty_books) {
+        const auto it = state.books.find(key);
+        SQLite::Statement& q = it == state.books.end() ? drop : put;
+        q.bind(1, key.market);
+        q.bind(2, std::string(side_name(key.side)));
+        if (it != state.books.end()) {
+          const Book& b = it->second;
+          q.bind(3, static_cast<int64_t>(b.open));
+          q.bind(4, format_int128(b.size));
+          q.bind(5, format_int128(b.quantity));
+          q.bind(6, format_int128(b.collateral));
+          q.bind(7, format_int128(b.reserve));
+          q.bind(8, buckets_to_json(b));
+        }
+        q.exec();
+        q.reset();
+      }
+      state.dirty_books.clear();
     }
   }
 
@@ -438,6 +575,7 @@ Result<JournalHead> Journal::create(const std::string& path, const std::string& 
     impl.db.exec("PRAGMA synchronous = FULL");
     impl.db.exec("BEGIN IMMEDIATE");
     impl.db.exec(std::string(k_schema_sql));
+    impl.db.exec(std::string(k_positions_sql));
     impl.head.hash = std::string(k_genesis_prev_hash);
     JournalCreated genesis{config_text, sha256_hex(config_text), config};
     auto seq = impl.append(std::move(genesis), at);
@@ -470,9 +608,11 @@ Result<Journal> Journal::open(const std::string& path, Access access) {
     // The header said so; SQLite confirms (this also reads page 1 through the WAL).
     const int64_t app_id = impl->db.execAndGet("PRAGMA application_id").getInt64();
     const int64_t version = impl->db.execAndGet("PRAGMA user_version").getInt64();
-    if (app_id != k_application_id || version != k_schema_version) {
-      return journal_error(path + " is not a nexadex journal of schema " + std::to_string(k_schema_version) + ".");
+    if (app_id != k_application_id || version < k_oldest_schema_version || version > k_schema_version) {
+      return journal_error(path + " is not a nexadex journal of schema " + std::to_string(k_oldest_schema_version) +
+                           " to " + std::to_string(k_schema_version) + ".");
     }
+    impl->version = version;
     if (access == Access::write) {
       impl->db.exec("PRAGMA synchronous = FULL");
       persist_wal(impl->db);
@@ -487,6 +627,9 @@ Status Journal::begin() {
   try {
     m->db.exec("BEGIN IMMEDIATE");
     m->in_write = true;
+    if (m->version < k_schema_version) {
+      if (auto ok = upgrade(); !ok) return ok;
+    }
     return m->load_state_tables();
   } catch (const SQLite::Exception& e) {
     return std::unexpected(sqlite_error(m->path, e));
@@ -515,6 +658,7 @@ Status Journal::commit() {
     m->write_state_rows();
     m->insert_event.reset();
     m->insert_posting.reset();
+    m->positions.reset();
     m->db.exec("COMMIT");
     m->in_write = false;
     return {};
@@ -526,6 +670,7 @@ Status Journal::commit() {
 void Journal::rollback() {
   m->insert_event.reset();
   m->insert_posting.reset();
+  m->positions.reset();
   try {
     m->db.exec("ROLLBACK");
   } catch (const SQLite::Exception&) {
@@ -534,8 +679,33 @@ void Journal::rollback() {
   m->in_write = false;
 }
 
+// Schema 1 → 2, inside the writer's transaction: the positions table is rebuilt with its index keys
+// and the books are added, from a replay of the events (which, with the postings, stay untouched).
+Status Journal::upgrade() {
+  auto replayed = replay(std::nullopt, std::nullopt);
+  if (!replayed) return std::unexpected(replayed.error());
+  State& s = replayed->first;
+  m->db.exec("DROP TABLE positions");
+  m->db.exec(std::string(k_positions_sql));
+  for (const auto& [id, p] : s.positions) s.dirty_positions.insert(id);
+  for (const auto& [key, b] : s.books) s.dirty_books.insert(key);
+  m->state = std::move(s);
+  m->write_state_rows();
+  set_int_pragma(m->db, "user_version", k_schema_version);
+  m->version = k_schema_version;
+  return {};
+}
+
 Result<State> Journal::load_state() {
   try {
+    if (m->version < k_schema_version) {
+      // A schema-1 journal read without a writer: its state is the replay of its events.
+      auto replayed = replay(std::nullopt, std::nullopt);
+      if (!replayed) return std::unexpected(replayed.error());
+      m->state = std::move(replayed->first);
+      m->head = replayed->second;
+      return m->state;
+    }
     if (auto ok = m->load_state_tables(); !ok) return std::unexpected(ok.error());
     return m->state;
   } catch (const SQLite::Exception& e) {
@@ -638,6 +808,7 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
   state.dirty_markets.clear();
   state.dirty_accounts.clear();
   state.dirty_positions.clear();
+  state.dirty_books.clear();
   state.dirty_lps.clear();
   state.dirty_config = false;
   state.dirty_vault = false;

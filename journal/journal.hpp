@@ -100,6 +100,7 @@ class Journal {
   const std::string& path() const;
 
  private:
+  Status upgrade();
   struct Impl;
   explicit Journal(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m;

@@ -1,4 +1,4 @@
-// journal/schema.hpp: the journal's SQLite schema, version 1 (nexadex-journal(5) documents each table).
+// journal/schema.hpp: the journal's SQLite schema, version 2 (nexadex-journal(5) documents each table).
 #pragma once
 
 #include <cstdint>
@@ -9,12 +9,57 @@ namespace nexadex::journal {
 // PRAGMA application_id: the ASCII bytes "NXDX".
 inline constexpr int32_t k_application_id = 0x4E584458;
 // PRAGMA user_version: bumped, with a migration and its test, on any schema change.
-inline constexpr int32_t k_schema_version = 1;
+inline constexpr int32_t k_schema_version = 2;
+// The oldest schema this nexadex reads; a writer upgrades it in place (journal.cpp, upgrade()).
+inline constexpr int32_t k_oldest_schema_version = 1;
 
-// Tables of schema 1. `events` and `postings` are the record; every other table is derived state,
+// Tables of schema 2 (with k_positions_sql). `events` and `postings` are the record; every other table is derived state,
 // written in the same transaction as the events that change it and rebuildable from them. Tables for
 // the pool (SPEC §3-§6) are part of the design from the start; their columns are documented in
 // nexadex-journal(5) and `verify` compares each with the replayed state.
+// Schema 2: the positions with their index keys (lib/book.hpp), and the books' aggregates. Shared by
+// init and by the upgrade of a schema-1 journal, whose positions table it replaces.
+inline constexpr std::string_view k_positions_sql = R"sql(
+CREATE TABLE positions (
+  id                 INTEGER PRIMARY KEY,
+  trader             TEXT    NOT NULL,
+  market             TEXT    NOT NULL,
+  side               TEXT    NOT NULL CHECK (side IN ('long', 'short')),
+  size               INTEGER NOT NULL,
+  collateral         INTEGER NOT NULL,
+  entry_price        INTEGER NOT NULL,
+  reserve            INTEGER NOT NULL,
+  borrow_index_open  TEXT    NOT NULL,
+  borrow_carried     INTEGER NOT NULL,
+  opened_at          INTEGER NOT NULL,
+  liquidation_price  INTEGER NOT NULL,
+  status             TEXT    NOT NULL CHECK (status IN ('open', 'closed', 'liquidated')),
+  ended_seq          INTEGER,
+  quantity           TEXT    NOT NULL,
+  key_below          INTEGER NOT NULL,
+  key_above          INTEGER NOT NULL,
+  liq_bucket         INTEGER NOT NULL,
+  key_liq            INTEGER NOT NULL,
+  key_dead           INTEGER NOT NULL
+);
+CREATE INDEX positions_below ON positions (market, side, key_below) WHERE status = 'open';
+CREATE INDEX positions_above ON positions (market, side, key_above) WHERE status = 'open';
+CREATE INDEX positions_liq ON positions (market, side, liq_bucket, key_liq) WHERE status = 'open';
+CREATE INDEX positions_dead ON positions (market, side, key_dead) WHERE status = 'open';
+
+CREATE TABLE books (
+  market      TEXT    NOT NULL,
+  side        TEXT    NOT NULL CHECK (side IN ('long', 'short')),
+  open        INTEGER NOT NULL,
+  size        TEXT    NOT NULL,
+  quantity    TEXT    NOT NULL,
+  collateral  TEXT    NOT NULL,
+  reserve     TEXT    NOT NULL,
+  buckets     TEXT    NOT NULL,
+  PRIMARY KEY (market, side)
+) WITHOUT ROWID;
+)sql";
+
 inline constexpr std::string_view k_schema_sql = R"sql(
 CREATE TABLE events (
   seq        INTEGER PRIMARY KEY,
@@ -71,24 +116,6 @@ CREATE TABLE pool (
   key    TEXT PRIMARY KEY,
   value  TEXT NOT NULL
 ) WITHOUT ROWID;
-
-CREATE TABLE positions (
-  id                 INTEGER PRIMARY KEY,
-  trader             TEXT    NOT NULL,
-  market             TEXT    NOT NULL,
-  side               TEXT    NOT NULL CHECK (side IN ('long', 'short')),
-  size               INTEGER NOT NULL,
-  collateral         INTEGER NOT NULL,
-  entry_price        INTEGER NOT NULL,
-  reserve            INTEGER NOT NULL,
-  borrow_index_open  TEXT    NOT NULL,
-  borrow_carried     INTEGER NOT NULL,
-  opened_at          INTEGER NOT NULL,
-  liquidation_price  INTEGER NOT NULL,
-  status             TEXT    NOT NULL CHECK (status IN ('open', 'closed', 'liquidated')),
-  ended_seq          INTEGER
-);
-CREATE INDEX positions_liquidation ON positions (market, side, liquidation_price) WHERE status = 'open';
 
 CREATE TABLE lps (
   lp         TEXT PRIMARY KEY,

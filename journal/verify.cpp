@@ -44,6 +44,12 @@ void compare_states(const State& replayed, const State& stored, std::vector<Disc
   if (!(replayed.vault == stored.vault)) {
     out.push_back({0, "state", "the pool table's vault row differs from the vault the events give"});
   }
+  if (auto ok = load_all_positions(stored); !ok) {
+    out.push_back({0, "state", "the positions table cannot be read: " + ok.error().message});
+  }
+  if (replayed.books != stored.books) {
+    out.push_back({0, "state", "the books table differs from the books the events give"});
+  }
   std::set<int64_t> position_ids;
   for (const auto& [id, p] : replayed.positions) position_ids.insert(id);
   for (const auto& [id, p] : stored.positions) position_ids.insert(id);

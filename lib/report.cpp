@@ -169,13 +169,16 @@ Result<Report> pool_report(const State& s, Timestamp now) {
                   {}};
   for (const auto& [sym, m] : s.markets) {
     int64_t long_oi = 0, short_oi = 0;
-    int128 upnl = 0;
-    for (const auto& [id, p] : s.positions) {
-      if (p.status != PositionStatus::open || p.market != sym) continue;
-      (p.side == Side::long_ ? long_oi : short_oi) += p.size.units();
-      NX_TRY(x, vault::pnl(p.side, p.size, p.entry, latest(s, sym, p.entry)));
-      upnl += x;
+    int128 traders = 0;   // the traders' PnL before caps, from the books: −(linear value to the pool)
+    for (const Side side : {Side::long_, Side::short_}) {
+      const BookKey key{sym, side};
+      const auto b = s.books.find(key);
+      if (b == s.books.end() || !m.priced()) continue;
+      (side == Side::long_ ? long_oi : short_oi) = static_cast<int64_t>(b->second.size);
+      NX_TRY(linear, book_linear_value(key, b->second, m.price));
+      traders -= linear;
     }
+    NX_TRY(upnl, div_floor(traders, k_quantity_scale, "traders' PnL"));
     markets.rows.push_back({Cell::of_text(sym), m.priced() ? Cell::of_price(m.price) : Cell::none(CellType::price),
                             m.priced() ? Cell::of_duration(Duration{now.seconds - m.price_at.seconds})
                                        : Cell::none(CellType::duration),
@@ -273,6 +276,7 @@ Result<std::vector<Cell>> position_row(const State& s, const Position& p) {
 }  // namespace
 
 Result<Report> positions_report(const State& s, bool include_ended) {
+  if (auto ok = load_all_positions(s); !ok) return std::unexpected(ok.error());
   Section sec = position_section("positions", "Positions", SectionShape::list);
   for (const auto& [id, p] : s.positions) {
     if (!include_ended && p.status != PositionStatus::open) continue;
@@ -283,12 +287,12 @@ Result<Report> positions_report(const State& s, bool include_ended) {
 }
 
 Result<Report> position_report(const State& s, int64_t id) {
-  const auto it = s.positions.find(id);
-  if (it == s.positions.end()) {
+  NX_TRY(p, find_position(s, id));
+  if (p == nullptr) {
     return input_error("unknown position " + std::to_string(id) + "; 'report positions' lists them.");
   }
   Section sec = position_section("position", ("Position " + std::to_string(id)).c_str(), SectionShape::record);
-  NX_TRY(row, position_row(s, it->second));
+  NX_TRY(row, position_row(s, *p));
   sec.rows.push_back(std::move(row));
   return Report{"position", {std::move(sec)}};
 }
@@ -298,6 +302,7 @@ Result<Report> traders_report(const State& s) {
     int64_t open = 0, ended = 0, open_collateral = 0;
   };
   std::map<std::string, Totals> by;
+  if (auto ok = load_all_positions(s); !ok) return std::unexpected(ok.error());
   for (const auto& [id, p] : s.positions) {
     Totals& t = by[p.trader];
     if (p.status == PositionStatus::open) {

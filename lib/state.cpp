@@ -18,6 +18,21 @@ void set_config(State& state, const std::string& text, const std::string& sha, c
   }
 }
 
+// The liquidation keys of open positions depend on the config: a new one re-keys every open position.
+Status rekey_open_positions(State& state) {
+  if (state.books.empty()) return {};
+  if (auto ok = load_all_positions(state); !ok) return ok;
+  std::vector<int64_t> open;
+  for (const auto& [id, p] : state.positions) {
+    if (p.status == PositionStatus::open) open.push_back(id);
+  }
+  for (const int64_t id : open) {
+    const Position& p = state.positions.at(id);
+    if (auto ok = store_position(state, &p, p); !ok) return ok;
+  }
+  return {};
+}
+
 // Books an event's postings on the account balances.
 Status post(State& state, const std::vector<Posting>& postings) {
   for (const auto& p : postings) {
@@ -84,6 +99,7 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
       return std::unexpected(ok.error());
     }
     set_config(state, e->config_text, e->config_sha256, e->config, event.seq);
+    if (auto ok = rekey_open_positions(state); !ok) return std::unexpected(ok.error());
   } else if (const auto* e = std::get_if<PriceSet>(&event.body)) {
     auto& m = state.markets[e->market];
     m.price = e->price;
@@ -108,7 +124,7 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
 bool states_equal(const State& a, const State& b) {
   return a.head_seq == b.head_seq && a.head_at == b.head_at && a.config_sha256 == b.config_sha256 &&
          a.config_seq == b.config_seq && a.markets == b.markets && a.accounts == b.accounts && a.vault == b.vault &&
-         a.positions == b.positions && a.lps == b.lps;
+         a.books == b.books && a.positions == b.positions && a.lps == b.lps;
 }
 
 }  // namespace nexadex

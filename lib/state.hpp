@@ -3,10 +3,12 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "lib/book.hpp"
 #include "lib/config.hpp"
 #include "lib/event.hpp"
 #include "lib/money.hpp"
@@ -38,6 +40,7 @@ struct Position {
   Timestamp opened_at;
   PositionStatus status = PositionStatus::open;
   int64_t ended_seq = 0;            // the close or liquidation that ended it
+  PositionKeys keys;                // while open: its index keys (lib/book.hpp); all 0 once ended
   bool operator==(const Position&) const = default;
 };
 
@@ -86,6 +89,33 @@ struct Vault {
   bool operator==(const Vault&) const = default;
 };
 
+// Where the open positions are searched when not all of them are in memory: the journal's tables,
+// through the same keys (lib/book.hpp). Each query returns the positions as stored; the state's own
+// copies, changed since, take precedence.
+enum class IndexKind { below, above, liq, dead };
+struct IndexQuery {
+  IndexKind kind = IndexKind::below;
+  BookKey book;
+  int64_t bucket = 0;   // IndexKind::liq only
+  int64_t bound = 0;    // below, liq: key ≥ bound; above, dead: key ≤ bound
+};
+class PositionLoader {
+ public:
+  virtual ~PositionLoader() = default;
+  virtual Result<std::optional<Position>> load(int64_t id) = 0;
+  virtual Result<std::vector<Position>> query(const IndexQuery& q) = 0;
+  virtual Result<std::vector<Position>> all() = 0;
+};
+
+// The in-memory indexes of the positions the state holds, by book: (key, id) pairs.
+struct PositionIndex {
+  struct Sets {
+    std::set<std::pair<int64_t, int64_t>> below, above, dead;
+    std::map<int64_t, std::set<std::pair<int64_t, int64_t>>> liq;   // by bucket
+  };
+  std::map<BookKey, Sets> books;
+};
+
 struct State {
   int64_t head_seq = 0;       // 0: no event yet
   Timestamp head_at;
@@ -96,13 +126,20 @@ struct State {
   std::map<std::string, MarketState> markets;   // by symbol; every market ever priced or configured
   std::map<std::string, int64_t> accounts;      // micro-USD balance per posting account
   Vault vault;
-  std::map<int64_t, Position> positions;        // by id; open and ended
+  std::map<BookKey, Book> books;                // aggregates of every open position, by market and side
+  // Positions by id, open and ended: all of them without a loader, else those read so far (reading
+  // one does not change the state's value, hence mutable). Change them only through store_position.
+  mutable std::map<int64_t, Position> positions;
+  mutable PositionIndex index;
+  mutable bool positions_complete = true;       // false while a loader holds positions not read yet
+  PositionLoader* loader = nullptr;
   std::map<std::string, LpHolding> lps;         // by LP name
 
   // Rows changed since the journal last wrote the state tables (not part of the state's value).
   std::set<std::string> dirty_markets;
   std::set<std::string> dirty_accounts;
   std::set<int64_t> dirty_positions;
+  std::set<BookKey> dirty_books;
   std::set<std::string> dirty_lps;
   bool dirty_config = false;
   bool dirty_vault = false;
@@ -112,6 +149,19 @@ struct State {
     return m.priced() && now.seconds - m.price_at.seconds <= config.pool.max_price_age.seconds;
   }
 };
+
+// The position with this id (open or ended), read through the loader if need be; nullptr if none.
+Result<Position*> find_position(const State& state, int64_t id);
+// Records a new (before == nullptr) or changed position: its keys, its book, the indexes.
+Status store_position(State& state, const Position* before, Position after);
+// Open positions of a book whose value at `price` may be clamped (a superset; clamp_correction is
+// exact), and those that may be liquidatable at `price` and the current borrow index.
+Result<std::vector<const Position*>> clamp_candidates(const State& state, const BookKey& book, Price price);
+Result<std::vector<const Position*>> liquidation_candidates(const State& state, const BookKey& book, Price price);
+// Reads every position (reports that list them all; verify).
+Status load_all_positions(const State& state);
+// The books recomputed from the open positions (verify compares them with the kept ones).
+Result<std::map<BookKey, Book>> recompute_books(const State& state);
 
 // Applies one event: checks every rule first and changes nothing when one fails (ErrorKind::rule for
 // a refusal such as time going backwards, ErrorKind::input for an unknown market), else updates `state`

@@ -15,11 +15,8 @@ constexpr const char* k_lp_account = "lp:senior";
 
 // Every market with open positions needs a fresh price for a NAV-dependent command (SPEC §10).
 Status require_fresh(const State& state, Timestamp at, const char* what) {
-  std::set<std::string> open_markets;
-  for (const auto& [id, p] : state.positions) {
-    if (p.status == PositionStatus::open) open_markets.insert(p.market);
-  }
-  for (const auto& sym : open_markets) {
+  for (const auto& [book, b] : state.books) {
+    const std::string& sym = book.market;
     const auto it = state.markets.find(sym);
     if (it == state.markets.end() || !state.is_fresh(it->second, at)) {
       const int64_t age = it == state.markets.end() ? 0 : at.seconds - it->second.price_at.seconds;
@@ -245,28 +242,29 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   p.reserve = Usd(reserve_units);
   p.borrow_index_open = state.vault.borrow_index;
   p.opened_at = ev.at;
+  NX_TRY(keys, position_keys(state.config, p));  // refused before anything changes if out of range
   // The fee is split on the state as it is before this position adds to open interest.
   NX_TRY(parts, split_fee(state, fee));
   book_fee(state, "open", fee, Usd(0), parts, postings);
   add_to(state.vault.reserved, p.reserve);
   add_to(e.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short, size);
-  state.positions[p.id] = p;
-  state.dirty_positions.insert(p.id);
+  (void)keys;
+  (void)store_position(state, nullptr, std::move(p));  // its keys were computed above
   mark(state);
   return postings;
 }
 
 Result<Position*> open_position(State& state, int64_t id) {
-  const auto it = state.positions.find(id);
-  if (it == state.positions.end()) {
+  NX_TRY(p, find_position(state, id));
+  if (p == nullptr) {
     return input_error("unknown position " + std::to_string(id) + "; 'report positions' lists them.");
   }
-  if (it->second.status != PositionStatus::open) {
+  if (p->status != PositionStatus::open) {
     return rule_error("position " + std::to_string(id) + " was already " +
-                      (it->second.status == PositionStatus::closed ? "closed" : "liquidated") + " at seq " +
-                      std::to_string(it->second.ended_seq) + ".");
+                      (p->status == PositionStatus::closed ? "closed" : "liquidated") + " at seq " +
+                      std::to_string(p->ended_seq) + ".");
   }
-  return &it->second;
+  return p;
 }
 
 void end_position(State& state, Position& p, PositionStatus status, int64_t seq) {
@@ -279,7 +277,7 @@ void end_position(State& state, Position& p, PositionStatus status, int64_t seq)
 
 Result<std::vector<Posting>> close(State& state, const Event& ev, const PositionClosed& e) {
   NX_TRY(pp, open_position(state, e.id));
-  Position& p = *pp;
+  Position p = *pp;
   NX_TRY(price, fresh_price(state, p.market, ev.at));
   const Usd size = e.size.is_zero() ? p.size : e.size;
   if (!size.is_positive()) return input_error("the size to close must be greater than zero.");
@@ -328,7 +326,7 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
     p.borrow_carried = Usd(due_total.units() - due_part);
     p.borrow_index_open = state.vault.borrow_index;
   }
-  state.dirty_positions.insert(p.id);
+  (void)store_position(state, pp, std::move(p));  // cannot fail: its size and entry are positive
   mark(state);
   return postings;
 }
@@ -336,7 +334,7 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
 Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const PositionLiquidated& e) {
   if (auto ok = check_name(e.keeper, "the keeper"); !ok) return std::unexpected(ok.error());
   NX_TRY(pp, open_position(state, e.id));
-  Position& p = *pp;
+  Position p = *pp;
   NX_TRY(price, fresh_price(state, p.market, ev.at));
   NX_TRY(m, margin(state, p, price));
   if (!m.liquidatable()) {
@@ -388,7 +386,7 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
   book_lp_result(state, claim - borrow_paid + rest - (shortfall - cover), postings);
   p.collateral = Usd(0);
   end_position(state, p, PositionStatus::liquidated, ev.seq);
-  state.dirty_positions.insert(p.id);
+  (void)store_position(state, pp, std::move(p));  // cannot fail: an ended position has no keys
   mark(state);
   return postings;
 }
@@ -413,25 +411,30 @@ Result<Usd> borrow_due(const Position& p, int128 index_now) {
   return Usd(total);
 }
 
-Result<int64_t> value_to_pool(const Position& p, Price price, int128 index_now) {
-  NX_TRY(v, pnl(p.side, p.size, p.entry, price));
-  NX_TRY(due, borrow_due(p, index_now));
-  const int128 owed = static_cast<int128>(std::max<int64_t>(-v, 0)) + due.units();
-  const int64_t asset = static_cast<int64_t>(std::min<int128>(owed, p.collateral.units()));
-  const int64_t liability = std::min<int64_t>(std::max<int64_t>(v, 0), p.reserve.units());
-  return asset - liability;
+Result<int64_t> unrealized(const State& state) {
+  // DESIGN-risk §4: U = Σ [min(trader loss, collateral) − min(trader profit, reserve)], in units of
+  // 10^-18 micro-USD from the books' aggregates, floored once for the whole pool.
+  int128 total = 0;
+  for (const auto& [key, book] : state.books) {
+    const auto it = state.markets.find(key.market);
+    if (it == state.markets.end() || !it->second.priced()) {
+      return journal_error("the " + key.market + " market has open positions but no price.");
+    }
+    const Price price = it->second.price;
+    NX_TRY(v, book_linear_value(key, book, price));
+    NX_TRY(candidates, clamp_candidates(state, key, price));
+    for (const Position* p : candidates) {
+      NX_TRY(c, clamp_correction(*p, price));
+      v += c;
+    }
+    total += v;
+  }
+  return div_floor(total, k_quantity_scale, "NAV");
 }
 
 Result<int64_t> nav(const State& state) {
-  int128 total = state.vault.lp_capital.units();
-  for (const auto& [id, p] : state.positions) {
-    if (p.status != PositionStatus::open) continue;
-    const auto it = state.markets.find(p.market);
-    const Price price = it == state.markets.end() ? p.entry : it->second.price;
-    NX_TRY(v, value_to_pool(p, price, state.vault.borrow_index));
-    total += v;
-  }
-  return div_floor(total, 1, "NAV");
+  NX_TRY(u, unrealized(state));
+  return checked_add(state.vault.lp_capital.units(), u, "NAV");
 }
 
 int64_t utilization_bps(int64_t reserved, int64_t nav) {
@@ -561,13 +564,17 @@ Result<Price> liquidation_price(const State& state, const Position& p) {
 
 Result<std::vector<int64_t>> liquidatable(const State& state, const std::string& market) {
   std::vector<int64_t> ids;
-  for (const auto& [id, p] : state.positions) {
-    if (p.status != PositionStatus::open || (!market.empty() && p.market != market)) continue;
-    const auto it = state.markets.find(p.market);
-    if (it == state.markets.end()) continue;
-    NX_TRY(m, margin(state, p, it->second.price));
-    if (m.liquidatable()) ids.push_back(id);
+  for (const auto& [key, book] : state.books) {
+    if (!market.empty() && key.market != market) continue;
+    const auto it = state.markets.find(key.market);
+    if (it == state.markets.end() || !it->second.priced()) continue;
+    NX_TRY(candidates, liquidation_candidates(state, key, it->second.price));
+    for (const Position* p : candidates) {
+      NX_TRY(m, margin(state, *p, it->second.price));
+      if (m.liquidatable()) ids.push_back(p->id);
+    }
   }
+  std::sort(ids.begin(), ids.end());
   return ids;
 }
 
@@ -610,6 +617,16 @@ Status update_utilization(State& state) {
 // equal the balances of their accounts.
 std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& s) {
   std::vector<std::pair<int64_t, std::string>> out;
+  if (auto ok = load_all_positions(s); !ok) {
+    out.push_back({0, "the positions cannot be read: " + ok.error().message});
+    return out;
+  }
+  if (auto books = recompute_books(s); !books) {
+    out.push_back({0, "the books cannot be recomputed: " + books.error().message});
+  } else if (*books != s.books) {
+    out.push_back({0, "the books' aggregates (Σ size, Σ quantity, Σ collateral, Σ reserve, buckets) differ from "
+                      "those of the open positions"});
+  }
   int128 external = 0;
   for (const auto& [name, balance] : s.accounts) {
     for (const char* prefix : {"depositor:", "trader:", "funder:", "keeper:"}) {

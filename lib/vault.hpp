@@ -22,13 +22,14 @@ Result<int64_t> pnl(Side side, Usd size, Price entry, Price price);
 // Borrow fee a position owes now: ceil(size × (index − index_open) / 10^18) + what it carried.
 Result<Usd> borrow_due(const Position& p, int128 index_now);
 
-// The position's value to the LPs at `price`, conservatively (SPEC §3): what the trader owes (loss
-// and borrow fee) counts only up to the collateral, what the pool owes (profit) counts up to the
-// reserve: min(loss + due, collateral) − min(profit, reserve).
-Result<int64_t> value_to_pool(const Position& p, Price price, int128 index_now);
+// The LPs' net unrealized result at the latest prices (DESIGN-risk §4): Σ over open positions of
+// min(trader loss, collateral) − min(trader profit, reserve), the loss and profit being
+// size × price / entry − size with size / entry as the position's quantity (lib/book.hpp); computed
+// from each book's aggregates plus the few positions whose value is clamped, in units of 10^-18
+// micro-USD, and floored once for the whole pool. Accrued borrow fees are not counted until paid.
+Result<int64_t> unrealized(const State& state);
 
-// Conservative NAV of the LPs: realized LP capital plus every open position's value at the latest
-// prices. Scans the open positions.
+// Conservative NAV of the LPs: realized LP capital + unrealized().
 Result<int64_t> nav(const State& state);
 
 // Σ reserves / NAV in bps, rounded up (SPEC §10); 10,000 when NAV ≤ 0 and something is reserved.

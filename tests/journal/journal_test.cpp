@@ -189,9 +189,9 @@ TEST_CASE("create stamps the file with the application id and schema version", "
   const std::string bytes = read_bytes(path);
   REQUIRE(bytes.size() >= 100);
   CHECK(bytes.compare(0, 16, std::string("SQLite format 3\0", 16)) == 0);
-  // header offset 68: application_id "NXDX"; offset 60: user_version 1 (big-endian)
+  // header offset 68: application_id "NXDX"; offset 60: user_version 2 (big-endian)
   CHECK(bytes.substr(68, 4) == "NXDX");
-  CHECK(bytes.substr(60, 4) == std::string("\0\0\0\1", 4));
+  CHECK(bytes.substr(60, 4) == std::string("\0\0\0\2", 4));
 }
 
 TEST_CASE("create refuses an existing path and leaves it untouched", "[journal]") {
@@ -287,7 +287,7 @@ TEST_CASE("open refuses a journal of a newer schema", "[journal][open]") {
   TempDir dir;
   const std::string path = dir.file("future.db");
   make_sqlite(path, k_application_id, k_schema_version + 1);
-  open_refused(dir, path, "schema 2");
+  open_refused(dir, path, "schema 3");
   auto j = Journal::open(path, Access::write);
   REQUIRE_FALSE(j.has_value());
   CHECK_THAT(j.error().message, Contains("newer"));

@@ -64,11 +64,11 @@ bool unchanged(const State& before, const State& after) {
 }
 
 // A journal under test: events are applied at `now` with the next seq.
-struct Book {
+struct Pool {
   State s;
   Timestamp now{k_t0};
 
-  explicit Book(const Config& config = base_config()) {
+  explicit Pool(const Config& config = base_config()) {
     ok(JournalCreated{"# vault_test config", "vault-test-sha256", config});
   }
 
@@ -142,7 +142,7 @@ const Price k_btc_up{5'012'345'678'901};    // 50,123.45678901
 const Price k_btc_down{4'987'654'321'099};  // 49,876.54321099
 
 void round_trip(Side side, Price close_price, int64_t payout, int64_t lp_capital) {
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 100'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", side, 2'000 * k_usd, 10'000 * k_usd);
@@ -188,7 +188,7 @@ TEST_CASE("profit paid is capped at the position's reserve", "[vault][pnl][reser
   // ETH caps profit at 50%: size 1,000 → reserve ceil(1,000 × 5,000 / 10,000) = 500.
   // collateral 500 − open fee 1 = 499; ETH 3,000 → 4,800 (+60%): pnl 600, paid min(600, 500) = 500.
   // payout 499 + 500 − close fee 1 = 998; LPs 100,000 + 0.7 + 0.7 − 500 = 99,501.4
-  Book b;
+  Pool b;
   b.price("ETH", k_eth);
   b.deposit("ann", 100'000 * k_usd);
   const int64_t id = b.open("tom", "ETH", Side::long_, 500 * k_usd, 1'000 * k_usd);
@@ -209,7 +209,7 @@ TEST_CASE("sizing by --leverage opens the largest size with S ≤ L × (C − op
   //   the start fails; stepping down, the fee stays 9,900,991 until S = 9,900,990,090, which holds with
   //   equality: size 9,900.990090, fee 9.900991, collateral 990.099009, leverage exactly 10.00x.
   CHECK(vault::size_for_leverage(Usd(1'000 * k_usd), Leverage{1000}, Bps{10}).value() == Usd(9'900'990'090));
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 100'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::long_, 1'000 * k_usd, 0, 1000);
@@ -229,7 +229,7 @@ TEST_CASE("sizing by --leverage with two decimals steps down past the fee's roun
   //   = floor(2.5 × 10^15 / 1,002,500) = 2,493,765,586; fee ceil(2,493,765.586) = 2,493,766;
   //   2.5 × (1,000,000,000 − 2,493,766) = 2,493,765,585 < start → one step down: S = 2,493,765,585
   //   (same fee), equality. Collateral after the fee 997.506234.
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 100'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::short_, 1'000 * k_usd, 0, 250);
@@ -243,7 +243,7 @@ TEST_CASE("sizing by --size above max leverage after the open fee is refused (ru
   // collateral 1,000, size 9,900.990091: fee ceil(9,900,990.091) = 9,900,991, collateral 990.099009,
   // leverage 9,900.990091 / 990.099009 = 10.0000000010…x > 10x → refused, shown rounded up as 10.01x.
   // Size 9,900.990090 (exactly 10.00x) is accepted.
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 100'000 * k_usd);
   const Error e = b.refused(open_by_size("tom", "BTC", Side::long_, 1'000 * k_usd, 9'900'990'091), ErrorKind::rule);
@@ -262,7 +262,7 @@ TEST_CASE("open fee is 10 bps of size, taken from the collateral, split 70/20/10
   //   treasury  floor(12,345,679 × 10%) = floor(1,234,567.9) = 1,234,567
   //   LPs       12,345,679 − 2,469,135 − 1,234,567 = 8,641,977 (70% would be 8,641,975.3: the dust is theirs)
   // collateral 2,000 − 12.345679 = 1,987.654321
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 100'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::long_, 2'000 * k_usd, 12'345'678'901);
@@ -290,7 +290,7 @@ TEST_CASE("insurance takes its fee share only up to the target; the excess goes 
   //   3rd: room 0 → fund 0, LPs 9. Totals: charged 30, insurance 3, treasury 3, LPs 24.
   Config c = base_config();
   c.insurance.target_min = Usd::whole(3);
-  Book b(c);
+  Pool b(c);
   b.price("BTC", k_btc);
   b.deposit("ann", 100'000 * k_usd);
   auto p1 = b.ok(open_by_size("tom", "BTC", Side::long_, 2'000 * k_usd, 10'000 * k_usd));
@@ -318,7 +318,7 @@ TEST_CASE("insurance target is max(target_min, open interest × target_bps_of_oi
   Config c = base_config();
   c.insurance.target_min = Usd::whole(25);
   c.insurance.target_bps_of_oi = Bps{20};
-  Book b(c);
+  Pool b(c);
   b.price("BTC", k_btc);
   b.deposit("ann", 100'000 * k_usd);
   CHECK(vault::insurance_target(b.s) == Usd::whole(25));  // no open interest yet
@@ -333,7 +333,7 @@ TEST_CASE("insurance target is max(target_min, open interest × target_bps_of_oi
 TEST_CASE("no insurance target when both target keys are 0: the fund always takes its share",
           "[vault][insurance]") {
   // a fund of 1,000,000 still takes 20% of the fee 10 = 2
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 100'000 * k_usd);
   b.ok(InsuranceDeposited{Usd::whole(1'000'000), "operator"});
@@ -351,7 +351,7 @@ TEST_CASE("no insurance target when both target keys are 0: the fund always take
 TEST_CASE("reserve is ceil(size × max_profit_bps / 10000)", "[vault][reserve]") {
   // ETH (5,000 bps): size 10,000.000001 → ceil(10,000,000,001 × 5,000 / 10,000) = ceil(5,000,000,000.5)
   //   = 5,000,000,001. Collateral 2,100 − fee ceil(10,000,000.0001) = 10,000,001 → 2,089.999999.
-  Book b;
+  Pool b;
   b.price("ETH", k_eth);
   b.deposit("ann", 100'000 * k_usd);
   const int64_t id = b.open("tom", "ETH", Side::short_, 2'100 * k_usd, 10'000'000'001);
@@ -369,7 +369,7 @@ TEST_CASE("an open that would bring utilization past max_utilization_bps is refu
   //   utilization 8,000 bps; then any further reserve (1 micro-unit) is refused.
   Config c = base_config();
   c.fees.open_fee_bps = Bps{0};
-  Book b(c);
+  Pool b(c);
   b.price("BTC", k_btc);
   b.deposit("ann", 10'000 * k_usd);
   const Error e = b.refused(open_by_size("tom", "BTC", Side::long_, 1'000 * k_usd, 8'000'000'001), ErrorKind::rule);
@@ -387,7 +387,7 @@ TEST_CASE("a withdrawal of capital backing reserves is refused, naming the free 
   //   withdraw 5,002.800001 → refused; 5,002.8 → allowed, burning
   //   ceil(5,002,800,000 × (10^13 + 1,000) / (10,002,800,000 + 1)) = 5,001,399,608,110 units;
   //   afterwards NAV 5,000 and utilization 4,000 / 5,000 = 80%.
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 10'000 * k_usd);
   b.open("tom", "BTC", Side::long_, 1'000 * k_usd, 4'000 * k_usd);
@@ -415,7 +415,7 @@ TEST_CASE("borrow fee over 30 days at 50% utilization: index += floor(rate × Δ
   //   fee = ceil(5,000,000,000 × 9,041,095,890,410,958 / 10^18) = ceil(45,205,479.452…) = 45,205,480
   //   (5,000 × 11% × 30/365 = 45.2054794…). Split: insurance 9,041,096, treasury 4,520,548, LPs 31,643,836.
   // payout 995 − close fee 5 − 45.205480 = 944.794520.
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 9'996'500'000);
   const int64_t id = b.open("tom", "BTC", Side::long_, 1'000 * k_usd, 5'000 * k_usd);
@@ -440,31 +440,32 @@ TEST_CASE("borrow fee over 30 days at 50% utilization: index += floor(rate × Δ
 TEST_CASE("borrow index grows per event at the utilization since the previous event", "[vault][borrow]") {
   // As above, with a price event on day 10:
   //   day 0-10 at 5,000 bps: rate 1,100, Δindex1 = floor(1,100 × 864,000 × 10^18 / 315,360,000,000)
-  //     = 3,013,698,630,136,986; the position then owes ceil(5,000 × that) = 15,068,494, which NAV counts:
-  //     NAV 10,015.068494 → utilization ceil(5,000 × 10,000 / 10,015.068494) = ceil(4,992.47) = 4,993 bps
-  //   day 10-30 at 4,993 bps: rate 100 + ceil(2,000 × 4,993 / 10,000) = 100 + ceil(998.6) = 1,099,
-  //     Δindex2 = floor(1,099 × 1,728,000 × 10^18 / 315,360,000,000) = 6,021,917,808,219,178
-  //   index 9,035,616,438,356,164; fee ceil(5,000,000,000 × index / 10^18) = ceil(45,178,082.19) = 45,178,083
-  Book b;
+  //     = 3,013,698,630,136,986; the position then owes ceil(5,000 × that) = 15,068,494, which NAV does
+  //     not count until it is paid (DESIGN-risk §4): NAV stays 10,000 (LP capital 9,996.5 + the LPs'
+  //     3.5 of the open fee, the price unchanged) → utilization 5,000 × 10,000 / 10,000 = 5,000 bps
+  //   day 10-30 at 5,000 bps: rate 1,100 again,
+  //     Δindex2 = floor(1,100 × 1,728,000 × 10^18 / 315,360,000,000) = 6,027,397,260,273,972
+  //   index 9,041,095,890,410,958; fee ceil(5,000,000,000 × index / 10^18) = ceil(45,205,479.45) = 45,205,480
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 9'996'500'000);
   const int64_t id = b.open("tom", "BTC", Side::long_, 1'000 * k_usd, 5'000 * k_usd);
   b.at(10 * k_day);
   b.price("BTC", k_btc);
   CHECK(b.s.vault.borrow_index == static_cast<int128>(3'013'698'630'136'986));
-  CHECK(b.s.vault.utilization_bps.value == 4'993);
+  CHECK(b.s.vault.utilization_bps.value == 5'000);
   b.at(30 * k_day);
   b.price("BTC", k_btc);
-  CHECK(b.s.vault.borrow_index == static_cast<int128>(9'035'616'438'356'164));
+  CHECK(b.s.vault.borrow_index == static_cast<int128>(9'041'095'890'410'958));
   const auto postings = b.ok(PositionClosed{id, Usd(0)});
-  CHECK(b.s.vault.fees.at("borrow").charged.units() == 45'178'083);
-  CHECK(posted(postings, "trader:tom") == 995 * k_usd - 5 * k_usd - 45'178'083);
+  CHECK(b.s.vault.fees.at("borrow").charged.units() == 45'205'480);
+  CHECK(posted(postings, "trader:tom") == 995 * k_usd - 5 * k_usd - 45'205'480);
 }
 
 TEST_CASE("borrow index grows at the base rate while nothing is reserved", "[vault][borrow]") {
   // utilization 0: rate 100 bps; one day: floor(100 × 86,400 × 10^18 / 315,360,000,000) = 27,397,260,273,972
   // A position opened then starts from that index and owes nothing for the past.
-  Book b;
+  Pool b;
   b.at(k_day);
   b.price("BTC", k_btc);
   CHECK(b.s.vault.borrow_index == static_cast<int128>(27'397'260'273'972));
@@ -495,7 +496,7 @@ TEST_CASE("partial close pro-rates collateral (floor), borrow fee (ceil) and res
   // remainder: size 2,000,000,001, collateral 664,666,667, reserve 1,000,000,001, carried 712,329,
   //   entry 3,000, its index reset to the current one.
   // close fee split 200,000 / 100,000 / 700,000; borrow 356,165 → 71,233 / 35,616 / 249,316.
-  Book b;
+  Pool b;
   b.price("ETH", k_eth);
   b.deposit("ann", 100'000 * k_usd);
   const int64_t id = b.open("tom", "ETH", Side::long_, 1'000 * k_usd, 3'000'000'001);
@@ -541,7 +542,7 @@ TEST_CASE("a close whose loss and fees exceed the collateral is refused (rule); 
   // size 10,000, collateral 2,000 → 1,990; close fee 10. At 40,099.99999999 the loss is
   //   ceil(10,000,000,000 × 990,000,000,001 / 5,000,000,000,000) = 1,980,000,001: cost 1,990.000001 > 1,990.
   // At 40,100 the loss is 1,980: 1,990 − 1,980 − 10 = 0 → accepted, the trader gets 0.
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 100'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::long_, 2'000 * k_usd, 10'000 * k_usd);
@@ -562,7 +563,7 @@ TEST_CASE("a close whose loss and fees exceed the collateral is refused (rule); 
 TEST_CASE("liquidating a healthy position is refused (rule) with the margin numbers", "[vault][liquidate]") {
   // size 10,000, collateral 1,990; threshold max(ceil(10,000 × 1%), 5) = 100.
   // At 40,600 the loss is 1,880: equity 1,990 − 1,880 − close fee 10 = 100, not below 100 → healthy.
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 100'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::long_, 2'000 * k_usd, 10'000 * k_usd);
@@ -582,7 +583,7 @@ TEST_CASE("liquidation: the collateral pays the loss, the keeper, the close fee,
   //   C 1,990: claim 1,880.000001, keeper 5, close fee 10 (LPs 7, insurance 2, treasury 1),
   //   remainder 1,990 − 1,880.000001 − 5 − 10 = 94.999999 → the pool gets 1,880.000001 + 94.999999 = 1,975.
   //   LPs 100,000 + 7 (open) + 7 + 1,975 = 101,989.
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 100'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::long_, 2'000 * k_usd, 10'000 * k_usd);
@@ -611,7 +612,7 @@ namespace {
 // DESIGN-risk §3 set-up: keeper fee `keeper`; insurance deposit 100; ann 100,000; tom opens BTC long size
 // 5,000 with collateral 1,005 (fee 5: LPs 3.5, insurance 1, treasury 0.5) → C = 1,000; fund 101.
 // Threshold max(ceil(5,000 × 1%), keeper) = max(50, keeper).
-int64_t design_position(Book& b) {
+int64_t design_position(Pool& b) {
   b.price("BTC", k_btc);
   b.ok(InsuranceDeposited{Usd::whole(100), "operator"});
   b.deposit("ann", 100'000 * k_usd);
@@ -635,7 +636,7 @@ TEST_CASE("DESIGN-risk §3 example: C 1,000, loss 1,200, keeper 50 → shortfall
   // BTC 50,000 → 38,000: loss 5,000 × 24% = 1,200. P = min(1,200, 1,000) = 1,000; keeper from collateral
   // min(50, 1,000 − 1,000) = 0 → shortfall 50, covered by the fund (101 → 51); close fee 5 forgone.
   // LPs + 1,000 (their claim); nothing charged to them.
-  Book b(keeper_config(50 * k_usd));
+  Pool b(keeper_config(50 * k_usd));
   const int64_t id = design_position(b);
   b.price("BTC", Price::whole(38'000));
   const auto postings = b.ok(PositionLiquidated{id, "kim"});
@@ -655,7 +656,7 @@ TEST_CASE("DESIGN-risk §3 example: C 1,000, loss 970, keeper 50 → 30 from col
           "[vault][liquidate][insurance]") {
   // BTC 50,000 → 40,300: loss 5,000 × 19.4% = 970. P = 970; keeper min(50, 30) = 30 from collateral,
   // shortfall 20 from the fund (101 → 81); close fee 5 forgone; LPs + 970.
-  Book b(keeper_config(50 * k_usd));
+  Pool b(keeper_config(50 * k_usd));
   const int64_t id = design_position(b);
   b.price("BTC", Price::whole(40'300));
   const auto postings = b.ok(PositionLiquidated{id, "kim"});
@@ -692,7 +693,7 @@ TEST_CASE("gap past bankruptcy: insurance covers within its limits, the rest is 
     c.insurance.floor_balance = Usd::whole(90);
     cover = 11 * k_usd;
   }
-  Book b(c);
+  Pool b(c);
   const int64_t id = design_position(b);
   b.price("BTC", Price::whole(38'000));
   const auto postings = b.ok(PositionLiquidated{id, "kim"});
@@ -716,7 +717,7 @@ TEST_CASE("insurance per-market daily cap: the second draw of a day gets what is
   // Fund 102 − 40 = 62; LPs get 970 − 0 each time.
   Config c = keeper_config(50 * k_usd);
   c.insurance.max_cover_per_market_per_day_bps = Bps{5'000};
-  Book b(c);
+  Pool b(c);
   b.price("BTC", k_btc);
   b.ok(InsuranceDeposited{Usd::whole(100), "operator"});
   b.deposit("ann", 100'000 * k_usd);
@@ -739,7 +740,7 @@ TEST_CASE("a bad debt no layer can absorb is recorded in vault.unabsorbed with a
   // treasury 0.1) → C 1,000; LPs 2,000.7. Equity 1,000 − close fee 1 = 999 < max(10, 5,000): liquidatable
   // at the entry price. Claim 0; keeper 1,000 from collateral, shortfall 4,000; the fund gives its 0.2;
   // the LPs lose all 2,000.7; unabsorbed 4,000 − 0.2 − 2,000.7 = 1,999.1. Close fee 1 forgone.
-  Book b(keeper_config(5'000 * k_usd));
+  Pool b(keeper_config(5'000 * k_usd));
   b.price("BTC", k_btc);
   b.deposit("ann", 2'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::long_, 1'001 * k_usd, 1'000 * k_usd);
@@ -765,7 +766,7 @@ TEST_CASE("a trader profit beyond the LPs' capital is recorded as unabsorbed (tr
   //   NAV 12,000.7, free = 12,000.7 − 1,250 = 10,750.7, capped at the cash 10,000.7 → ann may take 10,000.
   // BTC → 25,000: tom's profit 1,000 × 50% = 500 ≤ reserve; close: payout 2,000 + 500 − 1 = 2,499.
   //   LPs 0.7 + close fee 0.7 = 1.4 − 500 < 0 → LPs 0, unabsorbed 498.6.
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 10'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::short_, 2'001 * k_usd, 1'000 * k_usd);
@@ -790,7 +791,7 @@ TEST_CASE("first deposit mints 1 share per USDC (10^9 units), and the next at th
           "[vault][deposit]") {
   // 1 USDC: floor(1,000,000 × (0 + 1,000) / (0 + 1)) = 10^9 units.
   // then 2 USDC: floor(2,000,000 × (10^9 + 1,000) / (1,000,000 + 1)) = 2,000,000 × 1,000 = 2 × 10^9.
-  Book b;
+  Pool b;
   const auto postings = b.ok(LpDeposited{"ann", Usd::whole(1)});
   CHECK(posted(postings, "lp:senior") == 1 * k_usd);
   CHECK(posted(postings, "depositor:ann") == -1 * k_usd);
@@ -812,7 +813,7 @@ TEST_CASE("share inflation: with V = 1,000 a tiny supply cannot cheaply make a v
   // less still mints 1 unit; and the attacker's 1,000 units then redeem only
   // floor(1,000 × (2 × 10^12 + 1) / 2,000) = 10^12 — half the donation stays with the virtual shares,
   // 1,000 times what the victim could lose.
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("mal", 1);
   CHECK(b.s.lps.at("mal").shares == Shares(1'000));
@@ -835,7 +836,7 @@ TEST_CASE("withdraw by amount burns shares rounded up, by shares pays rounded do
   //   floor(10^12 × 14,014,000,001 / 14,000,932,464,034) = 1,000,933,333 (exactly …333.33…).
   // bob --all (4 × 10^12 units): NAV 13,013.066667 → floor(4 × 10^12 × 13,013,066,668 / 13,000,932,464,034)
   //   = 4,003,733,333.
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 10'000 * k_usd);
   b.deposit("bob", 5'000 * k_usd);
@@ -869,7 +870,7 @@ TEST_CASE("withdraw by amount burns shares rounded up, by shares pays rounded do
 
 TEST_CASE("stale price: deposit and withdraw refused when a market with open positions is stale",
           "[vault][price]") {
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.price("ETH", k_eth);
   b.deposit("ann", 100'000 * k_usd);
@@ -888,7 +889,7 @@ TEST_CASE("stale price: deposit and withdraw refused when a market with open pos
 }
 
 TEST_CASE("stale price: deposit and withdraw are allowed with no open position", "[vault][price]") {
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.at(k_day);
   b.deposit("ann", 1'000 * k_usd);
@@ -896,7 +897,7 @@ TEST_CASE("stale price: deposit and withdraw are allowed with no open position",
 }
 
 TEST_CASE("stale price: open and close are refused; a market never priced too", "[vault][price]") {
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 100'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::long_, 2'000 * k_usd, 10'000 * k_usd);
@@ -917,7 +918,7 @@ TEST_CASE("stale price: open and close are refused; a market never priced too", 
 
 TEST_CASE("a refused vault event leaves the state unchanged, borrow index included", "[vault][refusal]") {
   // 10 days later the index would grow before the event is checked; the refusal must put it back.
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 100'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::long_, 2'000 * k_usd, 10'000 * k_usd);
@@ -943,7 +944,7 @@ TEST_CASE("a refused config_applied leaves the state unchanged, borrow index inc
   // config_applied and returns the validation error without restoring the index, so a refused event
   // 10 days later has grown vault.borrow_index by floor(100 × 864,000 × 10^18 / 315,360,000,000)
   // = 273,972,602,739,726 and moved index_at.
-  Book b;
+  Pool b;
   b.price("BTC", k_btc);
   b.at(10 * k_day);
   Config bad = base_config();

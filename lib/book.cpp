@@ -1,0 +1,138 @@
+// lib/book.cpp: book aggregates and the keys that find clamped and liquidatable positions.
+#include "lib/book.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <limits>
+
+#include "lib/state.hpp"
+
+namespace nexadex {
+namespace {
+
+constexpr int128 k_scale = k_quantity_scale;           // quantities and clamp values
+constexpr int128 k_ratio = 1'000'000'000'000'000'000;  // liquidation keys: price ratios and the borrow index
+constexpr int128 k_int128_max = std::numeric_limits<int128>::max();
+
+// Floor and ceiling of n / d for d > 0, on 128 bits.
+int128 floor_div(int128 n, int128 d) { return n / d - ((n % d != 0 && n < 0) ? 1 : 0); }
+int128 ceil_div(int128 n, int128 d) { return n / d + ((n % d != 0 && n > 0) ? 1 : 0); }
+
+Error overflow() {
+  return Error{ErrorKind::input, "arithmetic overflow in the pool's valuation (a price or a position is far out of "
+                                 "range)."};
+}
+
+// price × quantity, refused rather than wrapped.
+Result<int128> times_price(Price price, int128 quantity) {
+  const int128 p = price.units();
+  if (p != 0 && (quantity > k_int128_max / p || quantity < -k_int128_max / p)) return std::unexpected(overflow());
+  return p * quantity;
+}
+
+}  // namespace
+
+int64_t saturate(int128 v) {
+  constexpr int128 lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max();
+  return static_cast<int64_t>(std::clamp(v, lo, hi));
+}
+
+int64_t price_bucket(Price entry) {
+  const auto e = static_cast<uint64_t>(std::max<int64_t>(entry.units(), 1));
+  const int n = std::bit_width(e);
+  if (n <= 8) return static_cast<int64_t>(e);             // 1..255: one price per bucket
+  return n * 256 + static_cast<int64_t>(e >> (n - 8));   // the 8 leading bits: within 1/128
+}
+
+BucketRange bucket_range(int64_t bucket) {
+  if (bucket < 256) return {bucket, bucket + 1};
+  const int n = static_cast<int>(bucket / 256);
+  const int128 m = bucket % 256;
+  return {m << (n - 8), (m + 1) << (n - 8)};
+}
+
+Result<PositionKeys> position_keys(const Config& config, const Position& p) {
+  PositionKeys k;
+  const int128 s = p.size.units(), c = p.collateral.units(), r = p.reserve.units(), e = p.entry.units();
+  if (s <= 0 || e <= 0) return input_error("a position without size or entry price cannot be valued.");
+  const bool is_long = p.side == Side::long_;
+  k.quantity = is_long ? ceil_div(s * k_scale, e) : floor_div(s * k_scale, e);
+  const int128 q = k.quantity;
+  constexpr int128 never_below = 0;                                   // no price ≤ 0
+  constexpr int128 always_below = std::numeric_limits<int64_t>::max();
+  if (q == 0) {
+    k.below = saturate(always_below);  // its linear value does not move: always a candidate
+    k.above = 0;
+  } else if (is_long) {
+    // bankrupt: K·s − P·q ≥ K·c ⟺ P ≤ K(s − c)/q; capped: P·q − K·s ≥ K·r ⟺ P ≥ K(s + r)/q
+    k.below = saturate(s > c ? floor_div(k_scale * (s - c), q) : never_below);
+    k.above = saturate(ceil_div(k_scale * (s + r), q));
+  } else {
+    // capped: K·s − P·q ≥ K·r ⟺ P ≤ K(s − r)/q; bankrupt: P·q − K·s ≥ K·c ⟺ P ≥ K(s + c)/q
+    k.below = saturate(s > r ? floor_div(k_scale * (s - r), q) : never_below);
+    k.above = saturate(ceil_div(k_scale * (s + c), q));
+  }
+  // Liquidation (SPEC §3): liquidatable ⟺ c + floor(pnl) − cf − due < T, where for the linear part
+  // floor(x) < n ⟺ x < n, and due = ceil(s·(I − I0)/10^18) + carried < s·(I − I0)/10^18 + 1 + carried.
+  // A long is then a candidate ⟺ P/e − I/10^18 < a = (T + cf + carried − c + s + 1)/s − I0/10^18; a
+  // short ⟺ P/e + I/10^18 > b = (c + s − T − cf − carried − 1)/s + I0/10^18. Stored: liq = ceil(a·10^18)
+  // for a long, −floor(b·10^18) for a short; see liquidation_bound for the search.
+  const MarketConfig* mc = config.market(p.market);
+  const int128 mm_bps = mc ? mc->maintenance_margin_bps.value : k_bps_scale;
+  const int128 threshold = std::max<int128>(ceil_div(s * mm_bps, k_bps_scale), config.fees.liquidation_fee.units());
+  const int128 close_fee = ceil_div(s * config.fees.close_fee_bps.value, k_bps_scale);
+  const int128 carried = p.borrow_carried.units();
+  const int128 i0 = p.borrow_index_open;
+  k.bucket = price_bucket(p.entry);
+  if (is_long) {
+    k.liq = saturate(ceil_div((threshold + close_fee + carried - c + s + 1) * k_ratio, s) - i0);
+  } else {
+    k.liq = saturate(-(floor_div((c + s - threshold - close_fee - carried - 1) * k_ratio, s) + i0));
+  }
+  // With its profit capped, equity = c + r − cf − due < T ⟺ due > c + r − cf − T, implied by
+  // I > I0 + (c + r − cf − T − carried − 1)·10^18/s.
+  k.dead = saturate(i0 + floor_div((c + r - close_fee - threshold - carried - 1) * k_ratio, s));
+  return k;
+}
+
+int64_t liquidation_bound(Side side, int64_t bucket, Price price, int128 index) {
+  const BucketRange range = bucket_range(bucket);
+  const int128 pr = static_cast<int128>(price.units()) * k_ratio;
+  // long: a > P/hi − I/10^18 (every entry in the bucket is below hi) ⟹ liq ≥ floor(P·10^18/hi) − I + 1;
+  // short: b < P/lo + I/10^18 ⟹ −floor(b·10^18) ≥ −ceil(P·10^18/lo) − I + 1.
+  const int128 y = side == Side::long_ ? floor_div(pr, range.hi) - index : -ceil_div(pr, range.lo) - index;
+  return saturate(y + 1);
+}
+
+int64_t dead_bound(int128 index) { return saturate(index - 1); }
+
+void book_add(Book& book, const Position& p, int sign) {
+  book.open += sign;
+  book.size += sign * static_cast<int128>(p.size.units());
+  book.quantity += sign * p.keys.quantity;
+  book.collateral += sign * static_cast<int128>(p.collateral.units());
+  book.reserve += sign * static_cast<int128>(p.reserve.units());
+  auto& n = book.buckets[p.keys.bucket];
+  n += sign;
+  if (n == 0) book.buckets.erase(p.keys.bucket);
+}
+
+Result<int128> book_linear_value(const BookKey& key, const Book& book, Price price) {
+  NX_TRY(pq, times_price(price, book.quantity));
+  const int128 ks = k_scale * book.size;
+  return key.side == Side::long_ ? ks - pq : pq - ks;
+}
+
+Result<int128> position_linear_value(const Position& p, Price price) {
+  NX_TRY(pq, times_price(price, p.keys.quantity));
+  const int128 ks = k_scale * p.size.units();
+  return p.side == Side::long_ ? ks - pq : pq - ks;
+}
+
+Result<int128> clamp_correction(const Position& p, Price price) {
+  NX_TRY(v, position_linear_value(p, price));
+  const int128 clamped = std::clamp<int128>(v, -k_scale * p.reserve.units(), k_scale * p.collateral.units());
+  return clamped - v;
+}
+
+}  // namespace nexadex

@@ -1,0 +1,96 @@
+// lib/book.hpp: the open positions of one market and side, valued and searched without a scan.
+//
+// Valuing the pool (DESIGN-risk §4) needs, per open position, clamp(trader loss, −reserve, collateral)
+// at the latest price. Between the price where its loss reaches its collateral ("bankrupt") and the
+// price where its profit reaches its reserve ("capped") that value is linear in the price, so a book
+// keeps Σ size and Σ quantity of all its open positions and corrects only for the few positions whose
+// value is clamped, found through two price keys. Liquidation candidates are found the same way, by
+// keys that stay valid while the borrow index grows (see PositionKeys).
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "lib/error.hpp"
+#include "lib/event.hpp"
+#include "lib/money.hpp"
+
+namespace nexadex {
+
+struct Config;
+struct Position;
+
+// quantity = size × 10^18 / entry: the position's amount of the asset, so that size × price / entry
+// = price × quantity / 10^18. Rounded so that the pool's value of it is the lower one: a long's
+// quantity up, a short's down.
+inline constexpr int128 k_quantity_scale = 1'000'000'000'000'000'000;
+
+struct BookKey {
+  std::string market;
+  Side side = Side::long_;
+  auto operator<=>(const BookKey&) const = default;
+};
+
+// The keys an open position is indexed by: pure functions of the position and the config. Each is an
+// int64 saturated at the ends of its range, and each is searched with an inclusive bound clamped to
+// the same range, so a saturated key can only add a candidate, never lose one.
+struct PositionKeys {
+  int128 quantity = 0;
+  // Its value is clamped (at collateral or reserve) when the price is ≤ `below` or ≥ `above`: for a
+  // long `below` is the bankrupt price and `above` the capped one, for a short the other way round.
+  int64_t below = 0;
+  int64_t above = 0;
+  // Liquidation: `bucket` groups entry prices within 1/128 of each other; `liq` is a candidate when
+  // liq ≥ the bucket's bound at the price and borrow index (liquidation_bound); `dead` is a candidate
+  // when the borrow index exceeds it (its fees alone make it liquidatable, whatever the price).
+  int64_t bucket = 0;
+  int64_t liq = 0;
+  int64_t dead = 0;
+  bool operator==(const PositionKeys&) const = default;
+};
+
+// Aggregates of a book's open positions, all of them (loaded into memory or not).
+struct Book {
+  int64_t open = 0;
+  int128 size = 0;
+  int128 quantity = 0;
+  int128 collateral = 0;
+  int128 reserve = 0;
+  std::map<int64_t, int64_t> buckets;   // liquidation bucket → open positions in it
+  bool operator==(const Book&) const = default;
+};
+
+// The keys of an open position under `config` (its market's maintenance margin, the close fee and
+// the liquidation fee enter the liquidation keys).
+Result<PositionKeys> position_keys(const Config& config, const Position& p);
+
+// Adds (sign +1) or removes (sign −1) an open position from its book's aggregates.
+void book_add(Book& book, const Position& p, int sign);
+
+// The book's value to the pool at `price`, in units of 10^-18 micro-USD, as if no position were
+// clamped: long K·Σsize − price·Σquantity, short the opposite (K = k_quantity_scale).
+Result<int128> book_linear_value(const BookKey& key, const Book& book, Price price);
+
+// One position's linear value (as above) and its correction for clamping: clamp(v, −K·reserve,
+// K·collateral) − v (0 when its value is not clamped).
+Result<int128> position_linear_value(const Position& p, Price price);
+Result<int128> clamp_correction(const Position& p, Price price);
+
+// The entry-price range [lo, hi) of a liquidation bucket.
+struct BucketRange {
+  int128 lo = 0;
+  int128 hi = 0;   // up to 2^63
+};
+int64_t price_bucket(Price entry);
+BucketRange bucket_range(int64_t bucket);
+
+// The inclusive lower bound on `liq` for candidates of `bucket` at `price` and borrow index `index`.
+int64_t liquidation_bound(Side side, int64_t bucket, Price price, int128 index);
+// The inclusive upper bound on `dead` for candidates at borrow index `index`.
+int64_t dead_bound(int128 index);
+
+int64_t saturate(int128 v);
+
+}  // namespace nexadex

@@ -1,0 +1,160 @@
+// lib/positions.cpp: the positions of a state, their books and indexes, read on demand.
+#include <algorithm>
+#include <limits>
+
+#include "lib/state.hpp"
+
+namespace nexadex {
+namespace {
+
+constexpr int64_t k_min = std::numeric_limits<int64_t>::min();
+constexpr int64_t k_max = std::numeric_limits<int64_t>::max();
+
+BookKey book_of(const Position& p) { return BookKey{p.market, p.side}; }
+
+void index_add(const State& s, const Position& p) {
+  if (p.status != PositionStatus::open) return;
+  auto& sets = s.index.books[book_of(p)];
+  sets.below.insert({p.keys.below, p.id});
+  sets.above.insert({p.keys.above, p.id});
+  sets.dead.insert({p.keys.dead, p.id});
+  sets.liq[p.keys.bucket].insert({p.keys.liq, p.id});
+}
+
+void index_remove(const State& s, const Position& p) {
+  if (p.status != PositionStatus::open) return;
+  const auto it = s.index.books.find(book_of(p));
+  if (it == s.index.books.end()) return;
+  auto& sets = it->second;
+  sets.below.erase({p.keys.below, p.id});
+  sets.above.erase({p.keys.above, p.id});
+  sets.dead.erase({p.keys.dead, p.id});
+  const auto b = sets.liq.find(p.keys.bucket);
+  if (b != sets.liq.end()) {
+    b->second.erase({p.keys.liq, p.id});
+    if (b->second.empty()) sets.liq.erase(b);
+  }
+}
+
+// Puts positions read from the loader into the state's copy, unless it holds a newer one.
+void adopt(const State& s, std::vector<Position>&& rows) {
+  for (auto& row : rows) {
+    const auto [it, fresh] = s.positions.try_emplace(row.id, std::move(row));
+    if (fresh) index_add(s, it->second);
+  }
+}
+
+template <class It>
+void collect(const State& s, It first, It last, std::vector<const Position*>& out) {
+  for (; first != last; ++first) out.push_back(&s.positions.at(first->second));
+}
+
+Status read_matching(const State& s, const IndexQuery& q) {
+  if (s.loader == nullptr || s.positions_complete) return {};
+  NX_TRY(rows, s.loader->query(q));
+  adopt(s, std::move(rows));
+  return {};
+}
+
+}  // namespace
+
+Result<Position*> find_position(const State& state, int64_t id) {
+  auto it = state.positions.find(id);
+  if (it != state.positions.end()) return &it->second;
+  if (state.loader == nullptr || state.positions_complete) return nullptr;
+  NX_TRY(row, state.loader->load(id));
+  if (!row) return nullptr;
+  it = state.positions.emplace(id, std::move(*row)).first;
+  index_add(state, it->second);
+  return &it->second;
+}
+
+Status store_position(State& state, const Position* before, Position after) {
+  if (after.status == PositionStatus::open) {
+    NX_TRY(keys, position_keys(state.config, after));
+    after.keys = keys;
+  } else {
+    after.keys = PositionKeys{};
+  }
+  if (before != nullptr && before->status == PositionStatus::open) {
+    index_remove(state, *before);
+    const BookKey key = book_of(*before);
+    Book& book = state.books[key];
+    book_add(book, *before, -1);
+    if (book.open == 0) state.books.erase(key);
+    state.dirty_books.insert(key);
+  }
+  if (after.status == PositionStatus::open) {
+    const BookKey key = book_of(after);
+    book_add(state.books[key], after, +1);
+    state.dirty_books.insert(key);
+  }
+  const int64_t id = after.id;
+  Position& slot = state.positions[id];
+  slot = std::move(after);
+  index_add(state, slot);
+  state.dirty_positions.insert(id);
+  return {};
+}
+
+Result<std::vector<const Position*>> clamp_candidates(const State& state, const BookKey& book, Price price) {
+  const int64_t p = price.units();
+  if (auto ok = read_matching(state, {IndexKind::below, book, 0, p}); !ok) return std::unexpected(ok.error());
+  if (auto ok = read_matching(state, {IndexKind::above, book, 0, p}); !ok) return std::unexpected(ok.error());
+  std::vector<const Position*> out;
+  const auto it = state.index.books.find(book);
+  if (it == state.index.books.end()) return out;
+  const auto& sets = it->second;
+  collect(state, sets.below.lower_bound({p, k_min}), sets.below.end(), out);
+  collect(state, sets.above.begin(), sets.above.upper_bound({p, k_max}), out);
+  std::sort(out.begin(), out.end(), [](const Position* a, const Position* b) { return a->id < b->id; });
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Result<std::vector<const Position*>> liquidation_candidates(const State& state, const BookKey& book, Price price) {
+  std::vector<const Position*> out;
+  const auto b = state.books.find(book);
+  if (b == state.books.end()) return out;
+  const int128 index = state.vault.borrow_index;
+  const int64_t dead = dead_bound(index);
+  if (auto ok = read_matching(state, {IndexKind::dead, book, 0, dead}); !ok) return std::unexpected(ok.error());
+  for (const auto& [bucket, count] : b->second.buckets) {
+    const int64_t bound = liquidation_bound(book.side, bucket, price, index);
+    if (auto ok = read_matching(state, {IndexKind::liq, book, bucket, bound}); !ok) return std::unexpected(ok.error());
+  }
+  const auto it = state.index.books.find(book);
+  if (it == state.index.books.end()) return out;
+  const auto& sets = it->second;
+  collect(state, sets.dead.begin(), sets.dead.upper_bound({dead, k_max}), out);
+  for (const auto& [bucket, keys] : sets.liq) {
+    const int64_t bound = liquidation_bound(book.side, bucket, price, index);
+    collect(state, keys.lower_bound({bound, k_min}), keys.end(), out);
+  }
+  std::sort(out.begin(), out.end(), [](const Position* a, const Position* b) { return a->id < b->id; });
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Status load_all_positions(const State& state) {
+  if (state.loader == nullptr || state.positions_complete) return {};
+  NX_TRY(rows, state.loader->all());
+  adopt(state, std::move(rows));
+  state.positions_complete = true;
+  return {};
+}
+
+Result<std::map<BookKey, Book>> recompute_books(const State& state) {
+  if (auto ok = load_all_positions(state); !ok) return std::unexpected(ok.error());
+  std::map<BookKey, Book> books;
+  for (const auto& [id, p] : state.positions) {
+    if (p.status != PositionStatus::open) continue;
+    Position fresh = p;
+    NX_TRY(keys, position_keys(state.config, p));
+    fresh.keys = keys;
+    book_add(books[book_of(p)], fresh, +1);
+  }
+  return books;
+}
+
+}  // namespace nexadex
