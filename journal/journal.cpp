@@ -223,7 +223,7 @@ std::string buckets_to_json(const Book& b) {
 }
 
 // The positions table answering the state's index queries (lib/state.hpp) with the same keys.
-class SqlPositions final : public PositionLoader {
+class SqlPositions final : public TableLoader {
  public:
   SqlPositions(SQLite::Database& db, const std::string& path) : db_(db), path_(path) {}
 
@@ -266,7 +266,23 @@ class SqlPositions final : public PositionLoader {
     return rows(q);
   }
 
-  void reset() { by_id_.reset(), below_.reset(), above_.reset(), dead_.reset(), liq_.reset(); }
+  Result<std::optional<int64_t>> load_account(const std::string& name) override {
+    auto& q = statement(account_, "SELECT balance FROM accounts WHERE account = ?");
+    q.bind(1, name);
+    std::optional<int64_t> out;
+    if (q.executeStep()) out = q.getColumn(0).getInt64();
+    q.reset();
+    return out;
+  }
+
+  Result<std::map<std::string, int64_t>> all_accounts() override {
+    std::map<std::string, int64_t> out;
+    SQLite::Statement q(db_, "SELECT account, balance FROM accounts");
+    while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    return out;
+  }
+
+  void reset() { by_id_.reset(), below_.reset(), above_.reset(), dead_.reset(), liq_.reset(), account_.reset(); }
 
  private:
   SQLite::Statement& statement(std::optional<SQLite::Statement>& slot, const std::string& sql) {
@@ -288,7 +304,7 @@ class SqlPositions final : public PositionLoader {
   }
   SQLite::Database& db_;
   const std::string& path_;
-  std::optional<SQLite::Statement> by_id_, below_, above_, dead_, liq_;
+  std::optional<SQLite::Statement> by_id_, below_, above_, dead_, liq_, account_;
 };
 
 }  // namespace
@@ -334,10 +350,7 @@ struct Journal::Impl {
                                                             q.getColumn(3).getInt64()};
       }
     }
-    {
-      SQLite::Statement q(db, "SELECT account, balance FROM accounts");
-      while (q.executeStep()) s.accounts[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
-    }
+    s.accounts_complete = false;   // read one by one as events post to them (State::loader)
     {
       SQLite::Statement q(db, "SELECT value FROM pool WHERE key = 'vault'");
       if (q.executeStep()) {

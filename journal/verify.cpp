@@ -44,6 +44,9 @@ void compare_states(const State& replayed, const State& stored, std::vector<Disc
   if (!(replayed.vault == stored.vault)) {
     out.push_back({0, "state", "the pool table's vault row differs from the vault the events give"});
   }
+  if (auto ok = load_all_accounts(stored); !ok) {
+    out.push_back({0, "state", "the accounts table cannot be read: " + ok.error().message});
+  }
   if (auto ok = load_all_positions(stored); !ok) {
     out.push_back({0, "state", "the positions table cannot be read: " + ok.error().message});
   }

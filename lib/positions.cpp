@@ -144,6 +144,25 @@ Status load_all_positions(const State& state) {
   return {};
 }
 
+Result<int64_t*> account_balance(const State& state, const std::string& name) {
+  auto it = state.accounts.find(name);
+  if (it != state.accounts.end()) return &it->second;
+  int64_t balance = 0;
+  if (state.loader != nullptr && !state.accounts_complete) {
+    NX_TRY(row, state.loader->load_account(name));
+    balance = row.value_or(0);
+  }
+  return &state.accounts.emplace(name, balance).first->second;
+}
+
+Status load_all_accounts(const State& state) {
+  if (state.loader == nullptr || state.accounts_complete) return {};
+  NX_TRY(rows, state.loader->all_accounts());
+  for (auto& [name, balance] : rows) state.accounts.try_emplace(name, balance);
+  state.accounts_complete = true;
+  return {};
+}
+
 Result<std::map<BookKey, Book>> recompute_books(const State& state) {
   if (auto ok = load_all_positions(state); !ok) return std::unexpected(ok.error());
   std::map<BookKey, Book> books;

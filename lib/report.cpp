@@ -320,6 +320,7 @@ Result<Report> traders_report(const State& s) {
                {"net_paid_out", "NET PAID OUT", CellType::usd},
                {"realized_pnl", "REALIZED PNL", CellType::usd}},
               {}};
+  if (auto ok = load_all_accounts(s); !ok) return std::unexpected(ok.error());
   for (const auto& [name, t] : by) {
     const auto it = s.accounts.find("trader:" + name);
     const int64_t net = it == s.accounts.end() ? 0 : it->second;  // payouts less collateral paid in
@@ -335,6 +336,7 @@ Result<Report> insurance_report(const State& s) {
   const int64_t oi = v.open_interest_long.units() + v.open_interest_short.units();
   int64_t fee_income = 0;
   for (const auto& [kind, f] : v.fees) fee_income += f.to_insurance.units();
+  if (auto ok = load_all_accounts(s); !ok) return std::unexpected(ok.error());
   const auto deposits = [&] {
     int64_t total = 0;
     for (const auto& [name, balance] : s.accounts) {

@@ -36,7 +36,9 @@ Status rekey_open_positions(State& state) {
 // Books an event's postings on the account balances.
 Status post(State& state, const std::vector<Posting>& postings) {
   for (const auto& p : postings) {
-    auto& balance = state.accounts[p.account];
+    auto slot = account_balance(state, p.account);
+    if (!slot) return std::unexpected(slot.error());
+    auto& balance = **slot;
     auto sum = checked_add(balance, p.amount.units(), "account " + p.account);
     if (!sum) return std::unexpected(sum.error());
     balance = *sum;

@@ -89,9 +89,9 @@ struct Vault {
   bool operator==(const Vault&) const = default;
 };
 
-// Where the open positions are searched when not all of them are in memory: the journal's tables,
-// through the same keys (lib/book.hpp). Each query returns the positions as stored; the state's own
-// copies, changed since, take precedence.
+// Where positions and account balances are read when not all of them are in memory: the journal's
+// tables, searched through the same keys (lib/book.hpp). Each answer is the row as stored; the
+// state's own copies, changed since, take precedence.
 enum class IndexKind { below, above, liq, dead };
 struct IndexQuery {
   IndexKind kind = IndexKind::below;
@@ -99,12 +99,14 @@ struct IndexQuery {
   int64_t bucket = 0;   // IndexKind::liq only
   int64_t bound = 0;    // below, liq: key ≥ bound; above, dead: key ≤ bound
 };
-class PositionLoader {
+class TableLoader {
  public:
-  virtual ~PositionLoader() = default;
+  virtual ~TableLoader() = default;
   virtual Result<std::optional<Position>> load(int64_t id) = 0;
   virtual Result<std::vector<Position>> query(const IndexQuery& q) = 0;
   virtual Result<std::vector<Position>> all() = 0;
+  virtual Result<std::optional<int64_t>> load_account(const std::string& name) = 0;
+  virtual Result<std::map<std::string, int64_t>> all_accounts() = 0;
 };
 
 // The in-memory indexes of the positions the state holds, by book: (key, id) pairs.
@@ -124,7 +126,9 @@ struct State {
   std::string config_sha256;
   int64_t config_seq = 0;     // the event whose config holds now
   std::map<std::string, MarketState> markets;   // by symbol; every market ever priced or configured
-  std::map<std::string, int64_t> accounts;      // micro-USD balance per posting account
+  // micro-USD balance per posting account: all of them without a loader, else those read so far
+  mutable std::map<std::string, int64_t> accounts;
+  mutable bool accounts_complete = true;
   Vault vault;
   std::map<BookKey, Book> books;                // aggregates of every open position, by market and side
   // Positions by id, open and ended: all of them without a loader, else those read so far (reading
@@ -132,7 +136,7 @@ struct State {
   mutable std::map<int64_t, Position> positions;
   mutable PositionIndex index;
   mutable bool positions_complete = true;       // false while a loader holds positions not read yet
-  PositionLoader* loader = nullptr;
+  TableLoader* loader = nullptr;
   std::map<std::string, LpHolding> lps;         // by LP name
 
   // Rows changed since the journal last wrote the state tables (not part of the state's value).
@@ -160,6 +164,9 @@ Result<std::vector<const Position*>> clamp_candidates(const State& state, const 
 Result<std::vector<const Position*>> liquidation_candidates(const State& state, const BookKey& book, Price price);
 // Reads every position (reports that list them all; verify).
 Status load_all_positions(const State& state);
+// An account's balance (0 for an account never posted to), and every account (reports, verify).
+Result<int64_t*> account_balance(const State& state, const std::string& name);
+Status load_all_accounts(const State& state);
 // The books recomputed from the open positions (verify compares them with the kept ones).
 Result<std::map<BookKey, Book>> recompute_books(const State& state);
 

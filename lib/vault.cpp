@@ -621,6 +621,10 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
     out.push_back({0, "the positions cannot be read: " + ok.error().message});
     return out;
   }
+  if (auto ok = load_all_accounts(s); !ok) {
+    out.push_back({0, "the accounts cannot be read: " + ok.error().message});
+    return out;
+  }
   if (auto books = recompute_books(s); !books) {
     out.push_back({0, "the books cannot be recomputed: " + books.error().message});
   } else if (*books != s.books) {
