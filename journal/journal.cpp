@@ -628,6 +628,8 @@ Result<Journal> Journal::open(const std::string& path, Access access) {
     impl->version = version;
     if (access == Access::write) {
       impl->db.exec("PRAGMA synchronous = FULL");
+      // A batch is one transaction: a page cache of 64 MiB keeps its pages from spilling to the WAL.
+      impl->db.exec("PRAGMA cache_size = -65536");
       persist_wal(impl->db);
     }
     return Journal(std::move(impl));

@@ -20,7 +20,7 @@ printf 'this is a text file, not a journal\n' >text.db
 head -c 1000 real.db >truncated.db
 head -c $((2 * PAGE)) real.db >truncated-pages.db
 sqlite3 other.db "CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount INTEGER); INSERT INTO invoices VALUES (1, 5);"
-sqlite3 newer.db "PRAGMA application_id = $((0x4E584458)); PRAGMA user_version = 2; CREATE TABLE events (seq INTEGER);"
+sqlite3 newer.db "PRAGMA application_id = $((0x4E584458)); PRAGMA user_version = 3; CREATE TABLE events (seq INTEGER);"
 sqlite3 unversioned.db "PRAGMA application_id = $((0x4E584458)); CREATE TABLE events (seq INTEGER);"
 [ "$(od -An -tx1 -j 68 -N 4 newer.db | tr -d ' ')" = 4e584458 ] || fail "newer.db does not carry the application_id"
 
