@@ -2,8 +2,8 @@
 // positionals and `--option VALUE` pairs). It walks the same CLI11 tree and hands every value to
 // CLI11's own Option objects (add_result, then run_callback: CLI11's validators and conversions),
 // so it cannot disagree with CLI11 about names or values; any other form (flags, short options,
-// --opt=value, --help, a missing or repeated value, options that exclude others) falls back to the
-// full CLI11 parser. A `run` line costs about as much as appending its event this way; CLI11's
+// --opt=value, --help, a missing or repeated value, two options that exclude each other, one without
+// an option it needs) falls back to the full CLI11 parser. A `run` line costs about as much as appending its event this way; CLI11's
 // general parser costs three times that. tests/cli/quick_parse_test.cpp checks that both parsers
 // give the same options for every command form.
 #include <map>
@@ -19,7 +19,6 @@ struct QuickIndex {
     std::map<std::string, CLI::Option*, std::less<>> options;  // its own and its ancestors' long options
     std::vector<CLI::Option*> positionals;
     bool needs_subcommand = false;
-    bool quick_ok = true;                                     // no option here that needs CLI11's logic
   };
   std::vector<std::unique_ptr<Node>> nodes;
   Node* root = nullptr;
@@ -36,7 +35,6 @@ struct QuickIndex {
         n->positionals.push_back(opt);
         continue;
       }
-      if (!opt->get_excludes().empty() || !opt->get_needs().empty()) n->quick_ok = false;
       for (const auto& l : opt->get_lnames()) n->options[l] = opt;
     }
     for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; })) {
@@ -65,7 +63,7 @@ bool quick_parse(Cli& cli, const std::vector<std::string>& words) {
     node = it->second;
     path.push_back(words[i++]);
   }
-  if (path.empty() || node->needs_subcommand || !node->quick_ok) return false;
+  if (path.empty() || node->needs_subcommand) return false;
   std::vector<std::pair<CLI::Option*, const std::string*>> values;
   std::size_t next_positional = 0;
   for (; i < words.size(); ++i) {
@@ -90,6 +88,20 @@ bool quick_parse(Cli& cli, const std::vector<std::string>& words) {
   for (std::size_t a = 0; a < values.size(); ++a) {
     for (std::size_t b = a + 1; b < values.size(); ++b) {
       if (values[a].first == values[b].first) return false;  // repeated: CLI11 decides
+    }
+  }
+  const auto given = [&](const CLI::Option* opt) {
+    for (const auto& [o, v] : values) {
+      if (o == opt) return true;
+    }
+    return false;
+  };
+  for (const auto& [opt, v] : values) {
+    for (const CLI::Option* other : opt->get_excludes()) {
+      if (given(other)) return false;  // CLI11 names the conflict
+    }
+    for (const CLI::Option* other : opt->get_needs()) {
+      if (!given(other)) return false;
     }
   }
   for (CLI::Option* opt : node->positionals) {

@@ -51,8 +51,14 @@ void collect(const State& s, It first, It last, std::vector<const Position*>& ou
 
 Status read_matching(const State& s, const IndexQuery& q) {
   if (s.loader == nullptr || s.positions_complete) return {};
+  // below and liq ask for key ≥ bound, above and dead for key ≤ bound
+  const bool at_least = q.kind == IndexKind::below || q.kind == IndexKind::liq;
+  const auto key = std::make_tuple(q.kind, q.book, q.bucket);
+  const auto it = s.asked.find(key);
+  if (it != s.asked.end() && (at_least ? q.bound >= it->second : q.bound <= it->second)) return {};
   NX_TRY(rows, s.loader->query(q));
   adopt(s, std::move(rows));
+  s.asked[key] = q.bound;
   return {};
 }
 

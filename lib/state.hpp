@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -136,6 +137,9 @@ struct State {
   mutable std::map<int64_t, Position> positions;
   mutable PositionIndex index;
   mutable bool positions_complete = true;       // false while a loader holds positions not read yet
+  // Per (kind, book, bucket): the widest bound already asked of the loader. Its rows do not change
+  // under the state (every row written since is the state's own copy), so a narrower query is known.
+  mutable std::map<std::tuple<IndexKind, BookKey, int64_t>, int64_t> asked;
   TableLoader* loader = nullptr;
   std::map<std::string, LpHolding> lps;         // by LP name
 

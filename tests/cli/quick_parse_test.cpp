@@ -49,7 +49,15 @@ TEST_CASE("quick parse gives exactly what CLI11 gives, or declines", "[cli][batc
       {"price", "import", "prices.csv"},
       {"config", "apply", "new.toml", "--at", "2026-01-02"},
       {"config", "show", "--config", "a.toml"},
-      {"report", "events", "--seq", "3"},                          // excludes: declined
+      {"report", "events", "--seq", "3"},                          // excludes --as-of, not given
+      {"report", "events", "--seq", "3", "--as-of", "2026-01-02"}, // both: declined (CLI11 names them)
+      {"open", "tom", "BTC", "long", "--collateral", "100", "--leverage", "5"},
+      {"open", "tom", "BTC", "long", "--collateral", "100", "--leverage", "5", "--size", "400"},  // declined
+      {"close", "7", "--size", "10", "--price", "65000"},
+      {"deposit", "alice", "1000", "--at", "2026-01-01"},
+      {"withdraw", "alice", "--shares", "5"},
+      {"withdraw", "alice", "--all"},                              // flag: declined
+      {"liquidate", "7", "9"},                                     // a list: declined
       {"verify", "--expect-head", "abc"},
       {"export", "--events", "out.jsonl"},                         // flag: declined
       {"completion", "zsh"},
@@ -76,5 +84,5 @@ TEST_CASE("quick parse gives exactly what CLI11 gives, or declines", "[cli][batc
       CHECK(dump(quick->opts) == dump(full->opts));
     }
   }
-  CHECK(taken == 2 * 10);
+  CHECK(taken == 2 * 15);
 }
