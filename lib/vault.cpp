@@ -243,6 +243,15 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   p.borrow_index_open = state.vault.borrow_index;
   p.opened_at = ev.at;
   NX_TRY(keys, position_keys(state.config, p));  // refused before anything changes if out of range
+  // A position liquidatable at its own entry would let its keeper fee exceed what backs it: the
+  // shortfall would be bad debt of the pool, so it is refused (a keeper fee farm otherwise).
+  NX_TRY(at_entry, margin(state, p, price));
+  if (at_entry.liquidatable()) {
+    return rule_error("the position would be liquidatable at once: its equity " + usd_text(at_entry.equity) +
+                      " (collateral " + usd_text(after_fee) + " after the open fee, less a close fee of " +
+                      to_string(at_entry.close_fee) + ") is below its maintenance margin " +
+                      usd_text(at_entry.threshold) + "; add collateral.");
+  }
   // The fee is split on the state as it is before this position adds to open interest.
   NX_TRY(parts, split_fee(state, fee));
   book_fee(state, "open", fee, Usd(0), parts, postings);

@@ -255,6 +255,24 @@ TEST_CASE("sizing by --size above max leverage after the open fee is refused (ru
   CHECK(b.pos(id).collateral.units() == 990'099'009);
 }
 
+TEST_CASE("an open that would be liquidatable at its entry price is refused (rule); equality is allowed",
+          "[vault][open]") {
+  // Size 5: open fee ceil(5,000,000 × 10 / 10^4) = 5,000 (0.005), close fee likewise 0.005; maintenance
+  // max(ceil(5 × 100 / 10^4) = 0.05, liquidation fee 5) = 5. At entry the PnL and borrow fee are 0, so
+  // equity = collateral − 0.005 (open fee) − 0.005 (close fee).
+  //   collateral 5.010000: equity 5.000000, not below 5 → opened;
+  //   collateral 5.009999: equity 4.999999 < 5 → refused, else its keeper fee would exceed its
+  //   collateral and the shortfall be bad debt of the pool.
+  Pool b;
+  b.price("BTC", k_btc);
+  b.deposit("ann", 100'000 * k_usd);
+  const Error e = b.refused(open_by_size("tom", "BTC", Side::long_, 5'009'999, 5 * k_usd), ErrorKind::rule);
+  CHECK_THAT(e.message, Contains("equity 4.999999"));
+  CHECK_THAT(e.message, Contains("maintenance margin 5.000000"));
+  const int64_t id = b.open("tom", "BTC", Side::long_, 5'010'000, 5 * k_usd);
+  CHECK(b.pos(id).collateral.units() == 5'005'000);
+}
+
 TEST_CASE("open fee is 10 bps of size, taken from the collateral, split 70/20/10 with floor dust to LPs",
           "[vault][open][fees]") {
   // size 12,345.678901: fee ceil(12,345,678,901 × 10 / 10,000) = ceil(12,345,678.901) = 12,345,679
@@ -736,15 +754,18 @@ TEST_CASE("insurance per-market daily cap: the second draw of a day gets what is
 
 TEST_CASE("a bad debt no layer can absorb is recorded in vault.unabsorbed with a posting to `unabsorbed`",
           "[vault][liquidate][unabsorbed]") {
-  // keeper fee 5,000. ann 2,000; tom opens size 1,000 with collateral 1,001 (fee 1: LPs 0.7, insurance 0.2,
-  // treasury 0.1) → C 1,000; LPs 2,000.7. Equity 1,000 − close fee 1 = 999 < max(10, 5,000): liquidatable
-  // at the entry price. Claim 0; keeper 1,000 from collateral, shortfall 4,000; the fund gives its 0.2;
-  // the LPs lose all 2,000.7; unabsorbed 4,000 − 0.2 − 2,000.7 = 1,999.1. Close fee 1 forgone.
-  Pool b(keeper_config(5'000 * k_usd));
+  // ann 2,000; tom opens size 1,000 with collateral 1,001 (fee 1: LPs 0.7, insurance 0.2, treasury 0.1)
+  // → C 1,000; LPs 2,000.7. Then a new config raises the keeper fee to 5,000 (an open that is
+  // liquidatable at once is refused, so the fee comes after). Equity 1,000 − close fee 1 = 999 <
+  // max(10, 5,000): liquidatable at the entry price. Claim 0; keeper 1,000 from collateral, shortfall
+  // 4,000; the fund gives its 0.2; the LPs lose all 2,000.7; unabsorbed 4,000 − 0.2 − 2,000.7 = 1,999.1.
+  // Close fee 1 forgone.
+  Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 2'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::long_, 1'001 * k_usd, 1'000 * k_usd);
   REQUIRE(b.s.vault.lp_capital.units() == 2'000'700'000);
+  b.ok(ConfigApplied{"# keeper fee 5,000", "vault-test-keeper", keeper_config(5'000 * k_usd)});
   const auto postings = b.ok(PositionLiquidated{id, "kim"});
   CHECK(posted(postings, "position:" + std::to_string(id)) == -1'000 * k_usd);
   CHECK(posted(postings, "keeper:kim") == 5'000 * k_usd);
