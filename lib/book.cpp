@@ -89,8 +89,8 @@ Result<PositionKeys> position_keys(const Config& config, const Position& p) {
   } else {
     k.liq = saturate(-(floor_div((c + s - threshold - close_fee - carried - 1) * k_ratio, s) + i0));
   }
-  // With its profit capped, equity = c + r − cf − due < T ⟺ due > c + r − cf − T, implied by
-  // I > I0 + (c + r − cf − T − carried − 1)·10^18/s.
+  // With its profit capped, equity = c + r − cf − due < T ⟺ due > c + r − cf − T, which implies
+  // s·(I − I0)/10^18 > c + r − cf − T − carried − 1, i.e. I > dead: a candidate (a superset again).
   k.dead = saturate(i0 + floor_div((c + r - close_fee - threshold - carried - 1) * k_ratio, s));
   return k;
 }
