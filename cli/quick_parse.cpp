@@ -3,9 +3,9 @@
 // CLI11's own Option objects (add_result, then run_callback: CLI11's validators and conversions),
 // so it cannot disagree with CLI11 about names or values; any other form (flags, short options,
 // --opt=value, --help, a missing or repeated value, two options that exclude each other, one without
-// an option it needs) falls back to the full CLI11 parser. A `run` line costs about as much as appending its event this way; CLI11's
-// general parser costs three times that. tests/cli/quick_parse_test.cpp checks that both parsers
-// give the same options for every command form.
+// an option it needs) falls back to the full CLI11 parser. A `run` line costs about as much as
+// appending its event this way; CLI11's general parser costs three times that.
+// tests/cli/quick_parse_test.cpp checks that both parsers give the same options for every command form.
 #include <map>
 
 #include "cli/commands.hpp"

@@ -13,10 +13,6 @@ inline constexpr int32_t k_schema_version = 2;
 // The oldest schema this nexadex reads; a writer upgrades it in place (journal.cpp, upgrade()).
 inline constexpr int32_t k_oldest_schema_version = 1;
 
-// Tables of schema 2 (with k_positions_sql). `events` and `postings` are the record; every other table is derived state,
-// written in the same transaction as the events that change it and rebuildable from them. Tables for
-// the pool (SPEC §3-§6) are part of the design from the start; their columns are documented in
-// nexadex-journal(5) and `verify` compares each with the replayed state.
 // Schema 2: the positions with their index keys (lib/book.hpp), and the books' aggregates. Shared by
 // init and by the upgrade of a schema-1 journal, whose positions table it replaces.
 inline constexpr std::string_view k_positions_sql = R"sql(
@@ -60,6 +56,11 @@ CREATE TABLE books (
 ) WITHOUT ROWID;
 )sql";
 
+// Tables of schema 2 (with k_positions_sql). `events` and `postings` are the record; every other
+// table is derived state, written in the same transaction as the events that change it and
+// rebuildable from them. Tables for the pool (SPEC §3-§6) are part of the design from the start;
+// their columns are documented in nexadex-journal(5) and `verify` compares each with the replayed
+// state.
 inline constexpr std::string_view k_schema_sql = R"sql(
 CREATE TABLE events (
   seq        INTEGER PRIMARY KEY,

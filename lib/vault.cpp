@@ -242,7 +242,8 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   p.reserve = Usd(reserve_units);
   p.borrow_index_open = state.vault.borrow_index;
   p.opened_at = ev.at;
-  NX_TRY(keys, position_keys(state.config, p));  // refused before anything changes if out of range
+  // its keys are computed here too, so that a position out of their range is refused before anything changes
+  if (auto keys = position_keys(state.config, p); !keys) return std::unexpected(keys.error());
   // A position liquidatable at its own entry would let its keeper fee exceed what backs it: the
   // shortfall would be bad debt of the pool, so it is refused (a keeper fee farm otherwise).
   NX_TRY(at_entry, margin(state, p, price));
@@ -257,8 +258,7 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   book_fee(state, "open", fee, Usd(0), parts, postings);
   add_to(state.vault.reserved, p.reserve);
   add_to(e.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short, size);
-  (void)keys;
-  (void)store_position(state, nullptr, std::move(p));  // its keys were computed above
+  (void)store_position(state, nullptr, std::move(p));  // cannot fail: its keys were computed above
   mark(state);
   return postings;
 }

@@ -270,7 +270,7 @@ TEST_CASE("price_bucket and bucket_range: small prices, powers of two and their 
   CHECK(str(bucket_range(16'383).hi) == "9223372036854775808");
 }
 
-TEST_CASE("every entry lies in its bucket's [lo, hi), and hi/lo ≤ 129/128 above 255 units", "[book][bucket]") {
+TEST_CASE("every entry lies in its bucket, lo <= entry < hi, and hi/lo ≤ 129/128 above 255 units", "[book][bucket]") {
   // lo = m × 2^(n−8), hi = (m + 1) × 2^(n−8) with m ≥ 128: hi/lo = (m + 1)/m ≤ 129/128. Below 256 units a
   // bucket holds one price (hi − lo = 1). Checked on every price up to 70,000 units and around each power
   // of two, plus a multiplicative walk up to 2^63.
