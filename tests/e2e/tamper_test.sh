@@ -108,10 +108,29 @@ replace_cannot_rewrite_an_event() {
   [ "$(checksum "$WORK/replaced.db")" = "$sum" ] || fail "INSERT OR REPLACE changed the journal"
 }
 
+edited_books_and_keys_are_found() {
+  # The books' aggregates and the positions' index keys are derived too: verify rebuilds both.
+  local P=$WORK/pos.db
+  "$NEXADEX" init --config config.toml --journal "$P" -q
+  "$NEXADEX" price set BTC 100 --journal "$P" -q
+  "$NEXADEX" deposit alice 10000 --journal "$P" -q
+  "$NEXADEX" open tom BTC long --collateral 100 --leverage 2 --journal "$P" -q   # position 4
+  verify_silent "$P"
+  cp "$P" "$WORK/books.db"
+  cp "$P" "$WORK/keys.db"
+  sqlite3 "$WORK/books.db" "UPDATE books SET quantity = '1' WHERE market = 'BTC'"
+  expect_rc 4 verify --journal "$WORK/books.db"
+  grep -q "books table differs" "$WORK/out" || fail "verify does not name the edited books row: $(cat "$WORK/out")"
+  sqlite3 "$WORK/keys.db" "UPDATE positions SET key_below = 0 WHERE id = 4"
+  expect_rc 4 verify --journal "$WORK/keys.db"
+  grep -Eq "^ *4 +state +position 4" "$WORK/out" || fail "verify does not name position 4's edited key: $(cat "$WORK/out")"
+}
+
 check "an edited payload breaks the chain at its seq" edited_payload_breaks_the_chain
 check "the original still verifies, silently" original_still_verifies
 check "direct UPDATE and DELETE of events fail and change nothing" direct_update_and_delete_fail
 check "an edited state row is a state finding" edited_state_row_is_found
+check "an edited book or position key is a state finding" edited_books_and_keys_are_found
 check "--expect-head: right 0, wrong 4, malformed 1" expect_head_pins_the_head
 check "INSERT OR REPLACE cannot rewrite an event" replace_cannot_rewrite_an_event
 finish
