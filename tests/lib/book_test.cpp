@@ -21,59 +21,15 @@
 #include "lib/book.hpp"
 #include "lib/state.hpp"
 #include "lib/vault.hpp"
+#include "tests/lib/pool_fixture.hpp"
 
 using namespace nexadex;
+using namespace nexadex::test;
 
 namespace {
 
-constexpr int64_t k_t0 = 1'767'225'600;  // 2026-01-01T00:00:00Z
-constexpr int64_t k_day = 86'400;
-constexpr int64_t k_usd = 1'000'000;     // micro-USD per USD
-
-Config base_config() {
-  Config c;
-  c.markets = {MarketConfig{"BTC", Leverage{1000}, Bps{100}, Bps{10'000}},
-               MarketConfig{"ETH", Leverage{500}, Bps{150}, Bps{5'000}}};
-  return c;
-}
-
 // 128-bit values are compared as their decimal text (Catch cannot print an __int128).
 std::string str(int128 v) { return format_int128(v); }
-
-int64_t sum(const std::vector<Posting>& postings) {
-  int64_t total = 0;
-  for (const auto& p : postings) total += p.amount.units();
-  return total;
-}
-
-// A journal under test, as in vault_test.cpp: events are applied at `now` with the next seq.
-struct Pool {
-  State s;
-  Timestamp now{k_t0};
-
-  explicit Pool(const Config& config = base_config()) {
-    ok(JournalCreated{"# book_test config", "book-test-sha256", config});
-  }
-
-  Event event(EventBody body) const { return Event{s.head_seq + 1, now, std::move(body)}; }
-
-  std::vector<Posting> ok(EventBody body) {
-    const std::string kind(kind_name(body));
-    auto r = apply(s, event(std::move(body)));
-    if (!r) FAIL(kind << " was refused: " << r.error().message);
-    CHECK(sum(*r) == 0);
-    return *r;
-  }
-
-  void price(const std::string& market, Price p) { ok(PriceSet{market, p}); }
-  void deposit(const std::string& lp, int64_t micro) { ok(LpDeposited{lp, Usd(micro)}); }
-  int64_t open(const std::string& trader, const std::string& market, Side side, int64_t collateral, int64_t size) {
-    ok(PositionOpened{trader, market, side, Usd(collateral), Usd(size), Leverage{0}});
-    return s.head_seq;
-  }
-  const Position& pos(int64_t id) const { return s.positions.at(id); }
-  void at(int64_t seconds_after_t0) { now = Timestamp{k_t0 + seconds_after_t0}; }
-};
 
 // A position built by hand (not through an event), its keys computed under `config`.
 Position make(const Config& config, const std::string& market, Side side, int64_t size, int64_t collateral,

@@ -18,111 +18,13 @@
 
 #include "lib/state.hpp"
 #include "lib/vault.hpp"
+#include "tests/lib/pool_fixture.hpp"
 
 using namespace nexadex;
 using Catch::Matchers::Contains;
 
-namespace {
+using namespace nexadex::test;
 
-constexpr int64_t k_t0 = 1'767'225'600;  // 2026-01-01T00:00:00Z
-constexpr int64_t k_day = 86'400;
-constexpr int64_t k_usd = 1'000'000;     // micro-USD per USD
-
-const Price k_btc = Price::whole(50'000);
-const Price k_eth = Price::whole(3'000);
-
-Config base_config() {
-  Config c;
-  c.markets = {MarketConfig{"BTC", Leverage{1000}, Bps{100}, Bps{10'000}},
-               MarketConfig{"ETH", Leverage{500}, Bps{150}, Bps{5'000}}};
-  return c;
-}
-
-int64_t sum(const std::vector<Posting>& postings) {
-  int64_t total = 0;
-  for (const auto& p : postings) total += p.amount.units();
-  return total;
-}
-
-// What the postings of one event put on `account` (0 when absent).
-int64_t posted(const std::vector<Posting>& postings, const std::string& account) {
-  int64_t total = 0;
-  for (const auto& p : postings) {
-    if (p.account == account) total += p.amount.units();
-  }
-  return total;
-}
-
-int64_t balance(const State& s, const std::string& account) {
-  const auto it = s.accounts.find(account);
-  return it == s.accounts.end() ? 0 : it->second;
-}
-
-bool unchanged(const State& before, const State& after) {
-  return states_equal(before, after) && before.vault == after.vault && before.positions == after.positions &&
-         before.lps == after.lps && before.markets == after.markets && before.accounts == after.accounts;
-}
-
-// A journal under test: events are applied at `now` with the next seq.
-struct Pool {
-  State s;
-  Timestamp now{k_t0};
-
-  explicit Pool(const Config& config = base_config()) {
-    ok(JournalCreated{"# vault_test config", "vault-test-sha256", config});
-  }
-
-  Event event(EventBody body) const { return Event{s.head_seq + 1, now, std::move(body)}; }
-
-  // An accepted event: its postings balance, the books still sum to zero and the account balances
-  // are the vault's figures (state.hpp: "every figure is also an account balance").
-  std::vector<Posting> ok(EventBody body) {
-    const std::string kind(kind_name(body));
-    auto r = apply(s, event(std::move(body)));
-    if (!r) FAIL(kind << " was refused: " << r.error().message);
-    INFO(kind);
-    CHECK(sum(*r) == 0);
-    int64_t all = 0;
-    for (const auto& [account, units] : s.accounts) all += units;
-    CHECK(all == 0);
-    CHECK(balance(s, "lp:senior") == s.vault.lp_capital.units());
-    CHECK(balance(s, "insurance") == s.vault.insurance.units());
-    CHECK(balance(s, "treasury") == s.vault.treasury.units());
-    CHECK(balance(s, "unabsorbed") == -s.vault.unabsorbed.units());
-    for (const auto& [id, p] : s.positions) {
-      if (p.status == PositionStatus::open) CHECK(balance(s, "position:" + std::to_string(id)) == p.collateral.units());
-    }
-    return *r;
-  }
-
-  // A refused event: the given kind, and nothing changed.
-  Error refused(EventBody body, ErrorKind kind) {
-    const State before = s;
-    auto r = apply(s, event(std::move(body)));
-    REQUIRE_FALSE(r.has_value());
-    CHECK(r.error().kind == kind);
-    CHECK(unchanged(before, s));
-    return r.error();
-  }
-
-  void price(const std::string& market, Price p) { ok(PriceSet{market, p}); }
-  void deposit(const std::string& lp, int64_t micro) { ok(LpDeposited{lp, Usd(micro)}); }
-  // Opens a position by --size (or --leverage when lev_hundredths > 0); returns its id (the seq).
-  int64_t open(const std::string& trader, const std::string& market, Side side, int64_t collateral, int64_t size,
-               int64_t lev_hundredths = 0) {
-    ok(PositionOpened{trader, market, side, Usd(collateral), Usd(size), Leverage{lev_hundredths}});
-    return s.head_seq;
-  }
-  const Position& pos(int64_t id) const { return s.positions.at(id); }
-  void at(int64_t seconds_after_t0) { now = Timestamp{k_t0 + seconds_after_t0}; }
-};
-
-PositionOpened open_by_size(const std::string& trader, const std::string& market, Side side, int64_t collateral,
-                            int64_t size) {
-  return PositionOpened{trader, market, side, Usd(collateral), Usd(size), Leverage{0}};
-}
-
-}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // PnL (SPEC §3): long size × (price − entry) / entry, short size × (entry − price) / entry; a profit the
