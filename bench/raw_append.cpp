@@ -15,21 +15,9 @@
 #include <string>
 
 #include "bench/bench_common.hpp"
+#include "bench/bench_sqlite.hpp"
 
 using namespace nexadex::bench;
-
-namespace {
-
-[[noreturn]] void die(sqlite3* db, const char* what) {
-  std::fprintf(stderr, "raw_append: %s: %s\n", what, db ? sqlite3_errmsg(db) : "out of memory");
-  std::exit(1);
-}
-
-void exec(sqlite3* db, const char* sql) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) die(db, sql);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   const bool persist_wal = argc == 5 && std::string_view(argv[4]) == "--persist-wal";

@@ -16,32 +16,9 @@
 #include <string>
 
 #include "bench/bench_common.hpp"
+#include "bench/bench_sqlite.hpp"
 
 using namespace nexadex::bench;
-
-namespace {
-
-[[noreturn]] void die(sqlite3* db, const char* what) {
-  std::fprintf(stderr, "raw_trading: %s: %s\n", what, db ? sqlite3_errmsg(db) : "out of memory");
-  std::exit(1);
-}
-
-void exec(sqlite3* db, const char* sql) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) die(db, sql);
-}
-
-sqlite3_stmt* prepare(sqlite3* db, const char* sql) {
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) die(db, sql);
-  return st;
-}
-
-void step(sqlite3* db, sqlite3_stmt* st, const char* what) {
-  if (sqlite3_step(st) != SQLITE_DONE) die(db, what);
-  sqlite3_reset(st);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 4) {
