@@ -228,30 +228,21 @@ class SqlPositions final : public TableLoader {
   SqlPositions(SQLite::Database& db, const std::string& path) : db_(db), path_(path) {}
 
   Result<std::optional<Position>> load(int64_t id) override {
-    auto& q = statement(by_id_, std::string("SELECT ") + k_position_columns + " FROM positions WHERE id = ?");
+    auto& q = select(by_id_, "id = ?");
     q.bind(1, id);
-    std::optional<Position> out;
-    if (q.executeStep()) {
-      auto p = position_from_row(q, path_);
-      if (!p) {
-        q.reset();
-        return std::unexpected(p.error());
-      }
-      out = std::move(*p);
-    }
-    q.reset();
-    return out;
+    NX_TRY(found, rows(q));
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
   }
 
   Result<std::vector<Position>> query(const IndexQuery& iq) override {
-    const std::string head = std::string("SELECT ") + k_position_columns +
-                             " FROM positions WHERE status = 'open' AND market = ? AND side = ? AND ";
+    constexpr const char* k_book = "status = 'open' AND market = ? AND side = ? AND ";
     SQLite::Statement* q = nullptr;
     switch (iq.kind) {
-      case IndexKind::below: q = &statement(below_, head + "key_below >= ?"); break;
-      case IndexKind::above: q = &statement(above_, head + "key_above <= ?"); break;
-      case IndexKind::dead: q = &statement(dead_, head + "key_dead <= ?"); break;
-      case IndexKind::liq: q = &statement(liq_, head + "liq_bucket = ? AND key_liq >= ?"); break;
+      case IndexKind::below: q = &select(below_, k_book, "key_below >= ?"); break;
+      case IndexKind::above: q = &select(above_, k_book, "key_above <= ?"); break;
+      case IndexKind::dead: q = &select(dead_, k_book, "key_dead <= ?"); break;
+      case IndexKind::liq: q = &select(liq_, k_book, "liq_bucket = ? AND key_liq >= ?"); break;
     }
     int i = 1;
     q->bind(i++, iq.book.market);
@@ -267,7 +258,8 @@ class SqlPositions final : public TableLoader {
   }
 
   Result<std::optional<int64_t>> load_account(const std::string& name) override {
-    auto& q = statement(account_, "SELECT balance FROM accounts WHERE account = ?");
+    if (!account_) account_.emplace(db_, "SELECT balance FROM accounts WHERE account = ?");
+    auto& q = *account_;
     q.bind(1, name);
     std::optional<int64_t> out;
     if (q.executeStep()) out = q.getColumn(0).getInt64();
@@ -285,8 +277,9 @@ class SqlPositions final : public TableLoader {
   void reset() { by_id_.reset(), below_.reset(), above_.reset(), dead_.reset(), liq_.reset(), account_.reset(); }
 
  private:
-  SQLite::Statement& statement(std::optional<SQLite::Statement>& slot, const std::string& sql) {
-    if (!slot) slot.emplace(db_, sql);
+  // The prepared SELECT of positions rows WHERE `where` `and_then`, made on first use.
+  SQLite::Statement& select(std::optional<SQLite::Statement>& slot, const char* where, const char* and_then = "") {
+    if (!slot) slot.emplace(db_, std::string("SELECT ") + k_position_columns + " FROM positions WHERE " + where + and_then);
     return *slot;
   }
   Result<std::vector<Position>> rows(SQLite::Statement& q) {

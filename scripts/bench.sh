@@ -113,6 +113,28 @@ head_seq() {
   echo "$out" | awk '{ print $6 }'
 }
 
+# batch_vs_raw TAG FRESH BATCH RAW EVENTS: REPS runs of `nexadex run BATCH` against `RAW JOURNAL EVENTS
+# FIRST_AT`, each arm on its own copy of the journal FRESH, the arms alternating which goes first; each
+# run's wall and CPU microseconds go to $dir/TAG_{nx,raw}.{us,cpu}, the last run's journals stay as
+# $dir/TAG_nx.db and $dir/TAG_raw.db.
+batch_vs_raw() {
+  local tag=$1 fresh=$2 batch=$3 raw=$4 events=$5 r f
+  local -a nx_arm raw_arm arms
+  for f in nx.us raw.us nx.cpu raw.cpu; do : >"$dir/${tag}_$f"; done
+  for ((r = 1; r <= reps; r++)); do
+    copy_journal "$fresh" "$dir/${tag}_nx.db"
+    copy_journal "$fresh" "$dir/${tag}_raw.db"
+    nx_arm=(--arm nx 0 "$nx" --journal "$dir/${tag}_nx.db" run "$batch")
+    raw_arm=(--arm raw 0 "$raw" "$dir/${tag}_raw.db" "$events" $((t0 + 1)))
+    if ((r % 2)); then arms=("${nx_arm[@]}" "${raw_arm[@]}"); else arms=("${raw_arm[@]}" "${nx_arm[@]}"); fi
+    "$timer" --runs 1 --log "$log" "${arms[@]}" >"$dir/$tag.out" || return 1
+    field "$dir/$tag.out" nx median_us >>"$dir/${tag}_nx.us"
+    field "$dir/$tag.out" raw median_us >>"$dir/${tag}_raw.us"
+    field "$dir/$tag.out" nx cpu_median_us >>"$dir/${tag}_nx.cpu"
+    field "$dir/$tag.out" raw cpu_median_us >>"$dir/${tag}_raw.cpu"
+  done
+}
+
 # Field `key` of spawn_timer's line for arm `name`.
 field() { awk -v arm="$2" -v key="$3" '$1 == arm { for (i = 2; i < NF; i++) if ($i == key) print $(i + 1) }' "$1"; }
 # Median of the numbers on stdin (the mean of the middle two when even; timing, not money).
@@ -168,23 +190,7 @@ fi
 if want a; then
   echo "bench: (a) run of $run_events price events vs raw_append, $reps times" >&2
   "$gen" "$dir/batch_a.txt" "$run_events" $((t0 + 1))
-  : >"$dir/a_nx.us"
-  : >"$dir/a_raw.us"
-  : >"$dir/a_nx.cpu"
-  : >"$dir/a_raw.cpu"
-  for ((r = 1; r <= reps; r++)); do
-    copy_journal "$dir/fresh.db" "$dir/a_nx.db"
-    copy_journal "$dir/fresh.db" "$dir/a_raw.db"
-    nx_arm=(--arm nx 0 "$nx" --journal "$dir/a_nx.db" run "$dir/batch_a.txt")
-    raw_arm=(--arm raw 0 "$raw_append" "$dir/a_raw.db" "$run_events" $((t0 + 1)))
-    if ((r % 2)); then arms=("${nx_arm[@]}" "${raw_arm[@]}"); else arms=("${raw_arm[@]}" "${nx_arm[@]}"); fi
-    "$timer" --runs 1 --log "$log" "${arms[@]}" >"$dir/a.out" || fail "(a) failed"
-    field "$dir/a.out" nx median_us >>"$dir/a_nx.us"
-    field "$dir/a.out" raw median_us >>"$dir/a_raw.us"
-    field "$dir/a.out" nx cpu_median_us >>"$dir/a_nx.cpu"
-    field "$dir/a.out" raw cpu_median_us >>"$dir/a_raw.cpu"
-    if ((r < reps)); then drop_journal "$dir/a_raw.db"; fi
-  done
+  batch_vs_raw a "$dir/fresh.db" "$dir/batch_a.txt" "$raw_append" "$run_events" || fail "(a) failed"
   a_nx_us=$(median <"$dir/a_nx.us")
   a_raw_us=$(median <"$dir/a_raw.us")
   # Same rows: both chains must end in the same head.
@@ -293,22 +299,8 @@ EOF
   "$nx" --journal "$dir/trading_fresh.db" init --config "$dir/trading.toml" --at "@$t0" -q 2>>"$log" ||
     fail "(d) init of the trading journal failed"
   d_mix=$("$gen_trading" "$dir/batch_d.txt" "$trading_ops" $((t0 + 1))) || fail "(d) gen_trading failed"
-  : >"$dir/d_nx.us"
-  : >"$dir/d_raw.us"
-  : >"$dir/d_nx.cpu"
-  : >"$dir/d_raw.cpu"
-  for ((r = 1; r <= reps; r++)); do
-    copy_journal "$dir/trading_fresh.db" "$dir/d_nx.db"
-    copy_journal "$dir/trading_fresh.db" "$dir/d_raw.db"
-    nx_arm=(--arm nx 0 "$nx" --journal "$dir/d_nx.db" run "$dir/batch_d.txt")
-    raw_arm=(--arm raw 0 "$raw_trading" "$dir/d_raw.db" "$trading_ops" $((t0 + 1)))
-    if ((r % 2)); then arms=("${nx_arm[@]}" "${raw_arm[@]}"); else arms=("${raw_arm[@]}" "${nx_arm[@]}"); fi
-    "$timer" --runs 1 --log "$log" "${arms[@]}" >"$dir/d.out" || fail "(d) failed (a line of $dir/batch_d.txt was refused?)"
-    field "$dir/d.out" nx median_us >>"$dir/d_nx.us"
-    field "$dir/d.out" raw median_us >>"$dir/d_raw.us"
-    field "$dir/d.out" nx cpu_median_us >>"$dir/d_nx.cpu"
-    field "$dir/d.out" raw cpu_median_us >>"$dir/d_raw.cpu"
-  done
+  batch_vs_raw d "$dir/trading_fresh.db" "$dir/batch_d.txt" "$raw_trading" "$trading_ops" ||
+    fail "(d) failed (a line of $dir/batch_d.txt was refused?)"
   d_nx_us=$(median <"$dir/d_nx.us")
   d_raw_us=$(median <"$dir/d_raw.us")
   # Every line wrote one event, and nexadex's journal verifies; raw_trading's chains.
