@@ -360,19 +360,17 @@ struct Journal::Impl {
       }
     }
     {
-      SQLite::Statement q(db, "SELECT market, side, open, size, quantity, collateral, reserve, buckets FROM books");
+      SQLite::Statement q(db, "SELECT market, side, open, size, quantity, buckets FROM books");
       while (q.executeStep()) {
         const BookKey key{q.getColumn(0).getString(), q.getColumn(1).getString() == "short" ? Side::short_ : Side::long_};
         Book b;
         b.open = q.getColumn(2).getInt64();
         auto size = parse_int128(q.getColumn(3).getString(), "size");
         auto qty = parse_int128(q.getColumn(4).getString(), "quantity");
-        auto coll = parse_int128(q.getColumn(5).getString(), "collateral");
-        auto res = parse_int128(q.getColumn(6).getString(), "reserve");
-        if (!size || !qty || !coll || !res) return journal_error("the books table of " + path + " is damaged.");
-        b.size = *size, b.quantity = *qty, b.collateral = *coll, b.reserve = *res;
+        if (!size || !qty) return journal_error("the books table of " + path + " is damaged.");
+        b.size = *size, b.quantity = *qty;
         try {
-          for (const auto& pair : json::parse(q.getColumn(7).getString())) {
+          for (const auto& pair : json::parse(q.getColumn(5).getString())) {
             b.buckets[pair.at(0).get<int64_t>()] = pair.at(1).get<int64_t>();
           }
         } catch (const std::exception&) {
@@ -480,8 +478,8 @@ struct Journal::Impl {
     }
     if (!state.dirty_books.empty()) {
       SQLite::Statement put(db,
-                            "INSERT OR REPLACE INTO books (market, side, open, size, quantity, collateral, reserve, "
-                            "buckets) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                            "INSERT OR REPLACE INTO books (market, side, open, size, quantity, buckets) "
+                            "VALUES (?, ?, ?, ?, ?, ?)");
       SQLite::Statement drop(db, "DELETE FROM books WHERE market = ? AND side = ?");
       for (const BookKey& key : state.dirty_books) {
         const auto it = state.books.find(key);
@@ -493,9 +491,7 @@ struct Journal::Impl {
           q.bind(3, static_cast<int64_t>(b.open));
           q.bind(4, format_int128(b.size));
           q.bind(5, format_int128(b.quantity));
-          q.bind(6, format_int128(b.collateral));
-          q.bind(7, format_int128(b.reserve));
-          q.bind(8, buckets_to_json(b));
+          q.bind(6, buckets_to_json(b));
         }
         q.exec();
         q.reset();

@@ -49,8 +49,6 @@ CREATE TABLE books (
   open        INTEGER NOT NULL,
   size        TEXT    NOT NULL,
   quantity    TEXT    NOT NULL,
-  collateral  TEXT    NOT NULL,
-  reserve     TEXT    NOT NULL,
   buckets     TEXT    NOT NULL,
   PRIMARY KEY (market, side)
 ) WITHOUT ROWID;

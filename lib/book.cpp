@@ -110,8 +110,6 @@ void book_add(Book& book, const Position& p, int sign) {
   book.open += sign;
   book.size += sign * static_cast<int128>(p.size.units());
   book.quantity += sign * p.keys.quantity;
-  book.collateral += sign * static_cast<int128>(p.collateral.units());
-  book.reserve += sign * static_cast<int128>(p.reserve.units());
   auto& n = book.buckets[p.keys.bucket];
   n += sign;
   if (n == 0) book.buckets.erase(p.keys.bucket);

@@ -56,8 +56,6 @@ struct Book {
   int64_t open = 0;
   int128 size = 0;
   int128 quantity = 0;
-  int128 collateral = 0;
-  int128 reserve = 0;
   std::map<int64_t, int64_t> buckets;   // liquidation bucket → open positions in it
   bool operator==(const Book&) const = default;
 };

@@ -637,7 +637,7 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
   if (auto books = recompute_books(s); !books) {
     out.push_back({0, "the books cannot be recomputed: " + books.error().message});
   } else if (*books != s.books) {
-    out.push_back({0, "the books' aggregates (Σ size, Σ quantity, Σ collateral, Σ reserve, buckets) differ from "
+    out.push_back({0, "the books' aggregates (Σ size, Σ quantity, buckets) differ from "
                       "those of the open positions"});
   }
   int128 external = 0;
