@@ -2,14 +2,25 @@
 #include "journal/config_toml.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
+#include <vector>
 #include <toml.hpp>
 
 namespace nexadex::journal {
 namespace {
 
 using Value = toml::value;
+
+// The layer of that name ("insurance", "junior", "senior"), or nothing.
+std::optional<Layer> layer_of(std::string_view name) {
+  for (const Layer layer : {Layer::insurance, Layer::junior, Layer::senior}) {
+    if (layer_name(layer) == name) return layer;
+  }
+  return std::nullopt;
+}
 
 // Raised inside this file only; parse_config turns it into an Error.
 struct ConfigError {
@@ -108,6 +119,30 @@ class Reader {
     out = *r;
   }
 
+  // A list of loss layers (DESIGN-risk §3): a non-empty array of distinct names among the layers.
+  void layers(const Value& t, const char* k, const std::string& path, std::vector<Layer>& out) const {
+    const Value* v = find(t, k);
+    if (!v) return;
+    const std::string key = path + "." + k;
+    const std::string allowed = "the layers are insurance, junior, senior";
+    if (!v->is_array()) {
+      fail(*v, key, "expected an array of layer names such as [\"junior\", \"senior\"], got " + type_name(*v) + ".");
+    }
+    if (v->as_array().empty()) fail(*v, key, "the list is empty; list at least one layer (" + allowed + ").");
+    std::vector<Layer> list;
+    for (const Value& e : v->as_array()) {
+      if (!e.is_string()) fail(e, key, "expected layer names as strings, got " + type_name(e) + "; " + allowed + ".");
+      const std::string& name = e.as_string().str;
+      const std::optional<Layer> layer = layer_of(name);
+      if (!layer) fail(e, key, "'" + name + "' is not a layer; " + allowed + ".");
+      for (const Layer seen : list) {
+        if (seen == *layer) fail(e, key, "names " + name + " twice; list each layer at most once.");
+      }
+      list.push_back(*layer);
+    }
+    out = std::move(list);
+  }
+
   static std::string type_name(const Value& v) {
     switch (v.type()) {
       case toml::value_t::boolean: return "a boolean";
@@ -157,7 +192,7 @@ MarketConfig read_market(const Reader& r, const Value& t, std::size_t index) {
 
 Config read_config(const Reader& r, const Value& root) {
   Config c;
-  r.only_keys(root, "", {"pool", "fees", "insurance", "markets"});
+  r.only_keys(root, "", {"pool", "fees", "insurance", "tranches", "cascade", "markets"});
   if (const Value* pool = r.table(root, "pool", "pool")) {
     r.only_keys(*pool, "pool", {"max_utilization_bps", "max_price_age"});
     r.bps(*pool, "max_utilization_bps", "pool", c.pool.max_utilization_bps, 1, 10'000);
@@ -194,6 +229,23 @@ Config read_config(const Reader& r, const Value& root) {
     r.bps(*ins, "max_cover_per_market_per_day_bps", "insurance", c.insurance.max_cover_per_market_per_day_bps, 0,
           10'000);
     r.usd(*ins, "floor_balance", "insurance", c.insurance.floor_balance);
+  }
+  if (const Value* tr = r.table(root, "tranches", "tranches")) {
+    c.tranches.enabled = true;  // the table's presence, even empty, makes two tranches
+    r.only_keys(*tr, "tranches", {"senior", "min_junior_ratio_bps", "max_junior_ratio_bps", "max_senior_at_risk_bps"});
+    if (const Value* senior = r.table(*tr, "senior", "tranches.senior")) {
+      r.only_keys(*senior, "tranches.senior", {"target_apr_bps"});
+      r.bps(*senior, "target_apr_bps", "tranches.senior", c.tranches.senior_target_apr_bps, 0, 10'000);
+    }
+    r.bps(*tr, "min_junior_ratio_bps", "tranches", c.tranches.min_junior_ratio_bps, 0, 10'000);
+    r.bps(*tr, "max_junior_ratio_bps", "tranches", c.tranches.max_junior_ratio_bps, 0, 10'000);
+    r.bps(*tr, "max_senior_at_risk_bps", "tranches", c.tranches.max_senior_at_risk_bps, 0, 10'000);
+  }
+  if (const Value* cas = r.table(root, "cascade", "cascade")) {
+    r.only_keys(*cas, "cascade", {"trader_pnl", "bad_debt", "external"});
+    r.layers(*cas, "trader_pnl", "cascade", c.cascade.trader_pnl);
+    r.layers(*cas, "bad_debt", "cascade", c.cascade.bad_debt);
+    r.layers(*cas, "external", "cascade", c.cascade.external);
   }
   const Value* markets = r.find(root, "markets");
   if (!markets) {
@@ -260,18 +312,28 @@ OrderedValue to_toml_value(const nlohmann::json& j) {
     return OrderedValue(std::move(a));
   }
   if (j.is_number_integer()) return OrderedValue(j.get<int64_t>());
+  if (j.is_boolean()) return OrderedValue(j.get<bool>());
   return OrderedValue(j.get<std::string>());
 }
 
-// One key list serves both forms: the TOML is drawn from config_to_json.
+// One key list serves both forms: the TOML is drawn from config_to_json. tranches.enabled is not a
+// TOML key but the presence of [tranches], so the table is written only when it is on, without it.
 std::string config_to_toml(const Config& c) {
-  std::string text = toml::format(to_toml_value(config_to_json(c)));
+  nlohmann::json j = config_to_json(c);
+  if (c.tranches.enabled) j["tranches"].erase("enabled");
+  else j.erase("tranches");
+  std::string text = toml::format(to_toml_value(j));
   text.erase(0, text.find_first_not_of('\n'));
   return text;
 }
 
 nlohmann::json config_to_json(const Config& c) {
   using nlohmann::json;
+  auto layers = [](const std::vector<Layer>& list) {
+    json a = json::array();
+    for (const Layer layer : list) a.push_back(std::string(layer_name(layer)));
+    return a;
+  };
   json markets = json::array();
   for (const auto& m : c.markets) {
     markets.push_back({{"symbol", m.symbol},
@@ -295,6 +357,14 @@ nlohmann::json config_to_json(const Config& c) {
                              {"max_cover_per_event", to_string(c.insurance.max_cover_per_event)},
                              {"max_cover_per_market_per_day_bps", c.insurance.max_cover_per_market_per_day_bps.value},
                              {"floor_balance", to_string(c.insurance.floor_balance)}}},
+              {"tranches", {{"enabled", c.tranches.enabled},
+                            {"senior", {{"target_apr_bps", c.tranches.senior_target_apr_bps.value}}},
+                            {"min_junior_ratio_bps", c.tranches.min_junior_ratio_bps.value},
+                            {"max_junior_ratio_bps", c.tranches.max_junior_ratio_bps.value},
+                            {"max_senior_at_risk_bps", c.tranches.max_senior_at_risk_bps.value}}},
+              {"cascade", {{"trader_pnl", layers(c.cascade.trader_pnl)},
+                           {"bad_debt", layers(c.cascade.bad_debt)},
+                           {"external", layers(c.cascade.external)}}},
               {"markets", markets}};
 }
 
@@ -338,6 +408,26 @@ Result<Config> config_from_json(std::string_view json_text) {
     c.insurance.max_cover_per_event = usd(ins.at("max_cover_per_event"));
     c.insurance.max_cover_per_market_per_day_bps = bps(ins.at("max_cover_per_market_per_day_bps"));
     c.insurance.floor_balance = usd(ins.at("floor_balance"));
+    const json& tr = j.at("tranches");
+    c.tranches.enabled = tr.at("enabled").get<bool>();
+    c.tranches.senior_target_apr_bps = bps(tr.at("senior").at("target_apr_bps"));
+    c.tranches.min_junior_ratio_bps = bps(tr.at("min_junior_ratio_bps"));
+    c.tranches.max_junior_ratio_bps = bps(tr.at("max_junior_ratio_bps"));
+    c.tranches.max_senior_at_risk_bps = bps(tr.at("max_senior_at_risk_bps"));
+    auto layers = [](const json& a) {
+      std::vector<Layer> out;
+      for (const json& e : a) {
+        const std::string name = e.get<std::string>();
+        const std::optional<Layer> layer = layer_of(name);
+        if (!layer) throw std::runtime_error("'" + name + "' is not a layer");
+        out.push_back(*layer);
+      }
+      return out;
+    };
+    const json& cas = j.at("cascade");
+    c.cascade.trader_pnl = layers(cas.at("trader_pnl"));
+    c.cascade.bad_debt = layers(cas.at("bad_debt"));
+    c.cascade.external = layers(cas.at("external"));
     for (const json& m : j.at("markets")) {
       MarketConfig mc;
       mc.symbol = m.at("symbol").get<std::string>();

@@ -15,10 +15,12 @@ namespace nexadex::journal {
 // range, a float where an exact amount is needed.
 Result<Config> parse_config(std::string_view text, std::string_view file_name);
 
-// The effective config with every default filled in, as TOML that parse_config accepts again.
+// The effective config with every default filled in, as TOML that parse_config accepts again
+// ([tranches] only when it is on: its presence is what turns it on).
 std::string config_to_toml(const Config& config);
 
-// The same as JSON: amounts and durations as strings, bps and counts as integers.
+// The same as JSON: amounts, durations and layer names as strings, bps and counts as integers,
+// tranches.enabled as a boolean.
 nlohmann::json config_to_json(const Config& config);
 
 // The inverse of config_to_json (the journal caches the parsed config so); every key required.

@@ -3,12 +3,14 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "journal/config_toml.hpp"
 #include "lib/config.hpp"
 
 using namespace nexadex;
 using Catch::Matchers::Contains;
+using journal::config_from_json;
 using journal::config_to_json;
 using journal::config_to_toml;
 using journal::parse_config;
@@ -416,7 +418,12 @@ symbol = "BTC"
 symbol = "SOL"
 max_leverage = "1.01"
 )";
-  for (const std::string& text : {k_btc, full}) {
+  const std::string tranched = "[tranches]\nsenior.target_apr_bps = 600\nmin_junior_ratio_bps = 2000\n"
+                               "max_junior_ratio_bps = 9000\nmax_senior_at_risk_bps = 5000\n"
+                               "[cascade]\ntrader_pnl = [\"senior\", \"insurance\", \"junior\"]\n"
+                               "bad_debt = [\"junior\"]\nexternal = [\"senior\", \"junior\"]\n" +
+                               k_btc;
+  for (const std::string& text : {k_btc, full, tranched, "[tranches]\n" + k_btc, "[cascade]\nbad_debt = [\"senior\"]\n" + k_btc}) {
     const Config c = parsed(text);
     const std::string toml = config_to_toml(c);
     CAPTURE(toml);
@@ -438,8 +445,8 @@ max_leverage = "1.01"
 TEST_CASE("config_to_json has amounts and durations as strings, bps as integers", "[config][json]") {
   const nlohmann::json j = config_to_json(parsed(k_btc + "max_leverage = \"12.5\"\n"));
   REQUIRE(j.is_object());
-  CHECK(j.size() == 4);
-  for (const char* key : {"pool", "fees", "insurance", "markets"}) {
+  CHECK(j.size() == 6);
+  for (const char* key : {"pool", "fees", "insurance", "tranches", "cascade", "markets"}) {
     CAPTURE(key);
     CHECK(j.contains(key));
   }
@@ -456,6 +463,18 @@ TEST_CASE("config_to_json has amounts and durations as strings, bps as integers"
                                           {"max_cover_per_event", "0.000000"},
                                           {"max_cover_per_market_per_day_bps", 0},
                                           {"floor_balance", "0.000000"}}));
+  // off by default, and always written, so that every key is there to read back
+  CHECK(j["tranches"] == nlohmann::json({{"enabled", false},
+                                         {"senior", {{"target_apr_bps", 0}}},
+                                         {"min_junior_ratio_bps", 0},
+                                         {"max_junior_ratio_bps", 0},
+                                         {"max_senior_at_risk_bps", 0}}));
+  CHECK(j["tranches"]["enabled"].is_boolean());
+  CHECK(j["cascade"] == nlohmann::json({{"trader_pnl", {"junior", "senior"}},
+                                        {"bad_debt", {"insurance", "junior", "senior"}},
+                                        {"external", {"insurance", "junior", "senior"}}}));
+  REQUIRE(j["cascade"]["trader_pnl"].is_array());
+  CHECK(j["cascade"]["trader_pnl"][0].is_string());
   REQUIRE(j["markets"].is_array());
   REQUIRE(j["markets"].size() == 1);
   // 12.5x printed with its 2 decimals
@@ -467,4 +486,346 @@ TEST_CASE("config_to_json has amounts and durations as strings, bps as integers"
   CHECK(j["fees"]["open_fee_bps"].is_number_integer());
   // sorted keys, compact: the form that is hashed and compared
   CHECK(j["pool"].dump() == R"({"max_price_age":"5m","max_utilization_bps":8000})");
+}
+
+// ---------------------------------------------------------------------------------------------
+// [tranches] and [cascade] (DESIGN-risk §3, §6, §11).
+
+namespace {
+
+const std::vector<Layer> k_junior_senior{Layer::junior, Layer::senior};
+const std::vector<Layer> k_insurance_junior_senior{Layer::insurance, Layer::junior, Layer::senior};
+
+void default_cascade(const Config& c) {
+  CHECK(c.cascade.trader_pnl == k_junior_senior);
+  CHECK(c.cascade.bad_debt == k_insurance_junior_senior);
+  CHECK(c.cascade.external == k_insurance_junior_senior);
+}
+
+void no_tranches(const Config& c) {
+  CHECK_FALSE(c.tranches.enabled);
+  CHECK(c.tranches.senior_target_apr_bps.value == 0);
+  CHECK(c.tranches.min_junior_ratio_bps.value == 0);
+  CHECK(c.tranches.max_junior_ratio_bps.value == 0);
+  CHECK(c.tranches.max_senior_at_risk_bps.value == 0);
+}
+
+}  // namespace
+
+TEST_CASE("without tranches and cascade tables the vault is one tranche with the default cascade", "[config][tranches]") {
+  const Config c = parsed(k_btc);
+  no_tranches(c);
+  default_cascade(c);
+  // the model's own defaults are the same
+  no_tranches(one_market());
+  default_cascade(one_market());
+  CHECK(c.cascade.order(LossKind::trader_pnl) == k_junior_senior);
+  CHECK(c.cascade.order(LossKind::bad_debt) == k_insurance_junior_senior);
+  CHECK(c.cascade.order(LossKind::external) == k_insurance_junior_senior);
+}
+
+TEST_CASE("a full tranches and cascade config is read with its values", "[config][tranches][cascade]") {
+  const Config c = parsed(R"([tranches]
+senior.target_apr_bps = 600
+min_junior_ratio_bps  = 2000
+max_junior_ratio_bps  = 5000
+max_senior_at_risk_bps = 10000
+
+[cascade]
+trader_pnl = ["junior", "insurance", "senior"]
+bad_debt   = ["senior"]
+external   = [
+  "junior",
+  "senior",
+  "insurance",
+]
+)" + k_btc);
+  CHECK(c.tranches.enabled);
+  CHECK(c.tranches.senior_target_apr_bps.value == 600);
+  CHECK(c.tranches.min_junior_ratio_bps.value == 2'000);
+  CHECK(c.tranches.max_junior_ratio_bps.value == 5'000);
+  CHECK(c.tranches.max_senior_at_risk_bps.value == 10'000);
+  CHECK(c.cascade.trader_pnl == std::vector<Layer>{Layer::junior, Layer::insurance, Layer::senior});
+  CHECK(c.cascade.bad_debt == std::vector<Layer>{Layer::senior});
+  CHECK(c.cascade.external == std::vector<Layer>{Layer::junior, Layer::senior, Layer::insurance});
+  CHECK(c.cascade.order(LossKind::bad_debt) == std::vector<Layer>{Layer::senior});
+  // the other keys keep their defaults
+  CHECK(c.insurance.cover_rate_bps.value == 10'000);
+}
+
+TEST_CASE("the senior target is a sub-table in any TOML form", "[config][tranches]") {
+  CHECK(parsed("[tranches]\nsenior.target_apr_bps = 600\n" + k_btc).tranches.senior_target_apr_bps.value == 600);
+  CHECK(parsed("[tranches.senior]\ntarget_apr_bps = 700\n" + k_btc).tranches.senior_target_apr_bps.value == 700);
+  CHECK(parsed("tranches.senior.target_apr_bps = 800\n" + k_btc).tranches.senior_target_apr_bps.value == 800);
+  const Config inline_form = parsed("tranches = { senior = { target_apr_bps = 900 }, min_junior_ratio_bps = 1 }\n" + k_btc);
+  CHECK(inline_form.tranches.enabled);
+  CHECK(inline_form.tranches.senior_target_apr_bps.value == 900);
+  CHECK(inline_form.tranches.min_junior_ratio_bps.value == 1);
+  // a [tranches.senior] alone makes [tranches] too
+  CHECK(parsed("[tranches.senior]\n" + k_btc).tranches.enabled);
+}
+
+TEST_CASE("an empty tranches table turns tranches on with every default", "[config][tranches]") {
+  for (const std::string& text : {"[tranches]\n" + k_btc, "tranches = {}\n" + k_btc}) {
+    CAPTURE(text);
+    const Config c = parsed(text);
+    CHECK(c.tranches.enabled);
+    CHECK(c.tranches.senior_target_apr_bps.value == 0);
+    CHECK(c.tranches.min_junior_ratio_bps.value == 0);
+    CHECK(c.tranches.max_junior_ratio_bps.value == 0);
+    CHECK(c.tranches.max_senior_at_risk_bps.value == 0);
+    default_cascade(c);
+  }
+  // the bounds are allowed: 0 and 10000 (and max equal to min)
+  const Config c = parsed("[tranches]\nsenior.target_apr_bps = 10000\nmin_junior_ratio_bps = 10000\n"
+                          "max_junior_ratio_bps = 10000\nmax_senior_at_risk_bps = 0\n" + k_btc);
+  CHECK(c.tranches.senior_target_apr_bps.value == 10'000);
+  CHECK(c.tranches.min_junior_ratio_bps.value == 10'000);
+  CHECK(c.tranches.max_junior_ratio_bps.value == 10'000);
+  // max_junior_ratio_bps = 0 is off, whatever the minimum
+  CHECK(parsed("[tranches]\nmin_junior_ratio_bps = 3000\nmax_junior_ratio_bps = 0\n" + k_btc)
+            .tranches.min_junior_ratio_bps.value == 3'000);
+}
+
+TEST_CASE("a cascade table needs no tranches table and keeps the lists it leaves out", "[config][cascade]") {
+  const Config c = parsed("[cascade]\nbad_debt = [\"senior\", \"insurance\"]\n" + k_btc);
+  CHECK_FALSE(c.tranches.enabled);
+  CHECK(c.cascade.bad_debt == std::vector<Layer>{Layer::senior, Layer::insurance});
+  CHECK(c.cascade.trader_pnl == k_junior_senior);
+  CHECK(c.cascade.external == k_insurance_junior_senior);
+  // an empty [cascade] is the default cascade
+  const Config empty = parsed("[cascade]\n" + k_btc);
+  default_cascade(empty);
+  CHECK(config_to_json(empty) == config_to_json(one_market()));
+}
+
+TEST_CASE("an unknown key in tranches is an error naming it and the keys allowed", "[config][tranches][errors]") {
+  config_refused("[tranches]\nmin_junior_ratio = 2000\n" + k_btc, 2, "tranches.min_junior_ratio", "unknown key");
+  config_refused("[tranches]\nmin_junior_ratio = 2000\n" + k_btc, 2, "[tranches]",
+                 "max_junior_ratio_bps, max_senior_at_risk_bps, min_junior_ratio_bps, senior");
+  config_refused("[tranches]\n\nwithdraw_notice = { senior = \"0d\" }\n" + k_btc, 3, "tranches.withdraw_notice",
+                 "unknown key");
+  config_refused("[tranches]\nenabled = true\n" + k_btc, 2, "tranches.enabled", "unknown key");
+  // inside the senior sub-table
+  config_refused("[tranches]\nsenior.target_apr = 600\n" + k_btc, 2, "tranches.senior.target_apr", "unknown key");
+  config_refused("[tranches.senior]\ntarget_apr_bps = 600\nmin_ratio_bps = 1\n" + k_btc, 3,
+                 "tranches.senior.min_ratio_bps", "[tranches.senior] are target_apr_bps");
+  // a junior sub-table does not exist
+  config_refused("[tranches]\njunior.target_apr_bps = 600\n" + k_btc, 2, "tranches.junior", "unknown key");
+  // tables where tables are expected
+  config_refused("tranches = 1\n" + k_btc, 1, "tranches", "expected a table");
+  config_refused("[tranches]\nsenior = 600\n" + k_btc, 2, "tranches.senior", "expected a table");
+}
+
+TEST_CASE("an unknown key in cascade is an error naming it and the keys allowed", "[config][cascade][errors]") {
+  config_refused("[cascade]\nliquidation = [\"insurance\"]\n" + k_btc, 2, "cascade.liquidation", "unknown key");
+  config_refused("[cascade]\ntrader-pnl = [\"junior\"]\n" + k_btc, 2, "cascade.trader-pnl",
+                 "[cascade] are bad_debt, external, trader_pnl");
+  config_refused("[cascade]\nbad_debt = [\"insurance\"]\n\nunrealized = [\"junior\"]\n" + k_btc, 4,
+                 "cascade.unrealized", "unknown key");
+  config_refused("cascade = [\"junior\"]\n" + k_btc, 1, "cascade", "expected a table");
+}
+
+TEST_CASE("an unknown layer name is an error naming the allowed layers", "[config][cascade][errors]") {
+  config_refused("[cascade]\ntrader_pnl = [\"junior\", \"lp\"]\n" + k_btc, 2, "cascade.trader_pnl",
+                 "'lp' is not a layer");
+  config_refused("[cascade]\ntrader_pnl = [\"junior\", \"lp\"]\n" + k_btc, 2, "cascade.trader_pnl",
+                 "insurance, junior, senior");
+  // names are exact: no capitals, no plural, no blanks
+  config_refused("[cascade]\nbad_debt = [\"Insurance\"]\n" + k_btc, 2, "cascade.bad_debt", "'Insurance' is not a layer");
+  config_refused("[cascade]\nexternal = [\"senior \"]\n" + k_btc, 2, "cascade.external", "'senior ' is not a layer");
+  config_refused("[cascade]\nexternal = [\"treasury\"]\n" + k_btc, 2, "cascade.external", "'treasury' is not a layer");
+  // the line of the bad name in an array over several lines
+  config_refused("[cascade]\nbad_debt = [\n  \"insurance\",\n  \"juniors\",\n]\n" + k_btc, 4, "cascade.bad_debt",
+                 "'juniors' is not a layer");
+}
+
+TEST_CASE("a layer named twice in one list is an error", "[config][cascade][errors]") {
+  config_refused("[cascade]\nexternal = [\"junior\", \"senior\", \"junior\"]\n" + k_btc, 2, "cascade.external",
+                 "names junior twice");
+  config_refused("[cascade]\ntrader_pnl = [\"senior\", \"senior\"]\n" + k_btc, 2, "cascade.trader_pnl",
+                 "at most once");
+  config_refused("[cascade]\nbad_debt = [\n  \"insurance\",\n  \"junior\",\n  \"insurance\",\n]\n" + k_btc, 5,
+                 "cascade.bad_debt", "names insurance twice");
+  // the same layer in two lists is fine
+  const Config c = parsed("[cascade]\ntrader_pnl = [\"senior\"]\nbad_debt = [\"senior\"]\nexternal = [\"senior\"]\n" + k_btc);
+  CHECK(c.cascade.trader_pnl == std::vector<Layer>{Layer::senior});
+  CHECK(c.cascade.external == std::vector<Layer>{Layer::senior});
+}
+
+TEST_CASE("an empty layer list is an error", "[config][cascade][errors]") {
+  config_refused("[cascade]\ntrader_pnl = []\n" + k_btc, 2, "cascade.trader_pnl", "empty");
+  config_refused("[cascade]\nbad_debt = [\"insurance\"]\nexternal = [ ]\n" + k_btc, 3, "cascade.external", "empty");
+}
+
+TEST_CASE("a layer list must be an array of strings", "[config][cascade][errors]") {
+  config_refused("[cascade]\nbad_debt = [\"insurance\", 1]\n" + k_btc, 2, "cascade.bad_debt", "an integer");
+  config_refused("[cascade]\nbad_debt = [\"insurance\", 1]\n" + k_btc, 2, "cascade.bad_debt", "as strings");
+  config_refused("[cascade]\ntrader_pnl = [[\"junior\"]]\n" + k_btc, 2, "cascade.trader_pnl", "an array");
+  config_refused("[cascade]\ntrader_pnl = [true]\n" + k_btc, 2, "cascade.trader_pnl", "a boolean");
+  config_refused("[cascade]\ntrader_pnl = [{ layer = \"junior\" }]\n" + k_btc, 2, "cascade.trader_pnl", "a table");
+  // not an array at all
+  config_refused("[cascade]\ntrader_pnl = \"junior\"\n" + k_btc, 2, "cascade.trader_pnl", "expected an array");
+  config_refused("[cascade]\ntrader_pnl = \"junior\"\n" + k_btc, 2, "cascade.trader_pnl", "a string");
+  config_refused("[cascade]\nexternal = 3\n" + k_btc, 2, "cascade.external", "an integer");
+  config_refused("[cascade.external]\nfirst = \"junior\"\n" + k_btc, 1, "cascade.external", "a table");
+}
+
+TEST_CASE("a tranches rate must be whole basis points", "[config][tranches][errors]") {
+  config_refused("[tranches]\nmin_junior_ratio_bps = 20.0\n" + k_btc, 2, "tranches.min_junior_ratio_bps", "float");
+  config_refused("[tranches]\nsenior.target_apr_bps = 6.5\n" + k_btc, 2, "tranches.senior.target_apr_bps", "float");
+  config_refused("[tranches]\nmax_junior_ratio_bps = 1e3\n" + k_btc, 2, "tranches.max_junior_ratio_bps", "float");
+  config_refused("[tranches]\nmax_senior_at_risk_bps = inf\n" + k_btc, 2, "tranches.max_senior_at_risk_bps", "float");
+  config_refused("[tranches]\nmin_junior_ratio_bps = \"2000\"\n" + k_btc, 2, "tranches.min_junior_ratio_bps",
+                 "a string");
+  config_refused("[tranches]\nmax_senior_at_risk_bps = true\n" + k_btc, 2, "tranches.max_senior_at_risk_bps",
+                 "a boolean");
+}
+
+TEST_CASE("a tranches rate out of 0 to 10000 is an error naming the range", "[config][tranches][errors]") {
+  config_refused("[tranches]\nsenior.target_apr_bps = 10001\n" + k_btc, 2, "tranches.senior.target_apr_bps",
+                 "0 to 10000");
+  config_refused("[tranches]\nsenior.target_apr_bps = -1\n" + k_btc, 2, "tranches.senior.target_apr_bps",
+                 "0 to 10000");
+  config_refused("[tranches]\nmin_junior_ratio_bps = -1\n" + k_btc, 2, "tranches.min_junior_ratio_bps", "0 to 10000");
+  config_refused("[tranches]\nmax_junior_ratio_bps = 10001\n" + k_btc, 2, "tranches.max_junior_ratio_bps",
+                 "0 to 10000");
+  config_refused("[tranches]\n\nmax_senior_at_risk_bps = 20000\n" + k_btc, 3, "tranches.max_senior_at_risk_bps",
+                 "20000 is out of range");
+}
+
+TEST_CASE("a maximum junior ratio below the minimum is an error", "[config][tranches][errors]") {
+  // validate() finds it: the message names the file and both keys, but no line
+  auto r = parse_config("[tranches]\nmin_junior_ratio_bps = 3000\nmax_junior_ratio_bps = 2999\n" + k_btc, "pool.toml");
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().kind == ErrorKind::input);
+  CHECK_THAT(r.error().message, Contains("pool.toml: "));
+  CHECK_THAT(r.error().message, Contains("tranches.max_junior_ratio_bps (2999)"));
+  CHECK_THAT(r.error().message, Contains("tranches.min_junior_ratio_bps (3000)"));
+  // equal is allowed, and 0 is off
+  CHECK(parsed("[tranches]\nmin_junior_ratio_bps = 3000\nmax_junior_ratio_bps = 3000\n" + k_btc)
+            .tranches.max_junior_ratio_bps.value == 3'000);
+}
+
+TEST_CASE("validate refuses tranches out of range and bad cascades", "[config][validate][tranches][cascade]") {
+  Config c = one_market();
+  c.tranches.senior_target_apr_bps.value = 10'001;
+  invalid(c, "tranches.senior.target_apr_bps");
+  c = one_market();
+  c.tranches.min_junior_ratio_bps.value = -1;
+  invalid(c, "tranches.min_junior_ratio_bps");
+  c = one_market();
+  c.tranches.max_junior_ratio_bps.value = 10'001;
+  invalid(c, "tranches.max_junior_ratio_bps");
+  c = one_market();
+  c.tranches.max_senior_at_risk_bps.value = -1;
+  invalid(c, "tranches.max_senior_at_risk_bps");
+  c = one_market();
+  c.tranches.min_junior_ratio_bps.value = 2'000;
+  c.tranches.max_junior_ratio_bps.value = 1'000;
+  invalid(c, "tranches.max_junior_ratio_bps");
+  c = one_market();
+  c.cascade.trader_pnl.clear();
+  invalid(c, "cascade.trader_pnl");
+  c = one_market();
+  c.cascade.external = {Layer::senior, Layer::junior, Layer::senior};
+  invalid(c, "cascade.external");
+  invalid(c, "twice");
+  c = one_market();
+  c.tranches.enabled = true;
+  c.tranches.min_junior_ratio_bps.value = 2'000;
+  c.cascade.bad_debt = {Layer::senior};
+  CHECK(validate(c).has_value());
+}
+
+TEST_CASE("config_to_toml writes tranches only when on, and never its enabled flag", "[config][roundtrip][tranches]") {
+  const std::string off = config_to_toml(parsed(k_btc));
+  CAPTURE(off);
+  CHECK(off.find("tranches") == std::string::npos);
+  CHECK(off.find("enabled") == std::string::npos);
+  // the cascade in force is written, defaults included
+  CHECK(off.find("[cascade]") != std::string::npos);
+  CHECK(off.find("trader_pnl") != std::string::npos);
+  const Config on = parsed("[tranches]\nsenior.target_apr_bps = 600\n" + k_btc);
+  const std::string text = config_to_toml(on);
+  CAPTURE(text);
+  CHECK(text.find("tranches") != std::string::npos);
+  CHECK(text.find("enabled") == std::string::npos);
+  const Config again = parsed(text);
+  CHECK(again.tranches.enabled);
+  CHECK(again.tranches.senior_target_apr_bps.value == 600);
+  // an empty [tranches] stays on through the round trip
+  CHECK(parsed(config_to_toml(parsed("[tranches]\n" + k_btc))).tranches.enabled);
+}
+
+TEST_CASE("config_from_json reads back exactly what config_to_json wrote", "[config][json][tranches][cascade]") {
+  const std::string tranched = "[tranches]\nsenior.target_apr_bps = 600\nmin_junior_ratio_bps = 2000\n"
+                               "max_junior_ratio_bps = 9000\nmax_senior_at_risk_bps = 5000\n"
+                               "[cascade]\ntrader_pnl = [\"senior\", \"insurance\", \"junior\"]\n"
+                               "bad_debt = [\"junior\"]\nexternal = [\"senior\", \"junior\"]\n" +
+                               k_btc;
+  for (const std::string& text : {k_btc, tranched, "[tranches]\n" + k_btc, "[cascade]\nexternal = [\"senior\"]\n" + k_btc}) {
+    CAPTURE(text);
+    const Config c = parsed(text);
+    const nlohmann::json j = config_to_json(c);
+    auto back = config_from_json(j.dump());
+    if (!back) FAIL("config_from_json refused: " << back.error().message << "\n" << j.dump());
+    CHECK(config_to_json(*back) == j);
+    CHECK(back->tranches.enabled == c.tranches.enabled);
+    CHECK(back->tranches.senior_target_apr_bps.value == c.tranches.senior_target_apr_bps.value);
+    CHECK(back->tranches.min_junior_ratio_bps.value == c.tranches.min_junior_ratio_bps.value);
+    CHECK(back->tranches.max_junior_ratio_bps.value == c.tranches.max_junior_ratio_bps.value);
+    CHECK(back->tranches.max_senior_at_risk_bps.value == c.tranches.max_senior_at_risk_bps.value);
+    CHECK(back->cascade.trader_pnl == c.cascade.trader_pnl);
+    CHECK(back->cascade.bad_debt == c.cascade.bad_debt);
+    CHECK(back->cascade.external == c.cascade.external);
+  }
+  const Config c = parsed(tranched);
+  CHECK(config_to_json(c)["cascade"]["trader_pnl"] == nlohmann::json({"senior", "insurance", "junior"}));
+  CHECK(config_to_json(c)["tranches"]["enabled"] == true);
+  CHECK(config_to_json(c)["tranches"]["senior"]["target_apr_bps"] == 600);
+}
+
+TEST_CASE("config_from_json refuses a cache with bad tranches or cascade", "[config][json][tranches][cascade]") {
+  const nlohmann::json good = config_to_json(parsed(k_btc));
+  auto refused = [](const nlohmann::json& j, const std::string& why) {
+    CAPTURE(j.dump());
+    auto r = config_from_json(j.dump());
+    REQUIRE_FALSE(r.has_value());
+    CHECK_THAT(r.error().message, Contains("cached config"));
+    if (!why.empty()) CHECK_THAT(r.error().message, Contains(why));
+  };
+  nlohmann::json j = good;
+  j.erase("tranches");
+  refused(j, "tranches");
+  j = good;
+  j.erase("cascade");
+  refused(j, "cascade");
+  j = good;
+  j["tranches"].erase("enabled");
+  refused(j, "enabled");
+  j = good;
+  j["tranches"]["enabled"] = 1;
+  refused(j, "");
+  j = good;
+  j["tranches"]["senior"] = 600;
+  refused(j, "");
+  j = good;
+  j["cascade"]["bad_debt"] = {"insurance", "lp"};
+  refused(j, "'lp' is not a layer");
+  j = good;
+  j["cascade"]["trader_pnl"] = nlohmann::json::array();
+  refused(j, "cascade.trader_pnl");
+  j = good;
+  j["cascade"]["external"] = {"junior", "junior"};
+  refused(j, "twice");
+  j = good;
+  j["cascade"]["external"] = "junior";
+  refused(j, "");
+  j = good;
+  j["tranches"]["withdraw_notice"] = "0d";
+  refused(j, "not config keys");
+  j = good;
+  j["cascade"]["unrealized"] = {"junior"};
+  refused(j, "not config keys");
 }
