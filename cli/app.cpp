@@ -53,9 +53,10 @@ std::unique_ptr<Cli> make_cli() {
 
   auto* report = app->add_subcommand("report", "Read-only reports of the journal's state");
   report->add_option("WHAT", o.report_what,
-                     "summary (default), pool, lps, lp ID, positions, position ID, traders, insurance, fees or events")
-      ->check(CLI::IsMember({"summary", "pool", "lps", "lp", "positions", "position", "traders", "insurance", "fees",
-                             "events"}));
+                     "summary (default), pool, tranches, lps, lp ID, positions, position ID, traders, insurance, "
+                     "fees, cascades or events")
+      ->check(CLI::IsMember({"summary", "pool", "tranches", "lps", "lp", "positions", "position", "traders",
+                             "insurance", "fees", "cascades", "events"}));
   report->add_option("ID", o.report_id, "The LP of 'report lp' or the position id of 'report position'");
   report->add_flag("--all", o.all, "With positions: also the closed and liquidated ones");
   auto* as_of = report->add_option("--as-of", o.as_of, "Show the state as it was at TIME (that time included)")
@@ -82,6 +83,8 @@ std::unique_ptr<Cli> make_cli() {
   auto* deposit = app->add_subcommand("deposit", "Deposit USDC into the vault for LP shares at the NAV per share");
   deposit->add_option("LP", o.lp, "The LP's name")->required();
   deposit->add_option("AMOUNT", o.amount, "USDC, up to 6 decimals, greater than zero")->required();
+  deposit->add_option("--tranche", o.tranche, "senior (default) or junior; junior needs [tranches] in the config")
+      ->type_name("T");
   add_price(deposit, "The market of --price (needed when there are several)");
 
   auto* withdraw = app->add_subcommand("withdraw", "Burn LP shares for USDC at the NAV per share");
@@ -89,6 +92,8 @@ std::unique_ptr<Cli> make_cli() {
   auto* w_amount = withdraw->add_option("AMOUNT", o.amount, "USDC to receive");
   auto* w_shares = withdraw->add_option("--shares", o.shares, "Redeem this many shares instead")->type_name("N");
   auto* w_all = withdraw->add_flag("--all", o.all, "Redeem every share the LP holds");
+  withdraw->add_option("--tranche", o.tranche, "senior or junior (default: the one tranche the LP holds)")
+      ->type_name("T");
   w_amount->excludes(w_shares)->excludes(w_all);
   w_shares->excludes(w_all);
   add_price(withdraw, "The market of --price (needed when there are several)");
@@ -124,6 +129,19 @@ std::unique_ptr<Cli> make_cli() {
   ins_deposit->add_option("AMOUNT", o.amount, "USDC, greater than zero")->required();
   ins_deposit->add_option("--from", o.from, "Who pays it in (default operator)")->type_name("NAME");
   add_price(ins_deposit, "The market of --price (needed when there are several)");
+
+  auto* cascade = app->add_subcommand("cascade", "Show how a loss or a price shock would fall on each layer and LP");
+  auto* c_loss = cascade->add_option("--loss", o.loss, "A loss of this many USDC")->type_name("A");
+  cascade->add_option("--kind", o.kind, "bad-debt, trader-pnl or external (default)")
+      ->type_name("K")
+      ->check(CLI::IsMember({"bad-debt", "trader-pnl", "external"}));
+  auto* c_apply = cascade->add_flag("--apply", o.apply, "Journal the loss as an external loss (needs --reason)");
+  cascade->add_option("--reason", o.reason, "Why the loss happened, journaled with --apply")->type_name("TEXT");
+  auto* c_shock = cascade->add_option("--shock", o.shocks, "Revalue at shocked prices: M=-30% [M=+10% ...]")
+                      ->type_name("M=P%")
+                      ->expected(1, 64);
+  c_loss->excludes(c_shock);
+  c_apply->excludes(c_shock);
 
   auto* run = app->add_subcommand("run", "Run a batch of commands, one per line, all in one transaction");
   run->add_option("FILE", o.run_file, "The batch file, or - for standard input")->required();

@@ -83,6 +83,8 @@ Status cmd_report(Context& ctx, const Options& o) {
     Result<Report> report = summary_report(state, head, report_at);
     if (what == "pool") report = pool_report(state, report_at);
     else if (what == "lps") report = lps_report(state);
+    else if (what == "tranches") report = tranches_report(state, report_at);
+    else if (what == "cascades") report = cascades_report(state);
     else if (what == "lp") report = lp_report(state, o.report_id);
     else if (what == "positions") report = positions_report(state, o.all);
     else if (what == "traders") report = traders_report(state);

@@ -43,11 +43,7 @@ Status vault_write(Context& ctx, const Options& o, const MarketOf& market_of,
   });
   if (!ok) return ok;
   print_appended(ctx, o, appended);
-  if (unabsorbed_after > unabsorbed_before) {
-    // SPEC §4, DESIGN-risk §3: exit 0, but loudly
-    ctx.err() << "nexadex: warning: a loss of " << to_string(Usd(unabsorbed_after.units() - unabsorbed_before.units()))
-              << " could not be absorbed by insurance or the LPs; it is journaled as unabsorbed and shown in every report.\n";
-  }
+  warn_unabsorbed(ctx, unabsorbed_before, unabsorbed_after);
   return {};
 }
 
@@ -64,11 +60,11 @@ Result<std::vector<EventBody>> one(EventBody body) { return std::vector<EventBod
 Status cmd_deposit(Context& ctx, const Options& o) {
   auto amount = parse_usd(o.amount, Sign::positive, "AMOUNT");
   if (!amount) return std::unexpected(amount.error());
-  return vault_write(ctx, o, nullptr, [&](const State&) { return one(LpDeposited{o.lp, *amount}); });
+  return vault_write(ctx, o, nullptr, [&](const State&) { return one(LpDeposited{o.lp, *amount, o.tranche}); });
 }
 
 Status cmd_withdraw(Context& ctx, const Options& o) {
-  LpWithdrew e{o.lp, WithdrawBy::amount, Usd(0), Shares(0)};
+  LpWithdrew e{o.lp, WithdrawBy::amount, Usd(0), Shares(0), o.tranche};
   if (o.all) {
     e.by = WithdrawBy::all;
   } else if (o.shares) {

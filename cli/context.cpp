@@ -81,4 +81,10 @@ void print_appended(Context& ctx, const Options& o, const Appended& appended) {
   render(report, format ? *format : Format::table, ctx.out());
 }
 
+void warn_unabsorbed(Context& ctx, Usd before, Usd after) {
+  if (after <= before) return;
+  ctx.err() << "nexadex: warning: a loss of " << to_string(Usd(after.units() - before.units()))
+            << " could not be absorbed by insurance or the LPs; it is journaled as unabsorbed and shown in every report.\n";
+}
+
 }  // namespace nexadex::cli

@@ -68,5 +68,7 @@ struct Appended {
 
 // Prints what a write command appended (as `report events` would), unless --quiet or in a batch.
 void print_appended(Context& ctx, const Options& o, const Appended& appended);
+// SPEC §4, DESIGN-risk §3: a loss no layer could take exits 0, but with a warning on stderr.
+void warn_unabsorbed(Context& ctx, Usd before, Usd after);
 
 }  // namespace nexadex::cli

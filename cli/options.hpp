@@ -51,6 +51,13 @@ struct Options {
   std::string from = "operator";    // insurance deposit --from NAME
   std::optional<std::string> first_price;   // --price P: record a price first
   std::optional<std::string> price_market;  // --market M: for --price, or liquidate --all
+  std::string tranche;              // deposit/withdraw --tranche T
+  // cascade
+  std::optional<std::string> loss;  // --loss A
+  std::string kind = "external";    // --kind bad-debt|trader-pnl|external
+  bool apply = false;               // --apply
+  std::optional<std::string> reason;  // --reason TEXT
+  std::vector<std::string> shocks;  // --shock M=±P% ...
 };
 
 struct QuickIndex;  // cli/quick_parse.cpp

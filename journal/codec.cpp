@@ -142,10 +142,12 @@ Result<EventBody> decode_vault(std::string_view kind, const json& j) {
     LpDeposited e;
     e.lp = f.text("lp");
     e.amount = f.amount<Usd>("amount", parse_usd);
+    if (f.has("tranche")) e.tranche = f.text("tranche");
     body = e;
   } else if (kind == "lp_withdrew") {
     LpWithdrew e;
     e.lp = f.text("lp");
+    if (f.has("tranche")) e.tranche = f.text("tranche");
     if (f.has("amount")) {
       e.by = WithdrawBy::amount;
       e.amount = f.amount<Usd>("amount", parse_usd);
@@ -183,6 +185,11 @@ Result<EventBody> decode_vault(std::string_view kind, const json& j) {
     e.id = f.integer("id");
     e.keeper = f.text("keeper");
     body = e;
+  } else if (kind == "loss_applied") {
+    LossApplied e;
+    e.amount = f.amount<Usd>("amount", parse_usd);
+    e.reason = f.text("reason");
+    body = e;
   } else if (kind == "insurance_deposited") {
     InsuranceDeposited e;
     e.amount = f.amount<Usd>("amount", parse_usd);
@@ -219,8 +226,10 @@ std::string encode_payload(const EventBody& body) {
   if (const auto* e = std::get_if<LpDeposited>(&body)) {
     j["lp"] = e->lp;
     j["amount"] = to_string(e->amount);
+    if (!e->tranche.empty()) j["tranche"] = e->tranche;
   } else if (const auto* e = std::get_if<LpWithdrew>(&body)) {
     j["lp"] = e->lp;
+    if (!e->tranche.empty()) j["tranche"] = e->tranche;
     if (e->by == WithdrawBy::amount) j["amount"] = to_string(e->amount);
     if (e->by == WithdrawBy::shares) j["shares"] = to_string(e->shares);
     if (e->by == WithdrawBy::all) j["all"] = 1;
@@ -240,6 +249,9 @@ std::string encode_payload(const EventBody& body) {
   } else if (const auto* e = std::get_if<InsuranceDeposited>(&body)) {
     j["amount"] = to_string(e->amount);
     j["from"] = e->from;
+  } else if (const auto* e = std::get_if<LossApplied>(&body)) {
+    j["amount"] = to_string(e->amount);
+    j["reason"] = e->reason;
   } else if (const auto* e = std::get_if<JournalCreated>(&body)) {
     j["config_text"] = e->config_text;
     j["config_sha256"] = e->config_sha256;

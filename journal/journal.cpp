@@ -130,8 +130,23 @@ std::string vault_to_json(const Vault& v) {
   for (const auto& [k, f] : v.fees) fees[k] = fee_json(f);
   json cover = json::object();
   for (const auto& [k, c] : v.cover_today) cover[k] = {{"day", c.day}, {"cap", c.cap.units()}, {"used", c.used.units()}};
-  return json{{"lp_capital", v.lp_capital.units()},
-              {"supply", v.supply.units()},
+  json tranches = json::array();
+  for (const Tranche& t : v.tranches) {
+    json absorbed = json::object();
+    for (const auto& [k, a] : t.absorbed) absorbed[k] = a.units();
+    json daily = json::array();
+    for (const auto& [day, price] : t.daily) daily.push_back(json::array({day, format_int128(price)}));
+    tranches.push_back({{"capital", t.capital.units()},
+                        {"supply", t.supply.units()},
+                        {"unpaid_target", t.unpaid_target.units()},
+                        {"accrual_remainder", format_int128(t.accrual_remainder)},
+                        {"gains", t.gains.units()},
+                        {"absorbed", absorbed},
+                        {"resets", t.resets},
+                        {"since", t.since.seconds},
+                        {"daily", daily}});
+  }
+  return json{{"tranches", tranches},
               {"insurance", v.insurance.units()},
               {"treasury", v.treasury.units()},
               {"reserved", v.reserved.units()},
@@ -152,8 +167,27 @@ Result<Vault> vault_from_json(const std::string& text) {
     const json j = json::parse(text);
     Vault v;
     auto usd = [&](const char* k) { return Usd(j.at(k).get<int64_t>()); };
-    v.lp_capital = usd("lp_capital");
-    v.supply = Shares(j.at("supply").get<int64_t>());
+    const json& ts = j.at("tranches");
+    if (!ts.is_array() || ts.size() != 2) return journal_error("the vault row of the pool table is damaged (tranches).");
+    for (std::size_t i = 0; i < 2; ++i) {
+      const json& tj = ts.at(i);
+      Tranche& t = v.tranches[i];
+      t.capital = Usd(tj.at("capital").get<int64_t>());
+      t.supply = Shares(tj.at("supply").get<int64_t>());
+      t.unpaid_target = Usd(tj.at("unpaid_target").get<int64_t>());
+      auto rem = parse_int128(tj.at("accrual_remainder").get<std::string>(), "accrual_remainder");
+      if (!rem) return std::unexpected(rem.error());
+      t.accrual_remainder = *rem;
+      t.gains = Usd(tj.at("gains").get<int64_t>());
+      for (const auto& [k, a] : tj.at("absorbed").items()) t.absorbed[k] = Usd(a.get<int64_t>());
+      t.resets = tj.at("resets").get<int64_t>();
+      t.since = Timestamp{tj.at("since").get<int64_t>()};
+      for (const auto& d : tj.at("daily")) {
+        auto price = parse_int128(d.at(1).get<std::string>(), "daily price");
+        if (!price) return std::unexpected(price.error());
+        t.daily.emplace_back(d.at(0).get<int64_t>(), *price);
+      }
+    }
     v.insurance = usd("insurance");
     v.treasury = usd("treasury");
     v.reserved = usd("reserved");
@@ -274,6 +308,29 @@ class SqlPositions final : public TableLoader {
     return out;
   }
 
+  Result<std::vector<LossRecord>> losses() override {
+    std::vector<LossRecord> out;
+    SQLite::Statement q(db_,
+                        "SELECT seq, leg, at, kind, market, layer, amount, junior_cancelled FROM losses ORDER BY seq, leg");
+    while (q.executeStep()) {
+      if (q.getColumn(1).getInt64() == 0) {
+        LossRecord r;
+        r.seq = q.getColumn(0).getInt64();
+        r.at = Timestamp{q.getColumn(2).getInt64()};
+        r.kind = q.getColumn(3).getString();
+        r.market = q.getColumn(4).getString();
+        r.total = Usd(q.getColumn(6).getInt64());
+        r.junior_cancelled = Shares(q.getColumn(7).getInt64());
+        out.push_back(std::move(r));
+      } else if (!out.empty() && out.back().seq == q.getColumn(0).getInt64()) {
+        out.back().legs.push_back({q.getColumn(5).getString(), Usd(q.getColumn(6).getInt64())});
+      } else {
+        return journal_error("the losses table of " + path_ + " is damaged (a layer row without its total).");
+      }
+    }
+    return out;
+  }
+
   void reset() { by_id_.reset(), below_.reset(), above_.reset(), dead_.reset(), liq_.reset(), account_.reset(); }
 
  private:
@@ -353,10 +410,12 @@ struct Journal::Impl {
       }
     }
     {
-      SQLite::Statement q(db, "SELECT lp, shares, deposited, withdrawn FROM lps");
+      SQLite::Statement q(db, "SELECT lp, tranche, shares, deposited, withdrawn, cancelled FROM lps");
       while (q.executeStep()) {
-        s.lps[q.getColumn(0).getString()] = LpHolding{Shares(q.getColumn(1).getInt64()), Usd(q.getColumn(2).getInt64()),
-                                                      Usd(q.getColumn(3).getInt64())};
+        const LpKey key{q.getColumn(0).getString(),
+                        q.getColumn(1).getString() == "junior" ? TrancheId::junior : TrancheId::senior};
+        s.lps[key] = LpHolding{Shares(q.getColumn(2).getInt64()), Usd(q.getColumn(3).getInt64()),
+                               Usd(q.getColumn(4).getInt64()), Shares(q.getColumn(5).getInt64())};
       }
     }
     {
@@ -429,17 +488,43 @@ struct Journal::Impl {
       state.dirty_vault = false;
     }
     if (!state.dirty_lps.empty()) {
-      SQLite::Statement q(db, "INSERT OR REPLACE INTO lps (lp, shares, deposited, withdrawn) VALUES (?, ?, ?, ?)");
-      for (const auto& lp : state.dirty_lps) {
-        const auto& h = state.lps.at(lp);
-        q.bind(1, lp);
-        q.bind(2, static_cast<int64_t>(h.shares.units()));
-        q.bind(3, static_cast<int64_t>(h.deposited.units()));
-        q.bind(4, static_cast<int64_t>(h.withdrawn.units()));
+      SQLite::Statement q(db,
+                          "INSERT OR REPLACE INTO lps (lp, tranche, shares, deposited, withdrawn, cancelled) "
+                          "VALUES (?, ?, ?, ?, ?, ?)");
+      for (const auto& key : state.dirty_lps) {
+        const auto& h = state.lps.at(key);
+        q.bind(1, key.lp);
+        q.bind(2, std::string(tranche_name(key.tranche)));
+        q.bind(3, static_cast<int64_t>(h.shares.units()));
+        q.bind(4, static_cast<int64_t>(h.deposited.units()));
+        q.bind(5, static_cast<int64_t>(h.withdrawn.units()));
+        q.bind(6, static_cast<int64_t>(h.cancelled.units()));
         q.exec();
         q.reset();
       }
       state.dirty_lps.clear();
+    }
+    if (state.losses_written < state.losses.size()) {
+      SQLite::Statement q(db,
+                          "INSERT INTO losses (seq, leg, at, kind, market, layer, amount, junior_cancelled) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      for (std::size_t i = state.losses_written; i < state.losses.size(); ++i) {
+        const LossRecord& r = state.losses[i];
+        // leg 0 is the loss itself (layer 'total'); then one row per layer that took a part
+        for (std::size_t leg = 0; leg <= r.legs.size(); ++leg) {
+          q.bind(1, static_cast<int64_t>(r.seq));
+          q.bind(2, static_cast<int64_t>(leg));
+          q.bind(3, static_cast<int64_t>(r.at.seconds));
+          q.bind(4, r.kind);
+          q.bind(5, r.market);
+          q.bind(6, leg == 0 ? std::string("total") : r.legs[leg - 1].layer);
+          q.bind(7, static_cast<int64_t>(leg == 0 ? r.total.units() : r.legs[leg - 1].amount.units()));
+          q.bind(8, static_cast<int64_t>(leg == 0 ? r.junior_cancelled.units() : 0));
+          q.exec();
+          q.reset();
+        }
+      }
+      state.losses_written = state.losses.size();
     }
     if (!state.dirty_positions.empty()) {
       SQLite::Statement q(db,
@@ -576,7 +661,8 @@ Result<JournalHead> Journal::create(const std::string& path, const std::string& 
     persist_wal(impl.db);
     impl.db.exec("PRAGMA synchronous = FULL");
     impl.db.exec("BEGIN IMMEDIATE");
-    impl.db.exec(std::string(k_schema_sql));
+    impl.db.exec(std::string(k_record_sql));
+    impl.db.exec(std::string(k_derived_sql));
     impl.db.exec(std::string(k_positions_sql));
     impl.head.hash = std::string(k_genesis_prev_hash);
     JournalCreated genesis{config_text, sha256_hex(config_text), config};
@@ -683,16 +769,23 @@ void Journal::rollback() {
   m->in_write = false;
 }
 
-// Schema 1 → 2, inside the writer's transaction: the positions table is rebuilt with its index keys
-// and the books are added, from a replay of the events (which, with the postings, stay untouched).
+// An older schema → this one, inside the writer's transaction: every derived table is dropped and
+// made again from a replay of the events (which, with the postings, stay untouched).
 Status Journal::upgrade() {
   auto replayed = replay(std::nullopt, std::nullopt);
   if (!replayed) return std::unexpected(replayed.error());
   State& s = replayed->first;
-  m->db.exec("DROP TABLE positions");
+  for (const char* table : k_derived_tables) m->db.exec(std::string("DROP TABLE IF EXISTS ") + table);
+  m->db.exec(std::string(k_derived_sql));
   m->db.exec(std::string(k_positions_sql));
+  s.dirty_config = true;
+  s.dirty_vault = true;
+  for (const auto& [sym, mk] : s.markets) s.dirty_markets.insert(sym);
+  for (const auto& [name, b] : s.accounts) s.dirty_accounts.insert(name);
+  for (const auto& [key, h] : s.lps) s.dirty_lps.insert(key);
   for (const auto& [id, p] : s.positions) s.dirty_positions.insert(id);
   for (const auto& [key, b] : s.books) s.dirty_books.insert(key);
+  s.losses_written = 0;
   m->state = std::move(s);
   m->write_state_rows();
   set_int_pragma(m->db, "user_version", k_schema_version);

@@ -1,4 +1,4 @@
-// journal/schema.hpp: the journal's SQLite schema, version 2 (nexadex-journal(5) documents each table).
+// journal/schema.hpp: the journal's SQLite schema, version 3 (nexadex-journal(5) documents each table).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@ namespace nexadex::journal {
 // PRAGMA application_id: the ASCII bytes "NXDX".
 inline constexpr int32_t k_application_id = 0x4E584458;
 // PRAGMA user_version: bumped, with a migration and its test, on any schema change.
-inline constexpr int32_t k_schema_version = 2;
+inline constexpr int32_t k_schema_version = 3;
 // The oldest schema this nexadex reads; a writer upgrades it in place (journal.cpp, upgrade()).
 inline constexpr int32_t k_oldest_schema_version = 1;
 
@@ -54,12 +54,8 @@ CREATE TABLE books (
 ) WITHOUT ROWID;
 )sql";
 
-// Tables of schema 2 (with k_positions_sql). `events` and `postings` are the record; every other
-// table is derived state, written in the same transaction as the events that change it and
-// rebuildable from them. Tables for the pool (SPEC §3-§6) are part of the design from the start;
-// their columns are documented in nexadex-journal(5) and `verify` compares each with the replayed
-// state.
-inline constexpr std::string_view k_schema_sql = R"sql(
+// The record of schema 3: the events and their postings, never changed once written.
+inline constexpr std::string_view k_record_sql = R"sql(
 CREATE TABLE events (
   seq        INTEGER PRIMARY KEY,
   at         INTEGER NOT NULL,
@@ -90,7 +86,12 @@ BEGIN SELECT RAISE(ABORT, 'nexadex journal postings are append-only: DELETE is n
 CREATE TRIGGER postings_no_replace BEFORE INSERT ON postings
 WHEN EXISTS (SELECT 1 FROM postings WHERE seq = NEW.seq AND leg = NEW.leg)
 BEGIN SELECT RAISE(ABORT, 'nexadex journal postings are append-only: REPLACE is not allowed'); END;
+)sql";
 
+// The derived tables of schema 3 (with k_positions_sql): written in the same transaction as the
+// events that change them and rebuildable from them (an upgrade drops and rebuilds them all). Their
+// columns are documented in nexadex-journal(5) and `verify` compares each with the replayed state.
+inline constexpr std::string_view k_derived_sql = R"sql(
 CREATE TABLE config (
   id         INTEGER PRIMARY KEY CHECK (id = 1),
   seq        INTEGER NOT NULL,
@@ -117,22 +118,13 @@ CREATE TABLE pool (
 ) WITHOUT ROWID;
 
 CREATE TABLE lps (
-  lp         TEXT PRIMARY KEY,
+  lp         TEXT    NOT NULL,
+  tranche    TEXT    NOT NULL CHECK (tranche IN ('senior', 'junior')),
   shares     INTEGER NOT NULL,
   deposited  INTEGER NOT NULL,
-  withdrawn  INTEGER NOT NULL
-) WITHOUT ROWID;
-
-CREATE TABLE tranches (
-  name               TEXT PRIMARY KEY CHECK (name IN ('senior', 'junior')),
-  shares             INTEGER NOT NULL,
-  nav                INTEGER NOT NULL,
-  unpaid_target      INTEGER NOT NULL,
-  accrual_remainder  TEXT    NOT NULL,
-  reward_per_weight_compound  TEXT NOT NULL,
-  reward_per_weight_claim     TEXT NOT NULL,
-  weight_compound    INTEGER NOT NULL,
-  weight_claim       INTEGER NOT NULL
+  withdrawn  INTEGER NOT NULL,
+  cancelled  INTEGER NOT NULL,
+  PRIMARY KEY (lp, tranche)
 ) WITHOUT ROWID;
 
 CREATE TABLE lots (
@@ -152,9 +144,12 @@ CREATE INDEX lots_by_unlock ON lots (lock_until) WHERE lock_until > 0;
 CREATE TABLE losses (
   seq     INTEGER NOT NULL,
   leg     INTEGER NOT NULL,
-  kind    TEXT    NOT NULL,
-  layer   TEXT    NOT NULL,
+  at      INTEGER NOT NULL,
+  kind    TEXT    NOT NULL CHECK (kind IN ('trader_pnl', 'bad_debt', 'external')),
+  market  TEXT    NOT NULL,
+  layer   TEXT    NOT NULL CHECK (layer IN ('total', 'insurance', 'junior', 'senior', 'unabsorbed')),
   amount  INTEGER NOT NULL,
+  junior_cancelled  INTEGER NOT NULL,
   PRIMARY KEY (seq, leg)
 ) WITHOUT ROWID;
 
@@ -166,8 +161,12 @@ CREATE TABLE assets (
 ) WITHOUT ROWID;
 )sql";
 
-// Derived tables that `verify` must find exactly as replay rebuilds them. Those of later phases are
-// empty until their events exist.
-inline constexpr std::string_view k_future_tables[] = {"tranches", "lots", "losses", "assets"};
+// Every derived table, for an upgrade (which drops and rebuilds them). Older schemas had a `tranches`
+// table, never written; schema 3 keeps the tranches' books in the pool table's vault row.
+inline constexpr const char* k_derived_tables[] = {"config", "markets", "accounts", "pool",  "lps",   "tranches",
+                                                   "lots",   "losses",  "assets",   "positions", "books"};
+
+// Tables of later phases, empty until their events exist (`verify` checks that they are).
+inline constexpr std::string_view k_future_tables[] = {"lots", "assets"};
 
 }  // namespace nexadex::journal

@@ -63,13 +63,23 @@ void compare_states(const State& replayed, const State& stored, std::vector<Disc
                                     (s == stored.positions.end() ? "has no row" : "differs from the events") +
                                     (r == replayed.positions.end() ? " (no event opened it)" : "")});
   }
-  std::set<std::string> lp_names;
-  for (const auto& [k, v] : replayed.lps) lp_names.insert(k);
-  for (const auto& [k, v] : stored.lps) lp_names.insert(k);
-  for (const auto& name : lp_names) {
-    const auto r = replayed.lps.find(name), s = stored.lps.find(name);
+  std::set<LpKey> lp_keys;
+  for (const auto& [k, v] : replayed.lps) lp_keys.insert(k);
+  for (const auto& [k, v] : stored.lps) lp_keys.insert(k);
+  for (const auto& key : lp_keys) {
+    const auto r = replayed.lps.find(key), s = stored.lps.find(key);
     if (r != replayed.lps.end() && s != stored.lps.end() && r->second == s->second) continue;
-    out.push_back({0, "state", "LP " + name + ": the lps table differs from the events"});
+    out.push_back({0, "state", "LP " + key.lp + " (" + std::string(tranche_name(key.tranche)) +
+                                   "): the lps table differs from the events"});
+  }
+  if (auto losses = all_losses(stored); !losses) {
+    out.push_back({0, "state", "the losses table cannot be read: " + losses.error().message});
+  } else if (*losses != replayed.losses) {
+    std::size_t i = 0;
+    while (i < losses->size() && i < replayed.losses.size() && (*losses)[i] == replayed.losses[i]) ++i;
+    const int64_t seq = i < replayed.losses.size() ? replayed.losses[i].seq : i < losses->size() ? (*losses)[i].seq : 0;
+    out.push_back({seq, "state", "the losses table differs from the losses the events allocate (first at seq " +
+                                     std::to_string(seq) + ")"});
   }
   std::map<std::string, std::pair<std::optional<int64_t>, std::optional<int64_t>>> accounts;
   for (const auto& [k, v] : replayed.accounts) accounts[k].first = v;

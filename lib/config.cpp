@@ -13,6 +13,24 @@ const MarketConfig* Config::market(std::string_view symbol) const {
   return nullptr;
 }
 
+std::string_view layer_name(Layer layer) {
+  switch (layer) {
+    case Layer::insurance: return "insurance";
+    case Layer::junior: return "junior";
+    case Layer::senior: return "senior";
+  }
+  return "?";
+}
+
+std::string_view loss_kind_name(LossKind kind) {
+  switch (kind) {
+    case LossKind::trader_pnl: return "trader_pnl";
+    case LossKind::bad_debt: return "bad_debt";
+    case LossKind::external: return "external";
+  }
+  return "?";
+}
+
 Status validate(const Config& config) {
   if (config.markets.empty()) {
     return input_error("the config has no [[markets]]; add at least one, e.g. [[markets]] symbol = \"BTC\".");
@@ -56,7 +74,30 @@ Status validate(const Config& config) {
     range("markets." + m.symbol + ".maintenance_margin_bps", m.maintenance_margin_bps.value, 1, 10'000);
     range("markets." + m.symbol + ".max_profit_bps", m.max_profit_bps.value, 1, 1'000'000);
   }
+  range("tranches.senior.target_apr_bps", config.tranches.senior_target_apr_bps.value, 0, 10'000);
+  range("tranches.min_junior_ratio_bps", config.tranches.min_junior_ratio_bps.value, 0, 10'000);
+  range("tranches.max_junior_ratio_bps", config.tranches.max_junior_ratio_bps.value, 0, 10'000);
+  range("tranches.max_senior_at_risk_bps", config.tranches.max_senior_at_risk_bps.value, 0, 10'000);
   if (!bad.empty()) return input_error(bad);
+  const auto& t = config.tranches;
+  if (t.max_junior_ratio_bps.value != 0 && t.max_junior_ratio_bps.value < t.min_junior_ratio_bps.value) {
+    return input_error("tranches.max_junior_ratio_bps (" + std::to_string(t.max_junior_ratio_bps.value) +
+                       ") is below tranches.min_junior_ratio_bps (" + std::to_string(t.min_junior_ratio_bps.value) +
+                       "); raise it or set it to 0 (off).");
+  }
+  for (const LossKind kind : {LossKind::trader_pnl, LossKind::bad_debt, LossKind::external}) {
+    const auto& order = config.cascade.order(kind);
+    const std::string key = "cascade." + std::string(loss_kind_name(kind));
+    if (order.empty()) return input_error(key + " is empty; list at least one of insurance, junior, senior.");
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      for (std::size_t k = 0; k < i; ++k) {
+        if (order[k] == order[i]) {
+          return input_error(key + " names " + std::string(layer_name(order[i])) +
+                             " twice; list each layer at most once.");
+        }
+      }
+    }
+  }
   const auto& s = config.fees.split;
   if (s.lp_bps.value + s.insurance_bps.value + s.treasury_bps.value != k_bps_scale) {
     return input_error("fees.split: lp_bps + insurance_bps + treasury_bps is " +

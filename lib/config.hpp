@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lib/error.hpp"
@@ -53,11 +54,38 @@ struct InsuranceConfig {
   Usd floor_balance{0};
 };
 
+// The layers a loss can fall on (DESIGN-risk §3), and the kinds of loss, each with its own order.
+enum class Layer { insurance, junior, senior };
+enum class LossKind { trader_pnl, bad_debt, external };
+std::string_view layer_name(Layer layer);         // "insurance", "junior", "senior"
+std::string_view loss_kind_name(LossKind kind);   // "trader_pnl", "bad_debt", "external"
+
+// [tranches] (DESIGN-risk §2, §6): absent, the vault is one tranche (the senior) and junior stays empty.
+struct TrancheConfig {
+  bool enabled = false;                         // [tranches] is in the config
+  Bps senior_target_apr_bps{0};                 // the senior's target yield on its realized NAV
+  Bps min_junior_ratio_bps{0};                  // junior / (junior + senior) after a senior deposit or junior withdrawal
+  Bps max_junior_ratio_bps{0};                  // 0: off; else junior deposits may not take the ratio above it
+  Bps max_senior_at_risk_bps{0};                // 0: off; else opens may not put more than this share of senior at risk
+};
+
+// [cascade]: per kind of loss, the layers that absorb it, in order (each at most once).
+struct CascadeConfig {
+  std::vector<Layer> trader_pnl{Layer::junior, Layer::senior};
+  std::vector<Layer> bad_debt{Layer::insurance, Layer::junior, Layer::senior};
+  std::vector<Layer> external{Layer::insurance, Layer::junior, Layer::senior};
+  const std::vector<Layer>& order(LossKind kind) const {
+    return kind == LossKind::trader_pnl ? trader_pnl : kind == LossKind::bad_debt ? bad_debt : external;
+  }
+};
+
 struct Config {
   std::vector<MarketConfig> markets;            // in file order; at least one
   FeeConfig fees;
   PoolConfig pool;
   InsuranceConfig insurance;
+  TrancheConfig tranches;
+  CascadeConfig cascade;
 
   // The market of that symbol, or nullptr.
   const MarketConfig* market(std::string_view symbol) const;

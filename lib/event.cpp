@@ -14,6 +14,7 @@ std::string_view kind_name(const EventBody& body) {
     std::string_view operator()(const PositionClosed&) const { return "position_closed"; }
     std::string_view operator()(const PositionLiquidated&) const { return "position_liquidated"; }
     std::string_view operator()(const InsuranceDeposited&) const { return "insurance_deposited"; }
+    std::string_view operator()(const LossApplied&) const { return "loss_applied"; }
   };
   return std::visit(Name{}, body);
 }

@@ -43,6 +43,7 @@ std::string_view side_name(Side side);  // "long", "short"
 struct LpDeposited {
   std::string lp;
   Usd amount;                 // > 0
+  std::string tranche;        // "senior", "junior", or "" (the senior); encoded only when given
 };
 
 // `withdraw LP (AMOUNT | --shares N | --all)`: exactly one of the three.
@@ -52,6 +53,7 @@ struct LpWithdrew {
   WithdrawBy by = WithdrawBy::amount;
   Usd amount;                 // by amount
   Shares shares;              // by shares
+  std::string tranche;        // "senior", "junior", or "" (the one tranche the LP holds); encoded only when given
 };
 
 // `open TRADER MARKET long|short --collateral C (--leverage L | --size S)`; the id is the event's seq.
@@ -82,8 +84,15 @@ struct InsuranceDeposited {
   std::string from;           // who paid it in ("operator" unless named)
 };
 
+// `cascade --loss AMOUNT --apply --reason TEXT`: an external loss (an oracle incident, say), run
+// through cascade.external (DESIGN-risk §3).
+struct LossApplied {
+  Usd amount;                 // > 0
+  std::string reason;         // 1 to 200 characters, no control characters
+};
+
 using EventBody = std::variant<JournalCreated, ConfigApplied, PriceSet, LpDeposited, LpWithdrew, PositionOpened,
-                               PositionClosed, PositionLiquidated, InsuranceDeposited>;
+                               PositionClosed, PositionLiquidated, InsuranceDeposited, LossApplied>;
 
 struct Event {
   int64_t seq = 0;            // 1, 2, 3, ... without gaps

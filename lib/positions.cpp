@@ -183,3 +183,14 @@ Result<std::map<BookKey, Book>> recompute_books(const State& state) {
 }
 
 }  // namespace nexadex
+
+namespace nexadex {
+
+Result<std::vector<LossRecord>> all_losses(const State& state) {
+  if (state.loader == nullptr) return state.losses;
+  NX_TRY(rows, state.loader->losses());
+  for (std::size_t i = state.losses_written; i < state.losses.size(); ++i) rows.push_back(state.losses[i]);
+  return rows;
+}
+
+}  // namespace nexadex

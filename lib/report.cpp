@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "lib/tranche.hpp"
 #include "lib/vault.hpp"
 
 namespace nexadex {
@@ -80,12 +81,13 @@ std::string describe(const EventBody& body) {
   if (const auto* e = std::get_if<JournalCreated>(&body)) return config_text(e->config_sha256, e->config);
   if (const auto* e = std::get_if<ConfigApplied>(&body)) return config_text(e->config_sha256, e->config);
   if (const auto* p = std::get_if<PriceSet>(&body)) return p->market + " " + to_string(p->price);
-  if (const auto* e = std::get_if<LpDeposited>(&body)) return e->lp + " deposits " + to_string(e->amount);
+  const auto in = [](const std::string& t) { return t.empty() ? std::string() : " (" + t + ")"; };
+  if (const auto* e = std::get_if<LpDeposited>(&body)) return e->lp + " deposits " + to_string(e->amount) + in(e->tranche);
   if (const auto* e = std::get_if<LpWithdrew>(&body)) {
     switch (e->by) {
-      case WithdrawBy::amount: return e->lp + " withdraws " + to_string(e->amount);
-      case WithdrawBy::shares: return e->lp + " redeems " + to_string(e->shares) + " shares";
-      case WithdrawBy::all: return e->lp + " withdraws all";
+      case WithdrawBy::amount: return e->lp + " withdraws " + to_string(e->amount) + in(e->tranche);
+      case WithdrawBy::shares: return e->lp + " redeems " + to_string(e->shares) + " shares" + in(e->tranche);
+      case WithdrawBy::all: return e->lp + " withdraws all" + in(e->tranche);
     }
   }
   if (const auto* e = std::get_if<PositionOpened>(&body)) {
@@ -100,6 +102,7 @@ std::string describe(const EventBody& body) {
   if (const auto* e = std::get_if<PositionLiquidated>(&body)) {
     return "liquidate position " + std::to_string(e->id) + ", keeper " + e->keeper;
   }
+  if (const auto* e = std::get_if<LossApplied>(&body)) return "external loss " + to_string(e->amount) + ": " + e->reason;
   const auto& e = std::get<InsuranceDeposited>(body);
   return e.from + " pays " + to_string(e.amount) + " into insurance";
 }
@@ -111,8 +114,12 @@ std::string describe(const EventBody& body) {
 namespace nexadex {
 namespace {
 
-// SPEC §10: an LP's reported value is floor(shares × price), here floor(shares × (NAV + 1) / (supply + V)).
-Result<Usd> value_of(const State& s, Shares shares, int64_t nav) { return vault::amount_paid(shares, s.vault.supply, nav); }
+// SPEC §10: an LP's reported value is floor(shares × price), here floor(shares × (NAV + 1) / (supply + V)),
+// NAV being the tranche's virtual NAV (DESIGN-risk §4).
+int64_t value_in(const tranche::Values& v, TrancheId id) { return id == TrancheId::junior ? v.junior : v.senior; }
+Result<Usd> value_of(const State& s, const LpKey& key, Shares shares, const tranche::Values& v) {
+  return vault::amount_paid(shares, s.vault.tranche(key.tranche).supply, value_in(v, key.tranche));
+}
 
 Price latest(const State& s, const std::string& market, Price fallback) {
   const auto it = s.markets.find(market);
@@ -125,14 +132,17 @@ Result<Report> pool_report(const State& s, Timestamp now) {
   const Vault& v = s.vault;
   NX_TRY(nav, vault::nav(s));
   NX_TRY(free, vault::free_capital(s, nav));
+  NX_TRY(values, tranche::values_given(s, nav - v.lp_capital().units()));
   int128 lp_values = 0;
-  for (const auto& [name, h] : s.lps) {
-    NX_TRY(value, value_of(s, h.shares, nav));
+  for (const auto& [key, h] : s.lps) {
+    NX_TRY(value, value_of(s, key, h.shares, values));
     lp_values += value.units();
   }
   // micro-USD per share: floor(NAV × 10^9 / supply) (the virtual shares make a first share 1 USDC)
   NX_TRY(share_price, div_floor((static_cast<int128>(nav) + 1) * Shares::k_scale,
-                                static_cast<int128>(v.supply.units()) + vault::k_virtual_shares, "share price"));
+                                static_cast<int128>(v.senior().supply.units()) + vault::k_virtual_shares, "share price"));
+  const bool tranched = s.config.tranches.enabled;
+  const int64_t supply = v.senior().supply.units() + v.junior().supply.units();
   const auto target = vault::insurance_target(s);
   Section pool{"pool", "Pool", SectionShape::record,
                {{"nav", "NAV", CellType::usd},
@@ -151,13 +161,15 @@ Result<Report> pool_report(const State& s, Timestamp now) {
                 {"unabsorbed", "UNABSORBED LOSSES", CellType::usd},
                 {"rounding_reserve", "rounding reserve", CellType::usd}},
                {}};
-  pool.rows.push_back({Cell::of_usd(Usd(nav)), Cell::of_usd(Usd(share_price)), {CellType::shares, false, v.supply.units(), {}},
-                       Cell::of_usd(v.lp_capital), Cell::of_usd(Usd(nav - v.lp_capital.units())), Cell::of_usd(v.reserved),
+  pool.rows.push_back({Cell::of_usd(Usd(nav)), tranched ? Cell::none(CellType::usd) : Cell::of_usd(Usd(share_price)),
+                       {CellType::shares, false, supply, {}},
+                       Cell::of_usd(v.lp_capital()), Cell::of_usd(Usd(nav - v.lp_capital().units())), Cell::of_usd(v.reserved),
                        Cell::of_usd(Usd(std::max<int64_t>(free, 0))),
                        Cell::of_bps(Bps{vault::utilization_bps(v.reserved.units(), nav)}),
                        Cell::of_usd(v.open_interest_long), Cell::of_usd(v.open_interest_short), Cell::of_usd(v.insurance),
                        target ? Cell::of_usd(*target) : Cell::none(CellType::usd), Cell::of_usd(v.treasury),
-                       Cell::of_usd(v.unabsorbed), Cell::of_usd(Usd(nav - static_cast<int64_t>(lp_values)))});
+                       Cell::of_usd(v.unabsorbed),
+                       Cell::of_usd(Usd(values.senior + values.junior - static_cast<int64_t>(lp_values)))});
   Section markets{"markets", "Markets", SectionShape::list,
                   {{"market", "MARKET", CellType::text},
                    {"price", "PRICE", CellType::price},
@@ -190,43 +202,58 @@ Result<Report> pool_report(const State& s, Timestamp now) {
 
 namespace {
 
-Section lp_section(const char* name, const char* title, SectionShape shape) {
-  return Section{name, title, shape,
-                 {{"lp", "LP", CellType::text},
-                  {"shares", "SHARES", CellType::shares},
-                  {"value", "VALUE", CellType::usd},
-                  {"deposited", "DEPOSITED", CellType::usd},
-                  {"withdrawn", "WITHDRAWN", CellType::usd},
-                  {"pnl", "PNL", CellType::usd}},
-                 {}};
+Section lp_section(const char* name, const char* title, SectionShape shape, bool tranched) {
+  Section sec{name, title, shape,
+              {{"lp", "LP", CellType::text},
+               {"shares", "SHARES", CellType::shares},
+               {"value", "VALUE", CellType::usd},
+               {"deposited", "DEPOSITED", CellType::usd},
+               {"withdrawn", "WITHDRAWN", CellType::usd},
+               {"pnl", "PNL", CellType::usd}},
+              {}};
+  if (tranched) {
+    sec.columns.insert(sec.columns.begin() + 1, Column{"tranche", "TRANCHE", CellType::text});
+    sec.columns.push_back(Column{"cancelled_shares", "CANCELLED", CellType::shares});
+  }
+  return sec;
 }
 
-Result<std::vector<Cell>> lp_row(const State& s, const std::string& name, const LpHolding& h, int64_t nav) {
-  NX_TRY(value, value_of(s, h.shares, nav));
-  return std::vector<Cell>{Cell::of_text(name), {CellType::shares, false, h.shares.units(), {}}, Cell::of_usd(value),
-                           Cell::of_usd(h.deposited), Cell::of_usd(h.withdrawn),
-                           Cell::of_usd(Usd(value.units() + h.withdrawn.units() - h.deposited.units()))};
+Result<std::vector<Cell>> lp_row(const State& s, const LpKey& key, const LpHolding& h, const tranche::Values& v) {
+  NX_TRY(value, value_of(s, key, h.shares, v));
+  std::vector<Cell> row{Cell::of_text(key.lp), {CellType::shares, false, h.shares.units(), {}}, Cell::of_usd(value),
+                        Cell::of_usd(h.deposited), Cell::of_usd(h.withdrawn),
+                        Cell::of_usd(Usd(value.units() + h.withdrawn.units() - h.deposited.units()))};
+  if (s.config.tranches.enabled) {
+    row.insert(row.begin() + 1, Cell::of_text(std::string(tranche_name(key.tranche))));
+    row.push_back({CellType::shares, false, h.cancelled.units(), {}});
+  }
+  return row;
 }
 
 }  // namespace
 
 Result<Report> lps_report(const State& s) {
-  NX_TRY(nav, vault::nav(s));
-  Section sec = lp_section("lps", "LPs", SectionShape::list);
-  for (const auto& [name, h] : s.lps) {
-    NX_TRY(row, lp_row(s, name, h, nav));
+  NX_TRY(values, tranche::values(s));
+  Section sec = lp_section("lps", "LPs", SectionShape::list, s.config.tranches.enabled);
+  for (const auto& [key, h] : s.lps) {
+    NX_TRY(row, lp_row(s, key, h, values));
     sec.rows.push_back(std::move(row));
   }
   return Report{"lps", {std::move(sec)}};
 }
 
 Result<Report> lp_report(const State& s, const std::string& lp) {
-  const auto it = s.lps.find(lp);
-  if (it == s.lps.end()) return input_error("unknown LP '" + lp + "'; 'report lps' lists the LPs.");
-  NX_TRY(nav, vault::nav(s));
-  Section sec = lp_section("lp", ("LP " + lp).c_str(), SectionShape::record);
-  NX_TRY(row, lp_row(s, lp, it->second, nav));
-  sec.rows.push_back(std::move(row));
+  NX_TRY(values, tranche::values(s));
+  const bool tranched = s.config.tranches.enabled;
+  Section sec = lp_section(tranched ? "holdings" : "lp", ("LP " + lp).c_str(),
+                           tranched ? SectionShape::list : SectionShape::record, tranched);
+  for (const TrancheId id : k_tranche_ids) {
+    const auto it = s.lps.find(LpKey{lp, id});
+    if (it == s.lps.end()) continue;
+    NX_TRY(row, lp_row(s, it->first, it->second, values));
+    sec.rows.push_back(std::move(row));
+  }
+  if (sec.rows.empty()) return input_error("unknown LP '" + lp + "'; 'report lps' lists the LPs.");
   return Report{"lp", {std::move(sec)}};
 }
 
@@ -379,6 +406,175 @@ Result<Report> fees_report(const State& s) {
                         Cell::of_usd(f.to_insurance), Cell::of_usd(f.to_treasury)});
   }
   return Report{"fees", {std::move(sec)}};
+}
+
+// ---- tranches and the cascade -----------------------------------------------------------------
+
+namespace {
+
+Cell shares_cell(Shares v) { return {CellType::shares, false, v.units(), {}}; }
+Cell bps_or_none(std::optional<int64_t> v) { return v ? Cell::of_bps(Bps{*v}) : Cell::none(CellType::bps); }
+
+// The realized price `days` ago: the close of the last marked day at or before that day.
+std::optional<std::pair<int64_t, int128>> price_days_ago(const Tranche& t, int64_t today, int64_t days) {
+  std::optional<std::pair<int64_t, int128>> found;
+  for (const auto& [day, price] : t.daily) {
+    if (day <= today - days) found = std::pair{day, price};
+  }
+  return found;
+}
+
+}  // namespace
+
+Result<Report> tranches_report(const State& s, Timestamp now) {
+  NX_TRY(values, tranche::values(s));
+  const Vault& v = s.vault;
+  Section sec{"tranches", "Tranches", SectionShape::list,
+              {{"tranche", "TRANCHE", CellType::text},
+               {"nav", "NAV", CellType::usd},
+               {"capital", "REALIZED", CellType::usd},
+               {"share_price", "PRICE", CellType::usd},
+               {"shares", "SHARES", CellType::shares},
+               {"apy_inception_bps", "APY LIFE", CellType::bps},
+               {"apy_7d_bps", "APY 7D", CellType::bps},
+               {"apy_30d_bps", "APY 30D", CellType::bps},
+               {"unpaid_target", "UNPAID TARGET", CellType::usd},
+               {"gains", "GAINS", CellType::usd},
+               {"absorbed_trader_pnl", "LOST TRADER PNL", CellType::usd},
+               {"absorbed_bad_debt", "LOST BAD DEBT", CellType::usd},
+               {"absorbed_external", "LOST EXTERNAL", CellType::usd},
+               {"resets", "RESETS", CellType::integer}},
+              {}};
+  const int64_t today = now.seconds / k_seconds_per_day;
+  for (const TrancheId id : k_tranche_ids) {
+    const Tranche& t = v.tranche(id);
+    const int64_t nav = id == TrancheId::junior ? values.junior : values.senior;
+    // micro-USD per share, floor((NAV + 1) × 10^9 / (supply + V))
+    NX_TRY(price, div_floor((static_cast<int128>(std::max<int64_t>(nav, 0)) + 1) * Shares::k_scale,
+                            static_cast<int128>(t.supply.units()) + vault::k_virtual_shares, "share price"));
+    const int128 realized = tranche::realized_price(t);
+    const int128 first = static_cast<int128>(1'000'000'000'000'000'000) / vault::k_virtual_shares;   // 1 USDC a share
+    std::optional<int64_t> life, d7, d30;
+    if (t.supply.is_positive() && t.since.seconds > 0) {
+      life = tranche::annualized_bps(first, t.since.seconds, realized, now.seconds);
+      if (const auto p = price_days_ago(t, today, 7)) {
+        d7 = tranche::annualized_bps(p->second, (p->first + 1) * k_seconds_per_day, realized, now.seconds);
+      }
+      if (const auto p = price_days_ago(t, today, 30)) {
+        d30 = tranche::annualized_bps(p->second, (p->first + 1) * k_seconds_per_day, realized, now.seconds);
+      }
+    }
+    const auto absorbed = [&](const char* kind) {
+      const auto it = t.absorbed.find(kind);
+      return Cell::of_usd(it == t.absorbed.end() ? Usd(0) : it->second);
+    };
+    sec.rows.push_back({Cell::of_text(std::string(tranche_name(id))), Cell::of_usd(Usd(nav)), Cell::of_usd(t.capital),
+                        Cell::of_usd(Usd(price)), shares_cell(t.supply), bps_or_none(life), bps_or_none(d7),
+                        bps_or_none(d30),
+                        id == TrancheId::senior ? Cell::of_usd(t.unpaid_target) : Cell::none(CellType::usd),
+                        Cell::of_usd(t.gains), absorbed("trader_pnl"), absorbed("bad_debt"), absorbed("external"),
+                        Cell::of_int(t.resets)});
+  }
+  const auto capacity = tranche::senior_capacity(s, values);
+  Section risk{"subordination", "Subordination", SectionShape::record,
+               {{"junior_ratio_bps", "junior ratio", CellType::bps},
+                {"min_junior_ratio_bps", "minimum junior ratio", CellType::bps},
+                {"max_junior_ratio_bps", "maximum junior ratio", CellType::bps},
+                {"senior_capacity", "senior capacity", CellType::usd},
+                {"senior_at_risk", "senior at risk", CellType::usd},
+                {"senior_target_apr_bps", "senior target APR", CellType::bps},
+                {"uncovered_unrealized", "UNCOVERED TRADER PROFIT", CellType::usd},
+                {"unabsorbed", "UNABSORBED LOSSES", CellType::usd}},
+               {}};
+  const auto& cfg = s.config.tranches;
+  risk.rows.push_back({Cell::of_bps(Bps{tranche::junior_ratio_bps(values.junior, values.senior)}),
+                       Cell::of_bps(cfg.min_junior_ratio_bps),
+                       cfg.max_junior_ratio_bps.value ? Cell::of_bps(cfg.max_junior_ratio_bps) : Cell::none(CellType::bps),
+                       capacity ? Cell::of_usd(Usd(*capacity)) : Cell::none(CellType::usd),
+                       Cell::of_usd(Usd(tranche::senior_at_risk(s, values, v.reserved.units()))),
+                       Cell::of_bps(cfg.senior_target_apr_bps), Cell::of_usd(Usd(values.uncovered)),
+                       Cell::of_usd(v.unabsorbed)});
+  return Report{"tranches", {std::move(sec), std::move(risk)}};
+}
+
+Result<Report> cascades_report(const State& s) {
+  NX_TRY(losses, all_losses(s));
+  Section sec{"cascades", "Losses allocated", SectionShape::list,
+              {{"seq", "SEQ", CellType::integer},
+               {"at", "AT", CellType::time},
+               {"kind", "KIND", CellType::text},
+               {"market", "MARKET", CellType::text},
+               {"loss", "LOSS", CellType::usd},
+               {"insurance", "INSURANCE", CellType::usd},
+               {"junior", "JUNIOR", CellType::usd},
+               {"senior", "SENIOR", CellType::usd},
+               {"unabsorbed", "UNABSORBED", CellType::usd},
+               {"order", "ORDER", CellType::text},
+               {"junior_cancelled_shares", "JUNIOR RESET", CellType::shares}},
+              {}};
+  for (const LossRecord& r : losses) {
+    int64_t by[4] = {0, 0, 0, 0};
+    std::string order;
+    for (const LossLeg& leg : r.legs) {
+      const int i = leg.layer == "insurance" ? 0 : leg.layer == "junior" ? 1 : leg.layer == "senior" ? 2 : 3;
+      by[i] += leg.amount.units();
+      order += (order.empty() ? "" : ">") + leg.layer;
+    }
+    sec.rows.push_back({Cell::of_int(r.seq), Cell::of_time(r.at), Cell::of_text(r.kind),
+                        r.market.empty() ? Cell::none(CellType::text) : Cell::of_text(r.market), Cell::of_usd(r.total),
+                        Cell::of_usd(Usd(by[0])), Cell::of_usd(Usd(by[1])), Cell::of_usd(Usd(by[2])),
+                        Cell::of_usd(Usd(by[3])), Cell::of_text(order),
+                        r.junior_cancelled.is_positive() ? shares_cell(r.junior_cancelled) : Cell::none(CellType::shares)});
+  }
+  return Report{"cascades", {std::move(sec)}};
+}
+
+Result<Report> cascade_report(const State& before, const State& after, std::vector<Section> extra) {
+  NX_TRY(vb, tranche::values(before));
+  NX_TRY(va, tranche::values(after));
+  Section layers{"layers", "By layer", SectionShape::list,
+                 {{"layer", "LAYER", CellType::text},
+                  {"before", "BEFORE", CellType::usd},
+                  {"after", "AFTER", CellType::usd},
+                  {"absorbed", "ABSORBED", CellType::usd},
+                  {"lost_bps", "LOST", CellType::bps}},
+                 {}};
+  const auto lost_bps = [](int64_t b, int64_t a) {
+    return b > 0 ? Cell::of_bps(Bps{static_cast<int64_t>(static_cast<int128>(b - a) * k_bps_scale / b)})
+                 : Cell::none(CellType::bps);
+  };
+  const auto layer_row = [&](const char* name, int64_t b, int64_t a) {
+    layers.rows.push_back({Cell::of_text(name), Cell::of_usd(Usd(b)), Cell::of_usd(Usd(a)), Cell::of_usd(Usd(b - a)),
+                           lost_bps(b, a)});
+  };
+  layer_row("insurance", before.vault.insurance.units(), after.vault.insurance.units());
+  layer_row("junior", vb.junior, va.junior);
+  layer_row("senior", vb.senior, va.senior);
+  // unabsorbed grows: shown as what is left over (a negative "absorbed")
+  layer_row("unabsorbed", -before.vault.unabsorbed.units() - vb.uncovered, -after.vault.unabsorbed.units() - va.uncovered);
+  Section lps{"lps", "By LP", SectionShape::list,
+              {{"lp", "LP", CellType::text},
+               {"tranche", "TRANCHE", CellType::text},
+               {"before", "BEFORE", CellType::usd},
+               {"after", "AFTER", CellType::usd},
+               {"lost", "LOST", CellType::usd},
+               {"lost_bps", "LOST %", CellType::bps}},
+              {}};
+  for (const auto& [key, h] : before.lps) {
+    if (!h.shares.is_positive()) continue;
+    NX_TRY(b, value_of(before, key, h.shares, vb));
+    const auto it = after.lps.find(key);
+    Usd a(0);
+    if (it != after.lps.end()) {
+      NX_TRY(av, value_of(after, key, it->second.shares, va));
+      a = av;
+    }
+    lps.rows.push_back({Cell::of_text(key.lp), Cell::of_text(std::string(tranche_name(key.tranche))), Cell::of_usd(b),
+                        Cell::of_usd(a), Cell::of_usd(Usd(b.units() - a.units())), lost_bps(b.units(), a.units())});
+  }
+  Report r{"cascade", {std::move(layers), std::move(lps)}};
+  for (auto& sec : extra) r.sections.push_back(std::move(sec));
+  return r;
 }
 
 }  // namespace nexadex

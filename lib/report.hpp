@@ -84,6 +84,17 @@ Result<Report> traders_report(const State& state);
 Result<Report> insurance_report(const State& state);
 Result<Report> fees_report(const State& state);
 
+// `report tranches` (SPEC §4, DESIGN-risk §13): per tranche NAV, price, shares, realized APY (since
+// inception, last 7 and 30 days), unpaid senior target, losses absorbed by kind; and the junior ratio,
+// senior capacity and senior at risk. `report cascades`: every loss allocated, layer by layer.
+Result<Report> tranches_report(const State& state, Timestamp now);
+Result<Report> cascades_report(const State& state);
+
+// `cascade`: how a loss (or a shock) would fall, from the state before to the state after: per layer
+// (insurance, junior, senior at virtual NAV, unabsorbed) and per LP holding (value before and after,
+// lost, % lost). `extra` sections (the shock's liquidations) are appended.
+Result<Report> cascade_report(const State& before, const State& after, std::vector<Section> extra);
+
 // A one-line human description of an event's payload, e.g. "BTC 65000.00000000".
 std::string describe(const EventBody& body);
 

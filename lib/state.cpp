@@ -1,6 +1,7 @@
 // lib/state.cpp: apply(): the rules of each event kind, checked before anything changes.
 #include "lib/state.hpp"
 
+#include "lib/tranche.hpp"
 #include "lib/vault.hpp"
 
 namespace nexadex {
@@ -78,10 +79,14 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
   // The borrow index grows to this event's time first (SPEC §10); a refusal below puts it back.
   const int128 index_before = state.vault.borrow_index;
   const Timestamp index_at_before = state.vault.index_at;
+  const Usd unpaid_before = state.vault.senior().unpaid_target;
+  const int128 remainder_before = state.vault.senior().accrual_remainder;
   const bool vault_was_dirty = state.dirty_vault;
   auto restore = [&] {
     state.vault.borrow_index = index_before;
     state.vault.index_at = index_at_before;
+    state.vault.senior().unpaid_target = unpaid_before;
+    state.vault.senior().accrual_remainder = remainder_before;
     state.dirty_vault = vault_was_dirty;
   };
   if (auto ok = vault::accrue(state, event.at); !ok) {
@@ -118,10 +123,13 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
   }
   if (auto ok = post(state, postings); !ok) return std::unexpected(ok.error());
   (void)vault::update_utilization(state);
+  tranche::mark_day(state, event.at);
   state.head_seq = event.seq;
   state.head_at = event.at;
   return postings;
 }
+
+std::string_view tranche_name(TrancheId id) { return id == TrancheId::junior ? "junior" : "senior"; }
 
 bool states_equal(const State& a, const State& b) {
   return a.head_seq == b.head_seq && a.head_at == b.head_at && a.config_sha256 == b.config_sha256 &&

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
 #include <tuple>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lib/book.hpp"
@@ -45,12 +47,56 @@ struct Position {
   bool operator==(const Position&) const = default;
 };
 
-// An LP's holding of the single tranche (Phase 1), and what it paid in and took out.
+// The vault's tranches (SPEC §4). Without [tranches] only the senior holds capital.
+enum class TrancheId { senior = 0, junior = 1 };
+inline constexpr TrancheId k_tranche_ids[] = {TrancheId::senior, TrancheId::junior};
+std::string_view tranche_name(TrancheId id);   // "senior", "junior"
+
+// An LP's holding of one tranche, and what it paid in, took out and lost when a wiped junior was reset.
+struct LpKey {
+  std::string lp;
+  TrancheId tranche = TrancheId::senior;
+  auto operator<=>(const LpKey&) const = default;
+};
 struct LpHolding {
   Shares shares;
   Usd deposited;
   Usd withdrawn;
+  Shares cancelled;                 // junior shares cancelled at a reset (DESIGN-risk §5)
   bool operator==(const LpHolding&) const = default;
+};
+
+// One tranche's books (DESIGN-risk §2, §4-§6). capital is its realized NAV (= account lp:<name>).
+struct Tranche {
+  Usd capital;
+  Shares supply;
+  Usd unpaid_target;                // senior: accrued target yield not yet paid
+  int128 accrual_remainder = 0;     // senior: numerator remainder of the exact accrual (of 10^4 × 31,536,000)
+  Usd gains;                        // realized gains credited, ever
+  std::map<std::string, Usd> absorbed;   // realized losses absorbed, by kind (trader_pnl, bad_debt, external)
+  int64_t resets = 0;               // times it was wiped and reset
+  Timestamp since;                  // its first deposit since inception or the last reset (0: none yet)
+  // Its realized share price at the close of each of the last 31 UTC days with an event: (day, price in
+  // units of 10^-18 micro-USD per share unit); for the 7- and 30-day realized APY.
+  std::vector<std::pair<int64_t, int128>> daily;
+  bool operator==(const Tranche&) const = default;
+};
+
+// A realized loss as the cascade allocated it (report cascades; table losses).
+struct LossLeg {
+  std::string layer;                // insurance, junior, senior, unabsorbed
+  Usd amount;
+  bool operator==(const LossLeg&) const = default;
+};
+struct LossRecord {
+  int64_t seq = 0;
+  Timestamp at;
+  std::string kind;                 // trader_pnl, bad_debt, external
+  std::string market;               // "" for an external loss
+  Usd total;
+  std::vector<LossLeg> legs;        // in cascade order; only layers that took something, then unabsorbed
+  Shares junior_cancelled;          // shares cancelled when this loss wiped the junior (0: no reset)
+  bool operator==(const LossRecord&) const = default;
 };
 
 // Fees by kind, with where they went (report fees).
@@ -66,8 +112,7 @@ struct FeeTotals {
 // The vault's books (one tranche until Phase 2). Every figure is also an account balance in the
 // postings (verify checks both agree): lp_capital = lp:senior, insurance, treasury.
 struct Vault {
-  Usd lp_capital;                   // the LPs' realized NAV
-  Shares supply;                    // LP shares outstanding
+  std::array<Tranche, 2> tranches;  // by TrancheId
   Usd insurance;
   Usd treasury;
   Usd reserved;                     // Σ reserves of open positions
@@ -87,6 +132,14 @@ struct Vault {
     bool operator==(const DailyCover&) const = default;
   };
   std::map<std::string, DailyCover> cover_today;
+  Tranche& tranche(TrancheId id) { return tranches[static_cast<std::size_t>(id)]; }
+  const Tranche& tranche(TrancheId id) const { return tranches[static_cast<std::size_t>(id)]; }
+  Tranche& senior() { return tranche(TrancheId::senior); }
+  const Tranche& senior() const { return tranche(TrancheId::senior); }
+  Tranche& junior() { return tranche(TrancheId::junior); }
+  const Tranche& junior() const { return tranche(TrancheId::junior); }
+  // The LPs' realized NAV, both tranches.
+  Usd lp_capital() const { return Usd(senior().capital.units() + junior().capital.units()); }
   bool operator==(const Vault&) const = default;
 };
 
@@ -108,6 +161,7 @@ class TableLoader {
   virtual Result<std::vector<Position>> all() = 0;
   virtual Result<std::optional<int64_t>> load_account(const std::string& name) = 0;
   virtual Result<std::map<std::string, int64_t>> all_accounts() = 0;
+  virtual Result<std::vector<LossRecord>> losses() = 0;
 };
 
 // The in-memory indexes of the positions the state holds, by book: (key, id) pairs.
@@ -141,14 +195,18 @@ struct State {
   // under the state (every row written since is the state's own copy), so a narrower query is known.
   mutable std::map<std::tuple<IndexKind, BookKey, int64_t>, int64_t> asked;
   TableLoader* loader = nullptr;
-  std::map<std::string, LpHolding> lps;         // by LP name
+  std::map<LpKey, LpHolding> lps;               // by LP and tranche
+  // Losses allocated: all of them without a loader, else those of this state's own events (the journal
+  // keeps the rest in its losses table; report cascades reads them through TableLoader::losses).
+  std::vector<LossRecord> losses;
+  std::size_t losses_written = 0;               // how many of `losses` the journal has written
 
   // Rows changed since the journal last wrote the state tables (not part of the state's value).
   std::set<std::string> dirty_markets;
   std::set<std::string> dirty_accounts;
   std::set<int64_t> dirty_positions;
   std::set<BookKey> dirty_books;
-  std::set<std::string> dirty_lps;
+  std::set<LpKey> dirty_lps;
   bool dirty_config = false;
   bool dirty_vault = false;
 
@@ -171,6 +229,8 @@ Status load_all_positions(const State& state);
 // An account's balance (0 for an account never posted to), and every account (reports, verify).
 Result<int64_t*> account_balance(const State& state, const std::string& name);
 Status load_all_accounts(const State& state);
+// Every loss ever allocated, by seq (the loader's rows, then the state's own).
+Result<std::vector<LossRecord>> all_losses(const State& state);
 // The books recomputed from the open positions (verify compares them with the kept ones).
 Result<std::map<BookKey, Book>> recompute_books(const State& state);
 

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "lib/tranche.hpp"
+
 namespace nexadex::vault {
 namespace {
 
@@ -11,7 +13,6 @@ std::string usd_text(int64_t units) { return format_decimal(units, Usd::k_decima
 std::string depositor(const std::string& lp) { return "depositor:" + lp; }
 std::string trader_account(const std::string& t) { return "trader:" + t; }
 std::string position_account(int64_t id) { return "position:" + std::to_string(id); }
-constexpr const char* k_lp_account = "lp:senior";
 
 // Every market with open positions needs a fresh price for a NAV-dependent command (SPEC §10).
 Status require_fresh(const State& state, Timestamp at, const char* what) {
@@ -53,29 +54,25 @@ void book_fee(State& state, const std::string& kind, Usd charged, Usd forgone, c
   add_to(t.to_lps, parts.lp);
   add_to(t.to_insurance, parts.insurance);
   add_to(t.to_treasury, parts.treasury);
-  add_to(state.vault.lp_capital, parts.lp);
   add_to(state.vault.insurance, parts.insurance);
   add_to(state.vault.treasury, parts.treasury);
-  if (parts.lp.units()) postings.push_back({k_lp_account, parts.lp});
+  tranche::credit_gain(state, parts.lp.units(), postings);
   if (parts.insurance.units()) postings.push_back({"insurance", parts.insurance});
   if (parts.treasury.units()) postings.push_back({"treasury", parts.treasury});
 }
 
-// Moves `delta` (a gain if positive, a loss if negative) to the LPs. A loss larger than their
-// capital leaves them at 0 and the rest is journaled as unabsorbed (never dropped).
-void book_lp_result(State& state, int64_t delta, std::vector<Posting>& postings) {
-  int64_t to_lps = delta;
-  if (state.vault.lp_capital.units() + delta < 0) {
-    to_lps = -state.vault.lp_capital.units();
-    const int64_t unabsorbed = -(state.vault.lp_capital.units() + delta);
-    add_to(state.vault.unabsorbed, Usd(unabsorbed));
-    postings.push_back({"unabsorbed", Usd(-unabsorbed)});
+// Moves a realized LP result to the tranches: a gain (the pool's share of a trader's loss) through the
+// income waterfall, a loss of `kind` through its cascade (DESIGN-risk §2, §3).
+Status book_lp_result(State& state, const Event& ev, int64_t delta, LossKind kind, const std::string& market,
+                      std::vector<Posting>& postings) {
+  if (delta > 0) tranche::credit_gain(state, delta, postings);
+  if (delta < 0) {
+    NX_TRY(rec, tranche::absorb_loss(state, kind, -delta, market, ev, postings));
+    (void)rec;
   }
-  add_to(state.vault.lp_capital, Usd(to_lps));
-  if (to_lps) postings.push_back({k_lp_account, Usd(to_lps)});
+  return {};
 }
 
-int64_t day_of(Timestamp t) { return t.seconds >= 0 ? t.seconds / k_seconds_per_day : -1; }
 
 void mark(State& state) { state.dirty_vault = true; }
 
@@ -90,44 +87,86 @@ Status check_name(const std::string& name, const char* what) {
   return input_error(std::string(what) + " name '" + name + "' must be 1 to 64 of the characters A-Z a-z 0-9 _ . -");
 }
 
+// The tranche an LP event names: "" is the senior for a deposit and, for a withdrawal, the one
+// tranche the LP holds; the junior exists only with [tranches].
+Result<TrancheId> tranche_of(const State& state, const std::string& lp, const std::string& name, bool withdrawal) {
+  if (name.empty()) {
+    if (!withdrawal) return TrancheId::senior;
+    const auto s = state.lps.find(LpKey{lp, TrancheId::senior});
+    const auto j = state.lps.find(LpKey{lp, TrancheId::junior});
+    const bool in_s = s != state.lps.end() && s->second.shares.is_positive();
+    const bool in_j = j != state.lps.end() && j->second.shares.is_positive();
+    if (in_s && in_j) {
+      return input_error(lp + " holds shares of both tranches; say which with --tranche senior or --tranche junior.");
+    }
+    return in_j ? TrancheId::junior : TrancheId::senior;
+  }
+  const auto id = tranche::parse(name);
+  if (!id) return input_error("unknown tranche '" + name + "'; use senior or junior.");
+  if (*id == TrancheId::junior && !state.config.tranches.enabled) {
+    return input_error("this pool has no junior tranche (its config has no [tranches]); deposit without --tranche, "
+                       "or apply a config with [tranches].");
+  }
+  return *id;
+}
+
+std::string nav_owner(const State& state, TrancheId id) {
+  return state.config.tranches.enabled ? "the " + std::string(tranche_name(id)) + " tranche's" : "the vault's";
+}
+
 Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDeposited& e) {
   if (auto ok = check_name(e.lp, "the LP"); !ok) return std::unexpected(ok.error());
   if (!e.amount.is_positive()) return input_error("the deposit amount must be greater than zero.");
+  NX_TRY(id, tranche_of(state, e.lp, e.tranche, false));
   if (auto ok = require_fresh(state, ev.at, "a deposit"); !ok) return std::unexpected(ok.error());
-  NX_TRY(value, nav(state));
-  if (value <= 0 && state.vault.supply.is_positive()) {
-    return rule_error("the vault's NAV is " + usd_text(value) + ", so its share price is not defined; deposits are "
-                      "refused until it is positive.");
+  NX_TRY(values, tranche::values(state));
+  Tranche& t = state.vault.tranche(id);
+  const int64_t value = id == TrancheId::junior ? values.junior : values.senior;
+  if (value <= 0 && t.supply.is_positive()) {
+    return rule_error(nav_owner(state, id) + " NAV is " + usd_text(value) + ", so its share price is not defined; "
+                      "deposits are refused until it is positive.");
   }
-  NX_TRY(shares, shares_minted(e.amount, state.vault.supply, value));
+  if (auto ok = tranche::check_deposit(state, id, e.amount.units(), values); !ok) return std::unexpected(ok.error());
+  NX_TRY(shares, shares_minted(e.amount, t.supply, value));
   if (!shares.is_positive()) {
     return input_error("a deposit of " + to_string(e.amount) + " mints no share unit at the current share price; "
                        "deposit more.");
   }
-  NX_TRY(supply, add(state.vault.supply, shares));
-  NX_TRY(capital, add(state.vault.lp_capital, e.amount));
-  state.vault.supply = supply;
-  state.vault.lp_capital = capital;
-  LpHolding& h = state.lps[e.lp];
+  NX_TRY(supply, add(t.supply, shares));
+  NX_TRY(capital, add(t.capital, e.amount));
+  if (t.since.seconds == 0) t.since = ev.at;
+  t.supply = supply;
+  t.capital = capital;
+  const LpKey key{e.lp, id};
+  LpHolding& h = state.lps[key];
   h.shares = Shares(h.shares.units() + shares.units());
   add_to(h.deposited, e.amount);
-  state.dirty_lps.insert(e.lp);
+  state.dirty_lps.insert(key);
   mark(state);
-  return std::vector<Posting>{{k_lp_account, e.amount}, {depositor(e.lp), Usd(-e.amount.units())}};
+  return std::vector<Posting>{{tranche::account(id), e.amount}, {depositor(e.lp), Usd(-e.amount.units())}};
 }
 
 Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWithdrew& e) {
-  const auto it = state.lps.find(e.lp);
+  NX_TRY(id, tranche_of(state, e.lp, e.tranche, true));
+  const LpKey key{e.lp, id};
+  const auto it = state.lps.find(key);
   if (it == state.lps.end() || !it->second.shares.is_positive()) {
+    if (state.config.tranches.enabled) {
+      return input_error("unknown LP '" + e.lp + "' in the " + std::string(tranche_name(id)) +
+                         " tranche: it holds no shares of it; 'report lps' lists the LPs.");
+    }
     return input_error("unknown LP '" + e.lp + "': it holds no shares; 'report lps' lists the LPs.");
   }
   if (auto ok = require_fresh(state, ev.at, "a withdrawal"); !ok) return std::unexpected(ok.error());
-  NX_TRY(value, nav(state));
+  NX_TRY(values, tranche::values(state));
+  const int64_t value = id == TrancheId::junior ? values.junior : values.senior;
   if (value <= 0) {
-    return rule_error("the vault's NAV is " + usd_text(value) + "; withdrawals are refused until it is positive.");
+    return rule_error(nav_owner(state, id) + " NAV is " + usd_text(value) + "; withdrawals are refused until it is "
+                      "positive.");
   }
   const LpHolding& h = it->second;
-  const Shares supply = state.vault.supply;
+  Tranche& t = state.vault.tranche(id);
+  const Shares supply = t.supply;
   NX_TRY(holding_value, amount_paid(h.shares, supply, value));
   Shares burn;
   Usd amount;
@@ -160,25 +199,28 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
       break;
     }
   }
-  NX_TRY(free, free_capital(state, value));
-  const int64_t free_cash = std::min(free, state.vault.lp_capital.units());
+  NX_TRY(total_nav, nav(state));
+  NX_TRY(free, free_capital(state, total_nav));
+  const int64_t free_cash = std::min(free, t.capital.units());
   if (amount.units() > free_cash) {
     const int64_t shown = std::max<int64_t>(free_cash, 0);
     if (shown == 0) {
-      return rule_error(e.lp + " asked for " + to_string(amount) + " but nothing is free: all of NAV " + usd_text(value) +
-                        " backs open positions; wait for positions to close.");
+      return rule_error(e.lp + " asked for " + to_string(amount) + " but nothing is free: all of NAV " +
+                        usd_text(total_nav) + " backs open positions; wait for positions to close.");
     }
     return rule_error(e.lp + " asked for " + to_string(amount) + " but " + usd_text(shown) + " is free (" +
-                      usd_text(value - shown) + " backs open positions); withdraw at most " + usd_text(shown) + ".");
+                      usd_text(std::max<int64_t>(total_nav - shown, 0)) + " backs open positions); withdraw at most " +
+                      usd_text(shown) + ".");
   }
-  LpHolding& hw = state.lps[e.lp];
+  if (auto ok = tranche::check_withdrawal(state, id, amount.units(), values); !ok) return std::unexpected(ok.error());
+  LpHolding& hw = state.lps[key];
   hw.shares = Shares(hw.shares.units() - burn.units());
   add_to(hw.withdrawn, amount);
-  state.vault.supply = Shares(state.vault.supply.units() - burn.units());
-  state.vault.lp_capital = Usd(state.vault.lp_capital.units() - amount.units());
-  state.dirty_lps.insert(e.lp);
+  t.supply = Shares(t.supply.units() - burn.units());
+  t.capital = Usd(t.capital.units() - amount.units());
+  state.dirty_lps.insert(key);
   mark(state);
-  return std::vector<Posting>{{k_lp_account, Usd(-amount.units())}, {depositor(e.lp), amount}};
+  return std::vector<Posting>{{tranche::account(id), Usd(-amount.units())}, {depositor(e.lp), amount}};
 }
 
 Result<std::vector<Posting>> insure(State& state, const InsuranceDeposited& e) {
@@ -188,6 +230,20 @@ Result<std::vector<Posting>> insure(State& state, const InsuranceDeposited& e) {
   state.vault.insurance = balance;
   mark(state);
   return std::vector<Posting>{{"insurance", e.amount}, {"funder:" + e.from, Usd(-e.amount.units())}};
+}
+
+Result<std::vector<Posting>> apply_loss(State& state, const Event& ev, const LossApplied& e) {
+  if (!e.amount.is_positive()) return input_error("the loss must be greater than zero.");
+  bool reason_ok = !e.reason.empty() && e.reason.size() <= 200;
+  for (const char ch : e.reason) reason_ok = reason_ok && static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f;
+  if (!reason_ok) return input_error("the reason must be 1 to 200 characters without control characters.");
+  std::vector<Posting> postings;
+  NX_TRY(rec, tranche::absorb_loss(state, LossKind::external, e.amount.units(), "", ev, postings));
+  (void)rec;
+  // the loss left the pool: its counterpart is the world outside it
+  postings.push_back({"loss:external", e.amount});
+  mark(state);
+  return postings;
 }
 
 Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionOpened& e) {
@@ -228,6 +284,12 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
                       usd_text(static_cast<int64_t>(std::max<int128>(room, 0))) + " of the pool is free to reserve (" +
                       format_decimal(max_util, 2) + "% of NAV " + usd_text(value) +
                       " at most); open less or wait for LP deposits.");
+  }
+  if (state.config.tranches.max_senior_at_risk_bps.value > 0) {
+    NX_TRY(values, tranche::values(state));
+    if (auto ok = tranche::check_senior_at_risk(state, static_cast<int64_t>(reserved_after), values); !ok) {
+      return std::unexpected(ok.error());
+    }
   }
   std::vector<Posting> postings{{trader_account(e.trader), Usd(-e.collateral.units())},
                                 {position_account(ev.seq), Usd(after_fee)}};
@@ -321,7 +383,8 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
   NX_TRY(borrow_parts, split_fee(state, Usd(due_part), close_parts.insurance));
   book_fee(state, "close", Usd(close_fee), Usd(0), close_parts, postings);
   book_fee(state, "borrow", Usd(due_part), Usd(0), borrow_parts, postings);
-  book_lp_result(state, loss - profit, postings);
+  // cannot fail: the loss is the trader's profit, within the pool's books
+  (void)book_lp_result(state, ev, loss - profit, LossKind::trader_pnl, p.market, postings);
   if (whole) {
     p.collateral = Usd(0);
     end_position(state, p, PositionStatus::closed, ev.seq);
@@ -365,34 +428,20 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
   const int64_t borrow_paid = claim - std::min(loss, claim);
   NX_TRY(close_parts, split_fee(state, Usd(close_paid)));
   NX_TRY(borrow_parts, split_fee(state, Usd(borrow_paid), close_parts.insurance));
-  Usd covered(0);
-  if (shortfall > 0) {
-    NX_TRY(c_r, insurance_cover(state, p.market, day_of(ev.at), Usd(shortfall)));
-    covered = c_r;
-  }
-  // Every figure is known: from here on nothing can fail.
+  // Every figure is known: from here on only an overflow can fail.
   std::vector<Posting> postings{{position_account(p.id), Usd(-c)}};
   if (keeper_fee) postings.push_back({"keeper:" + e.keeper, Usd(keeper_fee)});
   book_fee(state, "close", m.close_fee, Usd(m.close_fee.units() - close_paid), close_parts, postings);
   book_fee(state, "borrow", m.borrow_fee, Usd(m.borrow_fee.units() - borrow_paid), borrow_parts, postings);
   FeeTotals& liq = state.vault.fees["liquidation"];
   add_to(liq.charged, Usd(keeper_fee));
-  const int64_t cover = covered.units();
-  if (cover > 0) {
-    auto& today = state.vault.cover_today[p.market];
-    if (today.day != day_of(ev.at)) {
-      // the day's cap is fixed at the market's first draw: bps of the fund's balance before it
-      const auto bps = state.config.insurance.max_cover_per_market_per_day_bps.value;
-      today = Vault::DailyCover{day_of(ev.at), Usd(static_cast<int64_t>(static_cast<int128>(state.vault.insurance.units()) *
-                                                                       bps / k_bps_scale)),
-                                Usd(0)};
-    }
-    add_to(today.used, covered);
-    state.vault.insurance = Usd(state.vault.insurance.units() - cover);
-    add_to(state.vault.insurance_paid, covered);
-    postings.push_back({"insurance", Usd(-cover)});
+  // the pool's share of the trader's loss and the remainder are a gain; the shortfall is bad debt
+  tranche::credit_gain(state, claim - borrow_paid + rest, postings);
+  if (shortfall > 0) {
+    NX_TRY(rec, tranche::absorb_loss(state, LossKind::bad_debt, shortfall, p.market, ev, postings));
+    (void)rec;
   }
-  book_lp_result(state, claim - borrow_paid + rest - (shortfall - cover), postings);
+
   p.collateral = Usd(0);
   end_position(state, p, PositionStatus::liquidated, ev.seq);
   (void)store_position(state, pp, std::move(p));  // cannot fail: an ended position has no keys
@@ -443,7 +492,7 @@ Result<int64_t> unrealized(const State& state) {
 
 Result<int64_t> nav(const State& state) {
   NX_TRY(u, unrealized(state));
-  return checked_add(state.vault.lp_capital.units(), u, "NAV");
+  return checked_add(state.vault.lp_capital().units(), u, "NAV");
 }
 
 int64_t utilization_bps(int64_t reserved, int64_t nav) {
@@ -524,7 +573,7 @@ Result<Usd> insurance_cover(const State& state, const std::string& market, int64
   NX_TRY(by_rate, mul_div_floor(loss.units(), ins.cover_rate_bps.value, k_bps_scale, "insurance cover"));
   int64_t cover = std::min(loss.units(), by_rate);
   if (ins.max_cover_per_event.is_positive()) cover = std::min(cover, ins.max_cover_per_event.units());
-  if (ins.max_cover_per_market_per_day_bps.value > 0) {
+  if (ins.max_cover_per_market_per_day_bps.value > 0 && !market.empty()) {
     // bps of the fund's balance before the market's first draw of the UTC day
     const auto it = state.vault.cover_today.find(market);
     const bool same_day = it != state.vault.cover_today.end() && it->second.day == day;
@@ -597,6 +646,8 @@ Status accrue(State& state, Timestamp at) {
     return {};
   }
   const int64_t dt = at.seconds - v.index_at.seconds;
+  // the senior's target yield accrues over the same interval, on its realized NAV (SPEC §10)
+  if (auto ok = tranche::accrue_target(state, dt); !ok) return ok;
   const auto& fees = state.config.fees;
   // the utilization in the rate is in bps rounded up (SPEC §10)
   NX_TRY(slope_part, mul_div_ceil(fees.borrow_slope_apr_bps.value, v.utilization_bps.value, k_bps_scale, "borrow rate"));
@@ -642,7 +693,7 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
   }
   int128 external = 0;
   for (const auto& [name, balance] : s.accounts) {
-    for (const char* prefix : {"depositor:", "trader:", "funder:", "keeper:"}) {
+    for (const char* prefix : {"depositor:", "trader:", "funder:", "keeper:", "loss:"}) {
       if (name.rfind(prefix, 0) == 0) external += balance;
     }
   }
@@ -664,7 +715,8 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
   const struct {
     const char* account;
     int64_t books;
-  } pairs[] = {{"lp:senior", s.vault.lp_capital.units()},
+  } pairs[] = {{"lp:senior", s.vault.senior().capital.units()},
+               {"lp:junior", s.vault.junior().capital.units()},
                {"insurance", s.vault.insurance.units()},
                {"treasury", s.vault.treasury.units()},
                {"unabsorbed", -s.vault.unabsorbed.units()}};
@@ -674,7 +726,7 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
                                             p.account + " but its postings sum to " + to_string(Usd(balance(p.account)))});
     }
   }
-  const int128 held = static_cast<int128>(s.vault.lp_capital.units()) + open_collateral + s.vault.insurance.units() +
+  const int128 held = static_cast<int128>(s.vault.lp_capital().units()) + open_collateral + s.vault.insurance.units() +
                       s.vault.treasury.units() - s.vault.unabsorbed.units();
   if (held != -external) {
     out.push_back({0, "money in less money out is " + to_string(Usd(static_cast<int64_t>(-external))) +
@@ -690,6 +742,7 @@ Result<std::vector<Posting>> apply_vault(State& state, const Event& ev) {
   if (const auto* e = std::get_if<PositionClosed>(&ev.body)) return close(state, ev, *e);
   if (const auto* e = std::get_if<PositionLiquidated>(&ev.body)) return liquidate(state, ev, *e);
   if (const auto* e = std::get_if<InsuranceDeposited>(&ev.body)) return insure(state, *e);
+  if (const auto* e = std::get_if<LossApplied>(&ev.body)) return apply_loss(state, ev, *e);
   return std::vector<Posting>{};
 }
 

@@ -1,56 +1,60 @@
-# tests/e2e/upgrade_test.sh: a schema-1 journal (tests/fixtures/schema-1.db, made by the nexadex of
-# schema 1 from tests/fixtures/schema-1.run) is read as it is, and upgraded in place by the first write:
-# reads leave its bytes untouched; after the upgrade it has schema 2, `verify` passes, and it holds
+# tests/e2e/upgrade_test.sh: journals of schemas 1 and 2 (tests/fixtures/schema-N.db, made by the nexadex
+# of that schema from tests/fixtures/schema-N.run) are read as they are, and upgraded in place by the
+# first write: reads leave their bytes untouched; after the upgrade they have schema 3, `verify` passes, and it holds
 # exactly the events, state tables and reports of a journal made from the same commands by this nexadex.
 source "$(dirname "$0")/lib.sh" "$@"
 export NEXADEX_NOW=2026-01-05T12:00:00Z
 
-cp "$SRC/tests/fixtures/schema-1.db" old.db
-"$NEXADEX" init --config "$SRC/examples/basic.toml" --journal new.db --at 2026-01-05T07:59:00Z -q
-"$NEXADEX" run "$SRC/tests/fixtures/schema-1.run" --journal new.db -q
+for from in 1 2; do
+  cp "$SRC/tests/fixtures/schema-$from.db" old.db
+  rm -f new.db new.db-wal new.db-shm
+  "$NEXADEX" init --config "$SRC/examples/basic.toml" --journal new.db --at 2026-01-05T07:59:00Z -q
+  "$NEXADEX" run "$SRC/tests/fixtures/schema-$from.run" --journal new.db -q
 
-version() { sqlite3 "$1" "PRAGMA user_version"; }
-[ "$(version old.db)" = 1 ] || fail "the fixture is not a schema-1 journal"
+  version() { sqlite3 "$1" "PRAGMA user_version"; }
+  [ "$(version old.db)" = "$from" ] || fail "the fixture is not a schema-$from journal"
 
-# Reading: every report and verify, the file unchanged.
-before=$(checksum old.db)
-for report in summary pool lps positions traders insurance fees; do
-  expect_rc 0 report "$report" --journal old.db --format json
-  cp out old.$report.json
-  expect_rc 0 report "$report" --journal new.db --format json
-  cmp -s out old.$report.json || fail "report $report of the schema-1 journal differs from the same commands' journal: $(diff old.$report.json out | head -5)"
-done
-expect_rc 0 verify --journal old.db
-[ "$(checksum old.db)" = "$before" ] || fail "reading the schema-1 journal changed its bytes"
-[ "$(version old.db)" = 1 ] || fail "reading the schema-1 journal changed its schema version"
-[ "$(events_of old.db)" = "$(events_of new.db)" ] || fail "the schema-1 journal's events differ from the same commands run now"
+  # Reading: every report and verify, the file unchanged.
+  before=$(checksum old.db)
+  for report in summary pool lps positions traders insurance fees; do
+    expect_rc 0 report "$report" --journal old.db --format json
+    cp out old.$report.json
+    expect_rc 0 report "$report" --journal new.db --format json
+    cmp -s out old.$report.json || fail "report $report of the schema-$from journal differs from the same commands' journal: $(diff old.$report.json out | head -5)"
+  done
+  expect_rc 0 verify --journal old.db
+  [ "$(checksum old.db)" = "$before" ] || fail "reading the schema-$from journal changed its bytes"
+  [ "$(version old.db)" = "$from" ] || fail "reading the schema-$from journal changed its schema version"
+  [ "$(events_of old.db)" = "$(events_of new.db)" ] || fail "the schema-$from journal's events differ from the same commands run now"
 
-# A refused write rolls the upgrade back with its event.
-cp old.db refused.db
-expect_error 2 "time never runs backwards" price set BTC 60500 --journal refused.db --at 2026-01-05T11:59:00Z
-[ "$(version refused.db)" = 1 ] || fail "a refused write left the journal upgraded"
-[ "$(events_of refused.db)" = "$(events_of new.db)" ] || fail "a refused write changed the schema-1 journal's events"
+  # A refused write rolls the upgrade back with its event.
+  cp old.db refused.db
+  expect_error 2 "time never runs backwards" price set BTC 60500 --journal refused.db --at 2026-01-05T11:59:00Z
+  [ "$(version refused.db)" = "$from" ] || fail "a refused write left the journal upgraded"
+  [ "$(events_of refused.db)" = "$(events_of new.db)" ] || fail "a refused write changed the schema-$from journal's events"
 
-# The first write upgrades it, in the same transaction as its event.
-for j in old.db new.db; do
-  expect_rc 0 price set BTC 60500 --journal "$j" --at 2026-01-05T12:01:00Z -q
-done
-[ "$(version old.db)" = 2 ] || fail "the write did not upgrade the journal to schema 2 (user_version $(version old.db))"
-expect_rc 0 verify --journal old.db --verbose
-grep -q "head hash" out || fail "verify --verbose printed no head hash"
-old_head=$(grep "head hash" out)
-expect_rc 0 verify --journal new.db --verbose
-[ "$(grep "head hash" out)" = "$old_head" ] || fail "the upgraded journal's head differs: $old_head vs $(grep "head hash" out)"
-for table in positions books accounts markets lps pool config; do
-  a=$(sqlite3 old.db "SELECT * FROM $table ORDER BY 1, 2")
-  b=$(sqlite3 new.db "SELECT * FROM $table ORDER BY 1, 2")
-  [ "$a" = "$b" ] || fail "table $table of the upgraded journal differs from a schema-2 journal's: $(diff <(echo "$a") <(echo "$b") | head -4)"
-done
-[ "$(sqlite3 old.db "SELECT count(*) FROM books")" = 1 ] || fail "the upgraded journal has no book for its open BTC longs"
-for report in pool positions traders; do
-  expect_rc 0 report "$report" --journal old.db --format json
-  cp out old.json
-  expect_rc 0 report "$report" --journal new.db --format json
-  cmp -s out old.json || fail "report $report after the upgrade differs"
+  # The first write upgrades it, in the same transaction as its event.
+  for j in old.db new.db; do
+    expect_rc 0 price set BTC 60500 --journal "$j" --at 2026-01-05T12:01:00Z -q
+  done
+  [ "$(version old.db)" = 3 ] || fail "the write did not upgrade the journal to schema 3 (user_version $(version old.db))"
+  expect_rc 0 verify --journal old.db --verbose
+  grep -q "head hash" out || fail "verify --verbose printed no head hash"
+  old_head=$(grep "head hash" out)
+  expect_rc 0 verify --journal new.db --verbose
+  [ "$(grep "head hash" out)" = "$old_head" ] || fail "the upgraded journal's head differs: $old_head vs $(grep "head hash" out)"
+  for table in positions books accounts markets lps pool config losses; do
+    a=$(sqlite3 old.db "SELECT * FROM $table ORDER BY 1, 2")
+    b=$(sqlite3 new.db "SELECT * FROM $table ORDER BY 1, 2")
+    [ "$a" = "$b" ] || fail "table $table of the upgraded journal differs from a schema-3 journal's: $(diff <(echo "$a") <(echo "$b") | head -4)"
+  done
+  [ "$(sqlite3 old.db "SELECT count(*) FROM books")" = 1 ] || fail "the upgraded journal has no book for its open BTC longs"
+  for report in pool positions traders; do
+    expect_rc 0 report "$report" --journal old.db --format json
+    cp out old.json
+    expect_rc 0 report "$report" --journal new.db --format json
+    cmp -s out old.json || fail "report $report after the upgrade differs"
+  done
+  echo "upgrade from schema $from: ok"
 done
 echo "upgrade: ok"

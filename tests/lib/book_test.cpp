@@ -391,7 +391,7 @@ TEST_CASE("unrealized: floor of the books' sum, one position clamped; a micro-un
   CHECK(per_position == -500'000'002);
   // NAV = LP capital + U: LP capital = 100,000 + the LPs' 70% of the open fees (0.7 + 0.35 + 0.7)
   //   = 100,001.75 → 100,001,750,000 − 500,000,001 = 99,501,749,999
-  CHECK(b.s.vault.lp_capital.units() == 100'001'750'000);
+  CHECK(b.s.vault.lp_capital().units() == 100'001'750'000);
   CHECK(vault::nav(b.s).value() == 99'501'749'999);
 }
 

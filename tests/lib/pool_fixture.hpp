@@ -79,7 +79,7 @@ struct Pool {
     int64_t all = 0;
     for (const auto& [account, units] : s.accounts) all += units;
     CHECK(all == 0);
-    CHECK(balance(s, "lp:senior") == s.vault.lp_capital.units());
+    CHECK(balance(s, "lp:senior") == s.vault.lp_capital().units());
     CHECK(balance(s, "insurance") == s.vault.insurance.units());
     CHECK(balance(s, "treasury") == s.vault.treasury.units());
     CHECK(balance(s, "unabsorbed") == -s.vault.unabsorbed.units());
@@ -100,7 +100,7 @@ struct Pool {
   }
 
   void price(const std::string& market, Price p) { ok(PriceSet{market, p}); }
-  void deposit(const std::string& lp, int64_t micro) { ok(LpDeposited{lp, Usd(micro)}); }
+  void deposit(const std::string& lp, int64_t micro) { ok(LpDeposited{lp, Usd(micro), ""}); }
   // Opens a position by --size (or --leverage when lev_hundredths > 0); returns its id (the seq).
   int64_t open(const std::string& trader, const std::string& market, Side side, int64_t collateral, int64_t size,
                int64_t lev_hundredths = 0) {

@@ -124,9 +124,9 @@ TEST_CASE("20,000 random vault operations keep conservation, refusals change not
       price[m] = std::max<int64_t>(1, static_cast<int64_t>(static_cast<int128>(price[m]) * (10'000 + pick(-4000, 4000)) / 10'000));
       body = PriceSet{m, Price(price[m])};
     } else if (kind < 42) {
-      body = LpDeposited{lps[pick(0, 4)], Usd(pick(1, 100'000) * 1'000'000 + pick(0, 999'999))};
+      body = LpDeposited{lps[pick(0, 4)], Usd(pick(1, 100'000) * 1'000'000 + pick(0, 999'999)), ""};
     } else if (kind < 50) {
-      LpWithdrew w{lps[pick(0, 4)], WithdrawBy::amount, Usd(pick(1, 50'000) * 1'000'000), Shares(0)};
+      LpWithdrew w{lps[pick(0, 4)], WithdrawBy::amount, Usd(pick(1, 50'000) * 1'000'000), Shares(0), ""};
       const int64_t how = pick(0, 2);
       if (how == 1) {
         w.by = WithdrawBy::shares;
@@ -178,7 +178,7 @@ TEST_CASE("20,000 random vault operations keep conservation, refusals change not
     // The books and their indexes give what a scan of every position gives.
     const auto nav = vault::nav(state);
     REQUIRE(nav.has_value());
-    REQUIRE(*nav - state.vault.lp_capital.units() == brute_unrealized(state));
+    REQUIRE(*nav - state.vault.lp_capital().units() == brute_unrealized(state));
     const auto found = vault::liquidatable(state, "");
     REQUIRE(found.has_value());
     REQUIRE(*found == brute_liquidatable(state));

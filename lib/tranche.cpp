@@ -1,0 +1,291 @@
+// lib/tranche.cpp: the income waterfall, the loss cascade, virtual tranche values and subordination.
+#include "lib/tranche.hpp"
+
+#include <algorithm>
+
+#include "lib/vault.hpp"
+
+namespace nexadex::tranche {
+namespace {
+
+constexpr int128 k_accrual_scale = static_cast<int128>(k_bps_scale) * k_seconds_per_year;   // 10^4 × 31,536,000
+constexpr int128 k_price_scale = 1'000'000'000'000'000'000;                               // 10^18
+constexpr std::size_t k_daily_kept = 31;
+
+std::string usd_text(int64_t units) { return format_decimal(units, Usd::k_decimals); }
+
+void add_to(Usd& total, int64_t amount) { total = Usd(total.units() + amount); }
+
+int64_t day_of(Timestamp t) { return t.seconds >= 0 ? t.seconds / k_seconds_per_day : -1; }
+
+// "12.34%" of a ratio in bps.
+std::string percent(int64_t bps) { return format_decimal(bps, 2) + "%"; }
+
+bool junior_has_shares(const State& state) { return state.vault.junior().supply.is_positive(); }
+
+}  // namespace
+
+std::optional<TrancheId> parse(std::string_view name) {
+  if (name == "senior") return TrancheId::senior;
+  if (name == "junior") return TrancheId::junior;
+  return std::nullopt;
+}
+
+std::string account(TrancheId id) { return "lp:" + std::string(tranche_name(id)); }
+
+Status accrue_target(State& state, int64_t dt) {
+  const int64_t apr = state.config.tranches.senior_target_apr_bps.value;
+  Tranche& s = state.vault.senior();
+  if (apr == 0 || dt <= 0 || !s.capital.is_positive()) return {};
+  // exact: accrued = capital × apr × dt / (10^4 × 31,536,000); the remainder waits for the next step
+  const int128 n = static_cast<int128>(s.capital.units()) * apr * dt + s.accrual_remainder;
+  const int128 whole = n / k_accrual_scale;
+  NX_TRY(unpaid, checked_add(s.unpaid_target.units(), static_cast<int64_t>(whole), "senior target"));
+  s.unpaid_target = Usd(unpaid);
+  s.accrual_remainder = n % k_accrual_scale;
+  state.dirty_vault = true;
+  return {};
+}
+
+void credit_gain(State& state, int64_t gain, std::vector<Posting>& postings) {
+  if (gain <= 0) return;
+  Tranche& senior = state.vault.senior();
+  // the senior's target first (integer min), the rest to the junior unless it has no shares
+  int64_t to_senior = std::min(gain, senior.unpaid_target.units());
+  add_to(senior.unpaid_target, -to_senior);
+  int64_t to_junior = gain - to_senior;
+  if (!junior_has_shares(state)) to_senior += std::exchange(to_junior, 0);
+  for (const auto& [id, part] : {std::pair{TrancheId::senior, to_senior}, std::pair{TrancheId::junior, to_junior}}) {
+    if (part == 0) continue;
+    Tranche& t = state.vault.tranche(id);
+    add_to(t.capital, part);
+    add_to(t.gains, part);
+    postings.push_back({account(id), Usd(part)});
+  }
+  state.dirty_vault = true;
+}
+
+Result<Allocation> allocate_loss(const State& state, LossKind kind, int64_t amount, const std::string& market,
+                                 int64_t day) {
+  Allocation a;
+  int64_t left = std::max<int64_t>(amount, 0);
+  for (const Layer layer : state.config.cascade.order(kind)) {
+    int64_t give = 0;
+    switch (layer) {
+      case Layer::insurance: {
+        NX_TRY(cover, vault::insurance_cover(state, market, day, Usd(left)));
+        give = cover.units();
+        break;
+      }
+      case Layer::junior: give = std::min(left, std::max<int64_t>(state.vault.junior().capital.units(), 0)); break;
+      case Layer::senior: give = std::min(left, std::max<int64_t>(state.vault.senior().capital.units(), 0)); break;
+    }
+    a.layers.emplace_back(layer, give);
+    left -= give;
+  }
+  a.unabsorbed = left;
+  return a;
+}
+
+Result<LossRecord> absorb_loss(State& state, LossKind kind, int64_t amount, const std::string& market,
+                               const Event& ev, std::vector<Posting>& postings) {
+  const int64_t day = day_of(ev.at);
+  NX_TRY(a, allocate_loss(state, kind, amount, market, day));
+  LossRecord rec;
+  rec.seq = ev.seq;
+  rec.at = ev.at;
+  rec.kind = std::string(loss_kind_name(kind));
+  rec.market = market;
+  rec.total = Usd(amount);
+  bool junior_hit = false;
+  for (const auto& [layer, give] : a.layers) {
+    if (give == 0) continue;
+    rec.legs.push_back({std::string(layer_name(layer)), Usd(give)});
+    if (layer == Layer::insurance) {
+      if (!market.empty() && state.config.insurance.max_cover_per_market_per_day_bps.value > 0) {
+        auto& today = state.vault.cover_today[market];
+        if (today.day != day) {
+          // the day's cap is fixed at the market's first draw: bps of the fund's balance before it
+          NX_TRY(cap, mul_div_floor(state.vault.insurance.units(),
+                                    state.config.insurance.max_cover_per_market_per_day_bps.value, k_bps_scale,
+                                    "insurance cover"));
+          today = Vault::DailyCover{day, Usd(cap), Usd(0)};
+        }
+        add_to(today.used, give);
+      }
+      add_to(state.vault.insurance, -give);
+      add_to(state.vault.insurance_paid, give);
+      postings.push_back({"insurance", Usd(-give)});
+    } else {
+      const TrancheId id = layer == Layer::junior ? TrancheId::junior : TrancheId::senior;
+      Tranche& t = state.vault.tranche(id);
+      add_to(t.capital, -give);
+      add_to(t.absorbed[rec.kind], give);
+      postings.push_back({account(id), Usd(-give)});
+      junior_hit = junior_hit || id == TrancheId::junior;
+    }
+  }
+  if (a.unabsorbed > 0) {
+    rec.legs.push_back({"unabsorbed", Usd(a.unabsorbed)});
+    add_to(state.vault.unabsorbed, a.unabsorbed);
+    postings.push_back({"unabsorbed", Usd(-a.unabsorbed)});
+  }
+  Tranche& junior = state.vault.junior();
+  if (junior_hit && junior.capital.is_zero() && junior.supply.is_positive()) {
+    // DESIGN-risk §5: every junior holding is closed at value 0 and the tranche restarts empty
+    rec.junior_cancelled = junior.supply;
+    for (auto& [key, h] : state.lps) {
+      if (key.tranche != TrancheId::junior || !h.shares.is_positive()) continue;
+      h.cancelled = Shares(h.cancelled.units() + h.shares.units());
+      h.shares = Shares(0);
+      state.dirty_lps.insert(key);
+    }
+    junior.supply = Shares(0);
+    junior.resets += 1;
+    junior.since = Timestamp{};
+    junior.daily.clear();
+  }
+  state.dirty_vault = true;
+  state.losses.push_back(rec);
+  return rec;
+}
+
+Result<Values> values(const State& state) {
+  NX_TRY(u, vault::unrealized(state));
+  return values_given(state, u);
+}
+
+Result<Values> values_given(const State& state, int64_t u) {
+  Values v{state.vault.senior().capital.units(), state.vault.junior().capital.units(), 0};
+  if (u > 0) {
+    // the traders are behind: the waterfall, as its realization will run (DESIGN-risk §4)
+    int64_t to_senior = std::min(u, state.vault.senior().unpaid_target.units());
+    int64_t to_junior = u - to_senior;
+    if (!junior_has_shares(state)) to_senior += std::exchange(to_junior, 0);
+    v.senior += to_senior;
+    v.junior += to_junior;
+  } else if (u < 0) {
+    // the traders are ahead: their profit runs through trader_pnl (the fund without a per-market cap)
+    NX_TRY(a, allocate_loss(state, LossKind::trader_pnl, -u, "", -1));
+    for (const auto& [layer, give] : a.layers) {
+      if (layer == Layer::junior) v.junior -= give;
+      if (layer == Layer::senior) v.senior -= give;
+    }
+    v.uncovered = a.unabsorbed;
+  }
+  return v;
+}
+
+int64_t junior_ratio_bps(int64_t junior, int64_t senior) {
+  const int128 total = static_cast<int128>(junior) + senior;
+  if (total <= 0) return 0;
+  return static_cast<int64_t>(static_cast<int128>(std::max<int64_t>(junior, 0)) * k_bps_scale / total);  // floor
+}
+
+std::optional<int64_t> senior_capacity(const State& state, const Values& v) {
+  const int64_t min = state.config.tranches.min_junior_ratio_bps.value;
+  if (min == 0) return std::nullopt;
+  // floor: J × (10^4 − min) / min − S
+  const int128 cap = static_cast<int128>(std::max<int64_t>(v.junior, 0)) * (k_bps_scale - min) / min - v.senior;
+  return static_cast<int64_t>(std::clamp<int128>(cap, 0, INT64_MAX));
+}
+
+int64_t senior_at_risk(const State& state, const Values& v, int64_t reserved) {
+  int128 ahead = 0;
+  for (const Layer layer : state.config.cascade.trader_pnl) {
+    if (layer == Layer::senior) break;
+    if (layer == Layer::junior) ahead += std::max<int64_t>(v.junior, 0);
+    if (layer == Layer::insurance) {
+      ahead += std::max<int64_t>(state.vault.insurance.units() - state.config.insurance.floor_balance.units(), 0);
+    }
+  }
+  return static_cast<int64_t>(std::clamp<int128>(reserved - ahead, 0, INT64_MAX));
+}
+
+Status check_deposit(const State& state, TrancheId id, int64_t amount, const Values& v) {
+  const auto& cfg = state.config.tranches;
+  const int64_t before = junior_ratio_bps(v.junior, v.senior);
+  if (id == TrancheId::senior && cfg.min_junior_ratio_bps.value > 0) {
+    // SPEC §10: refused when J / (J + S + amount) < min (equality allowed), compared without division
+    const int128 total = static_cast<int128>(v.junior) + v.senior + amount;
+    if (static_cast<int128>(std::max<int64_t>(v.junior, 0)) * k_bps_scale < cfg.min_junior_ratio_bps.value * total) {
+      const auto cap = senior_capacity(state, v);
+      return rule_error("a senior deposit of " + usd_text(amount) + " would take the junior ratio from " +
+                        percent(before) + " to " + percent(junior_ratio_bps(v.junior, v.senior + amount)) +
+                        ", below the minimum " + percent(cfg.min_junior_ratio_bps.value) +
+                        " (junior " + usd_text(v.junior) + ", senior " + usd_text(v.senior) +
+                        "); senior capacity is " + usd_text(cap.value_or(0)) +
+                        "; deposit at most that, or wait for junior deposits.");
+    }
+  }
+  if (id == TrancheId::junior && cfg.max_junior_ratio_bps.value > 0) {
+    const int128 j = static_cast<int128>(v.junior) + amount;
+    if (j * k_bps_scale > cfg.max_junior_ratio_bps.value * (j + v.senior)) {
+      return rule_error("a junior deposit of " + usd_text(amount) + " would take the junior ratio from " +
+                        percent(before) + " to " + percent(junior_ratio_bps(v.junior + amount, v.senior)) +
+                        ", above the maximum " + percent(cfg.max_junior_ratio_bps.value) +
+                        "; deposit less, or wait for senior deposits.");
+    }
+  }
+  return {};
+}
+
+Status check_withdrawal(const State& state, TrancheId id, int64_t amount, const Values& v) {
+  const int64_t min = state.config.tranches.min_junior_ratio_bps.value;
+  if (id != TrancheId::junior || min == 0) return {};
+  const int128 j = static_cast<int128>(v.junior) - amount;
+  const int128 total = j + v.senior;
+  if (total > 0 && j * k_bps_scale < min * total) {
+    return rule_error("a junior withdrawal of " + usd_text(amount) + " would take the junior ratio from " +
+                      percent(junior_ratio_bps(v.junior, v.senior)) + " to " +
+                      percent(junior_ratio_bps(static_cast<int64_t>(std::max<int128>(j, 0)), v.senior)) +
+                      ", below the minimum " + percent(min) + " (junior " + usd_text(v.junior) + ", senior " +
+                      usd_text(v.senior) + "); withdraw less, or wait for senior withdrawals.");
+  }
+  return {};
+}
+
+Status check_senior_at_risk(const State& state, int64_t reserved_after, const Values& v) {
+  const int64_t max = state.config.tranches.max_senior_at_risk_bps.value;
+  if (max == 0) return {};
+  const int64_t at_risk = senior_at_risk(state, v, reserved_after);
+  const int128 limit = static_cast<int128>(std::max<int64_t>(v.senior, 0)) * max / k_bps_scale;   // floor
+  if (at_risk > limit) {
+    return rule_error("the position would put " + usd_text(at_risk) + " of the senior tranche at risk (reserves " +
+                      usd_text(reserved_after) + " beyond what the layers ahead of it can take), above the limit " +
+                      usd_text(static_cast<int64_t>(limit)) + " (" + percent(max) +
+                      " of senior NAV " + usd_text(v.senior) + "); open less or wait for junior deposits.");
+  }
+  return {};
+}
+
+int128 realized_price(const Tranche& t) {
+  // floor: a reported price rounds down
+  return (static_cast<int128>(std::max<int64_t>(t.capital.units(), 0)) + 1) * k_price_scale /
+         (static_cast<int128>(t.supply.units()) + vault::k_virtual_shares);
+}
+
+void mark_day(State& state, Timestamp at) {
+  const int64_t day = day_of(at);
+  for (Tranche& t : state.vault.tranches) {
+    if (!t.supply.is_positive()) continue;
+    const int128 price = realized_price(t);
+    if (!t.daily.empty() && t.daily.back().first == day) {
+      if (t.daily.back().second == price) continue;
+      t.daily.back().second = price;
+    } else {
+      t.daily.emplace_back(day, price);
+      if (t.daily.size() > k_daily_kept) t.daily.erase(t.daily.begin());
+    }
+    state.dirty_vault = true;
+  }
+}
+
+std::optional<int64_t> annualized_bps(int128 p0, int64_t t0, int128 p1, int64_t t1) {
+  if (p0 <= 0 || t1 <= t0) return std::nullopt;
+  // (p1 − p0) / p0 × year / (t1 − t0), in bps, rounded toward zero
+  const int128 r = (p1 - p0) * k_bps_scale * k_seconds_per_year / (p0 * (t1 - t0));
+  return static_cast<int64_t>(std::clamp<int128>(r, INT64_MIN, INT64_MAX));
+}
+
+}  // namespace nexadex::tranche

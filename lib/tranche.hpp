@@ -1,0 +1,77 @@
+// lib/tranche.hpp: the senior and junior tranches, the income waterfall and the loss cascade (SPEC §4;
+// DESIGN-risk §2-§6, §9): pure functions of the state, every division rounded with its direction named.
+// Without [tranches] the same code runs with an empty junior and no senior target, so every gain and
+// every loss falls on the one tranche, the senior.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/state.hpp"
+
+namespace nexadex::tranche {
+
+// "senior" / "junior" → the tranche; anything else → none.
+std::optional<TrancheId> parse(std::string_view name);
+// The tranche's posting account: "lp:senior", "lp:junior".
+std::string account(TrancheId id);
+
+// Grows the senior's unpaid target yield by senior capital × target_apr_bps × dt / (10^4 × 31,536,000),
+// exactly: the numerator's remainder is carried, so many small steps add up to one long one.
+Status accrue_target(State& state, int64_t dt_seconds);
+
+// A realized gain of the LPs through the income waterfall: the senior takes min(gain, unpaid target),
+// the junior the rest, or the senior when the junior has no shares. Adds the lp:<tranche> legs.
+void credit_gain(State& state, int64_t gain, std::vector<Posting>& postings);
+
+// What each layer gives to a loss of `amount` of `kind` (insurance within its limits, for `market` on
+// `day`; no per-market cap when market is ""), in cascade order, then what is left.
+struct Allocation {
+  std::vector<std::pair<Layer, int64_t>> layers;   // every layer of the order, with what it gives (maybe 0)
+  int64_t unabsorbed = 0;
+};
+Result<Allocation> allocate_loss(const State& state, LossKind kind, int64_t amount, const std::string& market,
+                                 int64_t day);
+
+// Books a realized loss: each layer's part (the fund's daily use recorded), the unabsorbed rest, and a
+// junior reset when the loss took junior capital to 0 while it had shares (its holdings cancelled).
+// Appends the record to state.losses and returns it.
+Result<LossRecord> absorb_loss(State& state, LossKind kind, int64_t amount, const std::string& market,
+                               const Event& event, std::vector<Posting>& postings);
+
+// Virtual tranche NAVs (DESIGN-risk §4): the LPs' net unrealized result U runs through the trader_pnl
+// order when the traders are ahead (U < 0) and through the income waterfall when behind (U > 0).
+struct Values {
+  int64_t senior = 0;
+  int64_t junior = 0;
+  int64_t uncovered = 0;   // unrealized trader profit no layer could take (virtual; reported)
+};
+Result<Values> values(const State& state);
+Result<Values> values_given(const State& state, int64_t unrealized);
+
+// junior / (junior + senior) in bps, rounded down; 0 when both are 0.
+int64_t junior_ratio_bps(int64_t junior, int64_t senior);
+// Huma's capacity: max(0, J × (10^4 − min) / min − S), rounded down; none when min is 0.
+std::optional<int64_t> senior_capacity(const State& state, const Values& v);
+// max(0, Σ reserves − what the layers ahead of the senior in trader_pnl can give).
+int64_t senior_at_risk(const State& state, const Values& v, int64_t reserved);
+
+// Checks a deposit into or a withdrawal from a tranche against the subordination rules (DESIGN-risk §6,
+// SPEC §10); a refusal (ErrorKind::rule) names the ratio before and after.
+Status check_deposit(const State& state, TrancheId id, int64_t amount, const Values& v);
+Status check_withdrawal(const State& state, TrancheId id, int64_t amount, const Values& v);
+// An open that would raise senior at risk above max_senior_at_risk_bps of the senior NAV is refused.
+Status check_senior_at_risk(const State& state, int64_t reserved_after, const Values& v);
+
+// Records each tranche's realized share price for the UTC day of `at` (for the windowed APY).
+void mark_day(State& state, Timestamp at);
+// A tranche's realized share price in 10^-18 micro-USD per share unit: (capital + 1) × 10^18 / (supply + V).
+int128 realized_price(const Tranche& t);
+// Simple annualized return in bps, rounded toward zero, from price p0 at t0 to p1 at t1; none when the
+// span is empty or p0 is 0.
+std::optional<int64_t> annualized_bps(int128 p0, int64_t t0, int128 p1, int64_t t1);
+
+}  // namespace nexadex::tranche
