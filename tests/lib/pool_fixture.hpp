@@ -79,7 +79,8 @@ struct Pool {
     int64_t all = 0;
     for (const auto& [account, units] : s.accounts) all += units;
     CHECK(all == 0);
-    CHECK(balance(s, "lp:senior") == s.vault.lp_capital().units());
+    CHECK(balance(s, "lp:senior") == s.vault.senior().capital.units());
+    CHECK(balance(s, "lp:junior") == s.vault.junior().capital.units());
     CHECK(balance(s, "insurance") == s.vault.insurance.units());
     CHECK(balance(s, "treasury") == s.vault.treasury.units());
     CHECK(balance(s, "unabsorbed") == -s.vault.unabsorbed.units());
