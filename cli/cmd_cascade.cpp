@@ -82,6 +82,7 @@ Status preview_shock(Context& ctx, const Options& o, Format format, Timestamp no
     const Timestamp at = std::max(now, before.head_at);
     if (auto ok = vault::accrue(before, at); !ok) return ok;
     State after = before;
+    after.what_if = true;
     // every market with open positions gets a price at `at`: shocked, or its latest one again
     std::set<std::string> with_positions;
     for (const auto& [book, b] : after.books) with_positions.insert(book.market);
@@ -125,6 +126,8 @@ Status preview_shock(Context& ctx, const Options& o, Format format, Timestamp no
                           Cell::of_usd(pos.collateral), Cell::of_price(after.markets.at(pos.market).price),
                           Cell::of_usd(Usd(shortfall))});
     }
+    after.what_if = false;
+    if (auto ok = vault::update_utilization(after); !ok) return ok;
     auto report = cascade_report(before, after, {std::move(liq)});
     if (!report) return std::unexpected(report.error());
     render(*report, format, ctx.out());

@@ -224,29 +224,68 @@ constexpr const char* k_position_columns =
     "id, trader, market, side, size, collateral, entry_price, reserve, borrow_index_open, borrow_carried, opened_at, "
     "status, ended_seq, quantity, key_below, key_above, liq_bucket, key_liq, key_dead";
 
-Result<Position> position_from_row(SQLite::Statement& q, const std::string& path) {
+// A prepared statement of the C API. The positions loader reads through it because a SQLiteCpp
+// Column per cell costs more than the cell when a stress test reads a quarter of a million rows.
+// Errors throw SQLite::Exception, as SQLiteCpp's own calls do.
+class RawStatement {
+ public:
+  RawStatement(sqlite3* db, const std::string& sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &st_, nullptr) != SQLITE_OK) {
+      throw SQLite::Exception(db);
+    }
+  }
+  RawStatement(const RawStatement&) = delete;
+  RawStatement& operator=(const RawStatement&) = delete;
+  ~RawStatement() { sqlite3_finalize(st_); }
+  void bind(int i, int64_t v) { check(sqlite3_bind_int64(st_, i, v)); }
+  void bind(int i, std::string_view v) {
+    check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  }
+  bool step() {
+    const int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    sqlite3_reset(st_);
+    throw SQLite::Exception(db_, rc);
+  }
+  void reset() { sqlite3_reset(st_); }
+  sqlite3_stmt* get() const { return st_; }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) throw SQLite::Exception(db_, rc);
+  }
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+};
+
+Result<Position> position_from_row(sqlite3_stmt* st, const std::string& path) {
+  const auto i64 = [st](int c) { return static_cast<int64_t>(sqlite3_column_int64(st, c)); };
+  const auto text = [st](int c) {
+    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+    return t == nullptr ? std::string_view{} : std::string_view(t, static_cast<std::size_t>(sqlite3_column_bytes(st, c)));
+  };
   Position p;
-  p.id = q.getColumn(0).getInt64();
-  p.trader = q.getColumn(1).getString();
-  p.market = q.getColumn(2).getString();
-  p.side = q.getColumn(3).getString() == "short" ? Side::short_ : Side::long_;
-  p.size = Usd(q.getColumn(4).getInt64());
-  p.collateral = Usd(q.getColumn(5).getInt64());
-  p.entry = Price(q.getColumn(6).getInt64());
-  p.reserve = Usd(q.getColumn(7).getInt64());
-  auto idx = parse_int128(q.getColumn(8).getString(), "borrow_index_open");
-  auto qty = parse_int128(q.getColumn(13).getString(), "quantity");
+  p.id = i64(0);
+  p.trader = text(1);
+  p.market = text(2);
+  p.side = text(3) == "short" ? Side::short_ : Side::long_;
+  p.size = Usd(i64(4));
+  p.collateral = Usd(i64(5));
+  p.entry = Price(i64(6));
+  p.reserve = Usd(i64(7));
+  auto idx = parse_int128(text(8), "borrow_index_open");
+  auto qty = parse_int128(text(13), "quantity");
   if (!idx || !qty) return journal_error("position " + std::to_string(p.id) + " of " + path + " is damaged.");
   p.borrow_index_open = *idx;
-  p.borrow_carried = Usd(q.getColumn(9).getInt64());
-  p.opened_at = Timestamp{q.getColumn(10).getInt64()};
-  const std::string status = q.getColumn(11).getString();
+  p.borrow_carried = Usd(i64(9));
+  p.opened_at = Timestamp{i64(10)};
+  const std::string_view status = text(11);
   p.status = status == "open" ? PositionStatus::open
              : status == "closed" ? PositionStatus::closed
                                   : PositionStatus::liquidated;
-  p.ended_seq = q.getColumn(12).isNull() ? 0 : q.getColumn(12).getInt64();
-  p.keys = PositionKeys{*qty, q.getColumn(14).getInt64(), q.getColumn(15).getInt64(), q.getColumn(16).getInt64(),
-                        q.getColumn(17).getInt64(), q.getColumn(18).getInt64()};
+  p.ended_seq = sqlite3_column_type(st, 12) == SQLITE_NULL ? 0 : i64(12);
+  p.keys = PositionKeys{*qty, i64(14), i64(15), i64(16), i64(17), i64(18)};
   return p;
 }
 
@@ -269,25 +308,18 @@ class SqlPositions final : public TableLoader {
     return std::move(found.front());
   }
 
-  Result<std::vector<Position>> query(const IndexQuery& iq) override {
-    constexpr const char* k_book = "status = 'open' AND market = ? AND side = ? AND ";
-    SQLite::Statement* q = nullptr;
-    switch (iq.kind) {
-      case IndexKind::below: q = &select(below_, k_book, "key_below >= ?"); break;
-      case IndexKind::above: q = &select(above_, k_book, "key_above <= ?"); break;
-      case IndexKind::dead: q = &select(dead_, k_book, "key_dead <= ?"); break;
-      case IndexKind::liq: q = &select(liq_, k_book, "liq_bucket = ? AND key_liq >= ?"); break;
-    }
-    int i = 1;
-    q->bind(i++, iq.book.market);
-    q->bind(i++, std::string(side_name(iq.book.side)));
-    if (iq.kind == IndexKind::liq) q->bind(i++, static_cast<int64_t>(iq.bucket));
-    q->bind(i++, static_cast<int64_t>(iq.bound));
-    return rows(*q);
+  Result<std::vector<Position>> query(const IndexQuery& iq) override { return rows(indexed(iq, false)); }
+
+  Result<std::vector<int64_t>> query_ids(const IndexQuery& iq) override {
+    RawStatement& q = indexed(iq, true);
+    std::vector<int64_t> out;
+    while (q.step()) out.push_back(sqlite3_column_int64(q.get(), 0));
+    q.reset();
+    return out;
   }
 
   Result<std::vector<Position>> all() override {
-    SQLite::Statement q(db_, std::string("SELECT ") + k_position_columns + " FROM positions ORDER BY id");
+    RawStatement q(db_.getHandle(), std::string("SELECT ") + k_position_columns + " FROM positions ORDER BY id");
     return rows(q);
   }
 
@@ -331,18 +363,43 @@ class SqlPositions final : public TableLoader {
     return out;
   }
 
-  void reset() { by_id_.reset(), below_.reset(), above_.reset(), dead_.reset(), liq_.reset(), account_.reset(); }
+  void reset() {
+    by_id_.reset(), account_.reset();
+    for (auto& slot : indexed_) slot.reset();
+  }
 
  private:
-  // The prepared SELECT of positions rows WHERE `where` `and_then`, made on first use.
-  SQLite::Statement& select(std::optional<SQLite::Statement>& slot, const char* where, const char* and_then = "") {
-    if (!slot) slot.emplace(db_, std::string("SELECT ") + k_position_columns + " FROM positions WHERE " + where + and_then);
+  // The prepared SELECT of positions rows (or of their ids only) WHERE `where` `and_then`, made on first use.
+  RawStatement& select(std::optional<RawStatement>& slot, const char* where, const char* and_then = "",
+                       bool ids = false) {
+    if (!slot) {
+      slot.emplace(db_.getHandle(),
+                   std::string("SELECT ") + (ids ? "id" : k_position_columns) + " FROM positions WHERE " + where + and_then);
+    }
     return *slot;
   }
-  Result<std::vector<Position>> rows(SQLite::Statement& q) {
+  // The statement of an index range, its parameters bound; the ids-only form reads the index alone.
+  RawStatement& indexed(const IndexQuery& iq, bool ids) {
+    constexpr const char* k_book = "status = 'open' AND market = ? AND side = ? AND ";
+    const char* range = "";
+    switch (iq.kind) {
+      case IndexKind::below: range = "key_below >= ?"; break;
+      case IndexKind::above: range = "key_above <= ?"; break;
+      case IndexKind::dead: range = "key_dead <= ?"; break;
+      case IndexKind::liq: range = "liq_bucket = ? AND key_liq >= ?"; break;
+    }
+    RawStatement& q = select(indexed_[static_cast<std::size_t>(iq.kind) * 2 + (ids ? 1 : 0)], k_book, range, ids);
+    int i = 1;
+    q.bind(i++, std::string_view(iq.book.market));
+    q.bind(i++, side_name(iq.book.side));
+    if (iq.kind == IndexKind::liq) q.bind(i++, static_cast<int64_t>(iq.bucket));
+    q.bind(i++, static_cast<int64_t>(iq.bound));
+    return q;
+  }
+  Result<std::vector<Position>> rows(RawStatement& q) {
     std::vector<Position> out;
-    while (q.executeStep()) {
-      auto p = position_from_row(q, path_);
+    while (q.step()) {
+      auto p = position_from_row(q.get(), path_);
       if (!p) {
         q.reset();
         return std::unexpected(p.error());
@@ -354,7 +411,9 @@ class SqlPositions final : public TableLoader {
   }
   SQLite::Database& db_;
   const std::string& path_;
-  std::optional<SQLite::Statement> by_id_, below_, above_, dead_, liq_, account_;
+  std::optional<RawStatement> by_id_;
+  std::optional<SQLite::Statement> account_;
+  std::array<std::optional<RawStatement>, 8> indexed_;   // by IndexKind, rows then ids
 };
 
 }  // namespace
@@ -706,6 +765,14 @@ Result<Journal> Journal::open(const std::string& path, Access access) {
       // A batch is one transaction: a page cache of 64 MiB keeps its pages from spilling to the WAL.
       impl->db.exec("PRAGMA cache_size = -65536");
       persist_wal(impl->db);
+    } else {
+      // One read transaction for the reader's whole life: the state and every row it reads later
+      // (positions and accounts are read on demand) come from one snapshot, even while a writer
+      // commits; and SQLite takes its shared lock once instead of at every statement. The file is
+      // read through a memory map (up to 4 GiB): a stress test reads a large part of the positions
+      // table, and on this kind of machine a pread per page costs more than the page's rows.
+      impl->db.exec("PRAGMA mmap_size = 4294967296");
+      impl->db.exec("BEGIN");
     }
     return Journal(std::move(impl));
   } catch (const SQLite::Exception& e) {

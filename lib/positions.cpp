@@ -56,8 +56,22 @@ Status read_matching(const State& s, const IndexQuery& q) {
   const auto key = std::make_tuple(q.kind, q.book, q.bucket);
   const auto it = s.asked.find(key);
   if (it != s.asked.end() && (at_least ? q.bound >= it->second : q.bound <= it->second)) return {};
-  NX_TRY(rows, s.loader->query(q));
-  adopt(s, std::move(rows));
+  // The ids first, from the index alone: rows the state already holds (a preview that liquidated
+  // them, say) are not read again; when most are new, the rows come in one range read.
+  NX_TRY(ids, s.loader->query_ids(q));
+  std::vector<int64_t> missing;
+  for (const int64_t id : ids) {
+    if (!s.positions.contains(id)) missing.push_back(id);
+  }
+  if (missing.size() * 4 > ids.size()) {
+    NX_TRY(rows, s.loader->query(q));
+    adopt(s, std::move(rows));
+  } else {
+    for (const int64_t id : missing) {
+      NX_TRY(row, find_position(s, id));
+      (void)row;
+    }
+  }
   s.asked[key] = q.bound;
   return {};
 }

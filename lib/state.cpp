@@ -121,8 +121,10 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
     }
     postings = std::move(*vault_postings);
   }
-  if (auto ok = post(state, postings); !ok) return std::unexpected(ok.error());
-  (void)vault::update_utilization(state);
+  if (!state.what_if) {
+    if (auto ok = post(state, postings); !ok) return std::unexpected(ok.error());
+    (void)vault::update_utilization(state);
+  }
   tranche::mark_day(state, event.at);
   state.head_seq = event.seq;
   state.head_at = event.at;

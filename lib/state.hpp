@@ -158,6 +158,7 @@ class TableLoader {
   virtual ~TableLoader() = default;
   virtual Result<std::optional<Position>> load(int64_t id) = 0;
   virtual Result<std::vector<Position>> query(const IndexQuery& q) = 0;
+  virtual Result<std::vector<int64_t>> query_ids(const IndexQuery& q) = 0;   // the same rows' ids
   virtual Result<std::vector<Position>> all() = 0;
   virtual Result<std::optional<int64_t>> load_account(const std::string& name) = 0;
   virtual Result<std::map<std::string, int64_t>> all_accounts() = 0;
@@ -209,6 +210,11 @@ struct State {
   std::set<LpKey> dirty_lps;
   bool dirty_config = false;
   bool dirty_vault = false;
+  // Set on a throwaway copy that a preview applies many events to at one time (cascade --shock's
+  // liquidations): apply() then keeps no account balances (no rule reads them) and leaves the
+  // utilization to the caller, who updates it once at the end (it only sets the borrow rate, which
+  // accrues with time, so within one second nothing reads it). The pool's books come out the same.
+  bool what_if = false;
 
   // Age of a market's latest price at `now`; a never-priced market has no age.
   bool is_fresh(const MarketState& m, Timestamp now) const {
