@@ -15,14 +15,19 @@
 #      LIQUIDATABLE of them liquidatable (bench/gen_book builds them with `run` batches of BUILD_BATCH
 #      lines), FRESH_RUNS runs per arm, each on a fresh copy of its journal;
 #  (f) `nexadex deposit` on the BIG_OPEN journal vs on one of DEPOSIT_SMALL_OPEN open positions, the
-#      same way.
+#      same way;
+#  (g) `nexadex cascade --shock BTC=-30% ETH=-20% SOL=+10%` on a journal of STRESS_OPEN open positions
+#      in three markets with senior and junior tranches (bench/gen_stress.cpp: 2x to 10x, both sides;
+#      about 26% of them are liquidated by that shock), goal <= 2 s, next to bench/raw_scan reading the
+#      row of every open position once (FRESH_RUNS runs per arm, interleaved, one warm-up).
 # Whole processes are timed by bench/spawn_timer (posix_spawn to wait4, steady_clock), the arms
 # of a figure interleaved. Overrides for quick or profiling runs: BENCH_RUN_EVENTS (200000),
 # BENCH_BIG_EVENTS (1000000), BENCH_PROC_RUNS (200), BENCH_REPS (5: runs of (a), (c) and (d)),
 # BENCH_TRADING_OPS (100000), BENCH_BIG_OPEN (1000000), BENCH_SMALL_OPEN (10000),
 # BENCH_DEPOSIT_SMALL_OPEN (1000), BENCH_LIQUIDATABLE (100), BENCH_BUILD_BATCH (100000),
-# BENCH_FRESH_RUNS (11: runs per arm of (e) and (f)), BENCH_ONLY (the figures to measure, e.g.
-# "d e f"; all of "a b c d e f" by default), BENCH_DIR (keep the inputs there instead of a temp dir
+# BENCH_STRESS_OPEN (1000000),
+# BENCH_FRESH_RUNS (11: runs per arm of (e), (f) and (g)), BENCH_ONLY (the figures to measure, e.g.
+# "d e f"; all of "a b c d e f g" by default), BENCH_DIR (keep the inputs there instead of a temp dir
 # that is removed). Exit status: 0 when every goal measured is met, 2 when one is missed, 1 when a step
 # fails. `scripts/bench.sh --profile` runs callgrind on (a)-(c) instead (see below).
 set -euo pipefail
@@ -46,11 +51,12 @@ deposit_small_open=${BENCH_DEPOSIT_SMALL_OPEN:-1000}
 liquidatable=${BENCH_LIQUIDATABLE:-100}
 build_batch=${BENCH_BUILD_BATCH:-100000}
 fresh_runs=${BENCH_FRESH_RUNS:-11}
-only=" ${BENCH_ONLY:-a b c d e f} "
+stress_open=${BENCH_STRESS_OPEN:-1000000}
+only=" ${BENCH_ONLY:-a b c d e f g} "
 for fig in $only; do
   case "$fig" in
-    a | b | c | d | e | f) ;;
-    *) echo "bench: BENCH_ONLY='${BENCH_ONLY:-}': the figures are a b c d e f" >&2; exit 1 ;;
+    a | b | c | d | e | f | g) ;;
+    *) echo "bench: BENCH_ONLY='${BENCH_ONLY:-}': the figures are a b c d e f g" >&2; exit 1 ;;
   esac
 done
 want() { [[ "$only" == *" $1 "* ]]; }
@@ -58,7 +64,8 @@ t0=1767225600   # 2026-01-01T00:00:00Z; bench_common.hpp's k_epoch, one event a 
 
 echo "bench: building Release into build-bench/" >&2
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DNEXADEX_BENCH=ON -DBUILD_TESTING=OFF >/dev/null
-cmake --build build-bench -j2 --target nexadex gen_batch gen_trading gen_book raw_append raw_trading raw_verify spawn_timer >/dev/null
+cmake --build build-bench -j2 --target nexadex gen_batch gen_trading gen_book gen_stress raw_append raw_trading raw_verify \
+  raw_scan spawn_timer >/dev/null
 # What was built: other work in the tree changes the figures.
 tree=$(git rev-parse --short HEAD 2>/dev/null || echo "no git")
 if [ -n "$(git status --porcelain -- lib journal cli CMakeLists.txt 2>/dev/null)" ]; then
@@ -70,6 +77,8 @@ nx=$bin/nexadex
 gen=$bin/bench/gen_batch
 gen_trading=$bin/bench/gen_trading
 gen_book=$bin/bench/gen_book
+gen_stress=$bin/bench/gen_stress
+raw_scan=$bin/bench/raw_scan
 raw_append=$bin/bench/raw_append
 raw_trading=$bin/bench/raw_trading
 raw_verify=$bin/bench/raw_verify
@@ -377,6 +386,81 @@ if want f; then
   f_tiny_us=$(median <"$dir/f_tiny.us")
 fi
 
+# (g) the stress test a risk desk runs before the open. The config is examples/basic.toml's rules with
+# a third market, SOL, and senior/junior tranches; the book is built like (e)'s, with `run --at`.
+if want g; then
+  cat >"$dir/stress.toml" <<'EOF'
+[pool]
+max_utilization_bps = 8000
+max_price_age = "5m"
+
+[fees]
+open_fee_bps = 10
+close_fee_bps = 10
+liquidation_fee = "5"
+borrow_base_apr_bps = 100
+borrow_slope_apr_bps = 2000
+
+[fees.split]
+lp_bps = 7000
+insurance_bps = 2000
+treasury_bps = 1000
+
+[tranches]
+senior.target_apr_bps = 500
+min_junior_ratio_bps = 2000
+
+[cascade]
+trader_pnl = ["junior", "senior"]
+bad_debt = ["insurance", "junior", "senior"]
+external = ["insurance", "junior", "senior"]
+
+[[markets]]
+symbol = "BTC"
+max_leverage = 10
+maintenance_margin_bps = 100
+max_profit_bps = 10000
+
+[[markets]]
+symbol = "ETH"
+max_leverage = 10
+maintenance_margin_bps = 100
+max_profit_bps = 10000
+
+[[markets]]
+symbol = "SOL"
+max_leverage = 10
+maintenance_margin_bps = 100
+max_profit_bps = 10000
+EOF
+  echo "bench: building the stress book of $stress_open open positions in three markets with nexadex run" >&2
+  start=$(date +%s%N)
+  drop_journal "$dir/stress.db"
+  "$nx" --journal "$dir/stress.db" init --config "$dir/stress.toml" --at "@$t0" -q 2>>"$log" || fail "init of the stress book failed"
+  from=0
+  while ((from < stress_open + 9)); do
+    "$gen_stress" "$dir/batch_stress.txt" "$stress_open" "$from" "$build_batch" || fail "gen_stress failed"
+    "$nx" --journal "$dir/stress.db" run "$dir/batch_stress.txt" --at "@$book_at" -q 2>>"$log" ||
+      fail "building the stress book failed at line $from of its batch"
+    from=$((from + build_batch))
+  done
+  rm -f "$dir/batch_stress.txt"
+  end=$(date +%s%N)
+  [ "$(head_seq "$dir/stress.db")" = $((stress_open + 10)) ] || fail "the stress book does not end at seq $((stress_open + 10))"
+  build_seconds="$build_seconds stress:$stress_open:$(awk -v ns=$((end - start)) 'BEGIN { printf "%.1f", ns / 1e9 }')"
+  shock=(cascade --shock BTC=-30% ETH=-20% SOL=+10% --at "@$act_at")
+  # how many the shock liquidates: the rows of the liquidations section of the CSV output
+  g_liquidated=$("$nx" --journal "$dir/stress.db" "${shock[@]}" --format csv 2>>"$log" |
+    awk '/^id,trader,/ { on = 1; next } on && NF { n++ } END { print n + 0 }')
+  echo "bench: (g) cascade --shock on $stress_open open vs raw_scan, $fresh_runs runs per arm" >&2
+  "$timer" --runs "$fresh_runs" --warmup 1 --log "$log" \
+    --arm nx 0 "$nx" --journal "$dir/stress.db" "${shock[@]}" \
+    --arm raw 0 "$raw_scan" "$dir/stress.db" >"$dir/g.out" || fail "(g) failed"
+  g_nx_us=$(field "$dir/g.out" nx median_us)
+  g_raw_us=$(field "$dir/g.out" raw median_us)
+  [ "$(head_seq "$dir/stress.db")" = $((stress_open + 10)) ] || fail "(g) cascade --shock wrote to the journal"
+fi
+
 sqlite_version=$(sqlite3 --version 2>/dev/null | awk '{ print $1 }' || true)
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 echo
@@ -386,7 +470,8 @@ awk -v only="$only" -v re="$run_events" -v be="$big_events" -v pr="$proc_runs" -
   -v b_big="${b_big_us:-}" -v b_fresh="${b_fresh_us:-}" -v b_raw="${b_raw_us:-}" -v b_raw_pw="${b_raw_pw_us:-}" \
   -v to="$trading_ops" -v d_nx="${d_nx_us:-}" -v d_raw="${d_raw_us:-}" \
   -v bo="$big_open" -v so="$small_open" -v dso="$deposit_small_open" -v lq="$liquidatable" -v fr="$fresh_runs" \
-  -v e_big="${e_big_us:-}" -v e_small="${e_small_us:-}" -v f_big="${f_big_us:-}" -v f_tiny="${f_tiny_us:-}" '
+  -v e_big="${e_big_us:-}" -v e_small="${e_small_us:-}" -v f_big="${f_big_us:-}" -v f_tiny="${f_tiny_us:-}" \
+  -v sto="$stress_open" -v g_nx="${g_nx_us:-}" -v g_raw="${g_raw_us:-}" -v g_liq="${g_liquidated:-?}" '
 function want(f) { return index(only, " " f " ") > 0 }
 function rate(n, us, unit) { return sprintf("%.0f %s", n / (us / 1e6), unit) }
 function ms(us) { return sprintf("%.2f ms", us / 1000) }
@@ -407,6 +492,7 @@ BEGIN {
   if (want("d")) row(sprintf("(d) run, %d trading ops (median of %d)", to, reps), rate(to, d_nx, "op/s"), rate(to, d_raw, "ev/s"), d_raw / d_nx, ">=", 0.3)
   if (want("e")) row(sprintf("(e) liquidate --all, %d vs %d open", bo, so), ms(e_big), ms(e_small), e_big / e_small, "<=", 2)
   if (want("f")) row(sprintf("(f) deposit, %d vs %d open", bo, dso), ms(f_big), ms(f_tiny), f_big / f_tiny, "<=", 2)
+  if (want("g")) row(sprintf("(g) cascade --shock, %d open (seconds)", sto), ms(g_nx), ms(g_raw), g_nx / 1e6, "<=", 2)
   printf "\n"
   if (want("a") || want("c")) printf "(a), (c): whole processes, rate = events / wall time; ratio nexadex rate / raw rate.\n"
   if (want("b")) {
@@ -416,6 +502,10 @@ BEGIN {
   if (want("d")) printf "(d): the whole batch as one process; raw: as many events with 3 postings and 1 upsert each; ratio nexadex rate / raw rate.\n"
   if (want("e") || want("f")) printf "(e), (f): median of %d processes per arm, each on a fresh copy of its journal, arms interleaved; ratio big / small time.\n", fr
   if (want("e")) printf "(e): %d positions are liquidatable in both journals, and each run liquidates them.\n", lq
+  if (want("g")) {
+    printf "(g): median of %d processes; the goal is absolute (the ratio column is nexadex seconds); raw: raw_scan\n", fr
+    printf "     reading every open row once, %.2fx faster. The shock liquidates %s positions, all listed.\n", g_nx / g_raw, g_liq
+  }
   exit miss > 0 ? 2 : 0
 }' && status=0 || status=$?
 echo
@@ -438,7 +528,8 @@ for fig in e f; do
     echo "  ($fig) $n wall: $(tr '\n' ' ' <"$dir/${fig}_$n.us") cpu: $(tr '\n' ' ' <"$dir/${fig}_$n.cpu")"
   done
 done
+if want g; then sed 's/^/  (g) /' "$dir/g.out"; fi
 if [ -n "$build_seconds" ]; then
-  echo "  (e), (f) books built, open positions:seconds:$build_seconds"
+  echo "  books built, open positions:seconds:$build_seconds"
 fi
 exit "$status"
