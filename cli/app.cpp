@@ -143,6 +143,10 @@ std::unique_ptr<Cli> make_cli() {
   c_loss->excludes(c_shock);
   c_apply->excludes(c_shock);
 
+  auto* ack = app->add_subcommand("acknowledge", "Acknowledge the unabsorbed losses outstanding; reports stop warning");
+  ack->add_option("--reason", o.reason, "What the operator is doing about them, journaled")->required()->type_name("TEXT");
+  ack->add_option("--amount", o.ack_amount, "Refuse unless exactly this much is outstanding")->type_name("A");
+
   auto* run = app->add_subcommand("run", "Run a batch of commands, one per line, all in one transaction");
   run->add_option("FILE", o.run_file, "The batch file, or - for standard input")->required();
 

@@ -171,4 +171,21 @@ Status cmd_cascade(Context& ctx, const Options& o) {
   return {};
 }
 
+Status cmd_acknowledge(Context& ctx, const Options& o) {
+  std::optional<Usd> confirmed;
+  if (o.ack_amount) {
+    auto amount = parse_usd(*o.ack_amount, Sign::positive, "--amount");
+    if (!amount) return std::unexpected(amount.error());
+    confirmed = *amount;
+  }
+  Appended appended(!ctx.in_batch() && !o.quiet);
+  auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
+    const Usd amount = confirmed.value_or(j.state().vault.unacknowledged());
+    return appended.add(j, LossAcknowledged{amount, o.reason.value_or("")}, at);
+  });
+  if (!ok) return ok;
+  print_appended(ctx, o, appended);
+  return {};
+}
+
 }  // namespace nexadex::cli

@@ -96,9 +96,10 @@ Status cmd_report(Context& ctx, const Options& o) {
       report = position_report(state, *id);
     }
     if (!report) return std::unexpected(report.error());
-    if (state.vault.unabsorbed.is_positive()) {
-      ctx.err() << "nexadex: warning: " << to_string(state.vault.unabsorbed)
-                << " of losses could not be absorbed by any layer; see 'report insurance'.\n";
+    if (state.vault.unacknowledged().is_positive()) {
+      ctx.err() << "nexadex: warning: " << to_string(state.vault.unacknowledged())
+                << " of losses could not be absorbed by any layer and nobody has acknowledged them; see 'report "
+                   "insurance', then 'nexadex acknowledge'.\n";
     }
     render(*report, *format, ctx.out());
     return {};

@@ -25,6 +25,7 @@ Status cmd_close(Context& ctx, const Options& o);
 Status cmd_liquidate(Context& ctx, const Options& o);
 Status cmd_insurance_deposit(Context& ctx, const Options& o);
 Status cmd_cascade(Context& ctx, const Options& o);
+Status cmd_acknowledge(Context& ctx, const Options& o);
 Status cmd_run(Context& ctx, const Options& o, Cli& cli);
 Status cmd_completion(Context& ctx, const Options& o, const CLI::App& app);
 

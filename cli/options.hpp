@@ -58,6 +58,7 @@ struct Options {
   bool apply = false;               // --apply
   std::optional<std::string> reason;  // --reason TEXT
   std::vector<std::string> shocks;  // --shock M=±P% ...
+  std::optional<std::string> ack_amount;  // acknowledge --amount A
 };
 
 struct QuickIndex;  // cli/quick_parse.cpp

@@ -190,6 +190,11 @@ Result<EventBody> decode_vault(std::string_view kind, const json& j) {
     e.amount = f.amount<Usd>("amount", parse_usd);
     e.reason = f.text("reason");
     body = e;
+  } else if (kind == "loss_acknowledged") {
+    LossAcknowledged e;
+    e.amount = f.amount<Usd>("amount", parse_usd);
+    e.reason = f.text("reason");
+    body = e;
   } else if (kind == "insurance_deposited") {
     InsuranceDeposited e;
     e.amount = f.amount<Usd>("amount", parse_usd);
@@ -250,6 +255,9 @@ std::string encode_payload(const EventBody& body) {
     j["amount"] = to_string(e->amount);
     j["from"] = e->from;
   } else if (const auto* e = std::get_if<LossApplied>(&body)) {
+    j["amount"] = to_string(e->amount);
+    j["reason"] = e->reason;
+  } else if (const auto* e = std::get_if<LossAcknowledged>(&body)) {
     j["amount"] = to_string(e->amount);
     j["reason"] = e->reason;
   } else if (const auto* e = std::get_if<JournalCreated>(&body)) {

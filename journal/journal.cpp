@@ -156,6 +156,7 @@ std::string vault_to_json(const Vault& v) {
               {"index_at", v.index_at.seconds},
               {"utilization_bps", v.utilization_bps.value},
               {"unabsorbed", v.unabsorbed.units()},
+              {"acknowledged", v.acknowledged.units()},
               {"insurance_paid", v.insurance_paid.units()},
               {"fees", fees},
               {"cover_today", cover}}
@@ -199,6 +200,8 @@ Result<Vault> vault_from_json(const std::string& text) {
     v.index_at = Timestamp{j.at("index_at").get<int64_t>()};
     v.utilization_bps = Bps{j.at("utilization_bps").get<int64_t>()};
     v.unabsorbed = usd("unabsorbed");
+    // journals written before `acknowledge` existed have no such key: nothing was acknowledged
+    v.acknowledged = Usd(j.value("acknowledged", int64_t{0}));
     v.insurance_paid = usd("insurance_paid");
     for (const auto& [k, f] : j.at("fees").items()) {
       v.fees[k] = FeeTotals{Usd(f.at("charged").get<int64_t>()), Usd(f.at("forgone").get<int64_t>()),

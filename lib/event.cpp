@@ -15,6 +15,7 @@ std::string_view kind_name(const EventBody& body) {
     std::string_view operator()(const PositionLiquidated&) const { return "position_liquidated"; }
     std::string_view operator()(const InsuranceDeposited&) const { return "insurance_deposited"; }
     std::string_view operator()(const LossApplied&) const { return "loss_applied"; }
+    std::string_view operator()(const LossAcknowledged&) const { return "loss_acknowledged"; }
   };
   return std::visit(Name{}, body);
 }

@@ -91,8 +91,16 @@ struct LossApplied {
   std::string reason;         // 1 to 200 characters, no control characters
 };
 
+// `acknowledge --reason TEXT [--amount A]`: an operator has seen the unabsorbed losses outstanding
+// and taken them in hand. It moves no money (the loss stays unabsorbed in the books); reports stop
+// warning about what it acknowledged. `amount` is exactly what was outstanding then.
+struct LossAcknowledged {
+  Usd amount;                 // > 0, the unabsorbed losses not yet acknowledged
+  std::string reason;         // 1 to 200 characters, no control characters
+};
+
 using EventBody = std::variant<JournalCreated, ConfigApplied, PriceSet, LpDeposited, LpWithdrew, PositionOpened,
-                               PositionClosed, PositionLiquidated, InsuranceDeposited, LossApplied>;
+                               PositionClosed, PositionLiquidated, InsuranceDeposited, LossApplied, LossAcknowledged>;
 
 struct Event {
   int64_t seq = 0;            // 1, 2, 3, ... without gaps

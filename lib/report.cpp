@@ -103,6 +103,9 @@ std::string describe(const EventBody& body) {
     return "liquidate position " + std::to_string(e->id) + ", keeper " + e->keeper;
   }
   if (const auto* e = std::get_if<LossApplied>(&body)) return "external loss " + to_string(e->amount) + ": " + e->reason;
+  if (const auto* e = std::get_if<LossAcknowledged>(&body)) {
+    return "unabsorbed losses of " + to_string(e->amount) + " acknowledged: " + e->reason;
+  }
   const auto& e = std::get<InsuranceDeposited>(body);
   return e.from + " pays " + to_string(e.amount) + " into insurance";
 }
@@ -159,6 +162,7 @@ Result<Report> pool_report(const State& s, Timestamp now) {
                 {"insurance_target", "insurance target", CellType::usd},
                 {"treasury", "treasury", CellType::usd},
                 {"unabsorbed", "UNABSORBED LOSSES", CellType::usd},
+                {"acknowledged", "of them acknowledged", CellType::usd},
                 {"rounding_reserve", "rounding reserve", CellType::usd}},
                {}};
   pool.rows.push_back({Cell::of_usd(Usd(nav)), tranched ? Cell::none(CellType::usd) : Cell::of_usd(Usd(share_price)),
@@ -168,7 +172,7 @@ Result<Report> pool_report(const State& s, Timestamp now) {
                        Cell::of_bps(Bps{vault::utilization_bps(v.reserved.units(), nav)}),
                        Cell::of_usd(v.open_interest_long), Cell::of_usd(v.open_interest_short), Cell::of_usd(v.insurance),
                        target ? Cell::of_usd(*target) : Cell::none(CellType::usd), Cell::of_usd(v.treasury),
-                       Cell::of_usd(v.unabsorbed),
+                       Cell::of_usd(v.unabsorbed), Cell::of_usd(v.acknowledged),
                        Cell::of_usd(Usd(values.senior + values.junior - static_cast<int64_t>(lp_values)))});
   Section markets{"markets", "Markets", SectionShape::list,
                   {{"market", "MARKET", CellType::text},
@@ -379,14 +383,16 @@ Result<Report> insurance_report(const State& s) {
                {"fee_income", "fee income", CellType::usd},
                {"paid_for_bad_debt", "paid for bad debt", CellType::usd},
                {"floor_balance", "floor balance", CellType::usd},
-               {"unabsorbed", "UNABSORBED LOSSES", CellType::usd}},
+               {"unabsorbed", "UNABSORBED LOSSES", CellType::usd},
+                {"acknowledged", "of them acknowledged", CellType::usd}},
               {}};
   auto coverage = oi > 0 ? mul_div_floor(v.insurance.units(), k_bps_scale, oi, "coverage") : Result<int64_t>(0);
   if (!coverage) return std::unexpected(coverage.error());
   sec.rows.push_back({Cell::of_usd(v.insurance), target ? Cell::of_usd(*target) : Cell::none(CellType::usd),
                       oi > 0 ? Cell::of_bps(Bps{*coverage}) : Cell::none(CellType::bps), Cell::of_usd(Usd(deposits)),
                       Cell::of_usd(Usd(fee_income)), Cell::of_usd(v.insurance_paid),
-                      Cell::of_usd(s.config.insurance.floor_balance), Cell::of_usd(v.unabsorbed)});
+                      Cell::of_usd(s.config.insurance.floor_balance), Cell::of_usd(v.unabsorbed),
+                      Cell::of_usd(v.acknowledged)});
   return Report{"insurance", {std::move(sec)}};
 }
 
@@ -484,7 +490,8 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
                 {"senior_at_risk", "senior at risk", CellType::usd},
                 {"senior_target_apr_bps", "senior target APR", CellType::bps},
                 {"uncovered_unrealized", "UNCOVERED TRADER PROFIT", CellType::usd},
-                {"unabsorbed", "UNABSORBED LOSSES", CellType::usd}},
+                {"unabsorbed", "UNABSORBED LOSSES", CellType::usd},
+                {"acknowledged", "of them acknowledged", CellType::usd}},
                {}};
   const auto& cfg = s.config.tranches;
   risk.rows.push_back({Cell::of_bps(Bps{tranche::junior_ratio_bps(values.junior, values.senior)}),
@@ -493,7 +500,7 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
                        capacity ? Cell::of_usd(Usd(*capacity)) : Cell::none(CellType::usd),
                        Cell::of_usd(Usd(tranche::senior_at_risk(s, values, v.reserved.units()))),
                        Cell::of_bps(cfg.senior_target_apr_bps), Cell::of_usd(Usd(values.uncovered)),
-                       Cell::of_usd(v.unabsorbed)});
+                       Cell::of_usd(v.unabsorbed), Cell::of_usd(v.acknowledged)});
   return Report{"tranches", {std::move(sec), std::move(risk)}};
 }
 

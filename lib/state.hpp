@@ -122,6 +122,9 @@ struct Vault {
   Timestamp index_at;               // when the index last grew
   Bps utilization_bps{0};           // Σ reserves / NAV, rounded up, as of the last event
   Usd unabsorbed;                   // losses no layer could take (reported loudly, never dropped)
+  Usd acknowledged;                 // the part of `unabsorbed` an operator has acknowledged (≤ unabsorbed)
+  // What reports still warn about: the unabsorbed losses nobody has acknowledged.
+  Usd unacknowledged() const { return Usd(unabsorbed.units() - acknowledged.units()); }
   Usd insurance_paid;               // bad debt the fund covered
   std::map<std::string, FeeTotals> fees;   // "open", "close", "borrow", "liquidation"
   // Per market: the UTC day of the fund's last draw, that day's cap and what it used (DESIGN-risk §3).

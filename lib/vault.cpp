@@ -232,11 +232,16 @@ Result<std::vector<Posting>> insure(State& state, const InsuranceDeposited& e) {
   return std::vector<Posting>{{"insurance", e.amount}, {"funder:" + e.from, Usd(-e.amount.units())}};
 }
 
+Status check_reason(const std::string& reason) {
+  bool ok = !reason.empty() && reason.size() <= 200;
+  for (const char ch : reason) ok = ok && static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f;
+  if (!ok) return input_error("the reason must be 1 to 200 characters without control characters.");
+  return {};
+}
+
 Result<std::vector<Posting>> apply_loss(State& state, const Event& ev, const LossApplied& e) {
   if (!e.amount.is_positive()) return input_error("the loss must be greater than zero.");
-  bool reason_ok = !e.reason.empty() && e.reason.size() <= 200;
-  for (const char ch : e.reason) reason_ok = reason_ok && static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f;
-  if (!reason_ok) return input_error("the reason must be 1 to 200 characters without control characters.");
+  if (auto ok = check_reason(e.reason); !ok) return std::unexpected(ok.error());
   std::vector<Posting> postings;
   NX_TRY(rec, tranche::absorb_loss(state, LossKind::external, e.amount.units(), "", ev, postings));
   (void)rec;
@@ -244,6 +249,24 @@ Result<std::vector<Posting>> apply_loss(State& state, const Event& ev, const Los
   postings.push_back({"loss:external", e.amount});
   mark(state);
   return postings;
+}
+
+// Acknowledges every unabsorbed loss outstanding: exactly that amount, so that an operator who saw X
+// does not acknowledge a loss that arrived since. No money moves; the memo stays in the books.
+Result<std::vector<Posting>> acknowledge(State& state, const LossAcknowledged& e) {
+  if (auto ok = check_reason(e.reason); !ok) return std::unexpected(ok.error());
+  const Usd outstanding = state.vault.unacknowledged();
+  if (!outstanding.is_positive()) {
+    return rule_error("there are no unacknowledged unabsorbed losses (" + to_string(state.vault.unabsorbed) +
+                      " unabsorbed, all of it acknowledged); nothing to acknowledge.");
+  }
+  if (e.amount != outstanding) {
+    return rule_error("the unacknowledged unabsorbed losses are " + to_string(outstanding) + ", not " +
+                      to_string(e.amount) + "; check 'report insurance' and acknowledge that amount.");
+  }
+  state.vault.acknowledged = state.vault.unabsorbed;
+  mark(state);
+  return std::vector<Posting>{};
 }
 
 Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionOpened& e) {
@@ -743,6 +766,7 @@ Result<std::vector<Posting>> apply_vault(State& state, const Event& ev) {
   if (const auto* e = std::get_if<PositionLiquidated>(&ev.body)) return liquidate(state, ev, *e);
   if (const auto* e = std::get_if<InsuranceDeposited>(&ev.body)) return insure(state, *e);
   if (const auto* e = std::get_if<LossApplied>(&ev.body)) return apply_loss(state, ev, *e);
+  if (const auto* e = std::get_if<LossAcknowledged>(&ev.body)) return acknowledge(state, *e);
   return std::vector<Posting>{};
 }
 

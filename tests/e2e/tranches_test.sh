@@ -98,4 +98,33 @@ expect_rc 0 cascade --shock BTC=-30% ETH=+10%
 [ "$(checksum j.db)" = "$before" ] || fail "cascade --shock wrote to the journal"
 expect_error 1 "needs a sign" cascade --shock BTC=30%
 expect_error 1 "no configured market" cascade --shock XRP=-10%
+
+# a loss beyond every layer: 930,000 − insurance 0 − junior 141,000 − senior 786,500 = 2,500 unabsorbed,
+# warned about by every report until an operator acknowledges exactly that amount
+expect_rc 0 cascade --loss 930000 --apply --reason "exchange hack" -q
+grep -q "2500.000000 .*unabsorbed" err || fail "the applied loss does not warn of 2,500 unabsorbed: $(cat err)"
+expect_error 0 "^nexadex: warning: 2500.000000 of losses .* nobody has acknowledged" report pool
+expect_rc 0 report insurance --format csv
+grep -q ",2500.000000,0.000000$" out || fail "report insurance: unabsorbed 2,500, none acknowledged: $(cat out)"
+before=$(checksum j.db)
+expect_error 2 "are 2500.000000, not 2400.000000" acknowledge --amount 2400 --reason "seen"
+expect_error 1 "reason must be 1 to 200 characters" acknowledge --reason ""
+expect_error 1 "reason is required|--reason" acknowledge
+expect_error 1 "'2,500' is not" acknowledge --amount 2,500 --reason "seen"
+[ "$(checksum j.db)" = "$before" ] || fail "a refused acknowledge wrote to the journal"
+expect_rc 0 acknowledge --amount 2500 --reason "treasury covers it"
+grep -q "loss_acknowledged.*unabsorbed losses of 2500.000000 acknowledged: treasury covers it" out ||
+  fail "acknowledge does not print its event: $(cat out)"
+expect_rc 0 report pool
+[ ! -s err ] || fail "report pool still warns after the acknowledgement: $(cat err)"
+expect_rc 0 report insurance --format csv
+grep -q ",2500.000000,2500.000000$" out || fail "report insurance: 2,500 unabsorbed, all acknowledged: $(cat out)"
+expect_error 2 "no unacknowledged unabsorbed losses" acknowledge --reason "again"
+# a later loss warns again, of what is new only: every layer is empty, so all 100 is unabsorbed
+expect_rc 0 cascade --loss 100 --apply --reason "second incident" -q
+expect_error 0 "^nexadex: warning: 100.000000 of losses" report tranches
+expect_rc 0 acknowledge --reason "also covered" -q
+expect_rc 0 report insurance --format csv
+grep -q ",2600.000000,2600.000000$" out || fail "report insurance: 2,600 unabsorbed, all acknowledged: $(cat out)"
+expect_rc 0 verify
 echo "tranches: ok"
