@@ -128,7 +128,9 @@ Status preview_shock(Context& ctx, const Options& o, Format format, Timestamp no
     }
     after.what_if = false;
     if (auto ok = vault::update_utilization(after); !ok) return ok;
-    auto report = cascade_report(before, after, {std::move(liq)});
+    std::vector<Section> extra;
+    extra.push_back(std::move(liq));   // moved, not copied as a braced list would be: one row per liquidation
+    auto report = cascade_report(before, after, std::move(extra));
     if (!report) return std::unexpected(report.error());
     render(*report, format, ctx.out());
     return {};

@@ -311,10 +311,28 @@ class SqlPositions final : public TableLoader {
     return std::move(found.front());
   }
 
-  Result<std::vector<Position>> query(const IndexQuery& iq) override { return rows(indexed(iq, false)); }
+  // Rows by id, in ascending order: the seeks then walk the table's pages front to back.
+  Result<std::vector<Position>> load_many(const std::vector<int64_t>& ids) override {
+    auto& q = select(by_id_, "id = ?");
+    std::vector<Position> out;
+    out.reserve(ids.size());
+    for (const int64_t id : ids) {
+      q.bind(1, id);
+      if (q.step()) {
+        auto p = position_from_row(q.get(), path_);
+        if (!p) {
+          q.reset();
+          return std::unexpected(p.error());
+        }
+        out.push_back(std::move(*p));
+      }
+      q.reset();
+    }
+    return out;
+  }
 
   Result<std::vector<int64_t>> query_ids(const IndexQuery& iq) override {
-    RawStatement& q = indexed(iq, true);
+    RawStatement& q = indexed(iq);
     std::vector<int64_t> out;
     while (q.step()) out.push_back(sqlite3_column_int64(q.get(), 0));
     q.reset();
@@ -381,8 +399,8 @@ class SqlPositions final : public TableLoader {
     }
     return *slot;
   }
-  // The statement of an index range, its parameters bound; the ids-only form reads the index alone.
-  RawStatement& indexed(const IndexQuery& iq, bool ids) {
+  // The ids of an index range, its parameters bound: read from the index alone.
+  RawStatement& indexed(const IndexQuery& iq) {
     constexpr const char* k_book = "status = 'open' AND market = ? AND side = ? AND ";
     const char* range = "";
     switch (iq.kind) {
@@ -391,7 +409,7 @@ class SqlPositions final : public TableLoader {
       case IndexKind::dead: range = "key_dead <= ?"; break;
       case IndexKind::liq: range = "liq_bucket = ? AND key_liq >= ?"; break;
     }
-    RawStatement& q = select(indexed_[static_cast<std::size_t>(iq.kind) * 2 + (ids ? 1 : 0)], k_book, range, ids);
+    RawStatement& q = select(indexed_[static_cast<std::size_t>(iq.kind)], k_book, range, true);
     int i = 1;
     q.bind(i++, std::string_view(iq.book.market));
     q.bind(i++, side_name(iq.book.side));
@@ -416,7 +434,7 @@ class SqlPositions final : public TableLoader {
   const std::string& path_;
   std::optional<RawStatement> by_id_;
   std::optional<SQLite::Statement> account_;
-  std::array<std::optional<RawStatement>, 8> indexed_;   // by IndexKind, rows then ids
+  std::array<std::optional<RawStatement>, 4> indexed_;   // by IndexKind
 };
 
 }  // namespace
@@ -432,7 +450,9 @@ struct Journal::Impl {
   SqlPositions positions{db, path};
   int64_t version = k_schema_version;
 
-  Impl(std::string p, int flags) : path(std::move(p)), db(path, flags, k_busy_timeout_ms) {}
+  // NOMUTEX: one thread uses a connection, so SQLite need not lock its mutex on every call (a stress
+  // test makes millions of column calls).
+  Impl(std::string p, int flags) : path(std::move(p)), db(path, flags | SQLite::OPEN_NOMUTEX, k_busy_timeout_ms) {}
 
   Status load_head() {
     SQLite::Statement q(db, "SELECT seq, at, hash FROM events ORDER BY seq DESC LIMIT 1");

@@ -1,6 +1,7 @@
 // lib/money.cpp: checked 128-bit arithmetic with named rounding, decimal parsing and printing.
 #include "lib/money.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace nexadex {
@@ -144,24 +145,22 @@ Result<Shares> parse_shares(std::string_view text, Sign sign, std::string_view w
 
 std::string format_decimal(int64_t units, int decimals) {
   const bool negative = units < 0;
-  // Work in unsigned 128 bits so that INT64_MIN prints correctly.
-  unsigned __int128 mag = negative ? static_cast<unsigned __int128>(-static_cast<int128>(units))
-                                   : static_cast<unsigned __int128>(units);
-  std::string digits;
+  // the magnitude in unsigned 64 bits, so that INT64_MIN prints correctly
+  uint64_t mag = negative ? uint64_t{0} - static_cast<uint64_t>(units) : static_cast<uint64_t>(units);
+  // digits from the right: at most 20 of them or decimals + 1, the point and the sign
+  std::string buf(static_cast<std::size_t>(std::max(20, decimals + 1) + 2), '\0');
+  char* const end = buf.data() + buf.size();
+  char* at = end;
+  int written = 0;
   do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(mag % 10)));
+    if (decimals > 0 && written == decimals) *--at = '.';
+    *--at = static_cast<char>('0' + mag % 10);
     mag /= 10;
-  } while (mag != 0);
-  if (static_cast<int>(digits.size()) <= decimals) {
-    digits.insert(0, static_cast<std::size_t>(decimals + 1) - digits.size(), '0');
-  }
-  std::string out = negative ? "-" : "";
-  out += digits.substr(0, digits.size() - static_cast<std::size_t>(decimals));
-  if (decimals > 0) {
-    out += '.';
-    out += digits.substr(digits.size() - static_cast<std::size_t>(decimals));
-  }
-  return out;
+    ++written;
+  } while (mag != 0 || written <= decimals);
+  if (negative) *--at = '-';
+  buf.erase(0, static_cast<std::size_t>(at - buf.data()));
+  return buf;
 }
 
 std::string format_int128(int128 v) {

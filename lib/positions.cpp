@@ -1,6 +1,9 @@
 // lib/positions.cpp: the positions of a state, their books and indexes, read on demand.
 #include <algorithm>
+#include <iterator>
 #include <limits>
+#include <map>
+#include <tuple>
 
 #include "lib/state.hpp"
 
@@ -36,11 +39,45 @@ void index_remove(const State& s, const Position& p) {
   }
 }
 
-// Puts positions read from the loader into the state's copy, unless it holds a newer one.
+// Inserts sorted (key, id) pairs, each with the previous one's place as its hint: the B-tree is
+// walked front to back once instead of searched from the root for every entry.
+void insert_sorted(PositionIndex::Keys& set, std::vector<std::pair<int64_t, int64_t>>& entries) {
+  std::sort(entries.begin(), entries.end());
+  auto hint = set.begin();
+  for (const auto& e : entries) hint = std::next(set.insert(hint, e));
+}
+
+// Puts positions read from the loader into the state's copy, unless it holds a newer one, and
+// indexes the open ones it adopts book by book.
 void adopt(const State& s, std::vector<Position>&& rows) {
+  std::vector<const Position*> fresh;
+  fresh.reserve(rows.size());
   for (auto& row : rows) {
-    const auto [it, fresh] = s.positions.try_emplace(row.id, std::move(row));
-    if (fresh) index_add(s, it->second);
+    const auto [it, added] = s.positions.try_emplace(row.id, std::move(row));
+    if (added && it->second.status == PositionStatus::open) fresh.push_back(&it->second);
+  }
+  std::sort(fresh.begin(), fresh.end(), [](const Position* a, const Position* b) {
+    return std::tie(a->market, a->side) < std::tie(b->market, b->side);
+  });
+  std::vector<std::pair<int64_t, int64_t>> below, above, dead;
+  std::map<int64_t, std::vector<std::pair<int64_t, int64_t>>> liq;
+  for (auto first = fresh.begin(); first != fresh.end();) {
+    const BookKey book = book_of(**first);
+    auto last = first;
+    below.clear(), above.clear(), dead.clear(), liq.clear();
+    for (; last != fresh.end() && (*last)->market == book.market && (*last)->side == book.side; ++last) {
+      const Position& p = **last;
+      below.emplace_back(p.keys.below, p.id);
+      above.emplace_back(p.keys.above, p.id);
+      dead.emplace_back(p.keys.dead, p.id);
+      liq[p.keys.bucket].emplace_back(p.keys.liq, p.id);
+    }
+    auto& sets = s.index.books[book];
+    insert_sorted(sets.below, below);
+    insert_sorted(sets.above, above);
+    insert_sorted(sets.dead, dead);
+    for (auto& [bucket, entries] : liq) insert_sorted(sets.liq[bucket], entries);
+    first = last;
   }
 }
 
@@ -57,26 +94,28 @@ Status read_matching(const State& s, const IndexQuery& q) {
   const auto it = s.asked.find(key);
   if (it != s.asked.end() && (at_least ? q.bound >= it->second : q.bound <= it->second)) return {};
   // The ids first, from the index alone: rows the state already holds (a preview that liquidated
-  // them, say) are not read again; when most are new, the rows come in one range read.
+  // them, say) are not read again; the others are read in id order.
   NX_TRY(ids, s.loader->query_ids(q));
   std::vector<int64_t> missing;
   for (const int64_t id : ids) {
     if (!s.positions.contains(id)) missing.push_back(id);
   }
-  if (missing.size() * 4 > ids.size()) {
-    NX_TRY(rows, s.loader->query(q));
-    adopt(s, std::move(rows));
-  } else {
-    for (const int64_t id : missing) {
-      NX_TRY(row, find_position(s, id));
-      (void)row;
-    }
-  }
+  std::sort(missing.begin(), missing.end());
+  NX_TRY(rows, s.loader->load_many(missing));
+  adopt(s, std::move(rows));
   s.asked[key] = q.bound;
   return {};
 }
 
 }  // namespace
+
+std::vector<const Position*> positions_by_id(const State& state) {
+  std::vector<const Position*> out;
+  out.reserve(state.positions.size());
+  for (const auto& [id, p] : state.positions) out.push_back(&p);
+  std::sort(out.begin(), out.end(), [](const Position* a, const Position* b) { return a->id < b->id; });
+  return out;
+}
 
 Result<Position*> find_position(const State& state, int64_t id) {
   auto it = state.positions.find(id);
@@ -113,7 +152,7 @@ Status store_position(State& state, const Position* before, Position after) {
   Position& slot = state.positions[id];
   slot = std::move(after);
   index_add(state, slot);
-  state.dirty_positions.insert(id);
+  if (!state.what_if) state.dirty_positions.insert(id);   // a what-if copy is never written
   return {};
 }
 

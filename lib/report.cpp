@@ -309,9 +309,9 @@ Result<std::vector<Cell>> position_row(const State& s, const Position& p) {
 Result<Report> positions_report(const State& s, bool include_ended) {
   if (auto ok = load_all_positions(s); !ok) return std::unexpected(ok.error());
   Section sec = position_section("positions", "Positions", SectionShape::list);
-  for (const auto& [id, p] : s.positions) {
-    if (!include_ended && p.status != PositionStatus::open) continue;
-    NX_TRY(row, position_row(s, p));
+  for (const Position* p : positions_by_id(s)) {
+    if (!include_ended && p->status != PositionStatus::open) continue;
+    NX_TRY(row, position_row(s, *p));
     sec.rows.push_back(std::move(row));
   }
   return Report{"positions", {std::move(sec)}};

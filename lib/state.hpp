@@ -9,7 +9,10 @@
 #include <tuple>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
+
+#include <absl/container/btree_set.h>
 
 #include "lib/book.hpp"
 #include "lib/config.hpp"
@@ -160,19 +163,22 @@ class TableLoader {
  public:
   virtual ~TableLoader() = default;
   virtual Result<std::optional<Position>> load(int64_t id) = 0;
-  virtual Result<std::vector<Position>> query(const IndexQuery& q) = 0;
-  virtual Result<std::vector<int64_t>> query_ids(const IndexQuery& q) = 0;   // the same rows' ids
+  virtual Result<std::vector<int64_t>> query_ids(const IndexQuery& q) = 0;   // the ids of the rows in range
+  virtual Result<std::vector<Position>> load_many(const std::vector<int64_t>& ids) = 0;   // ids ascending
   virtual Result<std::vector<Position>> all() = 0;
   virtual Result<std::optional<int64_t>> load_account(const std::string& name) = 0;
   virtual Result<std::map<std::string, int64_t>> all_accounts() = 0;
   virtual Result<std::vector<LossRecord>> losses() = 0;
 };
 
-// The in-memory indexes of the positions the state holds, by book: (key, id) pairs.
+// The in-memory indexes of the positions the state holds, by book: (key, id) pairs. B-trees: a
+// stress test adopts and drops hundreds of thousands of entries, and a node per entry (std::set)
+// spent more time in malloc and cache misses than in the rules.
 struct PositionIndex {
+  using Keys = absl::btree_set<std::pair<int64_t, int64_t>>;
   struct Sets {
-    std::set<std::pair<int64_t, int64_t>> below, above, dead;
-    std::map<int64_t, std::set<std::pair<int64_t, int64_t>>> liq;   // by bucket
+    Keys below, above, dead;
+    std::map<int64_t, Keys> liq;   // by bucket
   };
   std::map<BookKey, Sets> books;
 };
@@ -192,7 +198,9 @@ struct State {
   std::map<BookKey, Book> books;                // aggregates of every open position, by market and side
   // Positions by id, open and ended: all of them without a loader, else those read so far (reading
   // one does not change the state's value, hence mutable). Change them only through store_position.
-  mutable std::map<int64_t, Position> positions;
+  // Hashed, not ordered: a stress test looks up hundreds of thousands of ids (nodes, so pointers to
+  // them stay valid). Iterate in id order through positions_by_id().
+  mutable std::unordered_map<int64_t, Position> positions;
   mutable PositionIndex index;
   mutable bool positions_complete = true;       // false while a loader holds positions not read yet
   // Per (kind, book, bucket): the widest bound already asked of the loader. Its rows do not change
@@ -214,7 +222,8 @@ struct State {
   bool dirty_config = false;
   bool dirty_vault = false;
   // Set on a throwaway copy that a preview applies many events to at one time (cascade --shock's
-  // liquidations): apply() then keeps no account balances (no rule reads them) and leaves the
+  // liquidations): apply() then keeps no account balances (no rule reads them), no list of the
+  // positions changed (the copy is never written), and leaves the
   // utilization to the caller, who updates it once at the end (it only sets the borrow rate, which
   // accrues with time, so within one second nothing reads it). The pool's books come out the same.
   bool what_if = false;
@@ -225,6 +234,8 @@ struct State {
   }
 };
 
+// The positions the state holds (all of them after load_all_positions), by id.
+std::vector<const Position*> positions_by_id(const State& state);
 // The position with this id (open or ended), read through the loader if need be; nullptr if none.
 Result<Position*> find_position(const State& state, int64_t id);
 // Records a new (before == nullptr) or changed position: its keys, its book, the indexes.

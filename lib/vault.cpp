@@ -721,7 +721,9 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
     }
   }
   int128 open_collateral = 0;
-  for (const auto& [id, p] : s.positions) {
+  for (const Position* pp : positions_by_id(s)) {
+    const Position& p = *pp;
+    const int64_t id = p.id;
     if (p.status == PositionStatus::open) open_collateral += p.collateral.units();
     const auto it = s.accounts.find("position:" + std::to_string(id));
     const int64_t posted = it == s.accounts.end() ? 0 : it->second;

@@ -60,6 +60,7 @@ std::vector<int64_t> scan_liquidatable(const State& s) {
     REQUIRE(m.has_value());
     if (m->liquidatable()) ids.push_back(id);
   }
+  std::sort(ids.begin(), ids.end());
   return ids;
 }
 

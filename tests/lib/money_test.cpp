@@ -380,6 +380,12 @@ TEST_CASE("format_decimal prints every digit of the unit", "[money][format]") {
   // no thousands separators at full precision
   CHECK(format_decimal(1'234'567'000'000, 6) == "1234567.000000");
   CHECK(format_decimal(42, 0) == "42");
+  // the extremes: INT64_MIN's magnitude 9,223,372,036,854,775,808 has no positive int64
+  CHECK(format_decimal(std::numeric_limits<int64_t>::min(), 6) == "-9223372036854.775808");
+  CHECK(format_decimal(std::numeric_limits<int64_t>::max(), 6) == "9223372036854.775807");
+  CHECK(format_decimal(std::numeric_limits<int64_t>::min(), 0) == "-9223372036854775808");
+  // more decimals than digits of the largest value
+  CHECK(format_decimal(-5, 20) == "-0.00000000000000000005");
   CHECK(format_decimal(-42, 0) == "-42");
   CHECK(to_string(Usd(1'000'250'000)) == "1000.250000");
   CHECK(to_string(Price(6'500'000'000'000)) == "65000.00000000");

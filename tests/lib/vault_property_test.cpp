@@ -85,6 +85,7 @@ std::vector<int64_t> brute_liquidatable(const State& s) {
     auto m = vault::margin(s, p, s.markets.at(p.market).price);
     if (m && m->liquidatable()) ids.push_back(id);
   }
+  std::sort(ids.begin(), ids.end());
   return ids;
 }
 
@@ -164,6 +165,7 @@ TEST_CASE("20,000 random vault operations keep conservation, refusals change not
     for (const auto& [id, p] : state.positions) {
       if (p.status == PositionStatus::open) open_ids.push_back(id);
     }
+    std::sort(open_ids.begin(), open_ids.end());   // positions are hashed: pick by id order
     if (kind < 30) {
       const std::string m = pick(0, 1) ? "BTC" : "ETH";
       price[m] = std::max<int64_t>(1, static_cast<int64_t>(static_cast<int128>(price[m]) * (10'000 + pick(-4000, 4000)) / 10'000));
