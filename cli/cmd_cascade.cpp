@@ -113,6 +113,8 @@ Status preview_shock(Context& ctx, const Options& o, Format format, Timestamp no
                  {"price", "PRICE", CellType::price},
                  {"shortfall", "SHORTFALL", CellType::usd}},
                 {}};
+    liq.rows.reserve(ids->size());
+    after.losses.reserve(after.losses.size() + ids->size());
     for (const int64_t id : *ids) {
       auto p = find_position(after, id);
       if (!p) return std::unexpected(p.error());

@@ -87,8 +87,8 @@ Result<Allocation> allocate_loss(const State& state, LossKind kind, int64_t amou
   return a;
 }
 
-Result<LossRecord> absorb_loss(State& state, LossKind kind, int64_t amount, const std::string& market,
-                               const Event& ev, std::vector<Posting>& postings) {
+Result<const LossRecord*> absorb_loss(State& state, LossKind kind, int64_t amount, const std::string& market,
+                                      const Event& ev, std::vector<Posting>& postings) {
   const int64_t day = day_of(ev.at);
   NX_TRY(a, allocate_loss(state, kind, amount, market, day));
   LossRecord rec;
@@ -146,8 +146,8 @@ Result<LossRecord> absorb_loss(State& state, LossKind kind, int64_t amount, cons
     junior.daily.clear();
   }
   state.dirty_vault = true;
-  state.losses.push_back(rec);
-  return rec;
+  state.losses.push_back(std::move(rec));
+  return &state.losses.back();
 }
 
 Result<Values> values(const State& state) {

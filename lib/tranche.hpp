@@ -38,9 +38,9 @@ Result<Allocation> allocate_loss(const State& state, LossKind kind, int64_t amou
 
 // Books a realized loss: each layer's part (the fund's daily use recorded), the unabsorbed rest, and a
 // junior reset when the loss took junior capital to 0 while it had shares (its holdings cancelled).
-// Appends the record to state.losses and returns it.
-Result<LossRecord> absorb_loss(State& state, LossKind kind, int64_t amount, const std::string& market,
-                               const Event& event, std::vector<Posting>& postings);
+// Appends the record to state.losses and returns it (valid until the next loss is appended).
+Result<const LossRecord*> absorb_loss(State& state, LossKind kind, int64_t amount, const std::string& market,
+                                      const Event& event, std::vector<Posting>& postings);
 
 // Virtual tranche NAVs (DESIGN-risk §4): the LPs' net unrealized result U runs through the trader_pnl
 // order when the traders are ahead (U < 0) and through the income waterfall when behind (U > 0).

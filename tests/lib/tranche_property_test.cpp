@@ -142,7 +142,7 @@ TEST_CASE("8,000 random operations on a tranched pool keep conservation, fairnes
       auto r = tranche::absorb_loss(preview, LossKind::external, loss->amount.units(), "",
                                     Event{state.head_seq + 1, now, body}, legs);
       REQUIRE(r.has_value());
-      previewed = *r;
+      previewed = **r;
     }
     const Event ev{state.head_seq + 1, now, body};
     const State before = state;

@@ -132,21 +132,21 @@ TEST_CASE("insurance covers within its per-event cap and its per-market daily ca
   // bad debt of 1,000 in BTC: min(1,000, cap 300, day cap 5% × 10,000 = 500) = 300, junior 700
   auto r1 = tranche::absorb_loss(b.s, LossKind::bad_debt, 1'000 * k_usd, "BTC", no_event(), postings);
   REQUIRE(r1.has_value());
-  CHECK(r1->legs.at(0).layer == "insurance");
-  CHECK(r1->legs.at(0).amount.units() == 300 * k_usd);
-  CHECK(r1->legs.at(1).amount.units() == 700 * k_usd);
+  CHECK((*r1)->legs.at(0).layer == "insurance");
+  CHECK((*r1)->legs.at(0).amount.units() == 300 * k_usd);
+  CHECK((*r1)->legs.at(1).amount.units() == 700 * k_usd);
   // the same day: 500 − 300 = 200 left of the day's cap
   auto r2 = tranche::absorb_loss(b.s, LossKind::bad_debt, 1'000 * k_usd, "BTC", no_event(), postings);
   REQUIRE(r2.has_value());
-  CHECK(r2->legs.at(0).amount.units() == 200 * k_usd);
+  CHECK((*r2)->legs.at(0).amount.units() == 200 * k_usd);
   // another market has its own cap: 5% of the balance now, 9,500 → 475, then the per-event 300
   auto r3 = tranche::absorb_loss(b.s, LossKind::bad_debt, 1'000 * k_usd, "ETH", no_event(), postings);
   REQUIRE(r3.has_value());
-  CHECK(r3->legs.at(0).amount.units() == 300 * k_usd);
+  CHECK((*r3)->legs.at(0).amount.units() == 300 * k_usd);
   // an external loss has no market: no daily cap, the per-event cap holds
   auto r4 = tranche::absorb_loss(b.s, LossKind::external, 1'000 * k_usd, "", no_event(), postings);
   REQUIRE(r4.has_value());
-  CHECK(r4->legs.at(0).amount.units() == 300 * k_usd);
+  CHECK((*r4)->legs.at(0).amount.units() == 300 * k_usd);
   CHECK(b.s.vault.insurance.units() == (10'000 - 300 - 200 - 300 - 300) * k_usd);
 }
 
