@@ -54,15 +54,19 @@ std::unique_ptr<Cli> make_cli() {
   auto* report = app->add_subcommand("report", "Read-only reports of the journal's state");
   report->add_option("WHAT", o.report_what,
                      "summary (default), pool, tranches, lps, lp ID, positions, position ID, traders, insurance, "
-                     "fees, cascades or events")
+                     "fees, cascades, events or history")
       ->check(CLI::IsMember({"summary", "pool", "tranches", "lps", "lp", "positions", "position", "traders",
-                             "insurance", "fees", "cascades", "events"}));
+                             "insurance", "fees", "cascades", "events", "history"}));
   report->add_option("ID", o.report_id, "The LP of 'report lp' or the position id of 'report position'");
   report->add_flag("--all", o.all, "With positions: also the closed and liquidated ones");
   auto* as_of = report->add_option("--as-of", o.as_of, "Show the state as it was at TIME (that time included)")
                     ->type_name("TIME");
   auto* seq = report->add_option("--seq", o.seq, "Show the state as it was after event N")->type_name("N");
   as_of->excludes(seq);
+  report->add_option("--every", o.every, "With history: one point per interval (the state after its last event)")
+      ->type_name("DURATION");
+  report->add_option("--svg", o.svg, "With history: write the series as an SVG chart to FILE (- for stdout)")
+      ->type_name("FILE");
 
   auto* verify = app->add_subcommand("verify", "Check the hash chain, replay every event and compare the state");
   verify->add_option("--expect-head", o.expect_head, "Also require this head hash (64 hex digits)")->type_name("HASH");

@@ -1,6 +1,10 @@
 // cli/cmd_report.cpp: `report [summary|events] [--as-of TIME | --seq N]`.
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 
+#include "cli/chart.hpp"
 #include "cli/commands.hpp"
 
 namespace nexadex::cli {
@@ -25,6 +29,49 @@ Result<Horizon> horizon(const Options& o) {
     h.at = *t;
   }
   return h;
+}
+
+// `report history`: the state after each event (or after the last event of each --every interval,
+// intervals counted from 1970-01-01T00:00:00Z) up to `head`, as a list or an SVG chart.
+Status report_history(Context& ctx, const Options& o, journal::Journal& j, const JournalHead& head, Format format) {
+  if (!o.report_id.empty()) {
+    return input_error("report history takes no '" + o.report_id + "'; only 'report lp' and 'report position' take one.");
+  }
+  std::optional<int64_t> every;
+  if (o.every) {
+    auto d = parse_duration(*o.every, "--every");
+    if (!d) return std::unexpected(d.error());
+    if (d->seconds <= 0) return input_error("--every must be longer than 0s, e.g. --every 1h.");
+    every = d->seconds;
+  }
+  Report report{"history", {history_section()}};
+  auto& rows = report.sections[0].rows;
+  const auto interval = [&](int64_t at) { return at / *every; };
+  auto replayed = j.replay(head.seq, std::nullopt, [&](const State& s, Timestamp next_at) -> Status {
+    if (every && interval(s.head_at.seconds) == interval(next_at.seconds)) return {};
+    NX_TRY(row, history_row(s));
+    rows.push_back(std::move(row));
+    return {};
+  });
+  if (!replayed) return std::unexpected(replayed.error());
+  if (replayed->second.seq > 0) {
+    NX_TRY(row, history_row(replayed->first));
+    rows.push_back(std::move(row));
+  }
+  if (!o.svg) {
+    render(report, format, ctx.out());
+    return {};
+  }
+  if (*o.svg == "-") {
+    write_history_svg(report.sections[0], ctx.out());
+    return {};
+  }
+  std::ofstream file(*o.svg, std::ios::binary | std::ios::trunc);
+  if (!file) return input_error("cannot write " + *o.svg + ": " + std::strerror(errno) + "; check the path.");
+  write_history_svg(report.sections[0], file);
+  file.close();
+  if (!file) return input_error("cannot write " + *o.svg + ": " + std::strerror(errno) + "; check the disk.");
+  return {};
 }
 
 }  // namespace
@@ -58,6 +105,8 @@ Status cmd_report(Context& ctx, const Options& o) {
       head = replayed->second;
       report_at = h->at ? *h->at : head.at;
     }
+    if (o.report_what == "history") return report_history(ctx, o, j, head, *format);
+    if (o.every || o.svg) return input_error("--every and --svg go with 'report history' only.");
     if (o.report_what == "events") {
       Report report{"events", {events_section()}};
       auto ok = j.scan(1, head.seq, [&](const journal::StoredEvent& row) -> Status {

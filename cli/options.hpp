@@ -26,6 +26,8 @@ struct Options {
   std::string report_what = "summary";
   std::string report_id;
   std::optional<std::string> as_of;
+  std::optional<std::string> every;   // report history --every DURATION
+  std::optional<std::string> svg;     // report history --svg FILE
   std::optional<std::string> seq;
   std::string expect_head;
   bool verbose = false;

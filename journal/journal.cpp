@@ -962,7 +962,8 @@ Result<Event> decode(const StoredEvent& row) {
   return Event{row.seq, Timestamp{row.at}, std::move(*body)};
 }
 
-Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upto_seq, std::optional<Timestamp> upto_at) {
+Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upto_seq, std::optional<Timestamp> upto_at,
+                                                     const BeforeEach& before_each) {
   State state;
   JournalHead head{0, std::string(k_genesis_prev_hash), Timestamp{}};
   int64_t last = upto_seq.value_or(INT64_MAX);
@@ -982,6 +983,9 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
     if (!ev) {
       return journal_error("event " + std::to_string(row.seq) + " of " + m->path + " cannot be decoded (" +
                            ev.error().message + "); run 'nexadex verify'.");
+    }
+    if (before_each && state.head_seq > 0) {
+      if (auto ok = before_each(state, ev->at); !ok) return ok;
     }
     auto applied = apply(state, *ev);
     if (!applied) {

@@ -88,7 +88,11 @@ class Journal {
   Status scan_postings(const std::function<Status(const StoredPosting&)>& fn);
   // Replays events from seq 1 into a fresh state, up to and including `upto_seq` or the last event
   // at or before `upto_at` (or all). Also returns the head reached.
-  Result<std::pair<State, JournalHead>> replay(std::optional<int64_t> upto_seq, std::optional<Timestamp> upto_at);
+  // `before_each`, when given, sees the state before every event after the first, with that event's time
+  // (report history samples the series through it).
+  using BeforeEach = std::function<Status(const State&, Timestamp next_at)>;
+  Result<std::pair<State, JournalHead>> replay(std::optional<int64_t> upto_seq, std::optional<Timestamp> upto_at,
+                                               const BeforeEach& before_each = {});
   // Number of rows in a derived table that lib does not model yet (verify checks they are empty).
   Result<int64_t> row_count(std::string_view table);
 

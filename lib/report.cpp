@@ -124,6 +124,13 @@ Result<Usd> value_of(const State& s, const LpKey& key, Shares shares, const tran
   return vault::amount_paid(shares, s.vault.tranche(key.tranche).supply, value_in(v, key.tranche));
 }
 
+// A share's price in micro-USD: floor((NAV + 1) × 10^9 / (supply + V)); the virtual shares make a
+// first share 1 USDC (DESIGN-risk §9).
+Result<int64_t> share_price_of(int64_t nav, Shares supply) {
+  return div_floor((static_cast<int128>(nav) + 1) * Shares::k_scale,
+                   static_cast<int128>(supply.units()) + vault::k_virtual_shares, "share price");
+}
+
 Price latest(const State& s, const std::string& market, Price fallback) {
   const auto it = s.markets.find(market);
   return it == s.markets.end() || !it->second.priced() ? fallback : it->second.price;
@@ -141,9 +148,7 @@ Result<Report> pool_report(const State& s, Timestamp now) {
     NX_TRY(value, value_of(s, key, h.shares, values));
     lp_values += value.units();
   }
-  // micro-USD per share: floor(NAV × 10^9 / supply) (the virtual shares make a first share 1 USDC)
-  NX_TRY(share_price, div_floor((static_cast<int128>(nav) + 1) * Shares::k_scale,
-                                static_cast<int128>(v.senior().supply.units()) + vault::k_virtual_shares, "share price"));
+  NX_TRY(share_price, share_price_of(nav, v.senior().supply));
   const bool tranched = s.config.tranches.enabled;
   const int64_t supply = v.senior().supply.units() + v.junior().supply.units();
   const auto target = vault::insurance_target(s);
@@ -455,9 +460,7 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
   for (const TrancheId id : k_tranche_ids) {
     const Tranche& t = v.tranche(id);
     const int64_t nav = id == TrancheId::junior ? values.junior : values.senior;
-    // micro-USD per share, floor((NAV + 1) × 10^9 / (supply + V))
-    NX_TRY(price, div_floor((static_cast<int128>(std::max<int64_t>(nav, 0)) + 1) * Shares::k_scale,
-                            static_cast<int128>(t.supply.units()) + vault::k_virtual_shares, "share price"));
+    NX_TRY(price, share_price_of(std::max<int64_t>(nav, 0), t.supply));
     const int128 realized = tranche::realized_price(t);
     const int128 first = static_cast<int128>(1'000'000'000'000'000'000) / vault::k_virtual_shares;   // 1 USDC a share
     std::optional<int64_t> life, d7, d30;
@@ -582,6 +585,55 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
   Report r{"cascade", {std::move(layers), std::move(lps)}};
   for (auto& sec : extra) r.sections.push_back(std::move(sec));
   return r;
+}
+
+}  // namespace nexadex
+
+// ---- history ---------------------------------------------------------------------------------
+
+namespace nexadex {
+
+Section history_section() {
+  return Section{"history", "History", SectionShape::list,
+                 {{"seq", "SEQ", CellType::integer},
+                  {"at", "AT", CellType::time},
+                  {"nav", "NAV", CellType::usd},
+                  {"share_price", "PRICE", CellType::usd},
+                  {"senior_nav", "SENIOR NAV", CellType::usd},
+                  {"junior_nav", "JUNIOR NAV", CellType::usd},
+                  {"senior_price", "SENIOR PRICE", CellType::usd},
+                  {"junior_price", "JUNIOR PRICE", CellType::usd},
+                  {"utilization_bps", "UTILIZATION", CellType::bps},
+                  {"insurance", "INSURANCE", CellType::usd},
+                  {"open_interest", "OPEN INTEREST", CellType::usd},
+                  {"unabsorbed", "UNABSORBED", CellType::usd}},
+                 {}};
+}
+
+Result<std::vector<Cell>> history_row(const State& s) {
+  const Vault& v = s.vault;
+  NX_TRY(nav, vault::nav(s));
+  const bool tranched = s.config.tranches.enabled;
+  std::vector<Cell> row{Cell::of_int(s.head_seq), Cell::of_time(s.head_at), Cell::of_usd(Usd(nav))};
+  if (tranched) {
+    NX_TRY(values, tranche::values_given(s, nav - v.lp_capital().units()));
+    NX_TRY(senior_price, share_price_of(std::max<int64_t>(values.senior, 0), v.senior().supply));
+    NX_TRY(junior_price, share_price_of(std::max<int64_t>(values.junior, 0), v.junior().supply));
+    row.push_back(Cell::none(CellType::usd));
+    row.push_back(Cell::of_usd(Usd(values.senior)));
+    row.push_back(Cell::of_usd(Usd(values.junior)));
+    row.push_back(Cell::of_usd(Usd(senior_price)));
+    row.push_back(Cell::of_usd(Usd(junior_price)));
+  } else {
+    NX_TRY(price, share_price_of(nav, v.senior().supply));
+    row.push_back(Cell::of_usd(Usd(price)));
+    for (int i = 0; i < 4; ++i) row.push_back(Cell::none(CellType::usd));
+  }
+  row.push_back(Cell::of_bps(Bps{vault::utilization_bps(v.reserved.units(), nav)}));
+  row.push_back(Cell::of_usd(v.insurance));
+  row.push_back(Cell::of_usd(Usd(v.open_interest_long.units() + v.open_interest_short.units())));
+  row.push_back(Cell::of_usd(v.unabsorbed));
+  return row;
 }
 
 }  // namespace nexadex

@@ -95,6 +95,12 @@ Result<Report> cascades_report(const State& state);
 // lost, % lost). `extra` sections (the shock's liquidations) are appended.
 Result<Report> cascade_report(const State& before, const State& after, std::vector<Section> extra);
 
+// `report history` (SPEC §8): the pool's time series, one row per point, each the state after an
+// event: NAV, the share price (one tranche) or each tranche's virtual NAV and price, utilization,
+// insurance, open interest and unabsorbed losses.
+Section history_section();
+Result<std::vector<Cell>> history_row(const State& state);
+
 // A one-line human description of an event's payload, e.g. "BTC 65000.00000000".
 std::string describe(const EventBody& body);
 

@@ -81,6 +81,32 @@ check "step 7" junior shares 150000.000000000
 check "step 7" junior capital 150000.000000
 expect_error 2 "below the minimum 20.00%" deposit sam 1 --tranche senior
 
+# report history: a point per event (22), or per UTC day with events (seq 6 on Jan 1, 18 on Jan 31, 22
+# on Feb 10); the last NAV is the senior's 786,500 + the junior's 150,000 = 936,500
+before=$(checksum j.db)
+expect_rc 0 report history --format csv
+[ "$(wc -l <out)" = 23 ] || fail "report history: $(wc -l <out) lines, expected a header and 22 points"
+expect_rc 0 report history --every 1d --format csv
+[ "$(cut -d, -f1 out | tr '\n' ' ')" = "seq 6 18 22 " ] || fail "report history --every 1d: $(cat out)"
+grep -q "^22,2026-02-10T00:00:00Z,936500.000000,,786500.000000,150000.000000,0.983125,1.000000,0,51000.000000," out ||
+  fail "report history --every 1d, last point: $(cat out)"
+expect_rc 0 report history --seq 6 --format csv
+[ "$(wc -l <out)" = 7 ] || fail "report history --seq 6: $(wc -l <out) lines, expected 7"
+expect_rc 0 report history --every 1d --svg h.svg
+[ ! -s out ] || fail "report history --svg FILE printed on stdout: $(cat out)"
+head -1 h.svg | grep -q "^<svg " || fail "h.svg does not start an SVG document: $(head -1 h.svg)"
+[ "$(tail -1 h.svg)" = "</svg>" ] || fail "h.svg does not end the SVG document"
+[ "$(grep -c "<polyline" h.svg)" = 7 ] || fail "h.svg: $(grep -c "<polyline" h.svg) lines, expected 7 (3 NAVs, 2 prices, utilization, insurance)"
+expect_rc 0 report history --every 1d --svg -
+cmp -s out h.svg || fail "report history --svg - differs from --svg FILE (the chart is not deterministic)"
+expect_error 1 "--every must be longer than 0s" report history --every 0s
+expect_error 1 "--every" report history --every soon
+expect_error 1 "go with 'report history' only" report pool --every 1d
+expect_error 1 "go with 'report history' only" report tranches --svg x.svg
+expect_error 1 "cannot write no/such/dir/h.svg" report history --svg no/such/dir/h.svg
+expect_error 1 "takes no 'x'" report history x
+[ "$(checksum j.db)" = "$before" ] || fail "report history wrote to the journal"
+
 # an external loss applied falls exactly as its preview said
 expect_rc 0 cascade --loss 60000 --format csv
 cp out preview.csv
