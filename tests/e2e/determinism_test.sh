@@ -20,12 +20,15 @@ cmp <("$NEXADEX" --journal a.db export --events) <("$NEXADEX" --journal c.db exp
   fail "single commands and one batch gave different events"
 echo "ok: price-day head $(head_of a.db)"
 
-# The vault scenarios too: one batch vs one command a line.
-for scenario in calm-week crash-day bank-run; do
+# The vault scenarios too, and the tranches' worked example: one batch vs one command a line.
+for spec in calm-week:basic:2026-01-05T07:59:00Z crash-day:basic:2026-01-05T07:59:00Z \
+  bank-run:basic:2026-01-05T07:59:00Z tranches:tranches:2026-01-01T00:00:00Z; do
+  IFS=: read -r scenario config _ <<<"$spec"
+  start=${spec#*:*:}   # the time holds colons too
   rm -f v1.db v2.db
-  "$NEXADEX" --journal v1.db init --config examples/basic.toml --at 2026-01-05T07:59:00Z >/dev/null
+  "$NEXADEX" --journal v1.db init --config "examples/$config.toml" --at "$start" >/dev/null
   "$NEXADEX" --journal v1.db run "examples/$scenario.run" >/dev/null
-  "$NEXADEX" --journal v2.db init --config examples/basic.toml --at 2026-01-05T07:59:00Z >/dev/null
+  "$NEXADEX" --journal v2.db init --config "examples/$config.toml" --at "$start" >/dev/null
   while IFS= read -r line; do
     case "$line" in ''|'#'*) continue ;; esac
     eval "\"$NEXADEX\" --journal v2.db $line" >/dev/null
