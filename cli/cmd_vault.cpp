@@ -8,7 +8,7 @@ namespace {
 
 // Runs a vault write: --price first when given (on `market`, or the only market, or --market), then
 // the events `make` returns, all in one transaction.
-using MarketOf = std::function<std::string(const State&)>;
+using MarketOf = std::function<Result<std::string>(const State&)>;
 
 Status vault_write(Context& ctx, const Options& o, const MarketOf& market_of,
                    const std::function<Result<std::vector<EventBody>>(const State&)>& make) {
@@ -23,7 +23,14 @@ Status vault_write(Context& ctx, const Options& o, const MarketOf& market_of,
   auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
     unabsorbed_before = j.state().vault.unabsorbed;
     if (price) {
-      std::string market = o.price_market.value_or(market_of ? market_of(j.state()) : "");
+      std::string market;
+      if (o.price_market) {
+        market = *o.price_market;
+      } else if (market_of) {
+        auto m = market_of(j.state());
+        if (!m) return std::unexpected(m.error());
+        market = *m;
+      }
       if (market.empty()) {
         const auto& markets = j.state().config.markets;
         if (markets.size() != 1) {
@@ -114,9 +121,11 @@ Status cmd_close(Context& ctx, const Options& o) {
     e.size = *s;
   }
   // --price applies to the position's market
-  const MarketOf market_of = [&](const State& s) {
-    const auto p = find_position(s, e.id);
-    return p && *p ? (*p)->market : std::string();
+  const MarketOf market_of = [&](const State& s) -> Result<std::string> {
+    NX_TRY(p, find_position(s, e.id));
+    // a position never opened: the close's own refusal, not a complaint about --price's market
+    if (p == nullptr) return input_error("unknown position " + std::to_string(e.id) + "; 'report positions' lists them.");
+    return p->market;
   };
   return vault_write(ctx, o, market_of, [&](const State&) { return one(e); });
 }
@@ -129,9 +138,13 @@ Status cmd_liquidate(Context& ctx, const Options& o) {
     ids.push_back(*id);
   }
   if (ids.empty() && !o.all) return input_error("give position ids, or --all.");
-  const MarketOf market_of = [&](const State& s) {
-    const auto p = ids.empty() ? Result<Position*>(nullptr) : find_position(s, ids.front());
-    return p && *p ? (*p)->market : std::string();
+  const MarketOf market_of = [&](const State& s) -> Result<std::string> {
+    if (ids.empty()) return std::string();   // --all: the only market, or --market
+    NX_TRY(p, find_position(s, ids.front()));
+    if (p == nullptr) {
+      return input_error("unknown position " + std::to_string(ids.front()) + "; 'report positions' lists them.");
+    }
+    return p->market;
   };
   return vault_write(ctx, o, market_of, [&](const State& s) -> Result<std::vector<EventBody>> {
     std::vector<int64_t> chosen = ids;

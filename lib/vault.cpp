@@ -127,7 +127,14 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
                       "deposits are refused until it is positive.");
   }
   if (auto ok = tranche::check_deposit(state, id, e.amount.units(), values); !ok) return std::unexpected(ok.error());
-  NX_TRY(shares, shares_minted(e.amount, t.supply, value));
+  auto minted = shares_minted(e.amount, t.supply, value);
+  if (!minted) {
+    // a NAV of a few micro-units under a large supply: the price is defined but the shares would not fit
+    return rule_error(nav_owner(state, id) + " NAV is " + usd_text(value) + " for " + to_string(t.supply) +
+                      " shares, so a deposit of " + to_string(e.amount) +
+                      " would mint more shares than the books can count; deposits are refused until the NAV recovers.");
+  }
+  const Shares shares = *minted;
   if (!shares.is_positive()) {
     return input_error("a deposit of " + to_string(e.amount) + " mints no share unit at the current share price; "
                        "deposit more.");

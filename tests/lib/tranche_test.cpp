@@ -119,6 +119,21 @@ TEST_CASE("an acknowledgement takes exactly the unabsorbed losses outstanding an
   CHECK(b.s.vault.acknowledged.units() == 2'700 * k_usd);
 }
 
+TEST_CASE("a deposit into a nearly worthless tranche whose shares would not fit is refused by rule", "[tranche]") {
+  Pool b(tranche_config(0, 0));
+  b.price("BTC", k_btc);
+  deposit_in(b, "sam", 800'000 * k_usd, "senior");
+  // 800,000 − 799,999.999999: the senior keeps 1 micro-unit under 800,000 shares (8 × 10^14 units)
+  b.ok(LossApplied{Usd(800'000 * k_usd - 1), "incident"});
+  CHECK(b.s.vault.senior().capital.units() == 1);
+  // shares = 17,250 × 10^6 × (8 × 10^14 + 1,000) / (1 + 1) ≈ 6.9 × 10^24 > 2^63: no overflow error
+  // (exit 1) but a refusal that names the NAV (exit 2)
+  const Error e = b.refused(LpDeposited{"cy", Usd(17'250 * k_usd), "senior"}, ErrorKind::rule);
+  CHECK(e.message.find("NAV is 0.000001") != std::string::npos);
+  // 1 micro-unit mints floor(1 × (8 × 10^14 + 1,000) / 2) ≈ 4 × 10^14 share units: that fits, and is accepted
+  b.ok(LpDeposited{"cy", Usd(1), "senior"});
+}
+
 TEST_CASE("insurance covers within its per-event cap and its per-market daily cap", "[tranche]") {
   Config c = tranche_config(0, 0);
   c.insurance.max_cover_per_event = Usd(300 * k_usd);
