@@ -100,17 +100,23 @@ void render_table(const Report& report, std::ostream& out) {
         width[i] = std::max(width[i], line.back().size());
       }
     }
+    std::string text;
     auto print_line = [&](const std::vector<std::string>& line) {
-      std::string text = " ";
+      text.assign(1, ' ');
       for (std::size_t i = 0; i < line.size(); ++i) {
         const std::size_t pad = width[i] - line[i].size();
         text += ' ';
-        if (right_aligned(s.columns[i].type)) text += std::string(pad, ' ') + line[i];
-        else text += line[i] + (i + 1 < line.size() ? std::string(pad, ' ') : "");
+        if (right_aligned(s.columns[i].type)) {
+          text.append(pad, ' ').append(line[i]);
+        } else {
+          text.append(line[i]);
+          if (i + 1 < line.size()) text.append(pad, ' ');
+        }
         if (i + 1 < line.size()) text += ' ';
       }
       while (!text.empty() && text.back() == ' ') text.pop_back();
-      out << text << '\n';
+      text += '\n';
+      out << text;
     };
     std::vector<std::string> headings;
     for (const auto& c : s.columns) headings.push_back(c.heading);

@@ -437,9 +437,19 @@ class SqlPositions final : public TableLoader {
   std::array<std::optional<RawStatement>, 4> indexed_;   // by IndexKind
 };
 
+// Process-wide SQLite settings, made once before the first connection: no memory statistics (they
+// take a global mutex on every allocation, and nexadex never reads them).
+struct SqliteSetup {
+  SqliteSetup() {
+    static const bool done = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
+    (void)done;
+  }
+};
+
 }  // namespace
 
 struct Journal::Impl {
+  SqliteSetup setup;   // first: before `db` opens
   std::string path;
   SQLite::Database db;
   State state;

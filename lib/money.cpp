@@ -202,24 +202,26 @@ std::string format_decimal_display(int64_t units, int decimals, int shown) {
     shown = decimals;
   }
   const bool negative = v < 0;
-  unsigned __int128 mag = negative ? static_cast<unsigned __int128>(-v) : static_cast<unsigned __int128>(v);
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(mag % 10)));
+  uint64_t mag = static_cast<uint64_t>(negative ? -v : v);   // |v| ≤ 2^63
+  // from the right: the shown decimals, the point, the whole part in groups of three, the sign
+  std::string buf(static_cast<std::size_t>(std::max(shown, 0)) + 32, '\0');
+  char* const end = buf.data() + buf.size();
+  char* at = end;
+  for (int i = 0; i < shown; ++i) {
+    *--at = static_cast<char>('0' + mag % 10);
     mag /= 10;
+  }
+  if (shown > 0) *--at = '.';
+  int whole = 0;
+  do {
+    if (whole > 0 && whole % 3 == 0) *--at = ',';
+    *--at = static_cast<char>('0' + mag % 10);
+    mag /= 10;
+    ++whole;
   } while (mag != 0);
-  if (static_cast<int>(digits.size()) <= shown) {
-    digits.insert(0, static_cast<std::size_t>(shown + 1) - digits.size(), '0');
-  }
-  std::string whole = digits.substr(0, digits.size() - static_cast<std::size_t>(shown));
-  std::string grouped;
-  for (std::size_t k = 0; k < whole.size(); ++k) {
-    if (k > 0 && (whole.size() - k) % 3 == 0) grouped += ',';
-    grouped += whole[k];
-  }
-  std::string out = negative ? "-" + grouped : grouped;
-  if (shown > 0) out += "." + digits.substr(digits.size() - static_cast<std::size_t>(shown));
-  return out;
+  if (negative) *--at = '-';
+  buf.erase(0, static_cast<std::size_t>(at - buf.data()));
+  return buf;
 }
 
 }  // namespace nexadex

@@ -416,6 +416,12 @@ TEST_CASE("format_decimal_display rounds half away from zero with thousands sepa
   CHECK(format_decimal_display(1'234'567'895'000, 6, 2) == "1,234,567.90");
   // -1,234,567.895 -> -1,234,567.90 (half away from zero, not toward +inf)
   CHECK(format_decimal_display(-1'234'567'895'000, 6, 2) == "-1,234,567.90");
+  // the extremes, at full precision and rounded: INT64_MIN = -9,223,372,036,854.775808 USD
+  CHECK(format_decimal_display(std::numeric_limits<int64_t>::min(), 6, 6) == "-9,223,372,036,854.775808");
+  CHECK(format_decimal_display(std::numeric_limits<int64_t>::max(), 6, 2) == "9,223,372,036,854.78");
+  // −0.000004 rounds to zero, shown without a sign; whole units without a point
+  CHECK(format_decimal_display(-4, 6, 2) == "0.00");
+  CHECK(format_decimal_display(999'500'000, 6, 0) == "1,000");
   // -0.005 = -5,000 micro -> -0.01
   CHECK(format_decimal_display(-5'000, 6, 2) == "-0.01");
   // 0.005 -> 0.01; 0.004999 -> 0.00
