@@ -90,38 +90,40 @@ void render_table(const Report& report, std::ostream& out) {
       out << "  (none)\n";
       continue;
     }
-    std::vector<std::vector<std::string>> cells;
+    // every cell's text, row after row, then the lines padded to the widest of each column
+    const std::size_t n = s.columns.size();
+    std::vector<std::string> cells;
+    cells.reserve((s.rows.size() + 1) * n);
     std::vector<std::size_t> width;
-    for (const auto& c : s.columns) width.push_back(c.heading.size());
+    for (const auto& c : s.columns) {
+      width.push_back(c.heading.size());
+      cells.push_back(c.heading);
+    }
     for (const auto& row : s.rows) {
-      auto& line = cells.emplace_back();
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        line.push_back(table_text(row[i], true));
-        width[i] = std::max(width[i], line.back().size());
+      for (std::size_t i = 0; i < n; ++i) {
+        cells.push_back(table_text(row[i], true));
+        width[i] = std::max(width[i], cells.back().size());
       }
     }
     std::string text;
-    auto print_line = [&](const std::vector<std::string>& line) {
+    for (std::size_t at = 0; at < cells.size(); at += n) {
       text.assign(1, ' ');
-      for (std::size_t i = 0; i < line.size(); ++i) {
-        const std::size_t pad = width[i] - line[i].size();
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string& cell = cells[at + i];
+        const std::size_t pad = width[i] - cell.size();
         text += ' ';
         if (right_aligned(s.columns[i].type)) {
-          text.append(pad, ' ').append(line[i]);
+          text.append(pad, ' ').append(cell);
         } else {
-          text.append(line[i]);
-          if (i + 1 < line.size()) text.append(pad, ' ');
+          text.append(cell);
+          if (i + 1 < n) text.append(pad, ' ');
         }
-        if (i + 1 < line.size()) text += ' ';
+        if (i + 1 < n) text += ' ';
       }
       while (!text.empty() && text.back() == ' ') text.pop_back();
       text += '\n';
       out << text;
-    };
-    std::vector<std::string> headings;
-    for (const auto& c : s.columns) headings.push_back(c.heading);
-    print_line(headings);
-    for (const auto& line : cells) print_line(line);
+    }
   }
 }
 

@@ -90,6 +90,18 @@ void collect(const State& s, It first, It last, std::vector<const Position*>& ou
   }
 }
 
+// By id, each once. The ids are sorted beside their pointers: comparing through the pointers would
+// chase a quarter of a million of them around the heap.
+void sort_unique_by_id(std::vector<const Position*>& positions) {
+  std::vector<std::pair<int64_t, const Position*>> keyed;
+  keyed.reserve(positions.size());
+  for (const Position* p : positions) keyed.emplace_back(p->id, p);
+  std::sort(keyed.begin(), keyed.end());
+  keyed.erase(std::unique(keyed.begin(), keyed.end()), keyed.end());
+  positions.clear();
+  for (const auto& [id, p] : keyed) positions.push_back(p);
+}
+
 Status read_matching(const State& s, const IndexQuery& q) {
   if (s.loader == nullptr || s.positions_complete) return {};
   // below and liq ask for key ≥ bound, above and dead for key ≤ bound
@@ -172,8 +184,7 @@ Result<std::vector<const Position*>> clamp_candidates(const State& state, const 
   const auto& sets = it->second;
   collect(state, sets.below.lower_bound({p, k_min}), sets.below.end(), out);
   collect(state, sets.above.begin(), sets.above.upper_bound({p, k_max}), out);
-  std::sort(out.begin(), out.end(), [](const Position* a, const Position* b) { return a->id < b->id; });
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  sort_unique_by_id(out);
   return out;
 }
 
@@ -196,8 +207,7 @@ Result<std::vector<const Position*>> liquidation_candidates(const State& state, 
     const int64_t bound = liquidation_bound(book.side, bucket, price, index);
     collect(state, keys.lower_bound({bound, k_min}), keys.end(), out);
   }
-  std::sort(out.begin(), out.end(), [](const Position* a, const Position* b) { return a->id < b->id; });
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  sort_unique_by_id(out);
   return out;
 }
 
