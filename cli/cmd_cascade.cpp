@@ -114,15 +114,15 @@ Status preview_shock(Context& ctx, const Options& o, Format format, Timestamp no
                  {"shortfall", "SHORTFALL", CellType::usd}},
                 {}};
     liq.rows.reserve(ids->size());
-    after.losses.reserve(after.losses.size() + ids->size());
     for (const int64_t id : *ids) {
       auto p = find_position(after, id);
       if (!p) return std::unexpected(p.error());
       const Position pos = **p;
-      const std::size_t losses = after.losses.size();
       auto applied = apply_next(after, PositionLiquidated{id, "stress-test"}, at);
       if (!applied) return std::unexpected(applied.error());
-      const int64_t shortfall = after.losses.size() > losses ? after.losses.back().total.units() : 0;
+      // the liquidation's bad debt, if it had one: the loss record of this very event
+      const bool bad_debt = !after.losses.empty() && after.losses.back().seq == after.head_seq;
+      const int64_t shortfall = bad_debt ? after.losses.back().total.units() : 0;
       liq.rows.push_back({Cell::of_int(id), Cell::of_text(pos.trader), Cell::of_text(pos.market),
                           Cell::of_text(std::string(side_name(pos.side))), Cell::of_usd(pos.size),
                           Cell::of_usd(pos.collateral), Cell::of_price(after.markets.at(pos.market).price),

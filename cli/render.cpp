@@ -90,26 +90,20 @@ void render_table(const Report& report, std::ostream& out) {
       out << "  (none)\n";
       continue;
     }
-    // every cell's text, row after row, then the lines padded to the widest of each column
+    // Two passes: the widths, then each line formatted again and padded (keeping every cell's text
+    // would double the memory of a long list, such as a stress test's quarter of a million rows).
     const std::size_t n = s.columns.size();
-    std::vector<std::string> cells;
-    cells.reserve((s.rows.size() + 1) * n);
     std::vector<std::size_t> width;
-    for (const auto& c : s.columns) {
-      width.push_back(c.heading.size());
-      cells.push_back(c.heading);
-    }
+    for (const auto& c : s.columns) width.push_back(c.heading.size());
     for (const auto& row : s.rows) {
-      for (std::size_t i = 0; i < n; ++i) {
-        cells.push_back(table_text(row[i], true));
-        width[i] = std::max(width[i], cells.back().size());
-      }
+      for (std::size_t i = 0; i < n; ++i) width[i] = std::max(width[i], table_text(row[i], true).size());
     }
     std::string text;
-    for (std::size_t at = 0; at < cells.size(); at += n) {
+    std::vector<std::string> line(n);
+    const auto print_line = [&] {
       text.assign(1, ' ');
       for (std::size_t i = 0; i < n; ++i) {
-        const std::string& cell = cells[at + i];
+        const std::string& cell = line[i];
         const std::size_t pad = width[i] - cell.size();
         text += ' ';
         if (right_aligned(s.columns[i].type)) {
@@ -123,6 +117,12 @@ void render_table(const Report& report, std::ostream& out) {
       while (!text.empty() && text.back() == ' ') text.pop_back();
       text += '\n';
       out << text;
+    };
+    for (std::size_t i = 0; i < n; ++i) line[i] = s.columns[i].heading;
+    print_line();
+    for (const auto& row : s.rows) {
+      for (std::size_t i = 0; i < n; ++i) line[i] = table_text(row[i], true);
+      print_line();
     }
   }
 }

@@ -223,8 +223,8 @@ struct State {
   bool dirty_vault = false;
   // Set on a throwaway copy that a preview applies many events to at one time (cascade --shock's
   // liquidations): apply() then keeps no account balances (no rule reads them), no list of the
-  // positions changed (the copy is never written), leaves an ended position's index entries (the
-  // readers skip positions no longer open), and leaves the
+  // positions changed (the copy is never written), only the latest loss record, leaves an ended
+  // position's index entries (the readers skip positions no longer open), and leaves the
   // utilization to the caller, who updates it once at the end (it only sets the borrow rate, which
   // accrues with time, so within one second nothing reads it). The pool's books come out the same.
   bool what_if = false;

@@ -146,6 +146,8 @@ Result<const LossRecord*> absorb_loss(State& state, LossKind kind, int64_t amoun
     junior.daily.clear();
   }
   state.dirty_vault = true;
+  // a what-if copy keeps only the latest record (its caller reads it at once; the copy is dropped)
+  if (state.what_if) state.losses.clear();
   state.losses.push_back(std::move(rec));
   return &state.losses.back();
 }
