@@ -31,9 +31,15 @@ Result<Horizon> horizon(const Options& o) {
   return h;
 }
 
+// Only --as-of can reach back before seq 1 (a journal always holds its journal_created event).
+Status before_first_event(Timestamp at) {
+  return input_error("--as-of " + format_time(at) + " is before the journal's first event; give a later time.");
+}
+
 // `report history`: the state after each event (or after the last event of each --every interval,
-// intervals counted from 1970-01-01T00:00:00Z) up to `head`, as a list or an SVG chart.
-Status report_history(Context& ctx, const Options& o, journal::Journal& j, const JournalHead& head, Format format) {
+// intervals counted from 1970-01-01T00:00:00Z) up to the horizon, as a list or an SVG chart. One
+// replay gives every point.
+Status report_history(Context& ctx, const Options& o, journal::Journal& j, const Horizon& h, Format format) {
   if (!o.report_id.empty()) {
     return input_error("report history takes no '" + o.report_id + "'; only 'report lp' and 'report position' take one.");
   }
@@ -47,17 +53,16 @@ Status report_history(Context& ctx, const Options& o, journal::Journal& j, const
   Report report{"history", {history_section()}};
   auto& rows = report.sections[0].rows;
   const auto interval = [&](int64_t at) { return at / *every; };
-  auto replayed = j.replay(head.seq, std::nullopt, [&](const State& s, Timestamp next_at) -> Status {
+  auto replayed = j.replay(h.seq, h.at, [&](const State& s, Timestamp next_at) -> Status {
     if (every && interval(s.head_at.seconds) == interval(next_at.seconds)) return {};
     NX_TRY(row, history_row(s));
     rows.push_back(std::move(row));
     return {};
   });
   if (!replayed) return std::unexpected(replayed.error());
-  if (replayed->second.seq > 0) {
-    NX_TRY(row, history_row(replayed->first));
-    rows.push_back(std::move(row));
-  }
+  if (h.at && replayed->second.seq == 0) return before_first_event(*h.at);
+  NX_TRY(row, history_row(replayed->first));
+  rows.push_back(std::move(row));
   if (!o.svg) {
     render(report, format, ctx.out());
     return {};
@@ -91,6 +96,8 @@ Status cmd_report(Context& ctx, const Options& o) {
       return input_error("--seq " + std::to_string(*h->seq) + " is past the journal's head seq " +
                          std::to_string(last.seq) + "; give at most " + std::to_string(last.seq) + ".");
     }
+    if (o.report_what == "history") return report_history(ctx, o, j, *h, *format);
+    if (o.every || o.svg) return input_error("--every and --svg go with 'report history' only.");
     State state = std::move(*current);
     JournalHead head = last;
     // A report is never dated before the state it shows.
@@ -98,15 +105,11 @@ Status cmd_report(Context& ctx, const Options& o) {
     if (h->seq || h->at) {
       auto replayed = j.replay(h->seq, h->at);
       if (!replayed) return std::unexpected(replayed.error());
-      if (replayed->second.seq == 0) {
-        return input_error("--as-of " + format_time(*h->at) + " is before the journal's first event; give a later time.");
-      }
+      if (replayed->second.seq == 0) return before_first_event(*h->at);
       state = std::move(replayed->first);
       head = replayed->second;
       report_at = h->at ? *h->at : head.at;
     }
-    if (o.report_what == "history") return report_history(ctx, o, j, head, *format);
-    if (o.every || o.svg) return input_error("--every and --svg go with 'report history' only.");
     if (o.report_what == "events") {
       Report report{"events", {events_section()}};
       auto ok = j.scan(1, head.seq, [&](const journal::StoredEvent& row) -> Status {

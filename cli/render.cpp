@@ -91,7 +91,7 @@ void render_table(const Report& report, std::ostream& out) {
       continue;
     }
     // Two passes: the widths, then each line formatted again and padded (keeping every cell's text
-    // would double the memory of a long list, such as a stress test's quarter of a million rows).
+    // would take as much memory again as a long list itself, a stress test's 259,000 rows say).
     const std::size_t n = s.columns.size();
     std::vector<std::size_t> width;
     for (const auto& c : s.columns) width.push_back(c.heading.size());

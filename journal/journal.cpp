@@ -318,15 +318,7 @@ class SqlPositions final : public TableLoader {
     out.reserve(ids.size());
     for (const int64_t id : ids) {
       q.bind(1, id);
-      if (q.step()) {
-        auto p = position_from_row(q.get(), path_);
-        if (!p) {
-          q.reset();
-          return std::unexpected(p.error());
-        }
-        out.push_back(std::move(*p));
-      }
-      q.reset();
+      if (auto ok = append_rows(q, out); !ok) return std::unexpected(ok.error());
     }
     return out;
   }
@@ -417,8 +409,8 @@ class SqlPositions final : public TableLoader {
     q.bind(i++, static_cast<int64_t>(iq.bound));
     return q;
   }
-  Result<std::vector<Position>> rows(RawStatement& q) {
-    std::vector<Position> out;
+  // Appends every row the bound statement gives, then resets it.
+  Status append_rows(RawStatement& q, std::vector<Position>& out) {
     while (q.step()) {
       auto p = position_from_row(q.get(), path_);
       if (!p) {
@@ -428,6 +420,11 @@ class SqlPositions final : public TableLoader {
       out.push_back(std::move(*p));
     }
     q.reset();
+    return {};
+  }
+  Result<std::vector<Position>> rows(RawStatement& q) {
+    std::vector<Position> out;
+    if (auto ok = append_rows(q, out); !ok) return std::unexpected(ok.error());
     return out;
   }
   SQLite::Database& db_;
