@@ -127,22 +127,23 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
                       "deposits are refused until it is positive.");
   }
   if (auto ok = tranche::check_deposit(state, id, e.amount.units(), values); !ok) return std::unexpected(ok.error());
+  // A NAV of a few micro-units under a large supply: the price is defined, but the shares minted, or
+  // the supply with them, would not fit in 64 bits.
   auto minted = shares_minted(e.amount, t.supply, value);
-  if (!minted) {
-    // a NAV of a few micro-units under a large supply: the price is defined but the shares would not fit
+  auto supply = minted ? add(t.supply, *minted) : Result<Shares>(std::unexpected(minted.error()));
+  if (!supply) {
     return rule_error(nav_owner(state, id) + " NAV is " + usd_text(value) + " for " + to_string(t.supply) +
                       " shares, so a deposit of " + to_string(e.amount) +
-                      " would mint more shares than the books can count; deposits are refused until the NAV recovers.");
+                      " would take the shares past what the books can count; deposits are refused until the NAV recovers.");
   }
   const Shares shares = *minted;
   if (!shares.is_positive()) {
     return input_error("a deposit of " + to_string(e.amount) + " mints no share unit at the current share price; "
                        "deposit more.");
   }
-  NX_TRY(supply, add(t.supply, shares));
   NX_TRY(capital, add(t.capital, e.amount));
   if (t.since.seconds == 0) t.since = ev.at;
-  t.supply = supply;
+  t.supply = *supply;
   t.capital = capital;
   const LpKey key{e.lp, id};
   LpHolding& h = state.lps[key];
@@ -180,12 +181,13 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
   switch (e.by) {
     case WithdrawBy::amount: {
       if (!e.amount.is_positive()) return input_error("the withdrawal amount must be greater than zero.");
-      NX_TRY(s, shares_burned(e.amount, supply, value));
-      if (s > h.shares) {
+      // shares past 64 bits (a large amount at a near-zero price) are more than any holding too
+      const auto s = shares_burned(e.amount, supply, value);
+      if (!s || *s > h.shares) {
         return rule_error(e.lp + " asked for " + to_string(e.amount) + " but holds " + to_string(h.shares) +
                           " shares worth " + to_string(holding_value) + "; withdraw at most that.");
       }
-      burn = s;
+      burn = *s;
       amount = e.amount;
       break;
     }

@@ -8,14 +8,19 @@
 source "$(dirname "$0")/lib.sh" "$@"
 seed=${NEXADEX_SEED:-20261203}
 steps=${NEXADEX_STEPS:-300}
-RANDOM=$seed
+rng=$seed
 export NEXADEX_JOURNAL=j.db
 now=1767225600   # 2026-01-01T00:00:00Z
 "$NEXADEX" init --config "$SRC/examples/tranches.toml" --at "@$now" -q
 
 step=0
 pfail() { fail "seed $seed, step $step ($*); rerun with NEXADEX_SEED=$seed"; }
-pick() { echo $(($1 + RANDOM % ($2 - $1 + 1))); }   # pick LO HI: uniform in [LO, HI] (HI - LO < 32768)
+# pick LO HI: sets r to a number in [LO, HI] from a 64-bit LCG of its own, in this shell (bash's RANDOM
+# is reseeded in every $(...) subshell, so a sequence drawn through it could not be replayed).
+pick() {
+  rng=$(((rng * 6364136223846793005 + 1442695040888963407) & 0x7fffffffffffffff))
+  r=$(($1 + (rng >> 20) % ($2 - $1 + 1)))
+}
 state_sum() { for f in j.db j.db-wal; do [ ! -f "$f" ] || cat "$f"; done | sha256sum | cut -d" " -f1; }
 # tranche_nav T: the tranche's virtual NAV, from `report tranches --format csv` at $now
 tranche_nav() {
@@ -30,39 +35,47 @@ lps=(ann bob cy dee)
 traders=(tom uma vic)
 applied=0 refused=0
 for ((step = 1; step <= steps; step++)); do
-  now=$((now + $(pick 0 900)))
+  pick 0 900; now=$((now + r))
   at=(--at "@$now")
-  kind=$(pick 0 99)
+  pick 0 99; kind=$r
   # every command but the loss carries a fresh price of one market (the ages matter to the rules)
-  if ((RANDOM % 2)); then
-    btc=$((btc * (10000 + $(pick 0 1600) - 800) / 10000)); market=BTC price=$btc
+  pick 0 1; up=$r
+  pick 0 1600
+  if ((up)); then
+    btc=$((btc * (10000 + r - 800) / 10000)); market=BTC price=$btc
   else
-    eth=$((eth * (10000 + $(pick 0 1600) - 800) / 10000)); market=ETH price=$eth
+    eth=$((eth * (10000 + r - 800) / 10000)); market=ETH price=$eth
   fi
   priced=(--price "$price" --market "$market")
-  tranche=$( ((RANDOM % 3)) && echo senior || echo junior)
-  lp=${lps[RANDOM % ${#lps[@]}]}
+  pick 0 2; if ((r)); then tranche=senior; else tranche=junior; fi
+  pick 0 $((${#lps[@]} - 1)); lp=${lps[r]}
   if ((kind < 18)); then
     cmd=(price set "$market" "$price")
   elif ((kind < 36)); then
-    cmd=(deposit "$lp" "$(pick 1 30000)" --tranche "$tranche" "${priced[@]}")
+    pick 1 30000; cmd=(deposit "$lp" "$r" --tranche "$tranche" "${priced[@]}")
   elif ((kind < 46)); then
-    if ((RANDOM % 3)); then cmd=(withdraw "$lp" "$(pick 1 20000)" --tranche "$tranche" "${priced[@]}")
+    pick 0 2; by=$r
+    pick 1 20000
+    if ((by)); then cmd=(withdraw "$lp" "$r" --tranche "$tranche" "${priced[@]}")
     else cmd=(withdraw "$lp" --all --tranche "$tranche" "${priced[@]}"); fi
   elif ((kind < 70)); then
-    side=$( ((RANDOM % 2)) && echo long || echo short)
-    cmd=(open "${traders[RANDOM % ${#traders[@]}]}" "$market" "$side" --collateral "$(pick 10 5000)"
-      --leverage "$(pick 1 10)" --price "$price")
+    pick 0 1; if ((r)); then side=long; else side=short; fi
+    pick 0 $((${#traders[@]} - 1)); trader=${traders[r]}
+    pick 10 5000; collateral=$r
+    pick 1 10
+    cmd=(open "$trader" "$market" "$side" --collateral "$collateral" --leverage "$r" --price "$price")
   elif ((kind < 82)); then
-    id=$(pick 2 $((step + 1)))
-    if ((RANDOM % 2)); then cmd=(close "$id" --price "$price"); else cmd=(close "$id" --size "$(pick 1 2000)" --price "$price"); fi
+    pick 2 $((step + 1)); id=$r
+    pick 0 1; whole=$r
+    pick 1 2000
+    if ((whole)); then cmd=(close "$id" --price "$price"); else cmd=(close "$id" --size "$r" --price "$price"); fi
   elif ((kind < 88)); then
     cmd=(liquidate --all "${priced[@]}")
   elif ((kind < 92)); then
-    cmd=(insurance deposit "$(pick 1 5000)" --from dao "${priced[@]}")
+    pick 1 5000; cmd=(insurance deposit "$r" --from dao "${priced[@]}")
   elif ((kind < 98)); then
     # an external loss: the preview first, then the same loss applied at the same time
-    loss=$(pick 1 20000)
+    pick 1 20000; loss=$r
     nx cascade --loss "$loss" --format csv "${at[@]}"
     [ "$rc" = 0 ] || pfail "cascade --loss $loss exited $rc: $(cat err)"
     cp out preview.csv

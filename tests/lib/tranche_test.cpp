@@ -119,7 +119,7 @@ TEST_CASE("an acknowledgement takes exactly the unabsorbed losses outstanding an
   CHECK(b.s.vault.acknowledged.units() == 2'700 * k_usd);
 }
 
-TEST_CASE("a deposit into a nearly worthless tranche whose shares would not fit is refused by rule", "[tranche]") {
+TEST_CASE("a deposit into a nearly worthless tranche whose shares or supply would not fit is refused by rule", "[tranche]") {
   Pool b(tranche_config(0, 0));
   b.price("BTC", k_btc);
   deposit_in(b, "sam", 800'000 * k_usd, "senior");
@@ -130,6 +130,14 @@ TEST_CASE("a deposit into a nearly worthless tranche whose shares would not fit 
   // (exit 1) but a refusal that names the NAV (exit 2)
   const Error e = b.refused(LpDeposited{"cy", Usd(17'250 * k_usd), "senior"}, ErrorKind::rule);
   CHECK(e.message.find("NAV is 0.000001") != std::string::npos);
+  // 0.023058 mints 23,058 × (8 × 10^14 + 1,000) / 2 = 9,223,200,000,011,529,000 units, which fits, but
+  // the supply would be 8 × 10^14 more, 9,224,000,000,011,529,000 > 2^63 − 1: refused the same way
+  b.refused(LpDeposited{"cy", Usd(23'058), "senior"}, ErrorKind::rule);
+  // withdrawing 17,746 would burn 17,746 × 10^6 × (8 × 10^14 + 1,000) / 2 ≈ 7.1 × 10^24 units, past 64
+  // bits and more than sam's 8 × 10^14: the refusal for asking more than the holding is worth
+  const Error w = b.refused(LpWithdrew{"sam", WithdrawBy::amount, Usd(17'746 * k_usd), Shares(0), "senior"},
+                            ErrorKind::rule);
+  CHECK(w.message.find("withdraw at most that") != std::string::npos);
   // 1 micro-unit mints floor(1 × (8 × 10^14 + 1,000) / 2) ≈ 4 × 10^14 share units: that fits, and is accepted
   b.ok(LpDeposited{"cy", Usd(1), "senior"});
 }
