@@ -88,6 +88,73 @@ Status identify(const std::string& path) {
   return {};
 }
 
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::string directory_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// How a reader opens the journal without creating a file beside it that its owner could not write.
+enum class ReadMode {
+  shared,      // SQLite's own read-only WAL reader, with its locks (it may create -wal/-shm only where
+               // this user may write the journal anyway)
+  immutable,   // the main file as it is (SQLite's immutable mode): nothing is in a -wal file, and this
+               // user cannot create -shm, so SQLite's WAL reader cannot start
+};
+
+Result<ReadMode> read_mode(const std::string& path) {
+  const std::string wal = path + "-wal", shm = path + "-shm";
+  // Both beside it (every journal written since init keeps them): SQLite reads through them, even
+  // when it may not write them (it then keeps its shared memory on the heap).
+  if (exists(wal) && exists(shm)) return ReadMode::shared;
+  if (::access(path.c_str(), W_OK) == 0 && ::access(directory_of(path).c_str(), W_OK | X_OK) == 0) {
+    return ReadMode::shared;
+  }
+  struct stat st {};
+  if (::stat(wal.c_str(), &st) != 0 || st.st_size == 0) return ReadMode::immutable;
+  return journal_error("the journal " + path + " has changes in " + wal + " that are not yet in the main file, and "
+                       "SQLite cannot read them without creating " + shm + ", which this user may not; copy both "
+                       "files to a writable directory, or ask the journal's owner to run any nexadex write on it.");
+}
+
+// A writer needs to write the file and, unless both are already there and writable, to create its
+// -wal and -shm files beside it.
+Status check_writable(const std::string& path) {
+  const std::string dir = directory_of(path);
+  if (::access(path.c_str(), W_OK) != 0) {
+    return journal_error("the journal " + path + " is read-only for this user (" + std::strerror(errno) +
+                         "); reports, verify and export work on it, but a write needs write permission on it.");
+  }
+  const std::string wal = path + "-wal", shm = path + "-shm";
+  const bool sides_writable = ::access(wal.c_str(), W_OK) == 0 && ::access(shm.c_str(), W_OK) == 0;
+  if (!sides_writable && ::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return journal_error("the journal " + path + " is read-only for this user: its directory " + dir +
+                         " is not writable and a write creates " + wal + " and " + shm + " there; reports, verify "
+                         "and export work on it.");
+  }
+  return {};
+}
+
+// file: URI of a path for sqlite3_open_v2 with SQLITE_OPEN_URI ('?', '#' and '%' escaped).
+std::string file_uri(const std::string& path, const char* query) {
+  std::string out = "file:";
+  for (const char c : path) {
+    if (c == '?' || c == '#' || c == '%') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "?" + query;
+}
+
 Error sqlite_error(const std::string& path, const SQLite::Exception& e) {
   const int code = e.getErrorCode() & 0xff;
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
@@ -460,6 +527,9 @@ struct Journal::Impl {
   // NOMUTEX: one thread uses a connection, so SQLite need not lock its mutex on every call (a stress
   // test makes millions of column calls).
   Impl(std::string p, int flags) : path(std::move(p)), db(path, flags | SQLite::OPEN_NOMUTEX, k_busy_timeout_ms) {}
+  // Opens `name` (a path, or a file: URI with `flags` holding SQLite::OPEN_URI); `p` names it in messages.
+  Impl(std::string p, const std::string& name, int flags)
+      : path(std::move(p)), db(name, flags | SQLite::OPEN_NOMUTEX, k_busy_timeout_ms) {}
 
   Status load_head() {
     SQLite::Statement q(db, "SELECT seq, at, hash FROM events ORDER BY seq DESC LIMIT 1");
@@ -780,8 +850,19 @@ Result<JournalHead> Journal::create(const std::string& path, const std::string& 
 
 Result<Journal> Journal::open(const std::string& path, Access access) {
   if (auto ok = identify(path); !ok) return std::unexpected(ok.error());
+  ReadMode mode = ReadMode::shared;
+  if (access == Access::write) {
+    if (auto ok = check_writable(path); !ok) return std::unexpected(ok.error());
+  } else {
+    auto m = read_mode(path);
+    if (!m) return std::unexpected(m.error());
+    mode = *m;
+  }
   try {
-    auto impl = std::make_unique<Impl>(path, access == Access::write ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY);
+    auto impl = access == Access::write ? std::make_unique<Impl>(path, SQLite::OPEN_READWRITE)
+                : mode == ReadMode::shared
+                    ? std::make_unique<Impl>(path, SQLite::OPEN_READONLY)
+                    : std::make_unique<Impl>(path, file_uri(path, "immutable=1"), SQLite::OPEN_READONLY | SQLite::OPEN_URI);
     // The header said so; SQLite confirms (this also reads page 1 through the WAL).
     const int64_t app_id = impl->db.execAndGet("PRAGMA application_id").getInt64();
     const int64_t version = impl->db.execAndGet("PRAGMA user_version").getInt64();
