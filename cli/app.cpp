@@ -41,6 +41,10 @@ std::unique_ptr<Cli> make_cli() {
       ->type_name("FILE");
   auto* apply = config->add_subcommand("apply", "Journal a new config that holds from then on");
   apply->add_option("FILE", o.config_file, "The TOML config file")->required();
+  apply->add_flag("--dry-run", o.dry_run, "Print the changes key by key and their effect on open positions; write nothing");
+  apply->add_flag("--force", o.force,
+                  "Apply even if it makes open positions liquidatable, leaves them above a lower leverage cap or "
+                  "the pool above a lower utilization cap");
 
   auto* price = app->add_subcommand("price", "Record and show oracle prices");
   price->require_subcommand(1);

@@ -1,7 +1,8 @@
-// cli/cmd_config.cpp: `config show` (TOML, JSON or CSV) and `config apply FILE`.
+// cli/cmd_config.cpp: `config show` (TOML, JSON or CSV) and `config apply [--dry-run] [--force] FILE`.
 #include "cli/commands.hpp"
 #include "journal/config_toml.hpp"
 #include "journal/sha256.hpp"
+#include "lib/config_change.hpp"
 
 namespace nexadex::cli {
 namespace {
@@ -15,6 +16,50 @@ void flatten(const nlohmann::json& j, const std::string& prefix, std::vector<std
   } else {
     out.emplace_back(prefix, j.is_string() ? j.get<std::string>() : j.dump());
   }
+}
+
+// A config as key → value text for a comparison: markets keyed by symbol (markets.BTC.max_leverage),
+// lists joined ("insurance, junior, senior").
+void flatten_for_diff(const nlohmann::json& j, const std::string& prefix, std::map<std::string, std::string>& out) {
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) flatten_for_diff(v, prefix.empty() ? k : prefix + "." + k, out);
+  } else if (j.is_array()) {
+    std::string joined;
+    for (const auto& v : j) joined += (joined.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
+    out[prefix] = joined;
+  } else {
+    out[prefix] = j.is_string() ? j.get<std::string>() : j.dump();
+  }
+}
+
+std::map<std::string, std::string> config_keys(const Config& config) {
+  nlohmann::json j = journal::config_to_json(config);
+  nlohmann::json markets = nlohmann::json::object();
+  for (auto m : j.at("markets")) {
+    const std::string symbol = m.at("symbol").get<std::string>();
+    m.erase("symbol");
+    markets[symbol] = std::move(m);
+  }
+  j["markets"] = std::move(markets);
+  std::map<std::string, std::string> out;
+  flatten_for_diff(j, "", out);
+  return out;
+}
+
+// Every key whose value differs, in key order: old → new ("-" where a market is added or dropped).
+Section changes_section(const Config& before, const Config& after, bool dry_run) {
+  Section s{"changes", dry_run ? "Config changes (dry run: nothing was written)" : "Config changes", SectionShape::list,
+            {{"key", "KEY", CellType::text}, {"old", "OLD", CellType::text}, {"new", "NEW", CellType::text}}, {}};
+  const auto old_keys = config_keys(before), new_keys = config_keys(after);
+  std::map<std::string, std::pair<const std::string*, const std::string*>> keys;
+  for (const auto& [k, v] : old_keys) keys[k].first = &v;
+  for (const auto& [k, v] : new_keys) keys[k].second = &v;
+  const auto cell = [](const std::string* v) { return v ? Cell::of_text(*v) : Cell::none(CellType::text); };
+  for (const auto& [key, pair] : keys) {
+    if (pair.first && pair.second && *pair.first == *pair.second) continue;
+    s.rows.push_back({Cell::of_text(key), cell(pair.first), cell(pair.second)});
+  }
+  return s;
 }
 
 Status show(Context& ctx, const Options& o, const Config& config, const std::string& sha, int64_t seq) {
@@ -62,16 +107,53 @@ Status cmd_config_show(Context& ctx, const Options& o) {
 }
 
 Status cmd_config_apply(Context& ctx, const Options& o) {
+  auto format = ctx.format(o);
+  if (!format) return std::unexpected(format.error());
   auto text = read_input(o.config_file, "config file");
   if (!text) return std::unexpected(text.error());
   auto config = journal::parse_config(*text, o.config_file);
   if (!config) return std::unexpected(config.error());
+  const Force force = o.force ? Force::yes : Force::no;
+  Report report{"config_apply", {}};
+  // The changes and their effects, weighed against the state before the new config.
+  auto weigh = [&](const State& state) -> Status {
+    auto effects = config_effects(state, *config);
+    if (!effects) return std::unexpected(effects.error());
+    report.sections.push_back(changes_section(state.config, *config, o.dry_run));
+    report.sections.push_back(config_effects_section(*effects));
+    return check_config_change(*effects, force);
+  };
+  if (o.dry_run) {
+    return ctx.read(o, [&](journal::Journal& j) -> Status {
+      auto state = j.load_state();
+      if (!state) return std::unexpected(state.error());
+      auto verdict = weigh(*state);
+      if (!report.sections.empty()) render(report, *format, ctx.out());
+      if (!verdict) {
+        return std::unexpected(Error{verdict.error().kind, "applying it would be refused: " + verdict.error().message});
+      }
+      return {};
+    });
+  }
   Appended appended(!ctx.in_batch() && !o.quiet);
   auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
+    if (auto verdict = weigh(j.state()); !verdict) {
+      std::string message = verdict.error().message;
+      const std::string force_hint = "; give --force to apply it anyway.";
+      if (message.ends_with(force_hint)) {
+        message.resize(message.size() - force_hint.size());
+        message += "; see 'config apply --dry-run " + o.config_file + "', and give --force to apply it anyway.";
+      }
+      return std::unexpected(Error{verdict.error().kind, message});
+    }
     return appended.add(j, ConfigApplied{*text, journal::sha256_hex(*text), std::move(*config)}, at);
   });
   if (!ok) return ok;
-  print_appended(ctx, o, appended);
+  if (!appended.keep) return {};
+  Section events = events_section();
+  events.rows = appended.rows;
+  report.sections.push_back(std::move(events));
+  render(report, *format, ctx.out());
   return {};
 }
 

@@ -19,6 +19,8 @@ struct Options {
 
   std::string init_config;
   std::string config_file;          // config apply FILE
+  bool dry_run = false;             // config apply --dry-run
+  bool force = false;               // config apply --force
   std::string config_show_file;     // config show --config FILE
   std::string market;               // price set MARKET
   std::string price;                // price set ... PRICE
@@ -56,7 +58,7 @@ struct Options {
   std::string tranche;              // deposit/withdraw --tranche T
   // cascade
   std::optional<std::string> loss;  // --loss A
-  std::string kind = "external";    // --kind bad-debt|trader-pnl|external
+  std::optional<std::string> kind;  // --kind bad-debt|trader-pnl|external (absent: external)
   bool apply = false;               // --apply
   std::optional<std::string> reason;  // --reason TEXT
   std::vector<std::string> shocks;  // --shock M=±P% ...

@@ -624,19 +624,23 @@ Result<Usd> insurance_cover(const State& state, const std::string& market, int64
 }
 
 Result<Margin> margin(const State& state, const Position& p, Price price) {
-  const MarketConfig* mc = state.config.market(p.market);
+  return margin_under(state.config, state.vault.borrow_index, p, price);
+}
+
+Result<Margin> margin_under(const Config& config, int128 borrow_index, const Position& p, Price price) {
+  const MarketConfig* mc = config.market(p.market);
   const int64_t mm_bps = mc ? mc->maintenance_margin_bps.value : k_bps_scale;
   Margin m;
   NX_TRY(v, pnl(p.side, p.size, p.entry, price));
-  NX_TRY(due, borrow_due(p, state.vault.borrow_index));
-  NX_TRY(cf, mul_div_ceil(p.size.units(), state.config.fees.close_fee_bps.value, k_bps_scale, "close fee"));
+  NX_TRY(due, borrow_due(p, borrow_index));
+  NX_TRY(cf, mul_div_ceil(p.size.units(), config.fees.close_fee_bps.value, k_bps_scale, "close fee"));
   // ceil: the maintenance threshold rounds against the trader (SPEC §10)
   NX_TRY(mm, mul_div_ceil(p.size.units(), mm_bps, k_bps_scale, "maintenance margin"));
   m.pnl = v;
   m.borrow_fee = due;
   m.close_fee = Usd(cf);
   m.equity = p.collateral.units() + std::min(v, p.reserve.units()) - cf - due.units();
-  m.threshold = std::max(mm, state.config.fees.liquidation_fee.units());
+  m.threshold = std::max(mm, config.fees.liquidation_fee.units());
   return m;
 }
 

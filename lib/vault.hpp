@@ -79,6 +79,8 @@ struct Margin {
   bool liquidatable() const { return equity < threshold; }
 };
 Result<Margin> margin(const State& state, const Position& p, Price price);
+// The same under another config and borrow index (config apply weighs a new config with it).
+Result<Margin> margin_under(const Config& config, int128 borrow_index, const Position& p, Price price);
 
 // The liquidation price: the price at which the position becomes liquidatable (0 when none).
 Result<Price> liquidation_price(const State& state, const Position& p);
