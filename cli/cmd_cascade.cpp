@@ -148,16 +148,20 @@ Status cmd_cascade(Context& ctx, const Options& o) {
   if (!now) return std::unexpected(now.error());
   if (!o.shocks.empty()) {
     if (o.reason) return input_error("--reason goes with --loss A --apply, not with --shock.");
+    if (o.kind) return input_error("--kind goes with --loss A, not with --shock (a shock's losses are of every kind).");
     return preview_shock(ctx, o, *format, *now);
   }
   if (!o.loss) return input_error("say what to test: --loss AMOUNT, or --shock MARKET=-30%.");
   auto amount = parse_usd(*o.loss, Sign::positive, "--loss");
   if (!amount) return std::unexpected(amount.error());
-  auto kind = kind_of(o.kind);
+  auto kind = kind_of(o.kind.value_or("external"));
   if (!kind) return std::unexpected(kind.error());
+  if (!o.apply && o.reason) {
+    return input_error("--reason is journaled only with --apply; add --apply to journal the loss, or leave --reason out.");
+  }
   if (!o.apply) return preview_loss(ctx, o, *format, *amount, *kind, *now);
   if (*kind != LossKind::external) {
-    return input_error("--apply journals only external losses; drop --kind " + o.kind + " (bad debt and trader PnL "
+    return input_error("--apply journals only external losses; drop --kind " + *o.kind + " (bad debt and trader PnL "
                        "are journaled by the liquidations and closes that cause them).");
   }
   if (!o.reason || o.reason->empty()) return input_error("--apply needs --reason TEXT: say why the loss happened.");

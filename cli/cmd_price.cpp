@@ -11,7 +11,7 @@ namespace {
 // The fields of one CSV line, unquoted by libcsv.
 Result<std::vector<std::string>> csv_fields(std::string_view line) {
   struct csv_parser parser;
-  if (csv_init(&parser, CSV_STRICT | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
+  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
     return input_error("cannot start the CSV parser.");
   }
   std::vector<std::string> fields;
@@ -21,7 +21,7 @@ Result<std::vector<std::string>> csv_fields(std::string_view line) {
   const bool ok = csv_parse(&parser, line.data(), line.size(), on_field, nullptr, &fields) == line.size() &&
                   csv_fini(&parser, on_field, nullptr, &fields) == 0;
   csv_free(&parser);
-  if (!ok) return input_error("it is not valid CSV (a quote is not closed)");
+  if (!ok) return input_error("it is not valid CSV (a quote is not closed); close the quote or remove it.");
   return fields;
 }
 

@@ -86,6 +86,9 @@ Status cmd_report(Context& ctx, const Options& o) {
   if (!format) return std::unexpected(format.error());
   auto h = horizon(o);
   if (!h) return std::unexpected(h.error());
+  if (o.all && o.report_what != "positions") {
+    return input_error("--all goes with 'report positions' only (it adds the closed and liquidated ones).");
+  }
   auto now = ctx.time(o);
   if (!now) return std::unexpected(now.error());
   return ctx.read(o, [&](journal::Journal& j) -> Status {

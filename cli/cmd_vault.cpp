@@ -1,5 +1,7 @@
 // cli/cmd_vault.cpp: deposit, withdraw, open, close, liquidate and insurance deposit. Each turns its
 // arguments into one event (liquidate: one per position) after an optional --price event.
+#include <algorithm>
+
 #include "cli/commands.hpp"
 #include "lib/vault.hpp"
 
@@ -10,8 +12,17 @@ namespace {
 // the events `make` returns, all in one transaction.
 using MarketOf = std::function<Result<std::string>(const State&)>;
 
+// What --market M means to a command: only the market of --price, or also a filter of its own.
+enum class MarketOption { names_price, also_filters };
+
 Status vault_write(Context& ctx, const Options& o, const MarketOf& market_of,
-                   const std::function<Result<std::vector<EventBody>>(const State&)>& make) {
+                   const std::function<Result<std::vector<EventBody>>(const State&)>& make,
+                   MarketOption market_option = MarketOption::names_price) {
+  // --market names the market of --price (and, for liquidate --all, the market to liquidate)
+  if (o.price_market && !o.first_price && market_option == MarketOption::names_price) {
+    return input_error("--market " + *o.price_market + " only says which market --price is for; give --price P "
+                       "as well, or leave --market out.");
+  }
   std::optional<Price> price;
   if (o.first_price) {
     auto p = parse_price(*o.first_price, "--price");
@@ -135,6 +146,9 @@ Status cmd_liquidate(Context& ctx, const Options& o) {
   for (const auto& text : o.positions) {
     auto id = position_id(text);
     if (!id) return std::unexpected(id.error());
+    if (std::find(ids.begin(), ids.end(), *id) != ids.end()) {
+      return input_error("position " + std::to_string(*id) + " is given twice; name each position once.");
+    }
     ids.push_back(*id);
   }
   if (ids.empty() && !o.all) return input_error("give position ids, or --all.");
@@ -148,6 +162,10 @@ Status cmd_liquidate(Context& ctx, const Options& o) {
   };
   return vault_write(ctx, o, market_of, [&](const State& s) -> Result<std::vector<EventBody>> {
     std::vector<int64_t> chosen = ids;
+    if (o.all && o.price_market && s.config.market(*o.price_market) == nullptr) {
+      return input_error("unknown market '" + *o.price_market + "'; the configured markets are " +
+                         market_symbols(s.config) + ".");
+    }
     if (o.all) {
       auto found = vault::liquidatable(s, o.price_market.value_or(""));
       if (!found) return std::unexpected(found.error());
@@ -156,7 +174,7 @@ Status cmd_liquidate(Context& ctx, const Options& o) {
     std::vector<EventBody> bodies;
     for (const int64_t id : chosen) bodies.push_back(PositionLiquidated{id, o.keeper});
     return bodies;
-  });
+  }, o.all ? MarketOption::also_filters : MarketOption::names_price);
 }
 
 Status cmd_insurance_deposit(Context& ctx, const Options& o) {

@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include <sys/stat.h>
+
 #include "cli/commands.hpp"
 
 namespace nexadex::cli {
@@ -130,6 +132,10 @@ Result<std::string> read_input(const std::string& path, std::string_view what) {
     std::ostringstream ss;
     ss << std::cin.rdbuf();
     return ss.str();
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return input_error(path + " is a directory, not a " + std::string(what) + "; give the path of a file.");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {

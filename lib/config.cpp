@@ -13,6 +13,12 @@ const MarketConfig* Config::market(std::string_view symbol) const {
   return nullptr;
 }
 
+std::string market_symbols(const Config& config) {
+  std::string out;
+  for (const auto& m : config.markets) out += (out.empty() ? "" : ", ") + m.symbol;
+  return out;
+}
+
 std::string_view layer_name(Layer layer) {
   switch (layer) {
     case Layer::insurance: return "insurance";

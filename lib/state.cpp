@@ -63,9 +63,8 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
   // Arguments first (an unknown market is bad input whatever the time), then the time, then the rule.
   if (const auto* e = std::get_if<PriceSet>(&event.body)) {
     if (state.config.market(e->market) == nullptr) {
-      std::string known;
-      for (const auto& m : state.config.markets) known += (known.empty() ? "" : ", ") + m.symbol;
-      return input_error("unknown market '" + e->market + "'; the configured markets are " + known + ".");
+      return input_error("unknown market '" + e->market + "'; the configured markets are " +
+                         market_symbols(state.config) + ".");
     }
     if (!e->price.is_positive()) {
       return input_error("the price of " + e->market + " must be greater than zero.");

@@ -161,6 +161,46 @@ check "batch: a bad config apply: exit 1, line 2" batch_refused 1 "2: config app
   "price set BTC 1 --at $LATER" "config apply syntax.toml"
 check "batch: a missing batch file: exit 1, names it" refused 1 "^nexadex: run: .*nosuch\\.run" run nosuch.run
 
+# --- input that used to pass silently (issue 12, item 2) -------------------------------------------
+
+directories_are_not_files() {
+  mkdir -p somedir
+  refused 1 "^nexadex: run: somedir is a directory" run somedir
+  refused 1 "^nexadex: price import: somedir is a directory" price import somedir
+  refused 1 "^nexadex: config apply: somedir is a directory" config apply somedir --at "$LATER"
+  refused 1 "^nexadex: config show: somedir is a directory" config show --config somedir
+  expect_error 1 "^nexadex: init: somedir is a directory" init --config somedir --journal dir.db
+  [ ! -e dir.db ] || fail "init --config DIR created dir.db"
+}
+check "a directory where a file is expected: exit 1, 'DIR is a directory'" directories_are_not_files
+
+unclosed_quote_in_csv() {
+  printf 'at,market,price\n%s,BTC,"101' "$LATER" >open-quote.csv
+  refused 1 "^nexadex: price import: open-quote\.csv line 2: .*quote is not closed" price import open-quote.csv
+  printf '%s,BTC,"101"\n%s,ETH,"1\n' "$LATER" "$LATER" >open-quote2.csv
+  refused 1 "^nexadex: price import: open-quote2\.csv line 2: .*quote is not closed" price import open-quote2.csv
+}
+check "price import: a last field whose quote never closes: exit 1, nothing journaled" unclosed_quote_in_csv
+
+check "liquidate --all --market of an unknown market: exit 1, names it" \
+  refused 1 "^nexadex: liquidate: unknown market 'DOGE'" liquidate --all --market DOGE --at "$LATER"
+check "liquidate of the same id twice: exit 1, names it" \
+  refused 1 "^nexadex: liquidate: position 4 is given twice" liquidate 4 4 --at "$LATER"
+
+options_that_would_be_ignored() {
+  refused 1 "^nexadex: deposit: --market BTC only says which market --price is for" deposit alice 1000 --market BTC --at "$LATER"
+  refused 1 "^nexadex: withdraw: --market BTC only says" withdraw alice --all --market BTC --at "$LATER"
+  refused 1 "^nexadex: insurance deposit: --market BTC only says" insurance deposit 5 --market BTC --at "$LATER"
+  refused 1 "^nexadex: liquidate: --market BTC only says" liquidate 4 --market BTC --at "$LATER"
+  refused 1 "^nexadex: report: --all goes with 'report positions' only" report pool --all
+  refused 1 "^nexadex: report: --all goes with 'report positions' only" report lps --all
+  refused 1 "^nexadex: cascade: --kind goes with --loss" cascade --shock BTC=-10% --kind bad-debt
+  refused 1 "^nexadex: cascade: --reason is journaled only with --apply" cascade --loss 5 --reason why
+  # in a batch too
+  batch_refused 1 "2: deposit: --market BTC only says" "price set BTC 1 --at $LATER" "deposit alice 5 --market BTC"
+}
+check "an option the command would not use: exit 1, not ignored" options_that_would_be_ignored
+
 # --- output files ---------------------------------------------------------------------------------
 
 export_unwritable() {
