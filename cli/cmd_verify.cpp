@@ -44,22 +44,34 @@ Status cmd_verify(Context& ctx, const Options& o) {
       }
       return {};
     }
+    // The first finding is the earliest cause; the rest (--verbose) follow from it or stand beside it.
     Section s{"discrepancies", "Discrepancies", SectionShape::list,
               {{"seq", "SEQ", CellType::integer}, {"check", "CHECK", CellType::text}, {"message", "FOUND", CellType::text}},
               {}};
-    for (const auto& p : problems) {
+    const std::size_t shown = o.verbose ? problems.size() : 1;
+    for (std::size_t i = 0; i < shown; ++i) {
+      const auto& p = problems[i];
       s.rows.push_back({p.seq ? Cell::of_int(p.seq) : Cell::none(CellType::integer), Cell::of_text(p.check),
                         Cell::of_text(p.message)});
     }
     render(Report{"verify", {std::move(s)}}, *format, ctx.out());
     const auto& first = problems.front();
-    const bool only_head = problems.size() == 1 && first.check == "head";
-    return discrepancy_error(
-        std::to_string(problems.size()) + " discrepanc" + (problems.size() == 1 ? "y" : "ies") +
-        (first.seq ? ", the first at seq " + std::to_string(first.seq) + " (" + first.check + ")" : " (" + first.check + ")") +
-        (only_head ? "; the journal is intact but does not end where --expect-head says, so check that it is the journal "
-                     "you meant and that no events were added or are missing."
-                   : "; do not trust this journal from that seq on, and restore it from a trusted copy."));
+    const std::size_t n = problems.size();
+    const std::string count = std::to_string(n) + " discrepanc" + (n == 1 ? "y" : "ies");
+    const std::string rest = n > 1 && !o.verbose ? "; 'nexadex verify --verbose' lists all " + std::to_string(n) : "";
+    if (n == 1 && first.check == "head") {
+      return discrepancy_error(count + ", the first at seq " + std::to_string(first.seq) +
+                               " (head); the journal is intact but does not end where --expect-head says, so check that "
+                               "it is the journal you meant and that no events were added or are missing.");
+    }
+    if (first.check == "structure") {
+      return discrepancy_error(count + ", the first in the file's structure (SQLite's integrity check): the file is "
+                               "damaged, so restore it from a trusted copy" + rest + ".");
+    }
+    return discrepancy_error(count + (first.seq ? ", the first at seq " + std::to_string(first.seq) + " (" + first.check + ")"
+                                                : " (" + first.check + ")") +
+                             "; do not trust this journal from that seq on, and restore it from a trusted copy" + rest +
+                             ".");
   });
 }
 

@@ -17,6 +17,7 @@
 #include "journal/codec.hpp"
 #include "journal/config_toml.hpp"
 #include "journal/schema.hpp"
+#include "journal/sqlite_error.hpp"
 #include "journal/sha256.hpp"
 #include "lib/vault.hpp"
 
@@ -155,22 +156,6 @@ std::string file_uri(const std::string& path, const char* query) {
   return out + "?" + query;
 }
 
-Error sqlite_error(const std::string& path, const SQLite::Exception& e) {
-  const int code = e.getErrorCode() & 0xff;
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-    return Error{ErrorKind::journal, "the journal " + path + " is locked by another writer and stayed locked for " +
-                                         std::to_string(k_busy_timeout_ms / 1000) + " s; try again later."};
-  }
-  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
-    return Error{ErrorKind::journal, "the journal " + path + " is damaged (SQLite: " + e.what() +
-                                         "); restore it from a copy and run 'nexadex verify'."};
-  }
-  if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM) {
-    return Error{ErrorKind::journal, "cannot write the journal " + path + " (SQLite: " + e.what() +
-                                         "); check the file's permissions."};
-  }
-  return Error{ErrorKind::journal, "the journal " + path + " could not be read or written (SQLite: " + e.what() + ")."};
-}
 
 void set_int_pragma(SQLite::Database& db, const char* name, int64_t v) {
   db.exec(std::string("PRAGMA ") + name + " = " + std::to_string(v));
@@ -371,76 +356,104 @@ class SqlPositions final : public TableLoader {
   SqlPositions(SQLite::Database& db, const std::string& path) : db_(db), path_(path) {}
 
   Result<std::optional<Position>> load(int64_t id) override {
-    auto& q = select(by_id_, "id = ?");
-    q.bind(1, id);
-    NX_TRY(found, rows(q));
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    try {
+      auto& q = select(by_id_, "id = ?");
+      q.bind(1, id);
+      NX_TRY(found, rows(q));
+      if (found.empty()) return std::nullopt;
+      return std::move(found.front());
+    } catch (const SQLite::Exception& e) {
+      return std::unexpected(sqlite_error(path_, e));
+    }
   }
 
   // Rows by id, in ascending order: the seeks then walk the table's pages front to back.
   Result<std::vector<Position>> load_many(const std::vector<int64_t>& ids) override {
-    auto& q = select(by_id_, "id = ?");
-    std::vector<Position> out;
-    out.reserve(ids.size());
-    for (const int64_t id : ids) {
-      q.bind(1, id);
-      if (auto ok = append_rows(q, out); !ok) return std::unexpected(ok.error());
+    try {
+      auto& q = select(by_id_, "id = ?");
+      std::vector<Position> out;
+      out.reserve(ids.size());
+      for (const int64_t id : ids) {
+        q.bind(1, id);
+        if (auto ok = append_rows(q, out); !ok) return std::unexpected(ok.error());
+      }
+      return out;
+    } catch (const SQLite::Exception& e) {
+      return std::unexpected(sqlite_error(path_, e));
     }
-    return out;
   }
 
   Result<std::vector<int64_t>> query_ids(const IndexQuery& iq) override {
-    RawStatement& q = indexed(iq);
-    std::vector<int64_t> out;
-    while (q.step()) out.push_back(sqlite3_column_int64(q.get(), 0));
-    q.reset();
-    return out;
+    try {
+      RawStatement& q = indexed(iq);
+      std::vector<int64_t> out;
+      while (q.step()) out.push_back(sqlite3_column_int64(q.get(), 0));
+      q.reset();
+      return out;
+    } catch (const SQLite::Exception& e) {
+      return std::unexpected(sqlite_error(path_, e));
+    }
   }
 
   Result<std::vector<Position>> all() override {
-    RawStatement q(db_.getHandle(), std::string("SELECT ") + k_position_columns + " FROM positions ORDER BY id");
-    return rows(q);
+    try {
+      RawStatement q(db_.getHandle(), std::string("SELECT ") + k_position_columns + " FROM positions ORDER BY id");
+      return rows(q);
+    } catch (const SQLite::Exception& e) {
+      return std::unexpected(sqlite_error(path_, e));
+    }
   }
 
   Result<std::optional<int64_t>> load_account(const std::string& name) override {
-    if (!account_) account_.emplace(db_, "SELECT balance FROM accounts WHERE account = ?");
-    auto& q = *account_;
-    q.bind(1, name);
-    std::optional<int64_t> out;
-    if (q.executeStep()) out = q.getColumn(0).getInt64();
-    q.reset();
-    return out;
+    try {
+      if (!account_) account_.emplace(db_, "SELECT balance FROM accounts WHERE account = ?");
+      auto& q = *account_;
+      q.bind(1, name);
+      std::optional<int64_t> out;
+      if (q.executeStep()) out = q.getColumn(0).getInt64();
+      q.reset();
+      return out;
+    } catch (const SQLite::Exception& e) {
+      return std::unexpected(sqlite_error(path_, e));
+    }
   }
 
   Result<std::map<std::string, int64_t>> all_accounts() override {
-    std::map<std::string, int64_t> out;
-    SQLite::Statement q(db_, "SELECT account, balance FROM accounts");
-    while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
-    return out;
+    try {
+      std::map<std::string, int64_t> out;
+      SQLite::Statement q(db_, "SELECT account, balance FROM accounts");
+      while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+      return out;
+    } catch (const SQLite::Exception& e) {
+      return std::unexpected(sqlite_error(path_, e));
+    }
   }
 
   Result<std::vector<LossRecord>> losses() override {
-    std::vector<LossRecord> out;
-    SQLite::Statement q(db_,
-                        "SELECT seq, leg, at, kind, market, layer, amount, junior_cancelled FROM losses ORDER BY seq, leg");
-    while (q.executeStep()) {
-      if (q.getColumn(1).getInt64() == 0) {
-        LossRecord r;
-        r.seq = q.getColumn(0).getInt64();
-        r.at = Timestamp{q.getColumn(2).getInt64()};
-        r.kind = q.getColumn(3).getString();
-        r.market = q.getColumn(4).getString();
-        r.total = Usd(q.getColumn(6).getInt64());
-        r.junior_cancelled = Shares(q.getColumn(7).getInt64());
-        out.push_back(std::move(r));
-      } else if (!out.empty() && out.back().seq == q.getColumn(0).getInt64()) {
-        out.back().legs.push_back({q.getColumn(5).getString(), Usd(q.getColumn(6).getInt64())});
-      } else {
-        return journal_error("the losses table of " + path_ + " is damaged (a layer row without its total).");
+    try {
+      std::vector<LossRecord> out;
+      SQLite::Statement q(db_,
+                          "SELECT seq, leg, at, kind, market, layer, amount, junior_cancelled FROM losses ORDER BY seq, leg");
+      while (q.executeStep()) {
+        if (q.getColumn(1).getInt64() == 0) {
+          LossRecord r;
+          r.seq = q.getColumn(0).getInt64();
+          r.at = Timestamp{q.getColumn(2).getInt64()};
+          r.kind = q.getColumn(3).getString();
+          r.market = q.getColumn(4).getString();
+          r.total = Usd(q.getColumn(6).getInt64());
+          r.junior_cancelled = Shares(q.getColumn(7).getInt64());
+          out.push_back(std::move(r));
+        } else if (!out.empty() && out.back().seq == q.getColumn(0).getInt64()) {
+          out.back().legs.push_back({q.getColumn(5).getString(), Usd(q.getColumn(6).getInt64())});
+        } else {
+          return journal_error("the losses table of " + path_ + " is damaged (a layer row without its total).");
+        }
       }
+      return out;
+    } catch (const SQLite::Exception& e) {
+      return std::unexpected(sqlite_error(path_, e));
     }
-    return out;
   }
 
   void reset() {
@@ -512,6 +525,23 @@ struct SqliteSetup {
 
 }  // namespace
 
+Error sqlite_error(const std::string& path, const SQLite::Exception& e) {
+  const int code = e.getErrorCode() & 0xff;
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    return Error{ErrorKind::journal, "the journal " + path + " is locked by another writer and stayed locked for " +
+                                         std::to_string(k_busy_timeout_ms / 1000) + " s; try again later."};
+  }
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+    return Error{ErrorKind::journal, "the journal " + path + " is damaged (SQLite: " + e.what() +
+                                         "); restore it from a copy and run 'nexadex verify'."};
+  }
+  if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM) {
+    return Error{ErrorKind::journal, "cannot write the journal " + path + " (SQLite: " + e.what() +
+                                         "); check the file's permissions."};
+  }
+  return Error{ErrorKind::journal, "the journal " + path + " could not be read or written (SQLite: " + e.what() + ")."};
+}
+
 struct Journal::Impl {
   SqliteSetup setup;   // first: before `db` opens
   std::string path;
@@ -531,10 +561,33 @@ struct Journal::Impl {
   Impl(std::string p, const std::string& name, int flags)
       : path(std::move(p)), db(name, flags | SQLite::OPEN_NOMUTEX, k_busy_timeout_ms) {}
 
+  // The latest seq that a posting or a state row names (a few B-tree probes).
+  int64_t last_written_seq() {
+    return db.execAndGet(
+        "SELECT max((SELECT coalesce(max(seq), 0) FROM postings), (SELECT coalesce(max(price_seq), 0) FROM markets), "
+        "(SELECT coalesce(max(seq), 0) FROM config))").getInt64();
+  }
+
+  // The last event, after a check that costs a few B-tree probes: the events start at seq 1 and no
+  // posting or state row names a later seq (events deleted from the end behind the triggers' back).
   Status load_head() {
     SQLite::Statement q(db, "SELECT seq, at, hash FROM events ORDER BY seq DESC LIMIT 1");
-    if (!q.executeStep()) return journal_error("the journal " + path + " has no events; it is damaged.");
+    if (!q.executeStep()) {
+      return journal_error("the journal " + path + " has no events, not even its journal_created event; it is "
+                           "damaged, so restore it from a copy.");
+    }
     head = JournalHead{q.getColumn(0).getInt64(), q.getColumn(2).getString(), Timestamp{q.getColumn(1).getInt64()}};
+    const int64_t first = db.execAndGet("SELECT min(seq) FROM events").getInt64();
+    if (first != 1) {
+      return journal_error("the journal " + path + " is damaged: its first event is seq " + std::to_string(first) +
+                           ", not 1; run 'nexadex verify' and restore it from a copy.");
+    }
+    const int64_t written = last_written_seq();
+    if (written > head.seq) {
+      return journal_error("the journal " + path + " is damaged: its last event is seq " + std::to_string(head.seq) +
+                           " but its postings and tables were written by events up to seq " + std::to_string(written) +
+                           "; run 'nexadex verify' and restore it from a copy.");
+    }
     return {};
   }
 
@@ -1000,6 +1053,23 @@ Result<int64_t> Journal::event_count() {
   }
 }
 
+Result<std::vector<std::string>> Journal::integrity_check() {
+  std::vector<std::string> problems;
+  try {
+    SQLite::Statement q(m->db, "PRAGMA integrity_check(20)");
+    while (q.executeStep()) {
+      std::string line = q.getColumn(0).getString();
+      if (line != "ok") problems.push_back(std::move(line));
+    }
+    return problems;
+  } catch (const SQLite::Exception& e) {
+    // SQLite lists the pages it found damaged, then may stop at one it cannot read at all.
+    if (problems.empty()) return std::unexpected(sqlite_error(m->path, e));
+    problems.push_back(std::string("the check stopped there (SQLite: ") + e.what() + ")");
+    return problems;
+  }
+}
+
 Result<int64_t> Journal::row_count(std::string_view table) {
   try {
     return m->db.execAndGet("SELECT count(*) FROM " + std::string(table)).getInt64();
@@ -1009,6 +1079,40 @@ Result<int64_t> Journal::row_count(std::string_view table) {
 }
 
 Status Journal::scan(int64_t from, int64_t to, const std::function<Status(const StoredEvent&)>& fn) {
+  int64_t expected = from;
+  auto ok = scan_rows(from, to, [&](const StoredEvent& row) -> Status {
+    if (row.seq != expected) {
+      return journal_error("the journal " + m->path + " is damaged: " +
+                           (expected == 1 ? "its first event is seq " + std::to_string(row.seq) + ", not 1"
+                                          : "event " + std::to_string(expected) + " is missing (seq " +
+                                                std::to_string(row.seq) + " follows seq " + std::to_string(expected - 1) +
+                                                ")") +
+                           "; run 'nexadex verify' and restore it from a copy.");
+    }
+    ++expected;
+    return fn(row);
+  });
+  if (!ok) return ok;
+  if (expected == 1 && from <= 1 && to >= 1) {
+    return journal_error("the journal " + m->path + " has no events, not even its journal_created event; it is damaged, "
+                         "so restore it from a copy.");
+  }
+  if (to == INT64_MAX) {
+    // The whole journal was asked for: events cut from its end show in the postings and tables.
+    try {
+      if (const int64_t written = m->last_written_seq(); written >= expected) {
+        return journal_error("the journal " + m->path + " is damaged: its last event is seq " +
+                             std::to_string(expected - 1) + " but its postings and tables were written by events up "
+                             "to seq " + std::to_string(written) + "; run 'nexadex verify' and restore it from a copy.");
+      }
+    } catch (const SQLite::Exception& e) {
+      return std::unexpected(sqlite_error(m->path, e));
+    }
+  }
+  return {};
+}
+
+Status Journal::scan_rows(int64_t from, int64_t to, const std::function<Status(const StoredEvent&)>& fn) {
   try {
     SQLite::Statement q(m->db,
                         "SELECT seq, at, kind, payload, prev_hash, hash FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq");

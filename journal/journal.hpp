@@ -83,7 +83,11 @@ class Journal {
   Result<int64_t> event_count();
 
   // Streams stored events with from <= seq <= to in seq order; stops at the first error `fn` returns.
+  // A missing event (a gap in the seqs from `from` on), or no event at all where seq 1 should be, is
+  // ErrorKind::journal: the journal is damaged and every reader of events says so.
   Status scan(int64_t from, int64_t to, const std::function<Status(const StoredEvent&)>& fn);
+  // The same rows as stored, gaps and all (verify reports them itself).
+  Status scan_rows(int64_t from, int64_t to, const std::function<Status(const StoredEvent&)>& fn);
   // Streams stored postings in (seq, leg) order.
   Status scan_postings(const std::function<Status(const StoredPosting&)>& fn);
   // Replays events from seq 1 into a fresh state, up to and including `upto_seq` or the last event
@@ -95,6 +99,10 @@ class Journal {
                                                const BeforeEach& before_each = {});
   // Number of rows in a derived table that lib does not model yet (verify checks they are empty).
   Result<int64_t> row_count(std::string_view table);
+
+  // SQLite's integrity check of every page, index and constraint: the problems it lists (empty when
+  // the file is sound), or ErrorKind::journal when SQLite cannot check the file at all.
+  Result<std::vector<std::string>> integrity_check();
 
   // `verify`: recomputes the hash chain, replays every event into a fresh state, checks each event's
   // postings balance and match the replay, and compares the replayed state with the stored tables.

@@ -2,8 +2,11 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
+#include <tuple>
 #include <set>
+#include <unordered_map>
 
 #include "journal/codec.hpp"
 #include "journal/config_toml.hpp"
@@ -19,17 +22,60 @@ std::string market_text(const MarketState& m) {
   return to_string(m.price) + " at " + format_time(m.price_at) + " (seq " + std::to_string(m.price_seq) + ")";
 }
 
-// Every difference between the replayed and the stored derived state.
-void compare_states(const State& replayed, const State& stored, std::vector<Discrepancy>& out) {
+// The seq of the last replayed event that wrote each derived row: a difference in a row is reported
+// at the event that wrote it, so that it sorts after the cause that made it differ.
+struct LastWrites {
+  int64_t config = 0;
+  int64_t vault = 0;
+  std::map<std::string, int64_t> markets;
+  std::unordered_map<int64_t, int64_t> positions;
+  std::map<LpKey, int64_t> lps;
+  std::map<BookKey, int64_t> books;
+  std::unordered_map<std::string, int64_t> accounts;
+
+  // Takes the rows `state`'s last event changed (its dirty sets, which the replay does not need).
+  void take(State& state, int64_t seq) {
+    if (state.dirty_config) config = seq;
+    if (state.dirty_vault) vault = seq;
+    for (const auto& k : state.dirty_markets) markets[k] = seq;
+    for (const int64_t id : state.dirty_positions) positions[id] = seq;
+    for (const auto& k : state.dirty_lps) lps[k] = seq;
+    for (const auto& k : state.dirty_books) books[k] = seq;
+    for (const auto& k : state.dirty_accounts) accounts[k] = seq;
+    state.dirty_config = state.dirty_vault = false;
+    state.dirty_markets.clear();
+    state.dirty_positions.clear();
+    state.dirty_lps.clear();
+    state.dirty_books.clear();
+    state.dirty_accounts.clear();
+  }
+  template <class Map, class Key>
+  static int64_t of(const Map& m, const Key& k) {
+    const auto it = m.find(k);
+    return it == m.end() ? 0 : it->second;
+  }
+};
+
+// Every difference between the replayed and the stored derived state, each at the latest seq that
+// wrote the row on either side (the replay's last writer, or the seq the stored row names).
+// `posted_at`: the seq of the last stored posting on each account, the stored side's evidence of which
+// event wrote the rows that come with postings (an LP's holding with its depositor account, a
+// position with its own).
+void compare_states(const State& replayed, const State& stored, const LastWrites& last,
+                    const std::map<std::string, std::pair<int64_t, int64_t>>& posted, std::vector<Discrepancy>& out) {
+  const auto posted_at = [&](const std::string& account) {
+    const auto it = posted.find(account);
+    return it == posted.end() ? int64_t{0} : it->second.second;
+  };
   if (replayed.config_seq != stored.config_seq || replayed.config_sha256 != stored.config_sha256 ||
       replayed.config_text != stored.config_text) {
-    out.push_back({0, "state",
+    out.push_back({std::max(last.config, stored.config_seq), "state",
                    "the config table holds the config of seq " + std::to_string(stored.config_seq) + " (sha256 " +
                        stored.config_sha256 + ") but the events give seq " + std::to_string(replayed.config_seq) +
                        " (sha256 " + replayed.config_sha256 + ")"});
   }
   if (config_to_json(replayed.config) != config_to_json(stored.config)) {
-    out.push_back({0, "state", "the config table's effective config differs from the config the events give"});
+    out.push_back({last.config, "state", "the config table's effective config differs from the config the events give"});
   }
   std::map<std::string, std::pair<const MarketState*, const MarketState*>> markets;
   for (const auto& [k, v] : replayed.markets) markets[k].first = &v;
@@ -37,29 +83,45 @@ void compare_states(const State& replayed, const State& stored, std::vector<Disc
   for (const auto& [sym, pair] : markets) {
     const auto [r, s] = pair;
     if (r && s && *r == *s) continue;
-    out.push_back({r ? r->price_seq : 0, "state",
+    out.push_back({std::max({LastWrites::of(last.markets, sym), r ? r->price_seq : 0, s ? s->price_seq : 0}), "state",
                    "market " + sym + ": the markets table holds " + (s ? market_text(*s) : "no row") +
                        " but the events give " + (r ? market_text(*r) : "no market")});
   }
   if (!(replayed.vault == stored.vault)) {
-    out.push_back({0, "state", "the pool table's vault row differs from the vault the events give"});
+    out.push_back({last.vault, "state", "the pool table's vault row differs from the vault the events give"});
   }
-  if (auto ok = load_all_accounts(stored); !ok) {
-    out.push_back({0, "state", "the accounts table cannot be read: " + ok.error().message});
-  }
-  if (auto ok = load_all_positions(stored); !ok) {
-    out.push_back({0, "state", "the positions table cannot be read: " + ok.error().message});
-  }
-  if (replayed.books != stored.books) {
-    out.push_back({0, "state", "the books table differs from the books the events give"});
+  // A table that cannot be read is one finding, not a difference in every row.
+  const auto accounts_read = load_all_accounts(stored);
+  if (!accounts_read) out.push_back({0, "state", "the accounts table cannot be read: " + accounts_read.error().message});
+  const auto positions_read = load_all_positions(stored);
+  if (!positions_read) out.push_back({0, "state", "the positions table cannot be read: " + positions_read.error().message});
+  std::set<BookKey> book_keys;
+  for (const auto& [k, v] : replayed.books) book_keys.insert(k);
+  for (const auto& [k, v] : stored.books) book_keys.insert(k);
+  for (const auto& key : book_keys) {
+    const auto r = replayed.books.find(key), s = stored.books.find(key);
+    if (r != replayed.books.end() && s != stored.books.end() && r->second == s->second) continue;
+    // the stored side: the latest open or end of a stored position of that book
+    int64_t seq = LastWrites::of(last.books, key);
+    for (const auto& [id, p] : positions_read ? stored.positions : decltype(stored.positions){}) {
+      if (p.market == key.market && p.side == key.side) seq = std::max({seq, p.id, p.ended_seq});
+    }
+    out.push_back({seq, "state",
+                   "book " + key.market + " " + std::string(side_name(key.side)) + ": the books table " +
+                       (s == stored.books.end() ? "has no row" : r == replayed.books.end() ? "has a row no event made"
+                                                                                          : "differs from the events")});
   }
   std::set<int64_t> position_ids;
   for (const auto& [id, p] : replayed.positions) position_ids.insert(id);
   for (const auto& [id, p] : stored.positions) position_ids.insert(id);
+  if (!positions_read) position_ids.clear();
   for (const int64_t id : position_ids) {
     const auto r = replayed.positions.find(id), s = stored.positions.find(id);
     if (r != replayed.positions.end() && s != stored.positions.end() && r->second == s->second) continue;
-    out.push_back({id, "state", "position " + std::to_string(id) + ": the positions table " +
+    int64_t seq = LastWrites::of(last.positions, id);
+    if (s != stored.positions.end()) seq = std::max({seq, s->second.ended_seq, s->second.id});
+    seq = std::max(seq, posted_at(vault::position_account(id)));
+    out.push_back({seq, "state", "position " + std::to_string(id) + ": the positions table " +
                                     (s == stored.positions.end() ? "has no row" : "differs from the events") +
                                     (r == replayed.positions.end() ? " (no event opened it)" : "")});
   }
@@ -69,7 +131,7 @@ void compare_states(const State& replayed, const State& stored, std::vector<Disc
   for (const auto& key : lp_keys) {
     const auto r = replayed.lps.find(key), s = stored.lps.find(key);
     if (r != replayed.lps.end() && s != stored.lps.end() && r->second == s->second) continue;
-    out.push_back({0, "state", "LP " + key.lp + " (" + std::string(tranche_name(key.tranche)) +
+    out.push_back({std::max(LastWrites::of(last.lps, key), posted_at(vault::depositor_account(key.lp))), "state", "LP " + key.lp + " (" + std::string(tranche_name(key.tranche)) +
                                    "): the lps table differs from the events"});
   }
   if (auto losses = all_losses(stored); !losses) {
@@ -84,9 +146,10 @@ void compare_states(const State& replayed, const State& stored, std::vector<Disc
   std::map<std::string, std::pair<std::optional<int64_t>, std::optional<int64_t>>> accounts;
   for (const auto& [k, v] : replayed.accounts) accounts[k].first = v;
   for (const auto& [k, v] : stored.accounts) accounts[k].second = v;
+  if (!accounts_read) accounts.clear();
   for (const auto& [name, pair] : accounts) {
     if (pair.first.value_or(0) == pair.second.value_or(0)) continue;
-    out.push_back({0, "state",
+    out.push_back({std::max(LastWrites::of(last.accounts, name), posted_at(name)), "state",
                    "account " + name + ": the accounts table holds " + to_string(Usd(pair.second.value_or(0))) +
                        " but the events give " + to_string(Usd(pair.first.value_or(0)))});
   }
@@ -94,27 +157,86 @@ void compare_states(const State& replayed, const State& stored, std::vector<Disc
 
 }  // namespace
 
+namespace {
+
+// The order findings are listed in: the file's structure first (a damaged page is the cause of
+// anything else), then by seq (the earliest cause first; at one seq the chain, then the payload, the
+// replay, the postings, the state), then what concerns the journal as a whole.
+int check_rank(const std::string& check) {
+  static const char* const k_order[] = {"structure", "chain", "payload", "replay", "postings", "conservation",
+                                        "state", "accounts", "tables", "head"};
+  for (int i = 0; i < static_cast<int>(std::size(k_order)); ++i) {
+    if (check == k_order[i]) return i;
+  }
+  return static_cast<int>(std::size(k_order));
+}
+
+void sort_findings(std::vector<Discrepancy>& problems) {
+  std::stable_sort(problems.begin(), problems.end(), [](const Discrepancy& a, const Discrepancy& b) {
+    const auto key = [](const Discrepancy& d) {
+      const int group = d.check == "structure" ? 0 : d.seq > 0 ? 1 : 2;
+      return std::tuple(group, d.seq, check_rank(d.check));
+    };
+    return key(a) < key(b);
+  });
+}
+
+std::string missing_text(int64_t from, int64_t to) {
+  return from == to ? "event " + std::to_string(from) + " is missing"
+                    : "events " + std::to_string(from) + " to " + std::to_string(to) + " are missing";
+}
+
+}  // namespace
+
 Result<VerifyResult> Journal::verify(const Progress& progress) {
   VerifyResult result;
   std::vector<Discrepancy>& problems = result.problems;
+
+  // SQLite's own check of every page, index and constraint, before anything is read through them. A
+  // file SQLite cannot even check is not readable as a journal (ErrorKind::journal).
+  auto structure = integrity_check();
+  if (!structure) return std::unexpected(structure.error());
+  for (const auto& text : *structure) {
+    // one row may hold several lines, under a "*** in database main ***" heading
+    std::size_t from = 0;
+    while (from <= text.size()) {
+      const std::size_t nl = std::min(text.find('\n', from), text.size());
+      const std::string line = text.substr(from, nl - from);
+      if (!line.empty() && !line.starts_with("***")) problems.push_back({0, "structure", "SQLite: " + line});
+      from = nl + 1;
+    }
+  }
+  const bool damaged = !problems.empty();
+  // Events that cannot be read leave nothing to verify: the file is not readable as a journal.
+  const auto unreadable = [&](const Error& e) -> std::unexpected<Error> {
+    if (!damaged) return std::unexpected(e);
+    return std::unexpected(Error{ErrorKind::journal, "the journal " + path() + " cannot be read as a journal: its "
+                                 "events are on damaged pages (" + problems.front().message + "); restore it from a copy."});
+  };
   auto total = event_count();
-  if (!total) return std::unexpected(total.error());
+  if (!total) return unreadable(total.error());
 
   // Stored postings, merged with the events in seq order.
   std::map<int64_t, std::vector<StoredPosting>> stored_postings;
+  std::map<std::string, std::pair<int64_t, int64_t>> posted;   // account → (balance, last seq)
+  bool postings_read = true;
   if (auto ok = scan_postings([&](const StoredPosting& p) -> Status {
         stored_postings[p.seq].push_back(p);
         return {};
       });
       !ok) {
-    return std::unexpected(ok.error());
+    if (!damaged) return std::unexpected(ok.error());
+    // the structure findings say why; comparing each event with what could be read would only add noise
+    postings_read = false;
+    stored_postings.clear();
   }
-  std::map<std::string, int64_t> posted_balances;
   for (const auto& [seq, legs] : stored_postings) {
     int64_t sum = 0;
     for (const auto& p : legs) {
       sum += p.amount;
-      posted_balances[p.account] += p.amount;
+      auto& [balance, at] = posted[p.account];
+      balance += p.amount;
+      at = seq;
     }
     if (sum != 0) {
       problems.push_back({seq, "postings", "the postings of this event sum to " + to_string(Usd(sum)) + ", not zero"});
@@ -122,15 +244,26 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
   }
 
   State state;
+  LastWrites last;
   std::string prev_hash(k_genesis_prev_hash);
   int64_t expected_seq = 1;
   int64_t done = 0;
-  auto scanned = scan(1, INT64_MAX, [&](const StoredEvent& row) -> Status {
-    if (row.seq != expected_seq) {
-      problems.push_back({row.seq, "chain", "seq " + std::to_string(row.seq) + " follows seq " +
-                                                std::to_string(expected_seq - 1) + " (events are missing)"});
+  // Every row, whatever its seq (a seq below 1 is itself a finding).
+  auto scanned = scan_rows(INT64_MIN, INT64_MAX, [&](const StoredEvent& row) -> Status {
+    if (row.seq < 1) {
+      problems.push_back({1, "chain", "an event has seq " + std::to_string(row.seq) + "; seqs start at 1"});
+      ++done;
+      return {};
     }
-    if (row.prev_hash != prev_hash) {
+    if (row.seq != expected_seq) {
+      problems.push_back({expected_seq, "chain",
+                          missing_text(expected_seq, row.seq - 1) +
+                              (expected_seq == 1 ? " (the first event is seq " + std::to_string(row.seq) + ")"
+                                                 : " (seq " + std::to_string(row.seq) + " follows seq " +
+                                                       std::to_string(expected_seq - 1) + ")")});
+      // Replay on at the stored seqs, so that ids (the seqs of opens) stay those of the journal.
+      state.head_seq = row.seq - 1;
+    } else if (row.prev_hash != prev_hash) {
       problems.push_back({row.seq, "chain", "prev_hash " + row.prev_hash + " is not the previous event's hash " + prev_hash});
     }
     const std::string recomputed = chain_hash(row.prev_hash, row.seq, row.at, row.kind, row.payload);
@@ -146,28 +279,35 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
     if (!ev) {
       problems.push_back({row.seq, "payload", ev.error().message});
     } else {
-      ev->seq = state.head_seq + 1;  // keep replaying past a gap so later events are still checked
       auto postings = apply(state, *ev);
       if (!postings) {
         problems.push_back({row.seq, "replay", "the event cannot be applied: " + postings.error().message});
       } else {
         replayed = true;
+        last.take(state, row.seq);
         const auto it = stored_postings.find(row.seq);
         const std::size_t stored_n = it == stored_postings.end() ? 0 : it->second.size();
-        bool same = stored_n == postings->size();
-        for (std::size_t i = 0; same && i < stored_n; ++i) {
-          same = it->second[i].account == (*postings)[i].account && it->second[i].amount == (*postings)[i].amount.units();
+        std::size_t leg = 0;   // the first leg that differs
+        while (leg < stored_n && leg < postings->size() && it->second[leg].account == (*postings)[leg].account &&
+               it->second[leg].amount == (*postings)[leg].amount.units()) {
+          ++leg;
         }
-        if (!same) {
-          problems.push_back({row.seq, "postings", "the stored postings (" + std::to_string(stored_n) +
-                                                       " legs) differ from those the event implies (" +
-                                                       std::to_string(postings->size()) + " legs)"});
+        if ((leg < stored_n || leg < postings->size()) && postings_read) {
+          const auto side = [](const std::string& account, int64_t amount) {
+            return account + " " + to_string(Usd(amount));
+          };
+          problems.push_back(
+              {row.seq, "postings",
+               "the stored postings (" + std::to_string(stored_n) + " legs) differ from those the event implies (" +
+                   std::to_string(postings->size()) + " legs) from leg " + std::to_string(leg) + ": stored " +
+                   (leg < stored_n ? side(it->second[leg].account, it->second[leg].amount) : "nothing") + ", implied " +
+                   (leg < postings->size() ? side((*postings)[leg].account, (*postings)[leg].amount.units()) : "nothing")});
         }
         if (it != stored_postings.end()) stored_postings.erase(it);
       }
     }
     if (!replayed) {
-      state.head_seq += 1;
+      state.head_seq = row.seq;
       state.head_at = Timestamp{std::max(state.head_at.seconds, row.at)};
     }
     result.head = JournalHead{row.seq, row.hash, Timestamp{row.at}};
@@ -175,48 +315,61 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
     if (progress && done % 65536 == 0) progress(done, *total);
     return {};
   });
-  if (!scanned) return std::unexpected(scanned.error());
+  if (!scanned) return unreadable(scanned.error());
   result.events = done;
-  if (done == 0) problems.push_back({0, "chain", "the journal has no events, not even its journal_created event"});
+  if (expected_seq == 1) {
+    problems.push_back({1, "chain", "the journal has no events, not even its journal_created event"});
+  }
+  // Events cut from the end: postings of seqs after the last event.
+  if (expected_seq > 1 && !stored_postings.empty() && stored_postings.rbegin()->first >= expected_seq) {
+    const int64_t written = stored_postings.rbegin()->first;
+    problems.push_back({expected_seq, "chain",
+                        "the events end at seq " + std::to_string(expected_seq - 1) + " but postings go on to seq " +
+                            std::to_string(written) + ": events after seq " + std::to_string(expected_seq - 1) +
+                            " are missing"});
+  }
   for (const auto& [seq, legs] : stored_postings) {
     problems.push_back({seq, "postings", std::to_string(legs.size()) + " postings belong to no replayed event"});
   }
 
   for (auto& [seq, message] : vault::conservation_problems(state)) problems.push_back({seq, "conservation", message});
   // Derived tables against the replay.
-  auto stored = load_state();
-  if (!stored) {
-    problems.push_back({0, "state", stored.error().message});
-  } else {
-    compare_states(state, *stored, problems);
-    for (const auto& [name, balance] : stored->accounts) {
-      const auto it = posted_balances.find(name);
-      const int64_t posted = it == posted_balances.end() ? 0 : it->second;
-      if (posted != balance) {
-        problems.push_back({0, "accounts", "account " + name + " holds " + to_string(Usd(balance)) +
-                                               " but its postings sum to " + to_string(Usd(posted))});
+  {
+    auto stored = load_state();
+    if (!stored) {
+      problems.push_back({0, "state", stored.error().message});
+    } else {
+      compare_states(state, *stored, last, posted, problems);
+      if (!load_all_accounts(*stored)) posted.clear();   // unreadable: compare_states said so
+      for (const auto& [name, balance] : posted.empty() ? decltype(stored->accounts){} : stored->accounts) {
+        const auto it = posted.find(name);
+        const int64_t sum = it == posted.end() ? 0 : it->second.first;
+        if (sum != balance) {
+          problems.push_back({it == posted.end() ? 0 : it->second.second, "accounts",
+                              "account " + name + " holds " + to_string(Usd(balance)) + " but its postings sum to " +
+                                  to_string(Usd(sum))});
+        }
+      }
+      for (const auto& [name, pair] : posted) {
+        if (pair.first != 0 && !stored->accounts.count(name)) {
+          problems.push_back({pair.second, "accounts", "account " + name +
+                                                           " is missing from the accounts table; its postings sum to " +
+                                                           to_string(Usd(pair.first))});
+        }
       }
     }
-    for (const auto& [name, posted] : posted_balances) {
-      if (posted != 0 && !stored->accounts.count(name)) {
-        problems.push_back({0, "accounts", "account " + name + " is missing from the accounts table; its postings sum to " +
-                                               to_string(Usd(posted))});
+    for (std::string_view table : k_future_tables) {
+      auto n = row_count(table);
+      if (!n) {
+        problems.push_back({0, "tables", "table " + std::string(table) + " cannot be read: " + n.error().message});
+      } else if (*n != 0) {
+        problems.push_back({0, "tables", "table " + std::string(table) + " holds " + std::to_string(*n) +
+                                             " rows that no event of this journal produces"});
       }
-    }
-  }
-  for (std::string_view table : k_future_tables) {
-    auto n = row_count(table);
-    if (!n) return std::unexpected(n.error());
-    if (*n != 0) {
-      problems.push_back({0, "tables", "table " + std::string(table) + " holds " + std::to_string(*n) +
-                                           " rows that no event of this journal produces"});
     }
   }
   if (progress) progress(done, *total);
-  std::stable_sort(problems.begin(), problems.end(), [](const Discrepancy& a, const Discrepancy& b) {
-    const int64_t ka = a.seq == 0 ? INT64_MAX : a.seq, kb = b.seq == 0 ? INT64_MAX : b.seq;
-    return ka < kb;
-  });
+  sort_findings(problems);
   return result;
 }
 

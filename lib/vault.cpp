@@ -6,13 +6,16 @@
 #include "lib/tranche.hpp"
 
 namespace nexadex::vault {
+
+std::string depositor_account(const std::string& lp) { return "depositor:" + lp; }
+std::string position_account(int64_t id) { return "position:" + std::to_string(id); }
+
 namespace {
 
 std::string usd_text(int64_t units) { return format_decimal(units, Usd::k_decimals); }
 
-std::string depositor(const std::string& lp) { return "depositor:" + lp; }
+std::string depositor(const std::string& lp) { return depositor_account(lp); }
 std::string trader_account(const std::string& t) { return "trader:" + t; }
-std::string position_account(int64_t id) { return "position:" + std::to_string(id); }
 
 // Every market with open positions needs a fresh price for a NAV-dependent command (SPEC §10).
 Status require_fresh(const State& state, Timestamp at, const char* what) {
@@ -738,7 +741,7 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
     const Position& p = *pp;
     const int64_t id = p.id;
     if (p.status == PositionStatus::open) open_collateral += p.collateral.units();
-    const auto it = s.accounts.find("position:" + std::to_string(id));
+    const auto it = s.accounts.find(position_account(id));
     const int64_t posted = it == s.accounts.end() ? 0 : it->second;
     const int64_t held = p.status == PositionStatus::open ? p.collateral.units() : 0;
     if (posted != held) {

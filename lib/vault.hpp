@@ -14,6 +14,10 @@ namespace nexadex::vault {
 inline constexpr int128 k_index_scale = 1'000'000'000'000'000'000;  // borrow index: 10^18
 inline constexpr int64_t k_virtual_shares = 1'000;                  // V, in share units (DESIGN-risk §9)
 
+// The posting accounts of an LP's deposits and withdrawals, and of a position's collateral.
+std::string depositor_account(const std::string& lp);   // "depositor:alice"
+std::string position_account(int64_t id);                // "position:42"
+
 // Signed PnL in micro-USD of `size` entry notional from `entry` to `price`: a long earns
 // size × (price − entry) / entry, a short size × (entry − price) / entry. A profit rounds down (the
 // pool pays it), a loss rounds up (the pool is owed it).

@@ -22,7 +22,7 @@ HEAD=$("$NEXADEX" report --format json --journal "$J" | sed -n 's/^ *"head_hash"
 # verify_finds JOURNAL SEQ CHECK: verify exits 4, its report has a SEQ/CHECK row, and its one stderr
 # line names SEQ and CHECK as the first discrepancy.
 verify_finds() {
-  expect_error 4 "^nexadex: verify: .*first at seq $2 \\($3\\)" verify --journal "$1"
+  expect_error 4 "^nexadex: verify: .*first at seq $2 \\($3\\)" verify --verbose --journal "$1"
   grep -Eq "^ *$2 +$3 " "$WORK/out" || fail "verify of $1 reports no '$3' finding at seq $2: $(cat "$WORK/out")"
 }
 
@@ -119,11 +119,97 @@ edited_books_and_keys_are_found() {
   cp "$P" "$WORK/books.db"
   cp "$P" "$WORK/keys.db"
   sqlite3 "$WORK/books.db" "UPDATE books SET quantity = '1' WHERE market = 'BTC'"
-  expect_rc 4 verify --journal "$WORK/books.db"
-  grep -q "books table differs" "$WORK/out" || fail "verify does not name the edited books row: $(cat "$WORK/out")"
+  expect_rc 4 verify --verbose --journal "$WORK/books.db"
+  grep -q "the books table differs" "$WORK/out" || fail "verify does not name the edited books row: $(cat "$WORK/out")"
   sqlite3 "$WORK/keys.db" "UPDATE positions SET key_below = 0 WHERE id = 4"
-  expect_rc 4 verify --journal "$WORK/keys.db"
+  expect_rc 4 verify --verbose --journal "$WORK/keys.db"
   grep -Eq "^ *4 +state +position 4" "$WORK/out" || fail "verify does not name position 4's edited key: $(cat "$WORK/out")"
+}
+
+# A trading journal for the anomalies below: positions opened, closed and liquidated.
+trading_journal() {
+  local T=$WORK/trading.db
+  [ -e "$T" ] && { echo "$T"; return; }
+  "$NEXADEX" init --config "$SRC/examples/basic.toml" --journal "$T" --at 2026-01-05T07:59:00Z -q
+  "$NEXADEX" run "$SRC/examples/calm-week.run" --journal "$T" -q
+  echo "$T"
+}
+
+# garbage_over_page FILE PAGE: writes random bytes over page PAGE (1-based) of FILE, as a failing disk would.
+garbage_over_page() {
+  local size
+  size=$(sqlite3 "$1" "PRAGMA page_size")
+  head -c "$size" /dev/urandom | dd of="$1" bs="$size" seek=$(($2 - 1)) conv=notrunc status=none
+}
+
+corrupted_pages_are_structure_findings() {
+  local T table page
+  T=$(trading_journal)
+  # an index (found by nothing else: every rule reads through the table), the positions table and the
+  # postings table; each is the first finding, before any replay, and verify exits 4
+  for table in positions_below positions postings; do
+    page=$(sqlite3 "$T" "SELECT rootpage FROM sqlite_master WHERE name = '$table'")
+    cp "$T" "$WORK/page.db"
+    garbage_over_page "$WORK/page.db" "$page"
+    expect_error 4 "^nexadex: verify: .*the first in the file's structure .*restore it from a trusted copy" \
+      verify --journal "$WORK/page.db"
+    grep -Eq "^ +- +structure +SQLite: .*[Pp]age $page" "$WORK/out" ||
+      fail "verify of garbage over page $page ($table) does not name it first: $(cat "$WORK/out")"
+    [ "$(grep -c structure "$WORK/out")" = 1 ] || fail "verify without --verbose lists more than the first finding"
+    expect_rc 4 verify --verbose --journal "$WORK/page.db"
+  done
+  # a file whose first page is garbage cannot be read as a journal at all: exit 3
+  cp "$T" "$WORK/page1.db"
+  garbage_over_page "$WORK/page1.db" 1
+  expect_error 3 "^nexadex: verify: .*page1\\.db" verify --journal "$WORK/page1.db"
+}
+
+deleted_middle_event_is_named_first() {
+  local T
+  T=$(trading_journal)
+  # seq 20 is carol's second deposit, seq 13 the close of position 11 (calm-week.run)
+  for seq in 20 13 5; do
+    cp "$T" "$WORK/gap.db"
+    sqlite3 "$WORK/gap.db" "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; DROP TRIGGER events_no_replace;
+      DELETE FROM events WHERE seq = $seq"
+    expect_error 4 "^nexadex: verify: [0-9]+ discrepancies, the first at seq $seq \\(chain\\);.*--verbose" \
+      verify --journal "$WORK/gap.db"
+    grep -Eq "^ +$seq +chain +event $seq is missing \\(seq $((seq + 1)) follows seq $((seq - 1))\\)$" "$WORK/out" ||
+      fail "verify does not name the missing event $seq first: $(cat "$WORK/out")"
+    expect_rc 4 verify --verbose --journal "$WORK/gap.db"
+    # --verbose lists the rest in seq order, none before the missing event
+    awk 'NR > 2 && $1 != "-" { if ($1 + 0 < prev) exit 1; prev = $1 + 0 }' "$WORK/out" ||
+      fail "verify --verbose does not list in seq order: $(cat "$WORK/out")"
+    ! awk -v s="$seq" 'NR > 2 && $1 != "-" && $1 + 0 < s' "$WORK/out" | grep -q . ||
+      fail "verify --verbose lists findings before the missing event $seq: $(cat "$WORK/out")"
+    # readers of the events say the journal is damaged (exit 3), never a partial answer
+    expect_error 3 "event $seq is missing" report events --journal "$WORK/gap.db"
+    expect_error 3 "event $seq is missing" export --events --journal "$WORK/gap.db"
+    expect_error 3 "event $seq is missing" report pool --seq 25 --journal "$WORK/gap.db"
+  done
+}
+
+unreadable_events_are_exit_3() {
+  local T
+  T=$(trading_journal)
+  cp "$T" "$WORK/empty.db"
+  sqlite3 "$WORK/empty.db" "DROP TRIGGER events_no_delete; DELETE FROM events"
+  expect_error 3 "has no events" report --journal "$WORK/empty.db"
+  expect_error 3 "has no events" report events --journal "$WORK/empty.db"
+  expect_error 3 "has no events" export --events --journal "$WORK/empty.db"
+  expect_error 4 "first at seq 1 \\(chain\\)" verify --journal "$WORK/empty.db"
+  grep -Eq "^ +1 +chain +the journal has no events" "$WORK/out" || fail "verify of no events: $(cat "$WORK/out")"
+  cp "$T" "$WORK/cut.db"
+  sqlite3 "$WORK/cut.db" "DROP TRIGGER events_no_delete; DELETE FROM events WHERE seq > 10"
+  expect_error 3 "last event is seq 10 but its postings and tables were written by events up to seq" report --journal "$WORK/cut.db"
+  expect_error 3 "last event is seq 10" export --events --journal "$WORK/cut.db"
+  expect_error 4 "first at seq 11 \\(chain\\)" verify --journal "$WORK/cut.db"
+  cp "$T" "$WORK/shifted.db"
+  sqlite3 "$WORK/shifted.db" "DROP TRIGGER events_no_update; UPDATE events SET seq = seq - 1"
+  expect_error 3 "first event is seq 0, not 1" report --journal "$WORK/shifted.db"
+  expect_error 4 "first at seq 1 \\(chain\\)" verify --journal "$WORK/shifted.db"
+  grep -q "seq 0 follows seq 0" "$WORK/out" && fail "verify's output is unreadable: $(cat "$WORK/out")"
+  grep -Eq "^ +1 +chain +an event has seq 0; seqs start at 1$" "$WORK/out" || fail "verify of seq 0: $(cat "$WORK/out")"
 }
 
 check "an edited payload breaks the chain at its seq" edited_payload_breaks_the_chain
@@ -133,4 +219,7 @@ check "an edited state row is a state finding" edited_state_row_is_found
 check "an edited book or position key is a state finding" edited_books_and_keys_are_found
 check "--expect-head: right 0, wrong 4, malformed 1" expect_head_pins_the_head
 check "INSERT OR REPLACE cannot rewrite an event" replace_cannot_rewrite_an_event
+check "garbage over a B-tree page is a structure finding, named first" corrupted_pages_are_structure_findings
+check "a deleted middle event is the first finding, at its seq" deleted_middle_event_is_named_first
+check "events that cannot be read are exit 3 for readers, a chain finding for verify" unreadable_events_are_exit_3
 finish
