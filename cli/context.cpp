@@ -63,13 +63,19 @@ Status Appended::add(journal::Journal& j, EventBody body, Timestamp at) {
   if (!keep) {
     auto seq = j.append(std::move(body), at);
     if (!seq) return std::unexpected(seq.error());
-    return {};
+  } else {
+    Event ev{0, at, body};
+    auto seq = j.append(std::move(body), at);
+    if (!seq) return std::unexpected(seq.error());
+    ev.seq = *seq;
+    rows.push_back(event_row(ev, j.head().hash));
   }
-  Event ev{0, at, body};
-  auto seq = j.append(std::move(body), at);
-  if (!seq) return std::unexpected(seq.error());
-  ev.seq = *seq;
-  rows.push_back(event_row(ev, j.head().hash));
+  // what the rules journal on their own after it (a wiped tranche's reset), at the same time
+  auto more = follow_up_events(j.state());
+  if (!more) return std::unexpected(more.error());
+  for (auto& next : *more) {
+    if (auto ok = add(j, std::move(next), at); !ok) return ok;
+  }
   return {};
 }
 

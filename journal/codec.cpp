@@ -195,6 +195,11 @@ Result<EventBody> decode_vault(std::string_view kind, const json& j) {
     e.amount = f.amount<Usd>("amount", parse_usd);
     e.reason = f.text("reason");
     body = e;
+  } else if (kind == "tranche_reset") {
+    TrancheReset e;
+    e.tranche = f.text("tranche");
+    e.shares = f.amount<Shares>("shares", parse_shares);
+    body = e;
   } else if (kind == "insurance_deposited") {
     InsuranceDeposited e;
     e.amount = f.amount<Usd>("amount", parse_usd);
@@ -260,6 +265,9 @@ std::string encode_payload(const EventBody& body) {
   } else if (const auto* e = std::get_if<LossAcknowledged>(&body)) {
     j["amount"] = to_string(e->amount);
     j["reason"] = e->reason;
+  } else if (const auto* e = std::get_if<TrancheReset>(&body)) {
+    j["tranche"] = e->tranche;
+    j["shares"] = to_string(e->shares);
   } else if (const auto* e = std::get_if<JournalCreated>(&body)) {
     j["config_text"] = e->config_text;
     j["config_sha256"] = e->config_sha256;

@@ -99,8 +99,18 @@ struct LossAcknowledged {
   std::string reason;         // 1 to 200 characters, no control characters
 };
 
+// Journaled by the command whose event left a tranche wiped: shares outstanding but nothing left for
+// their holders (realized capital 0, virtual NAV 0, no unrealized trader profit beyond every layer).
+// Every holding of the tranche is cancelled and the next deposit into it is a first deposit
+// (DESIGN-risk §5 for a wiped junior; the same for a wiped senior, issue 12). No money moves.
+struct TrancheReset {
+  std::string tranche;        // "senior" or "junior"
+  Shares shares;              // > 0: the supply cancelled, exactly the tranche's supply then
+};
+
 using EventBody = std::variant<JournalCreated, ConfigApplied, PriceSet, LpDeposited, LpWithdrew, PositionOpened,
-                               PositionClosed, PositionLiquidated, InsuranceDeposited, LossApplied, LossAcknowledged>;
+                               PositionClosed, PositionLiquidated, InsuranceDeposited, LossApplied, LossAcknowledged,
+                               TrancheReset>;
 
 struct Event {
   int64_t seq = 0;            // 1, 2, 3, ... without gaps

@@ -106,6 +106,9 @@ std::string describe(const EventBody& body) {
   if (const auto* e = std::get_if<LossAcknowledged>(&body)) {
     return "unabsorbed losses of " + to_string(e->amount) + " acknowledged: " + e->reason;
   }
+  if (const auto* e = std::get_if<TrancheReset>(&body)) {
+    return "the " + e->tranche + " tranche is wiped: " + to_string(e->shares) + " shares cancelled, it starts again";
+  }
   const auto& e = std::get<InsuranceDeposited>(body);
   return e.from + " pays " + to_string(e.amount) + " into insurance";
 }

@@ -130,6 +130,15 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
   return postings;
 }
 
+Result<std::vector<EventBody>> follow_up_events(const State& state) {
+  std::vector<EventBody> out;
+  NX_TRY(wiped, tranche::wiped(state));
+  for (const TrancheId id : wiped) {
+    out.push_back(TrancheReset{std::string(tranche_name(id)), state.vault.tranche(id).supply});
+  }
+  return out;
+}
+
 std::string_view tranche_name(TrancheId id) { return id == TrancheId::junior ? "junior" : "senior"; }
 
 bool states_equal(const State& a, const State& b) {

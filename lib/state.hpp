@@ -260,6 +260,12 @@ Result<std::map<BookKey, Book>> recompute_books(const State& state);
 // and returns the event's balanced postings.
 Result<std::vector<Posting>> apply(State& state, const Event& event);
 
+// The events the rules journal on their own after an event, in order (none almost always): a
+// tranche_reset for each tranche the event left wiped (lib/tranche.hpp). Every writer appends them
+// right after the event, in the same transaction, so one command or a batch of the same commands
+// gives the same journal.
+Result<std::vector<EventBody>> follow_up_events(const State& state);
+
 // True when two states hold the same derived facts (verify compares replayed and stored state).
 bool states_equal(const State& a, const State& b);
 

@@ -23,6 +23,23 @@ std::string percent(int64_t bps) { return format_decimal(bps, 2) + "%"; }
 
 bool junior_has_shares(const State& state) { return state.vault.junior().supply.is_positive(); }
 
+// Closes every holding of a wiped tranche at value 0 (its shares move to `cancelled`) and restarts
+// the tranche empty: the next deposit is a first deposit (DESIGN-risk §5).
+void cancel_holdings(State& state, TrancheId id) {
+  for (auto& [key, h] : state.lps) {
+    if (key.tranche != id || !h.shares.is_positive()) continue;
+    h.cancelled = Shares(h.cancelled.units() + h.shares.units());
+    h.shares = Shares(0);
+    state.dirty_lps.insert(key);
+  }
+  Tranche& t = state.vault.tranche(id);
+  t.supply = Shares(0);
+  t.resets += 1;
+  t.since = Timestamp{};
+  t.daily.clear();
+  state.dirty_vault = true;
+}
+
 }  // namespace
 
 std::optional<TrancheId> parse(std::string_view name) {
@@ -134,22 +151,45 @@ Result<const LossRecord*> absorb_loss(State& state, LossKind kind, int64_t amoun
   if (junior_hit && junior.capital.is_zero() && junior.supply.is_positive()) {
     // DESIGN-risk §5: every junior holding is closed at value 0 and the tranche restarts empty
     rec.junior_cancelled = junior.supply;
-    for (auto& [key, h] : state.lps) {
-      if (key.tranche != TrancheId::junior || !h.shares.is_positive()) continue;
-      h.cancelled = Shares(h.cancelled.units() + h.shares.units());
-      h.shares = Shares(0);
-      state.dirty_lps.insert(key);
-    }
-    junior.supply = Shares(0);
-    junior.resets += 1;
-    junior.since = Timestamp{};
-    junior.daily.clear();
+    cancel_holdings(state, TrancheId::junior);
   }
   state.dirty_vault = true;
   // a what-if copy keeps only the latest record (its caller reads it at once; the copy is dropped)
   if (state.what_if) state.losses.clear();
   state.losses.push_back(std::move(rec));
   return &state.losses.back();
+}
+
+Result<std::vector<TrancheId>> wiped(const State& state) {
+  std::vector<TrancheId> out;
+  const auto candidate = [&](TrancheId id) {
+    const Tranche& t = state.vault.tranche(id);
+    return t.capital.is_zero() && t.supply.is_positive();
+  };
+  if (!candidate(TrancheId::senior) && !candidate(TrancheId::junior)) return out;   // the cheap test first
+  NX_TRY(v, values(state));
+  if (v.uncovered > 0) return out;   // a first deposit would pay that profit at once: not yet
+  for (const TrancheId id : k_tranche_ids) {
+    if (candidate(id) && (id == TrancheId::junior ? v.junior : v.senior) == 0) out.push_back(id);
+  }
+  return out;
+}
+
+Result<std::vector<Posting>> reset(State& state, const TrancheReset& e) {
+  const auto id = parse(e.tranche);
+  if (!id) return input_error("unknown tranche '" + e.tranche + "'; a tranche_reset names senior or junior.");
+  const Tranche& t = state.vault.tranche(*id);
+  if (e.shares != t.supply) {
+    return rule_error("a reset of the " + e.tranche + " tranche names " + to_string(e.shares) + " shares but it has " +
+                      to_string(t.supply) + ".");
+  }
+  NX_TRY(due, wiped(state));
+  if (std::find(due.begin(), due.end(), *id) == due.end()) {
+    return rule_error("the " + e.tranche + " tranche is not wiped (its holders still have a claim, or traders hold "
+                      "unrealized profit beyond every layer); it cannot be reset.");
+  }
+  cancel_holdings(state, *id);
+  return std::vector<Posting>{};
 }
 
 Result<Values> values(const State& state) {

@@ -42,6 +42,14 @@ Result<Allocation> allocate_loss(const State& state, LossKind kind, int64_t amou
 Result<const LossRecord*> absorb_loss(State& state, LossKind kind, int64_t amount, const std::string& market,
                                       const Event& event, std::vector<Posting>& postings);
 
+// The tranches whose holders have nothing left: shares outstanding, realized capital 0 and virtual
+// NAV 0, while no unrealized trader profit is beyond every layer (a first deposit would pay it at
+// once). Each is reset by a tranche_reset event (issue 12: a single-tranche pool at NAV 0 starts again).
+Result<std::vector<TrancheId>> wiped(const State& state);
+// Applies tranche_reset: refused unless the tranche is wiped and `shares` is its supply; cancels every
+// holding (LpHolding::cancelled) and restarts the tranche empty. No postings: no money moves.
+Result<std::vector<Posting>> reset(State& state, const TrancheReset& e);
+
 // Virtual tranche NAVs (DESIGN-risk §4): the LPs' net unrealized result U runs through the trader_pnl
 // order when the traders are ahead (U < 0) and through the income waterfall when behind (U > 0).
 struct Values {

@@ -785,6 +785,7 @@ Result<std::vector<Posting>> apply_vault(State& state, const Event& ev) {
   if (const auto* e = std::get_if<InsuranceDeposited>(&ev.body)) return insure(state, *e);
   if (const auto* e = std::get_if<LossApplied>(&ev.body)) return apply_loss(state, ev, *e);
   if (const auto* e = std::get_if<LossAcknowledged>(&ev.body)) return acknowledge(state, *e);
+  if (const auto* e = std::get_if<TrancheReset>(&ev.body)) return tranche::reset(state, *e);
   return std::vector<Posting>{};
 }
 
