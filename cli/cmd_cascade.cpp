@@ -104,14 +104,14 @@ Status preview_shock(Context& ctx, const Options& o, Format format, Timestamp no
     auto ids = vault::liquidatable(after, "");
     if (!ids) return std::unexpected(ids.error());
     Section liq{"liquidations", "Liquidations at the shocked prices", SectionShape::list,
-                {{"id", "ID", CellType::integer},
-                 {"trader", "TRADER", CellType::text},
-                 {"market", "MARKET", CellType::text},
-                 {"side", "SIDE", CellType::text},
-                 {"size", "SIZE", CellType::usd},
-                 {"collateral", "COLLATERAL", CellType::usd},
-                 {"price", "PRICE", CellType::price},
-                 {"shortfall", "SHORTFALL", CellType::usd}},
+                {{"id", CellType::integer},
+                 {"trader", CellType::text},
+                 {"market", CellType::text},
+                 {"side", CellType::text},
+                 {"size", CellType::usd},
+                 {"collateral", CellType::usd},
+                 {"price", CellType::price},
+                 {"shortfall", CellType::usd}},
                 {}};
     liq.rows.reserve(ids->size());
     for (const int64_t id : *ids) {
@@ -165,7 +165,7 @@ Status cmd_cascade(Context& ctx, const Options& o) {
                        "are journaled by the liquidations and closes that cause them).");
   }
   if (!o.reason || o.reason->empty()) return input_error("--apply needs --reason TEXT: say why the loss happened.");
-  Appended appended(!ctx.in_batch() && !o.quiet);
+  Appended appended(o);
   Usd unabsorbed_before(0), unabsorbed_after(0);
   auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
     unabsorbed_before = j.state().vault.unabsorbed;
@@ -174,7 +174,7 @@ Status cmd_cascade(Context& ctx, const Options& o) {
     return {};
   });
   if (!ok) return ok;
-  print_appended(ctx, o, appended);
+  print_appended(ctx, o, appended, "cascade");
   warn_unabsorbed(ctx, unabsorbed_before, unabsorbed_after);
   return {};
 }
@@ -186,13 +186,13 @@ Status cmd_acknowledge(Context& ctx, const Options& o) {
     if (!amount) return std::unexpected(amount.error());
     confirmed = *amount;
   }
-  Appended appended(!ctx.in_batch() && !o.quiet);
+  Appended appended(o);
   auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
     const Usd amount = confirmed.value_or(j.state().vault.unacknowledged());
     return appended.add(j, LossAcknowledged{amount, o.reason.value_or("")}, at);
   });
   if (!ok) return ok;
-  print_appended(ctx, o, appended);
+  print_appended(ctx, o, appended, "acknowledge");
   return {};
 }
 

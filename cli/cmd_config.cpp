@@ -49,7 +49,7 @@ std::map<std::string, std::string> config_keys(const Config& config) {
 // Every key whose value differs, in key order: old → new ("-" where a market is added or dropped).
 Section changes_section(const Config& before, const Config& after, bool dry_run) {
   Section s{"changes", dry_run ? "Config changes (dry run: nothing was written)" : "Config changes", SectionShape::list,
-            {{"key", "KEY", CellType::text}, {"old", "OLD", CellType::text}, {"new", "NEW", CellType::text}}, {}};
+            {{"key", CellType::text}, {"old", CellType::text}, {"new", CellType::text}}, {}};
   const auto old_keys = config_keys(before), new_keys = config_keys(after);
   std::map<std::string, std::pair<const std::string*, const std::string*>> keys;
   for (const auto& [k, v] : old_keys) keys[k].first = &v;
@@ -83,7 +83,7 @@ Status show(Context& ctx, const Options& o, const Config& config, const std::str
   std::vector<std::pair<std::string, std::string>> rows;
   flatten(body, "", rows);
   Section s{"config", "Config", SectionShape::list,
-            {{"key", "KEY", CellType::text}, {"value", "VALUE", CellType::text}}, {}};
+            {{"key", CellType::text}, {"value", CellType::text}}, {}};
   for (auto& [k, v] : rows) s.rows.push_back({Cell::of_text(k), Cell::of_text(v)});
   render(Report{"config", {std::move(s)}}, *format, ctx.out());
   return {};
@@ -135,7 +135,7 @@ Status cmd_config_apply(Context& ctx, const Options& o) {
       return {};
     });
   }
-  Appended appended(!ctx.in_batch() && !o.quiet);
+  Appended appended(o);
   auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
     if (auto verdict = weigh(j.state()); !verdict) {
       std::string message = verdict.error().message;
@@ -151,7 +151,7 @@ Status cmd_config_apply(Context& ctx, const Options& o) {
   if (!ok) return ok;
   if (!appended.keep) return {};
   Section events = events_section();
-  events.rows = appended.rows;
+  for (const auto& a : appended.applied) events.rows.push_back(event_row(a.event, a.hash));
   report.sections.push_back(std::move(events));
   render(report, *format, ctx.out());
   return {};

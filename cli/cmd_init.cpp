@@ -20,11 +20,11 @@ Status cmd_init(Context& ctx, const Options& o) {
   if (!head) return std::unexpected(head.error());
   if (o.quiet) return {};
   Section s{"journal", "Created journal " + path, SectionShape::record,
-            {{"path", "path", CellType::text},
-             {"head_seq", "head seq", CellType::integer},
-             {"head_hash", "head hash", CellType::hash},
-             {"created_at", "created at", CellType::time},
-             {"markets", "markets", CellType::integer}},
+            {{"path", CellType::text},
+             {"head_seq", CellType::integer},
+             {"head_hash", CellType::hash},
+             {"created_at", CellType::time},
+             {"markets", CellType::integer}},
             {}};
   s.rows.push_back({Cell::of_text(path), Cell::of_int(head->seq), Cell::of_hash(head->hash), Cell::of_time(head->at),
                     Cell::of_int(static_cast<int64_t>(config->markets.size()))});

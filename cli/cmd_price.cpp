@@ -30,12 +30,12 @@ Result<std::vector<std::string>> csv_fields(std::string_view line) {
 Status cmd_price_set(Context& ctx, const Options& o) {
   auto price = parse_price(o.price, "price");
   if (!price) return std::unexpected(price.error());
-  Appended appended(!ctx.in_batch() && !o.quiet);
+  Appended appended(o);
   auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
     return appended.add(j, PriceSet{o.market, *price}, at);
   });
   if (!ok) return ok;
-  print_appended(ctx, o, appended);
+  print_appended(ctx, o, appended, "price_set");
   return {};
 }
 
@@ -44,7 +44,7 @@ Status cmd_price_import(Context& ctx, const Options& o) {
   auto text = read_input(o.csv_file, "price file");
   if (!text) return std::unexpected(text.error());
   const std::string name = o.csv_file == "-" ? "standard input" : o.csv_file;
-  Appended appended(!ctx.in_batch() && !o.quiet);
+  Appended appended(o);
   int64_t imported = 0;
   auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp) -> Status {
     std::string_view rest = *text;
@@ -86,7 +86,7 @@ Status cmd_price_import(Context& ctx, const Options& o) {
     return {};
   });
   if (!ok) return ok;
-  print_appended(ctx, o, appended);
+  print_appended(ctx, o, appended, "price_import");
   return {};
 }
 

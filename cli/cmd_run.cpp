@@ -1,4 +1,6 @@
 // cli/cmd_run.cpp: `run FILE|-`: one command a line, all in one transaction, all or nothing.
+#include <sstream>
+
 #include "cli/commands.hpp"
 
 namespace nexadex::cli {
@@ -20,6 +22,10 @@ Status cmd_run(Context& ctx, const Options& o, Cli& cli) {
   if (auto ok = j->begin(); !ok) return ok;
   const int64_t first_seq = j->head().seq + 1;
   ctx.begin_batch(&*j, *now);
+  // What the lines print (each write line's result, each report) is held until the batch commits:
+  // a batch that fails wrote nothing, so it prints nothing but its error.
+  std::ostringstream held;
+  std::ostream& out = ctx.redirect_out(held);
   int64_t line_no = 0, commands = 0;
   std::string_view rest = *text;
   Status status;
@@ -55,12 +61,22 @@ Status cmd_run(Context& ctx, const Options& o, Cli& cli) {
       break;
     }
     if (!cli.opts.format) cli.opts.format = batch_opts.format;
+    cli.opts.quiet = cli.opts.quiet || batch_opts.quiet;
     if (auto f = ctx.format(cli.opts); !f) {
       status = fail(f.error());
       break;
     }
     const auto path = cli.path;
-    if (auto ok = dispatch(ctx, cli); !ok) {
+    // each line's output, after a blank line when it follows another's
+    std::ostringstream line_out;
+    ctx.redirect_out(line_out);
+    auto ok = dispatch(ctx, cli);
+    ctx.redirect_out(held);
+    if (!line_out.view().empty()) {
+      if (held.tellp() > 0) held << '\n';
+      held << line_out.view();
+    }
+    if (!ok) {
       std::string prefix = path.empty() ? "" : path[0] + (path.size() > 1 ? " " + path[1] : "") + ": ";
       status = fail(Error{ok.error().kind, prefix + ok.error().message});
       break;
@@ -68,6 +84,7 @@ Status cmd_run(Context& ctx, const Options& o, Cli& cli) {
     ++commands;
   }
   ctx.end_batch();
+  ctx.redirect_out(out);
   cli.opts = batch_opts;
   if (!status) {
     j->rollback();
@@ -76,21 +93,28 @@ Status cmd_run(Context& ctx, const Options& o, Cli& cli) {
     return std::unexpected(Error{status.error().kind, message + "; nothing of the batch was written."});
   }
   if (auto ok = j->commit(); !ok) return ok;
-  if (!o.quiet) {
-    const JournalHead head = j->head();
-    Section s{"run", "Batch committed", SectionShape::record,
-              {{"commands", "commands", CellType::integer},
-               {"events", "events appended", CellType::integer},
-               {"first_seq", "first seq", CellType::integer},
-               {"head_seq", "head seq", CellType::integer},
-               {"head_hash", "head hash", CellType::hash}},
-              {}};
-    const int64_t appended = head.seq - first_seq + 1;
-    s.rows.push_back({Cell::of_int(commands), Cell::of_int(appended),
-                      appended > 0 ? Cell::of_int(first_seq) : Cell::none(CellType::integer), Cell::of_int(head.seq),
-                      Cell::of_hash(head.hash)});
-    render(Report{"run", {std::move(s)}}, *format, ctx.out());
+  out << held.view();
+  const JournalHead head = j->head();
+  const int64_t appended = head.seq - first_seq + 1;
+  if (o.quiet && *format == Format::table) {
+    // --quiet: the one-line summary
+    out << "batch committed: " << commands << (commands == 1 ? " command, " : " commands, ") << appended
+        << (appended == 1 ? " event" : " events")
+        << (appended > 0 ? " (seq " + std::to_string(first_seq) + " to " + std::to_string(head.seq) + ")" : "")
+        << ", head " << head.hash << '\n';
+    return {};
   }
+  Section s{"run", "Batch committed", SectionShape::record,
+            {{"commands", CellType::integer},
+             {"events", CellType::integer},
+             {"first_seq", CellType::integer},
+             {"head_seq", CellType::integer},
+             {"head_hash", CellType::hash}},
+            {}};
+  s.rows.push_back({Cell::of_int(commands), Cell::of_int(appended),
+                    appended > 0 ? Cell::of_int(first_seq) : Cell::none(CellType::integer), Cell::of_int(head.seq),
+                    Cell::of_hash(head.hash)});
+  render(Report{"run", {std::move(s)}}, *format, out);
   return {};
 }
 

@@ -15,7 +15,7 @@ using MarketOf = std::function<Result<std::string>(const State&)>;
 // What --market M means to a command: only the market of --price, or also a filter of its own.
 enum class MarketOption { names_price, also_filters };
 
-Status vault_write(Context& ctx, const Options& o, const MarketOf& market_of,
+Status vault_write(Context& ctx, const Options& o, const std::string& command, const MarketOf& market_of,
                    const std::function<Result<std::vector<EventBody>>(const State&)>& make,
                    MarketOption market_option = MarketOption::names_price) {
   // --market names the market of --price (and, for liquidate --all, the market to liquidate)
@@ -29,7 +29,7 @@ Status vault_write(Context& ctx, const Options& o, const MarketOf& market_of,
     if (!p) return std::unexpected(p.error());
     price = *p;
   }
-  Appended appended(!ctx.in_batch() && !o.quiet);
+  Appended appended(o);
   Usd unabsorbed_before(0), unabsorbed_after(0);
   auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
     unabsorbed_before = j.state().vault.unabsorbed;
@@ -60,7 +60,7 @@ Status vault_write(Context& ctx, const Options& o, const MarketOf& market_of,
     return {};
   });
   if (!ok) return ok;
-  print_appended(ctx, o, appended);
+  print_appended(ctx, o, appended, command);
   warn_unabsorbed(ctx, unabsorbed_before, unabsorbed_after);
   return {};
 }
@@ -78,7 +78,7 @@ Result<std::vector<EventBody>> one(EventBody body) { return std::vector<EventBod
 Status cmd_deposit(Context& ctx, const Options& o) {
   auto amount = parse_usd(o.amount, Sign::positive, "AMOUNT");
   if (!amount) return std::unexpected(amount.error());
-  return vault_write(ctx, o, nullptr, [&](const State&) { return one(LpDeposited{o.lp, *amount, o.tranche}); });
+  return vault_write(ctx, o, "deposit", nullptr, [&](const State&) { return one(LpDeposited{o.lp, *amount, o.tranche}); });
 }
 
 Status cmd_withdraw(Context& ctx, const Options& o) {
@@ -97,7 +97,7 @@ Status cmd_withdraw(Context& ctx, const Options& o) {
   } else {
     return input_error("say how much: give AMOUNT, --shares N or --all.");
   }
-  return vault_write(ctx, o, nullptr, [&](const State&) { return one(e); });
+  return vault_write(ctx, o, "withdraw", nullptr, [&](const State&) { return one(e); });
 }
 
 Status cmd_open(Context& ctx, const Options& o) {
@@ -119,7 +119,7 @@ Status cmd_open(Context& ctx, const Options& o) {
   } else {
     return input_error("give the size: --leverage L or --size S.");
   }
-  return vault_write(ctx, o, [&](const State&) { return o.market; }, [&](const State&) { return one(e); });
+  return vault_write(ctx, o, "open", [&](const State&) { return o.market; }, [&](const State&) { return one(e); });
 }
 
 Status cmd_close(Context& ctx, const Options& o) {
@@ -138,7 +138,7 @@ Status cmd_close(Context& ctx, const Options& o) {
     if (p == nullptr) return input_error("unknown position " + std::to_string(e.id) + "; 'report positions' lists them.");
     return p->market;
   };
-  return vault_write(ctx, o, market_of, [&](const State&) { return one(e); });
+  return vault_write(ctx, o, "close", market_of, [&](const State&) { return one(e); });
 }
 
 Status cmd_liquidate(Context& ctx, const Options& o) {
@@ -160,7 +160,7 @@ Status cmd_liquidate(Context& ctx, const Options& o) {
     }
     return p->market;
   };
-  return vault_write(ctx, o, market_of, [&](const State& s) -> Result<std::vector<EventBody>> {
+  return vault_write(ctx, o, "liquidate", market_of, [&](const State& s) -> Result<std::vector<EventBody>> {
     std::vector<int64_t> chosen = ids;
     if (o.all && o.price_market && s.config.market(*o.price_market) == nullptr) {
       return input_error("unknown market '" + *o.price_market + "'; the configured markets are " +
@@ -180,7 +180,7 @@ Status cmd_liquidate(Context& ctx, const Options& o) {
 Status cmd_insurance_deposit(Context& ctx, const Options& o) {
   auto amount = parse_usd(o.amount, Sign::positive, "AMOUNT");
   if (!amount) return std::unexpected(amount.error());
-  return vault_write(ctx, o, nullptr, [&](const State&) { return one(InsuranceDeposited{*amount, o.from}); });
+  return vault_write(ctx, o, "insurance_deposit", nullptr, [&](const State&) { return one(InsuranceDeposited{*amount, o.from}); });
 }
 
 }  // namespace nexadex::cli

@@ -33,10 +33,10 @@ Status cmd_verify(Context& ctx, const Options& o) {
     if (problems.empty()) {
       if (o.verbose) {
         Section s{"verify", "Journal verified", SectionShape::record,
-                  {{"events", "events", CellType::integer},
-                   {"head_seq", "head seq", CellType::integer},
-                   {"head_hash", "head hash", CellType::hash},
-                   {"head_at", "head at", CellType::time}},
+                  {{"events", CellType::integer},
+                   {"head_seq", CellType::integer},
+                   {"head_hash", CellType::hash},
+                   {"head_at", CellType::time}},
                   {}};
         s.rows.push_back({Cell::of_int(result->events), Cell::of_int(result->head.seq), Cell::of_hash(result->head.hash),
                           Cell::of_time(result->head.at)});
@@ -46,7 +46,7 @@ Status cmd_verify(Context& ctx, const Options& o) {
     }
     // The first finding is the earliest cause; the rest (--verbose) follow from it or stand beside it.
     Section s{"discrepancies", "Discrepancies", SectionShape::list,
-              {{"seq", "SEQ", CellType::integer}, {"check", "CHECK", CellType::text}, {"message", "FOUND", CellType::text}},
+              {{"seq", CellType::integer}, {"check", CellType::text}, {"message", CellType::text}},
               {}};
     const std::size_t shown = o.verbose ? problems.size() : 1;
     for (std::size_t i = 0; i < shown; ++i) {

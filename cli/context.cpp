@@ -64,11 +64,12 @@ Status Appended::add(journal::Journal& j, EventBody body, Timestamp at) {
     auto seq = j.append(std::move(body), at);
     if (!seq) return std::unexpected(seq.error());
   } else {
-    Event ev{0, at, body};
-    auto seq = j.append(std::move(body), at);
+    AppliedEvent a{Event{0, at, body}, {}, {}};
+    auto seq = j.append(std::move(body), at, &a.outcome);
     if (!seq) return std::unexpected(seq.error());
-    ev.seq = *seq;
-    rows.push_back(event_row(ev, j.head().hash));
+    a.event.seq = *seq;
+    a.hash = j.head().hash;
+    applied.push_back(std::move(a));
   }
   // what the rules journal on their own after it (a wiped tranche's reset), at the same time
   auto more = follow_up_events(j.state());
@@ -79,12 +80,10 @@ Status Appended::add(journal::Journal& j, EventBody body, Timestamp at) {
   return {};
 }
 
-void print_appended(Context& ctx, const Options& o, const Appended& appended) {
+void print_appended(Context& ctx, const Options& o, const Appended& appended, const std::string& command) {
   if (!appended.keep) return;
   auto format = ctx.format(o);
-  Report report{"appended", {events_section()}};
-  report.sections[0].rows = appended.rows;
-  render(report, format ? *format : Format::table, ctx.out());
+  render(outcome_report(command, appended.applied), format ? *format : Format::table, ctx.out());
 }
 
 void warn_unabsorbed(Context& ctx, Usd before, Usd after) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 
 #include "cli/options.hpp"
 #include "cli/render.hpp"
@@ -25,9 +26,12 @@ struct Environment {
 class Context {
  public:
   Context(std::ostream& out, std::ostream& err, Environment env)
-      : m_out(out), m_err(err), m_env(std::move(env)) {}
+      : m_out(&out), m_err(err), m_env(std::move(env)) {}
 
-  std::ostream& out() { return m_out; }
+  std::ostream& out() { return *m_out; }
+  // Sends what commands print to `out` until the next call (a batch holds its lines' output until it
+  // commits); returns the stream it replaces.
+  std::ostream& redirect_out(std::ostream& out) { return *std::exchange(m_out, &out); }
   std::ostream& err() { return m_err; }
   const Environment& env() const { return m_env; }
 
@@ -50,24 +54,25 @@ class Context {
   void end_batch() { m_batch = nullptr; }
 
  private:
-  std::ostream& m_out;
+  std::ostream* m_out;
   std::ostream& m_err;
   Environment m_env;
   journal::Journal* m_batch = nullptr;
   Timestamp m_batch_now;
 };
 
-// The events a write command appended, kept to be printed once the transaction has committed.
+// The events a write command appended and what each did, kept to be printed once the transaction has
+// committed (in a batch, once the batch has).
 struct Appended {
-  explicit Appended(bool keep_rows) : keep(keep_rows) {}
-  bool keep;   // false in a batch or with --quiet: nothing will be printed, so keep nothing
-  std::vector<std::vector<Cell>> rows;
-  // Appends one event to `j` and remembers its row.
+  explicit Appended(const Options& o) : keep(!o.quiet) {}
+  bool keep;   // false with --quiet: nothing will be printed, so nothing is kept (nor valued)
+  std::vector<AppliedEvent> applied;
+  // Appends one event to `j`, then the events the rules journal after it (a wiped tranche's reset).
   Status add(journal::Journal& j, EventBody body, Timestamp at);
 };
 
-// Prints what a write command appended (as `report events` would), unless --quiet or in a batch.
-void print_appended(Context& ctx, const Options& o, const Appended& appended);
+// Prints what a write command did (lib/outcome.hpp's report named `command`), unless --quiet.
+void print_appended(Context& ctx, const Options& o, const Appended& appended, const std::string& command);
 // SPEC §4, DESIGN-risk §3: a loss no layer could take exits 0, but with a warning on stderr.
 void warn_unabsorbed(Context& ctx, Usd before, Usd after);
 

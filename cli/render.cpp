@@ -14,7 +14,8 @@ namespace nexadex::cli {
 namespace {
 
 bool right_aligned(CellType t) {
-  return t == CellType::integer || t == CellType::usd || t == CellType::price || t == CellType::shares ||
+  return t == CellType::integer || t == CellType::usd || t == CellType::unit_price || t == CellType::price ||
+         t == CellType::shares ||
          t == CellType::bps || t == CellType::duration;
 }
 
@@ -26,17 +27,28 @@ std::string display_price(int64_t units) {
   return s;
 }
 
+// A price rounded to `digits` decimals (up or down as the cell says) for a table.
+std::string rounded_price(const Cell& c) {
+  int128 step = 1;
+  for (int i = c.digits; i < Price::k_decimals; ++i) step *= 10;
+  const auto r = c.round_up ? div_ceil(c.number, step, "price") : div_floor(c.number, step, "price");
+  if (!r) return display_price(c.number);
+  return format_decimal_display(static_cast<int64_t>(*r * step), Price::k_decimals, std::max(c.digits, 2));
+}
+
 std::string table_text(const Cell& c, bool in_list) {
   if (c.null) return "-";
   switch (c.type) {
     case CellType::text: return c.text;
     case CellType::integer: return std::to_string(c.number);
     case CellType::usd: return format_decimal_display(c.number, Usd::k_decimals, 2);
-    case CellType::price: return display_price(c.number);
+    case CellType::unit_price: return format_decimal_display(c.number, Usd::k_decimals, Usd::k_decimals);
+    case CellType::price: return c.digits >= 0 && c.digits < Price::k_decimals ? rounded_price(c) : display_price(c.number);
     case CellType::shares: return format_decimal_display(c.number, Shares::k_decimals, 4);
-    case CellType::bps: return format_decimal(c.number, 2) + "%";
+    // the headers name the unit (utilization_bps: UTILIZATION BPS, age_seconds: AGE SECONDS)
+    case CellType::bps: return std::to_string(c.number);
     case CellType::time: return format_time(Timestamp{c.number});
-    case CellType::duration: return format_age(Duration{c.number});
+    case CellType::duration: return std::to_string(c.number);
     case CellType::boolean: return c.number ? "yes" : "no";
     case CellType::hash: return in_list ? c.text.substr(0, 16) : c.text;
   }
@@ -46,7 +58,8 @@ std::string table_text(const Cell& c, bool in_list) {
 std::string plain_text(const Cell& c) {
   if (c.null) return "";
   switch (c.type) {
-    case CellType::usd: return format_decimal(c.number, Usd::k_decimals);
+    case CellType::usd:
+    case CellType::unit_price: return format_decimal(c.number, Usd::k_decimals);
     case CellType::price: return format_decimal(c.number, Price::k_decimals);
     case CellType::shares: return format_decimal(c.number, Shares::k_decimals);
     case CellType::time: return format_time(Timestamp{c.number});
@@ -69,21 +82,46 @@ std::string csv_field(const std::string& s) {
   return buf;
 }
 
+// A key's words: upper case for a list's header; lower case in a record block, with the acronyms
+// (NAV, LP, PNL, ...) upper case there too.
+std::string heading(const std::string& key, bool list) {
+  static const char* const k_acronyms[] = {"nav", "lp", "lps", "pnl", "id", "apy", "apr", "oi", "usd", "sha256"};
+  std::string out;
+  std::size_t from = 0;
+  while (from <= key.size()) {
+    const std::size_t end = std::min(key.find('_', from), key.size());
+    std::string word = key.substr(from, end - from);
+    bool upper = list;
+    for (const char* a : k_acronyms) upper = upper || word == a;
+    if (upper) {
+      for (char& ch : word) ch = static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+    }
+    out += (out.empty() ? "" : " ") + word;
+    from = end + 1;
+  }
+  return out;
+}
+
+void render_record(const Section& s, const std::vector<Cell>& row, std::ostream& out) {
+  std::size_t w = 0;
+  std::vector<std::string> names;
+  for (const auto& c : s.columns) {
+    names.push_back(heading(c.key, false));
+    w = std::max(w, names.back().size());
+  }
+  for (std::size_t i = 0; i < s.columns.size(); ++i) {
+    out << "  " << names[i] << std::string(w - names[i].size(), ' ') << "  " << table_text(row[i], false) << '\n';
+  }
+}
+
 void render_table(const Report& report, std::ostream& out) {
   bool first = true;
   for (const auto& s : report.sections) {
     if (!first) out << '\n';
     first = false;
     out << s.title << '\n';
-    if (s.shape == SectionShape::record) {
-      std::size_t w = 0;
-      for (const auto& c : s.columns) w = std::max(w, c.heading.size());
-      for (const auto& row : s.rows) {
-        for (std::size_t i = 0; i < s.columns.size(); ++i) {
-          out << "  " << s.columns[i].heading << std::string(w - s.columns[i].heading.size(), ' ') << "  "
-              << table_text(row[i], false) << '\n';
-        }
-      }
+    if (s.shape == SectionShape::record || (s.one_row_as_record && s.rows.size() == 1)) {
+      for (const auto& row : s.rows) render_record(s, row, out);
       continue;
     }
     if (s.rows.empty()) {
@@ -94,7 +132,7 @@ void render_table(const Report& report, std::ostream& out) {
     // would take as much memory again as a long list itself, a stress test's 259,000 rows say).
     const std::size_t n = s.columns.size();
     std::vector<std::size_t> width;
-    for (const auto& c : s.columns) width.push_back(c.heading.size());
+    for (const auto& c : s.columns) width.push_back(heading(c.key, true).size());
     for (const auto& row : s.rows) {
       for (std::size_t i = 0; i < n; ++i) width[i] = std::max(width[i], table_text(row[i], true).size());
     }
@@ -118,7 +156,7 @@ void render_table(const Report& report, std::ostream& out) {
       text += '\n';
       out << text;
     };
-    for (std::size_t i = 0; i < n; ++i) line[i] = s.columns[i].heading;
+    for (std::size_t i = 0; i < n; ++i) line[i] = heading(s.columns[i].key, true);
     print_line();
     for (const auto& row : s.rows) {
       for (std::size_t i = 0; i < n; ++i) line[i] = table_text(row[i], true);

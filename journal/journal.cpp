@@ -797,9 +797,9 @@ struct Journal::Impl {
     }
   }
 
-  Result<int64_t> append(EventBody body, Timestamp at) {
+  Result<int64_t> append(EventBody body, Timestamp at, Outcome* outcome) {
     Event ev{state.head_seq + 1, at, std::move(body)};
-    auto postings = apply(state, ev);
+    auto postings = apply(state, ev, outcome);
     if (!postings) return std::unexpected(postings.error());
     const std::string payload = encode_payload(ev.body);
     const std::string_view kind = kind_name(ev.body);
@@ -878,7 +878,7 @@ Result<JournalHead> Journal::create(const std::string& path, const std::string& 
     impl.db.exec(std::string(k_positions_sql));
     impl.head.hash = std::string(k_genesis_prev_hash);
     JournalCreated genesis{config_text, sha256_hex(config_text), config};
-    auto seq = impl.append(std::move(genesis), at);
+    auto seq = impl.append(std::move(genesis), at, nullptr);
     if (!seq) {
       impl.db.exec("ROLLBACK");
       remove_tmp();
@@ -957,9 +957,9 @@ Status Journal::begin() {
   }
 }
 
-Result<int64_t> Journal::append(EventBody body, Timestamp at) {
+Result<int64_t> Journal::append(EventBody body, Timestamp at, Outcome* outcome) {
   try {
-    return m->append(std::move(body), at);
+    return m->append(std::move(body), at, outcome);
   } catch (const SQLite::Exception& e) {
     return std::unexpected(sqlite_error(m->path, e));
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lib/event.hpp"
+#include "lib/outcome.hpp"
 #include "lib/report.hpp"
 #include "lib/state.hpp"
 
@@ -70,7 +71,8 @@ class Journal {
   // from the derived tables; append() applies one event and stores it with its postings; commit()
   // writes the changed state rows and commits; rollback() discards everything since begin().
   Status begin();
-  Result<int64_t> append(EventBody body, Timestamp at);
+  // With `outcome`, also what the event did in money (lib/outcome.hpp).
+  Result<int64_t> append(EventBody body, Timestamp at, Outcome* outcome = nullptr);
   Status commit();
   void rollback();
   // Writes the state rows changed so far without committing (reports inside a batch read them).

@@ -107,16 +107,16 @@ Status check_config_change(const ConfigEffects& fx, Force force) {
 
 Section config_effects_section(const ConfigEffects& fx) {
   Section s{"effects", "Effect on the pool", SectionShape::record,
-            {{"open_positions", "open positions", CellType::integer},
-             {"markets_dropped", "markets dropped with open positions", CellType::text},
-             {"made_liquidatable", "made liquidatable", CellType::integer},
-             {"made_liquidatable_ids", "made liquidatable (ids)", CellType::text},
-             {"above_max_leverage", "above the new max leverage", CellType::integer},
-             {"above_max_leverage_ids", "above the new max leverage (ids)", CellType::text},
-             {"utilization_bps", "utilization", CellType::bps},
-             {"max_utilization_bps_before", "max utilization before", CellType::bps},
-             {"max_utilization_bps_after", "max utilization after", CellType::bps},
-             {"junior_shares_stranded", "junior shares stranded", CellType::shares}},
+            {{"open_positions", CellType::integer},
+             {"markets_dropped", CellType::text},
+             {"made_liquidatable", CellType::integer},
+             {"made_liquidatable_ids", CellType::text},
+             {"above_max_leverage", CellType::integer},
+             {"above_max_leverage_ids", CellType::text},
+             {"utilization_bps", CellType::bps},
+             {"max_utilization_bps_before", CellType::bps},
+             {"max_utilization_bps_after", CellType::bps},
+             {"junior_shares_stranded", CellType::shares}},
             {}};
   std::string dropped;
   for (const auto& [market, n] : fx.dropped_markets) {

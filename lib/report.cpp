@@ -12,13 +12,13 @@ namespace {
 
 Section markets_section(const State& state, Timestamp now) {
   Section s{"markets", "Markets", SectionShape::list,
-            {{"market", "MARKET", CellType::text},
-             {"price", "PRICE", CellType::price},
-             {"price_at", "SET AT", CellType::time},
-             {"price_seq", "SEQ", CellType::integer},
-             {"age_seconds", "AGE", CellType::duration},
-             {"fresh", "FRESH", CellType::boolean},
-             {"configured", "CONFIGURED", CellType::boolean}},
+            {{"market", CellType::text},
+             {"price", CellType::price},
+             {"price_at", CellType::time},
+             {"price_seq", CellType::integer},
+             {"age_seconds", CellType::duration},
+             {"fresh", CellType::boolean},
+             {"configured", CellType::boolean}},
             {}};
   for (const auto& [symbol, m] : state.markets) {
     const bool configured = state.config.market(symbol) != nullptr;
@@ -39,14 +39,14 @@ Section markets_section(const State& state, Timestamp now) {
 
 Report summary_report(const State& state, const JournalHead& head, Timestamp now) {
   Section journal{"journal", "Journal", SectionShape::record,
-                  {{"head_seq", "head seq", CellType::integer},
-                   {"head_hash", "head hash", CellType::hash},
-                   {"head_at", "last event at", CellType::time},
-                   {"report_at", "report time", CellType::time},
-                   {"config_seq", "config from seq", CellType::integer},
-                   {"config_sha256", "config sha256", CellType::hash},
-                   {"markets", "markets", CellType::integer},
-                   {"max_price_age_seconds", "max price age", CellType::duration}},
+                  {{"head_seq", CellType::integer},
+                   {"head_hash", CellType::hash},
+                   {"head_at", CellType::time},
+                   {"report_at", CellType::time},
+                   {"config_seq", CellType::integer},
+                   {"config_sha256", CellType::hash},
+                   {"markets", CellType::integer},
+                   {"max_price_age_seconds", CellType::duration}},
                   {}};
   journal.rows.push_back({Cell::of_int(head.seq), Cell::of_hash(head.hash), Cell::of_time(head.at),
                           Cell::of_time(now), Cell::of_int(state.config_seq), Cell::of_hash(state.config_sha256),
@@ -59,13 +59,22 @@ Report price_report(const State& state, Timestamp now) {
   return Report{"prices", {markets_section(state, now)}};
 }
 
+Cell derived_price(Price value, Price reference, bool round_up) {
+  int digits = Price::k_decimals;
+  for (int64_t v = reference.units(); digits > 2 && v != 0 && v % 10 == 0; v /= 10) --digits;
+  Cell c = Cell::of_price(value);
+  c.digits = digits;
+  c.round_up = round_up;
+  return c;
+}
+
 Section events_section() {
   return Section{"events", "Events", SectionShape::list,
-                 {{"seq", "SEQ", CellType::integer},
-                  {"at", "AT", CellType::time},
-                  {"kind", "KIND", CellType::text},
-                  {"detail", "DETAIL", CellType::text},
-                  {"hash", "HASH", CellType::hash}},
+                 {{"seq", CellType::integer},
+                  {"at", CellType::time},
+                  {"kind", CellType::text},
+                  {"detail", CellType::text},
+                  {"hash", CellType::hash}},
                  {}};
 }
 
@@ -156,24 +165,24 @@ Result<Report> pool_report(const State& s, Timestamp now) {
   const int64_t supply = v.senior().supply.units() + v.junior().supply.units();
   const auto target = vault::insurance_target(s);
   Section pool{"pool", "Pool", SectionShape::record,
-               {{"nav", "NAV", CellType::usd},
-                {"share_price", "share price", CellType::usd},
-                {"shares", "shares", CellType::shares},
-                {"lp_capital", "LP capital (realized)", CellType::usd},
-                {"unrealized", "unrealized for LPs", CellType::usd},
-                {"reserved", "reserved", CellType::usd},
-                {"free_capital", "free to withdraw", CellType::usd},
-                {"utilization_bps", "utilization", CellType::bps},
-                {"open_interest_long", "open interest long", CellType::usd},
-                {"open_interest_short", "open interest short", CellType::usd},
-                {"insurance", "insurance", CellType::usd},
-                {"insurance_target", "insurance target", CellType::usd},
-                {"treasury", "treasury", CellType::usd},
-                {"unabsorbed", "UNABSORBED LOSSES", CellType::usd},
-                {"acknowledged", "of them acknowledged", CellType::usd},
-                {"rounding_reserve", "rounding reserve", CellType::usd}},
+               {{"nav", CellType::usd},
+                {"share_price", CellType::unit_price},
+                {"shares", CellType::shares},
+                {"lp_capital", CellType::usd},
+                {"unrealized", CellType::usd},
+                {"reserved", CellType::usd},
+                {"free_capital", CellType::usd},
+                {"utilization_bps", CellType::bps},
+                {"open_interest_long", CellType::usd},
+                {"open_interest_short", CellType::usd},
+                {"insurance", CellType::usd},
+                {"insurance_target", CellType::usd},
+                {"treasury", CellType::usd},
+                {"unabsorbed", CellType::usd},
+                {"acknowledged", CellType::usd},
+                {"rounding_reserve", CellType::usd}},
                {}};
-  pool.rows.push_back({Cell::of_usd(Usd(nav)), tranched ? Cell::none(CellType::usd) : Cell::of_usd(Usd(share_price)),
+  pool.rows.push_back({Cell::of_usd(Usd(nav)), tranched ? Cell::none(CellType::unit_price) : Cell::of_unit_price(share_price),
                        {CellType::shares, false, supply, {}},
                        Cell::of_usd(v.lp_capital()), Cell::of_usd(Usd(nav - v.lp_capital().units())), Cell::of_usd(v.reserved),
                        Cell::of_usd(Usd(std::max<int64_t>(free, 0))),
@@ -183,13 +192,13 @@ Result<Report> pool_report(const State& s, Timestamp now) {
                        Cell::of_usd(v.unabsorbed), Cell::of_usd(v.acknowledged),
                        Cell::of_usd(Usd(values.senior + values.junior - static_cast<int64_t>(lp_values)))});
   Section markets{"markets", "Markets", SectionShape::list,
-                  {{"market", "MARKET", CellType::text},
-                   {"price", "PRICE", CellType::price},
-                   {"age_seconds", "AGE", CellType::duration},
-                   {"fresh", "FRESH", CellType::boolean},
-                   {"open_interest_long", "OI LONG", CellType::usd},
-                   {"open_interest_short", "OI SHORT", CellType::usd},
-                   {"unrealized_pnl", "TRADERS' PNL", CellType::usd}},
+                  {{"market", CellType::text},
+                   {"price", CellType::price},
+                   {"age_seconds", CellType::duration},
+                   {"fresh", CellType::boolean},
+                   {"open_interest_long", CellType::usd},
+                   {"open_interest_short", CellType::usd},
+                   {"unrealized_pnl", CellType::usd}},
                   {}};
   for (const auto& [sym, m] : s.markets) {
     int64_t long_oi = 0, short_oi = 0;
@@ -216,16 +225,16 @@ namespace {
 
 Section lp_section(const char* name, const char* title, SectionShape shape, bool tranched) {
   Section sec{name, title, shape,
-              {{"lp", "LP", CellType::text},
-               {"shares", "SHARES", CellType::shares},
-               {"value", "VALUE", CellType::usd},
-               {"deposited", "DEPOSITED", CellType::usd},
-               {"withdrawn", "WITHDRAWN", CellType::usd},
-               {"pnl", "PNL", CellType::usd}},
+              {{"lp", CellType::text},
+               {"shares", CellType::shares},
+               {"value", CellType::usd},
+               {"deposited", CellType::usd},
+               {"withdrawn", CellType::usd},
+               {"pnl", CellType::usd}},
               {}};
   if (tranched) {
-    sec.columns.insert(sec.columns.begin() + 1, Column{"tranche", "TRANCHE", CellType::text});
-    sec.columns.push_back(Column{"cancelled_shares", "CANCELLED", CellType::shares});
+    sec.columns.insert(sec.columns.begin() + 1, Column{"tranche", CellType::text});
+    sec.columns.push_back(Column{"cancelled_shares", CellType::shares});
   }
   return sec;
 }
@@ -273,21 +282,21 @@ namespace {
 
 Section position_section(const char* name, const char* title, SectionShape shape) {
   return Section{name, title, shape,
-                 {{"id", "ID", CellType::integer},
-                  {"trader", "TRADER", CellType::text},
-                  {"market", "MARKET", CellType::text},
-                  {"side", "SIDE", CellType::text},
-                  {"size", "SIZE", CellType::usd},
-                  {"collateral", "COLLATERAL", CellType::usd},
-                  {"entry_price", "ENTRY", CellType::price},
-                  {"price", "PRICE", CellType::price},
-                  {"pnl", "PNL", CellType::usd},
-                  {"borrow_fee", "BORROW FEE", CellType::usd},
-                  {"equity", "EQUITY", CellType::usd},
-                  {"maintenance_margin", "MARGIN", CellType::usd},
-                  {"liquidation_price", "LIQ PRICE", CellType::price},
-                  {"reserve", "RESERVE", CellType::usd},
-                  {"status", "STATUS", CellType::text}},
+                 {{"id", CellType::integer},
+                  {"trader", CellType::text},
+                  {"market", CellType::text},
+                  {"side", CellType::text},
+                  {"size", CellType::usd},
+                  {"collateral", CellType::usd},
+                  {"entry_price", CellType::price},
+                  {"price", CellType::price},
+                  {"pnl", CellType::usd},
+                  {"borrow_fee", CellType::usd},
+                  {"equity", CellType::usd},
+                  {"maintenance_margin", CellType::usd},
+                  {"liquidation_price", CellType::price},
+                  {"reserve", CellType::usd},
+                  {"status", CellType::text}},
                  {}};
 }
 
@@ -308,7 +317,7 @@ Result<std::vector<Cell>> position_row(const State& s, const Position& p) {
                            Cell::of_text(std::string(side_name(p.side))), Cell::of_usd(p.size), Cell::of_usd(p.collateral),
                            Cell::of_price(p.entry), Cell::of_price(price), Cell::of_usd(Usd(m.pnl)),
                            Cell::of_usd(m.borrow_fee), Cell::of_usd(Usd(m.equity)), Cell::of_usd(Usd(m.threshold)),
-                           Cell::of_price(liq), Cell::of_usd(p.reserve),
+                           derived_price(liq, price, p.side == Side::long_), Cell::of_usd(p.reserve),
                            Cell::of_text(m.liquidatable() ? "liquidatable" : "open")};
 }
 
@@ -352,12 +361,12 @@ Result<Report> traders_report(const State& s) {
     }
   }
   Section sec{"traders", "Traders", SectionShape::list,
-              {{"trader", "TRADER", CellType::text},
-               {"open_positions", "OPEN", CellType::integer},
-               {"ended_positions", "ENDED", CellType::integer},
-               {"open_collateral", "OPEN COLLATERAL", CellType::usd},
-               {"net_paid_out", "NET PAID OUT", CellType::usd},
-               {"realized_pnl", "REALIZED PNL", CellType::usd}},
+              {{"trader", CellType::text},
+               {"open_positions", CellType::integer},
+               {"ended_positions", CellType::integer},
+               {"open_collateral", CellType::usd},
+               {"net_paid_out", CellType::usd},
+               {"realized_pnl", CellType::usd}},
               {}};
   if (auto ok = load_all_accounts(s); !ok) return std::unexpected(ok.error());
   for (const auto& [name, t] : by) {
@@ -384,15 +393,15 @@ Result<Report> insurance_report(const State& s) {
     return total;
   }();
   Section sec{"insurance", "Insurance fund", SectionShape::record,
-              {{"balance", "balance", CellType::usd},
-               {"target", "target", CellType::usd},
-               {"coverage_bps", "coverage (balance / open interest)", CellType::bps},
-               {"deposits", "deposits", CellType::usd},
-               {"fee_income", "fee income", CellType::usd},
-               {"paid_for_bad_debt", "paid for bad debt", CellType::usd},
-               {"floor_balance", "floor balance", CellType::usd},
-               {"unabsorbed", "UNABSORBED LOSSES", CellType::usd},
-                {"acknowledged", "of them acknowledged", CellType::usd}},
+              {{"balance", CellType::usd},
+               {"target", CellType::usd},
+               {"coverage_bps", CellType::bps},
+               {"deposits", CellType::usd},
+               {"fee_income", CellType::usd},
+               {"paid_for_bad_debt", CellType::usd},
+               {"floor_balance", CellType::usd},
+               {"unabsorbed", CellType::usd},
+                {"acknowledged", CellType::usd}},
               {}};
   auto coverage = oi > 0 ? mul_div_floor(v.insurance.units(), k_bps_scale, oi, "coverage") : Result<int64_t>(0);
   if (!coverage) return std::unexpected(coverage.error());
@@ -406,12 +415,12 @@ Result<Report> insurance_report(const State& s) {
 
 Result<Report> fees_report(const State& s) {
   Section sec{"fees", "Fees", SectionShape::list,
-              {{"kind", "KIND", CellType::text},
-               {"charged", "CHARGED", CellType::usd},
-               {"forgone", "FORGONE", CellType::usd},
-               {"to_lps", "TO LPS", CellType::usd},
-               {"to_insurance", "TO INSURANCE", CellType::usd},
-               {"to_treasury", "TO TREASURY", CellType::usd}},
+              {{"kind", CellType::text},
+               {"charged", CellType::usd},
+               {"forgone", CellType::usd},
+               {"to_lps", CellType::usd},
+               {"to_insurance", CellType::usd},
+               {"to_treasury", CellType::usd}},
               {}};
   for (const char* kind : {"open", "close", "borrow", "liquidation"}) {
     const auto it = s.vault.fees.find(kind);
@@ -444,20 +453,20 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
   NX_TRY(values, tranche::values(s));
   const Vault& v = s.vault;
   Section sec{"tranches", "Tranches", SectionShape::list,
-              {{"tranche", "TRANCHE", CellType::text},
-               {"nav", "NAV", CellType::usd},
-               {"capital", "REALIZED", CellType::usd},
-               {"share_price", "PRICE", CellType::usd},
-               {"shares", "SHARES", CellType::shares},
-               {"apy_inception_bps", "APY LIFE", CellType::bps},
-               {"apy_7d_bps", "APY 7D", CellType::bps},
-               {"apy_30d_bps", "APY 30D", CellType::bps},
-               {"unpaid_target", "UNPAID TARGET", CellType::usd},
-               {"gains", "GAINS", CellType::usd},
-               {"absorbed_trader_pnl", "LOST TRADER PNL", CellType::usd},
-               {"absorbed_bad_debt", "LOST BAD DEBT", CellType::usd},
-               {"absorbed_external", "LOST EXTERNAL", CellType::usd},
-               {"resets", "RESETS", CellType::integer}},
+              {{"tranche", CellType::text},
+               {"nav", CellType::usd},
+               {"capital", CellType::usd},
+               {"share_price", CellType::unit_price},
+               {"shares", CellType::shares},
+               {"apy_inception_bps", CellType::bps},
+               {"apy_7d_bps", CellType::bps},
+               {"apy_30d_bps", CellType::bps},
+               {"unpaid_target", CellType::usd},
+               {"gains", CellType::usd},
+               {"absorbed_trader_pnl", CellType::usd},
+               {"absorbed_bad_debt", CellType::usd},
+               {"absorbed_external", CellType::usd},
+               {"resets", CellType::integer}},
               {}};
   const int64_t today = now.seconds / k_seconds_per_day;
   for (const TrancheId id : k_tranche_ids) {
@@ -481,7 +490,7 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
       return Cell::of_usd(it == t.absorbed.end() ? Usd(0) : it->second);
     };
     sec.rows.push_back({Cell::of_text(std::string(tranche_name(id))), Cell::of_usd(Usd(nav)), Cell::of_usd(t.capital),
-                        Cell::of_usd(Usd(price)), shares_cell(t.supply), bps_or_none(life), bps_or_none(d7),
+                        Cell::of_unit_price(price), shares_cell(t.supply), bps_or_none(life), bps_or_none(d7),
                         bps_or_none(d30),
                         id == TrancheId::senior ? Cell::of_usd(t.unpaid_target) : Cell::none(CellType::usd),
                         Cell::of_usd(t.gains), absorbed("trader_pnl"), absorbed("bad_debt"), absorbed("external"),
@@ -489,15 +498,15 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
   }
   const auto capacity = tranche::senior_capacity(s, values);
   Section risk{"subordination", "Subordination", SectionShape::record,
-               {{"junior_ratio_bps", "junior ratio", CellType::bps},
-                {"min_junior_ratio_bps", "minimum junior ratio", CellType::bps},
-                {"max_junior_ratio_bps", "maximum junior ratio", CellType::bps},
-                {"senior_capacity", "senior capacity", CellType::usd},
-                {"senior_at_risk", "senior at risk", CellType::usd},
-                {"senior_target_apr_bps", "senior target APR", CellType::bps},
-                {"uncovered_unrealized", "UNCOVERED TRADER PROFIT", CellType::usd},
-                {"unabsorbed", "UNABSORBED LOSSES", CellType::usd},
-                {"acknowledged", "of them acknowledged", CellType::usd}},
+               {{"junior_ratio_bps", CellType::bps},
+                {"min_junior_ratio_bps", CellType::bps},
+                {"max_junior_ratio_bps", CellType::bps},
+                {"senior_capacity", CellType::usd},
+                {"senior_at_risk", CellType::usd},
+                {"senior_target_apr_bps", CellType::bps},
+                {"uncovered_unrealized", CellType::usd},
+                {"unabsorbed", CellType::usd},
+                {"acknowledged", CellType::usd}},
                {}};
   const auto& cfg = s.config.tranches;
   risk.rows.push_back({Cell::of_bps(Bps{tranche::junior_ratio_bps(values.junior, values.senior)}),
@@ -513,17 +522,17 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
 Result<Report> cascades_report(const State& s) {
   NX_TRY(losses, all_losses(s));
   Section sec{"cascades", "Losses allocated", SectionShape::list,
-              {{"seq", "SEQ", CellType::integer},
-               {"at", "AT", CellType::time},
-               {"kind", "KIND", CellType::text},
-               {"market", "MARKET", CellType::text},
-               {"loss", "LOSS", CellType::usd},
-               {"insurance", "INSURANCE", CellType::usd},
-               {"junior", "JUNIOR", CellType::usd},
-               {"senior", "SENIOR", CellType::usd},
-               {"unabsorbed", "UNABSORBED", CellType::usd},
-               {"order", "ORDER", CellType::text},
-               {"junior_cancelled_shares", "JUNIOR RESET", CellType::shares}},
+              {{"seq", CellType::integer},
+               {"at", CellType::time},
+               {"kind", CellType::text},
+               {"market", CellType::text},
+               {"loss", CellType::usd},
+               {"insurance", CellType::usd},
+               {"junior", CellType::usd},
+               {"senior", CellType::usd},
+               {"unabsorbed", CellType::usd},
+               {"order", CellType::text},
+               {"junior_cancelled_shares", CellType::shares}},
               {}};
   for (const LossRecord& r : losses) {
     int64_t by[4] = {0, 0, 0, 0};
@@ -546,11 +555,11 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
   NX_TRY(vb, tranche::values(before));
   NX_TRY(va, tranche::values(after));
   Section layers{"layers", "By layer", SectionShape::list,
-                 {{"layer", "LAYER", CellType::text},
-                  {"before", "BEFORE", CellType::usd},
-                  {"after", "AFTER", CellType::usd},
-                  {"absorbed", "ABSORBED", CellType::usd},
-                  {"lost_bps", "LOST", CellType::bps}},
+                 {{"layer", CellType::text},
+                  {"before", CellType::usd},
+                  {"after", CellType::usd},
+                  {"absorbed", CellType::usd},
+                  {"lost_bps", CellType::bps}},
                  {}};
   const auto lost_bps = [](int64_t b, int64_t a) {
     return b > 0 ? Cell::of_bps(Bps{static_cast<int64_t>(static_cast<int128>(b - a) * k_bps_scale / b)})
@@ -566,12 +575,12 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
   // unabsorbed grows: shown as what is left over (a negative "absorbed")
   layer_row("unabsorbed", -before.vault.unabsorbed.units() - vb.uncovered, -after.vault.unabsorbed.units() - va.uncovered);
   Section lps{"lps", "By LP", SectionShape::list,
-              {{"lp", "LP", CellType::text},
-               {"tranche", "TRANCHE", CellType::text},
-               {"before", "BEFORE", CellType::usd},
-               {"after", "AFTER", CellType::usd},
-               {"lost", "LOST", CellType::usd},
-               {"lost_bps", "LOST %", CellType::bps}},
+              {{"lp", CellType::text},
+               {"tranche", CellType::text},
+               {"before", CellType::usd},
+               {"after", CellType::usd},
+               {"lost", CellType::usd},
+               {"lost_bps", CellType::bps}},
               {}};
   for (const auto& [key, h] : before.lps) {
     if (!h.shares.is_positive()) continue;
@@ -598,18 +607,18 @@ namespace nexadex {
 
 Section history_section() {
   return Section{"history", "History", SectionShape::list,
-                 {{"seq", "SEQ", CellType::integer},
-                  {"at", "AT", CellType::time},
-                  {"nav", "NAV", CellType::usd},
-                  {"share_price", "PRICE", CellType::usd},
-                  {"senior_nav", "SENIOR NAV", CellType::usd},
-                  {"junior_nav", "JUNIOR NAV", CellType::usd},
-                  {"senior_price", "SENIOR PRICE", CellType::usd},
-                  {"junior_price", "JUNIOR PRICE", CellType::usd},
-                  {"utilization_bps", "UTILIZATION", CellType::bps},
-                  {"insurance", "INSURANCE", CellType::usd},
-                  {"open_interest", "OPEN INTEREST", CellType::usd},
-                  {"unabsorbed", "UNABSORBED", CellType::usd}},
+                 {{"seq", CellType::integer},
+                  {"at", CellType::time},
+                  {"nav", CellType::usd},
+                  {"share_price", CellType::unit_price},
+                  {"senior_nav", CellType::usd},
+                  {"junior_nav", CellType::usd},
+                  {"senior_price", CellType::unit_price},
+                  {"junior_price", CellType::unit_price},
+                  {"utilization_bps", CellType::bps},
+                  {"insurance", CellType::usd},
+                  {"open_interest", CellType::usd},
+                  {"unabsorbed", CellType::usd}},
                  {}};
 }
 
@@ -622,15 +631,17 @@ Result<std::vector<Cell>> history_row(const State& s) {
     NX_TRY(values, tranche::values_given(s, nav - v.lp_capital().units()));
     NX_TRY(senior_price, share_price_of(std::max<int64_t>(values.senior, 0), v.senior().supply));
     NX_TRY(junior_price, share_price_of(std::max<int64_t>(values.junior, 0), v.junior().supply));
-    row.push_back(Cell::none(CellType::usd));
+    row.push_back(Cell::none(CellType::unit_price));
     row.push_back(Cell::of_usd(Usd(values.senior)));
     row.push_back(Cell::of_usd(Usd(values.junior)));
-    row.push_back(Cell::of_usd(Usd(senior_price)));
-    row.push_back(Cell::of_usd(Usd(junior_price)));
+    row.push_back(Cell::of_unit_price(senior_price));
+    row.push_back(Cell::of_unit_price(junior_price));
   } else {
     NX_TRY(price, share_price_of(nav, v.senior().supply));
-    row.push_back(Cell::of_usd(Usd(price)));
-    for (int i = 0; i < 4; ++i) row.push_back(Cell::none(CellType::usd));
+    row.push_back(Cell::of_unit_price(price));
+    for (const CellType t : {CellType::usd, CellType::usd, CellType::unit_price, CellType::unit_price}) {
+      row.push_back(Cell::none(t));
+    }
   }
   row.push_back(Cell::of_bps(Bps{vault::utilization_bps(v.reserved.units(), nav)}));
   row.push_back(Cell::of_usd(v.insurance));

@@ -11,7 +11,9 @@
 
 namespace nexadex {
 
-enum class CellType { text, integer, usd, price, shares, bps, time, duration, boolean, hash };
+// usd: an amount in micro-USD; unit_price: the price of one unit (an LP share) in micro-USD, which
+// tables show with all 6 decimals where amounts get 2.
+enum class CellType { text, integer, usd, unit_price, price, shares, bps, time, duration, boolean, hash };
 
 // One value. `null` cells print as "-" in tables, null in JSON and empty in CSV.
 struct Cell {
@@ -19,10 +21,15 @@ struct Cell {
   bool null = false;
   int64_t number = 0;     // integer, usd/price/shares units, bps, time/duration seconds, boolean 0/1
   std::string text;       // text, hash
+  // price: tables round it to this many decimals, up when `round_up` (a liquidation price shown no
+  // more precisely than the market is priced, on the side that warns early); -1: as it is.
+  int digits = -1;
+  bool round_up = false;
 
   static Cell of_text(std::string s) { return {CellType::text, false, 0, std::move(s)}; }
   static Cell of_int(int64_t v) { return {CellType::integer, false, v, {}}; }
   static Cell of_usd(Usd v) { return {CellType::usd, false, v.units(), {}}; }
+  static Cell of_unit_price(int64_t micro_usd) { return {CellType::unit_price, false, micro_usd, {}}; }
   static Cell of_price(Price v) { return {CellType::price, false, v.units(), {}}; }
   static Cell of_bps(Bps v) { return {CellType::bps, false, v.value, {}}; }
   static Cell of_time(Timestamp t) { return {CellType::time, false, t.seconds, {}}; }
@@ -32,9 +39,15 @@ struct Cell {
   static Cell none(CellType t) { return {t, true, 0, {}}; }
 };
 
+// A table's header is its key's words (absorbed_trader_pnl: ABSORBED TRADER PNL in a list, "absorbed
+// trader PNL" in a record), so every format names a figure the same way.
+// A price derived from a market's price (a liquidation price): tables show it with the decimals of
+// `reference` (the market's latest price; at least 2), rounded up when `round_up` (a long's, so that the
+// figure shown is reached first) else down; JSON and CSV keep all 8.
+Cell derived_price(Price value, Price reference, bool round_up);
+
 struct Column {
-  std::string key;        // snake_case: the JSON key and the CSV header
-  std::string heading;    // for tables
+  std::string key;        // snake_case: the JSON key, the CSV header and the table's words
   CellType type;
 };
 
@@ -48,6 +61,9 @@ struct Section {
   SectionShape shape = SectionShape::list;
   std::vector<Column> columns;
   std::vector<std::vector<Cell>> rows;
+  // A list that tables show as a record block when it has exactly one row (a write command's result:
+  // JSON keeps the list, so its shape does not depend on how many events there were).
+  bool one_row_as_record = false;
 };
 
 struct Report {

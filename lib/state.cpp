@@ -1,6 +1,7 @@
 // lib/state.cpp: apply(): the rules of each event kind, checked before anything changes.
 #include "lib/state.hpp"
 
+#include "lib/outcome.hpp"
 #include "lib/tranche.hpp"
 #include "lib/vault.hpp"
 
@@ -50,7 +51,9 @@ Status post(State& state, const std::vector<Posting>& postings) {
 
 }  // namespace
 
-Result<std::vector<Posting>> apply(State& state, const Event& event) {
+Result<std::vector<Posting>> apply(State& state, const Event& event) { return apply(state, event, nullptr); }
+
+Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* outcome) {
   const bool genesis = std::holds_alternative<JournalCreated>(event.body);
   if (event.seq != state.head_seq + 1) {
     return journal_error("event seq " + std::to_string(event.seq) + " does not follow the head seq " +
@@ -108,12 +111,15 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) {
     if (auto ok = rekey_open_positions(state); !ok) return std::unexpected(ok.error());
   } else if (const auto* e = std::get_if<PriceSet>(&event.body)) {
     auto& m = state.markets[e->market];
+    if (outcome != nullptr) {
+      *outcome = PriceOutcome{e->market, e->price, m.priced() ? std::optional<Price>(m.price) : std::nullopt};
+    }
     m.price = e->price;
     m.price_at = event.at;
     m.price_seq = event.seq;
     state.dirty_markets.insert(e->market);
   } else {
-    auto vault_postings = vault::apply_vault(state, event);
+    auto vault_postings = vault::apply_vault(state, event, outcome);
     if (!vault_postings) {
       restore();
       return std::unexpected(vault_postings.error());

@@ -66,14 +66,25 @@ void book_fee(State& state, const std::string& kind, Usd charged, Usd forgone, c
 
 // Moves a realized LP result to the tranches: a gain (the pool's share of a trader's loss) through the
 // income waterfall, a loss of `kind` through its cascade (DESIGN-risk §2, §3).
-Status book_lp_result(State& state, const Event& ev, int64_t delta, LossKind kind, const std::string& market,
-                      std::vector<Posting>& postings) {
+// Returns the loss's record, or nullptr for a gain.
+Result<const LossRecord*> book_lp_result(State& state, const Event& ev, int64_t delta, LossKind kind,
+                                         const std::string& market, std::vector<Posting>& postings) {
   if (delta > 0) tranche::credit_gain(state, delta, postings);
-  if (delta < 0) {
-    NX_TRY(rec, tranche::absorb_loss(state, kind, -delta, market, ev, postings));
-    (void)rec;
-  }
-  return {};
+  if (delta >= 0) return nullptr;
+  return tranche::absorb_loss(state, kind, -delta, market, ev, postings);
+}
+
+std::vector<LayerPart> layers_of(const LossRecord* rec) {
+  std::vector<LayerPart> out;
+  if (rec == nullptr) return out;
+  for (const auto& leg : rec->legs) out.push_back({leg.layer, leg.amount});
+  return out;
+}
+
+// A tranche's share price in micro-USD: floor((NAV + 1) × 10^9 / (supply + V)), as reports show it.
+Result<int64_t> share_price(int64_t nav, Shares supply) {
+  return div_floor((static_cast<int128>(std::max<int64_t>(nav, 0)) + 1) * Shares::k_scale,
+                   static_cast<int128>(supply.units()) + k_virtual_shares, "share price");
 }
 
 
@@ -117,7 +128,7 @@ std::string nav_owner(const State& state, TrancheId id) {
   return state.config.tranches.enabled ? "the " + std::string(tranche_name(id)) + " tranche's" : "the vault's";
 }
 
-Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDeposited& e) {
+Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDeposited& e, Outcome* out) {
   if (auto ok = check_name(e.lp, "the LP"); !ok) return std::unexpected(ok.error());
   if (!e.amount.is_positive()) return input_error("the deposit amount must be greater than zero.");
   NX_TRY(id, tranche_of(state, e.lp, e.tranche, false));
@@ -144,6 +155,7 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
     return input_error("a deposit of " + to_string(e.amount) + " mints no share unit at the current share price; "
                        "deposit more.");
   }
+  NX_TRY(price_used, share_price(value, t.supply));
   NX_TRY(capital, add(t.capital, e.amount));
   if (t.since.seconds == 0) t.since = ev.at;
   t.supply = *supply;
@@ -154,10 +166,15 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
   add_to(h.deposited, e.amount);
   state.dirty_lps.insert(key);
   mark(state);
+  if (out != nullptr) {
+    NX_TRY(after, tranche::values(state));
+    *out = DepositOutcome{e.lp, id, e.amount, shares, price_used, value,
+                          id == TrancheId::junior ? after.junior : after.senior};
+  }
   return std::vector<Posting>{{tranche::account(id), e.amount}, {depositor(e.lp), Usd(-e.amount.units())}};
 }
 
-Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWithdrew& e) {
+Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWithdrew& e, Outcome* out) {
   NX_TRY(id, tranche_of(state, e.lp, e.tranche, true));
   const LpKey key{e.lp, id};
   const auto it = state.lps.find(key);
@@ -225,6 +242,7 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
                       usd_text(shown) + ".");
   }
   if (auto ok = tranche::check_withdrawal(state, id, amount.units(), values); !ok) return std::unexpected(ok.error());
+  NX_TRY(price_used, share_price(value, supply));
   LpHolding& hw = state.lps[key];
   hw.shares = Shares(hw.shares.units() - burn.units());
   add_to(hw.withdrawn, amount);
@@ -232,15 +250,17 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
   t.capital = Usd(t.capital.units() - amount.units());
   state.dirty_lps.insert(key);
   mark(state);
+  if (out != nullptr) *out = WithdrawOutcome{e.lp, id, amount, burn, price_used, hw.shares};
   return std::vector<Posting>{{tranche::account(id), Usd(-amount.units())}, {depositor(e.lp), amount}};
 }
 
-Result<std::vector<Posting>> insure(State& state, const InsuranceDeposited& e) {
+Result<std::vector<Posting>> insure(State& state, const InsuranceDeposited& e, Outcome* out) {
   if (auto ok = check_name(e.from, "the funder"); !ok) return std::unexpected(ok.error());
   if (!e.amount.is_positive()) return input_error("the insurance deposit must be greater than zero.");
   NX_TRY(balance, add(state.vault.insurance, e.amount));
   state.vault.insurance = balance;
   mark(state);
+  if (out != nullptr) *out = InsuranceOutcome{e.amount, e.from, balance};
   return std::vector<Posting>{{"insurance", e.amount}, {"funder:" + e.from, Usd(-e.amount.units())}};
 }
 
@@ -251,12 +271,12 @@ Status check_reason(const std::string& reason) {
   return {};
 }
 
-Result<std::vector<Posting>> apply_loss(State& state, const Event& ev, const LossApplied& e) {
+Result<std::vector<Posting>> apply_loss(State& state, const Event& ev, const LossApplied& e, Outcome* out) {
   if (!e.amount.is_positive()) return input_error("the loss must be greater than zero.");
   if (auto ok = check_reason(e.reason); !ok) return std::unexpected(ok.error());
   std::vector<Posting> postings;
   NX_TRY(rec, tranche::absorb_loss(state, LossKind::external, e.amount.units(), "", ev, postings));
-  (void)rec;
+  if (out != nullptr) *out = LossOutcome{e.amount, layers_of(rec)};
   // the loss left the pool: its counterpart is the world outside it
   postings.push_back({"loss:external", e.amount});
   mark(state);
@@ -265,7 +285,7 @@ Result<std::vector<Posting>> apply_loss(State& state, const Event& ev, const Los
 
 // Acknowledges every unabsorbed loss outstanding: exactly that amount, so that an operator who saw X
 // does not acknowledge a loss that arrived since. No money moves; the memo stays in the books.
-Result<std::vector<Posting>> acknowledge(State& state, const LossAcknowledged& e) {
+Result<std::vector<Posting>> acknowledge(State& state, const LossAcknowledged& e, Outcome* out) {
   if (auto ok = check_reason(e.reason); !ok) return std::unexpected(ok.error());
   const Usd outstanding = state.vault.unacknowledged();
   if (!outstanding.is_positive()) {
@@ -278,10 +298,11 @@ Result<std::vector<Posting>> acknowledge(State& state, const LossAcknowledged& e
   }
   state.vault.acknowledged = state.vault.unabsorbed;
   mark(state);
+  if (out != nullptr) *out = AcknowledgeOutcome{e.amount, state.vault.unabsorbed};
   return std::vector<Posting>{};
 }
 
-Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionOpened& e) {
+Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionOpened& e, Outcome* out) {
   const MarketConfig* mc = state.config.market(e.market);
   if (mc == nullptr) return input_error("unknown market '" + e.market + "'.");
   if (auto ok = check_name(e.trader, "the trader"); !ok) return std::unexpected(ok.error());
@@ -355,6 +376,11 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   book_fee(state, "open", fee, Usd(0), parts, postings);
   add_to(state.vault.reserved, p.reserve);
   add_to(e.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short, size);
+  if (out != nullptr) {
+    NX_TRY(lev, mul_div_ceil(size.units(), 100, after_fee, "leverage"));
+    NX_TRY(liq, liquidation_price(state, p));
+    *out = OpenOutcome{p.id, p.trader, p.market, p.side, size, p.collateral, fee, price, lev, p.reserve, liq};
+  }
   (void)store_position(state, nullptr, std::move(p));  // cannot fail: its keys were computed above
   mark(state);
   return postings;
@@ -381,7 +407,7 @@ void end_position(State& state, Position& p, PositionStatus status, int64_t seq)
   p.ended_seq = seq;
 }
 
-Result<std::vector<Posting>> close(State& state, const Event& ev, const PositionClosed& e) {
+Result<std::vector<Posting>> close(State& state, const Event& ev, const PositionClosed& e, Outcome* out) {
   NX_TRY(pp, open_position(state, e.id));
   Position p = *pp;
   NX_TRY(price, fresh_price(state, p.market, ev.at));
@@ -419,7 +445,12 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
   book_fee(state, "close", Usd(close_fee), Usd(0), close_parts, postings);
   book_fee(state, "borrow", Usd(due_part), Usd(0), borrow_parts, postings);
   // cannot fail: the loss is the trader's profit, within the pool's books
-  (void)book_lp_result(state, ev, loss - profit, LossKind::trader_pnl, p.market, postings);
+  const auto rec = book_lp_result(state, ev, loss - profit, LossKind::trader_pnl, p.market, postings);
+  if (out != nullptr) {
+    *out = CloseOutcome{p.id, p.trader, size, Usd(p.size.units() - size.units()), price, profit - loss, Usd(coll_part),
+                        Usd(due_part), Usd(close_fee), Usd(static_cast<int64_t>(payout)), loss - profit,
+                        layers_of(rec ? *rec : nullptr)};
+  }
   if (whole) {
     p.collateral = Usd(0);
     end_position(state, p, PositionStatus::closed, ev.seq);
@@ -438,7 +469,7 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
   return postings;
 }
 
-Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const PositionLiquidated& e) {
+Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const PositionLiquidated& e, Outcome* out) {
   if (auto ok = check_name(e.keeper, "the keeper"); !ok) return std::unexpected(ok.error());
   NX_TRY(pp, open_position(state, e.id));
   Position p = *pp;
@@ -472,9 +503,16 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
   add_to(liq.charged, Usd(keeper_fee));
   // the pool's share of the trader's loss and the remainder are a gain; the shortfall is bad debt
   tranche::credit_gain(state, claim - borrow_paid + rest, postings);
+  const LossRecord* rec = nullptr;
   if (shortfall > 0) {
-    NX_TRY(rec, tranche::absorb_loss(state, LossKind::bad_debt, shortfall, p.market, ev, postings));
-    (void)rec;
+    NX_TRY(r, tranche::absorb_loss(state, LossKind::bad_debt, shortfall, p.market, ev, postings));
+    rec = r;
+  }
+  if (out != nullptr) {
+    *out = LiquidationOutcome{p.id, p.trader, e.keeper, price, p.collateral, m.pnl, Usd(claim - borrow_paid),
+                              m.close_fee, Usd(m.close_fee.units() - close_paid), m.borrow_fee,
+                              Usd(m.borrow_fee.units() - borrow_paid), Usd(keeper_fee), Usd(from_collateral), Usd(rest),
+                              Usd(shortfall), layers_of(rec)};
   }
 
   p.collateral = Usd(0);
@@ -776,16 +814,23 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
   return out;
 }
 
-Result<std::vector<Posting>> apply_vault(State& state, const Event& ev) {
-  if (const auto* e = std::get_if<LpDeposited>(&ev.body)) return deposit(state, ev, *e);
-  if (const auto* e = std::get_if<LpWithdrew>(&ev.body)) return withdraw(state, ev, *e);
-  if (const auto* e = std::get_if<PositionOpened>(&ev.body)) return open(state, ev, *e);
-  if (const auto* e = std::get_if<PositionClosed>(&ev.body)) return close(state, ev, *e);
-  if (const auto* e = std::get_if<PositionLiquidated>(&ev.body)) return liquidate(state, ev, *e);
-  if (const auto* e = std::get_if<InsuranceDeposited>(&ev.body)) return insure(state, *e);
-  if (const auto* e = std::get_if<LossApplied>(&ev.body)) return apply_loss(state, ev, *e);
-  if (const auto* e = std::get_if<LossAcknowledged>(&ev.body)) return acknowledge(state, *e);
-  if (const auto* e = std::get_if<TrancheReset>(&ev.body)) return tranche::reset(state, *e);
+Result<std::vector<Posting>> apply_vault(State& state, const Event& ev, Outcome* out) {
+  if (const auto* e = std::get_if<LpDeposited>(&ev.body)) return deposit(state, ev, *e, out);
+  if (const auto* e = std::get_if<LpWithdrew>(&ev.body)) return withdraw(state, ev, *e, out);
+  if (const auto* e = std::get_if<PositionOpened>(&ev.body)) return open(state, ev, *e, out);
+  if (const auto* e = std::get_if<PositionClosed>(&ev.body)) return close(state, ev, *e, out);
+  if (const auto* e = std::get_if<PositionLiquidated>(&ev.body)) return liquidate(state, ev, *e, out);
+  if (const auto* e = std::get_if<InsuranceDeposited>(&ev.body)) return insure(state, *e, out);
+  if (const auto* e = std::get_if<LossApplied>(&ev.body)) return apply_loss(state, ev, *e, out);
+  if (const auto* e = std::get_if<LossAcknowledged>(&ev.body)) return acknowledge(state, *e, out);
+  if (const auto* e = std::get_if<TrancheReset>(&ev.body)) {
+    const TrancheId id = tranche::parse(e->tranche).value_or(TrancheId::senior);
+    int64_t holders = 0;
+    for (const auto& [key, h] : state.lps) holders += key.tranche == id && h.shares.is_positive() ? 1 : 0;
+    NX_TRY(postings, tranche::reset(state, *e));
+    if (out != nullptr) *out = ResetOutcome{id, e->shares, holders};
+    return postings;
+  }
   return std::vector<Posting>{};
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/outcome.hpp"
 #include "lib/state.hpp"
 
 namespace nexadex::vault {
@@ -104,7 +105,8 @@ Status update_utilization(State& state);
 std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& state);
 
 // Applies a vault event (lp_deposited, lp_withdrew, position_opened, position_closed,
-// position_liquidated, insurance_deposited); refusals change nothing.
-Result<std::vector<Posting>> apply_vault(State& state, const Event& event);
+// position_liquidated, insurance_deposited, loss_applied, loss_acknowledged, tranche_reset);
+// refusals change nothing. Fills `outcome` when it is not null (lib/outcome.hpp).
+Result<std::vector<Posting>> apply_vault(State& state, const Event& event, Outcome* outcome);
 
 }  // namespace nexadex::vault

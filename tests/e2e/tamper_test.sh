@@ -131,7 +131,7 @@ trading_journal() {
   local T=$WORK/trading.db
   [ -e "$T" ] && { echo "$T"; return; }
   "$NEXADEX" init --config "$SRC/examples/basic.toml" --journal "$T" --at 2026-01-05T07:59:00Z -q
-  "$NEXADEX" run "$SRC/examples/calm-week.run" --journal "$T" -q
+  "$NEXADEX" run "$SRC/examples/calm-week.run" --journal "$T" -q >/dev/null
   echo "$T"
 }
 

@@ -1,0 +1,236 @@
+// lib/outcome.cpp: write commands' reports of what their events did in money.
+#include "lib/outcome.hpp"
+
+#include <set>
+
+namespace nexadex {
+namespace {
+
+// The section of each kind of outcome, in the order a report lists them.
+enum class Kind { prices, deposits, withdrawals, opens, closes, liquidations, insurance, losses, acknowledgements, resets };
+
+std::optional<Kind> kind_of(const Outcome& o) {
+  if (std::holds_alternative<PriceOutcome>(o)) return Kind::prices;
+  if (std::holds_alternative<DepositOutcome>(o)) return Kind::deposits;
+  if (std::holds_alternative<WithdrawOutcome>(o)) return Kind::withdrawals;
+  if (std::holds_alternative<OpenOutcome>(o)) return Kind::opens;
+  if (std::holds_alternative<CloseOutcome>(o)) return Kind::closes;
+  if (std::holds_alternative<LiquidationOutcome>(o)) return Kind::liquidations;
+  if (std::holds_alternative<InsuranceOutcome>(o)) return Kind::insurance;
+  if (std::holds_alternative<LossOutcome>(o)) return Kind::losses;
+  if (std::holds_alternative<AcknowledgeOutcome>(o)) return Kind::acknowledgements;
+  if (std::holds_alternative<ResetOutcome>(o)) return Kind::resets;
+  return std::nullopt;
+}
+
+// The sections a command always has, whatever it appended (`liquidate --all` with nothing to
+// liquidate still has its liquidations, empty, and zero totals).
+std::set<Kind> own_kinds(const std::string& command) {
+  if (command == "price_set" || command == "price_import") return {Kind::prices};
+  if (command == "deposit") return {Kind::deposits};
+  if (command == "withdraw") return {Kind::withdrawals};
+  if (command == "open") return {Kind::opens};
+  if (command == "close") return {Kind::closes};
+  if (command == "liquidate") return {Kind::liquidations};
+  if (command == "insurance_deposit") return {Kind::insurance};
+  if (command == "cascade") return {Kind::losses};
+  if (command == "acknowledge") return {Kind::acknowledgements};
+  return {};
+}
+
+Cell usd(Usd v) { return Cell::of_usd(v); }
+Cell usd(int64_t v) { return Cell::of_usd(Usd(v)); }
+Cell shares(Shares v) { return Cell{CellType::shares, false, v.units(), {}}; }
+Cell share_price(int64_t micro) { return Cell{CellType::unit_price, false, micro, {}}; }
+Cell text(std::string s) { return Cell::of_text(std::move(s)); }
+
+Section section(Kind k) {
+  switch (k) {
+    case Kind::prices:
+      return {"prices", "Prices", SectionShape::list,
+              {{"seq", CellType::integer}, {"market", CellType::text}, {"price", CellType::price},
+               {"previous_price", CellType::price}, {"change", CellType::price}},
+              {}};
+    case Kind::deposits:
+      return {"deposits", "Deposits", SectionShape::list,
+              {{"seq", CellType::integer}, {"lp", CellType::text}, {"tranche", CellType::text},
+               {"amount", CellType::usd}, {"shares_minted", CellType::shares},
+               {"share_price", CellType::unit_price}, {"nav_before", CellType::usd},
+               {"nav_after", CellType::usd}},
+              {}};
+    case Kind::withdrawals:
+      return {"withdrawals", "Withdrawals", SectionShape::list,
+              {{"seq", CellType::integer}, {"lp", CellType::text}, {"tranche", CellType::text},
+               {"amount_paid", CellType::usd}, {"shares_burned", CellType::shares},
+               {"share_price", CellType::unit_price}, {"shares_left", CellType::shares}},
+              {}};
+    case Kind::opens:
+      return {"opens", "Opened", SectionShape::list,
+              {{"position_id", CellType::integer}, {"trader", CellType::text}, {"market", CellType::text},
+               {"side", CellType::text}, {"size", CellType::usd}, {"collateral", CellType::usd},
+               {"open_fee", CellType::usd}, {"entry_price", CellType::price}, {"leverage", CellType::text},
+               {"reserve", CellType::usd}, {"liquidation_price", CellType::price}},
+              {}};
+    case Kind::closes:
+      return {"closes", "Closed", SectionShape::list,
+              {{"seq", CellType::integer}, {"position_id", CellType::integer}, {"trader", CellType::text},
+               {"size_closed", CellType::usd}, {"size_left", CellType::usd}, {"exit_price", CellType::price},
+               {"pnl", CellType::usd}, {"collateral_returned", CellType::usd}, {"borrow_fee", CellType::usd},
+               {"close_fee", CellType::usd}, {"payout", CellType::usd}, {"pool_result", CellType::usd}},
+              {}};
+    case Kind::liquidations:
+      return {"liquidations", "Liquidated", SectionShape::list,
+              {{"seq", CellType::integer}, {"position_id", CellType::integer}, {"trader", CellType::text},
+               {"keeper", CellType::text}, {"price", CellType::price}, {"collateral", CellType::usd},
+               {"pnl", CellType::usd}, {"loss", CellType::usd}, {"close_fee_charged", CellType::usd},
+               {"close_fee_forgone", CellType::usd}, {"borrow_fee_charged", CellType::usd},
+               {"borrow_fee_forgone", CellType::usd}, {"keeper_fee", CellType::usd},
+               {"keeper_fee_from_collateral", CellType::usd}, {"remainder", CellType::usd},
+               {"shortfall", CellType::usd}},
+              {}};
+    case Kind::insurance:
+      return {"insurance_deposits", "Insurance deposits", SectionShape::list,
+              {{"seq", CellType::integer}, {"amount", CellType::usd}, {"from", CellType::text},
+               {"balance", CellType::usd}},
+              {}};
+    case Kind::losses:
+      return {"losses", "Losses", SectionShape::list,
+              {{"seq", CellType::integer}, {"amount", CellType::usd}, {"absorbed", CellType::usd},
+               {"unabsorbed", CellType::usd}},
+              {}};
+    case Kind::acknowledgements:
+      return {"acknowledgements", "Acknowledged", SectionShape::list,
+              {{"seq", CellType::integer}, {"amount", CellType::usd}, {"unabsorbed", CellType::usd}},
+              {}};
+    case Kind::resets:
+      return {"resets", "Tranches reset", SectionShape::list,
+              {{"seq", CellType::integer}, {"tranche", CellType::text},
+               {"shares_cancelled", CellType::shares}, {"holders", CellType::integer}},
+              {}};
+  }
+  return {};
+}
+
+std::vector<Cell> row_of(const AppliedEvent& a) {
+  const Cell seq = Cell::of_int(a.event.seq);
+  const auto tranche = [](TrancheId id) { return text(std::string(tranche_name(id))); };
+  if (const auto* o = std::get_if<PriceOutcome>(&a.outcome)) {
+    return {seq, text(o->market), Cell::of_price(o->price),
+            o->previous ? Cell::of_price(*o->previous) : Cell::none(CellType::price),
+            o->previous ? Cell::of_price(Price(o->price.units() - o->previous->units())) : Cell::none(CellType::price)};
+  }
+  if (const auto* o = std::get_if<DepositOutcome>(&a.outcome)) {
+    return {seq, text(o->lp), tranche(o->tranche), usd(o->amount), shares(o->minted), share_price(o->share_price),
+            usd(o->nav_before), usd(o->nav_after)};
+  }
+  if (const auto* o = std::get_if<WithdrawOutcome>(&a.outcome)) {
+    return {seq, text(o->lp), tranche(o->tranche), usd(o->paid), shares(o->burned), share_price(o->share_price),
+            shares(o->left)};
+  }
+  if (const auto* o = std::get_if<OpenOutcome>(&a.outcome)) {
+    return {Cell::of_int(o->id), text(o->trader), text(o->market), text(std::string(side_name(o->side))),
+            usd(o->size), usd(o->collateral), usd(o->open_fee), Cell::of_price(o->entry),
+            text(format_decimal(o->leverage_x100, 2)), usd(o->reserve),
+            derived_price(o->liquidation_price, o->entry, o->side == Side::long_)};
+  }
+  if (const auto* o = std::get_if<CloseOutcome>(&a.outcome)) {
+    return {seq, Cell::of_int(o->id), text(o->trader), usd(o->size_closed), usd(o->size_left), Cell::of_price(o->exit),
+            usd(o->pnl), usd(o->collateral_returned), usd(o->borrow_fee), usd(o->close_fee), usd(o->payout),
+            usd(o->pool_result)};
+  }
+  if (const auto* o = std::get_if<LiquidationOutcome>(&a.outcome)) {
+    return {seq, Cell::of_int(o->id), text(o->trader), text(o->keeper), Cell::of_price(o->price), usd(o->collateral),
+            usd(o->pnl), usd(o->loss), usd(o->close_fee_charged), usd(o->close_fee_forgone), usd(o->borrow_fee_charged),
+            usd(o->borrow_fee_forgone), usd(o->keeper_fee), usd(o->keeper_fee_from_collateral), usd(o->remainder),
+            usd(o->shortfall)};
+  }
+  if (const auto* o = std::get_if<InsuranceOutcome>(&a.outcome)) {
+    return {seq, usd(o->amount), text(o->from), usd(o->balance)};
+  }
+  if (const auto* o = std::get_if<LossOutcome>(&a.outcome)) {
+    int64_t unabsorbed = 0;
+    for (const auto& l : o->layers) unabsorbed += l.layer == "unabsorbed" ? l.amount.units() : 0;
+    return {seq, usd(o->amount), usd(o->amount.units() - unabsorbed), usd(unabsorbed)};
+  }
+  if (const auto* o = std::get_if<AcknowledgeOutcome>(&a.outcome)) return {seq, usd(o->amount), usd(o->unabsorbed)};
+  const auto& o = std::get<ResetOutcome>(a.outcome);
+  return {seq, tranche(o.tranche), shares(o.cancelled), Cell::of_int(o.holders)};
+}
+
+const std::vector<LayerPart>* layers_of(const Outcome& o) {
+  if (const auto* c = std::get_if<CloseOutcome>(&o)) return &c->layers;
+  if (const auto* l = std::get_if<LiquidationOutcome>(&o)) return &l->layers;
+  if (const auto* l = std::get_if<LossOutcome>(&o)) return &l->layers;
+  return nullptr;
+}
+
+// `liquidate`: the sums over its liquidations.
+Section liquidation_totals(const std::vector<AppliedEvent>& applied) {
+  Section s{"liquidation_totals", "Liquidation totals", SectionShape::record,
+            {{"positions", CellType::integer}, {"collateral", CellType::usd}, {"loss", CellType::usd},
+             {"close_fee_charged", CellType::usd}, {"close_fee_forgone", CellType::usd},
+             {"borrow_fee_charged", CellType::usd}, {"borrow_fee_forgone", CellType::usd},
+             {"keeper_fee", CellType::usd}, {"keeper_fee_from_collateral", CellType::usd},
+             {"remainder", CellType::usd}, {"shortfall", CellType::usd}},
+            {}};
+  int64_t n = 0;
+  std::vector<int64_t> t(10, 0);
+  for (const auto& a : applied) {
+    const auto* o = std::get_if<LiquidationOutcome>(&a.outcome);
+    if (o == nullptr) continue;
+    ++n;
+    const int64_t v[] = {o->collateral.units(),         o->loss.units(),
+                         o->close_fee_charged.units(),  o->close_fee_forgone.units(),
+                         o->borrow_fee_charged.units(), o->borrow_fee_forgone.units(),
+                         o->keeper_fee.units(),         o->keeper_fee_from_collateral.units(),
+                         o->remainder.units(),          o->shortfall.units()};
+    for (std::size_t i = 0; i < t.size(); ++i) t[i] += v[i];
+  }
+  std::vector<Cell> row{Cell::of_int(n)};
+  for (const int64_t v : t) row.push_back(usd(v));
+  s.rows.push_back(std::move(row));
+  return s;
+}
+
+}  // namespace
+
+Report outcome_report(const std::string& name, const std::vector<AppliedEvent>& applied) {
+  std::set<Kind> kinds = own_kinds(name);
+  for (const auto& a : applied) {
+    if (const auto k = kind_of(a.outcome)) kinds.insert(*k);
+  }
+  Report report{name, {}};
+  for (const Kind k : kinds) {
+    Section s = section(k);
+    s.one_row_as_record = true;
+    for (const auto& a : applied) {
+      if (kind_of(a.outcome) == k) s.rows.push_back(row_of(a));
+    }
+    report.sections.push_back(std::move(s));
+    if (k == Kind::liquidations) report.sections.push_back(liquidation_totals(applied));
+  }
+  // Where realized losses fell, layer by layer, for the commands that can realize one.
+  if (kinds.count(Kind::closes) || kinds.count(Kind::liquidations) || kinds.count(Kind::losses)) {
+    Section layers{"layers", "Absorbed by", SectionShape::list,
+                   {{"seq", CellType::integer}, {"position_id", CellType::integer},
+                    {"layer", CellType::text}, {"amount", CellType::usd}},
+                   {}};
+    for (const auto& a : applied) {
+      const auto* parts = layers_of(a.outcome);
+      if (parts == nullptr) continue;
+      const auto* c = std::get_if<CloseOutcome>(&a.outcome);
+      const auto* l = std::get_if<LiquidationOutcome>(&a.outcome);
+      const Cell id = c ? Cell::of_int(c->id) : l ? Cell::of_int(l->id) : Cell::none(CellType::integer);
+      for (const auto& part : *parts) {
+        layers.rows.push_back({Cell::of_int(a.event.seq), id, text(part.layer), usd(part.amount)});
+      }
+    }
+    report.sections.push_back(std::move(layers));
+  }
+  Section events = events_section();
+  for (const auto& a : applied) events.rows.push_back(event_row(a.event, a.hash));
+  report.sections.push_back(std::move(events));
+  return report;
+}
+
+}  // namespace nexadex
