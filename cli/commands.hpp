@@ -27,7 +27,7 @@ Status cmd_insurance_deposit(Context& ctx, const Options& o);
 Status cmd_cascade(Context& ctx, const Options& o);
 Status cmd_acknowledge(Context& ctx, const Options& o);
 Status cmd_run(Context& ctx, const Options& o, Cli& cli);
-Status cmd_completion(Context& ctx, const Options& o, const CLI::App& app);
+Status cmd_completion(Context& ctx, const Options& o, const Cli& cli);
 
 // Runs the command that `cli` has just parsed.
 Status dispatch(Context& ctx, Cli& cli);

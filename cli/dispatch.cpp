@@ -123,7 +123,7 @@ Status dispatch(Context& ctx, Cli& cli) {
   if (cmd == "cascade") return cmd_cascade(ctx, o);
   if (cmd == "acknowledge") return cmd_acknowledge(ctx, o);
   if (cmd == "run") return cmd_run(ctx, o, cli);
-  if (cmd == "completion") return cmd_completion(ctx, o, *cli.app);
+  if (cmd == "completion") return cmd_completion(ctx, o, cli);
   return input_error("no command given; run 'nexadex --help' for the list of commands.");
 }
 

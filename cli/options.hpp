@@ -1,6 +1,7 @@
 // cli/options.hpp: everything one command line can say, filled in by the CLI11 tree of make_cli().
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,13 @@ struct Options {
   std::optional<std::string> ack_amount;  // acknowledge --amount A
 };
 
+// What the value of an option or positional can be, for shell completion (cli/cmd_completion.cpp).
+enum class ValueKind { text, file, one_of };  // text: free (names, amounts, times), not completed
+struct ValueHint {
+  ValueKind kind = ValueKind::text;
+  std::vector<std::string> choices;  // one_of: exactly the values CLI11's IsMember check accepts, in order
+};
+
 struct QuickIndex;  // cli/quick_parse.cpp
 
 // The command line's parser. Built once; parse_command_line() may be called again for each line of a
@@ -79,6 +87,9 @@ struct Cli {
   std::vector<CLI::Option*> touched;
   bool app_dirty = false;                 // CLI11's own parser ran since the last clear()
   std::unique_ptr<QuickIndex> index;
+  // The options and positionals whose values completion can offer (absent: free text), filled in by
+  // make_cli() from the same lists as the CLI11 checks.
+  std::map<const CLI::Option*, ValueHint> hints;
 };
 
 // Builds the whole CLI11 tree; every option is bound to `opts` (which therefore must not move).
