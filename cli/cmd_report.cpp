@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <limits>
 
 #include "cli/chart.hpp"
 #include "cli/commands.hpp"
@@ -67,13 +68,20 @@ Status report_history(Context& ctx, const Options& o, journal::Journal& j, const
     render(report, format, ctx.out());
     return {};
   }
+  // The chart's last point holds until the report's end: --as-of, else the end of its --every
+  // interval (with --seq the report ends at that event).
+  std::optional<Timestamp> end = h.at;
+  if (!end && every && !h.seq) {
+    const int128 interval_end = (static_cast<int128>(interval(replayed->first.head_at.seconds)) + 1) * *every;
+    end = Timestamp{static_cast<int64_t>(std::min<int128>(interval_end, std::numeric_limits<int64_t>::max()))};
+  }
   if (*o.svg == "-") {
-    write_history_svg(report.sections[0], ctx.out());
+    write_history_svg(report.sections[0], end, ctx.out());
     return {};
   }
   std::ofstream file(*o.svg, std::ios::binary | std::ios::trunc);
   if (!file) return input_error("cannot write " + *o.svg + ": " + std::strerror(errno) + "; check the path.");
-  write_history_svg(report.sections[0], file);
+  write_history_svg(report.sections[0], end, file);
   file.close();
   if (!file) return input_error("cannot write " + *o.svg + ": " + std::strerror(errno) + "; check the disk.");
   return {};
