@@ -55,12 +55,12 @@ std::unique_ptr<Cli> make_cli() {
 
   auto* config = app->add_subcommand("config", "Show the config in force, or apply a new one");
   config->require_subcommand(1);
-  auto* show = config->add_subcommand("show", "Print the effective config (defaults filled in) as TOML or JSON");
-  file(*cli,
-       show->add_option("--config", o.config_show_file, "Show this file's effective config instead of the journal's")
-           ->type_name("FILE"));
+  auto* show = config->add_subcommand("show", "Print the effective config (defaults filled in) as TOML, JSON or CSV");
+  file(*cli, show->add_option("--config", o.config_show_file,
+                              "Show this file's effective config (- for standard input) instead of the journal's")
+                 ->type_name("FILE"));
   auto* apply = config->add_subcommand("apply", "Journal a new config that holds from then on");
-  file(*cli, apply->add_option("FILE", o.config_file, "The TOML config file")->required());
+  file(*cli, apply->add_option("FILE", o.config_file, "The TOML config file, or - for standard input")->required());
   apply->add_flag("--dry-run", o.dry_run, "Print the changes key by key and their effect on open positions; write nothing");
   apply->add_flag("--force", o.force,
                   "Apply even if it makes open positions liquidatable, leaves them above a lower leverage cap or "
@@ -96,7 +96,8 @@ std::unique_ptr<Cli> make_cli() {
 
   auto* verify = app->add_subcommand("verify", "Check the hash chain, replay every event and compare the state");
   verify->add_option("--expect-head", o.expect_head, "Also require this head hash (64 hex digits)")->type_name("HASH");
-  verify->add_flag("--verbose,-v", o.verbose, "Print the head seq and hash when all is well");
+  verify->add_flag("--verbose,-v", o.verbose,
+                   "Print the head seq and hash when all is well; list every finding, not only the first");
 
   auto* exp = app->add_subcommand("export", "Write the events as JSON lines, or the postings as a ledger journal");
   auto* events = exp->add_flag("--events", o.export_events, "Export the events as JSON lines");

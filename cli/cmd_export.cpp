@@ -1,9 +1,9 @@
-// cli/cmd_export.cpp: `export --events [FILE]`: every event as one JSON line.
+// cli/cmd_export.cpp: `export --events|--ledger [FILE]`: the events as JSON lines, or a ledger journal.
 #include <cerrno>
 #include <cstring>
 #include <cstdio>
 #include <fstream>
-#include <map>
+#include <set>
 
 #include "cli/commands.hpp"
 
@@ -11,26 +11,33 @@ namespace nexadex::cli {
 namespace {
 
 // The postings as a ledger/hledger journal: one transaction per event that has postings, dated by
-// its UTC day, with the seq as its code and the time and hash as comments; amounts in USD with the
-// full 6 decimals. Both tools accept it and every transaction balances.
+// its UTC day, with the seq as its code and the time and hash as `at:` and `hash:` tags; amounts in USD
+// with the full 6 decimals. The commodity, every account (sorted) and both tags are declared first, so
+// `ledger --strict`/`--pedantic` and `hledger check --strict` accept it; every transaction balances.
+// Two passes over the postings (the account names, then the events with their legs): memory holds
+// the accounts and one event, whatever the journal's length.
 Status write_ledger(journal::Journal& j, std::ostream& out) {
-  out << "; nexadex postings, one transaction per event (nexadex-export(1))\n"
-         "commodity 1000.000000 USD\n";
-  std::map<int64_t, std::vector<journal::StoredPosting>> by_seq;
+  std::set<std::string> accounts;
   auto ok = j.scan_postings([&](const journal::StoredPosting& p) -> Status {
-    by_seq[p.seq].push_back(p);
+    accounts.insert(p.account);
     return {};
   });
   if (!ok) return ok;
-  return j.scan(1, INT64_MAX, [&](const journal::StoredEvent& row) -> Status {
-    const auto it = by_seq.find(row.seq);
-    if (it == by_seq.end()) return {};
+  out << "; nexadex postings, one transaction per event (nexadex-export(1))\n"
+         "commodity USD\n"
+         "    format 1000.000000 USD\n";
+  for (const auto& account : accounts) out << "account " << account << "\n";
+  out << "tag at\n"
+         "tag hash\n";
+  return j.scan_with_postings(1, INT64_MAX, [&](const journal::StoredEvent& row,
+                                                const std::vector<journal::StoredPosting>& legs) -> Status {
+    if (legs.empty()) return {};
     auto ev = journal::decode(row);
     if (!ev) return journal_error("event " + std::to_string(row.seq) + " cannot be decoded; run 'nexadex verify'.");
     const std::string when = format_time(Timestamp{row.at});
     out << "\n" << when.substr(0, 10) << " (" << row.seq << ") " << row.kind << ": " << describe(ev->body) << "\n"
         << "    ; at: " << when << ", hash: " << row.hash << "\n";
-    for (const auto& p : it->second) {
+    for (const auto& p : legs) {
       const std::string amount = format_decimal(p.amount, Usd::k_decimals);
       out << "    " << p.account << std::string(p.account.size() < 40 ? 40 - p.account.size() : 2, ' ')
           << std::string(amount.size() < 22 ? 22 - amount.size() : 1, ' ') << amount << " USD\n";

@@ -1148,6 +1148,28 @@ Status Journal::scan_postings(const std::function<Status(const StoredPosting&)>&
   }
 }
 
+Status Journal::scan_with_postings(int64_t from, int64_t to, const EventWithPostings& fn) {
+  try {
+    SQLite::Statement q(m->db, "SELECT seq, leg, account, amount FROM postings WHERE seq BETWEEN ? AND ? ORDER BY seq, leg");
+    q.bind(1, from);
+    q.bind(2, to);
+    bool more = q.executeStep();
+    std::vector<StoredPosting> legs;
+    return scan(from, to, [&](const StoredEvent& row) -> Status {
+      legs.clear();
+      // A posting whose seq has no event is never reached: scan() refuses the gap before calling us.
+      for (; more && q.getColumn(0).getInt64() <= row.seq; more = q.executeStep()) {
+        if (q.getColumn(0).getInt64() == row.seq) {
+          legs.push_back({row.seq, q.getColumn(1).getInt64(), q.getColumn(2).getString(), q.getColumn(3).getInt64()});
+        }
+      }
+      return fn(row, legs);
+    });
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m->path, e));
+  }
+}
+
 Result<Event> decode(const StoredEvent& row) {
   auto body = decode_payload(row.kind, row.payload);
   if (!body) return std::unexpected(body.error());

@@ -92,6 +92,10 @@ class Journal {
   Status scan_rows(int64_t from, int64_t to, const std::function<Status(const StoredEvent&)>& fn);
   // Streams stored postings in (seq, leg) order.
   Status scan_postings(const std::function<Status(const StoredPosting&)>& fn);
+  // Streams stored events as scan() does (a gap is ErrorKind::journal), each with its postings in leg
+  // order (none for a price_set, say). Two ordered reads merged: memory holds one event's postings.
+  using EventWithPostings = std::function<Status(const StoredEvent&, const std::vector<StoredPosting>&)>;
+  Status scan_with_postings(int64_t from, int64_t to, const EventWithPostings& fn);
   // Replays events from seq 1 into a fresh state, up to and including `upto_seq` or the last event
   // at or before `upto_at` (or all). Also returns the head reached.
   // `before_each`, when given, sees the state before every event after the first, with that event's time

@@ -1,9 +1,10 @@
-// tests/cli/man_test.cpp: the man pages document every command, option and config key, and nothing gone.
+// tests/cli/man_test.cpp: man pages and README document every command, option and config key, nothing gone.
 //
 // In the spirit of ledger's CheckManpage: the CLI11 tree of make_cli() is walked, and every option must
 // be written in bold (*--journal*, *-q*) on its command's page, and every bold option of a page must
 // still exist; config keys likewise against nexadex.toml(5), event kinds and the schema against
-// nexadex-journal(5).
+// nexadex-journal(5); and README.md's command table must list every command, each only with options it
+// has.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -30,6 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string k_man_dir = std::string(NEXADEX_SOURCE_DIR) + "/man/";
+const std::string k_readme = std::string(NEXADEX_SOURCE_DIR) + "/README.md";
 const std::string k_top_page = "nexadex.1.scd";
 const std::string k_config_page = "nexadex.toml.5.scd";
 const std::string k_journal_page = "nexadex-journal.5.scd";
@@ -39,13 +41,15 @@ std::string page_of(const std::string& top) { return "nexadex-" + top + ".1.scd"
 
 bool page_exists(const std::string& page) { return fs::is_regular_file(k_man_dir + page); }
 
-// The page's source, or "" when it is missing (the callers report that).
-std::string read_page(const std::string& page) {
-  std::ifstream in(k_man_dir + page, std::ios::binary);
+// A file's bytes, or "" when it is missing (the callers report that).
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
+
+std::string read_page(const std::string& page) { return read_file(k_man_dir + page); }
 
 bool has_bold(const std::string& text, const std::string& word) {
   return text.find("*" + word + "*") != std::string::npos;
@@ -140,6 +144,54 @@ std::string squeeze(const std::string& s) {
 template <std::size_t... I>
 std::vector<std::string> kind_names(std::index_sequence<I...>) {
   return {std::string(nexadex::kind_name(nexadex::EventBody{std::variant_alternative_t<I, nexadex::EventBody>{}}))...};
+}
+
+// README.md's `## Commands` section, up to the next `## ` heading ("" when there is none).
+std::string readme_commands_section(const std::string& readme) {
+  const auto start = readme.find("\n## Commands\n");
+  if (start == std::string::npos) return "";
+  const auto end = readme.find("\n## ", start + 1);
+  return readme.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// The cells of a markdown table row, `\|` kept as a `|` inside its cell.
+std::vector<std::string> table_cells(const std::string& row) {
+  std::vector<std::string> cells;
+  std::string cell;
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    if (row[i] == '\\' && i + 1 < row.size() && row[i + 1] == '|') {
+      cell += '|';
+      ++i;
+    } else if (row[i] == '|') {
+      cells.push_back(cell);
+      cell.clear();
+    } else {
+      cell += row[i];
+    }
+  }
+  if (!cells.empty()) cells.erase(cells.begin());  // before the leading |
+  return cells;
+}
+
+// The text of every fenced code block and `code span` of `text`, one after another.
+std::string code_spans(const std::string& text) {
+  static const std::regex code("```[^\n]*\n([\\s\\S]*?)```|`([^`\n]*)`");
+  std::string out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), code); it != std::sregex_iterator(); ++it) {
+    out += (*it)[(*it)[1].matched ? 1 : 2].str() + "\n";
+  }
+  return out;
+}
+
+// The options written in `code` (`--keeper NAME`, `[--as-of TIME \| --seq N]`), not the hyphens of a word
+// such as `bad-debt`.
+std::set<std::string> written_options(const std::string& code) {
+  static const std::regex option(R"((?:^|[^A-Za-z0-9-])(--?[A-Za-z][A-Za-z0-9-]*))");
+  std::set<std::string> out;
+  for (auto it = std::sregex_iterator(code.begin(), code.end(), option); it != std::sregex_iterator(); ++it) {
+    out.insert((*it)[1].str());
+  }
+  return out;
 }
 
 struct Tree {
@@ -354,4 +406,83 @@ TEST_CASE("nexadex-journal(5) gives every event kind and the whole schema", "[ma
     }
   }
   CHECK(statements > 0);
+}
+
+TEST_CASE("README's command table lists every command, and each only with options it has", "[man][readme]") {
+  Tree t;
+  const std::string section = readme_commands_section(read_file(k_readme));
+  REQUIRE_FALSE(section.empty());  // README.md has a '## Commands' section
+  std::map<std::string, const CLI::App*> by_path;
+  for (const auto& c : t.commands) by_path[c.path] = c.app;
+  const auto globals = t.globals();
+  std::set<std::string> listed;   // command paths with a row
+  std::istringstream lines(section);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("| `nexadex", 0) != 0) continue;  // the header, the rule, prose
+    const auto cells = table_cells(line);
+    REQUIRE(cells.size() >= 2);
+    const std::string usage = code_spans(cells[0]);
+    // The command is the longest run of subcommand names after `nexadex`: `nexadex price set MARKET
+    // PRICE` is `price set`.
+    std::istringstream words(usage.substr(std::string("nexadex").size()));
+    const CLI::App* at = t.cli->app.get();
+    std::string path, word, next;   // next: the word after the command, when there is one
+    while (words >> word) {
+      const auto subs = at->get_subcommands([&](const CLI::App* sub) { return sub->get_name() == word; });
+      if (subs.empty()) {
+        next = word;
+        break;
+      }
+      at = subs.front();
+      path = path.empty() ? word : path + " " + word;
+    }
+    if (path.empty()) {
+      FAIL_CHECK("README.md's command table lists '" << usage.substr(0, usage.find('\n'))
+                                                       << "', which is not a nexadex command");
+      continue;
+    }
+    if (!at->get_subcommands([](const CLI::App*) { return true; }).empty()) {
+      FAIL_CHECK("README.md's command table lists '" << display(path) << (next.empty() ? "" : " " + next) << "', but '"
+                                                       << display(path) << "' needs one of its subcommands"
+                                                       << (next.empty() ? "" : ", and " + next + " is none of them"));
+      continue;
+    }
+    listed.insert(path);
+    // The options of the row, in either cell, are the command's own or the global ones.
+    std::set<std::string> known;
+    for (auto& n : option_names(*at)) known.insert(n);
+    known.insert(globals.begin(), globals.end());
+    for (const auto& option : written_options(usage + code_spans(cells[1]))) {
+      if (!known.count(option)) {
+        FAIL_CHECK("README.md's command table gives '" << display(path) << "' the option " << option
+                                                         << ", which it does not have");
+      }
+    }
+  }
+  for (const auto& c : t.commands) {
+    if (c.path.empty()) continue;
+    const bool has_row = std::any_of(listed.begin(), listed.end(), [&](const std::string& p) {
+      return p == c.path || p.rfind(c.path + " ", 0) == 0;   // a group through its subcommands' rows
+    });
+    if (!has_row) {
+      FAIL_CHECK("README.md's command table does not list '" << display(c.path) << "' (add a row: | `"
+                                                               << display(c.path) << " ...` | what it does |)");
+    }
+  }
+  // The section's prose names the global options, and any option it names exists.
+  const std::string code = code_spans(section);
+  const auto written = written_options(code);
+  for (const auto& name : globals) {
+    if (!written.count(name) && name != "-q" && name != "-h") {
+      FAIL_CHECK("README.md's Commands section does not name the global option " << name << " (write it as `" << name
+                                                                                  << "`)");
+    }
+  }
+  const auto everywhere = t.all_options();
+  for (const auto& option : written) {
+    if (!everywhere.count(option)) {
+      FAIL_CHECK("README.md's Commands section names the option " << option << ", which no nexadex command has");
+    }
+  }
 }

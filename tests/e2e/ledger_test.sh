@@ -2,13 +2,33 @@
 # installed by scripts/test.sh (CI); without them this test is skipped (exit 77), never faked.
 source "$(dirname "$0")/lib.sh" "$@"
 command -v hledger >/dev/null && command -v ledger >/dev/null || { echo "hledger or ledger missing: skipped"; exit 77; }
-# check_export JOURNAL MIN_ACCOUNTS: the journal's ledger export passes hledger's checks, and every
-# account's total by nexadex (the accounts table through sqlite3), hledger and ledger is the same.
+# strict FILE: FILE passes every strict mode of both tools, silently: each account, the commodity and
+# the tags are declared before use (ledger --strict warns, --pedantic fails, --explicit also refuses
+# declarations taken from cleared transactions; hledger --strict checks accounts and commodities).
+strict() {
+  local f=$1 mode
+  for mode in --strict --pedantic "--strict --explicit" "--pedantic --explicit"; do
+    # shellcheck disable=SC2086
+    ledger $mode -f "$f" balance >/dev/null 2>ledger.err || fail "ledger $mode refused $f: $(cat ledger.err)"
+    [ ! -s ledger.err ] || fail "ledger $mode warned about $f: $(head -5 ledger.err)"
+  done
+  hledger check --strict -f "$f" 2>hledger.err || fail "hledger check --strict refused $f: $(cat hledger.err)"
+  hledger check --strict ordereddates -f "$f" 2>hledger.err || fail "hledger: $f is not in date order: $(cat hledger.err)"
+  hledger --strict -f "$f" balance >/dev/null 2>hledger.err || fail "hledger --strict balance refused $f: $(cat hledger.err)"
+  [ ! -s hledger.err ] || fail "hledger warned about $f: $(head -5 hledger.err)"
+}
+# check_export JOURNAL MIN_ACCOUNTS: the journal's ledger export passes both tools' strict checks and
+# declares exactly the accounts its postings use, sorted; and every account's total by nexadex (the
+# accounts table through sqlite3), hledger and ledger is the same.
 check_export() {
   local j=$1 min=$2
   "$NEXADEX" --journal "$j" export --ledger books.journal
   hledger -f books.journal check || fail "hledger check refused the export of $j"
   hledger -f books.journal check balanced || fail "hledger: a transaction of $j does not balance"
+  strict books.journal
+  sqlite3 "$j" "SELECT DISTINCT account FROM postings ORDER BY account" | sed 's/^/account /' >declared.expected
+  grep '^account ' books.journal >declared
+  diff -u declared.expected declared || fail "the export of $j does not declare exactly its accounts, sorted"
   sqlite3 -separator , "$j" "SELECT account, balance FROM accounts WHERE balance != 0 ORDER BY account" |
     awk -F, '{ printf "%s,%.6f\n", $1, $2 / 1000000 }' | sort >expected.csv
   hledger -f books.journal bal -O csv --no-total | tail -n +2 | tr -d '"' | sed 's/ USD$//' |
@@ -25,6 +45,10 @@ export NEXADEX_JOURNAL=$WORK/j.db
 n() { "$NEXADEX" "$@" -q; }
 n init --config config.toml --at 2026-01-05T08:00:00Z
 n price set BTC 50000 --at 2026-01-05T08:00:00Z
+# No postings yet: the declarations alone, still a journal both tools accept strictly.
+"$NEXADEX" export --ledger empty.journal
+grep -q '^account ' empty.journal && fail "an export without postings declares accounts: $(cat empty.journal)"
+strict empty.journal
 n price set ETH 3000 --at 2026-01-05T08:00:00Z
 n deposit ann 100000 --at 2026-01-05T08:00:00Z
 n deposit ben 25000.123456 --at 2026-01-05T08:00:00Z

@@ -547,3 +547,69 @@ TEST_CASE("verify finds no problem in a good journal", "[journal][verify]") {
   // verify only reads
   CHECK(read_bytes(path) == before);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reading events with their postings.
+
+TEST_CASE("scan_with_postings gives each event once, with exactly its postings in leg order", "[journal][scan]") {
+  TempDir dir;
+  const std::string path = dir.file("pool.db");
+  create_journal(path);
+  {
+    Journal j = open_journal(path, Access::write);
+    REQUIRE(j.begin().has_value());
+    append_ok(j, "BTC", 60'000, k_t0 + 10);                                                    // seq 2: no postings
+    REQUIRE(j.append(InsuranceDeposited{Usd::whole(500), "operator"}, Timestamp{k_t0 + 20}));  // seq 3
+    REQUIRE(j.append(LpDeposited{"ann", Usd::whole(1'000), ""}, Timestamp{k_t0 + 30}));         // seq 4
+    append_ok(j, "ETH", 3'000, k_t0 + 40);                                                     // seq 5: no postings
+    REQUIRE(j.commit().has_value());
+  }
+  Journal j = open_journal(path, Access::read);
+  std::vector<StoredPosting> all;
+  REQUIRE(j.scan_postings([&](const StoredPosting& p) -> Status {
+    all.push_back(p);
+    return {};
+  }));
+  REQUIRE(all.size() == 4);
+
+  std::vector<int64_t> seqs;
+  std::vector<StoredPosting> merged;
+  auto ok = j.scan_with_postings(1, INT64_MAX, [&](const StoredEvent& e, const std::vector<StoredPosting>& legs) -> Status {
+    seqs.push_back(e.seq);
+    for (const auto& p : legs) {
+      CHECK(p.seq == e.seq);
+      merged.push_back(p);
+    }
+    if (e.seq == 3) {
+      REQUIRE(legs.size() == 2);
+      // insurance +500, funder:operator -500 (micro-units)
+      CHECK(legs[0].account == "insurance");
+      CHECK(legs[0].amount == 500'000'000);
+      CHECK(legs[1].account == "funder:operator");
+      CHECK(legs[1].amount == -500'000'000);
+    }
+    if (e.seq == 2 || e.seq == 5) CHECK(legs.empty());
+    return {};
+  });
+  REQUIRE(ok.has_value());
+  CHECK(seqs == std::vector<int64_t>{1, 2, 3, 4, 5});
+  REQUIRE(merged.size() == all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    CHECK(merged[i].seq == all[i].seq);
+    CHECK(merged[i].leg == all[i].leg);
+    CHECK(merged[i].account == all[i].account);
+    CHECK(merged[i].amount == all[i].amount);
+  }
+
+  // A range starts and ends where asked: seq 4 alone, with its two legs.
+  seqs.clear();
+  std::size_t legs4 = 0;
+  ok = j.scan_with_postings(4, 4, [&](const StoredEvent& e, const std::vector<StoredPosting>& legs) -> Status {
+    seqs.push_back(e.seq);
+    legs4 = legs.size();
+    return {};
+  });
+  REQUIRE(ok.has_value());
+  CHECK(seqs == std::vector<int64_t>{4});
+  CHECK(legs4 == 2);
+}
