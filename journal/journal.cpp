@@ -456,6 +456,38 @@ class SqlPositions final : public TableLoader {
     }
   }
 
+  Result<std::vector<PositionLeg>> legs(int64_t id) override {
+    try {
+      std::vector<PositionLeg> out;
+      SQLite::Statement q(db_, std::string("SELECT id, seq, at, kind, size, price, collateral, pnl, open_fee, close_fee, "
+                                           "borrow_fee, keeper_fee, payout FROM position_legs") +
+                                   (id != 0 ? " WHERE id = ?" : "") + " ORDER BY id, seq");
+      if (id != 0) q.bind(1, id);
+      while (q.executeStep()) {
+        const auto i64 = [&](int c) { return static_cast<int64_t>(q.getColumn(c).getInt64()); };
+        const std::string kind = q.getColumn(3).getString();
+        PositionLeg l;
+        l.id = i64(0);
+        l.seq = i64(1);
+        l.at = Timestamp{i64(2)};
+        l.kind = kind == "opened" ? LegKind::opened : kind == "closed" ? LegKind::closed : LegKind::liquidated;
+        l.size = Usd(i64(4));
+        l.price = Price(i64(5));
+        l.collateral = Usd(i64(6));
+        l.pnl = i64(7);
+        l.open_fee = Usd(i64(8));
+        l.close_fee = Usd(i64(9));
+        l.borrow_fee = Usd(i64(10));
+        l.keeper_fee = Usd(i64(11));
+        l.payout = Usd(i64(12));
+        out.push_back(l);
+      }
+      return out;
+    } catch (const SQLite::Exception& e) {
+      return std::unexpected(sqlite_error(path_, e));
+    }
+  }
+
   void reset() {
     by_id_.reset(), account_.reset();
     for (auto& slot : indexed_) slot.reset();
@@ -738,6 +770,30 @@ struct Journal::Impl {
       }
       state.losses_written = state.losses.size();
     }
+    if (state.legs_written < state.legs.size()) {
+      SQLite::Statement q(db,
+                          "INSERT INTO position_legs (id, seq, at, kind, size, price, collateral, pnl, open_fee, close_fee, "
+                          "borrow_fee, keeper_fee, payout) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      for (std::size_t i = state.legs_written; i < state.legs.size(); ++i) {
+        const PositionLeg& l = state.legs[i];
+        q.bind(1, static_cast<int64_t>(l.id));
+        q.bind(2, static_cast<int64_t>(l.seq));
+        q.bind(3, static_cast<int64_t>(l.at.seconds));
+        q.bind(4, std::string(leg_kind_name(l.kind)));
+        q.bind(5, static_cast<int64_t>(l.size.units()));
+        q.bind(6, static_cast<int64_t>(l.price.units()));
+        q.bind(7, static_cast<int64_t>(l.collateral.units()));
+        q.bind(8, static_cast<int64_t>(l.pnl));
+        q.bind(9, static_cast<int64_t>(l.open_fee.units()));
+        q.bind(10, static_cast<int64_t>(l.close_fee.units()));
+        q.bind(11, static_cast<int64_t>(l.borrow_fee.units()));
+        q.bind(12, static_cast<int64_t>(l.keeper_fee.units()));
+        q.bind(13, static_cast<int64_t>(l.payout.units()));
+        q.exec();
+        q.reset();
+      }
+      state.legs_written = state.legs.size();
+    }
     if (!state.dirty_positions.empty()) {
       SQLite::Statement q(db,
                           "INSERT OR REPLACE INTO positions (id, trader, market, side, size, collateral, entry_price, "
@@ -1017,6 +1073,7 @@ Status Journal::upgrade() {
   for (const auto& [id, p] : s.positions) s.dirty_positions.insert(id);
   for (const auto& [key, b] : s.books) s.dirty_books.insert(key);
   s.losses_written = 0;
+  s.legs_written = 0;
   m->state = std::move(s);
   m->write_state_rows();
   set_int_pragma(m->db, "user_version", k_schema_version);

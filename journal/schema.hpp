@@ -1,4 +1,4 @@
-// journal/schema.hpp: the journal's SQLite schema, version 3 (nexadex-journal(5) documents each table).
+// journal/schema.hpp: the journal's SQLite schema, version 4 (nexadex-journal(5) documents each table).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@ namespace nexadex::journal {
 // PRAGMA application_id: the ASCII bytes "NXDX".
 inline constexpr int32_t k_application_id = 0x4E584458;
 // PRAGMA user_version: bumped, with a migration and its test, on any schema change.
-inline constexpr int32_t k_schema_version = 3;
+inline constexpr int32_t k_schema_version = 4;
 // The oldest schema this nexadex reads; a writer upgrades it in place (journal.cpp, upgrade()).
 inline constexpr int32_t k_oldest_schema_version = 1;
 
@@ -88,7 +88,7 @@ WHEN EXISTS (SELECT 1 FROM postings WHERE seq = NEW.seq AND leg = NEW.leg)
 BEGIN SELECT RAISE(ABORT, 'nexadex journal postings are append-only: REPLACE is not allowed'); END;
 )sql";
 
-// The derived tables of schema 3 (with k_positions_sql): written in the same transaction as the
+// The derived tables of schema 4 (with k_positions_sql; schema 4 added position_legs): written in the same transaction as the
 // events that change them and rebuildable from them (an upgrade drops and rebuilds them all). Their
 // columns are documented in nexadex-journal(5) and `verify` compares each with the replayed state.
 inline constexpr std::string_view k_derived_sql = R"sql(
@@ -153,6 +153,23 @@ CREATE TABLE losses (
   PRIMARY KEY (seq, leg)
 ) WITHOUT ROWID;
 
+CREATE TABLE position_legs (
+  id           INTEGER NOT NULL,
+  seq          INTEGER NOT NULL,
+  at           INTEGER NOT NULL,
+  kind         TEXT    NOT NULL CHECK (kind IN ('opened', 'closed', 'liquidated')),
+  size         INTEGER NOT NULL,
+  price        INTEGER NOT NULL,
+  collateral   INTEGER NOT NULL,
+  pnl          INTEGER NOT NULL,
+  open_fee     INTEGER NOT NULL,
+  close_fee    INTEGER NOT NULL,
+  borrow_fee   INTEGER NOT NULL,
+  keeper_fee   INTEGER NOT NULL,
+  payout       INTEGER NOT NULL,
+  PRIMARY KEY (id, seq)
+) WITHOUT ROWID;
+
 CREATE TABLE assets (
   symbol             TEXT PRIMARY KEY,
   decimals           INTEGER NOT NULL,
@@ -163,8 +180,9 @@ CREATE TABLE assets (
 
 // Every derived table, for an upgrade (which drops and rebuilds them). Older schemas had a `tranches`
 // table, never written; schema 3 keeps the tranches' books in the pool table's vault row.
-inline constexpr const char* k_derived_tables[] = {"config", "markets", "accounts", "pool",  "lps",   "tranches",
-                                                   "lots",   "losses",  "assets",   "positions", "books"};
+inline constexpr const char* k_derived_tables[] = {"config", "markets",   "accounts", "pool",          "lps",
+                                                   "tranches", "lots",    "losses",   "position_legs", "assets",
+                                                   "positions", "books"};
 
 // Tables of later phases, empty until their events exist (`verify` checks that they are).
 inline constexpr std::string_view k_future_tables[] = {"lots", "assets"};

@@ -134,6 +134,16 @@ void compare_states(const State& replayed, const State& stored, const LastWrites
     out.push_back({std::max(LastWrites::of(last.lps, key), posted_at(vault::depositor_account(key.lp))), "state", "LP " + key.lp + " (" + std::string(tranche_name(key.tranche)) +
                                    "): the lps table differs from the events"});
   }
+  if (auto legs = position_legs(stored, 0); !legs) {
+    out.push_back({0, "state", "the position_legs table cannot be read: " + legs.error().message});
+  } else if (auto want = position_legs(replayed, 0); want && *legs != *want) {
+    std::size_t i = 0;
+    while (i < legs->size() && i < want->size() && (*legs)[i] == (*want)[i]) ++i;
+    const int64_t seq = std::max(i < want->size() ? (*want)[i].seq : 0, i < legs->size() ? (*legs)[i].seq : 0);
+    const int64_t id = i < want->size() ? (*want)[i].id : (*legs)[i].id;
+    out.push_back({seq, "state", "position " + std::to_string(id) + ": the position_legs table differs from the steps "
+                                     "the events give (first at seq " + std::to_string(seq) + ")"});
+  }
   if (auto losses = all_losses(stored); !losses) {
     out.push_back({0, "state", "the losses table cannot be read: " + losses.error().message});
   } else if (*losses != replayed.losses) {

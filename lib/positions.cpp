@@ -255,6 +255,26 @@ Result<std::map<BookKey, Book>> recompute_books(const State& state) {
 
 namespace nexadex {
 
+Result<std::vector<PositionLeg>> position_legs(const State& state, int64_t id) {
+  std::vector<PositionLeg> rows;
+  if (state.loader != nullptr) {
+    NX_TRY(stored, state.loader->legs(id));
+    rows = std::move(stored);
+  }
+  const std::size_t from = state.loader != nullptr ? state.legs_written : 0;
+  for (std::size_t i = from; i < state.legs.size(); ++i) {
+    if (id == 0 || state.legs[i].id == id) rows.push_back(state.legs[i]);
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const PositionLeg& a, const PositionLeg& b) {
+    return std::pair(a.id, a.seq) < std::pair(b.id, b.seq);
+  });
+  return rows;
+}
+
+std::string_view leg_kind_name(LegKind kind) {
+  return kind == LegKind::opened ? "opened" : kind == LegKind::closed ? "closed" : "liquidated";
+}
+
 Result<std::vector<LossRecord>> all_losses(const State& state) {
   if (state.loader == nullptr) return state.losses;
   NX_TRY(rows, state.loader->losses());

@@ -102,6 +102,28 @@ struct LossRecord {
   bool operator==(const LossRecord&) const = default;
 };
 
+// One step of a position's life (report position): its open, each close (whole or partial) and its
+// liquidation, with what it moved. Amounts are what was charged and collected, not what was owed.
+enum class LegKind { opened, closed, liquidated };
+std::string_view leg_kind_name(LegKind kind);   // "opened", "closed", "liquidated"
+struct PositionLeg {
+  int64_t id = 0;                   // the position
+  int64_t seq = 0;                  // the event
+  Timestamp at;
+  LegKind kind = LegKind::opened;
+  Usd size;                         // opened, closed or liquidated
+  Price price;                      // entry, exit or liquidation price
+  Usd collateral;                   // opened: after the open fee; closed: what the part returned; liquidated: taken
+  int64_t pnl = 0;                  // closed: as paid (a profit floored and capped, a loss < 0); liquidated: the
+                                    // loss the collateral paid (≤ 0); opened: 0
+  Usd open_fee;
+  Usd close_fee;                    // paid
+  Usd borrow_fee;                   // paid
+  Usd keeper_fee;                   // liquidated: paid to the keeper from the collateral
+  Usd payout;                       // to the trader
+  bool operator==(const PositionLeg&) const = default;
+};
+
 // Fees by kind, with where they went (report fees).
 struct FeeTotals {
   Usd charged;                      // what was charged (collected or not)
@@ -169,6 +191,8 @@ class TableLoader {
   virtual Result<std::optional<int64_t>> load_account(const std::string& name) = 0;
   virtual Result<std::map<std::string, int64_t>> all_accounts() = 0;
   virtual Result<std::vector<LossRecord>> losses() = 0;
+  // The legs of one position, or of every position (id 0), by (id, seq).
+  virtual Result<std::vector<PositionLeg>> legs(int64_t id) = 0;
 };
 
 // The in-memory indexes of the positions the state holds, by book: (key, id) pairs. B-trees: a
@@ -212,6 +236,9 @@ struct State {
   // keeps the rest in its losses table; report cascades reads them through TableLoader::losses).
   std::vector<LossRecord> losses;
   std::size_t losses_written = 0;               // how many of `losses` the journal has written
+  // Positions' legs, as losses: all of them without a loader, else those of this state's own events.
+  std::vector<PositionLeg> legs;
+  std::size_t legs_written = 0;
 
   // Rows changed since the journal last wrote the state tables (not part of the state's value).
   std::set<std::string> dirty_markets;
@@ -252,6 +279,8 @@ Result<int64_t*> account_balance(const State& state, const std::string& name);
 Status load_all_accounts(const State& state);
 // Every loss ever allocated, by seq (the loader's rows, then the state's own).
 Result<std::vector<LossRecord>> all_losses(const State& state);
+// The legs of one position (or of every position, id 0) by (id, seq): the loader's rows, then the state's own.
+Result<std::vector<PositionLeg>> position_legs(const State& state, int64_t id);
 // The books recomputed from the open positions (verify compares them with the kept ones).
 Result<std::map<BookKey, Book>> recompute_books(const State& state);
 

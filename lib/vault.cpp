@@ -90,6 +90,11 @@ Result<int64_t> share_price(int64_t nav, Shares supply) {
 
 void mark(State& state) { state.dirty_vault = true; }
 
+// Records a step of a position's life (a what-if copy keeps none: it is dropped unread).
+void add_leg(State& state, PositionLeg leg) {
+  if (!state.what_if) state.legs.push_back(std::move(leg));
+}
+
 // Names become posting accounts (depositor:NAME, trader:NAME, ...): 1 to 64 of A-Z a-z 0-9 _ . -
 Status check_name(const std::string& name, const char* what) {
   bool ok = !name.empty() && name.size() <= 64;
@@ -371,16 +376,19 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
                       to_string(at_entry.close_fee) + ") is below its maintenance margin " +
                       usd_text(at_entry.threshold) + "; add collateral.");
   }
-  // The fee is split on the state as it is before this position adds to open interest.
-  NX_TRY(parts, split_fee(state, fee));
-  book_fee(state, "open", fee, Usd(0), parts, postings);
-  add_to(state.vault.reserved, p.reserve);
-  add_to(e.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short, size);
+  // What the open did, before anything changes (its liquidation price depends on the borrow index only).
   if (out != nullptr) {
     NX_TRY(lev, mul_div_ceil(size.units(), 100, after_fee, "leverage"));
     NX_TRY(liq, liquidation_price(state, p));
     *out = OpenOutcome{p.id, p.trader, p.market, p.side, size, p.collateral, fee, price, lev, p.reserve, liq};
   }
+  // The fee is split on the state as it is before this position adds to open interest.
+  NX_TRY(parts, split_fee(state, fee));
+  book_fee(state, "open", fee, Usd(0), parts, postings);
+  add_to(state.vault.reserved, p.reserve);
+  add_to(e.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short, size);
+  add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::opened, size, price, p.collateral, 0, fee, Usd(0), Usd(0),
+                             Usd(0), Usd(0)});
   (void)store_position(state, nullptr, std::move(p));  // cannot fail: its keys were computed above
   mark(state);
   return postings;
@@ -446,6 +454,8 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
   book_fee(state, "borrow", Usd(due_part), Usd(0), borrow_parts, postings);
   // cannot fail: the loss is the trader's profit, within the pool's books
   const auto rec = book_lp_result(state, ev, loss - profit, LossKind::trader_pnl, p.market, postings);
+  add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::closed, size, price, Usd(coll_part), profit - loss, Usd(0),
+                             Usd(close_fee), Usd(due_part), Usd(0), Usd(static_cast<int64_t>(payout))});
   if (out != nullptr) {
     *out = CloseOutcome{p.id, p.trader, size, Usd(p.size.units() - size.units()), price, profit - loss, Usd(coll_part),
                         Usd(due_part), Usd(close_fee), Usd(static_cast<int64_t>(payout)), loss - profit,
@@ -508,6 +518,9 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
     NX_TRY(r, tranche::absorb_loss(state, LossKind::bad_debt, shortfall, p.market, ev, postings));
     rec = r;
   }
+  add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::liquidated, p.size, price, p.collateral,
+                             -(claim - borrow_paid), Usd(0), Usd(close_paid), Usd(borrow_paid), Usd(from_collateral),
+                             Usd(0)});
   if (out != nullptr) {
     *out = LiquidationOutcome{p.id, p.trader, e.keeper, price, p.collateral, m.pnl, Usd(claim - borrow_paid),
                               m.close_fee, Usd(m.close_fee.units() - close_paid), m.borrow_fee,

@@ -86,7 +86,7 @@ forced_and_printed() {
   grep -q 'config_applied' "$WORK/out" || fail "apply does not print the event: $(cat "$WORK/out")"
   expect_rc 0 liquidate --all -q
   expect_rc 0 report positions --all --format csv
-  [ "$(grep -c ',liquidated at seq ' "$WORK/out")" = 2 ] || fail "the two positions were not liquidatable: $(cat "$WORK/out")"
+  [ "$(grep -Ec '^[0-9]+,[a-z]+,BTC,(long|short),liquidated,' "$WORK/out")" = 2 ] || fail "the two positions were not liquidatable: $(cat "$WORK/out")"
   expect_rc 0 verify
 }
 check "--force applies it, prints the changes, and the positions are then liquidatable" forced_and_printed

@@ -212,6 +212,18 @@ unreadable_events_are_exit_3() {
   grep -Eq "^ +1 +chain +an event has seq 0; seqs start at 1$" "$WORK/out" || fail "verify of seq 0: $(cat "$WORK/out")"
 }
 
+edited_leg_is_found() {
+  local T
+  T=$(trading_journal)
+  cp "$T" "$WORK/leg.db"
+  # a close's payout in a position's history, made larger behind nexadex's back
+  local seq
+  seq=$(sqlite3 "$WORK/leg.db" "SELECT seq FROM position_legs WHERE kind = 'closed' ORDER BY seq LIMIT 1")
+  sqlite3 "$WORK/leg.db" "UPDATE position_legs SET payout = payout + 1 WHERE seq = $seq"
+  expect_error 4 "first at seq $seq \\(state\\)" verify --journal "$WORK/leg.db"
+  grep -q "the position_legs table differs" "$WORK/out" || fail "verify does not name the legs: $(cat "$WORK/out")"
+}
+
 check "an edited payload breaks the chain at its seq" edited_payload_breaks_the_chain
 check "the original still verifies, silently" original_still_verifies
 check "direct UPDATE and DELETE of events fail and change nothing" direct_update_and_delete_fail
@@ -222,4 +234,5 @@ check "INSERT OR REPLACE cannot rewrite an event" replace_cannot_rewrite_an_even
 check "garbage over a B-tree page is a structure finding, named first" corrupted_pages_are_structure_findings
 check "a deleted middle event is the first finding, at its seq" deleted_middle_event_is_named_first
 check "events that cannot be read are exit 3 for readers, a chain finding for verify" unreadable_events_are_exit_3
+check "an edited position leg is a state finding at its seq" edited_leg_is_found
 finish

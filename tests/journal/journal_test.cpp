@@ -287,7 +287,7 @@ TEST_CASE("open refuses a journal of a newer schema", "[journal][open]") {
   TempDir dir;
   const std::string path = dir.file("future.db");
   make_sqlite(path, k_application_id, k_schema_version + 1);
-  open_refused(dir, path, "schema 3");
+  open_refused(dir, path, "the schema " + std::to_string(k_schema_version) + " this nexadex reads");
   auto j = Journal::open(path, Access::write);
   REQUIRE_FALSE(j.has_value());
   CHECK_THAT(j.error().message, Contains("newer"));
