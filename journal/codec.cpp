@@ -29,14 +29,24 @@ bool get_string(const json& j, const char* key, std::string& out) {
 
 Result<EventBody> decode_config(std::string_view kind, const json& j, bool genesis) {
   std::string text, sha;
-  if (j.size() != 2 || !get_string(j, "config_text", text) || !get_string(j, "config_sha256", sha)) {
-    return undecodable(kind, "must hold exactly config_text and config_sha256 strings");
+  int64_t rules = 1;   // the first releases wrote no version
+  if (const auto it = j.find("rules"); it != j.end()) {
+    if (!it->is_number_integer()) return undecodable(kind, "has a rules version that is not an integer");
+    rules = it->get<int64_t>();
+    if (rules > k_rules_version) {
+      return undecodable(kind, "adopts rules version " + std::to_string(rules) + ", newer than the version " +
+                                   std::to_string(k_rules_version) + " this nexadex applies; use a newer nexadex");
+    }
+    if (rules < 2) return undecodable(kind, "has rules version " + std::to_string(rules) + " written out");
+  }
+  if (j.size() != (rules == 1 ? 2u : 3u) || !get_string(j, "config_text", text) || !get_string(j, "config_sha256", sha)) {
+    return undecodable(kind, "must hold exactly config_text and config_sha256 strings (and rules)");
   }
   if (sha256_hex(text) != sha) return undecodable(kind, "config_sha256 is not the SHA-256 of config_text");
   auto config = parse_config(text, "journal config");
   if (!config) return undecodable(kind, "config_text is not a valid config: " + config.error().message);
-  if (genesis) return JournalCreated{std::move(text), std::move(sha), std::move(*config)};
-  return ConfigApplied{std::move(text), std::move(sha), std::move(*config)};
+  if (genesis) return JournalCreated{std::move(text), std::move(sha), std::move(*config), rules};
+  return ConfigApplied{std::move(text), std::move(sha), std::move(*config), rules};
 }
 
 // A JSON string exactly as nlohmann::json dumps it (quotes, \" \\ \b \f \n \r \t, \u00xx for other
@@ -271,9 +281,11 @@ std::string encode_payload(const EventBody& body) {
   } else if (const auto* e = std::get_if<JournalCreated>(&body)) {
     j["config_text"] = e->config_text;
     j["config_sha256"] = e->config_sha256;
+    if (e->rules != 1) j["rules"] = e->rules;
   } else if (const auto* e = std::get_if<ConfigApplied>(&body)) {
     j["config_text"] = e->config_text;
     j["config_sha256"] = e->config_sha256;
+    if (e->rules != 1) j["rules"] = e->rules;
   }
   return dump(j);
 }

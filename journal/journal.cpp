@@ -626,11 +626,12 @@ struct Journal::Impl {
   Status load_state_tables() {
     State s;
     {
-      SQLite::Statement q(db, "SELECT seq, sha256, text, effective FROM config WHERE id = 1");
+      SQLite::Statement q(db, "SELECT seq, sha256, text, effective, rules FROM config WHERE id = 1");
       if (!q.executeStep()) return journal_error("the journal " + path + " has no config row; it is damaged.");
       s.config_seq = q.getColumn(0).getInt64();
       s.config_sha256 = q.getColumn(1).getString();
       s.config_text = q.getColumn(2).getString();
+      s.rules = q.getColumn(4).getInt64();
       // The parsed config is cached as JSON: parsing TOML is most of a single command's own work.
       auto c = config_from_json(q.getColumn(3).getString());
       if (!c) return journal_error("the config stored in " + path + " does not parse (" + c.error().message + ").");
@@ -663,15 +664,24 @@ struct Journal::Impl {
       }
     }
     {
-      SQLite::Statement q(db, "SELECT market, side, open, size, quantity, buckets FROM books");
+      SQLite::Statement q(db, "SELECT market, side, open, size, quantity, buckets, fine_hi, fine_lo, fine_err, "
+                              "entry_sum, entry_sq FROM books");
       while (q.executeStep()) {
         const BookKey key{q.getColumn(0).getString(), q.getColumn(1).getString() == "short" ? Side::short_ : Side::long_};
         Book b;
         b.open = q.getColumn(2).getInt64();
         auto size = parse_int128(q.getColumn(3).getString(), "size");
         auto qty = parse_int128(q.getColumn(4).getString(), "quantity");
-        if (!size || !qty) return journal_error("the books table of " + path + " is damaged.");
+        auto hi = parse_int128(q.getColumn(6).getString(), "fine_hi");
+        auto lo = parse_int128(q.getColumn(7).getString(), "fine_lo");
+        auto err = parse_int128(q.getColumn(8).getString(), "fine_err");
+        auto esum = parse_int128(q.getColumn(9).getString(), "entry_sum");
+        auto esq = parse_int128(q.getColumn(10).getString(), "entry_sq");
+        if (!size || !qty || !hi || !lo || !err || !esum || !esq) {
+          return journal_error("the books table of " + path + " is damaged.");
+        }
         b.size = *size, b.quantity = *qty;
+        b.fine_hi = *hi, b.fine_lo = *lo, b.fine_err = *err, b.entry_sum = *esum, b.entry_sq = *esq;
         try {
           for (const auto& pair : json::parse(q.getColumn(5).getString())) {
             b.buckets[pair.at(0).get<int64_t>()] = pair.at(1).get<int64_t>();
@@ -694,11 +704,13 @@ struct Journal::Impl {
 
   void write_state_rows() {
     if (state.dirty_config) {
-      SQLite::Statement q(db, "INSERT OR REPLACE INTO config (id, seq, sha256, text, effective) VALUES (1, ?, ?, ?, ?)");
+      SQLite::Statement q(db, "INSERT OR REPLACE INTO config (id, seq, sha256, text, effective, rules) "
+                              "VALUES (1, ?, ?, ?, ?, ?)");
       q.bind(1, static_cast<int64_t>(state.config_seq));
       q.bind(2, state.config_sha256);
       q.bind(3, state.config_text);
       q.bind(4, config_to_json(state.config).dump());
+      q.bind(5, static_cast<int64_t>(state.rules));
       q.exec();
       state.dirty_config = false;
     }
@@ -831,8 +843,8 @@ struct Journal::Impl {
     }
     if (!state.dirty_books.empty()) {
       SQLite::Statement put(db,
-                            "INSERT OR REPLACE INTO books (market, side, open, size, quantity, buckets) "
-                            "VALUES (?, ?, ?, ?, ?, ?)");
+                            "INSERT OR REPLACE INTO books (market, side, open, size, quantity, buckets, fine_hi, "
+                            "fine_lo, fine_err, entry_sum, entry_sq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       SQLite::Statement drop(db, "DELETE FROM books WHERE market = ? AND side = ?");
       for (const BookKey& key : state.dirty_books) {
         const auto it = state.books.find(key);
@@ -845,6 +857,11 @@ struct Journal::Impl {
           q.bind(4, format_int128(b.size));
           q.bind(5, format_int128(b.quantity));
           q.bind(6, buckets_to_json(b));
+          q.bind(7, format_int128(b.fine_hi));
+          q.bind(8, format_int128(b.fine_lo));
+          q.bind(9, format_int128(b.fine_err));
+          q.bind(10, format_int128(b.entry_sum));
+          q.bind(11, format_int128(b.entry_sq));
         }
         q.exec();
         q.reset();

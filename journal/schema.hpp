@@ -50,6 +50,11 @@ CREATE TABLE books (
   size        TEXT    NOT NULL,
   quantity    TEXT    NOT NULL,
   buckets     TEXT    NOT NULL,
+  fine_hi     TEXT    NOT NULL,
+  fine_lo     TEXT    NOT NULL,
+  fine_err    TEXT    NOT NULL,
+  entry_sum   TEXT    NOT NULL,
+  entry_sq    TEXT    NOT NULL,
   PRIMARY KEY (market, side)
 ) WITHOUT ROWID;
 )sql";
@@ -97,7 +102,8 @@ CREATE TABLE config (
   seq        INTEGER NOT NULL,
   sha256     TEXT    NOT NULL,
   text       TEXT    NOT NULL,
-  effective  TEXT    NOT NULL
+  effective  TEXT    NOT NULL,
+  rules      INTEGER NOT NULL
 );
 
 CREATE TABLE markets (

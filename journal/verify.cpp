@@ -74,6 +74,11 @@ void compare_states(const State& replayed, const State& stored, const LastWrites
                        stored.config_sha256 + ") but the events give seq " + std::to_string(replayed.config_seq) +
                        " (sha256 " + replayed.config_sha256 + ")"});
   }
+  if (replayed.rules != stored.rules) {
+    out.push_back({std::max(last.config, stored.config_seq), "state",
+                   "the config table holds rules version " + std::to_string(stored.rules) + " but the events give " +
+                       std::to_string(replayed.rules)});
+  }
   if (config_to_json(replayed.config) != config_to_json(stored.config)) {
     out.push_back({last.config, "state", "the config table's effective config differs from the config the events give"});
   }

@@ -106,6 +106,50 @@ int64_t liquidation_bound(Side side, int64_t bucket, Price price, int128 index) 
 
 int64_t dead_bound(int128 index) { return saturate(index - 1); }
 
+namespace {
+
+// q' for a positive size and entry (see fine_quantity).
+FineQuantity fine_of(Side side, int128 s, int128 e) {
+  // K'·s / e with K' = 10^36: a = 10^18·s = h·e + r, then 10^18·r = l·e + rho, so K'·s/e = h·10^18 + l + rho/e
+  const int128 a = k_limb * s;
+  FineQuantity q{a / e, 0, 0};
+  const int128 t = (a % e) * k_limb;
+  q.lo = t / e;
+  const int128 rho = t % e;
+  if (side == Side::short_) {
+    q.err = rho;   // floor: K'·s − q'·e
+  } else if (rho > 0) {
+    q.err = e - rho;   // ceil: q'·e − K'·s
+    if (++q.lo == k_limb) q.lo = 0, ++q.hi;
+  }
+  return q;
+}
+
+// a + b·sign, or −1 (saturated) when it would not fit or a is saturated already.
+int128 add_square(int128 a, int128 e, int sign) {
+  if (a < 0 || e > std::numeric_limits<int64_t>::max()) return -1;
+  const int128 sq = e * e;
+  if (sign > 0 && a > k_int128_max - sq) return -1;
+  return a + sign * sq;
+}
+
+}  // namespace
+
+Result<FineQuantity> fine_quantity(Side side, Usd size, Price entry) {
+  if (!size.is_positive() || !entry.is_positive()) return input_error("a position without size or entry price cannot be valued.");
+  return fine_of(side, size.units(), entry.units());
+}
+
+void FineValue::add(int128 dx, int128 dy) {
+  x += dx;
+  y += dy;
+  const int128 carry = floor_div(y, k_limb);
+  x += carry;
+  y -= carry * k_limb;
+}
+
+int64_t FineValue::floor_micro() const { return saturate(floor_div(x, k_scale)); }
+
 void book_add(Book& book, const Position& p, int sign) {
   book.open += sign;
   book.size += sign * static_cast<int128>(p.size.units());
@@ -113,6 +157,72 @@ void book_add(Book& book, const Position& p, int sign) {
   auto& n = book.buckets[p.keys.bucket];
   n += sign;
   if (n == 0) book.buckets.erase(p.keys.bucket);
+  if (p.size.units() <= 0 || p.entry.units() <= 0) return;
+  const FineQuantity q = fine_of(p.side, p.size.units(), p.entry.units());
+  book.fine_lo += sign * q.lo;
+  book.fine_hi += sign * q.hi;
+  const int128 carry = floor_div(book.fine_lo, k_limb);
+  book.fine_hi += carry;
+  book.fine_lo -= carry * k_limb;
+  book.fine_err += sign * q.err;
+  book.entry_sum += sign * static_cast<int128>(p.entry.units());
+  book.entry_sq = add_square(book.entry_sq, p.entry.units(), sign);
+  if (book.open == 0) book.fine_hi = book.fine_lo = book.fine_err = book.entry_sum = book.entry_sq = 0;
+}
+
+Result<FineValue> book_fine_value(const BookKey& key, const Book& book, Price price) {
+  NX_TRY(ph, times_price(price, book.fine_hi));
+  const int128 ks = k_scale * book.size;
+  const int128 pl = static_cast<int128>(price.units()) * book.fine_lo;   // < 2^63 × 10^18
+  FineValue v;
+  if (key.side == Side::long_) v.add(ks - ph, -pl);
+  else v.add(ph - ks, pl);
+  return v;
+}
+
+Result<FineValue> fine_clamp_correction(const Position& p, Price price) {
+  NX_TRY(q, fine_quantity(p.side, p.size, p.entry));
+  NX_TRY(ph, times_price(price, q.hi));
+  const int128 ks = k_scale * p.size.units();
+  const int128 pl = static_cast<int128>(price.units()) * q.lo;
+  FineValue linear;
+  if (p.side == Side::long_) linear.add(ks - ph, -pl);
+  else linear.add(ph - ks, pl);
+  // The exact value is linear + price × err / entry (0 ≤ that < price): is it beyond a bound?
+  const int128 P = price.units(), e = p.entry.units();
+  // d = K'·bound − linear, as one number when |d| < 10^36 units (then |d| × entry fits 128 bits),
+  // else only its sign (beyond price units, which the error never reaches)
+  const auto gap = [&](int128 bound_micro) -> std::pair<int, int128> {
+    FineValue d;
+    d.add(bound_micro * k_scale - linear.x, -linear.y);
+    if (d.x >= k_limb) return {1, 0};
+    if (d.x < -k_limb) return {-1, 0};
+    return {0, d.x * k_limb + d.y};
+  };
+  const int128 c = p.collateral.units(), r = p.reserve.units();
+  // the pool's value at or above the collateral: exact ≥ K'·c ⟺ d_c ≤ price × err / entry
+  const auto [sc, dc] = gap(c);
+  const bool at_collateral = sc < 0 || (sc == 0 && (dc <= 0 || (dc < P && dc * e <= P * q.err)));
+  // at or below −reserve: exact ≤ −K'·r ⟺ price × err / entry ≤ −K'·r − linear = d_r
+  const auto [sr, dr] = gap(-r);
+  const bool at_reserve = sr > 0 || (sr == 0 && dr >= 0 && (dr >= P || P * q.err <= dr * e));
+  FineValue out;
+  if (at_collateral) out.add(c * k_scale - linear.x, -linear.y);
+  else if (at_reserve) out.add(-r * k_scale - linear.x, -linear.y);
+  return out;
+}
+
+bool book_all_at(const Book& book, Price price) {
+  if (book.open <= 0 || book.entry_sq < 0) return false;
+  // Σ(e − P)² = Σe² − 2P·Σe + n·P², each term within 128 bits for any int64 price
+  const int128 P = price.units();
+  const int128 n = book.open;
+  if (P > std::numeric_limits<int64_t>::max() / 2) return false;
+  const int128 twice = 2 * P;
+  if (book.entry_sum > k_int128_max / twice) return false;
+  const int128 sq = P * P;
+  if (n > k_int128_max / sq) return false;
+  return book.entry_sq - twice * book.entry_sum + n * sq == 0;
 }
 
 Result<int128> book_linear_value(const BookKey& key, const Book& book, Price price) {

@@ -51,12 +51,39 @@ struct PositionKeys {
   bool operator==(const PositionKeys&) const = default;
 };
 
+// Rules 2 (the NAV exact to the micro-unit, nexadex-journal(5) VALUATION): a position's quantity at
+// the finer scale K' = 10^36, rounded as `quantity` is (a long's up, a short's down), as two limbs
+// hi·10^18 + lo with 0 ≤ lo < 10^18, and the exact remainder of that rounding, err = |q'·e − K'·s| < e.
+inline constexpr int128 k_limb = 1'000'000'000'000'000'000;   // 10^18: K' = k_limb × k_quantity_scale
+struct FineQuantity {
+  int128 hi = 0;
+  int128 lo = 0;
+  int128 err = 0;
+};
+Result<FineQuantity> fine_quantity(Side side, Usd size, Price entry);
+
+// A value in units of 10^-36 micro-USD, as x·10^18 + y with 0 ≤ y < 10^18 (x in the books' unit of
+// 10^-18 micro-USD): the sum of the books at K' fits no 128-bit integer, its two limbs do.
+struct FineValue {
+  int128 x = 0;
+  int128 y = 0;
+  void add(int128 dx, int128 dy);   // then carries y into x
+  int64_t floor_micro() const;       // floor(value) in micro-USD (x fits 64 bits after the division)
+};
+
 // Aggregates of a book's open positions, all of them (loaded into memory or not).
 struct Book {
   int64_t open = 0;
   int128 size = 0;
   int128 quantity = 0;
   std::map<int64_t, int64_t> buckets;   // liquidation bucket → open positions in it
+  // Rules 2: Σ q' (lo carried into hi), Σ err, and Σ entry and Σ entry² (every entry equals a price
+  // P ⟺ Σ(entry − P)² = 0); entry_sq is −1 once it would not fit 128 bits (then never "all at P").
+  int128 fine_hi = 0;
+  int128 fine_lo = 0;
+  int128 fine_err = 0;
+  int128 entry_sum = 0;
+  int128 entry_sq = 0;
   bool operator==(const Book&) const = default;
 };
 
@@ -75,6 +102,15 @@ Result<int128> book_linear_value(const BookKey& key, const Book& book, Price pri
 // K·collateral) − v (0 when its value is not clamped).
 Result<int128> position_linear_value(const Position& p, Price price);
 Result<int128> clamp_correction(const Position& p, Price price);
+
+// Rules 2, the same at K' (FineValue): the book's linear value, which is at most its exact value and
+// less by under `price` units of 10^-36 micro-USD per position (the rounding of q' costs a position
+// price × err / entry); one position's correction for clamping, exact (the clamp replaces the linear
+// value, rounding and all); and whether every entry of the book is `price` (then the book's linear
+// value plus Σ err is exact, as each position's error is err × price / entry = err).
+Result<FineValue> book_fine_value(const BookKey& key, const Book& book, Price price);
+Result<FineValue> fine_clamp_correction(const Position& p, Price price);
+bool book_all_at(const Book& book, Price price);
 
 // The entry-price range [lo, hi) of a liquidation bucket.
 struct BucketRange {

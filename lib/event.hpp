@@ -16,11 +16,21 @@
 
 namespace nexadex {
 
+// The version of the pool's rules this nexadex applies to the events it writes. A journal_created or
+// config_applied event records the version it adopts, and every event after it is applied under
+// that version, so that a journal replays to the state, postings and head it was written with,
+// whatever release reads it; `config apply` adopts the newest version. Payloads without the field
+// (the first releases) are version 1.
+//   1: the first release's rules;
+//   2: the NAV is the floor of the exact sum of the positions' clamped values (issue 13).
+inline constexpr int64_t k_rules_version = 2;
+
 // seq 1 of every journal: the whole config text, so that a journal is self-contained (SPEC §7).
 struct JournalCreated {
   std::string config_text;    // the raw bytes of the file given to `init --config`
   std::string config_sha256;  // SHA-256 of those bytes, lowercase hex (SPEC §10)
   Config config;              // parsed from config_text when the event is decoded; not encoded
+  int64_t rules = k_rules_version;   // encoded as "rules" unless 1
 };
 
 // `config apply FILE`: the new config holds from this event on.
@@ -28,6 +38,7 @@ struct ConfigApplied {
   std::string config_text;
   std::string config_sha256;
   Config config;              // parsed from config_text; not encoded
+  int64_t rules = k_rules_version;   // encoded as "rules" unless 1
 };
 
 // `price set`, `price import`, `--price P`: an oracle price for one market.

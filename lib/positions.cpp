@@ -188,6 +188,17 @@ Result<std::vector<const Position*>> clamp_candidates(const State& state, const 
   return out;
 }
 
+Result<std::vector<const Position*>> book_positions(const State& state, const BookKey& book) {
+  constexpr int64_t k_all = std::numeric_limits<int64_t>::min();   // key_below ≥ it: every open row
+  if (auto ok = read_matching(state, {IndexKind::below, book, 0, k_all}); !ok) return std::unexpected(ok.error());
+  std::vector<const Position*> out;
+  const auto it = state.index.books.find(book);
+  if (it == state.index.books.end()) return out;
+  collect(state, it->second.below.begin(), it->second.below.end(), out);
+  sort_unique_by_id(out);
+  return out;
+}
+
 Result<std::vector<const Position*>> liquidation_candidates(const State& state, const BookKey& book, Price price) {
   std::vector<const Position*> out;
   const auto b = state.books.find(book);

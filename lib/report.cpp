@@ -45,12 +45,13 @@ Report summary_report(const State& state, const JournalHead& head, Timestamp now
                    {"report_at", CellType::time},
                    {"config_seq", CellType::integer},
                    {"config_sha256", CellType::hash},
+                   {"rules", CellType::integer},
                    {"markets", CellType::integer},
                    {"max_price_age_seconds", CellType::duration}},
                   {}};
   journal.rows.push_back({Cell::of_int(head.seq), Cell::of_hash(head.hash), Cell::of_time(head.at),
                           Cell::of_time(now), Cell::of_int(state.config_seq), Cell::of_hash(state.config_sha256),
-                          Cell::of_int(static_cast<int64_t>(state.config.markets.size())),
+                          Cell::of_int(state.rules), Cell::of_int(static_cast<int64_t>(state.config.markets.size())),
                           Cell::of_duration(state.config.pool.max_price_age)});
   return Report{"summary", {std::move(journal), markets_section(state, now)}};
 }

@@ -9,8 +9,9 @@ namespace nexadex {
 namespace {
 
 void set_config(State& state, const std::string& text, const std::string& sha, const Config& config,
-                int64_t seq) {
+                int64_t rules, int64_t seq) {
   state.config = config;
+  state.rules = rules;
   state.config_text = text;
   state.config_sha256 = sha;
   state.config_seq = seq;
@@ -101,13 +102,18 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
       restore();
       return std::unexpected(ok.error());
     }
-    set_config(state, e->config_text, e->config_sha256, e->config, event.seq);
+    set_config(state, e->config_text, e->config_sha256, e->config, e->rules, event.seq);
   } else if (const auto* e = std::get_if<ConfigApplied>(&event.body)) {
     if (auto ok = validate(e->config); !ok) {
       restore();
       return std::unexpected(ok.error());
     }
-    set_config(state, e->config_text, e->config_sha256, e->config, event.seq);
+    if (e->rules < state.rules) {
+      restore();
+      return input_error("a config may not go back to rules version " + std::to_string(e->rules) + " from version " +
+                         std::to_string(state.rules) + ".");
+    }
+    set_config(state, e->config_text, e->config_sha256, e->config, e->rules, event.seq);
     if (auto ok = rekey_open_positions(state); !ok) return std::unexpected(ok.error());
   } else if (const auto* e = std::get_if<PriceSet>(&event.body)) {
     auto& m = state.markets[e->market];
@@ -148,7 +154,7 @@ Result<std::vector<EventBody>> follow_up_events(const State& state) {
 std::string_view tranche_name(TrancheId id) { return id == TrancheId::junior ? "junior" : "senior"; }
 
 bool states_equal(const State& a, const State& b) {
-  return a.head_seq == b.head_seq && a.head_at == b.head_at && a.config_sha256 == b.config_sha256 &&
+  return a.head_seq == b.head_seq && a.head_at == b.head_at && a.config_sha256 == b.config_sha256 && a.rules == b.rules &&
          a.config_seq == b.config_seq && a.markets == b.markets && a.accounts == b.accounts && a.vault == b.vault &&
          a.books == b.books && a.positions == b.positions && a.lps == b.lps;
 }

@@ -214,6 +214,7 @@ struct State {
   std::string config_text;
   std::string config_sha256;
   int64_t config_seq = 0;     // the event whose config holds now
+  int64_t rules = 1;          // the rules version in force (lib/event.hpp), set with the config
   std::map<std::string, MarketState> markets;   // by symbol; every market ever priced or configured
   // micro-USD balance per posting account: all of them without a loader, else those read so far
   mutable std::map<std::string, int64_t> accounts;
@@ -272,6 +273,8 @@ Status store_position(State& state, const Position* before, Position after);
 // exact), and those that may be liquidatable at `price` and the current borrow index.
 Result<std::vector<const Position*>> clamp_candidates(const State& state, const BookKey& book, Price price);
 Result<std::vector<const Position*>> liquidation_candidates(const State& state, const BookKey& book, Price price);
+// Every open position of a book (the exact valuation's rare case reads them all).
+Result<std::vector<const Position*>> book_positions(const State& state, const BookKey& book);
 // Reads every position (reports that list them all; verify).
 Status load_all_positions(const State& state);
 // An account's balance (0 for an account never posted to), and every account (reports, verify).

@@ -2,6 +2,10 @@
 #include "lib/vault.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <map>
+
+#include <boost/multiprecision/cpp_int.hpp>
 
 #include "lib/tranche.hpp"
 
@@ -555,9 +559,93 @@ Result<Usd> borrow_due(const Position& p, int128 index_now) {
   return Usd(total);
 }
 
+namespace {
+
+// Rules 2: the exact sum of the positions' clamped values, floored (nexadex-journal(5), VALUATION). The
+// books' values at K' = 10^36 are each at most exact and short of it by under `price` units per
+// unclamped position; a book whose every entry is the price is made exact by its Σ err. When the
+// floor of the total is the same at both ends of that bound, it is the answer; else (the exact value
+// within the bound of a whole micro-unit: every position's value then a whole micro-unit amount,
+// within 10^-14 micro-USD for any book that fits the journal) the inexact books are summed exactly,
+// as rationals, from their positions: O(their positions), cheaper when entries repeat.
+Result<int64_t> unrealized_exact(const State& state) {
+  FineValue total;
+  int128 bound = 0;   // units of 10^-36 micro-USD
+  std::vector<BookKey> inexact;
+  for (const auto& [key, book] : state.books) {
+    const auto it = state.markets.find(key.market);
+    if (it == state.markets.end() || !it->second.priced()) {
+      return journal_error("the " + key.market + " market has open positions but no price.");
+    }
+    const Price price = it->second.price;
+    NX_TRY(v, book_fine_value(key, book, price));
+    NX_TRY(candidates, clamp_candidates(state, key, price));
+    int64_t clamped = 0;
+    for (const Position* p : candidates) {
+      NX_TRY(c, fine_clamp_correction(*p, price));
+      if (c.x == 0 && c.y == 0) continue;
+      ++clamped;
+      v.add(c.x, c.y);
+    }
+    if (clamped == 0 && book_all_at(book, price)) {
+      v.add(0, book.fine_err);   // each position's error is err × price / entry = err
+    } else {
+      bound += static_cast<int128>(price.units()) * (book.open - clamped);
+      inexact.push_back(key);
+    }
+    total.add(v.x, v.y);
+  }
+  FineValue top = total;
+  top.add(0, bound > 0 ? bound - 1 : 0);
+  if (top.floor_micro() == total.floor_micro()) return total.floor_micro();
+  // The rare case: the exact sum, as a rational in micro-USD, of the exact books and the others' positions.
+  using boost::multiprecision::cpp_int;
+  using boost::multiprecision::cpp_rational;
+  cpp_rational exact(0);
+  FineValue exact_books;
+  for (const auto& [key, book] : state.books) {
+    if (std::find(inexact.begin(), inexact.end(), key) != inexact.end()) continue;
+    const Price price = state.markets.at(key.market).price;
+    NX_TRY(v, book_fine_value(key, book, price));
+    v.add(0, book.fine_err);
+    exact_books.add(v.x, v.y);
+  }
+  const cpp_int k36 = cpp_int(k_limb) * cpp_int(k_quantity_scale);
+  exact += cpp_rational(cpp_int(exact_books.x) * cpp_int(k_limb) + cpp_int(exact_books.y), k36);
+  for (const BookKey& key : inexact) {
+    const Price price = state.markets.at(key.market).price;
+    NX_TRY(positions, book_positions(state, key));
+    std::map<int64_t, int128> by_entry;   // Σ size of the unclamped positions, by entry price
+    for (const Position* p : positions) {
+      NX_TRY(c, fine_clamp_correction(*p, price));
+      if (c.x == 0 && c.y == 0) {
+        by_entry[p->entry.units()] += p->size.units();
+        continue;
+      }
+      // clamped: the value is its bound exactly
+      NX_TRY(pnl_now, pnl(p->side, p->size, p->entry, price));
+      exact += pnl_now >= 0 ? cpp_rational(-p->reserve.units()) : cpp_rational(p->collateral.units());
+    }
+    const int64_t P = price.units();
+    for (const auto& [entry, size] : by_entry) {
+      // the pool's value of a long: size × (entry − P) / entry; of a short, the opposite
+      const cpp_int diff = key.side == Side::long_ ? cpp_int(entry) - P : cpp_int(P) - entry;
+      exact += cpp_rational(cpp_int(size) * diff, cpp_int(entry));
+    }
+  }
+  const cpp_int whole = numerator(exact) / denominator(exact) - (numerator(exact) < 0 && numerator(exact) % denominator(exact) != 0 ? 1 : 0);
+  if (whole > std::numeric_limits<int64_t>::max() || whole < std::numeric_limits<int64_t>::min()) {
+    return input_error("arithmetic overflow in the pool's valuation.");
+  }
+  return static_cast<int64_t>(whole);
+}
+
+}  // namespace
+
 Result<int64_t> unrealized(const State& state) {
-  // DESIGN-risk §4: U = Σ [min(trader loss, collateral) − min(trader profit, reserve)], in units of
-  // 10^-18 micro-USD from the books' aggregates, floored once for the whole pool.
+  if (state.rules >= 2) return unrealized_exact(state);
+  // Rules 1 (DESIGN-risk §4): U = Σ [min(trader loss, collateral) − min(trader profit, reserve)], in
+  // units of 10^-18 micro-USD from the books' aggregates, floored once for the whole pool.
   int128 total = 0;
   for (const auto& [key, book] : state.books) {
     const auto it = state.markets.find(key.market);

@@ -41,9 +41,9 @@ check "step 3" senior capital 803945.205479
 
 step4=$(line_of "^price set BTC 70000")
 run_lines $((step3 + 1)) "$step4"
-# 92,554.794521 less 1 micro-unit: dan's ETH quantity 500,000 / 3,000 is rounded up (lib/book.hpp), so
-# his position at its entry price is worth −0.000001 to the pool; the pool rounds in its own favour
-check "step 4" junior nav 92554.794520
+# 192,554.794521 − 100,000 of cid's unrealized profit: exact (rules 2; dan's ETH position, at its
+# entry price, is worth exactly 0 to the pool, not the −0.000001 its rounded-up quantity gave rules 1)
+check "step 4" junior nav 92554.794521
 check "step 4" senior nav 803945.205479
 expect_error 2 "below the minimum 20.00%" withdraw jill 1 --tranche junior --at 2026-01-31T00:00:00Z
 grep -q "from 10.32% to" err || fail "the junior withdrawal refusal does not give the ratio before: $(cat err)"

@@ -114,9 +114,25 @@ TEST_CASE("a config payload holds the text and its hash, keys sorted", "[codec][
   // "config_sha256" < "config_text" bytewise ('s' < 't'); the text's newlines and quotes are escaped
   const std::string want = "{\"config_sha256\":\"" + k_config_sha +
                            "\",\"config_text\":\"[[markets]]\\nsymbol = \\\"BTC\\\"\\n\"}";
-  CHECK(encode_payload(JournalCreated{k_config, k_config_sha, Config{}}) == want);
-  CHECK(encode_payload(ConfigApplied{k_config, k_config_sha, Config{}}) == want);
+  // rules version 1 (the first releases) is not written; a later one is, as "rules" (after config_text)
+  CHECK(encode_payload(JournalCreated{k_config, k_config_sha, Config{}, 1}) == want);
+  CHECK(encode_payload(ConfigApplied{k_config, k_config_sha, Config{}, 1}) == want);
   CHECK(config_payload(k_config, k_config_sha) == want);
+  const std::string with_rules = want.substr(0, want.size() - 1) + ",\"rules\":" + std::to_string(k_rules_version) + "}";
+  CHECK(encode_payload(JournalCreated{k_config, k_config_sha, Config{}}) == with_rules);
+  CHECK(encode_payload(ConfigApplied{k_config, k_config_sha, Config{}}) == with_rules);
+  // both decode to what they say, and a "rules" of 1 written out, or newer than this nexadex, is refused
+  auto old_one = decode_payload("journal_created", want);
+  REQUIRE(old_one.has_value());
+  CHECK(std::get<JournalCreated>(*old_one).rules == 1);
+  auto new_one = decode_payload("config_applied", with_rules);
+  REQUIRE(new_one.has_value());
+  CHECK(std::get<ConfigApplied>(*new_one).rules == k_rules_version);
+  CHECK_FALSE(decode_payload("journal_created", want.substr(0, want.size() - 1) + ",\"rules\":1}").has_value());
+  const auto future = decode_payload("journal_created", want.substr(0, want.size() - 1) + ",\"rules\":" +
+                                                            std::to_string(k_rules_version + 1) + "}");
+  REQUIRE_FALSE(future.has_value());
+  CHECK(future.error().message.find("use a newer nexadex") != std::string::npos);
   CHECK(kind_name(EventBody{JournalCreated{}}) == "journal_created");
   CHECK(kind_name(EventBody{ConfigApplied{}}) == "config_applied");
 }

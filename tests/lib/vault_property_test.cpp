@@ -4,6 +4,8 @@
 // seed; a failure prints it with the step.
 #include <catch2/catch.hpp>
 
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -63,18 +65,23 @@ uint64_t seed() {
 // DESIGN-risk §4 by brute force over every open position, from its fields alone: quantity =
 // size × 10^18 / entry (a long's up, a short's down), value = clamp(±(K·size − price·quantity),
 // −K·reserve, K·collateral), Σ floored once by K.
+// The exact sum of the open positions' clamped values, as rationals, floored (rules 2): computed
+// from the positions' fields alone, with none of the books' arithmetic.
 int64_t brute_unrealized(const State& s) {
-  const int128 k = k_quantity_scale;
-  int128 total = 0;
+  using boost::multiprecision::cpp_int;
+  using boost::multiprecision::cpp_rational;
+  cpp_rational total(0);
   for (const auto& [id, p] : s.positions) {
     if (p.status != PositionStatus::open) continue;
-    const int128 num = static_cast<int128>(p.size.units()) * k, e = p.entry.units();
-    const int128 q = p.side == Side::long_ ? (num + e - 1) / e : num / e;
-    const int128 price = s.markets.at(p.market).price.units();
-    const int128 lin = p.side == Side::long_ ? k * p.size.units() - price * q : price * q - k * p.size.units();
-    total += std::clamp<int128>(lin, -k * p.reserve.units(), k * p.collateral.units());
+    const cpp_int price = s.markets.at(p.market).price.units(), e = p.entry.units(), size = p.size.units();
+    // the pool's value: a long's size × (entry − price) / entry, a short's the opposite
+    cpp_rational v(size * (p.side == Side::long_ ? e - price : price - e), e);
+    if (v > p.collateral.units()) v = cpp_rational(p.collateral.units());
+    if (v < -p.reserve.units()) v = cpp_rational(-p.reserve.units());
+    total += v;
   }
-  return static_cast<int64_t>(total >= 0 ? total / k : -((-total + k - 1) / k));
+  const cpp_int n = numerator(total), d = denominator(total);
+  return static_cast<int64_t>(n / d - (n < 0 && n % d != 0 ? 1 : 0));
 }
 
 // Every open position whose margin says liquidatable, by a scan.
