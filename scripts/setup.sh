@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake make pkg-config libsqlite3-dev sqlite3 libcli11-dev libsqlitecpp-dev libtoml11-dev
-  libfmt-dev catch2 nlohmann-json3-dev nettle-dev libhowardhinnant-date-dev libcsv-dev libabsl-dev libboost-dev scdoc man-db)
+  libfmt-dev catch2 nlohmann-json3-dev nettle-dev libhowardhinnant-date-dev libcsv-dev libabsl-dev libboost-dev scdoc man-db
+  jq)  # tests/e2e/outcome_test.sh reads the JSON output with it
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
