@@ -678,10 +678,11 @@ unrealized_nav() {
   #   P1 tom BTC long at 30,000, collateral 101, size 1,000: c 100, r 1,000
   #   P2 amy BTC long at 35,000, collateral 51, size 500: c 50.5
   #   P3 bob ETH long at 3,000, collateral 201, size 1,000: r 500 (ETH's 50% cap)
-  # At BTC 31,500 and ETH 4,800: P1 +50 (a liability), P2 −50 (an asset), P3 +600 capped at 500; the
-  # pool floors once: U = floor(−500,000,000.00000255 micro) = −500,000,001 (per position the floors
-  # would give −500,000,002). LP capital 100,000 + 0.7 + 0.35 + 0.7 = 100,001.75;
-  # NAV 100,001,750,000 − 500,000,001 = 99,501,749,999 micro.
+  # At BTC 31,500 and ETH 4,800: P1 +50 (a liability: 1,000 × 1,500 / 30,000 exactly), P2 −50 (an
+  # asset: 500 × 3,500 / 35,000 exactly), P3 +600 capped at 500. Under rules 2 (this release's) the
+  # NAV is the floor of the exact sum: U = −500 exactly (book_test's floor of the books' aggregate,
+  # −500,000,000.00000255 micro, is rules 1's: −500.000001). LP capital 100,000 + 0.7 + 0.35 + 0.7 =
+  # 100,001.75; NAV 100,001.75 − 500 = 99,501.75.
   new_pool unrealized
   ok price set BTC 30000
   ok price set ETH 3000
@@ -696,8 +697,8 @@ unrealized_nav() {
   ok price set ETH 4800
   ok report pool
   is '.pool.lp_capital' 100001.750000
-  is '.pool.unrealized' -500.000001
-  is '.pool.nav' 99501.749999
+  is '.pool.unrealized' -500.000000
+  is '.pool.nav' 99501.750000
 }
 check "NAV counts open positions conservatively, the pool's unrealized result floored once" unrealized_nav
 
