@@ -94,6 +94,7 @@ Status cmd_run(Context& ctx, const Options& o, Cli& cli) {
   }
   if (auto ok = j->commit(); !ok) return ok;
   out << held.view();
+  if (held.tellp() > 0) out << '\n';   // the summary stands apart from the last line's output
   const JournalHead head = j->head();
   const int64_t appended = head.seq - first_seq + 1;
   if (o.quiet && *format == Format::table) {

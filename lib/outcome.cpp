@@ -66,8 +66,9 @@ Section section(Kind k) {
               {}};
     case Kind::opens:
       return {"opens", "Opened", SectionShape::list,
-              {{"position_id", CellType::integer}, {"trader", CellType::text}, {"market", CellType::text},
-               {"side", CellType::text}, {"size", CellType::usd}, {"collateral", CellType::usd},
+              {{"seq", CellType::integer}, {"position_id", CellType::integer}, {"trader", CellType::text},
+               {"market", CellType::text}, {"side", CellType::text}, {"size", CellType::usd},
+               {"collateral", CellType::usd},
                {"open_fee", CellType::usd}, {"entry_price", CellType::price}, {"leverage", CellType::text},
                {"reserve", CellType::usd}, {"liquidation_price", CellType::price}},
               {}};
@@ -82,8 +83,9 @@ Section section(Kind k) {
       return {"liquidations", "Liquidated", SectionShape::list,
               {{"seq", CellType::integer}, {"position_id", CellType::integer}, {"trader", CellType::text},
                {"keeper", CellType::text}, {"price", CellType::price}, {"collateral", CellType::usd},
-               {"pnl", CellType::usd}, {"loss", CellType::usd}, {"close_fee_charged", CellType::usd},
-               {"close_fee_forgone", CellType::usd}, {"borrow_fee_charged", CellType::usd},
+               {"pnl", CellType::usd}, {"loss", CellType::usd}, {"close_fee", CellType::usd},
+               {"close_fee_paid", CellType::usd}, {"close_fee_forgone", CellType::usd},
+               {"borrow_fee", CellType::usd}, {"borrow_fee_paid", CellType::usd},
                {"borrow_fee_forgone", CellType::usd}, {"keeper_fee", CellType::usd},
                {"keeper_fee_from_collateral", CellType::usd}, {"remainder", CellType::usd},
                {"shortfall", CellType::usd}},
@@ -128,7 +130,7 @@ std::vector<Cell> row_of(const AppliedEvent& a) {
             shares(o->left)};
   }
   if (const auto* o = std::get_if<OpenOutcome>(&a.outcome)) {
-    return {Cell::of_int(o->id), text(o->trader), text(o->market), text(std::string(side_name(o->side))),
+    return {seq, Cell::of_int(o->id), text(o->trader), text(o->market), text(std::string(side_name(o->side))),
             usd(o->size), usd(o->collateral), usd(o->open_fee), Cell::of_price(o->entry),
             text(format_decimal(o->leverage_x100, 2)), usd(o->reserve),
             derived_price(o->liquidation_price, o->entry, o->side == Side::long_)};
@@ -140,8 +142,8 @@ std::vector<Cell> row_of(const AppliedEvent& a) {
   }
   if (const auto* o = std::get_if<LiquidationOutcome>(&a.outcome)) {
     return {seq, Cell::of_int(o->id), text(o->trader), text(o->keeper), Cell::of_price(o->price), usd(o->collateral),
-            usd(o->pnl), usd(o->loss), usd(o->close_fee_charged), usd(o->close_fee_forgone), usd(o->borrow_fee_charged),
-            usd(o->borrow_fee_forgone), usd(o->keeper_fee), usd(o->keeper_fee_from_collateral), usd(o->remainder),
+            usd(o->pnl), usd(o->loss), usd(o->close_fee), usd(o->close_fee_paid), usd(o->close_fee_forgone),
+            usd(o->borrow_fee), usd(o->borrow_fee_paid), usd(o->borrow_fee_forgone), usd(o->keeper_fee), usd(o->keeper_fee_from_collateral), usd(o->remainder),
             usd(o->shortfall)};
   }
   if (const auto* o = std::get_if<InsuranceOutcome>(&a.outcome)) {
@@ -157,6 +159,14 @@ std::vector<Cell> row_of(const AppliedEvent& a) {
   return {seq, tranche(o.tranche), shares(o.cancelled), Cell::of_int(o.holders)};
 }
 
+// Junior shares a realized loss cancelled (DESIGN-risk §5): a reset without an event of its own.
+Shares junior_cancelled_by(const Outcome& o) {
+  if (const auto* c = std::get_if<CloseOutcome>(&o)) return c->junior_cancelled;
+  if (const auto* l = std::get_if<LiquidationOutcome>(&o)) return l->junior_cancelled;
+  if (const auto* l = std::get_if<LossOutcome>(&o)) return l->junior_cancelled;
+  return Shares(0);
+}
+
 const std::vector<LayerPart>* layers_of(const Outcome& o) {
   if (const auto* c = std::get_if<CloseOutcome>(&o)) return &c->layers;
   if (const auto* l = std::get_if<LiquidationOutcome>(&o)) return &l->layers;
@@ -168,22 +178,21 @@ const std::vector<LayerPart>* layers_of(const Outcome& o) {
 Section liquidation_totals(const std::vector<AppliedEvent>& applied) {
   Section s{"liquidation_totals", "Liquidation totals", SectionShape::record,
             {{"positions", CellType::integer}, {"collateral", CellType::usd}, {"loss", CellType::usd},
-             {"close_fee_charged", CellType::usd}, {"close_fee_forgone", CellType::usd},
-             {"borrow_fee_charged", CellType::usd}, {"borrow_fee_forgone", CellType::usd},
+             {"close_fee", CellType::usd}, {"close_fee_paid", CellType::usd}, {"close_fee_forgone", CellType::usd},
+             {"borrow_fee", CellType::usd}, {"borrow_fee_paid", CellType::usd}, {"borrow_fee_forgone", CellType::usd},
              {"keeper_fee", CellType::usd}, {"keeper_fee_from_collateral", CellType::usd},
              {"remainder", CellType::usd}, {"shortfall", CellType::usd}},
             {}};
   int64_t n = 0;
-  std::vector<int64_t> t(10, 0);
+  std::vector<int64_t> t(12, 0);
   for (const auto& a : applied) {
     const auto* o = std::get_if<LiquidationOutcome>(&a.outcome);
     if (o == nullptr) continue;
     ++n;
-    const int64_t v[] = {o->collateral.units(),         o->loss.units(),
-                         o->close_fee_charged.units(),  o->close_fee_forgone.units(),
-                         o->borrow_fee_charged.units(), o->borrow_fee_forgone.units(),
-                         o->keeper_fee.units(),         o->keeper_fee_from_collateral.units(),
-                         o->remainder.units(),          o->shortfall.units()};
+    const int64_t v[] = {o->collateral.units(),      o->loss.units(),           o->close_fee.units(),
+                         o->close_fee_paid.units(),  o->close_fee_forgone.units(), o->borrow_fee.units(),
+                         o->borrow_fee_paid.units(), o->borrow_fee_forgone.units(), o->keeper_fee.units(),
+                         o->keeper_fee_from_collateral.units(), o->remainder.units(), o->shortfall.units()};
     for (std::size_t i = 0; i < t.size(); ++i) t[i] += v[i];
   }
   std::vector<Cell> row{Cell::of_int(n)};
@@ -198,6 +207,7 @@ Report outcome_report(const std::string& name, const std::vector<AppliedEvent>& 
   std::set<Kind> kinds = own_kinds(name);
   for (const auto& a : applied) {
     if (const auto k = kind_of(a.outcome)) kinds.insert(*k);
+    if (junior_cancelled_by(a.outcome).is_positive()) kinds.insert(Kind::resets);
   }
   Report report{name, {}};
   for (const Kind k : kinds) {
@@ -205,6 +215,10 @@ Report outcome_report(const std::string& name, const std::vector<AppliedEvent>& 
     s.one_row_as_record = true;
     for (const auto& a : applied) {
       if (kind_of(a.outcome) == k) s.rows.push_back(row_of(a));
+      if (k == Kind::resets && junior_cancelled_by(a.outcome).is_positive()) {
+        s.rows.push_back({Cell::of_int(a.event.seq), text("junior"), shares(junior_cancelled_by(a.outcome)),
+                          Cell::none(CellType::integer)});
+      }
     }
     report.sections.push_back(std::move(s));
     if (k == Kind::liquidations) report.sections.push_back(liquidation_totals(applied));

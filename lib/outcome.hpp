@@ -48,7 +48,7 @@ struct WithdrawOutcome {
 };
 
 struct OpenOutcome {
-  int64_t id = 0;
+  int64_t id = 0;                   // the seq of the open
   std::string trader;
   std::string market;
   Side side = Side::long_;
@@ -74,6 +74,7 @@ struct CloseOutcome {
   Usd payout;                       // to the trader
   int64_t pool_result = 0;          // the LPs' realized result: the trader's loss (> 0) or profit (< 0)
   std::vector<LayerPart> layers;    // where a trader's profit fell (empty for a trader's loss)
+  Shares junior_cancelled;          // junior shares cancelled because that profit took the junior to 0
 };
 
 struct LiquidationOutcome {
@@ -84,13 +85,14 @@ struct LiquidationOutcome {
   Usd collateral;
   int64_t pnl = 0;                  // the trader's PnL at the price, before any cap
   Usd loss;                         // the trader's loss the collateral paid (the pool's claim less the borrow fee)
-  Usd close_fee_charged, close_fee_forgone;
-  Usd borrow_fee_charged, borrow_fee_forgone;
+  Usd close_fee, close_fee_paid, close_fee_forgone;     // due, paid from the collateral, forgone
+  Usd borrow_fee, borrow_fee_paid, borrow_fee_forgone;
   Usd keeper_fee;                   // owed to the keeper; paid from the collateral, then as bad debt
   Usd keeper_fee_from_collateral;
   Usd remainder;                    // what was left of the collateral for the pool
   Usd shortfall;                    // bad debt: the keeper fee the collateral could not pay
   std::vector<LayerPart> layers;    // how the cascade absorbed the shortfall
+  Shares junior_cancelled;          // junior shares cancelled because that took the junior to 0
 };
 
 struct InsuranceOutcome {
@@ -102,6 +104,7 @@ struct InsuranceOutcome {
 struct LossOutcome {
   Usd amount;
   std::vector<LayerPart> layers;    // in cascade order, with unabsorbed last
+  Shares junior_cancelled;          // junior shares cancelled because the loss took the junior to 0
 };
 
 struct AcknowledgeOutcome {

@@ -336,6 +336,7 @@ Section position_section() {
                   {"liquidation_price", CellType::price},
                   {"liquidatable", CellType::boolean},
                   {"ended_seq", CellType::integer},
+                  {"ended_price", CellType::price},
                   {"realized_pnl", CellType::usd},
                   {"fees_paid", CellType::usd},
                   {"paid_out", CellType::usd}},
@@ -360,11 +361,12 @@ Result<std::vector<Cell>> position_row(const State& s, const Position& p, const 
     NX_TRY(liq, vault::liquidation_price(s, p));
     row.insert(row.end(), {Cell::of_price(price), Cell::of_usd(Usd(m.pnl)), Cell::of_usd(Usd(m.equity)),
                            Cell::of_usd(Usd(m.threshold)), derived_price(liq, price, p.side == Side::long_),
-                           Cell::of_bool(m.liquidatable()), Cell::none(CellType::integer)});
+                           Cell::of_bool(m.liquidatable()), Cell::none(CellType::integer), Cell::none(CellType::price)});
   } else {
-    row.insert(row.end(), {t.ended_price ? Cell::of_price(*t.ended_price) : Cell::none(CellType::price),
-                           Cell::none(CellType::usd), Cell::none(CellType::usd), Cell::none(CellType::usd),
-                           Cell::none(CellType::price), Cell::of_bool(false), Cell::of_int(p.ended_seq)});
+    row.insert(row.end(), {Cell::none(CellType::price), Cell::none(CellType::usd), Cell::none(CellType::usd),
+                           Cell::none(CellType::usd), Cell::none(CellType::price), Cell::of_bool(false),
+                           Cell::of_int(p.ended_seq),
+                           t.ended_price ? Cell::of_price(*t.ended_price) : Cell::none(CellType::price)});
   }
   row.insert(row.end(), {Cell::of_usd(Usd(t.realized_pnl)), Cell::of_usd(Usd(t.fees_paid())), Cell::of_usd(Usd(t.paid_out))});
   return row;
@@ -489,7 +491,8 @@ Result<Report> position_report(const State& s, int64_t id) {
   row.insert(row.end(), {Cell::of_usd(Usd(t.open_fee)), Cell::of_usd(Usd(t.close_fee)), Cell::of_usd(Usd(t.borrow_fee)),
                          Cell::of_usd(Usd(t.keeper_fee)), Cell::of_usd(Usd(t.fees_paid())),
                          Cell::of_usd(Usd(t.paid_out)), Cell::of_usd(Usd(t.realized_pnl)),
-                         Cell::of_usd(Usd(t.paid_out - t.collateral_posted))});
+                         // what came back, plus the collateral still open, less what was put up
+                         Cell::of_usd(Usd(t.paid_out + (open ? p->collateral.units() : 0) - t.collateral_posted))});
   sec.rows.push_back(std::move(row));
   Section steps = legs_section();
   for (const auto& l : legs) steps.rows.push_back(leg_row(l));
@@ -537,7 +540,7 @@ Result<Report> traders_report(const State& s) {
                         Cell::of_usd(Usd(l.collateral_posted)), Cell::of_usd(Usd(l.open_fee)),
                         Cell::of_usd(Usd(l.close_fee)), Cell::of_usd(Usd(l.borrow_fee)), Cell::of_usd(Usd(l.keeper_fee)),
                         Cell::of_usd(Usd(l.paid_out)), Cell::of_usd(Usd(l.realized_pnl)),
-                        Cell::of_usd(Usd(l.paid_out - l.collateral_posted))});
+                        Cell::of_usd(Usd(l.paid_out + t.open_collateral - l.collateral_posted))});
   }
   return Report{"traders", {std::move(sec)}};
 }

@@ -285,7 +285,7 @@ Result<std::vector<Posting>> apply_loss(State& state, const Event& ev, const Los
   if (auto ok = check_reason(e.reason); !ok) return std::unexpected(ok.error());
   std::vector<Posting> postings;
   NX_TRY(rec, tranche::absorb_loss(state, LossKind::external, e.amount.units(), "", ev, postings));
-  if (out != nullptr) *out = LossOutcome{e.amount, layers_of(rec)};
+  if (out != nullptr) *out = LossOutcome{e.amount, layers_of(rec), rec->junior_cancelled};
   // the loss left the pool: its counterpart is the world outside it
   postings.push_back({"loss:external", e.amount});
   mark(state);
@@ -463,7 +463,8 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
   if (out != nullptr) {
     *out = CloseOutcome{p.id, p.trader, size, Usd(p.size.units() - size.units()), price, profit - loss, Usd(coll_part),
                         Usd(due_part), Usd(close_fee), Usd(static_cast<int64_t>(payout)), loss - profit,
-                        layers_of(rec ? *rec : nullptr)};
+                        layers_of(rec ? *rec : nullptr),
+                        rec && *rec ? (*rec)->junior_cancelled : Shares(0)};
   }
   if (whole) {
     p.collateral = Usd(0);
@@ -522,14 +523,17 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
     NX_TRY(r, tranche::absorb_loss(state, LossKind::bad_debt, shortfall, p.market, ev, postings));
     rec = r;
   }
+  // the trader loses the whole collateral: what the fees did not take is its realized loss (the loss
+  // the pool claimed and the remainder it kept), so that realized PnL − fees = − collateral
   add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::liquidated, p.size, price, p.collateral,
-                             -(claim - borrow_paid), Usd(0), Usd(close_paid), Usd(borrow_paid), Usd(from_collateral),
-                             Usd(0)});
+                             -(c - close_paid - borrow_paid - from_collateral), Usd(0), Usd(close_paid),
+                             Usd(borrow_paid), Usd(from_collateral), Usd(0)});
   if (out != nullptr) {
     *out = LiquidationOutcome{p.id, p.trader, e.keeper, price, p.collateral, m.pnl, Usd(claim - borrow_paid),
-                              m.close_fee, Usd(m.close_fee.units() - close_paid), m.borrow_fee,
-                              Usd(m.borrow_fee.units() - borrow_paid), Usd(keeper_fee), Usd(from_collateral), Usd(rest),
-                              Usd(shortfall), layers_of(rec)};
+                              m.close_fee, Usd(close_paid), Usd(m.close_fee.units() - close_paid), m.borrow_fee,
+                              Usd(borrow_paid), Usd(m.borrow_fee.units() - borrow_paid), Usd(keeper_fee),
+                              Usd(from_collateral), Usd(rest), Usd(shortfall), layers_of(rec),
+                              rec ? rec->junior_cancelled : Shares(0)};
   }
 
   p.collateral = Usd(0);

@@ -379,9 +379,9 @@ liquidation_remainder() {
   is '.liquidations[0].collateral' 1990.000000
   is '.liquidations[0].pnl' -1880.000001
   is '.liquidations[0].loss' 1880.000001
-  is '.liquidations[0].close_fee_charged' 10.000000
+  is '.liquidations[0].close_fee' 10.000000
   is '.liquidations[0].close_fee_forgone' 0.000000
-  is '.liquidations[0].borrow_fee_charged' 0.000000
+  is '.liquidations[0].borrow_fee' 0.000000
   is '.liquidations[0].keeper_fee' 5.000000
   is '.liquidations[0].keeper_fee_from_collateral' 5.000000
   is '.liquidations[0].remainder' 94.999999
@@ -391,9 +391,10 @@ liquidation_remainder() {
   is '.layers | length' 0
   ok report pool
   is '.pool.lp_capital' 101989.000000
-  # the position's life: fees open 10, close 10, keeper 5 from the collateral: 25; realized PnL the
-  # loss the collateral paid, −1,880.000001; nothing paid out: net −2,000, the collateral posted.
-  # (The remainder, 94.999999, is in neither the PnL nor the fees: −1,880.000001 − 25 ≠ −2,000.)
+  # the position's life: fees open 10, close 10, keeper 5 from the collateral: 25; realized PnL what
+  # the trader lost beyond the fees, the whole collateral less them: −(1,990 − 10 − 5) = −1,975 (the
+  # loss the pool claimed, 1,880.000001, and the remainder it kept, 94.999999); nothing paid out:
+  # net −2,000, the collateral posted, = −1,975 − 25.
   ok report position 4
   is '.position.status' liquidated
   is '.position.ended_price' 40599.99999999
@@ -402,7 +403,7 @@ liquidation_remainder() {
   is '.position.keeper_fee' 5.000000
   is '.position.fees_paid' 25.000000
   is '.position.paid_out' 0.000000
-  is '.position.realized_pnl' -1880.000001
+  is '.position.realized_pnl' -1975.000000
   is '.position.net_result' -2000.000000
   # nothing is left to liquidate: empty lists, zero totals, no event
   ok liquidate --all
@@ -435,7 +436,7 @@ keeper_shortfall() {
     is '.liquidations[0].loss' "$loss"
     is '.liquidations[0].keeper_fee' 50.000000
     is '.liquidations[0].keeper_fee_from_collateral' "$from"
-    is '.liquidations[0].close_fee_charged' 5.000000
+    is '.liquidations[0].close_fee' 5.000000
     is '.liquidations[0].close_fee_forgone' 5.000000
     is '.liquidations[0].remainder' 0.000000
     is '.liquidations[0].shortfall' "$shortfall"
@@ -502,7 +503,7 @@ liquidation_boundary() {
   is '.liquidations[0].pnl' -5.800001
   is '.liquidations[0].loss' 5.800001
   is '.liquidations[0].keeper_fee_from_collateral' 5.000000
-  is '.liquidations[0].close_fee_charged' 0.100000
+  is '.liquidations[0].close_fee' 0.100000
   is '.liquidations[0].close_fee_forgone' 0.000001
   is '.liquidations[0].remainder' 0.000000
   is '.liquidations[0].shortfall' 0.000000
@@ -618,7 +619,9 @@ cascade_layers() {
   is '.losses[0] | [.amount, .absorbed, .unabsorbed] | join(" ")' "10000.000000 6000.000000 4000.000000"
   is "$LAYERS" "insurance=1000.000000 junior=2000.000000 senior=3000.000000 unabsorbed=4000.000000"
   is '.layers[0].position_id' null
-  is '[.resets[] | "\(.tranche):\(.shares_cancelled):\(.holders)"] | join(" ")' "senior:3000.000000000:1"
+  # the loss itself cancelled jill's 2,000 junior shares (its holders are not counted there: null)
+  is '[.resets[] | "\(.tranche):\(.shares_cancelled):\(.holders)"] | join(" ")' \
+    "junior:2000.000000000:null senior:3000.000000000:1"
   # reports warn until the loss is acknowledged
   warned report cascades
   is '.cascades[0].junior_cancelled_shares' 2000.000000000
