@@ -224,39 +224,35 @@ Result<Report> pool_report(const State& s, Timestamp now) {
 
 namespace {
 
-Section lp_section(const char* name, const char* title, SectionShape shape, bool tranched) {
-  Section sec{name, title, shape,
+// One holding of one tranche; the same keys with or without [tranches] (the one tranche is the senior).
+Section lp_section(const char* name, const std::string& title) {
+  Section sec{name, title, SectionShape::list,
               {{"lp", CellType::text},
+               {"tranche", CellType::text},
                {"shares", CellType::shares},
                {"value", CellType::usd},
                {"deposited", CellType::usd},
                {"withdrawn", CellType::usd},
-               {"pnl", CellType::usd}},
+               {"pnl", CellType::usd},
+               {"cancelled_shares", CellType::shares}},
               {}};
-  if (tranched) {
-    sec.columns.insert(sec.columns.begin() + 1, Column{"tranche", CellType::text});
-    sec.columns.push_back(Column{"cancelled_shares", CellType::shares});
-  }
   return sec;
 }
 
 Result<std::vector<Cell>> lp_row(const State& s, const LpKey& key, const LpHolding& h, const tranche::Values& v) {
   NX_TRY(value, value_of(s, key, h.shares, v));
-  std::vector<Cell> row{Cell::of_text(key.lp), {CellType::shares, false, h.shares.units(), {}}, Cell::of_usd(value),
-                        Cell::of_usd(h.deposited), Cell::of_usd(h.withdrawn),
-                        Cell::of_usd(Usd(value.units() + h.withdrawn.units() - h.deposited.units()))};
-  if (s.config.tranches.enabled) {
-    row.insert(row.begin() + 1, Cell::of_text(std::string(tranche_name(key.tranche))));
-    row.push_back({CellType::shares, false, h.cancelled.units(), {}});
-  }
-  return row;
+  return std::vector<Cell>{Cell::of_text(key.lp), Cell::of_text(std::string(tranche_name(key.tranche))),
+                           {CellType::shares, false, h.shares.units(), {}}, Cell::of_usd(value),
+                           Cell::of_usd(h.deposited), Cell::of_usd(h.withdrawn),
+                           Cell::of_usd(Usd(value.units() + h.withdrawn.units() - h.deposited.units())),
+                           {CellType::shares, false, h.cancelled.units(), {}}};
 }
 
 }  // namespace
 
 Result<Report> lps_report(const State& s) {
   NX_TRY(values, tranche::values(s));
-  Section sec = lp_section("lps", "LPs", SectionShape::list, s.config.tranches.enabled);
+  Section sec = lp_section("lps", "LPs");
   for (const auto& [key, h] : s.lps) {
     NX_TRY(row, lp_row(s, key, h, values));
     sec.rows.push_back(std::move(row));
@@ -266,9 +262,9 @@ Result<Report> lps_report(const State& s) {
 
 Result<Report> lp_report(const State& s, const std::string& lp) {
   NX_TRY(values, tranche::values(s));
-  const bool tranched = s.config.tranches.enabled;
-  Section sec = lp_section(tranched ? "holdings" : "lp", ("LP " + lp).c_str(),
-                           tranched ? SectionShape::list : SectionShape::record, tranched);
+  // a list of the LP's holdings, one per tranche it holds or held (a table shows one as a record)
+  Section sec = lp_section("holdings", "LP " + lp);
+  sec.one_row_as_record = true;
   for (const TrancheId id : k_tranche_ids) {
     const auto it = s.lps.find(LpKey{lp, id});
     if (it == s.lps.end()) continue;
@@ -619,22 +615,30 @@ std::optional<std::pair<int64_t, int128>> price_days_ago(const Tranche& t, int64
 Result<Report> tranches_report(const State& s, Timestamp now) {
   NX_TRY(values, tranche::values(s));
   const Vault& v = s.vault;
+  // Three lists of the two tranches, so that a table fits 120 columns: their books, their returns
+  // and what they absorbed.
   Section sec{"tranches", "Tranches", SectionShape::list,
               {{"tranche", CellType::text},
                {"nav", CellType::usd},
                {"capital", CellType::usd},
                {"share_price", CellType::unit_price},
                {"shares", CellType::shares},
-               {"apy_inception_bps", CellType::bps},
-               {"apy_7d_bps", CellType::bps},
-               {"apy_30d_bps", CellType::bps},
                {"unpaid_target", CellType::usd},
-               {"gains", CellType::usd},
-               {"absorbed_trader_pnl", CellType::usd},
-               {"absorbed_bad_debt", CellType::usd},
-               {"absorbed_external", CellType::usd},
                {"resets", CellType::integer}},
               {}};
+  Section returns{"returns", "Returns", SectionShape::list,
+                  {{"tranche", CellType::text},
+                   {"gains", CellType::usd},
+                   {"apy_inception_bps", CellType::bps},
+                   {"apy_7d_bps", CellType::bps},
+                   {"apy_30d_bps", CellType::bps}},
+                  {}};
+  Section absorbed_by{"absorbed", "Losses absorbed", SectionShape::list,
+                      {{"tranche", CellType::text},
+                       {"absorbed_trader_pnl", CellType::usd},
+                       {"absorbed_bad_debt", CellType::usd},
+                       {"absorbed_external", CellType::usd}},
+                      {}};
   const int64_t today = now.seconds / k_seconds_per_day;
   for (const TrancheId id : k_tranche_ids) {
     const Tranche& t = v.tranche(id);
@@ -656,12 +660,13 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
       const auto it = t.absorbed.find(kind);
       return Cell::of_usd(it == t.absorbed.end() ? Usd(0) : it->second);
     };
-    sec.rows.push_back({Cell::of_text(std::string(tranche_name(id))), Cell::of_usd(Usd(nav)), Cell::of_usd(t.capital),
-                        Cell::of_unit_price(price), shares_cell(t.supply), bps_or_none(life), bps_or_none(d7),
-                        bps_or_none(d30),
+    const Cell name = Cell::of_text(std::string(tranche_name(id)));
+    sec.rows.push_back({name, Cell::of_usd(Usd(nav)), Cell::of_usd(t.capital), Cell::of_unit_price(price),
+                        shares_cell(t.supply),
                         id == TrancheId::senior ? Cell::of_usd(t.unpaid_target) : Cell::none(CellType::usd),
-                        Cell::of_usd(t.gains), absorbed("trader_pnl"), absorbed("bad_debt"), absorbed("external"),
                         Cell::of_int(t.resets)});
+    returns.rows.push_back({name, Cell::of_usd(t.gains), bps_or_none(life), bps_or_none(d7), bps_or_none(d30)});
+    absorbed_by.rows.push_back({name, absorbed("trader_pnl"), absorbed("bad_debt"), absorbed("external")});
   }
   const auto capacity = tranche::senior_capacity(s, values);
   Section risk{"subordination", "Subordination", SectionShape::record,
@@ -683,7 +688,7 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
                        Cell::of_usd(Usd(tranche::senior_at_risk(s, values, v.reserved.units()))),
                        Cell::of_bps(cfg.senior_target_apr_bps), Cell::of_usd(Usd(values.uncovered)),
                        Cell::of_usd(v.unabsorbed), Cell::of_usd(v.acknowledged)});
-  return Report{"tranches", {std::move(sec), std::move(risk)}};
+  return Report{"tranches", {std::move(sec), std::move(returns), std::move(absorbed_by), std::move(risk)}};
 }
 
 Result<Report> cascades_report(const State& s) {

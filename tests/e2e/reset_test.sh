@@ -22,7 +22,7 @@ wiped_then_reset() {
     "$WORK/out" || fail "the loss is not followed by a tranche_reset: $(cat "$WORK/out")"
   grep -q "a loss of 500.000000 could not be absorbed" "$WORK/err" || fail "no unabsorbed warning: $(cat "$WORK/err")"
   expect_rc 0 report lps --format csv
-  grep -q '^alice,0.000000000,0.000000,1000.000000,0.000000,-1000.000000$' "$WORK/out" ||
+  grep -q '^alice,senior,0.000000000,0.000000,1000.000000,0.000000,-1000.000000,1000.000000000$' "$WORK/out" ||
     fail "alice's shares were not cancelled: $(cat "$WORK/out")"
   # the first deposit after the reset: 1 share per USDC
   expect_rc 0 deposit carol 100 --at 2026-01-05T08:03:00Z --price 65000 --market BTC
@@ -51,7 +51,7 @@ old_journal_starts_again() {
   # the head that the release before this rule wrote, unchanged, and its state as it left it
   expect_rc 0 verify --journal "$F" --expect-head 34fa013373dcc1a695c0984435e083b7976a755dd70ad57b9fd7495bfd985320
   expect_rc 0 report lps --format csv --journal "$F"
-  grep -q '^alice,1000.000000000,0.000000,' "$WORK/out" || fail "the old journal's shares changed: $(cat "$WORK/out")"
+  grep -q '^alice,senior,1000.000000000,0.000000,' "$WORK/out" || fail "the old journal's shares changed: $(cat "$WORK/out")"
   # its next write resets the wiped tranche first, and the deposit is a first deposit
   expect_rc 0 deposit carol 100 --at 2026-01-05T08:03:00Z --price 65000 --market BTC --journal "$F"
   grep -Eq '^ +7 +2026-01-05T08:03:00Z +tranche_reset ' "$WORK/out" || fail "no reset before the deposit: $(cat "$WORK/out")"

@@ -7,10 +7,13 @@ source "$(dirname "$0")/lib.sh" "$@"
 export NEXADEX_JOURNAL=j.db NEXADEX_NOW=2026-02-10T00:00:00Z
 "$NEXADEX" init --config "$SRC/examples/tranches.toml" --at 2026-01-01T00:00:00Z -q
 
-# tranche NAME FIELD: a field of `report tranches --format csv` (first section).
+# tranche NAME FIELD: a field of `report tranches --format csv` (of the section whose header has it).
 field() {
   expect_rc 0 report tranches --format csv
-  awk -F, -v t="$1" -v f="$2" 'NR==1{for(i=1;i<=NF;i++) col[$i]=i; next} $1==t{print $col[f]; exit}' out
+  awk -F, -v t="$1" -v f="$2" '
+    $0 == "" { header = 1; next }
+    NR == 1 || header { delete col; for (i = 1; i <= NF; i++) col[$i] = i; header = 0; next }
+    $1 == t && (f in col) { print $col[f]; exit }' out
 }
 check() {  # check WHAT TRANCHE FIELD EXPECTED
   local got; got=$(field "$2" "$3")
@@ -153,4 +156,22 @@ expect_rc 0 acknowledge --reason "also covered" -q
 expect_rc 0 report insurance --format csv
 grep -q ",2600.000000,2600.000000$" out || fail "report insurance: 2,600 unabsorbed, all acknowledged: $(cat out)"
 expect_rc 0 verify
+
+# Figures a person can read (issue 13): report tranches fits 120 columns; report lp has one JSON shape
+# with or without [tranches] (a list of holdings), as lps has one set of keys.
+expect_rc 0 report tranches
+width=$(awk '{ if (length($0) > m) m = length($0) } END { print m }' out)
+[ "$width" -le 120 ] || fail "report tranches is $width columns wide: $(cat out)"
+keys_of() { sed -n 's/^ *"\([a-z_]*\)":.*/\1/p' out | sort -u | tr '\n' ' '; }
+expect_rc 0 report lp jill --format json
+tranched_keys=$(keys_of)
+expect_rc 0 report lps --format json
+tranched_lps=$(keys_of)
+"$NEXADEX" init --config "$SRC/examples/basic.toml" --journal plain.db --at 2026-01-01T00:00:00Z -q
+"$NEXADEX" deposit jill 100 --journal plain.db --at 2026-01-01T00:00:00Z -q
+expect_rc 0 report lp jill --format json --journal plain.db
+[ "$(keys_of)" = "$tranched_keys" ] || fail "report lp's keys depend on the config: '$(keys_of)' vs '$tranched_keys'"
+grep -q '"holdings": \[' out || fail "report lp without [tranches] is not a list of holdings: $(cat out)"
+expect_rc 0 report lps --format json --journal plain.db
+[ "$(keys_of)" = "$tranched_lps" ] || fail "report lps's keys depend on the config: '$(keys_of)' vs '$tranched_lps'"
 echo "tranches: ok"
