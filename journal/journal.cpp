@@ -664,8 +664,8 @@ struct Journal::Impl {
       }
     }
     {
-      SQLite::Statement q(db, "SELECT market, side, open, size, quantity, buckets, fine_hi, fine_lo, fine_err, "
-                              "entry_sum, entry_sq FROM books");
+      SQLite::Statement q(db, "SELECT market, side, open, size, quantity, buckets, fine_hi, fine_lo, entry_sum, "
+                              "entry_sq FROM books");
       while (q.executeStep()) {
         const BookKey key{q.getColumn(0).getString(), q.getColumn(1).getString() == "short" ? Side::short_ : Side::long_};
         Book b;
@@ -674,14 +674,13 @@ struct Journal::Impl {
         auto qty = parse_int128(q.getColumn(4).getString(), "quantity");
         auto hi = parse_int128(q.getColumn(6).getString(), "fine_hi");
         auto lo = parse_int128(q.getColumn(7).getString(), "fine_lo");
-        auto err = parse_int128(q.getColumn(8).getString(), "fine_err");
-        auto esum = parse_int128(q.getColumn(9).getString(), "entry_sum");
-        auto esq = parse_int128(q.getColumn(10).getString(), "entry_sq");
-        if (!size || !qty || !hi || !lo || !err || !esum || !esq) {
+        auto esum = parse_int128(q.getColumn(8).getString(), "entry_sum");
+        auto esq = parse_int128(q.getColumn(9).getString(), "entry_sq");
+        if (!size || !qty || !hi || !lo || !esum || !esq) {
           return journal_error("the books table of " + path + " is damaged.");
         }
         b.size = *size, b.quantity = *qty;
-        b.fine_hi = *hi, b.fine_lo = *lo, b.fine_err = *err, b.entry_sum = *esum, b.entry_sq = *esq;
+        b.fine_hi = *hi, b.fine_lo = *lo, b.entry_sum = *esum, b.entry_sq = *esq;
         try {
           for (const auto& pair : json::parse(q.getColumn(5).getString())) {
             b.buckets[pair.at(0).get<int64_t>()] = pair.at(1).get<int64_t>();
@@ -844,7 +843,7 @@ struct Journal::Impl {
     if (!state.dirty_books.empty()) {
       SQLite::Statement put(db,
                             "INSERT OR REPLACE INTO books (market, side, open, size, quantity, buckets, fine_hi, "
-                            "fine_lo, fine_err, entry_sum, entry_sq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                            "fine_lo, entry_sum, entry_sq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       SQLite::Statement drop(db, "DELETE FROM books WHERE market = ? AND side = ?");
       for (const BookKey& key : state.dirty_books) {
         const auto it = state.books.find(key);
@@ -859,9 +858,8 @@ struct Journal::Impl {
           q.bind(6, buckets_to_json(b));
           q.bind(7, format_int128(b.fine_hi));
           q.bind(8, format_int128(b.fine_lo));
-          q.bind(9, format_int128(b.fine_err));
-          q.bind(10, format_int128(b.entry_sum));
-          q.bind(11, format_int128(b.entry_sq));
+          q.bind(9, format_int128(b.entry_sum));
+          q.bind(10, format_int128(b.entry_sq));
         }
         q.exec();
         q.reset();

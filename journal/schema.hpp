@@ -52,7 +52,6 @@ CREATE TABLE books (
   buckets     TEXT    NOT NULL,
   fine_hi     TEXT    NOT NULL,
   fine_lo     TEXT    NOT NULL,
-  fine_err    TEXT    NOT NULL,
   entry_sum   TEXT    NOT NULL,
   entry_sq    TEXT    NOT NULL,
   PRIMARY KEY (market, side)

@@ -164,10 +164,9 @@ void book_add(Book& book, const Position& p, int sign) {
   const int128 carry = floor_div(book.fine_lo, k_limb);
   book.fine_hi += carry;
   book.fine_lo -= carry * k_limb;
-  book.fine_err += sign * q.err;
   book.entry_sum += sign * static_cast<int128>(p.entry.units());
   book.entry_sq = add_square(book.entry_sq, p.entry.units(), sign);
-  if (book.open == 0) book.fine_hi = book.fine_lo = book.fine_err = book.entry_sum = book.entry_sq = 0;
+  if (book.open == 0) book.fine_hi = book.fine_lo = book.entry_sum = book.entry_sq = 0;
 }
 
 Result<FineValue> book_fine_value(const BookKey& key, const Book& book, Price price) {
@@ -212,17 +211,12 @@ Result<FineValue> fine_clamp_correction(const Position& p, Price price) {
   return out;
 }
 
-bool book_all_at(const Book& book, Price price) {
-  if (book.open <= 0 || book.entry_sq < 0) return false;
-  // Σ(e − P)² = Σe² − 2P·Σe + n·P², each term within 128 bits for any int64 price
-  const int128 P = price.units();
-  const int128 n = book.open;
-  if (P > std::numeric_limits<int64_t>::max() / 2) return false;
-  const int128 twice = 2 * P;
-  if (book.entry_sum > k_int128_max / twice) return false;
-  const int128 sq = P * P;
-  if (n > k_int128_max / sq) return false;
-  return book.entry_sq - twice * book.entry_sum + n * sq == 0;
+std::optional<int64_t> book_uniform_entry(const Book& book) {
+  if (book.open <= 0 || book.entry_sq < 0 || book.entry_sum % book.open != 0) return std::nullopt;
+  const int128 e = book.entry_sum / book.open;
+  // every entry is e ⟺ Σ(entry − e)² = Σe² − n·e² = 0 (n·e² ≤ Σe², which fits)
+  if (e <= 0 || e > std::numeric_limits<int64_t>::max() || book.entry_sq - book.open * e * e != 0) return std::nullopt;
+  return static_cast<int64_t>(e);
 }
 
 Result<int128> book_linear_value(const BookKey& key, const Book& book, Price price) {

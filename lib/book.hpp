@@ -11,6 +11,7 @@
 #include <compare>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "lib/error.hpp"
@@ -77,11 +78,10 @@ struct Book {
   int128 size = 0;
   int128 quantity = 0;
   std::map<int64_t, int64_t> buckets;   // liquidation bucket → open positions in it
-  // Rules 2: Σ q' (lo carried into hi), Σ err, and Σ entry and Σ entry² (every entry equals a price
-  // P ⟺ Σ(entry − P)² = 0); entry_sq is −1 once it would not fit 128 bits (then never "all at P").
+  // Rules 2: Σ q' (lo carried into hi), and Σ entry and Σ entry² (every entry is the same e ⟺
+  // n·Σe² = (Σe)²); entry_sq is −1 once it would not fit 128 bits (then never "uniform").
   int128 fine_hi = 0;
   int128 fine_lo = 0;
-  int128 fine_err = 0;
   int128 entry_sum = 0;
   int128 entry_sq = 0;
   bool operator==(const Book&) const = default;
@@ -106,11 +106,11 @@ Result<int128> clamp_correction(const Position& p, Price price);
 // Rules 2, the same at K' (FineValue): the book's linear value, which is at most its exact value and
 // less by under `price` units of 10^-36 micro-USD per position (the rounding of q' costs a position
 // price × err / entry); one position's correction for clamping, exact (the clamp replaces the linear
-// value, rounding and all); and whether every entry of the book is `price` (then the book's linear
-// value plus Σ err is exact, as each position's error is err × price / entry = err).
+// value, rounding and all); and the one entry price of every position of the book, if they share
+// one (then its linear value is exactly Σ size × (e − price) / e, a long's, from the aggregates).
 Result<FineValue> book_fine_value(const BookKey& key, const Book& book, Price price);
 Result<FineValue> fine_clamp_correction(const Position& p, Price price);
-bool book_all_at(const Book& book, Price price);
+std::optional<int64_t> book_uniform_entry(const Book& book);
 
 // The entry-price range [lo, hi) of a liquidation bucket.
 struct BucketRange {

@@ -112,6 +112,37 @@ TEST_CASE("values whose fractions add up to a whole micro-unit are settled exact
   CHECK(unrealized_of(s) == 2);
 }
 
+TEST_CASE("books whose positions share one entry are valued exactly from their totals alone", "[nav]") {
+  // A long and a short book, each of 3 positions of 1,000 USD at 65,000, valued at 58,935: each is
+  // worth 3,000 × 6,065 / 65,000 = 279.923076923… to one side and the opposite to the other, so the
+  // books' fractions add up to a whole micro-unit exactly: 0 in all. Only the books are in the state
+  // (no position to read), so the answer must come from the one-entry totals, exactly.
+  State s;
+  s.rules = 2;
+  s.config = base_config();
+  s.markets["BTC"] = MarketState{Price::whole(58'935), Timestamp{k_t0}, 2};
+  for (int64_t i = 0; i < 6; ++i) {
+    Position p;
+    p.id = 30 + i;
+    p.trader = "t";
+    p.market = "BTC";
+    p.side = i < 3 ? Side::long_ : Side::short_;
+    p.size = Usd::whole(1'000);
+    p.entry = Price::whole(65'000);
+    p.collateral = Usd::whole(1'000);
+    p.reserve = Usd::whole(1'000);
+    auto keys = position_keys(s.config, p);
+    REQUIRE(keys.has_value());
+    p.keys = *keys;
+    book_add(s.books[BookKey{"BTC", p.side}], p, +1);
+  }
+  REQUIRE(book_uniform_entry(s.books.at(BookKey{"BTC", Side::long_})) == Price::whole(65'000).units());
+  CHECK(unrealized_of(s) == 0);
+  // the long book alone: 279.923076923… → 279,923,076 micro-USD
+  s.books.erase(BookKey{"BTC", Side::short_});
+  CHECK(unrealized_of(s) == 279'923'076);
+}
+
 TEST_CASE("clamped positions count exactly their collateral or reserve", "[nav]") {
   // long 10,000 at 50,000 on 1,000 of collateral: at 40,000 the loss 2,000 is past the collateral, so
   // the pool's value is 1,000 exactly; a short of 10,000 at 50,000 with a reserve of 500: at 40,000 its
