@@ -5,7 +5,7 @@
 #include <bit>
 #include <limits>
 
-#include "lib/state.hpp"
+#include "lib/position.hpp"
 
 namespace nexadex {
 namespace {

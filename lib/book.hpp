@@ -14,14 +14,13 @@
 #include <optional>
 #include <string>
 
+#include "lib/config.hpp"
 #include "lib/error.hpp"
 #include "lib/event.hpp"
 #include "lib/money.hpp"
+#include "lib/position.hpp"
 
 namespace nexadex {
-
-struct Config;
-struct Position;
 
 // quantity = size × 10^18 / entry: the position's amount of the asset, so that size × price / entry
 // = price × quantity / 10^18. Rounded so that the pool's value of it is the lower one: a long's
@@ -32,24 +31,6 @@ struct BookKey {
   std::string market;
   Side side = Side::long_;
   auto operator<=>(const BookKey&) const = default;
-};
-
-// The keys an open position is indexed by: pure functions of the position and the config. Each is an
-// int64 saturated at the ends of its range, and each is searched with an inclusive bound clamped to
-// the same range, so a saturated key can only add a candidate, never lose one.
-struct PositionKeys {
-  int128 quantity = 0;
-  // Its value is clamped (at collateral or reserve) when the price is ≤ `below` or ≥ `above`: for a
-  // long `below` is the bankrupt price and `above` the capped one, for a short the other way round.
-  int64_t below = 0;
-  int64_t above = 0;
-  // Liquidation: `bucket` groups entry prices within 1/128 of each other; `liq` is a candidate when
-  // liq ≥ the bucket's bound at the price and borrow index (liquidation_bound); `dead` is a candidate
-  // when the borrow index exceeds it (its fees alone make it liquidatable, whatever the price).
-  int64_t bucket = 0;
-  int64_t liq = 0;
-  int64_t dead = 0;
-  bool operator==(const PositionKeys&) const = default;
 };
 
 // Rules 2 (the NAV exact to the micro-unit, nexadex-journal(5) VALUATION): a position's quantity at

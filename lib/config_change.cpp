@@ -3,7 +3,8 @@
 
 #include <algorithm>
 
-#include "lib/vault.hpp"
+#include "lib/pricing.hpp"
+#include "lib/valuation.hpp"
 
 namespace nexadex {
 namespace {

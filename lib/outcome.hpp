@@ -1,129 +1,15 @@
-// lib/outcome.hpp: what an event did in money, as its rule computed it (issue 13): the shares a
-// deposit minted and at what price, what a close paid and where a trader's profit fell, what a
-// liquidation charged, forwent and left as bad debt. apply() fills one when asked; write commands
-// print them; the postings hold the same figures to the micro-unit.
+// lib/outcome.hpp: a write command's report of what its events did in money (top layer: reports as
+// data, drawn by cli/render).
 #pragma once
 
-#include <cstdint>
-#include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
-#include "lib/money.hpp"
+#include "lib/apply.hpp"
+#include "lib/outcomes.hpp"
 #include "lib/report.hpp"
-#include "lib/state.hpp"
 
 namespace nexadex {
-
-// One layer's part of a realized loss, in cascade order (insurance, junior, senior, unabsorbed).
-struct LayerPart {
-  std::string layer;
-  Usd amount;
-};
-
-struct PriceOutcome {
-  std::string market;
-  Price price;
-  std::optional<Price> previous;    // none for the market's first price
-};
-
-struct DepositOutcome {
-  std::string lp;
-  TrancheId tranche = TrancheId::senior;
-  Usd amount;
-  Shares minted;
-  int64_t share_price = 0;          // the tranche's price used, micro-USD per share, floored
-  int64_t nav_before = 0;           // the tranche's virtual NAV (the vault's, without [tranches])
-  int64_t nav_after = 0;
-};
-
-struct WithdrawOutcome {
-  std::string lp;
-  TrancheId tranche = TrancheId::senior;
-  Usd paid;
-  Shares burned;
-  int64_t share_price = 0;          // as for a deposit
-  Shares left;                      // the LP's shares of the tranche afterwards
-};
-
-struct OpenOutcome {
-  int64_t id = 0;                   // the seq of the open
-  std::string trader;
-  std::string market;
-  Side side = Side::long_;
-  Usd size;
-  Usd collateral;                   // after the open fee
-  Usd open_fee;
-  Price entry;
-  int64_t leverage_x100 = 0;        // size / collateral, in hundredths, rounded up
-  Usd reserve;
-  Price liquidation_price;
-};
-
-struct CloseOutcome {
-  int64_t id = 0;
-  std::string trader;
-  Usd size_closed;
-  Usd size_left;
-  Price exit;
-  int64_t pnl = 0;                  // as paid: a profit floored and capped at the reserve, a loss (< 0) rounded up
-  Usd collateral_returned;          // the closed part's collateral
-  Usd borrow_fee;
-  Usd close_fee;
-  Usd payout;                       // to the trader
-  int64_t pool_result = 0;          // the LPs' realized result: the trader's loss (> 0) or profit (< 0)
-  std::vector<LayerPart> layers;    // where a trader's profit fell (empty for a trader's loss)
-  Shares junior_cancelled;          // junior shares cancelled because that profit took the junior to 0
-};
-
-struct LiquidationOutcome {
-  int64_t id = 0;
-  std::string trader;
-  std::string keeper;
-  Price price;
-  Usd collateral;
-  int64_t pnl = 0;                  // the trader's PnL at the price, before any cap
-  Usd loss;                         // the trader's loss the collateral paid (the pool's claim less the borrow fee)
-  Usd close_fee, close_fee_paid, close_fee_forgone;     // due, paid from the collateral, forgone
-  Usd borrow_fee, borrow_fee_paid, borrow_fee_forgone;
-  Usd keeper_fee;                   // owed to the keeper; paid from the collateral, then as bad debt
-  Usd keeper_fee_from_collateral;
-  Usd remainder;                    // what was left of the collateral for the pool
-  Usd shortfall;                    // bad debt: the keeper fee the collateral could not pay
-  std::vector<LayerPart> layers;    // how the cascade absorbed the shortfall
-  Shares junior_cancelled;          // junior shares cancelled because that took the junior to 0
-};
-
-struct InsuranceOutcome {
-  Usd amount;
-  std::string from;
-  Usd balance;                      // the fund afterwards
-};
-
-struct LossOutcome {
-  Usd amount;
-  std::vector<LayerPart> layers;    // in cascade order, with unabsorbed last
-  Shares junior_cancelled;          // junior shares cancelled because the loss took the junior to 0
-};
-
-struct AcknowledgeOutcome {
-  Usd amount;
-  Usd unabsorbed;                   // every unabsorbed loss, all of it now acknowledged
-};
-
-struct ResetOutcome {
-  TrancheId tranche = TrancheId::senior;
-  Shares cancelled;
-  int64_t holders = 0;
-};
-
-using Outcome = std::variant<std::monostate, PriceOutcome, DepositOutcome, WithdrawOutcome, OpenOutcome, CloseOutcome,
-                             LiquidationOutcome, InsuranceOutcome, LossOutcome, AcknowledgeOutcome, ResetOutcome>;
-
-// Applies one event as apply() does, and fills `outcome` with what it did (valuing the pool before a
-// deposit or withdrawal costs one more valuation, which is why it is asked for).
-Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* outcome);
 
 // An event a command appended, with what it did.
 struct AppliedEvent {

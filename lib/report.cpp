@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <map>
 
-#include "lib/tranche.hpp"
-#include "lib/vault.hpp"
+#include "lib/cascade.hpp"
+#include "lib/insurance.hpp"
+#include "lib/pricing.hpp"
+#include "lib/valuation.hpp"
 
 namespace nexadex {
 namespace {

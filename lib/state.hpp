@@ -1,4 +1,5 @@
-// lib/state.hpp: the pool's state as a pure function of its events, and apply().
+// lib/state.hpp: the pool's state (its data, the storage it is read through) and the access functions the
+// rules use; apply() is in lib/apply.hpp.
 #pragma once
 
 #include <cstdint>
@@ -15,161 +16,17 @@
 #include <absl/container/btree_set.h>
 
 #include "lib/book.hpp"
+#include "lib/loss.hpp"
+#include "lib/lp.hpp"
+#include "lib/market.hpp"
+#include "lib/position.hpp"
+#include "lib/tranche_books.hpp"
+#include "lib/vault_books.hpp"
 #include "lib/config.hpp"
 #include "lib/event.hpp"
 #include "lib/money.hpp"
 
 namespace nexadex {
-
-struct MarketState {
-  Price price{0};             // 0: never priced
-  Timestamp price_at;
-  int64_t price_seq = 0;      // the event that set it
-  bool priced() const { return price_seq != 0; }
-  bool operator==(const MarketState&) const = default;
-};
-
-enum class PositionStatus { open, closed, liquidated };
-
-// An isolated leveraged position against the pool (SPEC §3). Amounts are micro-USD.
-struct Position {
-  int64_t id = 0;                   // the seq of its position_opened event
-  std::string trader;
-  std::string market;
-  Side side = Side::long_;
-  Usd size;                         // entry notional still open
-  Usd collateral;                   // still backing it, after the open fee
-  Price entry;
-  Usd reserve;                      // the pool's maximum payout to it
-  int128 borrow_index_open = 0;     // the pool's borrow index when opened or last settled (10^18)
-  Usd borrow_carried;               // borrow fee owed from before the last partial close
-  Timestamp opened_at;
-  PositionStatus status = PositionStatus::open;
-  int64_t ended_seq = 0;            // the close or liquidation that ended it
-  PositionKeys keys;                // while open: its index keys (lib/book.hpp); all 0 once ended
-  bool operator==(const Position&) const = default;
-};
-
-// The vault's tranches (SPEC §4). Without [tranches] only the senior holds capital.
-enum class TrancheId { senior = 0, junior = 1 };
-inline constexpr TrancheId k_tranche_ids[] = {TrancheId::senior, TrancheId::junior};
-std::string_view tranche_name(TrancheId id);   // "senior", "junior"
-
-// An LP's holding of one tranche, and what it paid in, took out and lost when a wiped junior was reset.
-struct LpKey {
-  std::string lp;
-  TrancheId tranche = TrancheId::senior;
-  auto operator<=>(const LpKey&) const = default;
-};
-struct LpHolding {
-  Shares shares;
-  Usd deposited;
-  Usd withdrawn;
-  Shares cancelled;                 // junior shares cancelled at a reset (DESIGN-risk §5)
-  bool operator==(const LpHolding&) const = default;
-};
-
-// One tranche's books (DESIGN-risk §2, §4-§6). capital is its realized NAV (= account lp:<name>).
-struct Tranche {
-  Usd capital;
-  Shares supply;
-  Usd unpaid_target;                // senior: accrued target yield not yet paid
-  int128 accrual_remainder = 0;     // senior: numerator remainder of the exact accrual (of 10^4 × 31,536,000)
-  Usd gains;                        // realized gains credited, ever
-  std::map<std::string, Usd> absorbed;   // realized losses absorbed, by kind (trader_pnl, bad_debt, external)
-  int64_t resets = 0;               // times it was wiped and reset
-  Timestamp since;                  // its first deposit since inception or the last reset (0: none yet)
-  // Its realized share price at the close of each of the last 31 UTC days with an event: (day, price in
-  // units of 10^-18 micro-USD per share unit); for the 7- and 30-day realized APY.
-  std::vector<std::pair<int64_t, int128>> daily;
-  bool operator==(const Tranche&) const = default;
-};
-
-// A realized loss as the cascade allocated it (report cascades; table losses).
-struct LossLeg {
-  std::string layer;                // insurance, junior, senior, unabsorbed
-  Usd amount;
-  bool operator==(const LossLeg&) const = default;
-};
-struct LossRecord {
-  int64_t seq = 0;
-  Timestamp at;
-  std::string kind;                 // trader_pnl, bad_debt, external
-  std::string market;               // "" for an external loss
-  Usd total;
-  std::vector<LossLeg> legs;        // in cascade order; only layers that took something, then unabsorbed
-  Shares junior_cancelled;          // shares cancelled when this loss wiped the junior (0: no reset)
-  bool operator==(const LossRecord&) const = default;
-};
-
-// One step of a position's life (report position): its open, each close (whole or partial) and its
-// liquidation, with what it moved. Amounts are what was charged and collected, not what was owed.
-enum class LegKind { opened, closed, liquidated };
-std::string_view leg_kind_name(LegKind kind);   // "opened", "closed", "liquidated"
-struct PositionLeg {
-  int64_t id = 0;                   // the position
-  int64_t seq = 0;                  // the event
-  Timestamp at;
-  LegKind kind = LegKind::opened;
-  Usd size;                         // opened, closed or liquidated
-  Price price;                      // entry, exit or liquidation price
-  Usd collateral;                   // opened: after the open fee; closed: what the part returned; liquidated: taken
-  int64_t pnl = 0;                  // closed: as paid (a profit floored and capped, a loss < 0); liquidated: the
-                                    // loss the collateral paid (≤ 0); opened: 0
-  Usd open_fee;
-  Usd close_fee;                    // paid
-  Usd borrow_fee;                   // paid
-  Usd keeper_fee;                   // liquidated: paid to the keeper from the collateral
-  Usd payout;                       // to the trader
-  bool operator==(const PositionLeg&) const = default;
-};
-
-// Fees by kind, with where they went (report fees).
-struct FeeTotals {
-  Usd charged;                      // what was charged (collected or not)
-  Usd forgone;                      // what the collateral could not pay (liquidations)
-  Usd to_lps;
-  Usd to_insurance;
-  Usd to_treasury;
-  bool operator==(const FeeTotals&) const = default;
-};
-
-// The vault's books (one tranche until Phase 2). Every figure is also an account balance in the
-// postings (verify checks both agree): lp_capital = lp:senior, insurance, treasury.
-struct Vault {
-  std::array<Tranche, 2> tranches;  // by TrancheId
-  Usd insurance;
-  Usd treasury;
-  Usd reserved;                     // Σ reserves of open positions
-  Usd open_interest_long;
-  Usd open_interest_short;
-  int128 borrow_index = 0;          // cumulative borrow rate per unit of size, scale 10^18
-  Timestamp index_at;               // when the index last grew
-  Bps utilization_bps{0};           // Σ reserves / NAV, rounded up, as of the last event
-  Usd unabsorbed;                   // losses no layer could take (reported loudly, never dropped)
-  Usd acknowledged;                 // the part of `unabsorbed` an operator has acknowledged (≤ unabsorbed)
-  // What reports still warn about: the unabsorbed losses nobody has acknowledged.
-  Usd unacknowledged() const { return Usd(unabsorbed.units() - acknowledged.units()); }
-  Usd insurance_paid;               // bad debt the fund covered
-  std::map<std::string, FeeTotals> fees;   // "open", "close", "borrow", "liquidation"
-  // Per market: the UTC day of the fund's last draw, that day's cap and what it used (DESIGN-risk §3).
-  struct DailyCover {
-    int64_t day = 0;
-    Usd cap;
-    Usd used;
-    bool operator==(const DailyCover&) const = default;
-  };
-  std::map<std::string, DailyCover> cover_today;
-  Tranche& tranche(TrancheId id) { return tranches[static_cast<std::size_t>(id)]; }
-  const Tranche& tranche(TrancheId id) const { return tranches[static_cast<std::size_t>(id)]; }
-  Tranche& senior() { return tranche(TrancheId::senior); }
-  const Tranche& senior() const { return tranche(TrancheId::senior); }
-  Tranche& junior() { return tranche(TrancheId::junior); }
-  const Tranche& junior() const { return tranche(TrancheId::junior); }
-  // The LPs' realized NAV, both tranches.
-  Usd lp_capital() const { return Usd(senior().capital.units() + junior().capital.units()); }
-  bool operator==(const Vault&) const = default;
-};
 
 // Where positions and account balances are read when not all of them are in memory: the journal's
 // tables, searched through the same keys (lib/book.hpp). Each answer is the row as stored; the
@@ -286,17 +143,6 @@ Result<std::vector<LossRecord>> all_losses(const State& state);
 Result<std::vector<PositionLeg>> position_legs(const State& state, int64_t id);
 // The books recomputed from the open positions (verify compares them with the kept ones).
 Result<std::map<BookKey, Book>> recompute_books(const State& state);
-
-// Applies one event: checks every rule first and changes nothing when one fails (ErrorKind::rule for
-// a refusal such as time going backwards, ErrorKind::input for an unknown market), else updates `state`
-// and returns the event's balanced postings.
-Result<std::vector<Posting>> apply(State& state, const Event& event);
-
-// The events the rules journal on their own after an event, in order (none almost always): a
-// tranche_reset for each tranche the event left wiped (lib/tranche.hpp). Every writer appends them
-// right after the event, in the same transaction, so one command or a batch of the same commands
-// gives the same journal.
-Result<std::vector<EventBody>> follow_up_events(const State& state);
 
 // True when two states hold the same derived facts (verify compares replayed and stored state).
 bool states_equal(const State& a, const State& b);

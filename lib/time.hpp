@@ -24,6 +24,9 @@ struct Duration {
 constexpr int64_t k_seconds_per_day = 86'400;
 constexpr int64_t k_seconds_per_year = 365 * k_seconds_per_day;  // SPEC §2: 1y = 365d
 
+// The UTC day of a time (days since 1970-01-01); −1 for any time before it.
+inline int64_t utc_day(Timestamp t) { return t.seconds >= 0 ? t.seconds / k_seconds_per_day : -1; }
+
 // Accepts exactly "2026-01-01T00:00:00Z", "2026-01-01" (midnight UTC) or "@1767225600". A calendar
 // date that does not exist (2026-02-30), an offset other than Z, fractional seconds, a time before
 // 1970 or after 9999 are refused with ErrorKind::input naming `what`.

@@ -1,0 +1,95 @@
+// lib/accrual.cpp: the borrow index, utilization, senior target accrual and daily prices.
+#include "lib/accrual.hpp"
+
+#include <algorithm>
+
+#include "lib/cascade.hpp"
+#include "lib/pricing.hpp"
+#include "lib/valuation.hpp"
+
+namespace nexadex {
+namespace tranche {
+namespace {
+
+constexpr int128 k_accrual_scale = static_cast<int128>(k_bps_scale) * k_seconds_per_year;   // 10^4 × 31,536,000
+constexpr int128 k_price_scale = 1'000'000'000'000'000'000;                               // 10^18
+constexpr std::size_t k_daily_kept = 31;
+
+}  // namespace
+
+Status accrue_target(State& state, int64_t dt) {
+  const int64_t apr = state.config.tranches.senior_target_apr_bps.value;
+  Tranche& s = state.vault.senior();
+  if (apr == 0 || dt <= 0 || !s.capital.is_positive()) return {};
+  // exact: accrued = capital × apr × dt / (10^4 × 31,536,000); the remainder waits for the next step
+  const int128 n = static_cast<int128>(s.capital.units()) * apr * dt + s.accrual_remainder;
+  const int128 whole = n / k_accrual_scale;
+  NX_TRY(unpaid, checked_add(s.unpaid_target.units(), static_cast<int64_t>(whole), "senior target"));
+  s.unpaid_target = Usd(unpaid);
+  s.accrual_remainder = n % k_accrual_scale;
+  state.dirty_vault = true;
+  return {};
+}
+
+void mark_day(State& state, Timestamp at) {
+  const int64_t day = utc_day(at);
+  for (Tranche& t : state.vault.tranches) {
+    if (!t.supply.is_positive()) continue;
+    const int128 price = realized_price(t);
+    if (!t.daily.empty() && t.daily.back().first == day) {
+      if (t.daily.back().second == price) continue;
+      t.daily.back().second = price;
+    } else {
+      t.daily.emplace_back(day, price);
+      if (t.daily.size() > k_daily_kept) t.daily.erase(t.daily.begin());
+    }
+    state.dirty_vault = true;
+  }
+}
+
+}  // namespace tranche
+
+namespace vault {
+namespace {
+
+void mark(State& state) { state.dirty_vault = true; }
+
+}  // namespace
+
+Status accrue(State& state, Timestamp at) {
+  Vault& v = state.vault;
+  if (v.index_at.seconds == 0 || at <= v.index_at) {
+    if (v.index_at.seconds == 0) {
+      v.index_at = at;
+      mark(state);
+    }
+    return {};
+  }
+  const int64_t dt = at.seconds - v.index_at.seconds;
+  // the senior's target yield accrues over the same interval, on its realized NAV (SPEC §10)
+  if (auto ok = tranche::accrue_target(state, dt); !ok) return ok;
+  const auto& fees = state.config.fees;
+  // the utilization in the rate is in bps rounded up (SPEC §10)
+  NX_TRY(slope_part, mul_div_ceil(fees.borrow_slope_apr_bps.value, v.utilization_bps.value, k_bps_scale, "borrow rate"));
+  const int128 rate = static_cast<int128>(fees.borrow_base_apr_bps.value) + slope_part;
+  // floor: the index grows by whole units (what the trader owes is rounded up at the position)
+  const int128 growth = rate * dt * k_index_scale / (static_cast<int128>(k_bps_scale) * k_seconds_per_year);
+  v.borrow_index += growth;
+  v.index_at = at;
+  mark(state);
+  return {};
+}
+
+Status update_utilization(State& state) {
+  auto value = nav(state);
+  if (!value) return {};  // an overflowing NAV keeps the previous utilization
+  const int64_t u = utilization_bps(state.vault.reserved.units(), *value);
+  if (u != state.vault.utilization_bps.value) {
+    state.vault.utilization_bps = Bps{u};
+    mark(state);
+  }
+  return {};
+}
+
+}  // namespace vault
+}  // namespace nexadex

@@ -1,0 +1,194 @@
+// lib/apply.cpp: apply(): the rules of each event kind, checked before anything changes, and the
+// events the rules journal on their own after one.
+#include "lib/apply.hpp"
+
+#include "lib/accrual.hpp"
+#include "lib/cascade.hpp"
+#include "lib/gains_losses.hpp"
+#include "lib/transitions.hpp"
+#include "lib/valuation.hpp"
+
+namespace nexadex {
+namespace {
+
+void set_config(State& state, const std::string& text, const std::string& sha, const Config& config,
+                int64_t rules, int64_t seq) {
+  state.config = config;
+  state.rules = rules;
+  state.config_text = text;
+  state.config_sha256 = sha;
+  state.config_seq = seq;
+  state.dirty_config = true;
+  for (const auto& m : config.markets) {
+    if (state.markets.try_emplace(m.symbol).second) state.dirty_markets.insert(m.symbol);
+  }
+}
+
+// Every open position's keys under `config`, or the first error (checked before a config_applied
+// changes anything, so that re-keying cannot fail halfway).
+Status check_keys(const State& state, const Config& config) {
+  if (state.books.empty()) return {};
+  if (auto ok = load_all_positions(state); !ok) return ok;
+  for (const auto& [id, p] : state.positions) {
+    if (p.status != PositionStatus::open) continue;
+    if (auto keys = position_keys(config, p); !keys) return std::unexpected(keys.error());
+  }
+  return {};
+}
+
+// The liquidation keys of open positions depend on the config: a new one re-keys every open position.
+Status rekey_open_positions(State& state) {
+  if (state.books.empty()) return {};
+  if (auto ok = load_all_positions(state); !ok) return ok;
+  std::vector<int64_t> open;
+  for (const auto& [id, p] : state.positions) {
+    if (p.status == PositionStatus::open) open.push_back(id);
+  }
+  for (const int64_t id : open) {
+    const Position& p = state.positions.at(id);
+    if (auto ok = store_position(state, &p, p); !ok) return ok;
+  }
+  return {};
+}
+
+// Books an event's postings on the account balances.
+Status post(State& state, const std::vector<Posting>& postings) {
+  for (const auto& p : postings) {
+    auto slot = account_balance(state, p.account);
+    if (!slot) return std::unexpected(slot.error());
+    auto& balance = **slot;
+    auto sum = checked_add(balance, p.amount.units(), "account " + p.account);
+    if (!sum) return std::unexpected(sum.error());
+    balance = *sum;
+    state.dirty_accounts.insert(p.account);
+  }
+  return {};
+}
+
+// The vault events' rules (lib/transitions.hpp), by kind.
+Result<std::vector<Posting>> apply_vault(State& state, const Event& ev, Outcome* out) {
+  if (const auto* e = std::get_if<LpDeposited>(&ev.body)) return vault::deposit(state, ev, *e, out);
+  if (const auto* e = std::get_if<LpWithdrew>(&ev.body)) return vault::withdraw(state, ev, *e, out);
+  if (const auto* e = std::get_if<PositionOpened>(&ev.body)) return vault::open(state, ev, *e, out);
+  if (const auto* e = std::get_if<PositionClosed>(&ev.body)) return vault::close(state, ev, *e, out);
+  if (const auto* e = std::get_if<PositionLiquidated>(&ev.body)) return vault::liquidate(state, ev, *e, out);
+  if (const auto* e = std::get_if<InsuranceDeposited>(&ev.body)) return vault::insure(state, *e, out);
+  if (const auto* e = std::get_if<LossApplied>(&ev.body)) return vault::apply_loss(state, ev, *e, out);
+  if (const auto* e = std::get_if<LossAcknowledged>(&ev.body)) return vault::acknowledge(state, *e, out);
+  if (const auto* e = std::get_if<TrancheReset>(&ev.body)) {
+    const TrancheId id = tranche::parse(e->tranche).value_or(TrancheId::senior);
+    int64_t holders = 0;
+    for (const auto& [key, h] : state.lps) holders += key.tranche == id && h.shares.is_positive() ? 1 : 0;
+    NX_TRY(postings, tranche::reset(state, *e));
+    if (out != nullptr) *out = ResetOutcome{id, e->shares, holders};
+    return postings;
+  }
+  return std::vector<Posting>{};
+}
+
+}  // namespace
+
+Result<std::vector<Posting>> apply(State& state, const Event& event) { return apply(state, event, nullptr); }
+
+Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* outcome) {
+  const bool genesis = std::holds_alternative<JournalCreated>(event.body);
+  if (event.seq != state.head_seq + 1) {
+    return journal_error("event seq " + std::to_string(event.seq) + " does not follow the head seq " +
+                         std::to_string(state.head_seq) + ".");
+  }
+  if (genesis != (event.seq == 1)) {
+    return journal_error(genesis ? "journal_created may only be the first event."
+                                 : "the first event of a journal must be journal_created.");
+  }
+  // Arguments first (an unknown market is bad input whatever the time), then the time, then the rule.
+  if (const auto* e = std::get_if<PriceSet>(&event.body)) {
+    if (state.config.market(e->market) == nullptr) {
+      return input_error("unknown market '" + e->market + "'; the configured markets are " +
+                         market_symbols(state.config) + ".");
+    }
+    if (!e->price.is_positive()) {
+      return input_error("the price of " + e->market + " must be greater than zero.");
+    }
+  }
+  if (event.at < state.head_at) {
+    return rule_error("the time " + format_time(event.at) + " is before the journal's last event at " +
+                      format_time(state.head_at) + "; time never runs backwards, so date it at " +
+                      format_time(state.head_at) + " or later.");
+  }
+  // The borrow index grows to this event's time first (SPEC §10); a refusal below puts it back.
+  const int128 index_before = state.vault.borrow_index;
+  const Timestamp index_at_before = state.vault.index_at;
+  const Usd unpaid_before = state.vault.senior().unpaid_target;
+  const int128 remainder_before = state.vault.senior().accrual_remainder;
+  const bool vault_was_dirty = state.dirty_vault;
+  auto restore = [&] {
+    state.vault.borrow_index = index_before;
+    state.vault.index_at = index_at_before;
+    state.vault.senior().unpaid_target = unpaid_before;
+    state.vault.senior().accrual_remainder = remainder_before;
+    state.dirty_vault = vault_was_dirty;
+  };
+  if (auto ok = vault::accrue(state, event.at); !ok) {
+    restore();
+    return std::unexpected(ok.error());
+  }
+  std::vector<Posting> postings;
+  if (const auto* e = std::get_if<JournalCreated>(&event.body)) {
+    if (auto ok = validate(e->config); !ok) {
+      restore();
+      return std::unexpected(ok.error());
+    }
+    set_config(state, e->config_text, e->config_sha256, e->config, e->rules, event.seq);
+  } else if (const auto* e = std::get_if<ConfigApplied>(&event.body)) {
+    if (auto ok = validate(e->config); !ok) {
+      restore();
+      return std::unexpected(ok.error());
+    }
+    if (e->rules < state.rules) {
+      restore();
+      return input_error("a config may not go back to rules version " + std::to_string(e->rules) + " from version " +
+                         std::to_string(state.rules) + ".");
+    }
+    if (auto ok = check_keys(state, e->config); !ok) {
+      restore();
+      return std::unexpected(ok.error());
+    }
+    set_config(state, e->config_text, e->config_sha256, e->config, e->rules, event.seq);
+    (void)rekey_open_positions(state);   // cannot fail: every key was computed above
+  } else if (const auto* e = std::get_if<PriceSet>(&event.body)) {
+    auto& m = state.markets[e->market];
+    if (outcome != nullptr) {
+      *outcome = PriceOutcome{e->market, e->price, m.priced() ? std::optional<Price>(m.price) : std::nullopt};
+    }
+    m.price = e->price;
+    m.price_at = event.at;
+    m.price_seq = event.seq;
+    state.dirty_markets.insert(e->market);
+  } else {
+    auto vault_postings = apply_vault(state, event, outcome);
+    if (!vault_postings) {
+      restore();
+      return std::unexpected(vault_postings.error());
+    }
+    postings = std::move(*vault_postings);
+  }
+  if (!state.what_if) {
+    if (auto ok = post(state, postings); !ok) return std::unexpected(ok.error());
+    (void)vault::update_utilization(state);
+  }
+  tranche::mark_day(state, event.at);
+  state.head_seq = event.seq;
+  state.head_at = event.at;
+  return postings;
+}
+
+Result<std::vector<EventBody>> follow_up_events(const State& state) {
+  std::vector<EventBody> out;
+  NX_TRY(wiped, tranche::wiped(state));
+  for (const TrancheId id : wiped) {
+    out.push_back(TrancheReset{std::string(tranche_name(id)), state.vault.tranche(id).supply});
+  }
+  return out;
+}
+
+}  // namespace nexadex

@@ -1,0 +1,25 @@
+// lib/apply.hpp: apply(), the top of the rules: one event applied to the state, refusals changing
+// nothing; and the events the rules journal on their own after one.
+#pragma once
+
+#include <vector>
+
+#include "lib/outcomes.hpp"
+#include "lib/state.hpp"
+
+namespace nexadex {
+
+// Applies one event: checks every rule first and changes nothing when one fails (ErrorKind::rule for
+// a refusal such as time going backwards, ErrorKind::input for an unknown market), else updates `state`
+// and returns the event's balanced postings. With `outcome`, also fills what the event did in money
+// (valuing the pool before a deposit or withdrawal costs one more valuation, which is why it is asked for).
+Result<std::vector<Posting>> apply(State& state, const Event& event);
+Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* outcome);
+
+// The events the rules journal on their own after an event, in order (none almost always): a
+// tranche_reset for each tranche the event left wiped (lib/cascade.hpp). Every writer appends them
+// right after the event, in the same transaction, so one command or a batch of the same commands
+// gives the same journal.
+Result<std::vector<EventBody>> follow_up_events(const State& state);
+
+}  // namespace nexadex

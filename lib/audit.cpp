@@ -1,0 +1,74 @@
+// lib/audit.cpp: money in less money out equals what the pool holds, and the books equal their accounts.
+#include "lib/audit.hpp"
+
+#include "lib/pricing.hpp"
+
+namespace nexadex::vault {
+
+// SPEC §7 conservation: what came in less what went out (deposits, collateral, insurance funding,
+// withdrawals, trader payouts, keeper fees) equals what the pool holds (LP capital, open collateral,
+// insurance, treasury) less the unabsorbed losses, to the micro-unit; and the books of the vault
+// equal the balances of their accounts.
+std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& s) {
+  std::vector<std::pair<int64_t, std::string>> out;
+  if (auto ok = load_all_positions(s); !ok) {
+    out.push_back({0, "the positions cannot be read: " + ok.error().message});
+    return out;
+  }
+  if (auto ok = load_all_accounts(s); !ok) {
+    out.push_back({0, "the accounts cannot be read: " + ok.error().message});
+    return out;
+  }
+  if (auto books = recompute_books(s); !books) {
+    out.push_back({0, "the books cannot be recomputed: " + books.error().message});
+  } else if (*books != s.books) {
+    out.push_back({0, "the books' aggregates (Σ size, Σ quantity, buckets) differ from "
+                      "those of the open positions"});
+  }
+  int128 external = 0;
+  for (const auto& [name, balance] : s.accounts) {
+    for (const char* prefix : {"depositor:", "trader:", "funder:", "keeper:", "loss:"}) {
+      if (name.rfind(prefix, 0) == 0) external += balance;
+    }
+  }
+  int128 open_collateral = 0;
+  for (const Position* pp : positions_by_id(s)) {
+    const Position& p = *pp;
+    const int64_t id = p.id;
+    if (p.status == PositionStatus::open) open_collateral += p.collateral.units();
+    const auto it = s.accounts.find(position_account(id));
+    const int64_t posted = it == s.accounts.end() ? 0 : it->second;
+    const int64_t held = p.status == PositionStatus::open ? p.collateral.units() : 0;
+    if (posted != held) {
+      out.push_back({id, "position " + std::to_string(id) + " holds " + to_string(Usd(held)) +
+                                             " of collateral but its account holds " + to_string(Usd(posted))});
+    }
+  }
+  const auto balance = [&](const char* name) {
+    const auto it = s.accounts.find(name);
+    return it == s.accounts.end() ? int64_t{0} : it->second;
+  };
+  const struct {
+    const char* account;
+    int64_t books;
+  } pairs[] = {{"lp:senior", s.vault.senior().capital.units()},
+               {"lp:junior", s.vault.junior().capital.units()},
+               {"insurance", s.vault.insurance.units()},
+               {"treasury", s.vault.treasury.units()},
+               {"unabsorbed", -s.vault.unabsorbed.units()}};
+  for (const auto& p : pairs) {
+    if (balance(p.account) != p.books) {
+      out.push_back({0, std::string("the vault's books hold ") + to_string(Usd(p.books)) + " for " +
+                                            p.account + " but its postings sum to " + to_string(Usd(balance(p.account)))});
+    }
+  }
+  const int128 held = static_cast<int128>(s.vault.lp_capital().units()) + open_collateral + s.vault.insurance.units() +
+                      s.vault.treasury.units() - s.vault.unabsorbed.units();
+  if (held != -external) {
+    out.push_back({0, "money in less money out is " + to_string(Usd(static_cast<int64_t>(-external))) +
+                                          " but the pool holds " + to_string(Usd(static_cast<int64_t>(held)))});
+  }
+  return out;
+}
+
+}  // namespace nexadex::vault

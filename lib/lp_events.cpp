@@ -1,0 +1,141 @@
+// lib/lp_events.cpp: deposits and withdrawals: shares minted and burned at the tranche's price.
+#include "lib/transitions.hpp"
+
+#include <algorithm>
+
+#include "lib/cascade.hpp"
+#include "lib/pricing.hpp"
+#include "lib/valuation.hpp"
+#include "lib/transition.hpp"
+
+namespace nexadex::vault {
+
+using namespace detail;
+
+Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDeposited& e, Outcome* out) {
+  if (auto ok = check_name(e.lp, "the LP"); !ok) return std::unexpected(ok.error());
+  if (!e.amount.is_positive()) return input_error("the deposit amount must be greater than zero.");
+  NX_TRY(id, tranche_of(state, e.lp, e.tranche, LpEvent::deposit));
+  if (auto ok = require_fresh(state, ev.at, "a deposit"); !ok) return std::unexpected(ok.error());
+  NX_TRY(values, tranche::values(state));
+  Tranche& t = state.vault.tranche(id);
+  const int64_t value = id == TrancheId::junior ? values.junior : values.senior;
+  if (value <= 0 && t.supply.is_positive()) {
+    return rule_error(nav_owner(state, id) + " NAV is " + usd_text(value) + ", so its share price is not defined; "
+                      "deposits are refused until it is positive.");
+  }
+  if (auto ok = tranche::check_deposit(state, id, e.amount.units(), values); !ok) return std::unexpected(ok.error());
+  // A NAV of a few micro-units under a large supply: the price is defined, but the shares minted, or
+  // the supply with them, would not fit in 64 bits.
+  auto minted = shares_minted(e.amount, t.supply, value);
+  auto supply = minted ? add(t.supply, *minted) : Result<Shares>(std::unexpected(minted.error()));
+  if (!supply) {
+    return rule_error(nav_owner(state, id) + " NAV is " + usd_text(value) + " for " + to_string(t.supply) +
+                      " shares, so a deposit of " + to_string(e.amount) +
+                      " would take the shares past what the books can count; deposits are refused until the NAV recovers.");
+  }
+  const Shares shares = *minted;
+  if (!shares.is_positive()) {
+    return input_error("a deposit of " + to_string(e.amount) + " mints no share unit at the current share price; "
+                       "deposit more.");
+  }
+  NX_TRY(price_used, share_price(value, t.supply));
+  NX_TRY(capital, add(t.capital, e.amount));
+  if (t.since.seconds == 0) t.since = ev.at;
+  t.supply = *supply;
+  t.capital = capital;
+  const LpKey key{e.lp, id};
+  LpHolding& h = state.lps[key];
+  h.shares = Shares(h.shares.units() + shares.units());
+  add_to(h.deposited, e.amount);
+  state.dirty_lps.insert(key);
+  mark(state);
+  if (out != nullptr) {
+    NX_TRY(after, tranche::values(state));
+    *out = DepositOutcome{e.lp, id, e.amount, shares, price_used, value,
+                          id == TrancheId::junior ? after.junior : after.senior};
+  }
+  return std::vector<Posting>{{tranche::account(id), e.amount}, {depositor(e.lp), Usd(-e.amount.units())}};
+}
+
+Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWithdrew& e, Outcome* out) {
+  NX_TRY(id, tranche_of(state, e.lp, e.tranche, LpEvent::withdrawal));
+  const LpKey key{e.lp, id};
+  const auto it = state.lps.find(key);
+  if (it == state.lps.end() || !it->second.shares.is_positive()) {
+    if (state.config.tranches.enabled) {
+      return input_error("unknown LP '" + e.lp + "' in the " + std::string(tranche_name(id)) +
+                         " tranche: it holds no shares of it; 'report lps' lists the LPs.");
+    }
+    return input_error("unknown LP '" + e.lp + "': it holds no shares; 'report lps' lists the LPs.");
+  }
+  if (auto ok = require_fresh(state, ev.at, "a withdrawal"); !ok) return std::unexpected(ok.error());
+  NX_TRY(values, tranche::values(state));
+  const int64_t value = id == TrancheId::junior ? values.junior : values.senior;
+  if (value <= 0) {
+    return rule_error(nav_owner(state, id) + " NAV is " + usd_text(value) + "; withdrawals are refused until it is "
+                      "positive.");
+  }
+  const LpHolding& h = it->second;
+  Tranche& t = state.vault.tranche(id);
+  const Shares supply = t.supply;
+  NX_TRY(holding_value, amount_paid(h.shares, supply, value));
+  Shares burn;
+  Usd amount;
+  switch (e.by) {
+    case WithdrawBy::amount: {
+      if (!e.amount.is_positive()) return input_error("the withdrawal amount must be greater than zero.");
+      // shares past 64 bits (a large amount at a near-zero price) are more than any holding too
+      const auto s = shares_burned(e.amount, supply, value);
+      if (!s || *s > h.shares) {
+        return rule_error(e.lp + " asked for " + to_string(e.amount) + " but holds " + to_string(h.shares) +
+                          " shares worth " + to_string(holding_value) + "; withdraw at most that.");
+      }
+      burn = *s;
+      amount = e.amount;
+      break;
+    }
+    case WithdrawBy::shares: {
+      if (!e.shares.is_positive()) return input_error("the number of shares must be greater than zero.");
+      if (e.shares > h.shares) {
+        return rule_error(e.lp + " asked to redeem " + to_string(e.shares) + " shares but holds " +
+                          to_string(h.shares) + "; redeem at most that.");
+      }
+      burn = e.shares;
+      NX_TRY(a, amount_paid(burn, supply, value));
+      amount = a;
+      break;
+    }
+    case WithdrawBy::all: {
+      burn = h.shares;
+      amount = holding_value;
+      break;
+    }
+  }
+  NX_TRY(total_nav, nav(state));
+  NX_TRY(free, free_capital(state, total_nav));
+  const int64_t free_cash = std::min(free, t.capital.units());
+  if (amount.units() > free_cash) {
+    const int64_t shown = std::max<int64_t>(free_cash, 0);
+    if (shown == 0) {
+      return rule_error(e.lp + " asked for " + to_string(amount) + " but nothing is free: all of NAV " +
+                        usd_text(total_nav) + " backs open positions; wait for positions to close.");
+    }
+    return rule_error(e.lp + " asked for " + to_string(amount) + " but " + usd_text(shown) + " is free (" +
+                      usd_text(std::max<int64_t>(total_nav - shown, 0)) + " backs open positions); withdraw at most " +
+                      usd_text(shown) + ".");
+  }
+  if (auto ok = tranche::check_withdrawal(state, id, amount.units(), values); !ok) return std::unexpected(ok.error());
+  NX_TRY(price_used, share_price(value, supply));
+  LpHolding& hw = state.lps[key];
+  hw.shares = Shares(hw.shares.units() - burn.units());
+  add_to(hw.withdrawn, amount);
+  t.supply = Shares(t.supply.units() - burn.units());
+  t.capital = Usd(t.capital.units() - amount.units());
+  state.dirty_lps.insert(key);
+  mark(state);
+  if (out != nullptr) *out = WithdrawOutcome{e.lp, id, amount, burn, price_used, hw.shares};
+  return std::vector<Posting>{{tranche::account(id), Usd(-amount.units())}, {depositor(e.lp), amount}};
+}
+
+}  // namespace nexadex::vault

@@ -1,0 +1,103 @@
+// lib/pricing.cpp: PnL, fees, shares and margins of one position or share.
+#include "lib/pricing.hpp"
+
+#include <algorithm>
+
+namespace nexadex::vault {
+
+std::string depositor_account(const std::string& lp) { return "depositor:" + lp; }
+
+std::string position_account(int64_t id) { return "position:" + std::to_string(id); }
+
+Result<int64_t> pnl(Side side, Usd size, Price entry, Price price) {
+  const int128 diff = side == Side::long_ ? static_cast<int128>(price.units()) - entry.units()
+                                          : static_cast<int128>(entry.units()) - price.units();
+  const int128 n = static_cast<int128>(size.units()) * diff;
+  // floor: a profit rounds down (paid by the pool), a loss rounds up in size (owed to it)
+  return div_floor(n, entry.units(), "PnL");
+}
+
+Result<Usd> borrow_due(const Position& p, int128 index_now) {
+  const int128 growth = index_now - p.borrow_index_open;
+  // ceil: the borrow fee rounds against the trader
+  const int128 n = static_cast<int128>(p.size.units()) * growth;
+  if (growth != 0 && n / growth != p.size.units()) return input_error("arithmetic overflow in the borrow fee.");
+  NX_TRY(due, div_ceil(n, k_index_scale, "borrow fee"));
+  NX_TRY(total, checked_add(due, p.borrow_carried.units(), "borrow fee"));
+  return Usd(total);
+}
+
+Result<Usd> open_fee(Usd size, Bps open_fee_bps) {
+  NX_TRY(fee, mul_div_ceil(size.units(), open_fee_bps.value, k_bps_scale, "open fee"));
+  return Usd(fee);
+}
+
+Result<Usd> size_for_leverage(Usd collateral, Leverage leverage, Bps open_fee_bps) {
+  // S ≤ L × (C − fee(S)), L = hundredths / 100: start at floor(C × L × 10^4 / (10^4 + L × fee_bps))
+  const int128 l = leverage.hundredths;
+  const int128 num = static_cast<int128>(collateral.units()) * l * k_bps_scale;
+  const int128 den = 100 * k_bps_scale + l * open_fee_bps.value;
+  NX_TRY(start, div_floor(num, den, "size"));
+  int64_t s = start;
+  for (int guard = 0; s > 0 && guard < 1000; ++guard, --s) {
+    NX_TRY(fee, open_fee(Usd(s), open_fee_bps));
+    if (static_cast<int128>(s) * 100 <= l * (collateral.units() - fee.units())) return Usd(s);
+  }
+  return Usd(std::max<int64_t>(s, 0));
+}
+
+Result<Shares> shares_minted(Usd amount, Shares supply, int64_t nav) {
+  // floor: shares minted round against the depositor (DESIGN-risk §9)
+  NX_TRY(s, div_floor(static_cast<int128>(amount.units()) * (static_cast<int128>(supply.units()) + k_virtual_shares),
+                      static_cast<int128>(std::max<int64_t>(nav, 0)) + 1, "shares"));
+  return Shares(s);
+}
+
+Result<Shares> shares_burned(Usd amount, Shares supply, int64_t nav) {
+  // ceil: shares burned round against the withdrawer
+  NX_TRY(s, div_ceil(static_cast<int128>(amount.units()) * (static_cast<int128>(supply.units()) + k_virtual_shares),
+                     static_cast<int128>(std::max<int64_t>(nav, 0)) + 1, "shares"));
+  return Shares(s);
+}
+
+Result<Usd> amount_paid(Shares shares, Shares supply, int64_t nav) {
+  // floor: what the pool pays rounds down
+  NX_TRY(a, div_floor(static_cast<int128>(shares.units()) * (static_cast<int128>(std::max<int64_t>(nav, 0)) + 1),
+                      static_cast<int128>(supply.units()) + k_virtual_shares, "amount"));
+  return Usd(a);
+}
+
+Result<Margin> margin(const State& state, const Position& p, Price price) {
+  return margin_under(state.config, state.vault.borrow_index, p, price);
+}
+
+Result<Margin> margin_under(const Config& config, int128 borrow_index, const Position& p, Price price) {
+  const MarketConfig* mc = config.market(p.market);
+  const int64_t mm_bps = mc ? mc->maintenance_margin_bps.value : k_bps_scale;
+  Margin m;
+  NX_TRY(v, pnl(p.side, p.size, p.entry, price));
+  NX_TRY(due, borrow_due(p, borrow_index));
+  NX_TRY(cf, mul_div_ceil(p.size.units(), config.fees.close_fee_bps.value, k_bps_scale, "close fee"));
+  // ceil: the maintenance threshold rounds against the trader (SPEC §10)
+  NX_TRY(mm, mul_div_ceil(p.size.units(), mm_bps, k_bps_scale, "maintenance margin"));
+  m.pnl = v;
+  m.borrow_fee = due;
+  m.close_fee = Usd(cf);
+  m.equity = p.collateral.units() + std::min(v, p.reserve.units()) - cf - due.units();
+  m.threshold = std::max(mm, config.fees.liquidation_fee.units());
+  return m;
+}
+
+Result<Price> liquidation_price(const State& state, const Position& p) {
+  // equity(price) = collateral + size × (±(price − entry)) / entry − fees; solve equity = threshold
+  // for the loss side (ignoring the reserve cap, which only bounds profits).
+  NX_TRY(m, margin(state, p, p.entry));
+  const int64_t room = p.collateral.units() - m.close_fee.units() - m.borrow_fee.units() - m.threshold;
+  if (room < 0) return p.entry;  // liquidatable at the entry price already
+  // loss that uses up the room: size × |Δ| / entry = room → |Δ| = room × entry / size
+  NX_TRY(delta, mul_div_floor(room, p.entry.units(), p.size.units(), "liquidation price"));
+  const int64_t lp = p.side == Side::long_ ? p.entry.units() - delta : p.entry.units() + delta;
+  return Price(std::max<int64_t>(lp, 0));
+}
+
+}  // namespace nexadex::vault

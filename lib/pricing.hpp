@@ -1,0 +1,58 @@
+// lib/pricing.hpp: the pure rules of one position and one share (valuation layer): PnL, borrow
+// fee, open fee and sizing, shares minted, burned and paid, margin and liquidation price; every
+// division rounded in the pool's favour with the direction named.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "lib/state.hpp"
+
+namespace nexadex::vault {
+
+inline constexpr int128 k_index_scale = 1'000'000'000'000'000'000;  // borrow index: 10^18
+inline constexpr int64_t k_virtual_shares = 1'000;                  // V, in share units (DESIGN-risk §9)
+
+// The posting accounts of an LP's deposits and withdrawals, and of a position's collateral.
+std::string depositor_account(const std::string& lp);   // "depositor:alice"
+std::string position_account(int64_t id);                // "position:42"
+
+// Signed PnL in micro-USD of `size` entry notional from `entry` to `price`: a long earns
+// size × (price − entry) / entry, a short size × (entry − price) / entry. A profit rounds down (the
+// pool pays it), a loss rounds up (the pool is owed it).
+Result<int64_t> pnl(Side side, Usd size, Price entry, Price price);
+
+// Borrow fee a position owes now: ceil(size × (index − index_open) / 10^18) + what it carried.
+Result<Usd> borrow_due(const Position& p, int128 index_now);
+
+// The open fee of a size: ceil(size × open_fee_bps / 10,000), against the trader.
+Result<Usd> open_fee(Usd size, Bps open_fee_bps);
+
+// The largest size whose leverage after the open fee is at most `leverage` (SPEC §10).
+Result<Usd> size_for_leverage(Usd collateral, Leverage leverage, Bps open_fee_bps);
+
+// Shares minted for a deposit: floor(amount × (supply + V) / (NAV + 1)); burned for a withdrawal
+// of an amount: ceil of the same; paid for shares: floor(shares × (NAV + 1) / (supply + V)).
+Result<Shares> shares_minted(Usd amount, Shares supply, int64_t nav);
+Result<Shares> shares_burned(Usd amount, Shares supply, int64_t nav);
+Result<Usd> amount_paid(Shares shares, Shares supply, int64_t nav);
+
+// The margin numbers of a position at `price`: equity = collateral + min(pnl, reserve) − close fee −
+// borrow fee; liquidatable when equity < max(ceil(size × maintenance_margin_bps / 10^4),
+// liquidation_fee).
+struct Margin {
+  int64_t equity = 0;
+  int64_t threshold = 0;
+  int64_t pnl = 0;
+  Usd close_fee;
+  Usd borrow_fee;
+  bool liquidatable() const { return equity < threshold; }
+};
+Result<Margin> margin(const State& state, const Position& p, Price price);
+// The same under another config and borrow index (config apply weighs a new config with it).
+Result<Margin> margin_under(const Config& config, int128 borrow_index, const Position& p, Price price);
+
+// The liquidation price: the price at which the position becomes liquidatable (0 when none).
+Result<Price> liquidation_price(const State& state, const Position& p);
+
+}  // namespace nexadex::vault

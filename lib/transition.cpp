@@ -1,0 +1,159 @@
+// lib/transition.cpp: what the event rules share.
+#include "lib/transition.hpp"
+
+#include "lib/cascade.hpp"
+#include "lib/gains_losses.hpp"
+#include "lib/pricing.hpp"
+
+namespace nexadex::vault::detail {
+
+std::string usd_text(int64_t units) { return format_decimal(units, Usd::k_decimals); }
+
+std::string depositor(const std::string& lp) { return depositor_account(lp); }
+
+std::string trader_account(const std::string& t) { return "trader:" + t; }
+
+// Every market with open positions needs a fresh price for a NAV-dependent command (SPEC §10).
+Status require_fresh(const State& state, Timestamp at, const char* what) {
+  for (const auto& [book, b] : state.books) {
+    const std::string& sym = book.market;
+    const auto it = state.markets.find(sym);
+    if (it == state.markets.end() || !state.is_fresh(it->second, at)) {
+      const int64_t age = it == state.markets.end() ? 0 : at.seconds - it->second.price_at.seconds;
+      return rule_error(std::string(what) + " values the pool, but the " + sym + " price is " +
+                        format_age(Duration{age}) + " old (max " + format_age(state.config.pool.max_price_age) +
+                        "); record a fresh price first (price set, or --price).");
+    }
+  }
+  return {};
+}
+
+Result<Price> fresh_price(const State& state, const std::string& market, Timestamp at) {
+  const auto it = state.markets.find(market);
+  if (it == state.markets.end() || !it->second.priced()) {
+    return rule_error("the " + market + " market has never been priced; record a price first (price set " + market +
+                      " PRICE, or --price).");
+  }
+  if (!state.is_fresh(it->second, at)) {
+    return rule_error("the " + market + " price is " + format_age(Duration{at.seconds - it->second.price_at.seconds}) +
+                      " old (max " + format_age(state.config.pool.max_price_age) +
+                      "); record a fresh price first (price set, or --price).");
+  }
+  return it->second.price;
+}
+
+void add_to(Usd& total, Usd amount) { total = Usd(total.units() + amount.units()); }
+
+// Books a fee's parts on the vault and its postings.
+void book_fee(State& state, const std::string& kind, Usd charged, Usd forgone, const FeeParts& parts,
+              std::vector<Posting>& postings) {
+  FeeTotals& t = state.vault.fees[kind];
+  add_to(t.charged, charged);
+  add_to(t.forgone, forgone);
+  add_to(t.to_lps, parts.lp);
+  add_to(t.to_insurance, parts.insurance);
+  add_to(t.to_treasury, parts.treasury);
+  add_to(state.vault.insurance, parts.insurance);
+  add_to(state.vault.treasury, parts.treasury);
+  tranche::credit_gain(state, parts.lp.units(), postings);
+  if (parts.insurance.units()) postings.push_back({"insurance", parts.insurance});
+  if (parts.treasury.units()) postings.push_back({"treasury", parts.treasury});
+}
+
+// Moves a realized LP result to the tranches: a gain (the pool's share of a trader's loss) through the
+// income waterfall, a loss of `kind` through its cascade (DESIGN-risk §2, §3).
+// Returns the loss's record, or nullptr for a gain.
+Result<const LossRecord*> book_lp_result(State& state, const Event& ev, int64_t delta, LossKind kind,
+                                         const std::string& market, std::vector<Posting>& postings) {
+  if (delta > 0) tranche::credit_gain(state, delta, postings);
+  if (delta >= 0) return nullptr;
+  return tranche::absorb_loss(state, kind, -delta, market, ev, postings);
+}
+
+std::vector<LayerPart> layers_of(const LossRecord* rec) {
+  std::vector<LayerPart> out;
+  if (rec == nullptr) return out;
+  for (const auto& leg : rec->legs) out.push_back({leg.layer, leg.amount});
+  return out;
+}
+
+// A tranche's share price in micro-USD: floor((NAV + 1) × 10^9 / (supply + V)), as reports show it.
+Result<int64_t> share_price(int64_t nav, Shares supply) {
+  return div_floor((static_cast<int128>(std::max<int64_t>(nav, 0)) + 1) * Shares::k_scale,
+                   static_cast<int128>(supply.units()) + k_virtual_shares, "share price");
+}
+
+void mark(State& state) { state.dirty_vault = true; }
+
+// Records a step of a position's life (a what-if copy keeps none: it is dropped unread).
+void add_leg(State& state, PositionLeg leg) {
+  if (!state.what_if) state.legs.push_back(std::move(leg));
+}
+
+// Names become posting accounts (depositor:NAME, trader:NAME, ...): 1 to 64 of A-Z a-z 0-9 _ . -
+Status check_name(const std::string& name, const char* what) {
+  bool ok = !name.empty() && name.size() <= 64;
+  for (char c : name) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+                c == '-');
+  }
+  if (ok) return {};
+  return input_error(std::string(what) + " name '" + name + "' must be 1 to 64 of the characters A-Z a-z 0-9 _ . -");
+}
+
+// The tranche an LP event names: "" is the senior for a deposit and, for a withdrawal, the one
+// tranche the LP holds; the junior exists only with [tranches].
+Result<TrancheId> tranche_of(const State& state, const std::string& lp, const std::string& name, LpEvent event) {
+  if (name.empty()) {
+    if (event == LpEvent::deposit) return TrancheId::senior;
+    const auto s = state.lps.find(LpKey{lp, TrancheId::senior});
+    const auto j = state.lps.find(LpKey{lp, TrancheId::junior});
+    const bool in_s = s != state.lps.end() && s->second.shares.is_positive();
+    const bool in_j = j != state.lps.end() && j->second.shares.is_positive();
+    if (in_s && in_j) {
+      return input_error(lp + " holds shares of both tranches; say which with --tranche senior or --tranche junior.");
+    }
+    return in_j ? TrancheId::junior : TrancheId::senior;
+  }
+  const auto id = tranche::parse(name);
+  if (!id) return input_error("unknown tranche '" + name + "'; use senior or junior.");
+  if (*id == TrancheId::junior && !state.config.tranches.enabled) {
+    return input_error("this pool has no junior tranche (its config has no [tranches]); deposit without --tranche, "
+                       "or apply a config with [tranches].");
+  }
+  return *id;
+}
+
+std::string nav_owner(const State& state, TrancheId id) {
+  return state.config.tranches.enabled ? "the " + std::string(tranche_name(id)) + " tranche's" : "the vault's";
+}
+
+Status check_reason(const std::string& reason) {
+  bool ok = !reason.empty() && reason.size() <= 200;
+  for (const char ch : reason) ok = ok && static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f;
+  if (!ok) return input_error("the reason must be 1 to 200 characters without control characters.");
+  return {};
+}
+
+Result<Position*> open_position(State& state, int64_t id) {
+  NX_TRY(p, find_position(state, id));
+  if (p == nullptr) {
+    return input_error("unknown position " + std::to_string(id) + "; 'report positions' lists them.");
+  }
+  if (p->status != PositionStatus::open) {
+    return rule_error("position " + std::to_string(id) + " was already " +
+                      (p->status == PositionStatus::closed ? "closed" : "liquidated") + " at seq " +
+                      std::to_string(p->ended_seq) + ".");
+  }
+  return p;
+}
+
+void end_position(State& state, Position& p, PositionStatus status, int64_t seq) {
+  Usd& oi = p.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short;
+  oi = Usd(oi.units() - p.size.units());
+  state.vault.reserved = Usd(state.vault.reserved.units() - p.reserve.units());
+  p.status = status;
+  p.ended_seq = seq;
+}
+
+}  // namespace nexadex::vault::detail
