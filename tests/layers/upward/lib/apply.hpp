@@ -1,0 +1,2 @@
+// apply.hpp
+#include "lib/money.hpp"

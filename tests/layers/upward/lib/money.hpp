@@ -1,0 +1,2 @@
+// money.hpp: includes a higher layer
+#include "lib/apply.hpp"

@@ -1,0 +1,3 @@
+// stray.cpp: in no layer, reads a file, includes the journal
+#include <fstream>
+#include "journal/journal.hpp"
