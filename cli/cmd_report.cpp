@@ -149,7 +149,7 @@ Status cmd_report(Context& ctx, const Options& o) {
     else if (what == "tranches") report = tranches_report(state, report_at);
     else if (what == "cascades") report = cascades_report(state);
     else if (what == "lp") report = lp_report(state, o.report_id);
-    else if (what == "positions") report = positions_report(state, o.all);
+    else if (what == "positions") report = positions_report(state, o.all ? Listing::all : Listing::open);
     else if (what == "traders") report = traders_report(state);
     else if (what == "insurance") report = insurance_report(state);
     else if (what == "fees") report = fees_report(state);

@@ -133,7 +133,7 @@ std::vector<Cell> row_of(const AppliedEvent& a) {
     return {seq, Cell::of_int(o->id), text(o->trader), text(o->market), text(std::string(side_name(o->side))),
             usd(o->size), usd(o->collateral), usd(o->open_fee), Cell::of_price(o->entry),
             text(format_decimal(o->leverage_x100, 2)), usd(o->reserve),
-            derived_price(o->liquidation_price, o->entry, o->side == Side::long_)};
+            derived_price(o->liquidation_price, o->entry, o->side)};
   }
   if (const auto* o = std::get_if<CloseOutcome>(&a.outcome)) {
     return {seq, Cell::of_int(o->id), text(o->trader), usd(o->size_closed), usd(o->size_left), Cell::of_price(o->exit),

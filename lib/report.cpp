@@ -62,12 +62,12 @@ Report price_report(const State& state, Timestamp now) {
   return Report{"prices", {markets_section(state, now)}};
 }
 
-Cell derived_price(Price value, Price reference, bool round_up) {
+Cell derived_price(Price value, Price reference, Side side) {
   int digits = Price::k_decimals;
   for (int64_t v = reference.units(); digits > 2 && v != 0 && v % 10 == 0; v /= 10) --digits;
   Cell c = Cell::of_price(value);
   c.digits = digits;
-  c.round_up = round_up;
+  c.round_up = side == Side::long_;
   return c;
 }
 
@@ -358,7 +358,7 @@ Result<std::vector<Cell>> position_row(const State& s, const Position& p, const 
     NX_TRY(m, vault::margin(s, p, price));
     NX_TRY(liq, vault::liquidation_price(s, p));
     row.insert(row.end(), {Cell::of_price(price), Cell::of_usd(Usd(m.pnl)), Cell::of_usd(Usd(m.equity)),
-                           Cell::of_usd(Usd(m.threshold)), derived_price(liq, price, p.side == Side::long_),
+                           Cell::of_usd(Usd(m.threshold)), derived_price(liq, price, p.side),
                            Cell::of_bool(m.liquidatable()), Cell::none(CellType::integer), Cell::none(CellType::price)});
   } else {
     row.insert(row.end(), {Cell::none(CellType::price), Cell::none(CellType::usd), Cell::none(CellType::usd),
@@ -398,17 +398,17 @@ std::vector<Cell> leg_row(const PositionLeg& l) {
 
 }  // namespace
 
-Result<Report> positions_report(const State& s, bool include_ended) {
+Result<Report> positions_report(const State& s, Listing listing) {
   if (auto ok = load_all_positions(s); !ok) return std::unexpected(ok.error());
   NX_TRY(totals, leg_totals(s, 0));
   Section sec = position_section();
   for (const Position* p : positions_by_id(s)) {
-    if (!include_ended && p->status != PositionStatus::open) continue;
+    if (listing == Listing::open && p->status != PositionStatus::open) continue;
     NX_TRY(row, position_row(s, *p, totals[p->id]));
     sec.rows.push_back(std::move(row));
   }
   Report report{"positions", {std::move(sec)}};
-  if (include_ended) {
+  if (listing == Listing::all) {
     // the whole life of every position listed: each open, close and liquidation
     Section legs = legs_section();
     NX_TRY(all, position_legs(s, 0));
@@ -477,7 +477,7 @@ Result<Report> position_report(const State& s, int64_t id) {
     NX_TRY(liq, vault::liquidation_price(s, *p));
     row.insert(row.end(), {Cell::of_price(price), Cell::of_usd(Usd(m.pnl)), Cell::of_usd(m.borrow_fee),
                            Cell::of_usd(Usd(m.equity)), Cell::of_usd(Usd(m.threshold)),
-                           derived_price(liq, price, p->side == Side::long_), Cell::of_bool(m.liquidatable()),
+                           derived_price(liq, price, p->side), Cell::of_bool(m.liquidatable()),
                            Cell::none(CellType::integer), Cell::none(CellType::time), Cell::none(CellType::price)});
   } else {
     row.insert(row.end(), {Cell::none(CellType::price), Cell::none(CellType::usd), Cell::none(CellType::usd),

@@ -42,9 +42,9 @@ struct Cell {
 // A table's header is its key's words (absorbed_trader_pnl: ABSORBED TRADER PNL in a list, "absorbed
 // trader PNL" in a record), so every format names a figure the same way.
 // A price derived from a market's price (a liquidation price): tables show it with the decimals of
-// `reference` (the market's latest price; at least 2), rounded up when `round_up` (a long's, so that the
-// figure shown is reached first) else down; JSON and CSV keep all 8.
-Cell derived_price(Price value, Price reference, bool round_up);
+// `reference` (the market's latest price; at least 2), rounded up for a long (so that the figure shown is
+// reached first) and down for a short; JSON and CSV keep all 8.
+Cell derived_price(Price value, Price reference, Side side);
 
 struct Column {
   std::string key;        // snake_case: the JSON key, the CSV header and the table's words
@@ -94,7 +94,9 @@ std::vector<Cell> event_row(const Event& event, const std::string& hash);
 Result<Report> pool_report(const State& state, Timestamp now);
 Result<Report> lps_report(const State& state);
 Result<Report> lp_report(const State& state, const std::string& lp);
-Result<Report> positions_report(const State& state, bool include_ended);
+// Which positions `report positions` lists: the open ones, or every one with the legs of each.
+enum class Listing { open, all };
+Result<Report> positions_report(const State& state, Listing listing);
 Result<Report> position_report(const State& state, int64_t id);
 Result<Report> traders_report(const State& state);
 Result<Report> insurance_report(const State& state);
