@@ -1,10 +1,11 @@
 # tests/layers/check.cmake: the include rules between and inside the folders (cmake -DROOT=dir -P).
 #  - lib/ includes nothing of journal/ or cli/, journal/ nothing of cli/;
 #  - lib/ is pure: no file, stream, clock, environment or SQLite access;
-#  - inside lib/, no include runs from a lower layer to a higher one (ROOT/lib/layers.txt), and
-#    every lib/ file has a layer.
+#  - inside lib/, no include runs from a lower layer to a higher one (ROOT/lib/layers.txt), every
+#    lib/ file has a layer, and no two files (x.hpp with x.cpp) reach each other through includes.
 # Prints every violation, one line each, and fails if there is any. With -DEXPECT=N (the check's own
 # test, on a tree made to break it) it passes only when it finds exactly N violations.
+cmake_minimum_required(VERSION 3.25)
 if(NOT ROOT)
   message(FATAL_ERROR "usage: cmake -DROOT=<source dir> -P check.cmake")
 endif()
@@ -42,6 +43,10 @@ foreach(f IN LISTS lib_files journal_files)
       string(APPEND problems "${f}: includes ${target}; journal/ depends only on lib/\n")
     elseif(folder STREQUAL "lib" AND target MATCHES "^lib/")
       get_filename_component(to "${target}" NAME_WE)
+      if(NOT to STREQUAL stem)
+        list(APPEND deps_${stem} ${to})
+        list(APPEND lib_stems ${stem})
+      endif()
       if(DEFINED rank_${stem} AND DEFINED rank_${to} AND rank_${to} GREATER rank_${stem})
         string(APPEND problems
           "${f}: includes ${target}, of the higher layer ${layer_${to}} (${f} is in ${layer_${stem}})\n")
@@ -54,6 +59,28 @@ foreach(f IN LISTS lib_files journal_files)
     foreach(hit IN LISTS impure)
       string(APPEND problems "${f}: '${hit}': lib/ does no I/O and reads no clock or environment\n")
     endforeach()
+  endif()
+endforeach()
+
+# Cycles: grow each file's reach (everything it includes, directly or not) to a fixed point.
+list(REMOVE_DUPLICATES lib_stems)
+foreach(a IN LISTS lib_stems)
+  set(reach ${deps_${a}})
+  set(frontier ${reach})
+  while(frontier)
+    set(next "")
+    foreach(b IN LISTS frontier)
+      foreach(c IN LISTS deps_${b})
+        if(NOT c IN_LIST reach)
+          list(APPEND reach ${c})
+          list(APPEND next ${c})
+        endif()
+      endforeach()
+    endforeach()
+    set(frontier ${next})
+  endwhile()
+  if(a IN_LIST reach)
+    string(APPEND problems "lib/${a}: reaches itself through its includes; two files may not depend on each other\n")
   endif()
 endforeach()
 

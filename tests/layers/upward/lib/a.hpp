@@ -1,0 +1,2 @@
+// a.hpp
+#include "lib/b.hpp"

@@ -1,0 +1,2 @@
+// b.cpp
+#include "lib/a.hpp"
