@@ -3,6 +3,7 @@
 // The man page's side of the agreement is in tests/cli/man_test.cpp ("every config key is documented").
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -67,7 +68,39 @@ std::optional<int64_t> ranged_value(const ConfigKey& key, const Config& c) {
       key.field);
 }
 
+// Sets a key's value in `c` to `v`, in the units of its range; false for lists, flags and names.
+bool set_ranged_value(const ConfigKey& key, Config& c, int64_t v) {
+  return std::visit(
+      [&](const auto& field) {
+        auto& out = field(c, 0);
+        using T = std::remove_cvref_t<decltype(out)>;
+        if constexpr (std::is_same_v<T, Bps>) out = Bps{v};
+        else if constexpr (std::is_same_v<T, Usd>) out = Usd(v);
+        else if constexpr (std::is_same_v<T, Duration>) out = Duration{v};
+        else if constexpr (std::is_same_v<T, Leverage>) out = Leverage{v};
+        else return false;
+        return true;
+      },
+      key.field);
+}
+
 }  // namespace
+
+TEST_CASE("validate() refuses every ranged key of the table just outside its range", "[config][keys][validate]") {
+  // validate() guards a Config that did not come from the TOML reader (the journal's cached JSON); a
+  // key added to the table must be added to its ranges too.
+  for (const ConfigKey& key : config_keys()) {
+    Config c;
+    c.markets.push_back(MarketConfig{"BTC"});
+    const int64_t outside = key.range.max < std::numeric_limits<int64_t>::max() ? key.range.max + 1 : key.range.min - 1;
+    if (!set_ranged_value(key, c, outside)) continue;
+    CAPTURE(key.path(), outside);
+    auto ok = validate(c);
+    REQUIRE_FALSE(ok.has_value());
+    CHECK_THAT(ok.error().message, Contains(std::string(key.name)) && Contains(std::to_string(outside) + " but must be " +
+                                                                               std::to_string(key.range.min) + " to "));
+  }
+}
 
 TEST_CASE("the key table names each key once, and every default is within its range", "[config][keys]") {
   Config c;
