@@ -165,12 +165,9 @@ class Reader {
 
   // The rules across the keys of one table, checked when it is read so that the error names its line.
   void check_table(const Value& t, std::string_view table, const std::string& path, const Config& c) const {
-    if (table == "fees.split") {
-      const auto& s = c.fees.split;
-      const int64_t sum = s.lp_bps.value + s.insurance_bps.value + s.treasury_bps.value;
-      if (sum != k_bps_scale) {
-        fail(t, path, "lp_bps + insurance_bps + treasury_bps is " + std::to_string(sum) + " but must be 10000.");
-      }
+    for (const ConfigTableRule& rule : config_table_rules()) {
+      if (rule.table != table) continue;
+      if (auto ok = rule.check(c); !ok) fail(t, path, ok.error().message);
     }
   }
 

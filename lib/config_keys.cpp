@@ -118,7 +118,21 @@ const ConfigArray k_arrays[] = {
     {"markets[]", &Entries<&Config::markets>::count, &Entries<&Config::markets>::add},
 };
 
+// SPEC §3: every fee is shared out whole.
+Status split_sums_to_whole(const Config& c) {
+  const auto& s = c.fees.split;
+  const int64_t sum = s.lp_bps.value + s.insurance_bps.value + s.treasury_bps.value;
+  if (sum == k_bps_scale) return {};
+  return input_error("lp_bps + insurance_bps + treasury_bps is " + std::to_string(sum) + " but must be 10000.");
+}
+
+const ConfigTableRule k_rules[] = {
+    {"fees.split", &split_sums_to_whole},
+};
+
 }  // namespace
+
+std::span<const ConfigTableRule> config_table_rules() { return k_rules; }
 
 std::string ConfigKey::path() const {
   const bool list = std::holds_alternative<ConfigField<std::vector<Layer>>>(field);

@@ -74,6 +74,15 @@ struct ConfigArray {
   std::size_t (*add)(Config&);            // appends a default entry, returns its index
 };
 
+// A rule across the keys of one table, checked once the table is read: an error (ErrorKind::input)
+// says what is wrong, without the table's name, which the reader prefixes with the file and line.
+struct ConfigTableRule {
+  std::string_view table;  // "fees.split"
+  Status (*check)(const Config&);
+};
+
+std::span<const ConfigTableRule> config_table_rules();
+
 // One item written directly in a table: a key, or a table in it (key == nullptr): "split" in "fees",
 // "markets" (the array of tables "markets[]", with its `array`) at the top level ("").
 struct ConfigTableItem {
