@@ -2,7 +2,9 @@
 //
 // The strict TOML reader, `config show` (TOML, JSON, CSV), the journal's cached config and the man-page
 // check all walk this table; a new key is one row here (its default is the member initializer in
-// lib/config.hpp) and one entry in man/nexadex.toml.5.scd.
+// lib/config.hpp), one entry in man/nexadex.toml.5.scd and, for a ranged key, one line in validate()
+// (tests/lib/config_keys_test.cpp fails until each is there). A new array of tables also needs its
+// row in config_keys.cpp's list of arrays.
 #pragma once
 
 #include <cstddef>
@@ -28,8 +30,8 @@ struct ConfigField {
   const T& operator()(const Config& c, std::size_t entry = 0) const { return get_const(c, entry); }
 };
 
-// The value types of keys; the alternative is the key's type. A std::string is a name of 1 to
-// range.max characters of A-Z and 0-9; a bool is the presence of its table (Presence::implied).
+// The value types of keys; the alternative is the key's type. A std::string is a name of range.min
+// to range.max characters of A-Z and 0-9; a bool is the presence of its table (Presence::implied).
 using ConfigFieldRef = std::variant<ConfigField<Bps>, ConfigField<Usd>, ConfigField<Duration>, ConfigField<Leverage>,
                                     ConfigField<std::string>, ConfigField<std::vector<Layer>>, ConfigField<bool>>;
 
