@@ -1,0 +1,166 @@
+// lib/config_keys.cpp: the rows of the config key table; defaults stay the member initializers of lib/config.hpp.
+#include "lib/config_keys.hpp"
+
+#include <type_traits>
+#include <utility>
+
+namespace nexadex {
+namespace {
+
+// A member path into Config (Member<&Config::fees, &FeeConfig::split, &FeeSplit::lp_bps>), or into
+// the market of the entry (MarketMember<&MarketConfig::symbol>).
+template <auto... Path>
+struct Member {
+  template <class C>
+  static auto& at(C& c, std::size_t) { return (c .* ... .* Path); }
+};
+
+template <auto... Path>
+struct MarketMember {
+  template <class C>
+  static auto& at(C& c, std::size_t entry) { return (c.markets[entry] .* ... .* Path); }
+};
+
+template <class M>
+constexpr auto field_of() {
+  using T = std::remove_cvref_t<decltype(M::at(std::declval<Config&>(), 0))>;
+  return ConfigField<T>{&M::template at<Config>, &M::template at<const Config>};
+}
+
+template <auto... Path>
+constexpr auto pool_field() { return field_of<Member<Path...>>(); }
+
+template <auto... Path>
+constexpr auto market_field() { return field_of<MarketMember<Path...>>(); }
+
+constexpr int64_t k_max = std::numeric_limits<int64_t>::max();
+constexpr ConfigRange k_bps_0_10000{0, 10'000};
+constexpr ConfigRange k_any{0, k_max};  // amounts are never negative
+constexpr ConfigRange k_unused{};
+
+const ConfigKey k_keys[] = {
+    {"pool", "max_utilization_bps", pool_field<&Config::pool, &PoolConfig::max_utilization_bps>(), {1, 10'000},
+     Presence::optional, "8000", "the share of LP capital that open positions may reserve"},
+    {"pool", "max_price_age", pool_field<&Config::pool, &PoolConfig::max_price_age>(), {1, k_max},
+     Presence::optional, "\"5m\"", "a price older than this is stale"},
+
+    {"fees", "open_fee_bps", pool_field<&Config::fees, &FeeConfig::open_fee_bps>(), {0, 1'000}, Presence::optional,
+     "10", "the fee on the size opened, from collateral"},
+    {"fees", "close_fee_bps", pool_field<&Config::fees, &FeeConfig::close_fee_bps>(), {0, 1'000}, Presence::optional,
+     "10", "the fee on the size closed"},
+    {"fees", "liquidation_fee", pool_field<&Config::fees, &FeeConfig::liquidation_fee>(), k_any, Presence::optional,
+     "\"5\"", "paid to the keeper who liquidates a position"},
+    {"fees", "borrow_base_apr_bps", pool_field<&Config::fees, &FeeConfig::borrow_base_apr_bps>(), {0, 1'000'000},
+     Presence::optional, "100", "the borrow rate a year at no utilization"},
+    {"fees", "borrow_slope_apr_bps", pool_field<&Config::fees, &FeeConfig::borrow_slope_apr_bps>(), {0, 1'000'000},
+     Presence::optional, "2000", "the borrow rate a year added at 100% utilization"},
+
+    {"fees.split", "lp_bps", pool_field<&Config::fees, &FeeConfig::split, &FeeSplit::lp_bps>(), k_bps_0_10000,
+     Presence::optional, "7000", "the liquidity providers' part of each fee"},
+    {"fees.split", "insurance_bps", pool_field<&Config::fees, &FeeConfig::split, &FeeSplit::insurance_bps>(),
+     k_bps_0_10000, Presence::optional, "2000", "the insurance fund's part of each fee"},
+    {"fees.split", "treasury_bps", pool_field<&Config::fees, &FeeConfig::split, &FeeSplit::treasury_bps>(),
+     k_bps_0_10000, Presence::optional, "1000", "the treasury's part of each fee"},
+
+    {"insurance", "target_min", pool_field<&Config::insurance, &InsuranceConfig::target_min>(), k_any,
+     Presence::optional, "\"0\"", "the least target size of the fund"},
+    {"insurance", "target_bps_of_oi", pool_field<&Config::insurance, &InsuranceConfig::target_bps_of_oi>(),
+     {0, 1'000'000}, Presence::optional, "0", "the fund's target as a share of open interest"},
+    {"insurance", "cover_rate_bps", pool_field<&Config::insurance, &InsuranceConfig::cover_rate_bps>(),
+     k_bps_0_10000, Presence::optional, "10000", "the share of each loss the fund covers"},
+    {"insurance", "max_cover_per_event", pool_field<&Config::insurance, &InsuranceConfig::max_cover_per_event>(),
+     k_any, Presence::optional, "\"0\"", "the most the fund pays for one event (0: unlimited)"},
+    {"insurance", "max_cover_per_market_per_day_bps",
+     pool_field<&Config::insurance, &InsuranceConfig::max_cover_per_market_per_day_bps>(), k_bps_0_10000,
+     Presence::optional, "0", "the most the fund pays for one market in one UTC day (0: off)"},
+    {"insurance", "floor_balance", pool_field<&Config::insurance, &InsuranceConfig::floor_balance>(), k_any,
+     Presence::optional, "\"0\"", "the fund never pays below this balance"},
+
+    {"tranches", "enabled", pool_field<&Config::tranches, &TrancheConfig::enabled>(), k_unused, Presence::implied,
+     "", "two tranches, senior and junior; else the vault is one (senior)"},
+    {"tranches.senior", "target_apr_bps", pool_field<&Config::tranches, &TrancheConfig::senior_target_apr_bps>(),
+     k_bps_0_10000, Presence::optional, "600", "the senior's target yield a year on its realized NAV"},
+    {"tranches", "min_junior_ratio_bps", pool_field<&Config::tranches, &TrancheConfig::min_junior_ratio_bps>(),
+     k_bps_0_10000, Presence::optional, "0", "the least junior / (junior + senior) a deposit or withdrawal may leave"},
+    {"tranches", "max_junior_ratio_bps", pool_field<&Config::tranches, &TrancheConfig::max_junior_ratio_bps>(),
+     k_bps_0_10000, Presence::optional, "0", "the most junior / (junior + senior) a junior deposit may leave (0: off)"},
+    {"tranches", "max_senior_at_risk_bps", pool_field<&Config::tranches, &TrancheConfig::max_senior_at_risk_bps>(),
+     k_bps_0_10000, Presence::optional, "0", "the most of senior NAV open positions may put at risk (0: off)"},
+
+    {"cascade", "trader_pnl", pool_field<&Config::cascade, &CascadeConfig::trader_pnl>(), k_unused,
+     Presence::optional, "[\"junior\", \"senior\"]", "the layers realized trader profit falls on, in order"},
+    {"cascade", "bad_debt", pool_field<&Config::cascade, &CascadeConfig::bad_debt>(), k_unused, Presence::optional,
+     "[\"insurance\", \"junior\", \"senior\"]", "the layers liquidation shortfall falls on, in order"},
+    {"cascade", "external", pool_field<&Config::cascade, &CascadeConfig::external>(), k_unused, Presence::optional,
+     "[\"insurance\", \"junior\", \"senior\"]", "the layers an external loss falls on, in order"},
+
+    {"markets[]", "symbol", market_field<&MarketConfig::symbol>(), {1, 16}, Presence::identity, "\"BTC\"",
+     "the market's name, 1 to 16 of A-Z and 0-9"},
+    {"markets[]", "max_leverage", market_field<&MarketConfig::max_leverage>(), {100, 100'000}, Presence::optional,
+     "\"12.5\"", "the largest leverage a position may have"},
+    {"markets[]", "maintenance_margin_bps", market_field<&MarketConfig::maintenance_margin_bps>(), {1, 10'000},
+     Presence::optional, "100", "below this margin of size a position may be liquidated"},
+    {"markets[]", "max_profit_bps", market_field<&MarketConfig::max_profit_bps>(), {1, 1'000'000},
+     Presence::optional, "10000", "a position's profit cap, reserved from the pool"},
+};
+
+// The entries of an array of tables held in a member of Config.
+template <auto Member>
+struct Entries {
+  static std::size_t count(const Config& c) { return (c.*Member).size(); }
+  static std::size_t add(Config& c) {
+    (c.*Member).emplace_back();
+    return (c.*Member).size() - 1;
+  }
+};
+
+const ConfigArray k_arrays[] = {
+    {"markets[]", &Entries<&Config::markets>::count, &Entries<&Config::markets>::add},
+};
+
+// SPEC §3: every fee is shared out whole.
+Status split_sums_to_whole(const Config& c) {
+  const auto& s = c.fees.split;
+  const int64_t sum = s.lp_bps.value + s.insurance_bps.value + s.treasury_bps.value;
+  if (sum == k_bps_scale) return {};
+  return input_error("lp_bps + insurance_bps + treasury_bps is " + std::to_string(sum) + " but must be 10000.");
+}
+
+const ConfigTableRule k_rules[] = {
+    {"fees.split", &split_sums_to_whole},
+};
+
+}  // namespace
+
+std::span<const ConfigTableRule> config_table_rules() { return k_rules; }
+
+std::string ConfigKey::path() const {
+  const bool list = std::holds_alternative<ConfigField<std::vector<Layer>>>(field);
+  return std::string(table) + "." + std::string(name) + (list ? "[]" : "");
+}
+
+std::span<const ConfigKey> config_keys() { return k_keys; }
+
+std::vector<ConfigTableItem> table_items(std::string_view table) {
+  const std::string prefix = table.empty() ? "" : std::string(table) + ".";
+  std::vector<ConfigTableItem> out;
+  for (const ConfigKey& key : k_keys) {
+    if (key.table == table) {
+      out.push_back({&key, {}, key.name, nullptr});
+      continue;
+    }
+    if (!key.table.starts_with(prefix)) continue;
+    const std::string_view child = key.table.substr(0, key.table.find('.', prefix.size()));
+    bool seen = false;
+    for (const auto& item : out) seen = seen || item.table == child;
+    if (seen) continue;
+    std::string_view name = child.substr(prefix.size());
+    if (name.ends_with("[]")) name.remove_suffix(2);
+    const ConfigArray* array = nullptr;
+    for (const ConfigArray& a : k_arrays) array = a.table == child ? &a : array;
+    out.push_back({nullptr, child, name, array});
+  }
+  return out;
+}
+
+}  // namespace nexadex
