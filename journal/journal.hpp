@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "lib/event.hpp"
+#include "lib/journal_head.hpp"
 #include "lib/outcome.hpp"
-#include "lib/report.hpp"
 #include "lib/state.hpp"
 
 namespace nexadex::journal {
