@@ -37,8 +37,7 @@ Status Journal::Impl::load_head() {
 
 Result<int64_t> Journal::Impl::append(EventBody body, Timestamp at, Outcome* outcome) {
   Event ev{state.head_seq + 1, at, std::move(body)};
-  auto postings = apply(state, ev, outcome);
-  if (!postings) return std::unexpected(postings.error());
+  NX_TRY(postings, apply(state, ev, outcome));
   const std::string payload = encode_payload(ev.body);
   const std::string_view kind = kind_name(ev.body);
   std::string hash = chain_hash(head.hash, ev.seq, at.seconds, kind, payload);
@@ -54,13 +53,13 @@ Result<int64_t> Journal::Impl::append(EventBody body, Timestamp at, Outcome* out
   q.bindNoCopy(6, hash);
   q.exec();
   q.reset();
-  if (!postings->empty()) {
+  if (!postings.empty()) {
     if (!insert_posting) {
       insert_posting.emplace(db, "INSERT INTO postings (seq, leg, account, amount) VALUES (?, ?, ?, ?)");
     }
     auto& p = *insert_posting;
     int64_t leg = 0;
-    for (const auto& posting : *postings) {
+    for (const auto& posting : postings) {
       p.bind(1, static_cast<int64_t>(ev.seq));
       p.bind(2, leg++);
       p.bind(3, posting.account);

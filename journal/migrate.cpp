@@ -7,9 +7,8 @@ namespace nexadex::journal {
 // An older schema → this one, inside the writer's transaction: every derived table is dropped and
 // made again from a replay of the events (which, with the postings, stay untouched).
 Status Journal::upgrade() {
-  auto replayed = replay(std::nullopt, std::nullopt);
-  if (!replayed) return std::unexpected(replayed.error());
-  State& s = replayed->first;
+  NX_TRY(replayed, replay(std::nullopt, std::nullopt));
+  State& s = replayed.first;
   for (const char* table : k_derived_tables) m->db.exec(std::string("DROP TABLE IF EXISTS ") + table);
   m->db.exec(std::string(k_derived_sql));
   m->db.exec(std::string(k_positions_sql));

@@ -10,7 +10,7 @@ namespace nexadex::journal {
 
 Status Journal::scan(int64_t from, int64_t to, const std::function<Status(const StoredEvent&)>& fn) {
   int64_t expected = from;
-  auto ok = scan_rows(from, to, [&](const StoredEvent& row) -> Status {
+  const auto in_order = [&](const StoredEvent& row) -> Status {
     if (row.seq != expected) {
       return journal_error("the journal " + m->path + " is damaged: " +
                            (expected == 1 ? "its first event is seq " + std::to_string(row.seq) + ", not 1"
@@ -21,8 +21,8 @@ Status Journal::scan(int64_t from, int64_t to, const std::function<Status(const 
     }
     ++expected;
     return fn(row);
-  });
-  if (!ok) return ok;
+  };
+  NX_TRY_STATUS(scan_rows(from, to, in_order));
   if (expected == 1 && from <= 1 && to >= 1) {
     return journal_error("the journal " + m->path + " has no events, not even its journal_created event; it is damaged, "
                          "so restore it from a copy.");
@@ -56,7 +56,7 @@ Status Journal::scan_rows(int64_t from, int64_t to, const std::function<Status(c
       row.payload.assign(q.getColumn(3).getText(), static_cast<std::size_t>(q.getColumn(3).getBytes()));
       row.prev_hash.assign(q.getColumn(4).getText(), static_cast<std::size_t>(q.getColumn(4).getBytes()));
       row.hash.assign(q.getColumn(5).getText(), static_cast<std::size_t>(q.getColumn(5).getBytes()));
-      if (auto ok = fn(row); !ok) return ok;
+      NX_TRY_STATUS(fn(row));
     }
     return {};
   } catch (const SQLite::Exception& e) {
@@ -70,7 +70,7 @@ Status Journal::scan_postings(const std::function<Status(const StoredPosting&)>&
     while (q.executeStep()) {
       StoredPosting p{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
                       q.getColumn(3).getInt64()};
-      if (auto ok = fn(p); !ok) return ok;
+      NX_TRY_STATUS(fn(p));
     }
     return {};
   } catch (const SQLite::Exception& e) {
@@ -101,9 +101,8 @@ Status Journal::scan_with_postings(int64_t from, int64_t to, const EventWithPost
 }
 
 Result<Event> decode(const StoredEvent& row) {
-  auto body = decode_payload(row.kind, row.payload);
-  if (!body) return std::unexpected(body.error());
-  return Event{row.seq, Timestamp{row.at}, std::move(*body)};
+  NX_TRY(body, decode_payload(row.kind, row.payload));
+  return Event{row.seq, Timestamp{row.at}, std::move(body)};
 }
 
 Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upto_seq, std::optional<Timestamp> upto_at,
@@ -122,14 +121,14 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
       return std::unexpected(sqlite_error(m->path, e));
     }
   }
-  auto ok = scan(1, last, [&](const StoredEvent& row) -> Status {
+  const auto replay_one = [&](const StoredEvent& row) -> Status {
     auto ev = decode(row);
     if (!ev) {
       return journal_error("event " + std::to_string(row.seq) + " of " + m->path + " cannot be decoded (" +
                            ev.error().message + "); run 'nexadex verify'.");
     }
     if (before_each && state.head_seq > 0) {
-      if (auto ok = before_each(state, ev->at); !ok) return ok;
+      NX_TRY_STATUS(before_each(state, ev->at));
     }
     auto applied = apply(state, *ev);
     if (!applied) {
@@ -138,8 +137,8 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
     }
     head = JournalHead{row.seq, row.hash, Timestamp{row.at}};
     return {};
-  });
-  if (!ok) return std::unexpected(ok.error());
+  };
+  NX_TRY_STATUS(scan(1, last, replay_one));
   state.dirty_markets.clear();
   state.dirty_accounts.clear();
   state.dirty_positions.clear();

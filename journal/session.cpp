@@ -197,14 +197,13 @@ Result<JournalHead> Journal::create(const std::string& path, const std::string& 
 }
 
 Result<Journal> Journal::open(const std::string& path, Access access) {
-  if (auto ok = identify(path); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(identify(path));
   ReadMode mode = ReadMode::shared;
   if (access == Access::write) {
-    if (auto ok = check_writable(path); !ok) return std::unexpected(ok.error());
+    NX_TRY_STATUS(check_writable(path));
   } else {
-    auto m = read_mode(path);
-    if (!m) return std::unexpected(m.error());
-    mode = *m;
+    NX_TRY(read, read_mode(path));
+    mode = read;
   }
   try {
     auto impl = access == Access::write ? std::make_unique<Impl>(path, SQLite::OPEN_READWRITE)
@@ -239,7 +238,7 @@ Status Journal::begin() {
     m->db.exec("BEGIN IMMEDIATE");
     m->in_write = true;
     if (m->version < k_schema_version) {
-      if (auto ok = upgrade(); !ok) return ok;
+      NX_TRY_STATUS(upgrade());
     }
     return m->load_state_tables();
   } catch (const SQLite::Exception& e) {

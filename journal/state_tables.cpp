@@ -68,17 +68,15 @@ Result<Vault> vault_from_json(const std::string& text) {
       t.capital = Usd(tj.at("capital").get<int64_t>());
       t.supply = Shares(tj.at("supply").get<int64_t>());
       t.unpaid_target = Usd(tj.at("unpaid_target").get<int64_t>());
-      auto rem = parse_int128(tj.at("accrual_remainder").get<std::string>(), "accrual_remainder");
-      if (!rem) return std::unexpected(rem.error());
-      t.accrual_remainder = *rem;
+      NX_TRY(rem, parse_int128(tj.at("accrual_remainder").get<std::string>(), "accrual_remainder"));
+      t.accrual_remainder = rem;
       t.gains = Usd(tj.at("gains").get<int64_t>());
       for (const auto& [k, a] : tj.at("absorbed").items()) t.absorbed[k] = Usd(a.get<int64_t>());
       t.resets = tj.at("resets").get<int64_t>();
       t.since = Timestamp{tj.at("since").get<int64_t>()};
       for (const auto& d : tj.at("daily")) {
-        auto price = parse_int128(d.at(1).get<std::string>(), "daily price");
-        if (!price) return std::unexpected(price.error());
-        t.daily.emplace_back(d.at(0).get<int64_t>(), *price);
+        NX_TRY(price, parse_int128(d.at(1).get<std::string>(), "daily price"));
+        t.daily.emplace_back(d.at(0).get<int64_t>(), price);
       }
     }
     v.insurance = usd("insurance");
@@ -86,9 +84,8 @@ Result<Vault> vault_from_json(const std::string& text) {
     v.reserved = usd("reserved");
     v.open_interest_long = usd("open_interest_long");
     v.open_interest_short = usd("open_interest_short");
-    auto idx = parse_int128(j.at("borrow_index").get<std::string>(), "borrow_index");
-    if (!idx) return std::unexpected(idx.error());
-    v.borrow_index = *idx;
+    NX_TRY(idx, parse_int128(j.at("borrow_index").get<std::string>(), "borrow_index"));
+    v.borrow_index = idx;
     v.index_at = Timestamp{j.at("index_at").get<int64_t>()};
     v.utilization_bps = Bps{j.at("utilization_bps").get<int64_t>()};
     v.unabsorbed = usd("unabsorbed");
@@ -148,9 +145,8 @@ Status Journal::Impl::load_state_tables() {
   {
     SQLite::Statement q(db, "SELECT value FROM pool WHERE key = 'vault'");
     if (q.executeStep()) {
-      auto v = vault_from_json(q.getColumn(0).getString());
-      if (!v) return std::unexpected(v.error());
-      s.vault = std::move(*v);
+      NX_TRY(v, vault_from_json(q.getColumn(0).getString()));
+      s.vault = std::move(v);
     }
   }
   {
@@ -193,7 +189,7 @@ Status Journal::Impl::load_state_tables() {
   // Positions are read when a command needs them (State::loader), never all at once here.
   s.loader = &positions;
   s.positions_complete = false;
-  if (auto ok = load_head(); !ok) return ok;
+  NX_TRY_STATUS(load_head());
   s.head_seq = head.seq;
   s.head_at = head.at;
   state = std::move(s);
@@ -371,13 +367,12 @@ Result<State> Journal::load_state() {
   try {
     if (m->version < k_schema_version) {
       // A schema-1 journal read without a writer: its state is the replay of its events.
-      auto replayed = replay(std::nullopt, std::nullopt);
-      if (!replayed) return std::unexpected(replayed.error());
-      m->state = std::move(replayed->first);
-      m->head = replayed->second;
+      NX_TRY(replayed, replay(std::nullopt, std::nullopt));
+      m->state = std::move(replayed.first);
+      m->head = std::move(replayed.second);
       return m->state;
     }
-    if (auto ok = m->load_state_tables(); !ok) return std::unexpected(ok.error());
+    NX_TRY_STATUS(m->load_state_tables());
     return m->state;
   } catch (const SQLite::Exception& e) {
     return std::unexpected(sqlite_error(m->path, e));

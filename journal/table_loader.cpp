@@ -65,7 +65,7 @@ Result<std::vector<Position>> SqlTableLoader::load_many(const std::vector<int64_
     out.reserve(ids.size());
     for (const int64_t id : ids) {
       q.bind(1, id);
-      if (auto ok = append_rows(q, out); !ok) return std::unexpected(ok.error());
+      NX_TRY_STATUS(append_rows(q, out));
     }
     return out;
   } catch (const SQLite::Exception& e) {
@@ -228,7 +228,7 @@ Status SqlTableLoader::append_rows(RawStatement& q, std::vector<Position>& out) 
 
 Result<std::vector<Position>> SqlTableLoader::rows(RawStatement& q) {
   std::vector<Position> out;
-  if (auto ok = append_rows(q, out); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(append_rows(q, out));
   return out;
 }
 
