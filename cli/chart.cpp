@@ -49,13 +49,6 @@ struct Panel {
   std::vector<Series> series;
 };
 
-int128 floor_div(int128 n, int128 d) {
-  const int128 q = n / d;
-  return (n % d != 0 && (n < 0) != (d < 0)) ? q - 1 : q;
-}
-
-int128 ceil_div(int128 n, int128 d) { return -floor_div(-n, d); }
-
 int128 pow10(int k) {
   int128 p = 1;
   while (k-- > 0) p *= 10;

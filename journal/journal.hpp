@@ -1,4 +1,9 @@
 // journal/journal.hpp: the append-only, hash-chained SQLite journal and its derived state tables.
+//
+// Implemented by concern (session.hpp holds what they share): identify.cpp (is a file a journal, of
+// which schema), session.cpp (init, opening, transactions), table_loader.cpp and state_tables.cpp (the
+// derived tables), append.cpp (the hash chain), migrate.cpp (schema upgrades), scan.cpp (reading in
+// seq order, replay) and verify.cpp.
 #pragma once
 
 #include <cstdint>
@@ -9,8 +14,8 @@
 #include <vector>
 
 #include "lib/event.hpp"
+#include "lib/journal_head.hpp"
 #include "lib/outcome.hpp"
-#include "lib/report.hpp"
 #include "lib/state.hpp"
 
 namespace nexadex::journal {

@@ -10,7 +10,7 @@ namespace nexadex::journal {
 inline constexpr int32_t k_application_id = 0x4E584458;
 // PRAGMA user_version: bumped, with a migration and its test, on any schema change.
 inline constexpr int32_t k_schema_version = 4;
-// The oldest schema this nexadex reads; a writer upgrades it in place (journal.cpp, upgrade()).
+// The oldest schema this nexadex reads; a writer upgrades it in place (migrate.cpp).
 inline constexpr int32_t k_oldest_schema_version = 1;
 
 // Schema 2: the positions with their index keys (lib/book.hpp), and the books' aggregates. Shared by

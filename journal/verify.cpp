@@ -209,9 +209,8 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
 
   // SQLite's own check of every page, index and constraint, before anything is read through them. A
   // file SQLite cannot even check is not readable as a journal (ErrorKind::journal).
-  auto structure = integrity_check();
-  if (!structure) return std::unexpected(structure.error());
-  for (const auto& text : *structure) {
+  NX_TRY(structure, integrity_check());
+  for (const auto& text : structure) {
     // one row may hold several lines, under a "*** in database main ***" heading
     std::size_t from = 0;
     while (from <= text.size()) {

@@ -14,10 +14,6 @@ constexpr int128 k_scale = k_quantity_scale;           // quantities and clamp v
 constexpr int128 k_ratio = 1'000'000'000'000'000'000;  // liquidation keys: price ratios and the borrow index
 constexpr int128 k_int128_max = std::numeric_limits<int128>::max();
 
-// Floor and ceiling of n / d for d > 0, on 128 bits.
-int128 floor_div(int128 n, int128 d) { return n / d - ((n % d != 0 && n < 0) ? 1 : 0); }
-int128 ceil_div(int128 n, int128 d) { return n / d + ((n % d != 0 && n > 0) ? 1 : 0); }
-
 Error overflow() {
   return Error{ErrorKind::input, "arithmetic overflow in the pool's valuation (a price or a position is far out of "
                                  "range)."};

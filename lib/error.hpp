@@ -47,8 +47,16 @@ constexpr int exit_code(ErrorKind kind) {
 }  // namespace nexadex
 
 // Inside a function returning Result or Status: evaluates `expr` (a Result), returns its error, or
-// declares `var` holding its value.
+// declares `var` holding its value (moved out, not copied).
 #define NX_TRY(var, expr)                                \
   auto var##_r = (expr);                                 \
   if (!var##_r) return std::unexpected(var##_r.error()); \
-  auto var = *var##_r
+  auto var = std::move(*var##_r)
+
+// The same for a Status (or a Result whose value is not wanted): returns its error, if any.
+#define NX_TRY_STATUS(expr)                                                    \
+  do {                                                                         \
+    if (auto nx_try_status_r = (expr); !nx_try_status_r) {                     \
+      return std::unexpected(nx_try_status_r.error());                         \
+    }                                                                          \
+  } while (false)

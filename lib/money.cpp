@@ -20,18 +20,6 @@ Result<int64_t> narrow(int128 v, std::string_view what) {
   return static_cast<int64_t>(v);
 }
 
-// Floor division on 128 bits (C++ '/' truncates toward zero).
-int128 floor_div(int128 n, int128 d) {
-  int128 q = n / d;
-  if ((n % d != 0) && ((n < 0) != (d < 0))) --q;
-  return q;
-}
-int128 ceil_div(int128 n, int128 d) {
-  int128 q = n / d;
-  if ((n % d != 0) && ((n < 0) == (d < 0))) ++q;
-  return q;
-}
-
 }  // namespace
 
 Result<int64_t> div_floor(int128 n, int128 d, std::string_view what) {

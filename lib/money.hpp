@@ -20,6 +20,17 @@ using int128 = __int128;
 // not fit in int64 (ErrorKind::input, "arithmetic overflow in <what>").
 Result<int64_t> mul_div_floor(int64_t a, int64_t b, int64_t d, std::string_view what = "amount");
 Result<int64_t> mul_div_ceil(int64_t a, int64_t b, int64_t d, std::string_view what = "amount");
+// n / d on 128 bits rounded toward −∞ (floor) or +∞ (ceil), right for negatives too; unchecked: d
+// must be non-zero and the quotient stays 128-bit (div_floor / div_ceil below check both).
+constexpr int128 floor_div(int128 n, int128 d) {
+  const int128 q = n / d;
+  return (n % d != 0 && (n < 0) != (d < 0)) ? q - 1 : q;
+}
+constexpr int128 ceil_div(int128 n, int128 d) {
+  const int128 q = n / d;
+  return (n % d != 0 && (n < 0) == (d < 0)) ? q + 1 : q;
+}
+
 // 128-bit numerator variants, for products of three factors.
 Result<int64_t> div_floor(int128 n, int128 d, std::string_view what = "amount");
 Result<int64_t> div_ceil(int128 n, int128 d, std::string_view what = "amount");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lib/event.hpp"
+#include "lib/journal_head.hpp"
 #include "lib/state.hpp"
 
 namespace nexadex {
@@ -69,13 +70,6 @@ struct Section {
 struct Report {
   std::string name;       // "summary", "events", ...
   std::vector<Section> sections;
-};
-
-// What a report needs to know of the journal besides the state.
-struct JournalHead {
-  int64_t seq = 0;
-  std::string hash;
-  Timestamp at;
 };
 
 // `report summary`: the journal head, the config in force and every market's latest price with its

@@ -211,6 +211,26 @@ TEST_CASE("parse_decimal refuses values beyond int64", "[money][parse][edge]") {
 // ---------------------------------------------------------------------------------------------
 // Mixed-unit arithmetic: rounding toward -inf / +inf, checked narrowing.
 
+TEST_CASE("floor_div and ceil_div round a 128-bit quotient toward -inf and +inf", "[money][arith]") {
+  // 7 / 2 = 3.5 -> 3 and 4; -7 / 2 = -3.5 -> -4 and -3 (truncation would give -3 for both)
+  CHECK(floor_div(7, 2) == 3);
+  CHECK(ceil_div(7, 2) == 4);
+  CHECK(floor_div(-7, 2) == -4);
+  CHECK(ceil_div(-7, 2) == -3);
+  // a negative divisor: 7 / -2 = -3.5 -> -4 and -3; -7 / -2 = 3.5 -> 3 and 4
+  CHECK(floor_div(7, -2) == -4);
+  CHECK(ceil_div(7, -2) == -3);
+  CHECK(floor_div(-7, -2) == 3);
+  CHECK(ceil_div(-7, -2) == 4);
+  // exact quotients are left alone: -6 / 2 = -3
+  CHECK(floor_div(-6, 2) == -3);
+  CHECK(ceil_div(-6, 2) == -3);
+  // beyond 64 bits: (2^64 + 1) / 2 = 2^63 + 0.5 -> 2^63 and 2^63 + 1
+  const int128 two_64 = static_cast<int128>(1) << 64;
+  CHECK(floor_div(two_64 + 1, 2) == two_64 / 2);
+  CHECK(ceil_div(two_64 + 1, 2) == two_64 / 2 + 1);
+}
+
 TEST_CASE("mul_div_floor rounds toward minus infinity, also for negatives", "[money][arith]") {
   // 7 x 1 / 2 = 3.5 -> 3
   CHECK(ok(mul_div_floor(7, 1, 2)) == 3);

@@ -1,0 +1,31 @@
+// journal/migrate.cpp: schema upgrades: an older journal brought to this schema (schema.hpp) inside
+// the writer's transaction, its derived tables rebuilt from a replay of its events.
+#include "journal/session.hpp"
+
+namespace nexadex::journal {
+
+// An older schema → this one, inside the writer's transaction: every derived table is dropped and
+// made again from a replay of the events (which, with the postings, stay untouched).
+Status Journal::upgrade() {
+  NX_TRY(replayed, replay(std::nullopt, std::nullopt));
+  State& s = replayed.first;
+  for (const char* table : k_derived_tables) m->db.exec(std::string("DROP TABLE IF EXISTS ") + table);
+  m->db.exec(std::string(k_derived_sql));
+  m->db.exec(std::string(k_positions_sql));
+  s.dirty_config = true;
+  s.dirty_vault = true;
+  for (const auto& [sym, mk] : s.markets) s.dirty_markets.insert(sym);
+  for (const auto& [name, b] : s.accounts) s.dirty_accounts.insert(name);
+  for (const auto& [key, h] : s.lps) s.dirty_lps.insert(key);
+  for (const auto& [id, p] : s.positions) s.dirty_positions.insert(id);
+  for (const auto& [key, b] : s.books) s.dirty_books.insert(key);
+  s.losses_written = 0;
+  s.legs_written = 0;
+  m->state = std::move(s);
+  m->write_state_rows();
+  set_int_pragma(m->db, "user_version", k_schema_version);
+  m->version = k_schema_version;
+  return {};
+}
+
+}  // namespace nexadex::journal

@@ -1,0 +1,63 @@
+// journal/session.hpp: Journal::Impl, the one SQLite connection behind a Journal and what a session
+// keeps on it (internal to journal/: the files that implement Journal share it). Each member names
+// the file that defines it.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "journal/journal.hpp"
+#include "journal/schema.hpp"
+#include "journal/sqlite_error.hpp"
+#include "journal/table_loader.hpp"
+
+namespace nexadex::journal {
+
+// Process-wide SQLite settings, made once before the first connection: no memory statistics (they
+// take a global mutex on every allocation, and nexadex never reads them).
+struct SqliteSetup {
+  SqliteSetup();
+};
+
+// PRAGMA `name` = `v` (application_id, user_version).
+void set_int_pragma(SQLite::Database& db, const char* name, int64_t v);
+
+struct Journal::Impl {
+  SqliteSetup setup;   // first: before `db` opens
+  std::string path;
+  SQLite::Database db;
+  State state;
+  JournalHead head;
+  bool in_write = false;
+  std::optional<SQLite::Statement> insert_event;
+  std::optional<SQLite::Statement> insert_posting;
+  SqlTableLoader positions{db, path};
+  int64_t version = k_schema_version;
+
+  // session.cpp: opens `p` with SQLite's `flags`, or `name` (a file: URI with `flags` holding
+  // SQLite::OPEN_URI) with `p` naming it in messages.
+  Impl(std::string p, int flags);
+  Impl(std::string p, const std::string& name, int flags);
+
+  // append.cpp: the chain's head, and appending to it.
+  // The latest seq that a posting or a state row names (a few B-tree probes).
+  int64_t last_written_seq();
+  // Reads the last event into `head`. Errors (ErrorKind::journal): no events, the first is not seq 1,
+  // or postings and state rows name a later seq than the last event.
+  Status load_head();
+  // Applies `body` at `at` to `state`, then stores the event, chained to `head`, with its postings.
+  // Errors: the rule's refusal (nothing stored); SQLite's throw SQLite::Exception.
+  Result<int64_t> append(EventBody body, Timestamp at, Outcome* outcome);
+
+  // state_tables.cpp: the derived tables as a whole.
+  // Reads config, markets, vault, LPs and books into `state` (positions and accounts stay in their
+  // tables, read through `positions`), then the head.
+  Status load_state_tables();
+  // Writes the rows that `state` marks as changed and clears the marks.
+  void write_state_rows();
+};
+
+}  // namespace nexadex::journal

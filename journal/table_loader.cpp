@@ -1,0 +1,235 @@
+// journal/table_loader.cpp: SqlTableLoader, the derived tables read on demand: positions by id and by
+// index range, account balances, losses and position legs.
+#include "journal/table_loader.hpp"
+
+#include "journal/codec.hpp"
+#include "journal/sqlite_error.hpp"
+
+namespace nexadex::journal {
+namespace {
+
+// The columns of a positions row that make a Position, in the order position_from_row reads them.
+constexpr const char* k_position_columns =
+    "id, trader, market, side, size, collateral, entry_price, reserve, borrow_index_open, borrow_carried, opened_at, "
+    "status, ended_seq, quantity, key_below, key_above, liq_bucket, key_liq, key_dead";
+
+Result<Position> position_from_row(sqlite3_stmt* st, const std::string& path) {
+  const auto i64 = [st](int c) { return static_cast<int64_t>(sqlite3_column_int64(st, c)); };
+  const auto text = [st](int c) {
+    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+    return t == nullptr ? std::string_view{} : std::string_view(t, static_cast<std::size_t>(sqlite3_column_bytes(st, c)));
+  };
+  Position p;
+  p.id = i64(0);
+  p.trader = text(1);
+  p.market = text(2);
+  p.side = text(3) == "short" ? Side::short_ : Side::long_;
+  p.size = Usd(i64(4));
+  p.collateral = Usd(i64(5));
+  p.entry = Price(i64(6));
+  p.reserve = Usd(i64(7));
+  auto idx = parse_int128(text(8), "borrow_index_open");
+  auto qty = parse_int128(text(13), "quantity");
+  if (!idx || !qty) return journal_error("position " + std::to_string(p.id) + " of " + path + " is damaged.");
+  p.borrow_index_open = *idx;
+  p.borrow_carried = Usd(i64(9));
+  p.opened_at = Timestamp{i64(10)};
+  const std::string_view status = text(11);
+  p.status = status == "open" ? PositionStatus::open
+             : status == "closed" ? PositionStatus::closed
+                                  : PositionStatus::liquidated;
+  p.ended_seq = sqlite3_column_type(st, 12) == SQLITE_NULL ? 0 : i64(12);
+  p.keys = PositionKeys{*qty, i64(14), i64(15), i64(16), i64(17), i64(18)};
+  return p;
+}
+
+}  // namespace
+
+Result<std::optional<Position>> SqlTableLoader::load(int64_t id) {
+  try {
+    auto& q = select(by_id_, "id = ?");
+    q.bind(1, id);
+    NX_TRY(found, rows(q));
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(path_, e));
+  }
+}
+
+// Rows by id, in ascending order: the seeks then walk the table's pages front to back.
+Result<std::vector<Position>> SqlTableLoader::load_many(const std::vector<int64_t>& ids) {
+  try {
+    auto& q = select(by_id_, "id = ?");
+    std::vector<Position> out;
+    out.reserve(ids.size());
+    for (const int64_t id : ids) {
+      q.bind(1, id);
+      NX_TRY_STATUS(append_rows(q, out));
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(path_, e));
+  }
+}
+
+Result<std::vector<int64_t>> SqlTableLoader::query_ids(const IndexQuery& iq) {
+  try {
+    RawStatement& q = indexed(iq);
+    std::vector<int64_t> out;
+    while (q.step()) out.push_back(sqlite3_column_int64(q.get(), 0));
+    q.reset();
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(path_, e));
+  }
+}
+
+Result<std::vector<Position>> SqlTableLoader::all() {
+  try {
+    RawStatement q(db_.getHandle(), std::string("SELECT ") + k_position_columns + " FROM positions ORDER BY id");
+    return rows(q);
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(path_, e));
+  }
+}
+
+Result<std::optional<int64_t>> SqlTableLoader::load_account(const std::string& name) {
+  try {
+    if (!account_) account_.emplace(db_, "SELECT balance FROM accounts WHERE account = ?");
+    auto& q = *account_;
+    q.bind(1, name);
+    std::optional<int64_t> out;
+    if (q.executeStep()) out = q.getColumn(0).getInt64();
+    q.reset();
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(path_, e));
+  }
+}
+
+Result<std::map<std::string, int64_t>> SqlTableLoader::all_accounts() {
+  try {
+    std::map<std::string, int64_t> out;
+    SQLite::Statement q(db_, "SELECT account, balance FROM accounts");
+    while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(path_, e));
+  }
+}
+
+Result<std::vector<LossRecord>> SqlTableLoader::losses() {
+  try {
+    std::vector<LossRecord> out;
+    SQLite::Statement q(db_,
+                        "SELECT seq, leg, at, kind, market, layer, amount, junior_cancelled FROM losses ORDER BY seq, leg");
+    while (q.executeStep()) {
+      if (q.getColumn(1).getInt64() == 0) {
+        LossRecord r;
+        r.seq = q.getColumn(0).getInt64();
+        r.at = Timestamp{q.getColumn(2).getInt64()};
+        r.kind = q.getColumn(3).getString();
+        r.market = q.getColumn(4).getString();
+        r.total = Usd(q.getColumn(6).getInt64());
+        r.junior_cancelled = Shares(q.getColumn(7).getInt64());
+        out.push_back(std::move(r));
+      } else if (!out.empty() && out.back().seq == q.getColumn(0).getInt64()) {
+        out.back().legs.push_back({q.getColumn(5).getString(), Usd(q.getColumn(6).getInt64())});
+      } else {
+        return journal_error("the losses table of " + path_ + " is damaged (a layer row without its total).");
+      }
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(path_, e));
+  }
+}
+
+Result<std::vector<PositionLeg>> SqlTableLoader::legs(int64_t id) {
+  try {
+    std::vector<PositionLeg> out;
+    SQLite::Statement q(db_, std::string("SELECT id, seq, at, kind, size, price, collateral, pnl, open_fee, close_fee, "
+                                         "borrow_fee, keeper_fee, payout FROM position_legs") +
+                                 (id != 0 ? " WHERE id = ?" : "") + " ORDER BY id, seq");
+    if (id != 0) q.bind(1, id);
+    while (q.executeStep()) {
+      const auto i64 = [&](int c) { return static_cast<int64_t>(q.getColumn(c).getInt64()); };
+      const std::string kind = q.getColumn(3).getString();
+      PositionLeg l;
+      l.id = i64(0);
+      l.seq = i64(1);
+      l.at = Timestamp{i64(2)};
+      l.kind = kind == "opened" ? LegKind::opened : kind == "closed" ? LegKind::closed : LegKind::liquidated;
+      l.size = Usd(i64(4));
+      l.price = Price(i64(5));
+      l.collateral = Usd(i64(6));
+      l.pnl = i64(7);
+      l.open_fee = Usd(i64(8));
+      l.close_fee = Usd(i64(9));
+      l.borrow_fee = Usd(i64(10));
+      l.keeper_fee = Usd(i64(11));
+      l.payout = Usd(i64(12));
+      out.push_back(l);
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(path_, e));
+  }
+}
+
+void SqlTableLoader::reset() {
+  by_id_.reset(), account_.reset();
+  for (auto& slot : indexed_) slot.reset();
+}
+
+// The prepared SELECT of positions rows (or of their ids only) WHERE `where` `and_then`, made on first use.
+RawStatement& SqlTableLoader::select(std::optional<RawStatement>& slot, const char* where, const char* and_then,
+                                     bool ids) {
+  if (!slot) {
+    slot.emplace(db_.getHandle(),
+                 std::string("SELECT ") + (ids ? "id" : k_position_columns) + " FROM positions WHERE " + where + and_then);
+  }
+  return *slot;
+}
+
+// The ids of an index range, its parameters bound: read from the index alone.
+RawStatement& SqlTableLoader::indexed(const IndexQuery& iq) {
+  constexpr const char* k_book = "status = 'open' AND market = ? AND side = ? AND ";
+  const char* range = "";
+  switch (iq.kind) {
+    case IndexKind::below: range = "key_below >= ?"; break;
+    case IndexKind::above: range = "key_above <= ?"; break;
+    case IndexKind::dead: range = "key_dead <= ?"; break;
+    case IndexKind::liq: range = "liq_bucket = ? AND key_liq >= ?"; break;
+  }
+  RawStatement& q = select(indexed_[static_cast<std::size_t>(iq.kind)], k_book, range, true);
+  int i = 1;
+  q.bind(i++, std::string_view(iq.book.market));
+  q.bind(i++, side_name(iq.book.side));
+  if (iq.kind == IndexKind::liq) q.bind(i++, static_cast<int64_t>(iq.bucket));
+  q.bind(i++, static_cast<int64_t>(iq.bound));
+  return q;
+}
+
+// Appends every row the bound statement gives, then resets it.
+Status SqlTableLoader::append_rows(RawStatement& q, std::vector<Position>& out) {
+  while (q.step()) {
+    auto p = position_from_row(q.get(), path_);
+    if (!p) {
+      q.reset();
+      return std::unexpected(p.error());
+    }
+    out.push_back(std::move(*p));
+  }
+  q.reset();
+  return {};
+}
+
+Result<std::vector<Position>> SqlTableLoader::rows(RawStatement& q) {
+  std::vector<Position> out;
+  NX_TRY_STATUS(append_rows(q, out));
+  return out;
+}
+
+}  // namespace nexadex::journal

@@ -1,0 +1,88 @@
+// journal/table_loader.hpp: SqlTableLoader, lib's TableLoader over the journal's derived tables
+// (positions through their index keys, accounts, losses, position legs), read on demand (internal to
+// journal/).
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/state.hpp"
+
+namespace nexadex::journal {
+
+// A prepared statement of the C API. The positions loader reads through it because a SQLiteCpp
+// Column per cell costs more than the cell when a stress test reads a quarter of a million rows.
+// Errors throw SQLite::Exception, as SQLiteCpp's own calls do.
+class RawStatement {
+ public:
+  RawStatement(sqlite3* db, const std::string& sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &st_, nullptr) != SQLITE_OK) {
+      throw SQLite::Exception(db);
+    }
+  }
+  RawStatement(const RawStatement&) = delete;
+  RawStatement& operator=(const RawStatement&) = delete;
+  ~RawStatement() { sqlite3_finalize(st_); }
+  void bind(int i, int64_t v) { check(sqlite3_bind_int64(st_, i, v)); }
+  void bind(int i, std::string_view v) {
+    check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  }
+  bool step() {
+    const int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    sqlite3_reset(st_);
+    throw SQLite::Exception(db_, rc);
+  }
+  void reset() { sqlite3_reset(st_); }
+  sqlite3_stmt* get() const { return st_; }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) throw SQLite::Exception(db_, rc);
+  }
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+};
+
+// The positions table answering the state's index queries (lib/state.hpp) with the same keys.
+// Errors: SQLite's, as sqlite_error() words them; a damaged row (ErrorKind::journal).
+class SqlTableLoader final : public TableLoader {
+ public:
+  SqlTableLoader(SQLite::Database& db, const std::string& path) : db_(db), path_(path) {}
+
+  Result<std::optional<Position>> load(int64_t id) override;
+  Result<std::vector<Position>> load_many(const std::vector<int64_t>& ids) override;
+  Result<std::vector<int64_t>> query_ids(const IndexQuery& iq) override;
+  Result<std::vector<Position>> all() override;
+  Result<std::optional<int64_t>> load_account(const std::string& name) override;
+  Result<std::map<std::string, int64_t>> all_accounts() override;
+  Result<std::vector<LossRecord>> losses() override;
+  Result<std::vector<PositionLeg>> legs(int64_t id) override;
+
+  // Finalizes the prepared statements (at the end of a write transaction).
+  void reset();
+
+ private:
+  RawStatement& select(std::optional<RawStatement>& slot, const char* where, const char* and_then = "",
+                       bool ids = false);
+  RawStatement& indexed(const IndexQuery& iq);
+  Status append_rows(RawStatement& q, std::vector<Position>& out);
+  Result<std::vector<Position>> rows(RawStatement& q);
+
+  SQLite::Database& db_;
+  const std::string& path_;
+  std::optional<RawStatement> by_id_;
+  std::optional<SQLite::Statement> account_;
+  std::array<std::optional<RawStatement>, 4> indexed_;   // by IndexKind
+};
+
+}  // namespace nexadex::journal
