@@ -47,20 +47,20 @@ Result<Position> position_from_row(sqlite3_stmt* st, const std::string& path) {
 
 Result<std::optional<Position>> SqlTableLoader::load(int64_t id) {
   try {
-    auto& q = select(by_id_, "id = ?");
+    auto& q = select(m_by_id, "id = ?");
     q.bind(1, id);
     NX_TRY(found, rows(q));
     if (found.empty()) return std::nullopt;
     return std::move(found.front());
   } catch (const SQLite::Exception& e) {
-    return std::unexpected(sqlite_error(path_, e));
+    return std::unexpected(sqlite_error(m_path, e));
   }
 }
 
 // Rows by id, in ascending order: the seeks then walk the table's pages front to back.
 Result<std::vector<Position>> SqlTableLoader::load_many(const std::vector<int64_t>& ids) {
   try {
-    auto& q = select(by_id_, "id = ?");
+    auto& q = select(m_by_id, "id = ?");
     std::vector<Position> out;
     out.reserve(ids.size());
     for (const int64_t id : ids) {
@@ -69,7 +69,7 @@ Result<std::vector<Position>> SqlTableLoader::load_many(const std::vector<int64_
     }
     return out;
   } catch (const SQLite::Exception& e) {
-    return std::unexpected(sqlite_error(path_, e));
+    return std::unexpected(sqlite_error(m_path, e));
   }
 }
 
@@ -81,48 +81,48 @@ Result<std::vector<int64_t>> SqlTableLoader::query_ids(const IndexQuery& iq) {
     q.reset();
     return out;
   } catch (const SQLite::Exception& e) {
-    return std::unexpected(sqlite_error(path_, e));
+    return std::unexpected(sqlite_error(m_path, e));
   }
 }
 
 Result<std::vector<Position>> SqlTableLoader::all() {
   try {
-    RawStatement q(db_.getHandle(), std::string("SELECT ") + k_position_columns + " FROM positions ORDER BY id");
+    RawStatement q(m_db.getHandle(), std::string("SELECT ") + k_position_columns + " FROM positions ORDER BY id");
     return rows(q);
   } catch (const SQLite::Exception& e) {
-    return std::unexpected(sqlite_error(path_, e));
+    return std::unexpected(sqlite_error(m_path, e));
   }
 }
 
 Result<std::optional<int64_t>> SqlTableLoader::load_account(const std::string& name) {
   try {
-    if (!account_) account_.emplace(db_, "SELECT balance FROM accounts WHERE account = ?");
-    auto& q = *account_;
+    if (!m_account) m_account.emplace(m_db, "SELECT balance FROM accounts WHERE account = ?");
+    auto& q = *m_account;
     q.bind(1, name);
     std::optional<int64_t> out;
     if (q.executeStep()) out = q.getColumn(0).getInt64();
     q.reset();
     return out;
   } catch (const SQLite::Exception& e) {
-    return std::unexpected(sqlite_error(path_, e));
+    return std::unexpected(sqlite_error(m_path, e));
   }
 }
 
 Result<std::map<std::string, int64_t>> SqlTableLoader::all_accounts() {
   try {
     std::map<std::string, int64_t> out;
-    SQLite::Statement q(db_, "SELECT account, balance FROM accounts");
+    SQLite::Statement q(m_db, "SELECT account, balance FROM accounts");
     while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
     return out;
   } catch (const SQLite::Exception& e) {
-    return std::unexpected(sqlite_error(path_, e));
+    return std::unexpected(sqlite_error(m_path, e));
   }
 }
 
 Result<std::vector<LossRecord>> SqlTableLoader::losses() {
   try {
     std::vector<LossRecord> out;
-    SQLite::Statement q(db_,
+    SQLite::Statement q(m_db,
                         "SELECT seq, leg, at, kind, market, layer, amount, junior_cancelled FROM losses ORDER BY seq, leg");
     while (q.executeStep()) {
       if (q.getColumn(1).getInt64() == 0) {
@@ -137,19 +137,19 @@ Result<std::vector<LossRecord>> SqlTableLoader::losses() {
       } else if (!out.empty() && out.back().seq == q.getColumn(0).getInt64()) {
         out.back().legs.push_back({q.getColumn(5).getString(), Usd(q.getColumn(6).getInt64())});
       } else {
-        return journal_error("the losses table of " + path_ + " is damaged (a layer row without its total).");
+        return journal_error("the losses table of " + m_path + " is damaged (a layer row without its total).");
       }
     }
     return out;
   } catch (const SQLite::Exception& e) {
-    return std::unexpected(sqlite_error(path_, e));
+    return std::unexpected(sqlite_error(m_path, e));
   }
 }
 
 Result<std::vector<PositionLeg>> SqlTableLoader::legs(int64_t id) {
   try {
     std::vector<PositionLeg> out;
-    SQLite::Statement q(db_, std::string("SELECT id, seq, at, kind, size, price, collateral, pnl, open_fee, close_fee, "
+    SQLite::Statement q(m_db, std::string("SELECT id, seq, at, kind, size, price, collateral, pnl, open_fee, close_fee, "
                                          "borrow_fee, keeper_fee, payout FROM position_legs") +
                                  (id != 0 ? " WHERE id = ?" : "") + " ORDER BY id, seq");
     if (id != 0) q.bind(1, id);
@@ -174,20 +174,20 @@ Result<std::vector<PositionLeg>> SqlTableLoader::legs(int64_t id) {
     }
     return out;
   } catch (const SQLite::Exception& e) {
-    return std::unexpected(sqlite_error(path_, e));
+    return std::unexpected(sqlite_error(m_path, e));
   }
 }
 
 void SqlTableLoader::reset() {
-  by_id_.reset(), account_.reset();
-  for (auto& slot : indexed_) slot.reset();
+  m_by_id.reset(), m_account.reset();
+  for (auto& slot : m_indexed) slot.reset();
 }
 
 // The prepared SELECT of positions rows (or of their ids only) WHERE `where` `and_then`, made on first use.
 RawStatement& SqlTableLoader::select(std::optional<RawStatement>& slot, const char* where, const char* and_then,
                                      bool ids) {
   if (!slot) {
-    slot.emplace(db_.getHandle(),
+    slot.emplace(m_db.getHandle(),
                  std::string("SELECT ") + (ids ? "id" : k_position_columns) + " FROM positions WHERE " + where + and_then);
   }
   return *slot;
@@ -203,7 +203,7 @@ RawStatement& SqlTableLoader::indexed(const IndexQuery& iq) {
     case IndexKind::dead: range = "key_dead <= ?"; break;
     case IndexKind::liq: range = "liq_bucket = ? AND key_liq >= ?"; break;
   }
-  RawStatement& q = select(indexed_[static_cast<std::size_t>(iq.kind)], k_book, range, true);
+  RawStatement& q = select(m_indexed[static_cast<std::size_t>(iq.kind)], k_book, range, true);
   int i = 1;
   q.bind(i++, std::string_view(iq.book.market));
   q.bind(i++, side_name(iq.book.side));
@@ -215,7 +215,7 @@ RawStatement& SqlTableLoader::indexed(const IndexQuery& iq) {
 // Appends every row the bound statement gives, then resets it.
 Status SqlTableLoader::append_rows(RawStatement& q, std::vector<Position>& out) {
   while (q.step()) {
-    auto p = position_from_row(q.get(), path_);
+    auto p = position_from_row(q.get(), m_path);
     if (!p) {
       q.reset();
       return std::unexpected(p.error());

@@ -23,41 +23,41 @@ namespace nexadex::journal {
 // Errors throw SQLite::Exception, as SQLiteCpp's own calls do.
 class RawStatement {
  public:
-  RawStatement(sqlite3* db, const std::string& sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &st_, nullptr) != SQLITE_OK) {
+  RawStatement(sqlite3* db, const std::string& sql) : m_db(db) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &m_st, nullptr) != SQLITE_OK) {
       throw SQLite::Exception(db);
     }
   }
   RawStatement(const RawStatement&) = delete;
   RawStatement& operator=(const RawStatement&) = delete;
-  ~RawStatement() { sqlite3_finalize(st_); }
-  void bind(int i, int64_t v) { check(sqlite3_bind_int64(st_, i, v)); }
+  ~RawStatement() { sqlite3_finalize(m_st); }
+  void bind(int i, int64_t v) { check(sqlite3_bind_int64(m_st, i, v)); }
   void bind(int i, std::string_view v) {
-    check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    check(sqlite3_bind_text(m_st, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
   }
   bool step() {
-    const int rc = sqlite3_step(st_);
+    const int rc = sqlite3_step(m_st);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    sqlite3_reset(st_);
-    throw SQLite::Exception(db_, rc);
+    sqlite3_reset(m_st);
+    throw SQLite::Exception(m_db, rc);
   }
-  void reset() { sqlite3_reset(st_); }
-  sqlite3_stmt* get() const { return st_; }
+  void reset() { sqlite3_reset(m_st); }
+  sqlite3_stmt* get() const { return m_st; }
 
  private:
   void check(int rc) {
-    if (rc != SQLITE_OK) throw SQLite::Exception(db_, rc);
+    if (rc != SQLITE_OK) throw SQLite::Exception(m_db, rc);
   }
-  sqlite3* db_;
-  sqlite3_stmt* st_ = nullptr;
+  sqlite3* m_db;
+  sqlite3_stmt* m_st = nullptr;
 };
 
 // The positions table answering the state's index queries (lib/state.hpp) with the same keys.
 // Errors: SQLite's, as sqlite_error() words them; a damaged row (ErrorKind::journal).
 class SqlTableLoader final : public TableLoader {
  public:
-  SqlTableLoader(SQLite::Database& db, const std::string& path) : db_(db), path_(path) {}
+  SqlTableLoader(SQLite::Database& db, const std::string& path) : m_db(db), m_path(path) {}
 
   Result<std::optional<Position>> load(int64_t id) override;
   Result<std::vector<Position>> load_many(const std::vector<int64_t>& ids) override;
@@ -78,11 +78,11 @@ class SqlTableLoader final : public TableLoader {
   Status append_rows(RawStatement& q, std::vector<Position>& out);
   Result<std::vector<Position>> rows(RawStatement& q);
 
-  SQLite::Database& db_;
-  const std::string& path_;
-  std::optional<RawStatement> by_id_;
-  std::optional<SQLite::Statement> account_;
-  std::array<std::optional<RawStatement>, 4> indexed_;   // by IndexKind
+  SQLite::Database& m_db;
+  const std::string& m_path;
+  std::optional<RawStatement> m_by_id;
+  std::optional<SQLite::Statement> m_account;
+  std::array<std::optional<RawStatement>, 4> m_indexed;   // by IndexKind
 };
 
 }  // namespace nexadex::journal
