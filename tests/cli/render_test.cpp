@@ -1,0 +1,68 @@
+// tests/cli/render_test.cpp: the table renderer (cli/render.hpp) on hand-built reports: a column's
+// key becomes its heading, and a derived price is rounded to its digits in the direction it carries.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <string>
+
+#include "cli/render.hpp"
+
+using namespace nexadex;
+using nexadex::cli::Format;
+using nexadex::cli::render;
+
+namespace {
+
+std::string table(const Report& r) {
+  std::ostringstream out;
+  render(r, Format::table, out);
+  return out.str();
+}
+
+Section one_row(SectionShape shape) {
+  Section s{"s", "Title", shape, {{"absorbed_trader_pnl", CellType::usd}, {"utilization_bps", CellType::bps},
+                                  {"nav", CellType::usd}, {"lp_id", CellType::text}}, {}};
+  s.rows.push_back({Cell::of_usd(Usd(1'500'000)), Cell::of_bps(Bps{1'011}), Cell::of_usd(Usd(2'000'000)),
+                    Cell::of_text("x")});
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a list's headings are its keys' words in upper case", "[render]") {
+  const std::string out = table(Report{"r", {one_row(SectionShape::list)}});
+  // absorbed_trader_pnl → ABSORBED TRADER PNL; utilization_bps → UTILIZATION BPS
+  CHECK(out == "Title\n  ABSORBED TRADER PNL  UTILIZATION BPS   NAV  LP ID\n                 1.50             1011  2.00  x\n");
+}
+
+TEST_CASE("a record's headings are its keys' words in lower case, acronyms in upper case", "[render]") {
+  const std::string out = table(Report{"r", {one_row(SectionShape::record)}});
+  // absorbed_trader_pnl → absorbed trader PNL; nav → NAV; lp_id → LP ID; utilization_bps stays lower case
+  CHECK(out == "Title\n  absorbed trader PNL  1.50\n  utilization bps      1011\n  NAV                  2.00\n"
+               "  LP ID                x\n");
+}
+
+TEST_CASE("a derived price is shown to its digits, a long's rounded up and a short's down", "[render]") {
+  Section s{"p", "Prices", SectionShape::record,
+            {{"long_liquidation_price", CellType::price}, {"short_liquidation_price", CellType::price},
+             {"exact_price", CellType::price}},
+            {}};
+  // 43,457.14285715 up to 2 digits: 43,457.15; 56,542.85714285 down: 56,542.85
+  s.rows.push_back({derived_price(Price(4'345'714'285'715), Price::whole(50'000), true),
+                    derived_price(Price(5'654'285'714'285), Price::whole(50'000), false),
+                    Cell::of_price(Price(5'654'285'714'285))});
+  const std::string out = table(Report{"r", {s}});
+  CHECK_THAT(out, Catch::Matchers::Contains("long liquidation price   43,457.15\n"));
+  CHECK_THAT(out, Catch::Matchers::Contains("short liquidation price  56,542.85\n"));
+  // a price that is not derived keeps all of its 8 decimals
+  CHECK_THAT(out, Catch::Matchers::Contains("exact price              56,542.85714285\n"));
+}
+
+TEST_CASE("a derived price already at its digits is not moved by the rounding", "[render]") {
+  Section s{"p", "Prices", SectionShape::record, {{"up", CellType::price}, {"down", CellType::price}}, {}};
+  // 45,600.00000000 has nothing below the cent to round: 45,600.00 both ways
+  s.rows.push_back({derived_price(Price::whole(45'600), Price::whole(50'000), true),
+                    derived_price(Price::whole(45'600), Price::whole(50'000), false)});
+  const std::string out = table(Report{"r", {s}});
+  CHECK(out == "Prices\n  up    45,600.00\n  down  45,600.00\n");
+}
