@@ -48,8 +48,8 @@ TEST_CASE("a derived price is shown to its digits, a long's rounded up and a sho
              {"exact_price", CellType::price}},
             {}};
   // 43,457.14285715 up to 2 digits: 43,457.15; 56,542.85714285 down: 56,542.85
-  s.rows.push_back({derived_price(Price(4'345'714'285'715), Price::whole(50'000), true),
-                    derived_price(Price(5'654'285'714'285), Price::whole(50'000), false),
+  s.rows.push_back({derived_price(Price(4'345'714'285'715), Price::whole(50'000), Side::long_),
+                    derived_price(Price(5'654'285'714'285), Price::whole(50'000), Side::short_),
                     Cell::of_price(Price(5'654'285'714'285))});
   const std::string out = table(Report{"r", {s}});
   CHECK_THAT(out, Catch::Matchers::Contains("long liquidation price   43,457.15\n"));
@@ -61,8 +61,8 @@ TEST_CASE("a derived price is shown to its digits, a long's rounded up and a sho
 TEST_CASE("a derived price already at its digits is not moved by the rounding", "[render]") {
   Section s{"p", "Prices", SectionShape::record, {{"up", CellType::price}, {"down", CellType::price}}, {}};
   // 45,600.00000000 has nothing below the cent to round: 45,600.00 both ways
-  s.rows.push_back({derived_price(Price::whole(45'600), Price::whole(50'000), true),
-                    derived_price(Price::whole(45'600), Price::whole(50'000), false)});
+  s.rows.push_back({derived_price(Price::whole(45'600), Price::whole(50'000), Side::long_),
+                    derived_price(Price::whole(45'600), Price::whole(50'000), Side::short_)});
   const std::string out = table(Report{"r", {s}});
   CHECK(out == "Prices\n  up    45,600.00\n  down  45,600.00\n");
 }

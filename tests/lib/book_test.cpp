@@ -79,7 +79,7 @@ bool contains(const std::vector<int64_t>& ids, int64_t id) {
 // ---------------------------------------------------------------------------------------------
 // position_keys: quantity and the clamp prices.
 
-TEST_CASE("position_keys: a long's quantity rounds up; bankrupt price floor, capped price ceil", "[book][keys]") {
+TEST_CASE("position_keys: a long's quantity rounds up, bankrupt price floor, capped price ceil", "[book][keys]") {
   // BTC long: size s = 1,000 (10^9), collateral c = 100 (10^8), reserve r = 1,000 (10^9), entry 30,000
   // (e = 3×10^12), borrow index at open 0.
   const Position p = make(base_config(), "BTC", Side::long_, 1'000 * k_usd, 100 * k_usd, 3'000'000'000'000,
@@ -97,7 +97,7 @@ TEST_CASE("position_keys: a long's quantity rounds up; bankrupt price floor, cap
   CHECK(p.keys.bucket == 10'926);
 }
 
-TEST_CASE("position_keys: a short's quantity rounds down; capped price floor, bankrupt price ceil", "[book][keys]") {
+TEST_CASE("position_keys: a short's quantity rounds down, capped price floor, bankrupt price ceil", "[book][keys]") {
   // ETH short: s = 1,000, c = 100, r = 500 (ETH's 50% cap), entry 3,000 (e = 3×10^11).
   const Position p = make(base_config(), "ETH", Side::short_, 1'000 * k_usd, 100 * k_usd, 300'000'000'000,
                           500 * k_usd);
@@ -324,7 +324,7 @@ TEST_CASE("clamp_correction: a long past bankruptcy, past its cap, and in the li
 // ---------------------------------------------------------------------------------------------
 // vault::unrealized from the books (DESIGN-risk §4): floor(Σ clamp(v, −K·r, K·c) / K), one floor for the pool.
 
-TEST_CASE("unrealized: floor of the books' sum, one position clamped; a micro-unit above the per-position floors",
+TEST_CASE("unrealized: floor of the books' sum, one position clamped, a micro-unit above the per-position floors",
           "[book][unrealized]") {
   // ann deposits 100,000.
   //   P1: tom, BTC long at 30,000, collateral 101, size 1,000: open fee 1 → c1 = 100, r1 = 1,000,
@@ -345,7 +345,9 @@ TEST_CASE("unrealized: floor of the books' sum, one position clamped; a micro-un
   //   per-position floors: floor(v1/K) = floor(−50,000,000.0000021) = −50,000,001,
   //     floor(v2/K) = floor(49,999,999.99999955) = 49,999,999, v3/K = −500,000,000: Σ = −500,000,002,
   //     one micro-unit below U (the pool floors once).
+  // These are rules 1 (journals made before rules versions); rules 2 value the same books exactly (below).
   Pool b;
+  b.s.rules = 1;
   b.price("BTC", Price::whole(30'000));
   b.price("ETH", Price::whole(3'000));
   b.deposit("ann", 100'000 * k_usd);
@@ -394,6 +396,12 @@ TEST_CASE("unrealized: floor of the books' sum, one position clamped; a micro-un
   //   = 100,001.75 → 100,001,750,000 − 500,000,001 = 99,501,749,999
   CHECK(b.s.vault.lp_capital().units() == 100'001'750'000);
   CHECK(vault::nav(b.s).value() == 99'501'749'999);
+  // Rules 2 (nav_test.cpp): the exact PnL, floored once. P1 1,000 × 1,500 / 30,000 = 50 profit, P2
+  // 500 × 3,500 / 35,000 = 50 loss, P3 600 profit capped at 500: U = −50 + 50 − 500 = −500 exactly,
+  // NAV = 100,001,750,000 − 500,000,000 = 99,501,750,000.
+  b.s.rules = 2;
+  CHECK(vault::unrealized(b.s).value() == -500'000'000);
+  CHECK(vault::nav(b.s).value() == 99'501'750'000);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ struct OnePosition {
 
 }  // namespace
 
-TEST_CASE("a higher maintenance margin that puts a position below it is found; equality stays healthy",
+TEST_CASE("a higher maintenance margin that puts a position below it is found, equality stays healthy",
           "[config_change]") {
   OnePosition p;
   Config next = base_config();
@@ -68,7 +68,7 @@ TEST_CASE("a position already liquidatable is not counted as made liquidatable b
   CHECK(p.effects(next).made_liquidatable.empty());
 }
 
-TEST_CASE("a lower max leverage below an open position's size / collateral is found; at it, not", "[config_change]") {
+TEST_CASE("a lower max leverage below an open position's size / collateral is found, at it, not", "[config_change]") {
   OnePosition p;
   Config next = base_config();
   // leverage 5,000 / 995 = 5.0251…: a cap of 5.03 holds it (503 × 995 = 500,485 ≥ 500,000) ...
@@ -82,7 +82,7 @@ TEST_CASE("a lower max leverage below an open position's size / collateral is fo
   CHECK(check_config_change(fx, Force::yes).has_value());
 }
 
-TEST_CASE("a lower utilization cap below the pool's utilization is found; at it, not", "[config_change]") {
+TEST_CASE("a lower utilization cap below the pool's utilization is found, at it, not", "[config_change]") {
   OnePosition p;
   // reserved 5,000 (profit cap 100%); NAV 100,000 + 3.5 (the LPs' part of the open fee) at the entry
   // price: utilization ceil(5,000 × 10^4 / 100,003.5) = ceil(499.98) = 500 bps
@@ -103,7 +103,7 @@ TEST_CASE("a lower utilization cap below the pool's utilization is found; at it,
   CHECK_FALSE(config_effects(busy.s, next).value().utilization_over);
 }
 
-TEST_CASE("dropping a market with open positions is refused even with --force; without any, it is allowed",
+TEST_CASE("dropping a market with open positions is refused even with --force, without any, it is allowed",
           "[config_change]") {
   OnePosition p;
   Config next = base_config();

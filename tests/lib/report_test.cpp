@@ -172,7 +172,7 @@ std::vector<int64_t> ids(const Section& s) {
 TEST_CASE("report positions lists the open positions, or with --all every position and its legs", "[report]") {
   const ThreePositions t;
   REQUIRE(t.closed == 4);
-  const Report open = ok(positions_report(t.b.s, false));
+  const Report open = ok(positions_report(t.b.s, Listing::open));
   REQUIRE(open.sections.size() == 1);
   const Section& listed = section(open, "positions");
   // open only: 5 and 6, by id
@@ -181,7 +181,7 @@ TEST_CASE("report positions lists the open positions, or with --all every positi
   CHECK(cell(listed, 0, "size").number == 7'000 * k_usd);
   CHECK(cell(listed, 0, "ended_seq").null);
 
-  const Report all = ok(positions_report(t.b.s, true));
+  const Report all = ok(positions_report(t.b.s, Listing::all));
   const Section& every = section(all, "positions");
   // all: 4, 5, 6
   CHECK(ids(every) == std::vector<int64_t>{4, 5, 6});
@@ -206,7 +206,7 @@ TEST_CASE("report positions lists the open positions, or with --all every positi
 TEST_CASE("an open position's liquidation price rounds up for a long and down for a short, to the market's digits",
           "[report]") {
   const ThreePositions t;
-  const Report r = ok(positions_report(t.b.s, false));
+  const Report r = ok(positions_report(t.b.s, Listing::open));
   const Section& s = section(r, "positions");
   // long 7,000 with 1,000 at 50,000: open fee ceil(7) = 7 → collateral 993; close fee 7; threshold
   // max(ceil(7,000 × 1%), 5) = 70; room 993 − 7 − 70 = 916; Δ = floor(916 × 50,000 / 7,000)
@@ -228,21 +228,21 @@ TEST_CASE("an open position's liquidation price rounds up for a long and down fo
 TEST_CASE("a derived price takes the decimals of its reference, at least 2, and keeps every unit", "[report]") {
   const Price value(4'345'714'285'715);   // 43,457.14285715
   // 65,000.00000000: 6 trailing zeros → 8 − 6 = 2
-  const Cell a = derived_price(value, Price::whole(65'000), true);
+  const Cell a = derived_price(value, Price::whole(65'000), Side::long_);
   CHECK(a.type == CellType::price);
   CHECK(a.number == value.units());
   CHECK(a.digits == 2);
   CHECK(a.round_up);
   // 101.555 = 10,155,500,000: 5 trailing zeros → 3
-  const Cell b = derived_price(value, Price(10'155'500'000), false);
+  const Cell b = derived_price(value, Price(10'155'500'000), Side::short_);
   CHECK(b.digits == 3);
   CHECK_FALSE(b.round_up);
   // 0.12345678: no trailing zero → 8
-  CHECK(derived_price(value, Price(12'345'678), true).digits == 8);
+  CHECK(derived_price(value, Price(12'345'678), Side::long_).digits == 8);
   // 3,000.5 = 300,050,000,000: 7 trailing zeros would leave 1 → at least 2
-  CHECK(derived_price(value, Price(300'050'000'000), true).digits == 2);
+  CHECK(derived_price(value, Price(300'050'000'000), Side::long_).digits == 2);
   // 0.0000001 = 10: 1 trailing zero → 7
-  CHECK(derived_price(value, Price(10), true).digits == 7);
+  CHECK(derived_price(value, Price(10), Side::long_).digits == 7);
   // no reference price (0): all 8
-  CHECK(derived_price(value, Price(0), false).digits == 8);
+  CHECK(derived_price(value, Price(0), Side::short_).digits == 8);
 }

@@ -19,7 +19,7 @@ std::vector<TrancheId> wiped(const State& s) {
 
 }  // namespace
 
-TEST_CASE("an external loss that takes a single-tranche pool to 0 wipes it; the reset cancels every holding and "
+TEST_CASE("an external loss that takes a single-tranche pool to 0 wipes it, the reset cancels every holding and "
           "the next deposit is a first deposit",
           "[tranche][reset]") {
   Pool b;

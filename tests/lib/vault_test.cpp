@@ -66,7 +66,7 @@ void round_trip(Side side, Price close_price, int64_t payout, int64_t lp_capital
 
 }  // namespace
 
-TEST_CASE("long PnL is size × (price − entry) / entry; a profit rounds down", "[vault][pnl]") {
+TEST_CASE("long PnL is size × (price − entry) / entry, a profit rounds down", "[vault][pnl]") {
   CHECK(vault::pnl(Side::long_, Usd(10'000 * k_usd), k_btc, k_btc_up).value() == 24'691'357);
   round_trip(Side::long_, k_btc_up, 2'004'691'357, 99'989'308'643);
 }
@@ -76,7 +76,7 @@ TEST_CASE("long PnL: a loss rounds up", "[vault][pnl]") {
   round_trip(Side::long_, k_btc_down, 1'955'308'642, 100'038'691'358);
 }
 
-TEST_CASE("short PnL is size × (entry − price) / entry; a profit rounds down", "[vault][pnl]") {
+TEST_CASE("short PnL is size × (entry − price) / entry, a profit rounds down", "[vault][pnl]") {
   CHECK(vault::pnl(Side::short_, Usd(10'000 * k_usd), k_btc, k_btc_down).value() == 24'691'357);
   round_trip(Side::short_, k_btc_down, 2'004'691'357, 99'989'308'643);
 }
@@ -157,7 +157,7 @@ TEST_CASE("sizing by --size above max leverage after the open fee is refused (ru
   CHECK(b.pos(id).collateral.units() == 990'099'009);
 }
 
-TEST_CASE("an open that would be liquidatable at its entry price is refused (rule); equality is allowed",
+TEST_CASE("an open that would be liquidatable at its entry price is refused (rule), equality is allowed",
           "[vault][open]") {
   // Size 5: open fee ceil(5,000,000 × 10 / 10^4) = 5,000 (0.005), close fee likewise 0.005; maintenance
   // max(ceil(5 × 100 / 10^4) = 0.05, liquidation fee 5) = 5. At entry the PnL and borrow fee are 0, so
@@ -202,7 +202,7 @@ TEST_CASE("open fee is 10 bps of size, taken from the collateral, split 70/20/10
 // ---------------------------------------------------------------------------------------------
 // Insurance target (DESIGN-risk §2): the fund takes min(insurance_part, max(0, target − balance)).
 
-TEST_CASE("insurance takes its fee share only up to the target; the excess goes to the LPs",
+TEST_CASE("insurance takes its fee share only up to the target, the excess goes to the LPs",
           "[vault][insurance][fees]") {
   // target_min 3, target_bps_of_oi 0: target 3. Three opens of size 10,000, each fee 10
   // (insurance part 2, treasury 1):
@@ -282,7 +282,7 @@ TEST_CASE("reserve is ceil(size × max_profit_bps / 10000)", "[vault][reserve]")
   CHECK(b.s.vault.utilization_bps.value == 500);
 }
 
-TEST_CASE("an open that would bring utilization past max_utilization_bps is refused; equality is allowed",
+TEST_CASE("an open that would bring utilization past max_utilization_bps is refused, equality is allowed",
           "[vault][reserve][open]") {
   // open fee 0 so that the NAV is 10,000 before and after the open. Cap 80% × 10,000 = 8,000 of reserves:
   //   size 8,000.000001 → reserve 8,000.000001 > 8,000 → refused; size 8,000 → reserve 8,000 = cap → allowed,
@@ -457,7 +457,7 @@ TEST_CASE("partial close pro-rates collateral (floor), borrow fee (ceil) and res
   CHECK(balance(b.s, "position:" + std::to_string(id)) == 0);
 }
 
-TEST_CASE("a close whose loss and fees exceed the collateral is refused (rule); exactly equal pays 0",
+TEST_CASE("a close whose loss and fees exceed the collateral is refused (rule), exactly equal pays 0",
           "[vault][close]") {
   // size 10,000, collateral 2,000 → 1,990; close fee 10. At 40,099.99999999 the loss is
   //   ceil(10,000,000,000 × 990,000,000,001 / 5,000,000,000,000) = 1,980,000,001: cost 1,990.000001 > 1,990.
@@ -819,7 +819,7 @@ TEST_CASE("stale price: deposit and withdraw are allowed with no open position",
   b.ok(LpWithdrew{"ann", WithdrawBy::amount, Usd::whole(1), Shares(0), ""});
 }
 
-TEST_CASE("stale price: open and close are refused; a market never priced too", "[vault][price]") {
+TEST_CASE("stale price: open and close are refused, a market never priced too", "[vault][price]") {
   Pool b;
   b.price("BTC", k_btc);
   b.deposit("ann", 100'000 * k_usd);
