@@ -144,7 +144,9 @@ Result<std::vector<PositionLeg>> position_legs(const State& state, int64_t id);
 // The books recomputed from the open positions (verify compares them with the kept ones).
 Result<std::map<BookKey, Book>> recompute_books(const State& state);
 
-// True when two states hold the same derived facts (verify compares replayed and stored state).
+// True when two states hold the same derived facts: head, config, markets, account balances (an
+// account at 0 the same as one never read), vault, books, the positions each has read and LP holdings.
+// Tests compare states with it; verify compares replayed and stored state row by row (journal/verify.cpp).
 bool states_equal(const State& a, const State& b);
 
 }  // namespace nexadex

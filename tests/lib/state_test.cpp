@@ -313,6 +313,17 @@ TEST_CASE("states_equal: a copy is equal, and a change of one field is not", "[s
     CHECK_FALSE(states_equal(a, c));
   }
   {
+    // an account read at 0 (account_balance adds it) is the same fact as one never posted to; one
+    // at 1 is not
+    State c = a;
+    REQUIRE(*account_balance(c, "depositor:nobody").value() == 0);
+    CHECK(states_equal(a, c));
+    CHECK(states_equal(c, a));
+    c.accounts["depositor:nobody"] = 1;
+    CHECK_FALSE(states_equal(a, c));
+    CHECK_FALSE(states_equal(c, a));
+  }
+  {
     State c = a;
     c.lps.begin()->second.shares = Shares(c.lps.begin()->second.shares.units() + 1);
     CHECK_FALSE(states_equal(a, c));
