@@ -404,13 +404,13 @@ class SqlPositions final : public TableLoader {
     }
   }
 
-  Result<std::optional<int64_t>> load_account(const std::string& name) override {
+  Result<std::optional<Usd>> load_account(const std::string& name) override {
     try {
       if (!account_) account_.emplace(db_, "SELECT balance FROM accounts WHERE account = ?");
       auto& q = *account_;
       q.bind(1, name);
-      std::optional<int64_t> out;
-      if (q.executeStep()) out = q.getColumn(0).getInt64();
+      std::optional<Usd> out;
+      if (q.executeStep()) out = Usd(q.getColumn(0).getInt64());
       q.reset();
       return out;
     } catch (const SQLite::Exception& e) {
@@ -418,11 +418,11 @@ class SqlPositions final : public TableLoader {
     }
   }
 
-  Result<std::map<std::string, int64_t>> all_accounts() override {
+  Result<std::map<std::string, Usd>> all_accounts() override {
     try {
-      std::map<std::string, int64_t> out;
+      std::map<std::string, Usd> out;
       SQLite::Statement q(db_, "SELECT account, balance FROM accounts");
-      while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+      while (q.executeStep()) out[q.getColumn(0).getString()] = Usd(q.getColumn(1).getInt64());
       return out;
     } catch (const SQLite::Exception& e) {
       return std::unexpected(sqlite_error(path_, e));
@@ -701,7 +701,18 @@ struct Journal::Impl {
     return {};
   }
 
-  void write_state_rows() {
+  // Errors: an account balance beyond int64 (the accounts table is INTEGER; ErrorKind::journal),
+  // found before any row is written.
+  Status write_state_rows() {
+    std::vector<std::pair<const std::string*, Usd>> balances;
+    for (const auto& acct : state.dirty_accounts) {
+      auto balance = narrow(state.accounts.at(acct), "account " + acct);
+      if (!balance) {
+        return journal_error("account " + acct + " would hold " + to_string(state.accounts.at(acct)) +
+                             ", beyond the accounts table's 64 bits; the command was not written.");
+      }
+      balances.emplace_back(&acct, *balance);
+    }
     if (state.dirty_config) {
       SQLite::Statement q(db, "INSERT OR REPLACE INTO config (id, seq, sha256, text, effective, rules) "
                               "VALUES (1, ?, ?, ?, ?, ?)");
@@ -728,9 +739,9 @@ struct Journal::Impl {
     }
     if (!state.dirty_accounts.empty()) {
       SQLite::Statement q(db, "INSERT OR REPLACE INTO accounts (account, balance) VALUES (?, ?)");
-      for (const auto& acct : state.dirty_accounts) {
-        q.bind(1, acct);
-        q.bind(2, static_cast<int64_t>(state.accounts.at(acct)));
+      for (const auto& [acct, balance] : balances) {
+        q.bind(1, *acct);
+        q.bind(2, static_cast<int64_t>(balance.units()));
         q.exec();
         q.reset();
       }
@@ -866,6 +877,7 @@ struct Journal::Impl {
       }
       state.dirty_books.clear();
     }
+    return {};
   }
 
   Result<int64_t> append(EventBody body, Timestamp at, Outcome* outcome) {
@@ -955,7 +967,11 @@ Result<JournalHead> Journal::create(const std::string& path, const std::string& 
       remove_tmp();
       return std::unexpected(seq.error());
     }
-    impl.write_state_rows();
+    if (auto ok = impl.write_state_rows(); !ok) {
+      impl.db.exec("ROLLBACK");
+      remove_tmp();
+      return std::unexpected(ok.error());
+    }
     impl.db.exec("COMMIT");
     head = impl.head;
   } catch (const SQLite::Exception& e) {
@@ -1038,8 +1054,7 @@ Result<int64_t> Journal::append(EventBody body, Timestamp at, Outcome* outcome) 
 
 Status Journal::flush() {
   try {
-    m->write_state_rows();
-    return {};
+    return m->write_state_rows();
   } catch (const SQLite::Exception& e) {
     return std::unexpected(sqlite_error(m->path, e));
   }
@@ -1047,7 +1062,7 @@ Status Journal::flush() {
 
 Status Journal::commit() {
   try {
-    m->write_state_rows();
+    if (auto ok = m->write_state_rows(); !ok) return ok;
     m->insert_event.reset();
     m->insert_posting.reset();
     m->positions.reset();
@@ -1090,7 +1105,7 @@ Status Journal::upgrade() {
   s.losses_written = 0;
   s.legs_written = 0;
   m->state = std::move(s);
-  m->write_state_rows();
+  if (auto ok = m->write_state_rows(); !ok) return ok;
   set_int_pragma(m->db, "user_version", k_schema_version);
   m->version = k_schema_version;
   return {};

@@ -550,13 +550,14 @@ Result<Report> insurance_report(const State& s) {
   int64_t fee_income = 0;
   for (const auto& [kind, f] : v.fees) fee_income += f.to_insurance.units();
   if (auto ok = load_all_accounts(s); !ok) return std::unexpected(ok.error());
-  const auto deposits = [&] {
-    int64_t total = 0;
-    for (const auto& [name, balance] : s.accounts) {
-      if (name.rfind("funder:", 0) == 0) total -= balance;
-    }
-    return total;
-  }();
+  WideUsd funded;   // Σ of the funders' balances: what came in, negative
+  for (const auto& [name, balance] : s.accounts) {
+    if (name.rfind("funder:", 0) != 0) continue;
+    NX_TRY(sum, funded + balance);
+    funded = sum;
+  }
+  NX_TRY(deposits_wide, -funded);
+  NX_TRY(deposits, narrow(deposits_wide, "insurance deposits"));
   Section sec{"insurance", "Insurance fund", SectionShape::record,
               {{"balance", CellType::usd},
                {"target", CellType::usd},
@@ -571,7 +572,7 @@ Result<Report> insurance_report(const State& s) {
   auto coverage = oi > 0 ? mul_div_floor(v.insurance.units(), k_bps_scale, oi, "coverage") : Result<int64_t>(0);
   if (!coverage) return std::unexpected(coverage.error());
   sec.rows.push_back({Cell::of_usd(v.insurance), target ? Cell::of_usd(*target) : Cell::none(CellType::usd),
-                      oi > 0 ? Cell::of_bps(Bps{*coverage}) : Cell::none(CellType::bps), Cell::of_usd(Usd(deposits)),
+                      oi > 0 ? Cell::of_bps(Bps{*coverage}) : Cell::none(CellType::bps), Cell::of_usd(deposits),
                       Cell::of_usd(Usd(fee_income)), Cell::of_usd(v.insurance_paid),
                       Cell::of_usd(s.config.insurance.floor_balance), Cell::of_usd(v.unabsorbed),
                       Cell::of_usd(v.acknowledged)});
