@@ -214,6 +214,19 @@ class TokenAmount {
   int64_t m_units = 0;
 };
 
+// part / whole in basis points, rounded toward −∞ (floor) or +∞ (ceil): e.g. utilization =
+// bps_ceil(reserved, nav). Errors: whole is zero, the result beyond int64.
+template <class Tag, int D>
+Result<Bps> bps_floor(Fixed<Tag, D> part, Fixed<Tag, D> whole, std::string_view what = "ratio") {
+  NX_TRY(b, mul_div_floor(part.units(), k_bps_scale, whole.units(), what));
+  return Bps{b};
+}
+template <class Tag, int D>
+Result<Bps> bps_ceil(Fixed<Tag, D> part, Fixed<Tag, D> whole, std::string_view what = "ratio") {
+  NX_TRY(b, mul_div_ceil(part.units(), k_bps_scale, whole.units(), what));
+  return Bps{b};
+}
+
 // Checked sums and differences of like units, the error naming `what`.
 template <class Tag, int D, class Rep>
 Result<Fixed<Tag, D, Rep>> add(Fixed<Tag, D, Rep> a, Fixed<Tag, D, Rep> b, std::string_view what = "amount") {
