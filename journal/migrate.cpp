@@ -22,7 +22,7 @@ Status Journal::upgrade() {
   s.losses_written = 0;
   s.legs_written = 0;
   m->state = std::move(s);
-  m->write_state_rows();
+  NX_TRY_STATUS(m->write_state_rows());
   set_int_pragma(m->db, "user_version", k_schema_version);
   m->version = k_schema_version;
   return {};

@@ -179,7 +179,11 @@ Result<JournalHead> Journal::create(const std::string& path, const std::string& 
       remove_tmp();
       return std::unexpected(seq.error());
     }
-    impl.write_state_rows();
+    if (auto ok = impl.write_state_rows(); !ok) {
+      impl.db.exec("ROLLBACK");
+      remove_tmp();
+      return std::unexpected(ok.error());
+    }
     impl.db.exec("COMMIT");
     head = impl.head;
   } catch (const SQLite::Exception& e) {
@@ -248,8 +252,7 @@ Status Journal::begin() {
 
 Status Journal::flush() {
   try {
-    m->write_state_rows();
-    return {};
+    return m->write_state_rows();
   } catch (const SQLite::Exception& e) {
     return std::unexpected(sqlite_error(m->path, e));
   }
@@ -257,7 +260,7 @@ Status Journal::flush() {
 
 Status Journal::commit() {
   try {
-    m->write_state_rows();
+    NX_TRY_STATUS(m->write_state_rows());
     m->insert_event.reset();
     m->insert_posting.reset();
     m->positions.reset();

@@ -57,7 +57,9 @@ struct Journal::Impl {
   // tables, read through `positions`), then the head.
   Status load_state_tables();
   // Writes the rows that `state` marks as changed and clears the marks.
-  void write_state_rows();
+  // Errors: an account balance beyond int64 (the accounts table is INTEGER; ErrorKind::journal),
+  // found before any row is written.
+  Status write_state_rows();
 };
 
 }  // namespace nexadex::journal

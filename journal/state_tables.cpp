@@ -196,7 +196,16 @@ Status Journal::Impl::load_state_tables() {
   return {};
 }
 
-void Journal::Impl::write_state_rows() {
+Status Journal::Impl::write_state_rows() {
+  std::vector<std::pair<const std::string*, Usd>> balances;
+  for (const auto& acct : state.dirty_accounts) {
+    auto balance = narrow(state.accounts.at(acct), "account " + acct);
+    if (!balance) {
+      return journal_error("account " + acct + " would hold " + to_string(state.accounts.at(acct)) +
+                           ", beyond the accounts table's 64 bits; the command was not written.");
+    }
+    balances.emplace_back(&acct, *balance);
+  }
   if (state.dirty_config) {
     SQLite::Statement q(db, "INSERT OR REPLACE INTO config (id, seq, sha256, text, effective, rules) "
                             "VALUES (1, ?, ?, ?, ?, ?)");
@@ -223,9 +232,9 @@ void Journal::Impl::write_state_rows() {
   }
   if (!state.dirty_accounts.empty()) {
     SQLite::Statement q(db, "INSERT OR REPLACE INTO accounts (account, balance) VALUES (?, ?)");
-    for (const auto& acct : state.dirty_accounts) {
-      q.bind(1, acct);
-      q.bind(2, static_cast<int64_t>(state.accounts.at(acct)));
+    for (const auto& [acct, balance] : balances) {
+      q.bind(1, *acct);
+      q.bind(2, static_cast<int64_t>(balance.units()));
       q.exec();
       q.reset();
     }
@@ -361,6 +370,7 @@ void Journal::Impl::write_state_rows() {
     }
     state.dirty_books.clear();
   }
+  return {};
 }
 
 Result<State> Journal::load_state() {

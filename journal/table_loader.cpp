@@ -94,13 +94,13 @@ Result<std::vector<Position>> SqlTableLoader::all() {
   }
 }
 
-Result<std::optional<int64_t>> SqlTableLoader::load_account(const std::string& name) {
+Result<std::optional<Usd>> SqlTableLoader::load_account(const std::string& name) {
   try {
     if (!m_account) m_account.emplace(m_db, "SELECT balance FROM accounts WHERE account = ?");
     auto& q = *m_account;
     q.bind(1, name);
-    std::optional<int64_t> out;
-    if (q.executeStep()) out = q.getColumn(0).getInt64();
+    std::optional<Usd> out;
+    if (q.executeStep()) out = Usd(q.getColumn(0).getInt64());
     q.reset();
     return out;
   } catch (const SQLite::Exception& e) {
@@ -108,11 +108,11 @@ Result<std::optional<int64_t>> SqlTableLoader::load_account(const std::string& n
   }
 }
 
-Result<std::map<std::string, int64_t>> SqlTableLoader::all_accounts() {
+Result<std::map<std::string, Usd>> SqlTableLoader::all_accounts() {
   try {
-    std::map<std::string, int64_t> out;
+    std::map<std::string, Usd> out;
     SQLite::Statement q(m_db, "SELECT account, balance FROM accounts");
-    while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    while (q.executeStep()) out[q.getColumn(0).getString()] = Usd(q.getColumn(1).getInt64());
     return out;
   } catch (const SQLite::Exception& e) {
     return std::unexpected(sqlite_error(m_path, e));

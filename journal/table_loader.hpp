@@ -63,8 +63,8 @@ class SqlTableLoader final : public TableLoader {
   Result<std::vector<Position>> load_many(const std::vector<int64_t>& ids) override;
   Result<std::vector<int64_t>> query_ids(const IndexQuery& iq) override;
   Result<std::vector<Position>> all() override;
-  Result<std::optional<int64_t>> load_account(const std::string& name) override;
-  Result<std::map<std::string, int64_t>> all_accounts() override;
+  Result<std::optional<Usd>> load_account(const std::string& name) override;
+  Result<std::map<std::string, Usd>> all_accounts() override;
   Result<std::vector<LossRecord>> losses() override;
   Result<std::vector<PositionLeg>> legs(int64_t id) override;
 

@@ -62,7 +62,7 @@ struct LastWrites {
 // event wrote the rows that come with postings (an LP's holding with its depositor account, a
 // position with its own).
 void compare_states(const State& replayed, const State& stored, const LastWrites& last,
-                    const std::map<std::string, std::pair<int64_t, int64_t>>& posted, std::vector<Discrepancy>& out) {
+                    const std::map<std::string, std::pair<int128, int64_t>>& posted, std::vector<Discrepancy>& out) {
   const auto posted_at = [&](const std::string& account) {
     const auto it = posted.find(account);
     return it == posted.end() ? int64_t{0} : it->second.second;
@@ -158,15 +158,15 @@ void compare_states(const State& replayed, const State& stored, const LastWrites
     out.push_back({seq, "state", "the losses table differs from the losses the events allocate (first at seq " +
                                      std::to_string(seq) + ")"});
   }
-  std::map<std::string, std::pair<std::optional<int64_t>, std::optional<int64_t>>> accounts;
+  std::map<std::string, std::pair<std::optional<WideUsd>, std::optional<WideUsd>>> accounts;
   for (const auto& [k, v] : replayed.accounts) accounts[k].first = v;
   for (const auto& [k, v] : stored.accounts) accounts[k].second = v;
   if (!accounts_read) accounts.clear();
   for (const auto& [name, pair] : accounts) {
-    if (pair.first.value_or(0) == pair.second.value_or(0)) continue;
+    if (pair.first.value_or(WideUsd()) == pair.second.value_or(WideUsd())) continue;
     out.push_back({std::max(LastWrites::of(last.accounts, name), posted_at(name)), "state",
-                   "account " + name + ": the accounts table holds " + to_string(Usd(pair.second.value_or(0))) +
-                       " but the events give " + to_string(Usd(pair.first.value_or(0)))});
+                   "account " + name + ": the accounts table holds " + to_string(pair.second.value_or(WideUsd())) +
+                       " but the events give " + to_string(pair.first.value_or(WideUsd()))});
   }
 }
 
@@ -232,7 +232,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
 
   // Stored postings, merged with the events in seq order.
   std::map<int64_t, std::vector<StoredPosting>> stored_postings;
-  std::map<std::string, std::pair<int64_t, int64_t>> posted;   // account → (balance, last seq)
+  std::map<std::string, std::pair<int128, int64_t>> posted;   // account → (balance, last seq)
   bool postings_read = true;
   if (auto ok = scan_postings([&](const StoredPosting& p) -> Status {
         stored_postings[p.seq].push_back(p);
@@ -357,18 +357,18 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
       if (!load_all_accounts(*stored)) posted.clear();   // unreadable: compare_states said so
       for (const auto& [name, balance] : posted.empty() ? decltype(stored->accounts){} : stored->accounts) {
         const auto it = posted.find(name);
-        const int64_t sum = it == posted.end() ? 0 : it->second.first;
+        const WideUsd sum(it == posted.end() ? 0 : it->second.first);
         if (sum != balance) {
           problems.push_back({it == posted.end() ? 0 : it->second.second, "accounts",
-                              "account " + name + " holds " + to_string(Usd(balance)) + " but its postings sum to " +
-                                  to_string(Usd(sum))});
+                              "account " + name + " holds " + to_string(balance) + " but its postings sum to " +
+                                  to_string(sum)});
         }
       }
       for (const auto& [name, pair] : posted) {
         if (pair.first != 0 && !stored->accounts.count(name)) {
           problems.push_back({pair.second, "accounts", "account " + name +
                                                            " is missing from the accounts table; its postings sum to " +
-                                                           to_string(Usd(pair.first))});
+                                                           to_string(WideUsd(pair.first))});
         }
       }
     }

@@ -81,11 +81,11 @@ Status accrue(State& state, Timestamp at) {
 }
 
 Status update_utilization(State& state) {
-  auto value = nav(state);
+  auto value = nav_floor(state);
   if (!value) return {};  // an overflowing NAV keeps the previous utilization
-  const int64_t u = utilization_bps(state.vault.reserved.units(), *value);
-  if (u != state.vault.utilization_bps.value) {
-    state.vault.utilization_bps = Bps{u};
+  const Bps u = utilization_ceil(state.vault.reserved, *value);
+  if (u != state.vault.utilization_bps) {
+    state.vault.utilization_bps = u;
     mark(state);
   }
   return {};

@@ -2,6 +2,8 @@
 // events the rules journal on their own after one.
 #include "lib/apply.hpp"
 
+#include <algorithm>
+
 #include "lib/accrual.hpp"
 #include "lib/cascade.hpp"
 #include "lib/gains_losses.hpp"
@@ -51,17 +53,27 @@ Status rekey_open_positions(State& state) {
   return {};
 }
 
-// Books an event's postings on the account balances.
+// Books an event's postings on the account balances. Every balance is read and every sum computed
+// before any balance changes, so a failure changes none of them. The balances are 128-bit: a sum of
+// postings (each a Usd) would need 2^64 of them to overflow, so the only failure left in practice is
+// the loader's read; a balance beyond int64 is refused when the journal writes it.
 Status post(State& state, const std::vector<Posting>& postings) {
+  std::vector<std::pair<WideUsd*, WideUsd>> sums;
+  sums.reserve(postings.size());
   for (const auto& p : postings) {
-    auto slot = account_balance(state, p.account);
-    if (!slot) return std::unexpected(slot.error());
-    auto& balance = **slot;
-    auto sum = checked_add(balance, p.amount.units(), "account " + p.account);
-    if (!sum) return std::unexpected(sum.error());
-    balance = *sum;
-    state.dirty_accounts.insert(p.account);
+    NX_TRY(slot, account_balance(state, p.account));
+    // the same account twice in one event: add to the sum already computed
+    const auto same = std::find_if(sums.begin(), sums.end(), [&](const auto& s) { return s.first == slot; });
+    const WideUsd before = same == sums.end() ? *slot : same->second;
+    NX_TRY(sum, add(before, WideUsd(p.amount), "account " + p.account));
+    if (same == sums.end()) {
+      sums.emplace_back(slot, sum);
+    } else {
+      same->second = sum;
+    }
   }
+  for (const auto& [slot, sum] : sums) *slot = sum;
+  for (const auto& p : postings) state.dirty_accounts.insert(p.account);
   return {};
 }
 

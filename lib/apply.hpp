@@ -13,6 +13,12 @@ namespace nexadex {
 // a refusal such as time going backwards, ErrorKind::input for an unknown market), else updates `state`
 // and returns the event's balanced postings. With `outcome`, also fills what the event did in money
 // (valuing the pool before a deposit or withdrawal costs one more valuation, which is why it is asked for).
+//
+// An error after the rules accepted the event is not a refusal but a failure of the storage: a read
+// through the state's loader (ErrorKind::journal: the journal's tables cannot be read). The vault's
+// books may then be changed; the caller must discard the state (a writer rolls its transaction back and
+// reloads). The account balances are 128-bit (money.hpp WideUsd), so booking the postings cannot
+// overflow; a balance beyond int64 is a journal error when the journal writes it.
 Result<std::vector<Posting>> apply(State& state, const Event& event);
 Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* outcome);
 

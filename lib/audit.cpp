@@ -28,7 +28,7 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
   int128 external = 0;
   for (const auto& [name, balance] : s.accounts) {
     for (const char* prefix : {"depositor:", "trader:", "funder:", "keeper:", "loss:"}) {
-      if (name.rfind(prefix, 0) == 0) external += balance;
+      if (name.rfind(prefix, 0) == 0) external += balance.units();
     }
   }
   int128 open_collateral = 0;
@@ -37,29 +37,30 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
     const int64_t id = p.id;
     if (p.status == PositionStatus::open) open_collateral += p.collateral.units();
     const auto it = s.accounts.find(position_account(id));
-    const int64_t posted = it == s.accounts.end() ? 0 : it->second;
-    const int64_t held = p.status == PositionStatus::open ? p.collateral.units() : 0;
-    if (posted != held) {
-      out.push_back({id, "position " + std::to_string(id) + " holds " + to_string(Usd(held)) +
-                                             " of collateral but its account holds " + to_string(Usd(posted))});
+    const WideUsd posted = it == s.accounts.end() ? WideUsd() : it->second;
+    const Usd held = p.status == PositionStatus::open ? p.collateral : Usd();
+    if (posted != WideUsd(held)) {
+      out.push_back({id, "position " + std::to_string(id) + " holds " + to_string(held) +
+                                             " of collateral but its account holds " + to_string(posted)});
     }
   }
   const auto balance = [&](const char* name) {
     const auto it = s.accounts.find(name);
-    return it == s.accounts.end() ? int64_t{0} : it->second;
+    return it == s.accounts.end() ? WideUsd() : it->second;
   };
+  // the unabsorbed account holds minus the books' figure (a 128-bit negation cannot overflow)
   const struct {
     const char* account;
-    int64_t books;
-  } pairs[] = {{"lp:senior", s.vault.senior().capital.units()},
-               {"lp:junior", s.vault.junior().capital.units()},
-               {"insurance", s.vault.insurance.units()},
-               {"treasury", s.vault.treasury.units()},
-               {"unabsorbed", -s.vault.unabsorbed.units()}};
+    WideUsd books;
+  } pairs[] = {{"lp:senior", WideUsd(s.vault.senior().capital)},
+               {"lp:junior", WideUsd(s.vault.junior().capital)},
+               {"insurance", WideUsd(s.vault.insurance)},
+               {"treasury", WideUsd(s.vault.treasury)},
+               {"unabsorbed", WideUsd(-static_cast<int128>(s.vault.unabsorbed.units()))}};
   for (const auto& p : pairs) {
     if (balance(p.account) != p.books) {
-      out.push_back({0, std::string("the vault's books hold ") + to_string(Usd(p.books)) + " for " +
-                                            p.account + " but its postings sum to " + to_string(Usd(balance(p.account)))});
+      out.push_back({0, std::string("the vault's books hold ") + to_string(p.books) + " for " +
+                                            p.account + " but its postings sum to " + to_string(balance(p.account))});
     }
   }
   const int128 held = static_cast<int128>(s.vault.lp_capital().units()) + open_collateral + s.vault.insurance.units() +

@@ -67,7 +67,8 @@ Result<std::vector<TrancheId>> wiped(const State& state) {
 }
 
 Result<Values> values(const State& state) {
-  NX_TRY(u, vault::unrealized(state));
+  NX_TRY(unrealized, vault::unrealized_floor(state));
+  const int64_t u = unrealized.units();
   return values_given(state, u);
 }
 

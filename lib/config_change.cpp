@@ -57,8 +57,8 @@ Result<ConfigEffects> config_effects(const State& state, const Config& next) {
       if (lhs > rhs && (old == nullptr || mc->max_leverage < old->max_leverage)) fx.above_max_leverage.push_back(p->id);
     }
   }
-  NX_TRY(nav, vault::nav(state));
-  fx.utilization_bps = vault::utilization_bps(state.vault.reserved.units(), nav);
+  NX_TRY(nav, vault::nav_floor(state));
+  fx.utilization_bps = vault::utilization_ceil(state.vault.reserved, nav).value;
   fx.utilization_over = fx.max_utilization_after < fx.max_utilization_before &&
                         fx.utilization_bps > fx.max_utilization_after.value;
   if (!next.tranches.enabled && state.vault.junior().supply.is_positive()) {

@@ -27,7 +27,7 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
   if (auto ok = tranche::check_deposit(state, id, e.amount.units(), values); !ok) return std::unexpected(ok.error());
   // A NAV of a few micro-units under a large supply: the price is defined, but the shares minted, or
   // the supply with them, would not fit in 64 bits.
-  auto minted = shares_minted(e.amount, t.supply, value);
+  auto minted = shares_minted(e.amount, t.supply, Usd(value));
   auto supply = minted ? add(t.supply, *minted) : Result<Shares>(std::unexpected(minted.error()));
   if (!supply) {
     return rule_error(nav_owner(state, id) + " NAV is " + usd_text(value) + " for " + to_string(t.supply) +
@@ -79,14 +79,14 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
   const LpHolding& h = it->second;
   Tranche& t = state.vault.tranche(id);
   const Shares supply = t.supply;
-  NX_TRY(holding_value, amount_paid(h.shares, supply, value));
+  NX_TRY(holding_value, amount_paid(h.shares, supply, Usd(value)));
   Shares burn;
   Usd amount;
   switch (e.by) {
     case WithdrawBy::amount: {
       if (!e.amount.is_positive()) return input_error("the withdrawal amount must be greater than zero.");
       // shares past 64 bits (a large amount at a near-zero price) are more than any holding too
-      const auto s = shares_burned(e.amount, supply, value);
+      const auto s = shares_burned(e.amount, supply, Usd(value));
       if (!s || *s > h.shares) {
         return rule_error(e.lp + " asked for " + to_string(e.amount) + " but holds " + to_string(h.shares) +
                           " shares worth " + to_string(holding_value) + "; withdraw at most that.");
@@ -102,7 +102,7 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
                           to_string(h.shares) + "; redeem at most that.");
       }
       burn = e.shares;
-      NX_TRY(a, amount_paid(burn, supply, value));
+      NX_TRY(a, amount_paid(burn, supply, Usd(value)));
       amount = a;
       break;
     }
@@ -112,18 +112,19 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
       break;
     }
   }
-  NX_TRY(total_nav, nav(state));
-  NX_TRY(free, free_capital(state, total_nav));
-  const int64_t free_cash = std::min(free, t.capital.units());
-  if (amount.units() > free_cash) {
-    const int64_t shown = std::max<int64_t>(free_cash, 0);
-    if (shown == 0) {
+  NX_TRY(total_nav, nav_floor(state));
+  NX_TRY(free, free_capital_floor(state, total_nav));
+  const Usd free_cash = std::min(free, t.capital);
+  if (amount > free_cash) {
+    const Usd shown = std::max(free_cash, Usd());
+    if (shown.is_zero()) {
       return rule_error(e.lp + " asked for " + to_string(amount) + " but nothing is free: all of NAV " +
-                        usd_text(total_nav) + " backs open positions; wait for positions to close.");
+                        to_string(total_nav) + " backs open positions; wait for positions to close.");
     }
-    return rule_error(e.lp + " asked for " + to_string(amount) + " but " + usd_text(shown) + " is free (" +
-                      usd_text(std::max<int64_t>(total_nav - shown, 0)) + " backs open positions); withdraw at most " +
-                      usd_text(shown) + ".");
+    NX_TRY(backing, total_nav - shown);
+    return rule_error(e.lp + " asked for " + to_string(amount) + " but " + to_string(shown) + " is free (" +
+                      to_string(std::max(backing, Usd())) + " backs open positions); withdraw at most " +
+                      to_string(shown) + ".");
   }
   if (auto ok = tranche::check_withdrawal(state, id, amount.units(), values); !ok) return std::unexpected(ok.error());
   NX_TRY(price_used, share_price(value, supply));

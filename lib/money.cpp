@@ -10,17 +10,60 @@ namespace {
 constexpr int128 k_i64_max = std::numeric_limits<int64_t>::max();
 constexpr int128 k_i64_min = std::numeric_limits<int64_t>::min();
 
-std::unexpected<Error> overflow(std::string_view what) {
-  return input_error("arithmetic overflow in " + std::string(what) +
-                     ": the result does not fit in 64 bits; use smaller amounts.");
-}
+std::unexpected<Error> overflow(std::string_view what) { return overflow_error(what, 64); }
 
 Result<int64_t> narrow(int128 v, std::string_view what) {
   if (v > k_i64_max || v < k_i64_min) return overflow(what);
   return static_cast<int64_t>(v);
 }
 
+std::unexpected<Error> asset_mismatch(TokenAmount a, TokenAmount b, std::string_view op) {
+  return input_error("cannot " + std::string(op) + " amounts of two assets (#" + std::to_string(a.asset().value) +
+                     " and #" + std::to_string(b.asset().value) + "); convert one of them first.");
+}
+
 }  // namespace
+
+std::unexpected<Error> overflow_error(std::string_view what, int bits) {
+  return input_error("arithmetic overflow in " + std::string(what) + ": the result does not fit in " +
+                     std::to_string(bits) + " bits; use smaller amounts.");
+}
+
+Result<int128> mul_div_wide(int128 a, int128 b, int128 d, Rounding rounding, std::string_view what) {
+  if (d == 0) return input_error("division by zero in " + std::string(what) + ".");
+  int128 n = 0;
+  if (__builtin_mul_overflow(a, b, &n)) return overflow_error(what, 128);
+  return rounding == Rounding::floor ? floor_div(n, d) : ceil_div(n, d);
+}
+
+Result<TokenAmount> operator+(TokenAmount a, TokenAmount b) {
+  if (a.asset() != b.asset()) return asset_mismatch(a, b, "add");
+  NX_TRY(sum, checked_add(a.units(), b.units(), "token amount"));
+  return TokenAmount(a.asset(), sum);
+}
+
+Result<TokenAmount> operator-(TokenAmount a, TokenAmount b) {
+  if (a.asset() != b.asset()) return asset_mismatch(a, b, "subtract");
+  NX_TRY(diff, checked_sub(a.units(), b.units(), "token amount"));
+  return TokenAmount(a.asset(), diff);
+}
+
+Result<TokenAmount> operator+(const Result<TokenAmount>& a, const Result<TokenAmount>& b) {
+  if (!a) return a;
+  if (!b) return b;
+  return *a + *b;
+}
+
+Result<TokenAmount> operator-(const Result<TokenAmount>& a, const Result<TokenAmount>& b) {
+  if (!a) return a;
+  if (!b) return b;
+  return *a - *b;
+}
+
+Result<std::strong_ordering> compare(TokenAmount a, TokenAmount b) {
+  if (a.asset() != b.asset()) return asset_mismatch(a, b, "compare");
+  return a.units() <=> b.units();
+}
 
 Result<int64_t> div_floor(int128 n, int128 d, std::string_view what) {
   if (d == 0) return input_error("division by zero in " + std::string(what) + ".");
@@ -149,6 +192,17 @@ std::string format_decimal(int64_t units, int decimals) {
   if (negative) *--at = '-';
   buf.erase(0, static_cast<std::size_t>(at - buf.data()));
   return buf;
+}
+
+std::string format_decimal_wide(int128 units, int decimals) {
+  if (units >= k_i64_min && units <= k_i64_max) return format_decimal(static_cast<int64_t>(units), decimals);
+  std::string digits = format_int128(units);
+  const bool negative = digits[0] == '-';
+  if (negative) digits.erase(0, 1);
+  // beyond int64 the whole part has more than 9 digits, so there is always one before the point
+  digits.insert(digits.size() - static_cast<std::size_t>(decimals), 1, '.');
+  if (decimals == 0) digits.pop_back();
+  return negative ? "-" + digits : digits;
 }
 
 std::string format_int128(int128 v) {

@@ -7,6 +7,8 @@
 
 #include <compare>
 #include <cstdint>
+#include <limits>
+#include <type_traits>
 #include <string>
 #include <string_view>
 
@@ -39,68 +41,211 @@ Result<int64_t> div_ceil(int128 n, int128 d, std::string_view what = "amount");
 Result<int64_t> checked_add(int64_t a, int64_t b, std::string_view what = "amount");
 Result<int64_t> checked_sub(int64_t a, int64_t b, std::string_view what = "amount");
 
-// A fixed-point quantity with `Decimals` decimal places, tagged so that units never mix.
-template <class Tag, int Decimals>
-class Fixed {
- public:
-  static constexpr int k_decimals = Decimals;
-  static constexpr int64_t k_scale = [] {
-    int64_t s = 1;
-    for (int i = 0; i < Decimals; ++i) s *= 10;
-    return s;
-  }();
-
-  constexpr Fixed() = default;
-  constexpr explicit Fixed(int64_t units) : m_units(units) {}
-  static constexpr Fixed whole(int64_t n) { return Fixed(n * k_scale); }
-
-  constexpr int64_t units() const { return m_units; }
-  constexpr bool is_zero() const { return m_units == 0; }
-  constexpr bool is_positive() const { return m_units > 0; }
-  constexpr bool is_negative() const { return m_units < 0; }
-
-  constexpr auto operator<=>(const Fixed&) const = default;
-
- private:
-  int64_t m_units = 0;
-};
-
-struct UsdTag {};
-struct PriceTag {};
-struct SharesTag {};
-
-// USD and USDC, 6 decimals (micro-units); largest value about 9.2 trillion USD.
-using Usd = Fixed<UsdTag, 6>;
-// Oracle prices, 8 decimals; largest about 92 billion per unit.
-using Price = Fixed<PriceTag, 8>;
-// LP shares, 9 decimals (3 more than USDC, DESIGN-risk §9); largest about 9.2 billion shares.
-using Shares = Fixed<SharesTag, 9>;
-
-// Basis points: an integer count of 1/10,000.
+// Basis points: an integer count of 1/10,000 (rates, shares of an amount).
 struct Bps {
   int64_t value = 0;
   constexpr auto operator<=>(const Bps&) const = default;
 };
 constexpr int64_t k_bps_scale = 10'000;
 
-// A token amount in its asset's configured decimals (at most 9, SPEC §2).
-struct TokenAmount {
-  int64_t units = 0;
-  int decimals = 0;
+enum class Rounding { floor, ceil };
+
+// The error of a result beyond `bits` bits (ErrorKind::input, "arithmetic overflow in <what>: ...").
+std::unexpected<Error> overflow_error(std::string_view what, int bits = 64);
+
+// a × b / d on 128 bits, rounded toward −∞ (floor) or +∞ (ceil). Errors: d is zero ("division by
+// zero in <what>"), the product does not fit in 128 bits.
+Result<int128> mul_div_wide(int128 a, int128 b, int128 d, Rounding rounding, std::string_view what);
+
+// A fixed-point quantity with `Decimals` decimal places held in `Rep` (int64_t, or int128 for sums
+// and indices), tagged so that units never mix: a Usd cannot be added to a Shares, nor to a token
+// amount. Sums, differences and negation are checked (overflow is an error, never a wrap); the
+// operators also take Result operands, so `a + b - c` is one Result carrying the first error.
+template <class Tag, int Decimals, class Rep = int64_t>
+class Fixed {
+  static_assert(std::is_same_v<Rep, int64_t> || std::is_same_v<Rep, int128>);
+
+ public:
+  using rep = Rep;
+  static constexpr int k_decimals = Decimals;
+  static constexpr int k_bits = std::is_same_v<Rep, int64_t> ? 64 : 128;
+  static constexpr Rep k_scale = [] {
+    Rep s = 1;
+    for (int i = 0; i < Decimals; ++i) s *= 10;
+    return s;
+  }();
+
+  constexpr Fixed() = default;
+  constexpr explicit Fixed(Rep units) : m_units(units) {}
+  // Widening from the int64 type of the same unit (exact).
+  template <class R>
+    requires(sizeof(R) < sizeof(Rep))
+  constexpr explicit Fixed(Fixed<Tag, Decimals, R> narrow) : m_units(narrow.units()) {}
+  static constexpr Fixed whole(int64_t n) { return Fixed(n * k_scale); }
+
+  // The count of smallest units: for storage, formatting and the few exact-rational computations.
+  constexpr Rep units() const { return m_units; }
+  constexpr bool is_zero() const { return m_units == 0; }
+  constexpr bool is_positive() const { return m_units > 0; }
+  constexpr bool is_negative() const { return m_units < 0; }
+
+  constexpr auto operator<=>(const Fixed&) const = default;
+
+  // Checked: overflow is an error naming `what`.
+  Result<Fixed> plus(Fixed b, std::string_view what = "amount") const {
+    Rep r{};
+    if (__builtin_add_overflow(m_units, b.m_units, &r)) return overflow_error(what, k_bits);
+    return Fixed(r);
+  }
+  Result<Fixed> minus(Fixed b, std::string_view what = "amount") const {
+    Rep r{};
+    if (__builtin_sub_overflow(m_units, b.m_units, &r)) return overflow_error(what, k_bits);
+    return Fixed(r);
+  }
+  friend Result<Fixed> operator+(Fixed a, Fixed b) { return a.plus(b); }
+  friend Result<Fixed> operator-(Fixed a, Fixed b) { return a.minus(b); }
+  friend Result<Fixed> operator+(const Result<Fixed>& a, const Result<Fixed>& b) {
+    if (!a) return a;
+    if (!b) return b;
+    return *a + *b;
+  }
+  friend Result<Fixed> operator-(const Result<Fixed>& a, const Result<Fixed>& b) {
+    if (!a) return a;
+    if (!b) return b;
+    return *a - *b;
+  }
+  // Negation: only the smallest value has no negative.
+  Result<Fixed> operator-() const { return Fixed().minus(*this); }
+
+  // this × n / d with the rounding named, on 128 bits. Errors: d is zero, the result does not fit.
+  Result<Fixed> mul_div_floor(int128 n, int128 d, std::string_view what = "amount") const;
+  Result<Fixed> mul_div_ceil(int128 n, int128 d, std::string_view what = "amount") const;
+  // this × bps / 10,000 with the rounding named.
+  Result<Fixed> mul_bps_floor(Bps b, std::string_view what = "amount") const {
+    return mul_div_floor(b.value, k_bps_scale, what);
+  }
+  Result<Fixed> mul_bps_ceil(Bps b, std::string_view what = "amount") const {
+    return mul_div_ceil(b.value, k_bps_scale, what);
+  }
+
+ private:
+  Rep m_units = 0;
 };
 
-// Checked sums and differences of like units.
+// A 128-bit value as `To`, or an overflow error naming `what`.
+template <class To>
+Result<To> narrow_to(int128 v, std::string_view what = "amount") {
+  using Rep = typename To::rep;
+  if constexpr (std::is_same_v<Rep, int64_t>) {
+    if (v > std::numeric_limits<int64_t>::max() || v < std::numeric_limits<int64_t>::min()) {
+      return overflow_error(what, To::k_bits);
+    }
+  }
+  return To(static_cast<Rep>(v));
+}
+
+// Mixed units: a × n / d as a `To`, rounded toward −∞ (floor) or +∞ (ceil), e.g. the shares minted
+// for an amount, mul_div_floor_as<Shares>(amount, supply + V, nav + 1).
+template <class To, class From>
+Result<To> mul_div_floor_as(From a, int128 n, int128 d, std::string_view what = "amount") {
+  NX_TRY(q, mul_div_wide(a.units(), n, d, Rounding::floor, what));
+  return narrow_to<To>(q, what);
+}
+template <class To, class From>
+Result<To> mul_div_ceil_as(From a, int128 n, int128 d, std::string_view what = "amount") {
+  NX_TRY(q, mul_div_wide(a.units(), n, d, Rounding::ceil, what));
+  return narrow_to<To>(q, what);
+}
+
+template <class Tag, int D, class Rep>
+Result<Fixed<Tag, D, Rep>> Fixed<Tag, D, Rep>::mul_div_floor(int128 n, int128 d, std::string_view what) const {
+  return mul_div_floor_as<Fixed>(*this, n, d, what);
+}
+template <class Tag, int D, class Rep>
+Result<Fixed<Tag, D, Rep>> Fixed<Tag, D, Rep>::mul_div_ceil(int128 n, int128 d, std::string_view what) const {
+  return mul_div_ceil_as<Fixed>(*this, n, d, what);
+}
+
+struct UsdTag {};
+struct PriceTag {};
+struct SharesTag {};
+struct BorrowIndexTag {};
+struct SharePriceTag {};
+
+// USD and USDC, 6 decimals (micro-units); largest value about 9.2 trillion USD.
+using Usd = Fixed<UsdTag, 6>;
+// USD on 128 bits, for sums that must not overflow: account balances (a sum of postings, each a Usd,
+// cannot leave 128 bits before 2^64 postings). Narrowed to Usd, checked, where it is stored.
+using WideUsd = Fixed<UsdTag, 6, int128>;
+// Oracle prices, 8 decimals; largest about 92 billion per unit.
+using Price = Fixed<PriceTag, 8>;
+// LP shares, 9 decimals (3 more than USDC, DESIGN-risk §9); largest about 9.2 billion shares.
+using Shares = Fixed<SharesTag, 9>;
+// The cumulative borrow rate per unit of size, 18 decimals on 128 bits (SPEC §10): a position owes
+// ceil(size × (index − index_open)), the index growing by whole 10^-18 units (floor).
+using BorrowIndex = Fixed<BorrowIndexTag, 18, int128>;
+// A tranche's realized share price: micro-USD per share unit, 18 decimals on 128 bits.
+using SharePrice = Fixed<SharePriceTag, 18, int128>;
+
+// The narrow value of a wide one, or an overflow error naming `what`.
 template <class Tag, int D>
-Result<Fixed<Tag, D>> add(Fixed<Tag, D> a, Fixed<Tag, D> b) {
-  auto r = checked_add(a.units(), b.units());
-  if (!r) return std::unexpected(r.error());
-  return Fixed<Tag, D>(*r);
+Result<Fixed<Tag, D>> narrow(Fixed<Tag, D, int128> v, std::string_view what = "amount") {
+  return narrow_to<Fixed<Tag, D>>(v.units(), what);
+}
+
+// An asset configured at run time (the multi-asset pool), by its index in the config.
+struct AssetId {
+  uint32_t value = 0;
+  constexpr auto operator<=>(const AssetId&) const = default;
+};
+
+// An amount of one asset, in that asset's configured decimals (at most 9, SPEC §2). The asset is
+// known only at run time, so + and − check it: adding BTC to USDC is an error (ErrorKind::input),
+// as is comparing them (compare()). No conversion to or from Usd.
+class TokenAmount {
+ public:
+  constexpr TokenAmount(AssetId asset, int64_t units) : m_asset(asset), m_units(units) {}
+  constexpr AssetId asset() const { return m_asset; }
+  constexpr int64_t units() const { return m_units; }
+  constexpr bool is_zero() const { return m_units == 0; }
+  constexpr bool is_positive() const { return m_units > 0; }
+  constexpr bool is_negative() const { return m_units < 0; }
+  constexpr bool operator==(const TokenAmount&) const = default;
+
+  // Checked; errors: another asset, overflow (both ErrorKind::input).
+  friend Result<TokenAmount> operator+(TokenAmount a, TokenAmount b);
+  friend Result<TokenAmount> operator-(TokenAmount a, TokenAmount b);
+  friend Result<TokenAmount> operator+(const Result<TokenAmount>& a, const Result<TokenAmount>& b);
+  friend Result<TokenAmount> operator-(const Result<TokenAmount>& a, const Result<TokenAmount>& b);
+  // The order of two amounts of the same asset; another asset is an error.
+  friend Result<std::strong_ordering> compare(TokenAmount a, TokenAmount b);
+
+ private:
+  AssetId m_asset;
+  int64_t m_units = 0;
+};
+
+// part / whole in basis points, rounded toward −∞ (floor) or +∞ (ceil): e.g. utilization =
+// bps_ceil(reserved, nav). Errors: whole is zero, the result beyond int64.
+template <class Tag, int D>
+Result<Bps> bps_floor(Fixed<Tag, D> part, Fixed<Tag, D> whole, std::string_view what = "ratio") {
+  NX_TRY(b, mul_div_floor(part.units(), k_bps_scale, whole.units(), what));
+  return Bps{b};
 }
 template <class Tag, int D>
-Result<Fixed<Tag, D>> sub(Fixed<Tag, D> a, Fixed<Tag, D> b) {
-  auto r = checked_sub(a.units(), b.units());
-  if (!r) return std::unexpected(r.error());
-  return Fixed<Tag, D>(*r);
+Result<Bps> bps_ceil(Fixed<Tag, D> part, Fixed<Tag, D> whole, std::string_view what = "ratio") {
+  NX_TRY(b, mul_div_ceil(part.units(), k_bps_scale, whole.units(), what));
+  return Bps{b};
+}
+
+// Checked sums and differences of like units, the error naming `what`.
+template <class Tag, int D, class Rep>
+Result<Fixed<Tag, D, Rep>> add(Fixed<Tag, D, Rep> a, Fixed<Tag, D, Rep> b, std::string_view what = "amount") {
+  return a.plus(b, what);
+}
+template <class Tag, int D, class Rep>
+Result<Fixed<Tag, D, Rep>> sub(Fixed<Tag, D, Rep> a, Fixed<Tag, D, Rep> b, std::string_view what = "amount") {
+  return a.minus(b, what);
 }
 
 enum class Sign { non_negative, positive, any };
@@ -120,6 +265,9 @@ std::string format_decimal(int64_t units, int decimals);
 inline std::string to_string(Usd v) { return format_decimal(v.units(), Usd::k_decimals); }
 inline std::string to_string(Price v) { return format_decimal(v.units(), Price::k_decimals); }
 inline std::string to_string(Shares v) { return format_decimal(v.units(), Shares::k_decimals); }
+// The same for 128-bit units.
+std::string format_decimal_wide(int128 units, int decimals);
+inline std::string to_string(WideUsd v) { return format_decimal_wide(v.units(), WideUsd::k_decimals); }
 
 // 128-bit integers (accumulators, the borrow index) as decimal text, for storage.
 std::string format_int128(int128 v);

@@ -40,7 +40,8 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
                       "x; add collateral or open less.");
   }
   NX_TRY(reserve_units, mul_div_ceil(size.units(), mc->max_profit_bps.value, k_bps_scale, "reserve"));
-  NX_TRY(value, nav(state));
+  NX_TRY(nav_now, nav_floor(state));
+  const int64_t value = nav_now.units();
   const int128 reserved_after = static_cast<int128>(state.vault.reserved.units()) + reserve_units;
   const int64_t max_util = state.config.pool.max_utilization_bps.value;
   if (reserved_after * k_bps_scale > static_cast<int128>(max_util) * std::max<int64_t>(value, 0)) {
@@ -109,7 +110,8 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
     return input_error("position " + std::to_string(p.id) + " has size " + to_string(p.size) + "; close at most that.");
   }
   const bool whole = size == p.size;
-  NX_TRY(pnl_part, pnl(p.side, size, p.entry, price));
+  NX_TRY(pnl_usd, pnl_floor(p.side, size, p.entry, price));
+  const int64_t pnl_part = pnl_usd.units();
   NX_TRY(due_total, borrow_due(p, state.vault.borrow_index));
   // SPEC §10: the closed part takes floor(collateral × closed / size) and owes
   // ceil(borrow_fee × closed / size); the rest stays with the position.

@@ -230,13 +230,13 @@ Status load_all_positions(const State& state) {
   return {};
 }
 
-Result<int64_t*> account_balance(const State& state, const std::string& name) {
+Result<WideUsd*> account_balance(const State& state, const std::string& name) {
   auto it = state.accounts.find(name);
   if (it != state.accounts.end()) return &it->second;
-  int64_t balance = 0;
+  WideUsd balance;
   if (state.loader != nullptr && !state.accounts_complete) {
     NX_TRY(row, state.loader->load_account(name));
-    balance = row.value_or(0);
+    balance = WideUsd(row.value_or(Usd()));
   }
   return &state.accounts.emplace(name, balance).first->second;
 }
@@ -244,7 +244,7 @@ Result<int64_t*> account_balance(const State& state, const std::string& name) {
 Status load_all_accounts(const State& state) {
   if (state.loader == nullptr || state.accounts_complete) return {};
   NX_TRY(rows, state.loader->all_accounts());
-  for (auto& [name, balance] : rows) state.accounts.try_emplace(name, balance);
+  for (auto& [name, balance] : rows) state.accounts.try_emplace(name, WideUsd(balance));
   state.accounts_complete = true;
   return {};
 }

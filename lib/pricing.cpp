@@ -9,12 +9,13 @@ std::string depositor_account(const std::string& lp) { return "depositor:" + lp;
 
 std::string position_account(int64_t id) { return "position:" + std::to_string(id); }
 
-Result<int64_t> pnl(Side side, Usd size, Price entry, Price price) {
+Result<Usd> pnl_floor(Side side, Usd size, Price entry, Price price) {
   const int128 diff = side == Side::long_ ? static_cast<int128>(price.units()) - entry.units()
                                           : static_cast<int128>(entry.units()) - price.units();
   const int128 n = static_cast<int128>(size.units()) * diff;
   // floor: a profit rounds down (paid by the pool), a loss rounds up in size (owed to it)
-  return div_floor(n, entry.units(), "PnL");
+  NX_TRY(v, div_floor(n, entry.units(), "PnL"));
+  return Usd(v);
 }
 
 Result<Usd> borrow_due(const Position& p, int128 index_now) {
@@ -46,25 +47,27 @@ Result<Usd> size_for_leverage(Usd collateral, Leverage leverage, Bps open_fee_bp
   return Usd(std::max<int64_t>(s, 0));
 }
 
-Result<Shares> shares_minted(Usd amount, Shares supply, int64_t nav) {
+namespace {
+
+// supply + V and NAV + 1 (a NAV below zero counting as zero), the two sides of the share price
+int128 virtual_supply(Shares supply) { return static_cast<int128>(supply.units()) + k_virtual_shares; }
+int128 nav_plus_one(Usd nav) { return static_cast<int128>(std::max(nav, Usd()).units()) + 1; }
+
+}  // namespace
+
+Result<Shares> shares_minted(Usd amount, Shares supply, Usd nav) {
   // floor: shares minted round against the depositor (DESIGN-risk §9)
-  NX_TRY(s, div_floor(static_cast<int128>(amount.units()) * (static_cast<int128>(supply.units()) + k_virtual_shares),
-                      static_cast<int128>(std::max<int64_t>(nav, 0)) + 1, "shares"));
-  return Shares(s);
+  return mul_div_floor_as<Shares>(amount, virtual_supply(supply), nav_plus_one(nav), "shares");
 }
 
-Result<Shares> shares_burned(Usd amount, Shares supply, int64_t nav) {
+Result<Shares> shares_burned(Usd amount, Shares supply, Usd nav) {
   // ceil: shares burned round against the withdrawer
-  NX_TRY(s, div_ceil(static_cast<int128>(amount.units()) * (static_cast<int128>(supply.units()) + k_virtual_shares),
-                     static_cast<int128>(std::max<int64_t>(nav, 0)) + 1, "shares"));
-  return Shares(s);
+  return mul_div_ceil_as<Shares>(amount, virtual_supply(supply), nav_plus_one(nav), "shares");
 }
 
-Result<Usd> amount_paid(Shares shares, Shares supply, int64_t nav) {
+Result<Usd> amount_paid(Shares shares, Shares supply, Usd nav) {
   // floor: what the pool pays rounds down
-  NX_TRY(a, div_floor(static_cast<int128>(shares.units()) * (static_cast<int128>(std::max<int64_t>(nav, 0)) + 1),
-                      static_cast<int128>(supply.units()) + k_virtual_shares, "amount"));
-  return Usd(a);
+  return mul_div_floor_as<Usd>(shares, nav_plus_one(nav), virtual_supply(supply), "amount");
 }
 
 Result<Margin> margin(const State& state, const Position& p, Price price) {
@@ -75,7 +78,8 @@ Result<Margin> margin_under(const Config& config, int128 borrow_index, const Pos
   const MarketConfig* mc = config.market(p.market);
   const int64_t mm_bps = mc ? mc->maintenance_margin_bps.value : k_bps_scale;
   Margin m;
-  NX_TRY(v, pnl(p.side, p.size, p.entry, price));
+  NX_TRY(pnl_usd, pnl_floor(p.side, p.size, p.entry, price));
+  const int64_t v = pnl_usd.units();
   NX_TRY(due, borrow_due(p, borrow_index));
   NX_TRY(cf, mul_div_ceil(p.size.units(), config.fees.close_fee_bps.value, k_bps_scale, "close fee"));
   // ceil: the maintenance threshold rounds against the trader (SPEC §10)

@@ -20,7 +20,7 @@ std::string position_account(int64_t id);                // "position:42"
 // Signed PnL in micro-USD of `size` entry notional from `entry` to `price`: a long earns
 // size × (price − entry) / entry, a short size × (entry − price) / entry. A profit rounds down (the
 // pool pays it), a loss rounds up (the pool is owed it).
-Result<int64_t> pnl(Side side, Usd size, Price entry, Price price);
+Result<Usd> pnl_floor(Side side, Usd size, Price entry, Price price);
 
 // Borrow fee a position owes now: ceil(size × (index − index_open) / 10^18) + what it carried.
 Result<Usd> borrow_due(const Position& p, int128 index_now);
@@ -32,10 +32,11 @@ Result<Usd> open_fee(Usd size, Bps open_fee_bps);
 Result<Usd> size_for_leverage(Usd collateral, Leverage leverage, Bps open_fee_bps);
 
 // Shares minted for a deposit: floor(amount × (supply + V) / (NAV + 1)); burned for a withdrawal
-// of an amount: ceil of the same; paid for shares: floor(shares × (NAV + 1) / (supply + V)).
-Result<Shares> shares_minted(Usd amount, Shares supply, int64_t nav);
-Result<Shares> shares_burned(Usd amount, Shares supply, int64_t nav);
-Result<Usd> amount_paid(Shares shares, Shares supply, int64_t nav);
+// of an amount: ceil of the same; paid for shares: floor(shares × (NAV + 1) / (supply + V)). A NAV
+// below zero counts as zero.
+Result<Shares> shares_minted(Usd amount, Shares supply, Usd nav);
+Result<Shares> shares_burned(Usd amount, Shares supply, Usd nav);
+Result<Usd> amount_paid(Shares shares, Shares supply, Usd nav);
 
 // The margin numbers of a position at `price`: equity = collateral + min(pnl, reserve) − close fee −
 // borrow fee; liquidatable when equity < max(ceil(size × maintenance_margin_bps / 10^4),

@@ -136,7 +136,7 @@ namespace {
 // NAV being the tranche's virtual NAV (DESIGN-risk §4).
 int64_t value_in(const tranche::Values& v, TrancheId id) { return id == TrancheId::junior ? v.junior : v.senior; }
 Result<Usd> value_of(const State& s, const LpKey& key, Shares shares, const tranche::Values& v) {
-  return vault::amount_paid(shares, s.vault.tranche(key.tranche).supply, value_in(v, key.tranche));
+  return vault::amount_paid(shares, s.vault.tranche(key.tranche).supply, Usd(value_in(v, key.tranche)));
 }
 
 // A share's price in micro-USD: floor((NAV + 1) × 10^9 / (supply + V)); the virtual shares make a
@@ -155,8 +155,10 @@ Price latest(const State& s, const std::string& market, Price fallback) {
 
 Result<Report> pool_report(const State& s, Timestamp now) {
   const Vault& v = s.vault;
-  NX_TRY(nav, vault::nav(s));
-  NX_TRY(free, vault::free_capital(s, nav));
+  NX_TRY(nav_usd, vault::nav_floor(s));
+  const int64_t nav = nav_usd.units();
+  NX_TRY(free_usd, vault::free_capital_floor(s, nav_usd));
+  const int64_t free = free_usd.units();
   NX_TRY(values, tranche::values_given(s, nav - v.lp_capital().units()));
   int128 lp_values = 0;
   for (const auto& [key, h] : s.lps) {
@@ -189,7 +191,7 @@ Result<Report> pool_report(const State& s, Timestamp now) {
                        {CellType::shares, false, supply, {}},
                        Cell::of_usd(v.lp_capital()), Cell::of_usd(Usd(nav - v.lp_capital().units())), Cell::of_usd(v.reserved),
                        Cell::of_usd(Usd(std::max<int64_t>(free, 0))),
-                       Cell::of_bps(Bps{vault::utilization_bps(v.reserved.units(), nav)}),
+                       Cell::of_bps(vault::utilization_ceil(v.reserved, nav_usd)),
                        Cell::of_usd(v.open_interest_long), Cell::of_usd(v.open_interest_short), Cell::of_usd(v.insurance),
                        target ? Cell::of_usd(*target) : Cell::none(CellType::usd), Cell::of_usd(v.treasury),
                        Cell::of_usd(v.unabsorbed), Cell::of_usd(v.acknowledged),
@@ -550,13 +552,14 @@ Result<Report> insurance_report(const State& s) {
   int64_t fee_income = 0;
   for (const auto& [kind, f] : v.fees) fee_income += f.to_insurance.units();
   if (auto ok = load_all_accounts(s); !ok) return std::unexpected(ok.error());
-  const auto deposits = [&] {
-    int64_t total = 0;
-    for (const auto& [name, balance] : s.accounts) {
-      if (name.rfind("funder:", 0) == 0) total -= balance;
-    }
-    return total;
-  }();
+  WideUsd funded;   // Σ of the funders' balances: what came in, negative
+  for (const auto& [name, balance] : s.accounts) {
+    if (name.rfind("funder:", 0) != 0) continue;
+    NX_TRY(sum, funded + balance);
+    funded = sum;
+  }
+  NX_TRY(deposits_wide, -funded);
+  NX_TRY(deposits, narrow(deposits_wide, "insurance deposits"));
   Section sec{"insurance", "Insurance fund", SectionShape::record,
               {{"balance", CellType::usd},
                {"target", CellType::usd},
@@ -571,7 +574,7 @@ Result<Report> insurance_report(const State& s) {
   auto coverage = oi > 0 ? mul_div_floor(v.insurance.units(), k_bps_scale, oi, "coverage") : Result<int64_t>(0);
   if (!coverage) return std::unexpected(coverage.error());
   sec.rows.push_back({Cell::of_usd(v.insurance), target ? Cell::of_usd(*target) : Cell::none(CellType::usd),
-                      oi > 0 ? Cell::of_bps(Bps{*coverage}) : Cell::none(CellType::bps), Cell::of_usd(Usd(deposits)),
+                      oi > 0 ? Cell::of_bps(Bps{*coverage}) : Cell::none(CellType::bps), Cell::of_usd(deposits),
                       Cell::of_usd(Usd(fee_income)), Cell::of_usd(v.insurance_paid),
                       Cell::of_usd(s.config.insurance.floor_balance), Cell::of_usd(v.unabsorbed),
                       Cell::of_usd(v.acknowledged)});
@@ -798,7 +801,8 @@ Section history_section() {
 
 Result<std::vector<Cell>> history_row(const State& s) {
   const Vault& v = s.vault;
-  NX_TRY(nav, vault::nav(s));
+  NX_TRY(nav_usd, vault::nav_floor(s));
+  const int64_t nav = nav_usd.units();
   const bool tranched = s.config.tranches.enabled;
   std::vector<Cell> row{Cell::of_int(s.head_seq), Cell::of_time(s.head_at), Cell::of_usd(Usd(nav))};
   if (tranched) {
@@ -817,7 +821,7 @@ Result<std::vector<Cell>> history_row(const State& s) {
       row.push_back(Cell::none(t));
     }
   }
-  row.push_back(Cell::of_bps(Bps{vault::utilization_bps(v.reserved.units(), nav)}));
+  row.push_back(Cell::of_bps(vault::utilization_ceil(v.reserved, nav_usd)));
   row.push_back(Cell::of_usd(v.insurance));
   row.push_back(Cell::of_usd(Usd(v.open_interest_long.units() + v.open_interest_short.units())));
   row.push_back(Cell::of_usd(v.unabsorbed));

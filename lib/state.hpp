@@ -45,8 +45,8 @@ class TableLoader {
   virtual Result<std::vector<int64_t>> query_ids(const IndexQuery& q) = 0;   // the ids of the rows in range
   virtual Result<std::vector<Position>> load_many(const std::vector<int64_t>& ids) = 0;   // ids ascending
   virtual Result<std::vector<Position>> all() = 0;
-  virtual Result<std::optional<int64_t>> load_account(const std::string& name) = 0;
-  virtual Result<std::map<std::string, int64_t>> all_accounts() = 0;
+  virtual Result<std::optional<Usd>> load_account(const std::string& name) = 0;
+  virtual Result<std::map<std::string, Usd>> all_accounts() = 0;
   virtual Result<std::vector<LossRecord>> losses() = 0;
   // The legs of one position, or of every position (id 0), by (id, seq).
   virtual Result<std::vector<PositionLeg>> legs(int64_t id) = 0;
@@ -73,8 +73,9 @@ struct State {
   int64_t config_seq = 0;     // the event whose config holds now
   int64_t rules = 1;          // the rules version in force (lib/event.hpp), set with the config
   std::map<std::string, MarketState> markets;   // by symbol; every market ever priced or configured
-  // micro-USD balance per posting account: all of them without a loader, else those read so far
-  mutable std::map<std::string, int64_t> accounts;
+  // micro-USD balance per posting account: all of them without a loader, else those read so far; on
+  // 128 bits so that booking postings cannot overflow (the journal stores int64, checked when written)
+  mutable std::map<std::string, WideUsd> accounts;
   mutable bool accounts_complete = true;
   Vault vault;
   std::map<BookKey, Book> books;                // aggregates of every open position, by market and side
@@ -135,7 +136,7 @@ Result<std::vector<const Position*>> book_positions(const State& state, const Bo
 // Reads every position (reports that list them all; verify).
 Status load_all_positions(const State& state);
 // An account's balance (0 for an account never posted to), and every account (reports, verify).
-Result<int64_t*> account_balance(const State& state, const std::string& name);
+Result<WideUsd*> account_balance(const State& state, const std::string& name);
 Status load_all_accounts(const State& state);
 // Every loss ever allocated, by seq (the loader's rows, then the state's own).
 Result<std::vector<LossRecord>> all_losses(const State& state);

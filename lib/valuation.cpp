@@ -98,8 +98,8 @@ Result<int64_t> unrealized_exact(const State& state) {
           continue;
         }
         // clamped: the value is its bound exactly
-        NX_TRY(pnl_now, pnl(p->side, p->size, p->entry, part.price));
-        exact += pnl_now >= 0 ? cpp_rational(-p->reserve.units()) : cpp_rational(p->collateral.units());
+        NX_TRY(pnl_now, pnl_floor(p->side, p->size, p->entry, part.price));
+        exact += !pnl_now.is_negative() ? cpp_rational(-p->reserve.units()) : cpp_rational(p->collateral.units());
       }
     }
     for (const auto& [entry, size] : by_entry) {
@@ -117,8 +117,11 @@ Result<int64_t> unrealized_exact(const State& state) {
 
 }  // namespace
 
-Result<int64_t> unrealized(const State& state) {
-  if (state.rules >= 2) return unrealized_exact(state);
+Result<Usd> unrealized_floor(const State& state) {
+  if (state.rules >= 2) {
+    NX_TRY(exact, unrealized_exact(state));
+    return Usd(exact);
+  }
   // Rules 1 (DESIGN-risk §4): U = Σ [min(trader loss, collateral) − min(trader profit, reserve)], in
   // units of 10^-18 micro-USD from the books' aggregates, floored once for the whole pool.
   int128 total = 0;
@@ -136,25 +139,28 @@ Result<int64_t> unrealized(const State& state) {
     }
     total += v;
   }
-  return div_floor(total, k_quantity_scale, "NAV");
+  NX_TRY(u, div_floor(total, k_quantity_scale, "NAV"));
+  return Usd(u);
 }
 
-Result<int64_t> nav(const State& state) {
-  NX_TRY(u, unrealized(state));
-  return checked_add(state.vault.lp_capital().units(), u, "NAV");
+Result<Usd> nav_floor(const State& state) {
+  NX_TRY(u, unrealized_floor(state));
+  return add(state.vault.lp_capital(), u, "NAV");
 }
 
-int64_t utilization_bps(int64_t reserved, int64_t nav) {
-  if (reserved <= 0) return 0;
-  if (nav <= 0) return k_bps_scale;
-  auto u = mul_div_ceil(reserved, k_bps_scale, nav, "utilization");
-  return u ? std::min<int64_t>(*u, k_bps_scale) : k_bps_scale;
+Bps utilization_ceil(Usd reserved, Usd nav) {
+  constexpr Bps k_full{k_bps_scale};
+  if (!reserved.is_positive()) return Bps{0};
+  if (!nav.is_positive()) return k_full;
+  auto u = bps_ceil(reserved, nav, "utilization");
+  return u ? std::min(*u, k_full) : k_full;
 }
 
-Result<int64_t> free_capital(const State& state, int64_t nav) {
-  NX_TRY(backing, mul_div_ceil(state.vault.reserved.units(), k_bps_scale,
-                               state.config.pool.max_utilization_bps.value, "reserved capital"));
-  return nav - backing;
+Result<Usd> free_capital_floor(const State& state, Usd nav) {
+  // ceil: the capital backing the reserves rounds up, so what is free rounds down
+  NX_TRY(backing, state.vault.reserved.mul_div_ceil(k_bps_scale, state.config.pool.max_utilization_bps.value,
+                                                    "reserved capital"));
+  return sub(nav, backing, "free capital");
 }
 
 Result<std::vector<int64_t>> liquidatable(const State& state, const std::string& market) {

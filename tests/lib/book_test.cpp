@@ -384,7 +384,7 @@ TEST_CASE("unrealized: floor of the books' sum, one position clamped, a micro-un
   // P3's correction −5×10^26 − v3 = 10^26 + 3.2×10^11
   CHECK(str(clamp_correction(b.pos(p3), Price::whole(4'800)).value()) == "100000000000000320000000000");
 
-  CHECK(vault::unrealized(b.s).value() == -500'000'001);
+  CHECK(vault::unrealized_floor(b.s).value() == Usd(-500'000'001));
   int64_t per_position = 0;
   for (const int64_t id : {p1, p2, p3}) {
     const Price price = b.s.markets.at(b.pos(id).market).price;
@@ -395,13 +395,13 @@ TEST_CASE("unrealized: floor of the books' sum, one position clamped, a micro-un
   // NAV = LP capital + U: LP capital = 100,000 + the LPs' 70% of the open fees (0.7 + 0.35 + 0.7)
   //   = 100,001.75 → 100,001,750,000 − 500,000,001 = 99,501,749,999
   CHECK(b.s.vault.lp_capital().units() == 100'001'750'000);
-  CHECK(vault::nav(b.s).value() == 99'501'749'999);
+  CHECK(vault::nav_floor(b.s).value() == Usd(99'501'749'999));
   // Rules 2 (nav_test.cpp): the exact PnL, floored once. P1 1,000 × 1,500 / 30,000 = 50 profit, P2
   // 500 × 3,500 / 35,000 = 50 loss, P3 600 profit capped at 500: U = −50 + 50 − 500 = −500 exactly,
   // NAV = 100,001,750,000 − 500,000,000 = 99,501,750,000.
   b.s.rules = 2;
-  CHECK(vault::unrealized(b.s).value() == -500'000'000);
-  CHECK(vault::nav(b.s).value() == 99'501'750'000);
+  CHECK(vault::unrealized_floor(b.s).value() == Usd(-500'000'000));
+  CHECK(vault::nav_floor(b.s).value() == Usd(99'501'750'000));
 }
 
 // ---------------------------------------------------------------------------------------------

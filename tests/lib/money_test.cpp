@@ -1,7 +1,10 @@
 // tests/lib/money_test.cpp: decimal parsing, checked 128-bit arithmetic and printing of lib/money.hpp.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <compare>
 #include <cstdint>
+#include <type_traits>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -40,6 +43,13 @@ void is_error(const Result<T>& r, std::string_view fragment) {
   CHECK(r.error().kind == ErrorKind::input);
   CHECK_THAT(r.error().message, Contains(std::string(fragment)));
 }
+
+template <class A, class B>
+concept addable = requires(A a, B b) { a + b; };
+template <class A, class B>
+concept subtractable = requires(A a, B b) { a - b; };
+template <class A, class B>
+concept orderable = requires(A a, B b) { a < b; };
 
 int64_t ok(const Result<int64_t>& r) {
   if (!r) FAIL("unexpected error: " << r.error().message);
@@ -378,6 +388,138 @@ TEST_CASE("add and sub of like units are checked", "[money][arith][edge]") {
 
 // ---------------------------------------------------------------------------------------------
 // Printing.
+
+TEST_CASE("+ and - on money are checked and chain through Result", "[money][ops]") {
+  // 1.5 + 2.25 = 3.75 USD; 1.5 - 2.25 = -0.75
+  CHECK(Usd(1'500'000) + Usd(2'250'000) == Usd(3'750'000));
+  CHECK(Usd(1'500'000) - Usd(2'250'000) == Usd(-750'000));
+  // a chain: 1 + 2 - 0.5 = 2.5 USD, one Result
+  const Result<Usd> chain = Usd(1'000'000) + Usd(2'000'000) - Usd(500'000);
+  CHECK(chain == Usd(2'500'000));
+  // INT64_MAX + 1 unit overflows; the error travels through the rest of the chain
+  is_error(Usd(k_max) + Usd(1), "arithmetic overflow in amount");
+  is_error(Usd(k_max) + Usd(1) - Usd(5), "does not fit in 64 bits");
+  is_error(Usd(5) - (Usd(k_min) + Usd(-1)), "overflow");
+  // INT64_MIN - 1 overflows; INT64_MIN - INT64_MIN = 0; -1 - INT64_MAX = INT64_MIN exactly
+  is_error(Usd(k_min) - Usd(1), "overflow");
+  CHECK(Usd(k_min) - Usd(k_min) == Usd(0));
+  CHECK(Usd(-1) - Usd(k_max) == Usd(k_min));
+  // the same operators on shares and prices
+  CHECK(Shares(1'000'000'000) + Shares(1) == Shares(1'000'000'001));
+  CHECK(Price(6'500'000'000'000) - Price(100'000'000) == Price(6'499'900'000'000));
+  is_error(Price(k_max) + Price(1), "overflow");
+  // a named sum says what overflowed
+  is_error(add(Usd(k_max), Usd(1), "insurance"), "arithmetic overflow in insurance");
+}
+
+TEST_CASE("negation is checked: only INT64_MIN has no negative", "[money][ops][edge]") {
+  CHECK(-Usd(1'500'000) == Usd(-1'500'000));
+  CHECK(-Usd(k_max) == Usd(-k_max));
+  CHECK(-Usd(0) == Usd(0));
+  // -(-9,223,372,036,854.775808) = 9,223,372,036,854.775808 > INT64_MAX
+  is_error(-Usd(k_min), "overflow");
+}
+
+TEST_CASE("comparison orders money by value", "[money][ops]") {
+  CHECK(Usd(-1) < Usd(0));
+  CHECK(Usd(k_max) > Usd(k_min));
+  CHECK(std::min(Usd(3), Usd(2)) == Usd(2));
+  CHECK(Shares(7) <= Shares(7));
+}
+
+TEST_CASE("units never mix: no Usd + Shares, Usd + int, Usd + token, Usd + WideUsd", "[money][ops]") {
+  STATIC_REQUIRE_FALSE((addable<Usd, Shares>));
+  STATIC_REQUIRE_FALSE((subtractable<Usd, Price>));
+  STATIC_REQUIRE_FALSE((addable<Usd, int>));
+  STATIC_REQUIRE_FALSE((addable<Usd, TokenAmount>));
+  STATIC_REQUIRE_FALSE((addable<Usd, WideUsd>));
+  STATIC_REQUIRE_FALSE((std::is_constructible_v<Usd, TokenAmount>));
+  STATIC_REQUIRE_FALSE((std::is_constructible_v<TokenAmount, Usd>));
+  STATIC_REQUIRE_FALSE((std::is_convertible_v<int64_t, Usd>));
+  STATIC_REQUIRE_FALSE((std::is_convertible_v<Usd, WideUsd>));   // widening is written out
+}
+
+TEST_CASE("mul_div_floor / mul_div_ceil on money round as named, also for negatives", "[money][ops]") {
+  // 10 USD x 1 / 3 = 3.333333 1/3 -> floor 3.333333, ceil 3.333334
+  CHECK(Usd(10'000'000).mul_div_floor(1, 3) == Usd(3'333'333));
+  CHECK(Usd(10'000'000).mul_div_ceil(1, 3) == Usd(3'333'334));
+  // -10 USD / 3 = -3.333333 1/3 -> floor -3.333334, ceil -3.333333
+  CHECK(Usd(-10'000'000).mul_div_floor(1, 3) == Usd(-3'333'334));
+  CHECK(Usd(-10'000'000).mul_div_ceil(1, 3) == Usd(-3'333'333));
+  // exact: 6 x 2 / 4 = 3 both ways
+  CHECK(Usd(6).mul_div_floor(2, 4) == Usd(3));
+  CHECK(Usd(6).mul_div_ceil(2, 4) == Usd(3));
+  // INT64_MAX x 2 / 1 does not fit in 64 bits; the 128-bit product is kept: INT64_MAX x 3 / 3
+  is_error(Usd(k_max).mul_div_floor(2, 1, "fee"), "arithmetic overflow in fee");
+  CHECK(Usd(k_max).mul_div_ceil(3, 3) == Usd(k_max));
+  is_error(Usd(1).mul_div_floor(1, 0, "share price"), "division by zero in share price");
+}
+
+TEST_CASE("mul_bps_floor / mul_bps_ceil take a share in basis points", "[money][ops]") {
+  // 10,000.000001 USD x 10 bps = 10.000000001 -> floor 10.000000, ceil 10.000001
+  CHECK(Usd(10'000'000'001).mul_bps_floor(Bps{10}) == Usd(10'000'000));
+  CHECK(Usd(10'000'000'001).mul_bps_ceil(Bps{10}) == Usd(10'000'001));
+  // -0.000001 x 2,000 bps = -0.0000002 -> floor -0.000001, ceil 0
+  CHECK(Usd(-1).mul_bps_floor(Bps{2'000}) == Usd(-1));
+  CHECK(Usd(-1).mul_bps_ceil(Bps{2'000}) == Usd(0));
+}
+
+TEST_CASE("mul_div_floor_as / mul_div_ceil_as convert units with the rounding named", "[money][ops]") {
+  // 100 USD deposited into 0 shares, V = 1,000 share units, NAV 0: 100,000,000 x 1,000 / 1
+  // = 10^11 share units = 100 shares (1 share per USDC)
+  CHECK(mul_div_floor_as<Shares>(Usd(100'000'000), 1'000, 1) == Shares(100'000'000'000));
+  // 1 micro-USD x 2 / 3 share units: floor 0, ceil 1
+  CHECK(mul_div_floor_as<Shares>(Usd(1), 2, 3) == Shares(0));
+  CHECK(mul_div_ceil_as<Shares>(Usd(1), 2, 3) == Shares(1));
+  // -1 x 2 / 3: floor -1, ceil 0
+  CHECK(mul_div_floor_as<Shares>(Usd(-1), 2, 3) == Shares(-1));
+  CHECK(mul_div_ceil_as<Shares>(Usd(-1), 2, 3) == Shares(0));
+  // the result must fit the target: INT64_MAX x 10 / 1 does not fit a Usd, fits a WideUsd
+  is_error(mul_div_floor_as<Usd>(Shares(k_max), 10, 1, "amount paid"), "arithmetic overflow in amount paid");
+  CHECK(mul_div_floor_as<WideUsd>(Shares(k_max), 10, 1) == WideUsd(static_cast<int128>(k_max) * 10));
+  // a product beyond 128 bits is an error, never a wrap: 2^126 x 4
+  is_error(mul_div_floor_as<WideUsd>(WideUsd(static_cast<int128>(1) << 126), 4, 1), "does not fit in 128 bits");
+}
+
+TEST_CASE("WideUsd holds sums beyond int64 and narrows back checked", "[money][ops][edge]") {
+  // INT64_MAX + INT64_MAX = 2^64 - 2 units: fine on 128 bits
+  const WideUsd twice = *(WideUsd(Usd(k_max)) + WideUsd(Usd(k_max)));
+  CHECK(twice.units() == static_cast<int128>(k_max) * 2);
+  is_error(narrow(twice, "account lp:senior"), "arithmetic overflow in account lp:senior");
+  // back within range it narrows exactly
+  CHECK(narrow(*(twice - WideUsd(Usd(k_max)))) == Usd(k_max));
+  CHECK(narrow(WideUsd(Usd(k_min))) == Usd(k_min));
+  // the 128-bit edge itself is still checked
+  const int128 top = ~(static_cast<int128>(1) << 127);
+  is_error(WideUsd(top) + WideUsd(1), "does not fit in 128 bits");
+}
+
+TEST_CASE("BorrowIndex and SharePrice have 18 decimals on 128 bits", "[money][ops]") {
+  STATIC_REQUIRE(BorrowIndex::k_scale == static_cast<int128>(1'000'000'000'000'000'000));
+  STATIC_REQUIRE(SharePrice::k_decimals == 18);
+  // 0.5 + 0.25 = 0.75 of a unit at 10^-18
+  CHECK(BorrowIndex(500'000'000'000'000'000) + BorrowIndex(250'000'000'000'000'000) ==
+        BorrowIndex(750'000'000'000'000'000));
+  STATIC_REQUIRE_FALSE((addable<BorrowIndex, SharePrice>));
+}
+
+TEST_CASE("token amounts add only to the same asset", "[money][token]") {
+  const AssetId usdc{0}, btc{1};
+  // 1.5 USDC + 2 USDC = 3.5 USDC (6 decimals)
+  CHECK(TokenAmount(usdc, 1'500'000) + TokenAmount(usdc, 2'000'000) == TokenAmount(usdc, 3'500'000));
+  CHECK(TokenAmount(btc, 100'000'000) - TokenAmount(btc, 1) == TokenAmount(btc, 99'999'999));
+  // BTC + USDC: refused, naming both assets; the chain keeps the first error
+  is_error(TokenAmount(btc, 1) + TokenAmount(usdc, 1), "cannot add amounts of two assets (#1 and #0)");
+  is_error(TokenAmount(usdc, 1) - TokenAmount(btc, 1), "cannot subtract amounts of two assets");
+  is_error(TokenAmount(usdc, 1) + TokenAmount(btc, 1) + TokenAmount(usdc, 1), "two assets");
+  // overflow at INT64_MAX, as for Usd
+  is_error(TokenAmount(usdc, k_max) + TokenAmount(usdc, 1), "arithmetic overflow in token amount");
+  // comparison: same asset ordered, another asset an error; equality includes the asset
+  CHECK(compare(TokenAmount(usdc, 1), TokenAmount(usdc, 2)) == std::strong_ordering::less);
+  is_error(compare(TokenAmount(usdc, 1), TokenAmount(btc, 2)), "cannot compare");
+  CHECK(TokenAmount(usdc, 1) != TokenAmount(btc, 1));
+  STATIC_REQUIRE_FALSE((orderable<TokenAmount, TokenAmount>));
+}
 
 TEST_CASE("format_decimal prints every digit of the unit", "[money][format]") {
   // 1,000,250,000 micro-USD = 1000.250000

@@ -49,7 +49,7 @@ inline int64_t posted(const std::vector<Posting>& postings, const std::string& a
 
 inline int64_t balance(const State& s, const std::string& account) {
   const auto it = s.accounts.find(account);
-  return it == s.accounts.end() ? 0 : it->second;
+  return it == s.accounts.end() ? 0 : static_cast<int64_t>(it->second.units());
 }
 
 inline bool unchanged(const State& before, const State& after) {
@@ -77,7 +77,7 @@ struct Pool {
     INFO(kind);
     CHECK(sum(*r) == 0);
     int64_t all = 0;
-    for (const auto& [account, units] : s.accounts) all += units;
+    for (const auto& [account, units] : s.accounts) all += static_cast<int64_t>(units.units());
     CHECK(all == 0);
     CHECK(balance(s, "lp:senior") == s.vault.senior().capital.units());
     CHECK(balance(s, "lp:junior") == s.vault.junior().capital.units());

@@ -77,13 +77,13 @@ class FakeLoader : public TableLoader {
     return out;
   }
   Result<std::vector<Position>> all() override { return std::vector<Position>{m_row}; }
-  Result<std::optional<int64_t>> load_account(const std::string& name) override {
+  Result<std::optional<Usd>> load_account(const std::string& name) override {
     ++account_loads;
-    if (name == "treasury") return std::optional<int64_t>(42 * k_usd);
-    return std::optional<int64_t>();
+    if (name == "treasury") return std::optional<Usd>(Usd(42 * k_usd));
+    return std::optional<Usd>();
   }
-  Result<std::map<std::string, int64_t>> all_accounts() override {
-    return std::map<std::string, int64_t>{{"treasury", 42 * k_usd}};
+  Result<std::map<std::string, Usd>> all_accounts() override {
+    return std::map<std::string, Usd>{{"treasury", Usd(42 * k_usd)}};
   }
   Result<std::vector<LossRecord>> losses() override { return std::vector<LossRecord>{}; }
   Result<std::vector<PositionLeg>> legs(int64_t) override { return std::vector<PositionLeg>{}; }
@@ -249,16 +249,16 @@ TEST_CASE("positions_by_id lists the positions in ascending id order, open and e
 
 TEST_CASE("an account never posted to has balance 0", "[state]") {
   State s = empty_state();
-  s.accounts["treasury"] = 3 * k_usd;
+  s.accounts["treasury"] = WideUsd(3 * k_usd);
   auto none = account_balance(s, "trader:nobody");
   REQUIRE(none.has_value());
-  CHECK(**none == 0);
+  CHECK(**none == WideUsd(0));
   auto held = account_balance(s, "treasury");
   REQUIRE(held.has_value());
-  CHECK(**held == 3 * k_usd);
+  CHECK(**held == WideUsd(3 * k_usd));
   // the pointer is the state's own balance: a posting adds to it
-  **held += 2 * k_usd;
-  CHECK(s.accounts.at("treasury") == 5 * k_usd);
+  **held = (**held + WideUsd(2 * k_usd)).value();
+  CHECK(s.accounts.at("treasury") == WideUsd(5 * k_usd));
 }
 
 TEST_CASE("an account the state has not read yet is read through the loader", "[state]") {
@@ -268,11 +268,11 @@ TEST_CASE("an account the state has not read yet is read through the loader", "[
   s.accounts_complete = false;
   auto treasury = account_balance(s, "treasury");
   REQUIRE(treasury.has_value());
-  CHECK(**treasury == 42 * k_usd);
+  CHECK(**treasury == WideUsd(42 * k_usd));
   // the loader has no row for it: 0
   auto nobody = account_balance(s, "trader:nobody");
   REQUIRE(nobody.has_value());
-  CHECK(**nobody == 0);
+  CHECK(**nobody == WideUsd(0));
   // read once: the second look-up is the state's copy
   REQUIRE(account_balance(s, "treasury").has_value());
   CHECK(loader.account_loads == 2);
@@ -309,17 +309,17 @@ TEST_CASE("states_equal: a copy is equal, and a change of one field is not", "[s
   }
   {
     State c = a;
-    c.accounts["treasury"] += 1;
+    c.accounts["treasury"] = (c.accounts["treasury"] + WideUsd(1)).value();
     CHECK_FALSE(states_equal(a, c));
   }
   {
     // an account read at 0 (account_balance adds it) is the same fact as one never posted to; one
     // at 1 is not
     State c = a;
-    REQUIRE(*account_balance(c, "depositor:nobody").value() == 0);
+    REQUIRE(*account_balance(c, "depositor:nobody").value() == WideUsd(0));
     CHECK(states_equal(a, c));
     CHECK(states_equal(c, a));
-    c.accounts["depositor:nobody"] = 1;
+    c.accounts["depositor:nobody"] = WideUsd(1);
     CHECK_FALSE(states_equal(a, c));
     CHECK_FALSE(states_equal(c, a));
   }

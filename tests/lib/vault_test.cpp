@@ -67,22 +67,22 @@ void round_trip(Side side, Price close_price, int64_t payout, int64_t lp_capital
 }  // namespace
 
 TEST_CASE("long PnL is size × (price − entry) / entry, a profit rounds down", "[vault][pnl]") {
-  CHECK(vault::pnl(Side::long_, Usd(10'000 * k_usd), k_btc, k_btc_up).value() == 24'691'357);
+  CHECK(vault::pnl_floor(Side::long_, Usd(10'000 * k_usd), k_btc, k_btc_up).value() == Usd(24'691'357));
   round_trip(Side::long_, k_btc_up, 2'004'691'357, 99'989'308'643);
 }
 
 TEST_CASE("long PnL: a loss rounds up", "[vault][pnl]") {
-  CHECK(vault::pnl(Side::long_, Usd(10'000 * k_usd), k_btc, k_btc_down).value() == -24'691'358);
+  CHECK(vault::pnl_floor(Side::long_, Usd(10'000 * k_usd), k_btc, k_btc_down).value() == Usd(-24'691'358));
   round_trip(Side::long_, k_btc_down, 1'955'308'642, 100'038'691'358);
 }
 
 TEST_CASE("short PnL is size × (entry − price) / entry, a profit rounds down", "[vault][pnl]") {
-  CHECK(vault::pnl(Side::short_, Usd(10'000 * k_usd), k_btc, k_btc_down).value() == 24'691'357);
+  CHECK(vault::pnl_floor(Side::short_, Usd(10'000 * k_usd), k_btc, k_btc_down).value() == Usd(24'691'357));
   round_trip(Side::short_, k_btc_down, 2'004'691'357, 99'989'308'643);
 }
 
 TEST_CASE("short PnL: a loss rounds up", "[vault][pnl]") {
-  CHECK(vault::pnl(Side::short_, Usd(10'000 * k_usd), k_btc, k_btc_up).value() == -24'691'358);
+  CHECK(vault::pnl_floor(Side::short_, Usd(10'000 * k_usd), k_btc, k_btc_up).value() == Usd(-24'691'358));
   round_trip(Side::short_, k_btc_up, 1'955'308'642, 100'038'691'358);
 }
 
@@ -311,7 +311,7 @@ TEST_CASE("a withdrawal of capital backing reserves is refused, naming the free 
   b.price("BTC", k_btc);
   b.deposit("ann", 10'000 * k_usd);
   b.open("tom", "BTC", Side::long_, 1'000 * k_usd, 4'000 * k_usd);
-  CHECK(vault::free_capital(b.s, vault::nav(b.s).value()).value() == 5'002'800'000);
+  CHECK(vault::free_capital_floor(b.s, vault::nav_floor(b.s).value()).value() == Usd(5'002'800'000));
   const Error e = b.refused(LpWithdrew{"ann", WithdrawBy::amount, Usd(5'002'800'001), Shares(0), ""}, ErrorKind::rule);
   CHECK_THAT(e.message, Contains("5002.800000 is free"));
   CHECK_THAT(e.message, Contains("withdraw at most 5002.800000"));
@@ -694,7 +694,7 @@ TEST_CASE("a trader profit beyond the LPs' capital is recorded as unabsorbed (tr
   b.deposit("ann", 10'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::short_, 2'001 * k_usd, 1'000 * k_usd);
   b.price("BTC", Price::whole(150'000));
-  CHECK(vault::nav(b.s).value() == 12'000'700'000);
+  CHECK(vault::nav_floor(b.s).value() == Usd(12'000'700'000));
   b.ok(LpWithdrew{"ann", WithdrawBy::amount, Usd::whole(10'000), Shares(0), ""});
   // burned ceil(10^10 × (10^13 + 1,000) / 12,000,700,001) = 8,332,847,250,716
   CHECK(b.s.lps.at(LpKey{"ann"}).shares.units() == 10'000'000'000'000 - 8'332'847'250'716);
@@ -744,9 +744,9 @@ TEST_CASE("share inflation: with V = 1,000 a tiny supply cannot cheaply make a v
   b.deposit("vic", 1'000 * k_usd);
   CHECK(b.s.lps.at(LpKey{"vic"}).shares == Shares(1'000'000'000'000));
   const Shares s(1'000);
-  CHECK(vault::shares_minted(Usd::whole(1'000), s, 2'000'000'000'000 - 1).value() == Shares(1));
-  CHECK(vault::shares_minted(Usd::whole(1'000), s, 2'000'000'000'000).value() == Shares(0));
-  CHECK(vault::amount_paid(s, s, 2'000'000'000'000).value() == Usd(1'000'000'000'000));
+  CHECK(vault::shares_minted(Usd::whole(1'000), s, Usd(2'000'000'000'000 - 1)).value() == Shares(1));
+  CHECK(vault::shares_minted(Usd::whole(1'000), s, Usd(2'000'000'000'000)).value() == Shares(0));
+  CHECK(vault::amount_paid(s, s, Usd(2'000'000'000'000)).value() == Usd(1'000'000'000'000));
 }
 
 TEST_CASE("withdraw by amount burns shares rounded up, by shares pays rounded down, --all pays the holding",
