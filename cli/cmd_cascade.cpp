@@ -4,6 +4,7 @@
 #include <set>
 
 #include "cli/commands.hpp"
+#include "cli/write.hpp"
 #include "lib/tranche.hpp"
 #include "lib/vault.hpp"
 
@@ -165,18 +166,9 @@ Status cmd_cascade(Context& ctx, const Options& o) {
                        "are journaled by the liquidations and closes that cause them).");
   }
   if (!o.reason || o.reason->empty()) return input_error("--apply needs --reason TEXT: say why the loss happened.");
-  Appended appended(o);
-  Usd unabsorbed_before(0), unabsorbed_after(0);
-  auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
-    unabsorbed_before = j.state().vault.unabsorbed;
-    if (auto added = appended.add(j, LossApplied{*amount, *o.reason}, at); !added) return added;
-    unabsorbed_after = j.state().vault.unabsorbed;
-    return {};
+  return write_events(ctx, o, "cascade", [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
+    return appended.add(j, LossApplied{*amount, *o.reason}, at);
   });
-  if (!ok) return ok;
-  print_appended(ctx, o, appended, "cascade");
-  warn_unabsorbed(ctx, unabsorbed_before, unabsorbed_after);
-  return {};
 }
 
 Status cmd_acknowledge(Context& ctx, const Options& o) {
@@ -186,14 +178,10 @@ Status cmd_acknowledge(Context& ctx, const Options& o) {
     if (!amount) return std::unexpected(amount.error());
     confirmed = *amount;
   }
-  Appended appended(o);
-  auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
+  return write_events(ctx, o, "acknowledge", [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
     const Usd amount = confirmed.value_or(j.state().vault.unacknowledged());
     return appended.add(j, LossAcknowledged{amount, o.reason.value_or("")}, at);
   });
-  if (!ok) return ok;
-  print_appended(ctx, o, appended, "acknowledge");
-  return {};
 }
 
 }  // namespace nexadex::cli

@@ -1,5 +1,6 @@
 // cli/cmd_config.cpp: `config show` (TOML, JSON or CSV) and `config apply [--dry-run] [--force] FILE`.
 #include "cli/commands.hpp"
+#include "cli/write.hpp"
 #include "journal/config_toml.hpp"
 #include "journal/sha256.hpp"
 #include "lib/config_change.hpp"
@@ -135,8 +136,7 @@ Status cmd_config_apply(Context& ctx, const Options& o) {
       return {};
     });
   }
-  Appended appended(o);
-  auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
+  const auto append = [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
     if (auto verdict = weigh(j.state()); !verdict) {
       std::string message = verdict.error().message;
       const std::string force_hint = "; give --force to apply it anyway.";
@@ -147,14 +147,13 @@ Status cmd_config_apply(Context& ctx, const Options& o) {
       return std::unexpected(Error{verdict.error().kind, message});
     }
     return appended.add(j, ConfigApplied{*text, journal::sha256_hex(*text), std::move(*config)}, at);
+  };
+  return write_events(ctx, o, append, [&](const Appended& appended) {
+    Section events = events_section();
+    for (const auto& a : appended.applied) events.rows.push_back(event_row(a.event, a.hash));
+    report.sections.push_back(std::move(events));
+    render(report, *format, ctx.out());
   });
-  if (!ok) return ok;
-  if (!appended.keep) return {};
-  Section events = events_section();
-  for (const auto& a : appended.applied) events.rows.push_back(event_row(a.event, a.hash));
-  report.sections.push_back(std::move(events));
-  render(report, *format, ctx.out());
-  return {};
 }
 
 }  // namespace nexadex::cli

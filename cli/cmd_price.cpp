@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "cli/commands.hpp"
+#include "cli/write.hpp"
 
 namespace nexadex::cli {
 namespace {
@@ -30,13 +31,9 @@ Result<std::vector<std::string>> csv_fields(std::string_view line) {
 Status cmd_price_set(Context& ctx, const Options& o) {
   auto price = parse_price(o.price, "price");
   if (!price) return std::unexpected(price.error());
-  Appended appended(o);
-  auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
+  return write_events(ctx, o, "price_set", [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
     return appended.add(j, PriceSet{o.market, *price}, at);
   });
-  if (!ok) return ok;
-  print_appended(ctx, o, appended, "price_set");
-  return {};
 }
 
 Status cmd_price_import(Context& ctx, const Options& o) {
@@ -44,9 +41,8 @@ Status cmd_price_import(Context& ctx, const Options& o) {
   auto text = read_input(o.csv_file, "price file");
   if (!text) return std::unexpected(text.error());
   const std::string name = o.csv_file == "-" ? "standard input" : o.csv_file;
-  Appended appended(o);
   int64_t imported = 0;
-  auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp) -> Status {
+  return write_events(ctx, o, "price_import", [&](journal::Journal& j, Timestamp, Appended& appended) -> Status {
     std::string_view rest = *text;
     int64_t line_no = 0;
     std::optional<Timestamp> prev;
@@ -85,9 +81,6 @@ Status cmd_price_import(Context& ctx, const Options& o) {
     if (imported == 0) return input_error(name + " holds no prices; give rows of at,market,price.");
     return {};
   });
-  if (!ok) return ok;
-  print_appended(ctx, o, appended, "price_import");
-  return {};
 }
 
 Status cmd_price_show(Context& ctx, const Options& o) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cli/commands.hpp"
+#include "cli/write.hpp"
 #include "lib/vault.hpp"
 
 namespace nexadex::cli {
@@ -29,10 +30,7 @@ Status vault_write(Context& ctx, const Options& o, const std::string& command, c
     if (!p) return std::unexpected(p.error());
     price = *p;
   }
-  Appended appended(o);
-  Usd unabsorbed_before(0), unabsorbed_after(0);
-  auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
-    unabsorbed_before = j.state().vault.unabsorbed;
+  return write_events(ctx, o, command, [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
     if (price) {
       std::string market;
       if (o.price_market) {
@@ -56,13 +54,8 @@ Status vault_write(Context& ctx, const Options& o, const std::string& command, c
     for (auto& body : *bodies) {
       if (auto added = appended.add(j, std::move(body), at); !added) return added;
     }
-    unabsorbed_after = j.state().vault.unabsorbed;
     return {};
   });
-  if (!ok) return ok;
-  print_appended(ctx, o, appended, command);
-  warn_unabsorbed(ctx, unabsorbed_before, unabsorbed_after);
-  return {};
 }
 
 Result<int64_t> position_id(const std::string& text) {
