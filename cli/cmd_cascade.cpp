@@ -1,20 +1,13 @@
 // cli/cmd_cascade.cpp: `cascade --loss A [--kind K] [--apply --reason TEXT]` and `cascade --shock M=±P%…`.
-// A preview runs the same rules on a copy of the state and writes nothing (SPEC §4, DESIGN-risk §3).
+// A preview is lib/shock.hpp's, on a copy of the state; nothing is written (SPEC §4, DESIGN-risk §3).
 #include <algorithm>
-#include <set>
 
 #include "cli/commands.hpp"
 #include "cli/write.hpp"
-#include "lib/tranche.hpp"
-#include "lib/vault.hpp"
+#include "lib/shock.hpp"
 
 namespace nexadex::cli {
 namespace {
-
-struct Shock {
-  std::string market;
-  int64_t bps = 0;   // −10,000 < bps
-};
 
 // "BTC=-30%", "ETH=+10.5%": a configured market, a sign, up to 2 decimals, a percent sign.
 Result<Shock> parse_shock(const State& state, const std::string& text) {
@@ -41,25 +34,14 @@ Result<LossKind> kind_of(const std::string& k) {
   return input_error("--kind '" + k + "' is not bad-debt, trader-pnl or external.");
 }
 
-// Appends `body` to the copy `s` as its next event at `at`.
-Result<std::vector<Posting>> apply_next(State& s, EventBody body, Timestamp at) {
-  return apply(s, Event{s.head_seq + 1, at, std::move(body)});
-}
-
-Status preview_loss(Context& ctx, const Options& o, Format format, Usd amount, LossKind kind, Timestamp now) {
+// Renders the preview `make` draws from the journal's state at `now` (never before its head).
+Status preview(Context& ctx, const Options& o, Format format, Timestamp now,
+               const std::function<Result<Report>(State, Timestamp)>& make) {
   return ctx.read(o, [&](journal::Journal& j) -> Status {
-    auto current = j.load_state();
-    if (!current) return std::unexpected(current.error());
-    State before = std::move(*current);
-    const Timestamp at = std::max(now, before.head_at);
-    // the senior target accrues to the moment of the loss, as it would for the journaled event
-    if (auto ok = vault::accrue(before, at); !ok) return ok;
-    State after = before;
-    std::vector<Posting> postings;
-    const Event ev{before.head_seq + 1, at, LossApplied{amount, o.reason.value_or("preview")}};
-    auto rec = tranche::absorb_loss(after, kind, amount.units(), "", ev, postings);
-    if (!rec) return std::unexpected(rec.error());
-    auto report = cascade_report(before, after, {});
+    auto state = j.load_state();
+    if (!state) return std::unexpected(state.error());
+    const Timestamp at = std::max(now, state->head_at);
+    auto report = make(std::move(*state), at);
     if (!report) return std::unexpected(report.error());
     render(*report, format, ctx.out());
     return {};
@@ -67,76 +49,16 @@ Status preview_loss(Context& ctx, const Options& o, Format format, Usd amount, L
 }
 
 Status preview_shock(Context& ctx, const Options& o, Format format, Timestamp now) {
-  return ctx.read(o, [&](journal::Journal& j) -> Status {
-    auto current = j.load_state();
-    if (!current) return std::unexpected(current.error());
-    State before = std::move(*current);
+  return preview(ctx, o, format, now, [&](State state, Timestamp at) -> Result<Report> {
     std::vector<Shock> shocks;
     for (const auto& text : o.shocks) {
-      auto s = parse_shock(before, text);
-      if (!s) return std::unexpected(s.error());
+      NX_TRY(s, parse_shock(state, text));
       for (const auto& seen : shocks) {
-        if (seen.market == s->market) return input_error("--shock names " + s->market + " twice; give each market once.");
+        if (seen.market == s.market) return input_error("--shock names " + s.market + " twice; give each market once.");
       }
-      shocks.push_back(*s);
+      shocks.push_back(s);
     }
-    const Timestamp at = std::max(now, before.head_at);
-    if (auto ok = vault::accrue(before, at); !ok) return ok;
-    State after = before;
-    after.what_if = true;
-    // every market with open positions gets a price at `at`: shocked, or its latest one again
-    std::set<std::string> with_positions;
-    for (const auto& [book, b] : after.books) with_positions.insert(book.market);
-    for (const auto& s : shocks) with_positions.insert(s.market);
-    for (const std::string& market : with_positions) {
-      const auto m = after.markets.find(market);
-      if (m == after.markets.end() || !m->second.priced()) {
-        return rule_error("the " + market + " market has never been priced; a shock needs a price to move.");
-      }
-      int128 price = m->second.price.units();
-      for (const auto& s : shocks) {
-        // floor: the shocked price rounds down
-        if (s.market == market) price = price * (k_bps_scale + s.bps) / k_bps_scale;
-      }
-      if (price <= 0) return input_error("the shocked " + market + " price rounds to zero; shock it less.");
-      auto applied = apply_next(after, PriceSet{market, Price(static_cast<int64_t>(price))}, at);
-      if (!applied) return std::unexpected(applied.error());
-    }
-    auto ids = vault::liquidatable(after, "");
-    if (!ids) return std::unexpected(ids.error());
-    Section liq{"liquidations", "Liquidations at the shocked prices", SectionShape::list,
-                {{"id", CellType::integer},
-                 {"trader", CellType::text},
-                 {"market", CellType::text},
-                 {"side", CellType::text},
-                 {"size", CellType::usd},
-                 {"collateral", CellType::usd},
-                 {"price", CellType::price},
-                 {"shortfall", CellType::usd}},
-                {}};
-    liq.rows.reserve(ids->size());
-    for (const int64_t id : *ids) {
-      auto p = find_position(after, id);
-      if (!p) return std::unexpected(p.error());
-      const Position pos = **p;
-      auto applied = apply_next(after, PositionLiquidated{id, "stress-test"}, at);
-      if (!applied) return std::unexpected(applied.error());
-      // the liquidation's bad debt, if it had one: the loss record of this very event
-      const bool bad_debt = !after.losses.empty() && after.losses.back().seq == after.head_seq;
-      const int64_t shortfall = bad_debt ? after.losses.back().total.units() : 0;
-      liq.rows.push_back({Cell::of_int(id), Cell::of_text(pos.trader), Cell::of_text(pos.market),
-                          Cell::of_text(std::string(side_name(pos.side))), Cell::of_usd(pos.size),
-                          Cell::of_usd(pos.collateral), Cell::of_price(after.markets.at(pos.market).price),
-                          Cell::of_usd(Usd(shortfall))});
-    }
-    after.what_if = false;
-    if (auto ok = vault::update_utilization(after); !ok) return ok;
-    std::vector<Section> extra;
-    extra.push_back(std::move(liq));   // moved, not copied as a braced list would be: one row per liquidation
-    auto report = cascade_report(before, after, std::move(extra));
-    if (!report) return std::unexpected(report.error());
-    render(*report, format, ctx.out());
-    return {};
+    return shock_preview(std::move(state), at, shocks);
   });
 }
 
@@ -160,7 +82,10 @@ Status cmd_cascade(Context& ctx, const Options& o) {
   if (!o.apply && o.reason) {
     return input_error("--reason is journaled only with --apply; add --apply to journal the loss, or leave --reason out.");
   }
-  if (!o.apply) return preview_loss(ctx, o, *format, *amount, *kind, *now);
+  if (!o.apply) {
+    return preview(ctx, o, *format, *now,
+                   [&](State state, Timestamp at) { return loss_preview(std::move(state), at, *amount, *kind); });
+  }
   if (*kind != LossKind::external) {
     return input_error("--apply journals only external losses; drop --kind " + *o.kind + " (bad debt and trader PnL "
                        "are journaled by the liquidations and closes that cause them).");
