@@ -9,6 +9,15 @@
 namespace nexadex::cli {
 namespace {
 
+struct CascadeArgs {
+  std::optional<std::string> loss;     // --loss A
+  std::optional<std::string> kind;     // --kind bad-debt|trader-pnl|external (absent: external)
+  bool apply = false;                  // --apply
+  std::optional<std::string> reason;   // --reason TEXT
+  std::vector<std::string> shocks;     // --shock M=±P% ...
+  bool operator==(const CascadeArgs&) const = default;
+};
+
 // "BTC=-30%", "ETH=+10.5%": a configured market, a sign, up to 2 decimals, a percent sign.
 Result<Shock> parse_shock(const State& state, const std::string& text) {
   const auto eq = text.find('=');
@@ -48,10 +57,10 @@ Status preview(Context& ctx, const Options& o, Format format, Timestamp now,
   });
 }
 
-Status preview_shock(Context& ctx, const Options& o, Format format, Timestamp now) {
+Status preview_shock(Context& ctx, const Options& o, const CascadeArgs& a, Format format, Timestamp now) {
   return preview(ctx, o, format, now, [&](State state, Timestamp at) -> Result<Report> {
     std::vector<Shock> shocks;
-    for (const auto& text : o.shocks) {
+    for (const auto& text : a.shocks) {
       NX_TRY(s, parse_shock(state, text));
       for (const auto& seen : shocks) {
         if (seen.market == s.market) return input_error("--shock names " + s.market + " twice; give each market once.");
@@ -62,51 +71,59 @@ Status preview_shock(Context& ctx, const Options& o, Format format, Timestamp no
   });
 }
 
+class Cascade final : public CommandWith<CascadeArgs> {
+ public:
+  CLI::App* add(CLI::App& app, Cli& cli) override {
+    auto* cmd = app.add_subcommand("cascade", "Show how a loss or a price shock would fall on each layer and LP");
+    auto* loss = cmd->add_option("--loss", m_args.loss, "A loss of this many USDC")->type_name("A");
+    one_of(cli, cmd->add_option("--kind", m_args.kind, "bad-debt, trader-pnl or external (default)")->type_name("K"),
+           {"bad-debt", "trader-pnl", "external"});
+    auto* apply = cmd->add_flag("--apply", m_args.apply, "Journal the loss as an external loss (needs --reason)");
+    cmd->add_option("--reason", m_args.reason, "Why the loss happened, journaled with --apply")->type_name("TEXT");
+    auto* shock = cmd->add_option("--shock", m_args.shocks, "Revalue at shocked prices: M=-30% [M=+10% ...]")
+                      ->type_name("M=P%")
+                      ->expected(1, 64);
+    loss->excludes(shock);
+    apply->excludes(shock);
+    return cmd;
+  }
+
+  Status run(Context& ctx, const Options& o, Cli&) override {
+    const CascadeArgs& a = m_args;
+    auto format = ctx.format(o);
+    if (!format) return std::unexpected(format.error());
+    auto now = ctx.time(o);
+    if (!now) return std::unexpected(now.error());
+    if (!a.shocks.empty()) {
+      if (a.reason) return input_error("--reason goes with --loss A --apply, not with --shock.");
+      if (a.kind) return input_error("--kind goes with --loss A, not with --shock (a shock's losses are of every kind).");
+      return preview_shock(ctx, o, a, *format, *now);
+    }
+    if (!a.loss) return input_error("say what to test: --loss AMOUNT, or --shock MARKET=-30%.");
+    auto amount = parse_usd(*a.loss, Sign::positive, "--loss");
+    if (!amount) return std::unexpected(amount.error());
+    auto kind = kind_of(a.kind.value_or("external"));
+    if (!kind) return std::unexpected(kind.error());
+    if (!a.apply && a.reason) {
+      return input_error("--reason is journaled only with --apply; add --apply to journal the loss, or leave --reason out.");
+    }
+    if (!a.apply) {
+      return preview(ctx, o, *format, *now,
+                     [&](State state, Timestamp at) { return loss_preview(std::move(state), at, *amount, *kind); });
+    }
+    if (*kind != LossKind::external) {
+      return input_error("--apply journals only external losses; drop --kind " + *a.kind + " (bad debt and trader PnL "
+                         "are journaled by the liquidations and closes that cause them).");
+    }
+    if (!a.reason || a.reason->empty()) return input_error("--apply needs --reason TEXT: say why the loss happened.");
+    return write_events(ctx, o, "cascade", [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
+      return appended.add(j, LossApplied{*amount, *a.reason}, at);
+    });
+  }
+};
+
 }  // namespace
 
-Status cmd_cascade(Context& ctx, const Options& o) {
-  auto format = ctx.format(o);
-  if (!format) return std::unexpected(format.error());
-  auto now = ctx.time(o);
-  if (!now) return std::unexpected(now.error());
-  if (!o.shocks.empty()) {
-    if (o.reason) return input_error("--reason goes with --loss A --apply, not with --shock.");
-    if (o.kind) return input_error("--kind goes with --loss A, not with --shock (a shock's losses are of every kind).");
-    return preview_shock(ctx, o, *format, *now);
-  }
-  if (!o.loss) return input_error("say what to test: --loss AMOUNT, or --shock MARKET=-30%.");
-  auto amount = parse_usd(*o.loss, Sign::positive, "--loss");
-  if (!amount) return std::unexpected(amount.error());
-  auto kind = kind_of(o.kind.value_or("external"));
-  if (!kind) return std::unexpected(kind.error());
-  if (!o.apply && o.reason) {
-    return input_error("--reason is journaled only with --apply; add --apply to journal the loss, or leave --reason out.");
-  }
-  if (!o.apply) {
-    return preview(ctx, o, *format, *now,
-                   [&](State state, Timestamp at) { return loss_preview(std::move(state), at, *amount, *kind); });
-  }
-  if (*kind != LossKind::external) {
-    return input_error("--apply journals only external losses; drop --kind " + *o.kind + " (bad debt and trader PnL "
-                       "are journaled by the liquidations and closes that cause them).");
-  }
-  if (!o.reason || o.reason->empty()) return input_error("--apply needs --reason TEXT: say why the loss happened.");
-  return write_events(ctx, o, "cascade", [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
-    return appended.add(j, LossApplied{*amount, *o.reason}, at);
-  });
-}
-
-Status cmd_acknowledge(Context& ctx, const Options& o) {
-  std::optional<Usd> confirmed;
-  if (o.ack_amount) {
-    auto amount = parse_usd(*o.ack_amount, Sign::positive, "--amount");
-    if (!amount) return std::unexpected(amount.error());
-    confirmed = *amount;
-  }
-  return write_events(ctx, o, "acknowledge", [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
-    const Usd amount = confirmed.value_or(j.state().vault.unacknowledged());
-    return appended.add(j, LossAcknowledged{amount, o.reason.value_or("")}, at);
-  });
-}
+std::unique_ptr<Command> make_cascade_command() { return std::make_unique<Cascade>(); }
 
 }  // namespace nexadex::cli
