@@ -22,7 +22,7 @@ class Deposit final : public CommandWith<DepositArgs> {
            cmd->add_option("--tranche", m_args.tranche, "senior (default) or junior; junior needs [tranches] in the config")
                ->type_name("T"),
            k_tranche_names);
-    add_first_price(*cmd, m_args.first, "The market of --price (needed when there are several)");
+    add_first_price(*cmd, m_args.first);
     return cmd;
   }
 

@@ -20,7 +20,7 @@ class Insurance final : public CommandWith<InsuranceArgs> {
     auto* deposit = cmd->add_subcommand("deposit", "Pay USDC into the insurance fund");
     deposit->add_option("AMOUNT", m_args.amount, "USDC, greater than zero")->required();
     deposit->add_option("--from", m_args.from, "Who pays it in (default operator)")->type_name("NAME");
-    add_first_price(*deposit, m_args.first, "The market of --price (needed when there are several)");
+    add_first_price(*deposit, m_args.first);
     return cmd;
   }
 

@@ -29,7 +29,7 @@ class Withdraw final : public CommandWith<WithdrawArgs> {
            k_tranche_names);
     amount->excludes(shares)->excludes(all);
     shares->excludes(all);
-    add_first_price(*cmd, m_args.first, "The market of --price (needed when there are several)");
+    add_first_price(*cmd, m_args.first);
     return cmd;
   }
 

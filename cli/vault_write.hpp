@@ -20,7 +20,8 @@ struct FirstPrice {
 };
 
 // Adds --price P ("Record this price first, ...") and --market M with the help `market_help`.
-void add_first_price(CLI::App& cmd, FirstPrice& p, const char* market_help);
+void add_first_price(CLI::App& cmd, FirstPrice& p,
+                     const char* market_help = "The market of --price (needed when there are several)");
 
 // The values of --tranche T.
 inline const std::vector<std::string> k_tranche_names{"senior", "junior"};
