@@ -25,14 +25,14 @@ Result<Shock> parse_shock(const State& state, const std::string& text) {
     return input_error("--shock '" + text + "' " + why + "; write it as MARKET=-30% or MARKET=+10%.");
   };
   if (eq == std::string::npos || text.size() < eq + 3 || text.back() != '%') return bad("is not MARKET=±P%");
-  Shock s{text.substr(0, eq), 0};
+  Shock s{text.substr(0, eq), Bps{}};
   if (state.config.market(s.market) == nullptr) return bad("names no configured market");
   const char sign = text[eq + 1];
   if (sign != '+' && sign != '-') return bad("needs a sign (+ or -) before the percentage");
   auto pct = parse_decimal(text.substr(eq + 2, text.size() - eq - 3), 2, Sign::non_negative, "--shock");
   if (!pct) return bad("has no valid percentage (at most 2 decimals)");
-  s.bps = sign == '-' ? -*pct : *pct;
-  if (s.bps <= -10'000) return bad("would take the price to zero or below");
+  s.move = Bps{sign == '-' ? -*pct : *pct};
+  if (s.move.value <= -k_bps_scale) return bad("would take the price to zero or below");
   return s;
 }
 

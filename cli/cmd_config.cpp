@@ -172,7 +172,8 @@ class ConfigCommand final : public CommandWith<ConfigArgs> {
                                "Show this file's effective config (- for standard input) instead of the journal's")
                   ->type_name("FILE"));
     auto* apply = cmd->add_subcommand("apply", "Journal a new config that holds from then on");
-    file(cli, apply->add_option("FILE", m_args.apply_file, "The TOML config file, or - for standard input")->required());
+    file(cli,
+         apply->add_option("FILE", m_args.apply_file, "The TOML config file, or - for standard input")->required());
     apply->add_flag("--dry-run", m_args.dry_run,
                     "Print the changes key by key and their effect on open positions; write nothing");
     apply->add_flag("--force", m_args.force,

@@ -19,7 +19,8 @@ class Deposit final : public CommandWith<DepositArgs> {
     cmd->add_option("LP", m_args.lp, "The LP's name")->required();
     cmd->add_option("AMOUNT", m_args.amount, "USDC, up to 6 decimals, greater than zero")->required();
     one_of(cli,
-           cmd->add_option("--tranche", m_args.tranche, "senior (default) or junior; junior needs [tranches] in the config")
+           cmd->add_option("--tranche", m_args.tranche,
+                           "senior (default) or junior; junior needs [tranches] in the config")
                ->type_name("T"),
            k_tranche_names);
     add_first_price(*cmd, m_args.first);

@@ -196,8 +196,9 @@ class ReportCommand final : public CommandWith<ReportArgs> {
     as_of->excludes(seq);
     cmd->add_option("--every", m_args.every, "With history: one point per interval (the state after its last event)")
         ->type_name("DURATION");
-    file(cli, cmd->add_option("--svg", m_args.svg, "With history: write the series as an SVG chart to FILE (- for stdout)")
-                  ->type_name("FILE"));
+    file(cli,
+         cmd->add_option("--svg", m_args.svg, "With history: write the series as an SVG chart to FILE (- for stdout)")
+             ->type_name("FILE"));
     return cmd;
   }
   Status run(Context& ctx, const Options& o, Cli&) override { return show_report(ctx, o, m_args); }

@@ -22,7 +22,8 @@ Result<std::vector<Posting>> apply_next(State& s, EventBody body, Timestamp at) 
 Status check_shocks(const State& state, const std::vector<Shock>& shocks) {
   std::set<std::string> seen;
   for (const auto& s : shocks) {
-    if (state.config.market(s.market) == nullptr || !seen.insert(s.market).second || s.bps <= -k_bps_scale) {
+    const bool known = state.config.market(s.market) != nullptr;
+    if (!known || !seen.insert(s.market).second || s.move.value <= -k_bps_scale) {
       return input_error("a shock must name a configured market, each market once, by more than -100%; " +
                          s.market + " does not.");
     }
@@ -44,7 +45,8 @@ Status set_shocked_prices(State& after, Timestamp at, const std::vector<Shock>& 
     for (const auto& s : shocks) {
       if (s.market != market) continue;
       // floor: the shocked price rounds down
-      NX_TRY(shocked, mul_div_floor(price, k_bps_scale + s.bps, k_bps_scale, "the shocked " + market + " price"));
+      const std::string what = "the shocked " + market + " price";
+      NX_TRY(shocked, mul_div_floor(price, k_bps_scale + s.move.value, k_bps_scale, what));
       price = shocked;
     }
     if (price <= 0) return input_error("the shocked " + market + " price rounds to zero; shock it less.");

@@ -6,15 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "lib/money.hpp"
 #include "lib/report.hpp"
 #include "lib/state.hpp"
 
 namespace nexadex {
 
-// One market's price moved by `bps` of itself: −3,000 is −30%.
+// One market's price moved by `move` of itself: Bps{-3'000} is −30%.
 struct Shock {
   std::string market;
-  int64_t bps = 0;   // −10,000 < bps
+  Bps move;   // −10,000 < move.value
 };
 
 // The cascade report of a loss of `amount` of `kind` falling at `at` on `state` (a copy, accrued to
@@ -26,7 +27,7 @@ Result<Report> loss_preview(State state, Timestamp at, Usd amount, LossKind kind
 // every market with open positions or a shock priced at `at` (shocked, or at its latest price again),
 // then every position liquidatable at those prices liquidated in id order, its bad debt falling
 // through the cascade. Adds a `liquidations` section: each position with its shortfall.
-// Errors: a shock that names a market not configured, or one named twice, or bps ≤ −10,000 (the
+// Errors: a shock that names a market not configured, or one named twice, or a move ≤ −10,000 bps (the
 // precondition, ErrorKind::input); a market to price that was never priced (ErrorKind::rule); a
 // shocked price that rounds to zero (ErrorKind::input); an arithmetic overflow.
 Result<Report> shock_preview(State state, Timestamp at, const std::vector<Shock>& shocks);
