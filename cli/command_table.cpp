@@ -1,6 +1,6 @@
 // cli/command_table.cpp: the one table of commands. Adding a command is its file cli/cmd_<command>.cpp
 // (options, help text, handler, and the factory named here), its man page and one line in each list
-// below; nothing else in cli/ names a command.
+// below; no other file lists the commands (app.cpp, dispatch() and completion walk this table).
 #include "cli/command.hpp"
 
 namespace nexadex::cli {

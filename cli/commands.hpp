@@ -14,8 +14,8 @@ namespace nexadex::cli {
 // Runs the command that `cli` has just parsed (its entry of the table).
 Status dispatch(Context& ctx, Cli& cli);
 
-// Parses argv (or a batch line) into cli.opts, resetting every option first. A CLI11 parse error
-// becomes ErrorKind::input; --help and --version print and return `handled`.
+// Parses argv (or a batch line) into cli.opts and each command's options, resetting every option
+// first. A CLI11 parse error becomes ErrorKind::input; --help and --version print and return `handled`.
 enum class Parsed { command, handled };
 Result<Parsed> parse_command_line(Cli& cli, std::vector<std::string> args, std::ostream& out);
 
