@@ -544,14 +544,31 @@ complete -c nexadex -f -a '(__nexadex_complete)'
 )";
 }
 
-}  // namespace
+struct CompletionArgs {
+  std::string shell;   // SHELL
+  bool operator==(const CompletionArgs&) const = default;
+};
 
-Status cmd_completion(Context& ctx, const Options& o, const Cli& cli) {
+Status completion(Context& ctx, const CompletionArgs& a, const Cli& cli) {
   const Tree tree = collect(cli);
-  if (o.shell == "bash") bash(ctx.out(), tree);
-  else if (o.shell == "zsh") zsh(ctx.out(), tree);
+  if (a.shell == "bash") bash(ctx.out(), tree);
+  else if (a.shell == "zsh") zsh(ctx.out(), tree);
   else fish(ctx.out(), tree);
   return {};
 }
+
+class Completion final : public CommandWith<CompletionArgs> {
+ public:
+  CLI::App* add(CLI::App& app, Cli& cli) override {
+    auto* cmd = app.add_subcommand("completion", "Print a shell completion script");
+    one_of(cli, cmd->add_option("SHELL", m_args.shell, "bash, zsh or fish")->required(), {"bash", "zsh", "fish"});
+    return cmd;
+  }
+  Status run(Context& ctx, const Options&, Cli& cli) override { return completion(ctx, m_args, cli); }
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_completion_command() { return std::make_unique<Completion>(); }
 
 }  // namespace nexadex::cli

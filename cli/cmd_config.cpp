@@ -1,11 +1,20 @@
 // cli/cmd_config.cpp: `config show` (TOML, JSON or CSV) and `config apply [--dry-run] [--force] FILE`.
 #include "cli/commands.hpp"
+#include "cli/write.hpp"
 #include "journal/config_toml.hpp"
 #include "journal/sha256.hpp"
 #include "lib/config_change.hpp"
 
 namespace nexadex::cli {
 namespace {
+
+struct ConfigArgs {
+  std::string show_file;    // show --config FILE
+  std::string apply_file;   // apply FILE
+  bool dry_run = false;     // apply --dry-run
+  bool force = false;       // apply --force
+  bool operator==(const ConfigArgs&) const = default;
+};
 
 // Flattens JSON into key,value rows: fees.split.lp_bps, markets[0].symbol, ...
 void flatten(const nlohmann::json& j, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
@@ -89,13 +98,11 @@ Status show(Context& ctx, const Options& o, const Config& config, const std::str
   return {};
 }
 
-}  // namespace
-
-Status cmd_config_show(Context& ctx, const Options& o) {
-  if (!o.config_show_file.empty()) {
-    auto text = read_input(o.config_show_file, "config file");
+Status config_show(Context& ctx, const Options& o, const ConfigArgs& a) {
+  if (!a.show_file.empty()) {
+    auto text = read_input(a.show_file, "config file");
     if (!text) return std::unexpected(text.error());
-    auto config = journal::parse_config(*text, o.config_show_file);
+    auto config = journal::parse_config(*text, a.show_file);
     if (!config) return std::unexpected(config.error());
     return show(ctx, o, *config, journal::sha256_hex(*text), 0);
   }
@@ -106,24 +113,24 @@ Status cmd_config_show(Context& ctx, const Options& o) {
   });
 }
 
-Status cmd_config_apply(Context& ctx, const Options& o) {
+Status config_apply(Context& ctx, const Options& o, const ConfigArgs& a) {
   auto format = ctx.format(o);
   if (!format) return std::unexpected(format.error());
-  auto text = read_input(o.config_file, "config file");
+  auto text = read_input(a.apply_file, "config file");
   if (!text) return std::unexpected(text.error());
-  auto config = journal::parse_config(*text, o.config_file);
+  auto config = journal::parse_config(*text, a.apply_file);
   if (!config) return std::unexpected(config.error());
-  const Force force = o.force ? Force::yes : Force::no;
+  const Force force = a.force ? Force::yes : Force::no;
   Report report{"config_apply", {}};
   // The changes and their effects, weighed against the state before the new config.
   auto weigh = [&](const State& state) -> Status {
     auto effects = config_effects(state, *config);
     if (!effects) return std::unexpected(effects.error());
-    report.sections.push_back(changes_section(state.config, *config, o.dry_run));
+    report.sections.push_back(changes_section(state.config, *config, a.dry_run));
     report.sections.push_back(config_effects_section(*effects));
     return check_config_change(*effects, force);
   };
-  if (o.dry_run) {
+  if (a.dry_run) {
     return ctx.read(o, [&](journal::Journal& j) -> Status {
       auto state = j.load_state();
       if (!state) return std::unexpected(state.error());
@@ -135,26 +142,53 @@ Status cmd_config_apply(Context& ctx, const Options& o) {
       return {};
     });
   }
-  Appended appended(o);
-  auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
+  const auto append = [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
     if (auto verdict = weigh(j.state()); !verdict) {
       std::string message = verdict.error().message;
       const std::string force_hint = "; give --force to apply it anyway.";
       if (message.ends_with(force_hint)) {
         message.resize(message.size() - force_hint.size());
-        message += "; see 'config apply --dry-run " + o.config_file + "', and give --force to apply it anyway.";
+        message += "; see 'config apply --dry-run " + a.apply_file + "', and give --force to apply it anyway.";
       }
       return std::unexpected(Error{verdict.error().kind, message});
     }
     return appended.add(j, ConfigApplied{*text, journal::sha256_hex(*text), std::move(*config)}, at);
+  };
+  return write_events(ctx, o, append, [&](const Appended& appended) {
+    Section events = events_section();
+    for (const auto& a : appended.applied) events.rows.push_back(event_row(a.event, a.hash));
+    report.sections.push_back(std::move(events));
+    render(report, *format, ctx.out());
   });
-  if (!ok) return ok;
-  if (!appended.keep) return {};
-  Section events = events_section();
-  for (const auto& a : appended.applied) events.rows.push_back(event_row(a.event, a.hash));
-  report.sections.push_back(std::move(events));
-  render(report, *format, ctx.out());
-  return {};
 }
+
+class ConfigCommand final : public CommandWith<ConfigArgs> {
+ public:
+  CLI::App* add(CLI::App& app, Cli& cli) override {
+    auto* cmd = app.add_subcommand("config", "Show the config in force, or apply a new one");
+    cmd->require_subcommand(1);
+    auto* show = cmd->add_subcommand("show", "Print the effective config (defaults filled in) as TOML, JSON or CSV");
+    file(cli, show->add_option("--config", m_args.show_file,
+                               "Show this file's effective config (- for standard input) instead of the journal's")
+                  ->type_name("FILE"));
+    auto* apply = cmd->add_subcommand("apply", "Journal a new config that holds from then on");
+    file(cli,
+         apply->add_option("FILE", m_args.apply_file, "The TOML config file, or - for standard input")->required());
+    apply->add_flag("--dry-run", m_args.dry_run,
+                    "Print the changes key by key and their effect on open positions; write nothing");
+    apply->add_flag("--force", m_args.force,
+                    "Apply even if it makes open positions liquidatable, leaves them above a lower leverage cap or "
+                    "the pool above a lower utilization cap");
+    return cmd;
+  }
+  Status run(Context& ctx, const Options& o, Cli& cli) override {
+    if (cli.path.at(1) == "show") return config_show(ctx, o, m_args);
+    return config_apply(ctx, o, m_args);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_config_command() { return std::make_unique<ConfigCommand>(); }
 
 }  // namespace nexadex::cli

@@ -46,22 +46,27 @@ Status write_ledger(journal::Journal& j, std::ostream& out) {
   });
 }
 
-}  // namespace
+struct ExportArgs {
+  bool events = false;   // --events
+  bool ledger = false;   // --ledger
+  std::string file;      // FILE
+  bool operator==(const ExportArgs&) const = default;
+};
 
-Status cmd_export(Context& ctx, const Options& o) {
-  if (!o.export_events && !o.export_ledger) return input_error("say what to export: --events or --ledger.");
-  const bool to_stdout = o.export_file.empty() || o.export_file == "-";
+Status export_journal(Context& ctx, const Options& o, const ExportArgs& a) {
+  if (!a.events && !a.ledger) return input_error("say what to export: --events or --ledger.");
+  const bool to_stdout = a.file.empty() || a.file == "-";
   // A file is written beside its name and renamed into place once complete: an export that fails
   // (a missing journal, a full disk) never leaves a truncated file or destroys an older one.
-  const std::string tmp = o.export_file + ".partial";
+  const std::string tmp = a.file + ".partial";
   std::ofstream file;
   return ctx.read(o, [&](journal::Journal& j) -> Status {
     if (!to_stdout) {
       file.open(tmp, std::ios::binary | std::ios::trunc);
-      if (!file) return input_error("cannot write " + o.export_file + ": " + std::strerror(errno) + "; check the path.");
+      if (!file) return input_error("cannot write " + a.file + ": " + std::strerror(errno) + "; check the path.");
     }
     std::ostream& out = to_stdout ? ctx.out() : file;
-    auto ok = o.export_ledger ? write_ledger(j, out) : j.scan(1, INT64_MAX, [&](const journal::StoredEvent& row) -> Status {
+    auto ok = a.ledger ? write_ledger(j, out) : j.scan(1, INT64_MAX, [&](const journal::StoredEvent& row) -> Status {
       nlohmann::ordered_json line;
       line["seq"] = row.seq;
       line["at"] = format_time(Timestamp{row.at});
@@ -82,13 +87,30 @@ Status cmd_export(Context& ctx, const Options& o) {
     if (ok && !out) ok = input_error("writing the export failed; check the disk space and the path.");
     if (!to_stdout) {
       file.close();
-      if (ok && std::rename(tmp.c_str(), o.export_file.c_str()) != 0) {
-        ok = input_error("cannot write " + o.export_file + ": " + std::strerror(errno) + "; check the path.");
+      if (ok && std::rename(tmp.c_str(), a.file.c_str()) != 0) {
+        ok = input_error("cannot write " + a.file + ": " + std::strerror(errno) + "; check the path.");
       }
       if (!ok) std::remove(tmp.c_str());
     }
     return ok;
   });
 }
+
+class Export final : public CommandWith<ExportArgs> {
+ public:
+  CLI::App* add(CLI::App& app, Cli& cli) override {
+    auto* cmd = app.add_subcommand("export", "Write the events as JSON lines, or the postings as a ledger journal");
+    auto* events = cmd->add_flag("--events", m_args.events, "Export the events as JSON lines");
+    auto* ledger = cmd->add_flag("--ledger", m_args.ledger, "Export the postings as a ledger/hledger journal");
+    file(cli, cmd->add_option("FILE", m_args.file, "Output file; standard output when absent or -"));
+    events->excludes(ledger);
+    return cmd;
+  }
+  Status run(Context& ctx, const Options& o, Cli&) override { return export_journal(ctx, o, m_args); }
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_export_command() { return std::make_unique<Export>(); }
 
 }  // namespace nexadex::cli

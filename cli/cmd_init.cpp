@@ -3,11 +3,17 @@
 #include "journal/config_toml.hpp"
 
 namespace nexadex::cli {
+namespace {
 
-Status cmd_init(Context& ctx, const Options& o) {
-  auto text = read_input(o.init_config, "config file");
+struct InitArgs {
+  std::string config;   // --config FILE
+  bool operator==(const InitArgs&) const = default;
+};
+
+Status init(Context& ctx, const Options& o, const InitArgs& a) {
+  auto text = read_input(a.config, "config file");
   if (!text) return std::unexpected(text.error());
-  auto config = journal::parse_config(*text, o.init_config);
+  auto config = journal::parse_config(*text, a.config);
   if (!config) return std::unexpected(config.error());
   auto at = ctx.time(o);
   if (!at) return std::unexpected(at.error());
@@ -31,5 +37,21 @@ Status cmd_init(Context& ctx, const Options& o) {
   render(Report{"init", {std::move(s)}}, *format, ctx.out());
   return {};
 }
+
+class Init final : public CommandWith<InitArgs> {
+ public:
+  CLI::App* add(CLI::App& app, Cli& cli) override {
+    auto* cmd = app.add_subcommand("init", "Create a new journal from a TOML config");
+    file(cli, cmd->add_option("--config", m_args.config, "The TOML config file (nexadex.toml(5))")
+                  ->required()
+                  ->type_name("FILE"));
+    return cmd;
+  }
+  Status run(Context& ctx, const Options& o, Cli&) override { return init(ctx, o, m_args); }
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_init_command() { return std::make_unique<Init>(); }
 
 }  // namespace nexadex::cli

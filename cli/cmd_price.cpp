@@ -4,9 +4,17 @@
 #include <algorithm>
 
 #include "cli/commands.hpp"
+#include "cli/write.hpp"
 
 namespace nexadex::cli {
 namespace {
+
+struct PriceArgs {
+  std::string market;     // set MARKET
+  std::string price;      // set ... PRICE
+  std::string csv_file;   // import CSV
+  bool operator==(const PriceArgs&) const = default;
+};
 
 // The fields of one CSV line, unquoted by libcsv.
 Result<std::vector<std::string>> csv_fields(std::string_view line) {
@@ -25,28 +33,21 @@ Result<std::vector<std::string>> csv_fields(std::string_view line) {
   return fields;
 }
 
-}  // namespace
-
-Status cmd_price_set(Context& ctx, const Options& o) {
-  auto price = parse_price(o.price, "price");
+Status set(Context& ctx, const Options& o, const PriceArgs& a) {
+  auto price = parse_price(a.price, "price");
   if (!price) return std::unexpected(price.error());
-  Appended appended(o);
-  auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
-    return appended.add(j, PriceSet{o.market, *price}, at);
+  return write_events(ctx, o, "price_set", [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
+    return appended.add(j, PriceSet{a.market, *price}, at);
   });
-  if (!ok) return ok;
-  print_appended(ctx, o, appended, "price_set");
-  return {};
 }
 
-Status cmd_price_import(Context& ctx, const Options& o) {
+Status import(Context& ctx, const Options& o, const PriceArgs& a) {
   if (o.at) return input_error("--at does not apply: each row of the file carries its own time; remove --at.");
-  auto text = read_input(o.csv_file, "price file");
+  auto text = read_input(a.csv_file, "price file");
   if (!text) return std::unexpected(text.error());
-  const std::string name = o.csv_file == "-" ? "standard input" : o.csv_file;
-  Appended appended(o);
+  const std::string name = a.csv_file == "-" ? "standard input" : a.csv_file;
   int64_t imported = 0;
-  auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp) -> Status {
+  return write_events(ctx, o, "price_import", [&](journal::Journal& j, Timestamp, Appended& appended) -> Status {
     std::string_view rest = *text;
     int64_t line_no = 0;
     std::optional<Timestamp> prev;
@@ -85,12 +86,9 @@ Status cmd_price_import(Context& ctx, const Options& o) {
     if (imported == 0) return input_error(name + " holds no prices; give rows of at,market,price.");
     return {};
   });
-  if (!ok) return ok;
-  print_appended(ctx, o, appended, "price_import");
-  return {};
 }
 
-Status cmd_price_show(Context& ctx, const Options& o) {
+Status show(Context& ctx, const Options& o) {
   auto format = ctx.format(o);
   if (!format) return std::unexpected(format.error());
   auto now = ctx.time(o);
@@ -102,5 +100,30 @@ Status cmd_price_show(Context& ctx, const Options& o) {
     return {};
   });
 }
+
+class PriceCommand final : public CommandWith<PriceArgs> {
+ public:
+  CLI::App* add(CLI::App& app, Cli& cli) override {
+    auto* cmd = app.add_subcommand("price", "Record and show oracle prices");
+    cmd->require_subcommand(1);
+    auto* set = cmd->add_subcommand("set", "Record one price");
+    set->add_option("MARKET", m_args.market, "Market symbol, e.g. BTC")->required();
+    set->add_option("PRICE", m_args.price, "Price in USD, up to 8 decimals, greater than zero")->required();
+    auto* import = cmd->add_subcommand("import", "Record many prices from a CSV file of at,market,price rows");
+    file(cli, import->add_option("CSV", m_args.csv_file, "The CSV file, or - for standard input")->required());
+    cmd->add_subcommand("show", "Show each market's latest price, its age and whether it is fresh");
+    return cmd;
+  }
+  Status run(Context& ctx, const Options& o, Cli& cli) override {
+    const std::string& sub = cli.path.at(1);
+    if (sub == "set") return set(ctx, o, m_args);
+    if (sub == "import") return import(ctx, o, m_args);
+    return show(ctx, o);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_price_command() { return std::make_unique<PriceCommand>(); }
 
 }  // namespace nexadex::cli

@@ -11,21 +11,32 @@
 namespace nexadex::cli {
 namespace {
 
+struct ReportArgs {
+  std::string what = "summary";          // WHAT
+  std::string id;                        // ID
+  bool all = false;                      // --all
+  std::optional<std::string> as_of;      // --as-of TIME
+  std::optional<std::string> seq;        // --seq N
+  std::optional<std::string> every;      // --every DURATION (history)
+  std::optional<std::string> svg;        // --svg FILE (history)
+  bool operator==(const ReportArgs&) const = default;
+};
+
 // How far into the journal the report looks, and the report's time.
 struct Horizon {
   std::optional<int64_t> seq;
   std::optional<Timestamp> at;
 };
 
-Result<Horizon> horizon(const Options& o) {
+Result<Horizon> horizon(const ReportArgs& a) {
   Horizon h;
-  if (o.seq) {
-    auto n = parse_decimal(*o.seq, 0, Sign::positive, "--seq");
-    if (!n) return input_error("--seq '" + *o.seq + "' is not an event seq; give a whole number from 1 to the head seq.");
+  if (a.seq) {
+    auto n = parse_decimal(*a.seq, 0, Sign::positive, "--seq");
+    if (!n) return input_error("--seq '" + *a.seq + "' is not an event seq; give a whole number from 1 to the head seq.");
     h.seq = *n;
   }
-  if (o.as_of) {
-    auto t = parse_time(*o.as_of, "--as-of");
+  if (a.as_of) {
+    auto t = parse_time(*a.as_of, "--as-of");
     if (!t) return std::unexpected(t.error());
     h.at = *t;
   }
@@ -40,13 +51,13 @@ Status before_first_event(Timestamp at) {
 // `report history`: the state after each event (or after the last event of each --every interval,
 // intervals counted from 1970-01-01T00:00:00Z) up to the horizon, as a list or an SVG chart. One
 // replay gives every point.
-Status report_history(Context& ctx, const Options& o, journal::Journal& j, const Horizon& h, Format format) {
-  if (!o.report_id.empty()) {
-    return input_error("report history takes no '" + o.report_id + "'; only 'report lp' and 'report position' take one.");
+Status report_history(Context& ctx, const ReportArgs& a, journal::Journal& j, const Horizon& h, Format format) {
+  if (!a.id.empty()) {
+    return input_error("report history takes no '" + a.id + "'; only 'report lp' and 'report position' take one.");
   }
   std::optional<int64_t> every;
-  if (o.every) {
-    auto d = parse_duration(*o.every, "--every");
+  if (a.every) {
+    auto d = parse_duration(*a.every, "--every");
     if (!d) return std::unexpected(d.error());
     if (d->seconds <= 0) return input_error("--every must be longer than 0s, e.g. --every 1h.");
     every = d->seconds;
@@ -64,7 +75,7 @@ Status report_history(Context& ctx, const Options& o, journal::Journal& j, const
   if (h.at && replayed->second.seq == 0) return before_first_event(*h.at);
   NX_TRY(row, history_row(replayed->first));
   rows.push_back(std::move(row));
-  if (!o.svg) {
+  if (!a.svg) {
     render(report, format, ctx.out());
     return {};
   }
@@ -75,26 +86,24 @@ Status report_history(Context& ctx, const Options& o, journal::Journal& j, const
     const int128 interval_end = (static_cast<int128>(interval(replayed->first.head_at.seconds)) + 1) * *every;
     end = Timestamp{static_cast<int64_t>(std::min<int128>(interval_end, std::numeric_limits<int64_t>::max()))};
   }
-  if (*o.svg == "-") {
+  if (*a.svg == "-") {
     write_history_svg(report.sections[0], end, ctx.out());
     return {};
   }
-  std::ofstream file(*o.svg, std::ios::binary | std::ios::trunc);
-  if (!file) return input_error("cannot write " + *o.svg + ": " + std::strerror(errno) + "; check the path.");
+  std::ofstream file(*a.svg, std::ios::binary | std::ios::trunc);
+  if (!file) return input_error("cannot write " + *a.svg + ": " + std::strerror(errno) + "; check the path.");
   write_history_svg(report.sections[0], end, file);
   file.close();
-  if (!file) return input_error("cannot write " + *o.svg + ": " + std::strerror(errno) + "; check the disk.");
+  if (!file) return input_error("cannot write " + *a.svg + ": " + std::strerror(errno) + "; check the disk.");
   return {};
 }
 
-}  // namespace
-
-Status cmd_report(Context& ctx, const Options& o) {
+Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
   auto format = ctx.format(o);
   if (!format) return std::unexpected(format.error());
-  auto h = horizon(o);
+  auto h = horizon(a);
   if (!h) return std::unexpected(h.error());
-  if (o.all && o.report_what != "positions") {
+  if (a.all && a.what != "positions") {
     return input_error("--all goes with 'report positions' only (it adds the closed and liquidated ones).");
   }
   auto now = ctx.time(o);
@@ -107,8 +116,8 @@ Status cmd_report(Context& ctx, const Options& o) {
       return input_error("--seq " + std::to_string(*h->seq) + " is past the journal's head seq " +
                          std::to_string(last.seq) + "; give at most " + std::to_string(last.seq) + ".");
     }
-    if (o.report_what == "history") return report_history(ctx, o, j, *h, *format);
-    if (o.every || o.svg) return input_error("--every and --svg go with 'report history' only.");
+    if (a.what == "history") return report_history(ctx, a, j, *h, *format);
+    if (a.every || a.svg) return input_error("--every and --svg go with 'report history' only.");
     State state = std::move(*current);
     JournalHead head = last;
     // A report is never dated before the state it shows.
@@ -121,7 +130,7 @@ Status cmd_report(Context& ctx, const Options& o) {
       head = replayed->second;
       report_at = h->at ? *h->at : head.at;
     }
-    if (o.report_what == "events") {
+    if (a.what == "events") {
       Report report{"events", {events_section()}};
       auto ok = j.scan(1, head.seq, [&](const journal::StoredEvent& row) -> Status {
         auto ev = journal::decode(row);
@@ -134,28 +143,28 @@ Status cmd_report(Context& ctx, const Options& o) {
       render(report, *format, ctx.out());
       return {};
     }
-    const std::string& what = o.report_what;
+    const std::string& what = a.what;
     const bool needs_id = what == "lp" || what == "position";
-    if (needs_id && o.report_id.empty()) {
+    if (needs_id && a.id.empty()) {
       return input_error("report " + what + " needs an " + (what == "lp" ? "LP name" : "id") + ", e.g. report " + what +
                          (what == "lp" ? " alice." : " 5."));
     }
-    if (!needs_id && !o.report_id.empty()) {
-      return input_error("report " + what + " takes no '" + o.report_id + "'; only 'report lp' and 'report position' take one.");
+    if (!needs_id && !a.id.empty()) {
+      return input_error("report " + what + " takes no '" + a.id + "'; only 'report lp' and 'report position' take one.");
     }
     Result<Report> report = summary_report(state, head, report_at);
     if (what == "pool") report = pool_report(state, report_at);
     else if (what == "lps") report = lps_report(state);
     else if (what == "tranches") report = tranches_report(state, report_at);
     else if (what == "cascades") report = cascades_report(state);
-    else if (what == "lp") report = lp_report(state, o.report_id);
-    else if (what == "positions") report = positions_report(state, o.all ? Listing::all : Listing::open);
+    else if (what == "lp") report = lp_report(state, a.id);
+    else if (what == "positions") report = positions_report(state, a.all ? Listing::all : Listing::open);
     else if (what == "traders") report = traders_report(state);
     else if (what == "insurance") report = insurance_report(state);
     else if (what == "fees") report = fees_report(state);
     else if (what == "position") {
-      auto id = parse_decimal(o.report_id, 0, Sign::positive, "ID");
-      if (!id) return input_error("position id '" + o.report_id + "' is not an id; 'report positions' lists them.");
+      auto id = parse_decimal(a.id, 0, Sign::positive, "ID");
+      if (!id) return input_error("position id '" + a.id + "' is not an id; 'report positions' lists them.");
       report = position_report(state, *id);
     }
     if (!report) return std::unexpected(report.error());
@@ -168,5 +177,35 @@ Status cmd_report(Context& ctx, const Options& o) {
     return {};
   });
 }
+
+class ReportCommand final : public CommandWith<ReportArgs> {
+ public:
+  CLI::App* add(CLI::App& app, Cli& cli) override {
+    auto* cmd = app.add_subcommand("report", "Read-only reports of the journal's state");
+    one_of(cli,
+           cmd->add_option("WHAT", m_args.what,
+                           "summary (default), pool, tranches, lps, lp ID, positions, position ID, traders, "
+                           "insurance, fees, cascades, events or history"),
+           {"summary", "pool", "tranches", "lps", "lp", "positions", "position", "traders", "insurance", "fees",
+            "cascades", "events", "history"});
+    cmd->add_option("ID", m_args.id, "The LP of 'report lp' or the position id of 'report position'");
+    cmd->add_flag("--all", m_args.all, "With positions: also the closed and liquidated ones");
+    auto* as_of = cmd->add_option("--as-of", m_args.as_of, "Show the state as it was at TIME (that time included)")
+                      ->type_name("TIME");
+    auto* seq = cmd->add_option("--seq", m_args.seq, "Show the state as it was after event N")->type_name("N");
+    as_of->excludes(seq);
+    cmd->add_option("--every", m_args.every, "With history: one point per interval (the state after its last event)")
+        ->type_name("DURATION");
+    file(cli,
+         cmd->add_option("--svg", m_args.svg, "With history: write the series as an SVG chart to FILE (- for stdout)")
+             ->type_name("FILE"));
+    return cmd;
+  }
+  Status run(Context& ctx, const Options& o, Cli&) override { return show_report(ctx, o, m_args); }
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_report_command() { return std::make_unique<ReportCommand>(); }
 
 }  // namespace nexadex::cli

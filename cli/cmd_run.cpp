@@ -4,13 +4,20 @@
 #include "cli/commands.hpp"
 
 namespace nexadex::cli {
+namespace {
 
-Status cmd_run(Context& ctx, const Options& o, Cli& cli) {
+struct RunArgs {
+  std::string file;   // FILE
+  bool operator==(const RunArgs&) const = default;
+};
+
+// `a` is a copy: every line's parse resets the options of every command, run's own included.
+Status run_batch(Context& ctx, const Options& o, const RunArgs a, Cli& cli) {
   if (ctx.in_batch()) return input_error("run cannot be used inside a batch.");
-  auto text = read_input(o.run_file, "batch file");
+  auto text = read_input(a.file, "batch file");
   if (!text) return std::unexpected(text.error());
-  const std::string name = o.run_file == "-" ? "standard input" : o.run_file;
-  const Options batch_opts = o;  // cli.opts is reset by every line's parse
+  const std::string name = a.file == "-" ? "standard input" : a.file;
+  const Options batch_opts = o;  // the global options, cli.opts, are reset by every line's parse
   auto now = ctx.time(batch_opts);
   if (!now) return std::unexpected(now.error());
   auto format = ctx.format(batch_opts);  // checked before anything is written
@@ -118,5 +125,19 @@ Status cmd_run(Context& ctx, const Options& o, Cli& cli) {
   render(Report{"run", {std::move(s)}}, *format, out);
   return {};
 }
+
+class Run final : public CommandWith<RunArgs> {
+ public:
+  CLI::App* add(CLI::App& app, Cli& cli) override {
+    auto* cmd = app.add_subcommand("run", "Run a batch of commands, one per line, all in one transaction");
+    file(cli, cmd->add_option("FILE", m_args.file, "The batch file, or - for standard input")->required());
+    return cmd;
+  }
+  Status run(Context& ctx, const Options& o, Cli& cli) override { return run_batch(ctx, o, m_args, cli); }
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_run_command() { return std::make_unique<Run>(); }
 
 }  // namespace nexadex::cli

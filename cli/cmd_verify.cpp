@@ -2,15 +2,22 @@
 #include "cli/commands.hpp"
 
 namespace nexadex::cli {
+namespace {
 
-Status cmd_verify(Context& ctx, const Options& o) {
+struct VerifyArgs {
+  std::string expect_head;   // --expect-head HASH
+  bool verbose = false;      // --verbose
+  bool operator==(const VerifyArgs&) const = default;
+};
+
+Status verify(Context& ctx, const Options& o, const VerifyArgs& a) {
   auto format = ctx.format(o);
   if (!format) return std::unexpected(format.error());
-  if (!o.expect_head.empty()) {
-    bool hex = o.expect_head.size() == 64;
-    for (char c : o.expect_head) hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  if (!a.expect_head.empty()) {
+    bool hex = a.expect_head.size() == 64;
+    for (char c : a.expect_head) hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     if (!hex) {
-      return input_error("--expect-head '" + o.expect_head + "' is not a head hash; give the 64 lowercase hex digits "
+      return input_error("--expect-head '" + a.expect_head + "' is not a head hash; give the 64 lowercase hex digits "
                          "that 'nexadex verify --verbose' prints.");
     }
   }
@@ -26,12 +33,12 @@ Status cmd_verify(Context& ctx, const Options& o) {
     if (printed) ctx.err() << '\n';
     if (!result) return std::unexpected(result.error());
     auto& problems = result->problems;
-    if (!o.expect_head.empty() && o.expect_head != result->head.hash) {
+    if (!a.expect_head.empty() && a.expect_head != result->head.hash) {
       problems.push_back({result->head.seq, "head",
-                          "the head hash is " + result->head.hash + " but --expect-head gives " + o.expect_head});
+                          "the head hash is " + result->head.hash + " but --expect-head gives " + a.expect_head});
     }
     if (problems.empty()) {
-      if (o.verbose) {
+      if (a.verbose) {
         Section s{"verify", "Journal verified", SectionShape::record,
                   {{"events", CellType::integer},
                    {"head_seq", CellType::integer},
@@ -48,7 +55,7 @@ Status cmd_verify(Context& ctx, const Options& o) {
     Section s{"discrepancies", "Discrepancies", SectionShape::list,
               {{"seq", CellType::integer}, {"check", CellType::text}, {"message", CellType::text}},
               {}};
-    const std::size_t shown = o.verbose ? problems.size() : 1;
+    const std::size_t shown = a.verbose ? problems.size() : 1;
     for (std::size_t i = 0; i < shown; ++i) {
       const auto& p = problems[i];
       s.rows.push_back({p.seq ? Cell::of_int(p.seq) : Cell::none(CellType::integer), Cell::of_text(p.check),
@@ -58,7 +65,7 @@ Status cmd_verify(Context& ctx, const Options& o) {
     const auto& first = problems.front();
     const std::size_t n = problems.size();
     const std::string count = std::to_string(n) + " discrepanc" + (n == 1 ? "y" : "ies");
-    const std::string rest = n > 1 && !o.verbose ? "; 'nexadex verify --verbose' lists all " + std::to_string(n) : "";
+    const std::string rest = n > 1 && !a.verbose ? "; 'nexadex verify --verbose' lists all " + std::to_string(n) : "";
     if (n == 1 && first.check == "head") {
       return discrepancy_error(count + ", the first at seq " + std::to_string(first.seq) +
                                " (head); the journal is intact but does not end where --expect-head says, so check that "
@@ -74,5 +81,22 @@ Status cmd_verify(Context& ctx, const Options& o) {
                              ".");
   });
 }
+
+class Verify final : public CommandWith<VerifyArgs> {
+ public:
+  CLI::App* add(CLI::App& app, Cli&) override {
+    auto* cmd = app.add_subcommand("verify", "Check the hash chain, replay every event and compare the state");
+    cmd->add_option("--expect-head", m_args.expect_head, "Also require this head hash (64 hex digits)")
+        ->type_name("HASH");
+    cmd->add_flag("--verbose,-v", m_args.verbose,
+                  "Print the head seq and hash when all is well; list every finding, not only the first");
+    return cmd;
+  }
+  Status run(Context& ctx, const Options& o, Cli&) override { return verify(ctx, o, m_args); }
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_verify_command() { return std::make_unique<Verify>(); }
 
 }  // namespace nexadex::cli

@@ -1,39 +1,21 @@
-// cli/commands.hpp: one function per command (cli/cmd_<command>.cpp) and the dispatcher.
+// cli/commands.hpp: what the command files share: parsing a command line, running what it selected,
+// reading an input file, splitting a batch line.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "cli/command.hpp"
 #include "cli/context.hpp"
 #include "cli/options.hpp"
 
 namespace nexadex::cli {
 
-Status cmd_init(Context& ctx, const Options& o);
-Status cmd_config_show(Context& ctx, const Options& o);
-Status cmd_config_apply(Context& ctx, const Options& o);
-Status cmd_price_set(Context& ctx, const Options& o);
-Status cmd_price_import(Context& ctx, const Options& o);
-Status cmd_price_show(Context& ctx, const Options& o);
-Status cmd_report(Context& ctx, const Options& o);
-Status cmd_verify(Context& ctx, const Options& o);
-Status cmd_export(Context& ctx, const Options& o);
-Status cmd_deposit(Context& ctx, const Options& o);
-Status cmd_withdraw(Context& ctx, const Options& o);
-Status cmd_open(Context& ctx, const Options& o);
-Status cmd_close(Context& ctx, const Options& o);
-Status cmd_liquidate(Context& ctx, const Options& o);
-Status cmd_insurance_deposit(Context& ctx, const Options& o);
-Status cmd_cascade(Context& ctx, const Options& o);
-Status cmd_acknowledge(Context& ctx, const Options& o);
-Status cmd_run(Context& ctx, const Options& o, Cli& cli);
-Status cmd_completion(Context& ctx, const Options& o, const Cli& cli);
-
-// Runs the command that `cli` has just parsed.
+// Runs the command that `cli` has just parsed (its entry of the table).
 Status dispatch(Context& ctx, Cli& cli);
 
-// Parses argv (or a batch line) into cli.opts, resetting every option first. A CLI11 parse error
-// becomes ErrorKind::input; --help and --version print and return `handled`.
+// Parses argv (or a batch line) into cli.opts and each command's options, resetting every option
+// first. A CLI11 parse error becomes ErrorKind::input; --help and --version print and return `handled`.
 enum class Parsed { command, handled };
 Result<Parsed> parse_command_line(Cli& cli, std::vector<std::string> args, std::ostream& out);
 

@@ -59,37 +59,4 @@ Status Context::read(const Options& o, const std::function<Status(journal::Journ
   return fn(*j);
 }
 
-Status Appended::add(journal::Journal& j, EventBody body, Timestamp at) {
-  if (!keep) {
-    auto seq = j.append(std::move(body), at);
-    if (!seq) return std::unexpected(seq.error());
-  } else {
-    AppliedEvent a{Event{0, at, body}, {}, {}};
-    auto seq = j.append(std::move(body), at, &a.outcome);
-    if (!seq) return std::unexpected(seq.error());
-    a.event.seq = *seq;
-    a.hash = j.head().hash;
-    applied.push_back(std::move(a));
-  }
-  // what the rules journal on their own after it (a wiped tranche's reset), at the same time
-  auto more = follow_up_events(j.state());
-  if (!more) return std::unexpected(more.error());
-  for (auto& next : *more) {
-    if (auto ok = add(j, std::move(next), at); !ok) return ok;
-  }
-  return {};
-}
-
-void print_appended(Context& ctx, const Options& o, const Appended& appended, const std::string& command) {
-  if (!appended.keep) return;
-  auto format = ctx.format(o);
-  render(outcome_report(command, appended.applied), format ? *format : Format::table, ctx.out());
-}
-
-void warn_unabsorbed(Context& ctx, Usd before, Usd after) {
-  if (after <= before) return;
-  ctx.err() << "nexadex: warning: a loss of " << to_string(Usd(after.units() - before.units()))
-            << " could not be absorbed by insurance or the LPs; it is journaled as unabsorbed and shown in every report.\n";
-}
-
 }  // namespace nexadex::cli

@@ -61,19 +61,4 @@ class Context {
   Timestamp m_batch_now;
 };
 
-// The events a write command appended and what each did, kept to be printed once the transaction has
-// committed (in a batch, once the batch has).
-struct Appended {
-  explicit Appended(const Options& o) : keep(!o.quiet) {}
-  bool keep;   // false with --quiet: nothing will be printed, so nothing is kept (nor valued)
-  std::vector<AppliedEvent> applied;
-  // Appends one event to `j`, then the events the rules journal after it (a wiped tranche's reset).
-  Status add(journal::Journal& j, EventBody body, Timestamp at);
-};
-
-// Prints what a write command did (lib/outcome.hpp's report named `command`), unless --quiet.
-void print_appended(Context& ctx, const Options& o, const Appended& appended, const std::string& command);
-// SPEC §4, DESIGN-risk §3: a loss no layer could take exits 0, but with a warning on stderr.
-void warn_unabsorbed(Context& ctx, Usd before, Usd after);
-
 }  // namespace nexadex::cli

@@ -17,7 +17,7 @@ namespace nexadex::cli {
 Result<Parsed> parse_command_line(Cli& cli, std::vector<std::string> args, std::ostream& out) {
   for (CLI::Option* opt : cli.touched) opt->clear();
   cli.touched.clear();
-  cli.opts = Options{};
+  cli.reset_options();
   cli.app->clear();
   cli.app_dirty = true;
   cli.path.clear();
@@ -101,30 +101,9 @@ Result<Parsed> parse_command_line(Cli& cli, std::vector<std::string> args, std::
 }
 
 Status dispatch(Context& ctx, Cli& cli) {
-  const auto& path = cli.path;
-  const Options& o = cli.opts;
-  const std::string cmd = path.empty() ? "" : path[0];
-  const std::string sub = path.size() > 1 ? path[1] : "";
-  if (cmd == "init") return cmd_init(ctx, o);
-  if (cmd == "config" && sub == "show") return cmd_config_show(ctx, o);
-  if (cmd == "config" && sub == "apply") return cmd_config_apply(ctx, o);
-  if (cmd == "price" && sub == "set") return cmd_price_set(ctx, o);
-  if (cmd == "price" && sub == "import") return cmd_price_import(ctx, o);
-  if (cmd == "price" && sub == "show") return cmd_price_show(ctx, o);
-  if (cmd == "report") return cmd_report(ctx, o);
-  if (cmd == "verify") return cmd_verify(ctx, o);
-  if (cmd == "export") return cmd_export(ctx, o);
-  if (cmd == "deposit") return cmd_deposit(ctx, o);
-  if (cmd == "withdraw") return cmd_withdraw(ctx, o);
-  if (cmd == "open") return cmd_open(ctx, o);
-  if (cmd == "close") return cmd_close(ctx, o);
-  if (cmd == "liquidate") return cmd_liquidate(ctx, o);
-  if (cmd == "insurance" && sub == "deposit") return cmd_insurance_deposit(ctx, o);
-  if (cmd == "cascade") return cmd_cascade(ctx, o);
-  if (cmd == "acknowledge") return cmd_acknowledge(ctx, o);
-  if (cmd == "run") return cmd_run(ctx, o, cli);
-  if (cmd == "completion") return cmd_completion(ctx, o, cli);
-  return input_error("no command given; run 'nexadex --help' for the list of commands.");
+  Command* command = cli.path.empty() ? nullptr : cli.command(cli.path.front());
+  if (command == nullptr) return input_error("no command given; run 'nexadex --help' for the list of commands.");
+  return command->run(ctx, cli.opts, cli);
 }
 
 Result<std::string> read_input(const std::string& path, std::string_view what) {

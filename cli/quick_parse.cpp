@@ -124,7 +124,7 @@ bool quick_parse(Cli& cli, const std::vector<std::string>& words) {
   }
   for (CLI::Option* opt : cli.touched) opt->clear();
   cli.touched.clear();
-  cli.opts = Options{};
+  cli.reset_options();
   try {
     for (const auto& [opt, v] : values) {
       cli.touched.push_back(opt);

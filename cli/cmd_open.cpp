@@ -1,0 +1,68 @@
+// cli/cmd_open.cpp: `open TRADER MARKET long|short --collateral C --leverage L|--size S [--price P]`:
+// a position_opened event.
+#include "cli/vault_write.hpp"
+
+namespace nexadex::cli {
+namespace {
+
+struct OpenArgs {
+  std::string trader;                    // TRADER
+  std::string market;                    // MARKET
+  std::string side;                      // long|short
+  std::string collateral;                // --collateral C
+  std::optional<std::string> leverage;   // --leverage L
+  std::optional<std::string> size;       // --size S
+  FirstPrice first;                      // --price P (of MARKET; no --market)
+  bool operator==(const OpenArgs&) const = default;
+};
+
+class Open final : public CommandWith<OpenArgs> {
+ public:
+  CLI::App* add(CLI::App& app, Cli& cli) override {
+    auto* cmd = app.add_subcommand("open", "Open a leveraged position against the pool");
+    cmd->add_option("TRADER", m_args.trader, "The trader's name")->required();
+    cmd->add_option("MARKET", m_args.market, "Market symbol, e.g. BTC")->required();
+    one_of(cli, cmd->add_option("SIDE", m_args.side, "long or short")->required(), {"long", "short"});
+    cmd->add_option("--collateral", m_args.collateral, "USDC put up, the open fee taken from it")
+        ->required()
+        ->type_name("C");
+    auto* leverage =
+        cmd->add_option("--leverage", m_args.leverage, "Open the largest size with at most this leverage after the fee")
+            ->type_name("L");
+    auto* size = cmd->add_option("--size", m_args.size, "Open exactly this size (USD notional)")->type_name("S");
+    leverage->excludes(size);
+    cmd->add_option("--price", m_args.first.price, "Record this price of MARKET first, in the same transaction")
+        ->type_name("P");
+    return cmd;
+  }
+
+  Status run(Context& ctx, const Options& o, Cli&) override {
+    const OpenArgs& a = m_args;
+    PositionOpened e;
+    e.trader = a.trader;
+    e.market = a.market;
+    e.side = a.side == "short" ? Side::short_ : Side::long_;
+    auto c = parse_usd(a.collateral, Sign::positive, "--collateral");
+    if (!c) return std::unexpected(c.error());
+    e.collateral = *c;
+    if (a.leverage) {
+      auto l = parse_decimal(*a.leverage, 2, Sign::positive, "--leverage");
+      if (!l) return std::unexpected(l.error());
+      e.leverage.hundredths = *l;
+    } else if (a.size) {
+      auto s = parse_usd(*a.size, Sign::positive, "--size");
+      if (!s) return std::unexpected(s.error());
+      e.size = *s;
+    } else {
+      return input_error("give the size: --leverage L or --size S.");
+    }
+    return vault_write(ctx, o, a.first, "open", [&](const State&) { return a.market; },
+                       [&](const State&) { return one_event(e); });
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_open_command() { return std::make_unique<Open>(); }
+
+}  // namespace nexadex::cli

@@ -1,0 +1,114 @@
+// lib/shock.cpp: the `cascade` previews, on a throwaway copy of the state (State::what_if for a shock's
+// many liquidations at one time).
+#include "lib/shock.hpp"
+
+#include <set>
+#include <utility>
+
+#include "lib/accrual.hpp"
+#include "lib/apply.hpp"
+#include "lib/gains_losses.hpp"
+#include "lib/valuation.hpp"
+
+namespace nexadex {
+namespace {
+
+// Appends `body` to the copy `s` as its next event at `at`.
+Result<std::vector<Posting>> apply_next(State& s, EventBody body, Timestamp at) {
+  return apply(s, Event{s.head_seq + 1, at, std::move(body)});
+}
+
+// The precondition of shock_preview (cli/ checks each shock as it parses it, naming its text).
+Status check_shocks(const State& state, const std::vector<Shock>& shocks) {
+  std::set<std::string> seen;
+  for (const auto& s : shocks) {
+    const bool known = state.config.market(s.market) != nullptr;
+    if (!known || !seen.insert(s.market).second || s.move.value <= -k_bps_scale) {
+      return input_error("a shock must name a configured market, each market once, by more than -100%; " +
+                         s.market + " does not.");
+    }
+  }
+  return {};
+}
+
+// Prices every market with open positions or a shock at `at`: shocked, or at its latest price again.
+Status set_shocked_prices(State& after, Timestamp at, const std::vector<Shock>& shocks) {
+  std::set<std::string> with_positions;
+  for (const auto& [book, b] : after.books) with_positions.insert(book.market);
+  for (const auto& s : shocks) with_positions.insert(s.market);
+  for (const std::string& market : with_positions) {
+    const auto m = after.markets.find(market);
+    if (m == after.markets.end() || !m->second.priced()) {
+      return rule_error("the " + market + " market has never been priced; a shock needs a price to move.");
+    }
+    int64_t price = m->second.price.units();
+    for (const auto& s : shocks) {
+      if (s.market != market) continue;
+      // floor: the shocked price rounds down
+      const std::string what = "the shocked " + market + " price";
+      NX_TRY(shocked, mul_div_floor(price, k_bps_scale + s.move.value, k_bps_scale, what));
+      price = shocked;
+    }
+    if (price <= 0) return input_error("the shocked " + market + " price rounds to zero; shock it less.");
+    if (auto applied = apply_next(after, PriceSet{market, Price(price)}, at); !applied) {
+      return std::unexpected(applied.error());
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Report> loss_preview(State state, Timestamp at, Usd amount, LossKind kind) {
+  // the senior target accrues to the moment of the loss, as it would for the journaled event
+  if (auto ok = vault::accrue(state, at); !ok) return std::unexpected(ok.error());
+  State after = state;
+  std::vector<Posting> postings;
+  const Event ev{state.head_seq + 1, at, LossApplied{amount, "preview"}};
+  if (auto rec = tranche::absorb_loss(after, kind, amount.units(), "", ev, postings); !rec) {
+    return std::unexpected(rec.error());
+  }
+  return cascade_report(state, after, {});
+}
+
+Result<Report> shock_preview(State state, Timestamp at, const std::vector<Shock>& shocks) {
+  if (auto ok = check_shocks(state, shocks); !ok) return std::unexpected(ok.error());
+  if (auto ok = vault::accrue(state, at); !ok) return std::unexpected(ok.error());
+  State after = state;
+  after.what_if = true;
+  if (auto ok = set_shocked_prices(after, at, shocks); !ok) return std::unexpected(ok.error());
+  auto ids = vault::liquidatable(after, "");
+  if (!ids) return std::unexpected(ids.error());
+  Section liq{"liquidations", "Liquidations at the shocked prices", SectionShape::list,
+              {{"id", CellType::integer},
+               {"trader", CellType::text},
+               {"market", CellType::text},
+               {"side", CellType::text},
+               {"size", CellType::usd},
+               {"collateral", CellType::usd},
+               {"price", CellType::price},
+               {"shortfall", CellType::usd}},
+              {}};
+  liq.rows.reserve(ids->size());
+  for (const int64_t id : *ids) {
+    NX_TRY(p, find_position(after, id));
+    const Position pos = *p;
+    if (auto applied = apply_next(after, PositionLiquidated{id, "stress-test"}, at); !applied) {
+      return std::unexpected(applied.error());
+    }
+    // the liquidation's bad debt, if it had one: the loss record of this very event
+    const bool bad_debt = !after.losses.empty() && after.losses.back().seq == after.head_seq;
+    const Usd shortfall = bad_debt ? after.losses.back().total : Usd(0);
+    liq.rows.push_back({Cell::of_int(id), Cell::of_text(pos.trader), Cell::of_text(pos.market),
+                        Cell::of_text(std::string(side_name(pos.side))), Cell::of_usd(pos.size),
+                        Cell::of_usd(pos.collateral), Cell::of_price(after.markets.at(pos.market).price),
+                        Cell::of_usd(shortfall)});
+  }
+  after.what_if = false;
+  if (auto ok = vault::update_utilization(after); !ok) return std::unexpected(ok.error());
+  std::vector<Section> extra;
+  extra.push_back(std::move(liq));   // moved, not copied as a braced list would be: one row per liquidation
+  return cascade_report(state, after, std::move(extra));
+}
+
+}  // namespace nexadex
