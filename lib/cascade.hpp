@@ -21,10 +21,10 @@ std::string account(TrancheId id);
 // What each layer gives to a loss of `amount` of `kind` (insurance within its limits, for `market` on
 // `day`; no per-market cap when market is ""), in cascade order, then what is left.
 struct Allocation {
-  std::vector<std::pair<Layer, int64_t>> layers;   // every layer of the order, with what it gives (maybe 0)
-  int64_t unabsorbed = 0;
+  std::vector<std::pair<Layer, Usd>> layers;   // every layer of the order, with what it gives (maybe 0)
+  Usd unabsorbed;
 };
-Result<Allocation> allocate_loss(const State& state, LossKind kind, int64_t amount, const std::string& market,
+Result<Allocation> allocate_loss(const State& state, LossKind kind, Usd amount, const std::string& market,
                                  int64_t day);
 
 // The tranches whose holders have nothing left: shares outstanding, realized capital 0 and virtual
@@ -35,26 +35,29 @@ Result<std::vector<TrancheId>> wiped(const State& state);
 // Virtual tranche NAVs (DESIGN-risk §4): the LPs' net unrealized result U runs through the trader_pnl
 // order when the traders are ahead (U < 0) and through the income waterfall when behind (U > 0).
 struct Values {
-  int64_t senior = 0;
-  int64_t junior = 0;
-  int64_t uncovered = 0;   // unrealized trader profit no layer could take (virtual; reported)
+  Usd senior;
+  Usd junior;
+  Usd uncovered;   // unrealized trader profit no layer could take (virtual; reported)
 };
+// Errors: a virtual NAV beyond int64 (overflow).
 Result<Values> values(const State& state);
-Result<Values> values_given(const State& state, int64_t unrealized);
+Result<Values> values_given(const State& state, Usd unrealized);
 
-// junior / (junior + senior) in bps, rounded down; 0 when both are 0.
-int64_t junior_ratio_bps(int64_t junior, int64_t senior);
-// Huma's capacity: max(0, J × (10^4 − min) / min − S), rounded down; none when min is 0.
-std::optional<int64_t> senior_capacity(const State& state, const Values& v);
-// max(0, Σ reserves − what the layers ahead of the senior in trader_pnl can give).
-int64_t senior_at_risk(const State& state, const Values& v, int64_t reserved);
+// junior / (junior + senior) in bps, rounded down; 0 when their sum is not positive.
+Bps junior_ratio_bps(Usd junior, Usd senior);
+// Huma's capacity: max(0, J × (10^4 − min) / min − S), rounded down (at most the largest Usd); none
+// when min is 0.
+std::optional<Usd> senior_capacity(const State& state, const Values& v);
+// max(0, Σ reserves − what the layers ahead of the senior in trader_pnl can give), at most the
+// largest Usd.
+Usd senior_at_risk(const State& state, const Values& v, Usd reserved);
 
 // Checks a deposit into or a withdrawal from a tranche against the subordination rules (DESIGN-risk §6,
 // SPEC §10); a refusal (ErrorKind::rule) names the ratio before and after.
-Status check_deposit(const State& state, TrancheId id, int64_t amount, const Values& v);
-Status check_withdrawal(const State& state, TrancheId id, int64_t amount, const Values& v);
+Status check_deposit(const State& state, TrancheId id, Usd amount, const Values& v);
+Status check_withdrawal(const State& state, TrancheId id, Usd amount, const Values& v);
 // An open that would raise senior at risk above max_senior_at_risk_bps of the senior NAV is refused.
-Status check_senior_at_risk(const State& state, int64_t reserved_after, const Values& v);
+Status check_senior_at_risk(const State& state, Usd reserved_after, const Values& v);
 
 // A tranche's realized share price in 10^-18 micro-USD per share unit: (capital + 1) × 10^18 / (supply + V).
 int128 realized_price(const Tranche& t);

@@ -24,7 +24,7 @@ Result<std::vector<Posting>> apply_loss(State& state, const Event& ev, const Los
   if (!e.amount.is_positive()) return input_error("the loss must be greater than zero.");
   if (auto ok = check_reason(e.reason); !ok) return std::unexpected(ok.error());
   std::vector<Posting> postings;
-  NX_TRY(rec, tranche::absorb_loss(state, LossKind::external, e.amount.units(), "", ev, postings));
+  NX_TRY(rec, tranche::absorb_loss(state, LossKind::external, e.amount, "", ev, postings));
   if (out != nullptr) *out = LossOutcome{e.amount, layers_of(rec), rec->junior_cancelled};
   // the loss left the pool: its counterpart is the world outside it
   postings.push_back({"loss:external", e.amount});

@@ -8,8 +8,6 @@
 namespace nexadex::tranche {
 namespace {
 
-void add_to(Usd& total, int64_t amount) { total = Usd(total.units() + amount); }
-
 bool junior_has_shares(const State& state) { return state.vault.junior().supply.is_positive(); }
 
 // Closes every holding of a wiped tranche at value 0 (its shares move to `cancelled`) and restarts
@@ -31,25 +29,29 @@ void cancel_holdings(State& state, TrancheId id) {
 
 }  // namespace
 
-void credit_gain(State& state, int64_t gain, std::vector<Posting>& postings) {
-  if (gain <= 0) return;
+Status credit_gain(State& state, Usd gain, std::vector<Posting>& postings) {
+  if (!gain.is_positive()) return {};
   Tranche& senior = state.vault.senior();
   // the senior's target first (integer min), the rest to the junior unless it has no shares
-  int64_t to_senior = std::min(gain, senior.unpaid_target.units());
-  add_to(senior.unpaid_target, -to_senior);
-  int64_t to_junior = gain - to_senior;
-  if (!junior_has_shares(state)) to_senior += std::exchange(to_junior, 0);
+  Usd to_senior = std::min(gain, senior.unpaid_target);
+  NX_TRY_STATUS(sub_from(senior.unpaid_target, to_senior, "the senior's unpaid target"));
+  NX_TRY(to_junior, gain - to_senior);
+  if (!junior_has_shares(state)) {
+    to_senior = gain;
+    to_junior = Usd();
+  }
   for (const auto& [id, part] : {std::pair{TrancheId::senior, to_senior}, std::pair{TrancheId::junior, to_junior}}) {
-    if (part == 0) continue;
+    if (part.is_zero()) continue;
     Tranche& t = state.vault.tranche(id);
-    add_to(t.capital, part);
-    add_to(t.gains, part);
-    postings.push_back({account(id), Usd(part)});
+    NX_TRY_STATUS(add_to(t.capital, part, "a tranche's capital"));
+    NX_TRY_STATUS(add_to(t.gains, part, "a tranche's gains"));
+    postings.push_back({account(id), part});
   }
   state.dirty_vault = true;
+  return {};
 }
 
-Result<const LossRecord*> absorb_loss(State& state, LossKind kind, int64_t amount, const std::string& market,
+Result<const LossRecord*> absorb_loss(State& state, LossKind kind, Usd amount, const std::string& market,
                                       const Event& ev, std::vector<Posting>& postings) {
   const int64_t day = utc_day(ev.at);
   NX_TRY(a, allocate_loss(state, kind, amount, market, day));
@@ -58,39 +60,40 @@ Result<const LossRecord*> absorb_loss(State& state, LossKind kind, int64_t amoun
   rec.at = ev.at;
   rec.kind = std::string(loss_kind_name(kind));
   rec.market = market;
-  rec.total = Usd(amount);
+  rec.total = amount;
   bool junior_hit = false;
   for (const auto& [layer, give] : a.layers) {
-    if (give == 0) continue;
-    rec.legs.push_back({std::string(layer_name(layer)), Usd(give)});
+    if (give.is_zero()) continue;
+    rec.legs.push_back({std::string(layer_name(layer)), give});
+    NX_TRY(taken, -give);
     if (layer == Layer::insurance) {
       if (!market.empty() && state.config.insurance.max_cover_per_market_per_day_bps.value > 0) {
         auto& today = state.vault.cover_today[market];
         if (today.day != day) {
           // the day's cap is fixed at the market's first draw: bps of the fund's balance before it
-          NX_TRY(cap, mul_div_floor(state.vault.insurance.units(),
-                                    state.config.insurance.max_cover_per_market_per_day_bps.value, k_bps_scale,
-                                    "insurance cover"));
-          today = Vault::DailyCover{day, Usd(cap), Usd(0)};
+          NX_TRY(cap, state.vault.insurance.mul_bps_floor(state.config.insurance.max_cover_per_market_per_day_bps,
+                                                          "insurance cover"));
+          today = Vault::DailyCover{day, cap, Usd(0)};
         }
-        add_to(today.used, give);
+        NX_TRY_STATUS(add_to(today.used, give, "insurance cover"));
       }
-      add_to(state.vault.insurance, -give);
-      add_to(state.vault.insurance_paid, give);
-      postings.push_back({"insurance", Usd(-give)});
+      NX_TRY_STATUS(sub_from(state.vault.insurance, give, "the insurance fund"));
+      NX_TRY_STATUS(add_to(state.vault.insurance_paid, give, "insurance paid"));
+      postings.push_back({"insurance", taken});
     } else {
       const TrancheId id = layer == Layer::junior ? TrancheId::junior : TrancheId::senior;
       Tranche& t = state.vault.tranche(id);
-      add_to(t.capital, -give);
-      add_to(t.absorbed[rec.kind], give);
-      postings.push_back({account(id), Usd(-give)});
+      NX_TRY_STATUS(sub_from(t.capital, give, "a tranche's capital"));
+      NX_TRY_STATUS(add_to(t.absorbed[rec.kind], give, "a tranche's absorbed losses"));
+      postings.push_back({account(id), taken});
       junior_hit = junior_hit || id == TrancheId::junior;
     }
   }
-  if (a.unabsorbed > 0) {
-    rec.legs.push_back({"unabsorbed", Usd(a.unabsorbed)});
-    add_to(state.vault.unabsorbed, a.unabsorbed);
-    postings.push_back({"unabsorbed", Usd(-a.unabsorbed)});
+  if (a.unabsorbed.is_positive()) {
+    rec.legs.push_back({"unabsorbed", a.unabsorbed});
+    NX_TRY_STATUS(add_to(state.vault.unabsorbed, a.unabsorbed, "unabsorbed losses"));
+    NX_TRY(left, -a.unabsorbed);
+    postings.push_back({"unabsorbed", left});
   }
   Tranche& junior = state.vault.junior();
   if (junior_hit && junior.capital.is_zero() && junior.supply.is_positive()) {

@@ -12,12 +12,14 @@ namespace nexadex::tranche {
 
 // A realized gain of the LPs through the income waterfall: the senior takes min(gain, unpaid target),
 // the junior the rest, or the senior when the junior has no shares. Adds the lp:<tranche> legs.
-void credit_gain(State& state, int64_t gain, std::vector<Posting>& postings);
+// Nothing for a gain ≤ 0. Errors: a tranche's books beyond int64 (overflow).
+Status credit_gain(State& state, Usd gain, std::vector<Posting>& postings);
 
 // Books a realized loss: each layer's part (the fund's daily use recorded), the unabsorbed rest, and a
 // junior reset when the loss took junior capital to 0 while it had shares (its holdings cancelled).
 // Appends the record to state.losses and returns it (valid until the next loss is appended).
-Result<const LossRecord*> absorb_loss(State& state, LossKind kind, int64_t amount, const std::string& market,
+// Errors: the cap's computation or a balance beyond int64 (overflow).
+Result<const LossRecord*> absorb_loss(State& state, LossKind kind, Usd amount, const std::string& market,
                                       const Event& event, std::vector<Posting>& postings);
 
 // Applies tranche_reset: refused unless the tranche is wiped and `shares` is its supply; cancels every

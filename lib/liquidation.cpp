@@ -40,15 +40,15 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
   // Every figure is known: from here on only an overflow can fail.
   std::vector<Posting> postings{{position_account(p.id), Usd(-c)}};
   if (keeper_fee) postings.push_back({"keeper:" + e.keeper, Usd(keeper_fee)});
-  book_fee(state, "close", m.close_fee, Usd(m.close_fee.units() - close_paid), close_parts, postings);
-  book_fee(state, "borrow", m.borrow_fee, Usd(m.borrow_fee.units() - borrow_paid), borrow_parts, postings);
+  NX_TRY_STATUS(book_fee(state, "close", m.close_fee, Usd(m.close_fee.units() - close_paid), close_parts, postings));
+  NX_TRY_STATUS(book_fee(state, "borrow", m.borrow_fee, Usd(m.borrow_fee.units() - borrow_paid), borrow_parts, postings));
   FeeTotals& liq = state.vault.fees["liquidation"];
-  add_to(liq.charged, Usd(keeper_fee));
+  NX_TRY_STATUS(add_to(liq.charged, Usd(keeper_fee), "liquidation fees"));
   // the pool's share of the trader's loss and the remainder are a gain; the shortfall is bad debt
-  tranche::credit_gain(state, claim - borrow_paid + rest, postings);
+  NX_TRY_STATUS(tranche::credit_gain(state, Usd(claim - borrow_paid + rest), postings));
   const LossRecord* rec = nullptr;
   if (shortfall > 0) {
-    NX_TRY(r, tranche::absorb_loss(state, LossKind::bad_debt, shortfall, p.market, ev, postings));
+    NX_TRY(r, tranche::absorb_loss(state, LossKind::bad_debt, Usd(shortfall), p.market, ev, postings));
     rec = r;
   }
   // the trader loses the whole collateral: what the fees did not take is its realized loss (the loss

@@ -19,18 +19,18 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
   if (auto ok = require_fresh(state, ev.at, "a deposit"); !ok) return std::unexpected(ok.error());
   NX_TRY(values, tranche::values(state));
   Tranche& t = state.vault.tranche(id);
-  const int64_t value = id == TrancheId::junior ? values.junior : values.senior;
-  if (value <= 0 && t.supply.is_positive()) {
-    return rule_error(nav_owner(state, id) + " NAV is " + usd_text(value) + ", so its share price is not defined; "
+  const Usd value = id == TrancheId::junior ? values.junior : values.senior;
+  if (!value.is_positive() && t.supply.is_positive()) {
+    return rule_error(nav_owner(state, id) + " NAV is " + to_string(value) + ", so its share price is not defined; "
                       "deposits are refused until it is positive.");
   }
-  if (auto ok = tranche::check_deposit(state, id, e.amount.units(), values); !ok) return std::unexpected(ok.error());
+  if (auto ok = tranche::check_deposit(state, id, e.amount, values); !ok) return std::unexpected(ok.error());
   // A NAV of a few micro-units under a large supply: the price is defined, but the shares minted, or
   // the supply with them, would not fit in 64 bits.
-  auto minted = shares_minted(e.amount, t.supply, Usd(value));
+  auto minted = shares_minted(e.amount, t.supply, value);
   auto supply = minted ? add(t.supply, *minted) : Result<Shares>(std::unexpected(minted.error()));
   if (!supply) {
-    return rule_error(nav_owner(state, id) + " NAV is " + usd_text(value) + " for " + to_string(t.supply) +
+    return rule_error(nav_owner(state, id) + " NAV is " + to_string(value) + " for " + to_string(t.supply) +
                       " shares, so a deposit of " + to_string(e.amount) +
                       " would take the shares past what the books can count; deposits are refused until the NAV recovers.");
   }
@@ -47,13 +47,13 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
   const LpKey key{e.lp, id};
   LpHolding& h = state.lps[key];
   h.shares = Shares(h.shares.units() + shares.units());
-  add_to(h.deposited, e.amount);
+  NX_TRY_STATUS(add_to(h.deposited, e.amount, "deposits"));
   state.dirty_lps.insert(key);
   mark(state);
   if (out != nullptr) {
     NX_TRY(after, tranche::values(state));
-    *out = DepositOutcome{e.lp, id, e.amount, shares, price_used, value,
-                          id == TrancheId::junior ? after.junior : after.senior};
+    *out = DepositOutcome{e.lp, id, e.amount, shares, price_used, value.units(),
+                          (id == TrancheId::junior ? after.junior : after.senior).units()};
   }
   return std::vector<Posting>{{tranche::account(id), e.amount}, {depositor(e.lp), Usd(-e.amount.units())}};
 }
@@ -71,22 +71,22 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
   }
   if (auto ok = require_fresh(state, ev.at, "a withdrawal"); !ok) return std::unexpected(ok.error());
   NX_TRY(values, tranche::values(state));
-  const int64_t value = id == TrancheId::junior ? values.junior : values.senior;
-  if (value <= 0) {
-    return rule_error(nav_owner(state, id) + " NAV is " + usd_text(value) + "; withdrawals are refused until it is "
+  const Usd value = id == TrancheId::junior ? values.junior : values.senior;
+  if (!value.is_positive()) {
+    return rule_error(nav_owner(state, id) + " NAV is " + to_string(value) + "; withdrawals are refused until it is "
                       "positive.");
   }
   const LpHolding& h = it->second;
   Tranche& t = state.vault.tranche(id);
   const Shares supply = t.supply;
-  NX_TRY(holding_value, amount_paid(h.shares, supply, Usd(value)));
+  NX_TRY(holding_value, amount_paid(h.shares, supply, value));
   Shares burn;
   Usd amount;
   switch (e.by) {
     case WithdrawBy::amount: {
       if (!e.amount.is_positive()) return input_error("the withdrawal amount must be greater than zero.");
       // shares past 64 bits (a large amount at a near-zero price) are more than any holding too
-      const auto s = shares_burned(e.amount, supply, Usd(value));
+      const auto s = shares_burned(e.amount, supply, value);
       if (!s || *s > h.shares) {
         return rule_error(e.lp + " asked for " + to_string(e.amount) + " but holds " + to_string(h.shares) +
                           " shares worth " + to_string(holding_value) + "; withdraw at most that.");
@@ -102,7 +102,7 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
                           to_string(h.shares) + "; redeem at most that.");
       }
       burn = e.shares;
-      NX_TRY(a, amount_paid(burn, supply, Usd(value)));
+      NX_TRY(a, amount_paid(burn, supply, value));
       amount = a;
       break;
     }
@@ -126,11 +126,11 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
                       to_string(std::max(backing, Usd())) + " backs open positions); withdraw at most " +
                       to_string(shown) + ".");
   }
-  if (auto ok = tranche::check_withdrawal(state, id, amount.units(), values); !ok) return std::unexpected(ok.error());
+  if (auto ok = tranche::check_withdrawal(state, id, amount, values); !ok) return std::unexpected(ok.error());
   NX_TRY(price_used, share_price(value, supply));
   LpHolding& hw = state.lps[key];
   hw.shares = Shares(hw.shares.units() - burn.units());
-  add_to(hw.withdrawn, amount);
+  NX_TRY_STATUS(add_to(hw.withdrawn, amount, "withdrawals"));
   t.supply = Shares(t.supply.units() - burn.units());
   t.capital = Usd(t.capital.units() - amount.units());
   state.dirty_lps.insert(key);

@@ -248,6 +248,20 @@ Result<Fixed<Tag, D, Rep>> sub(Fixed<Tag, D, Rep> a, Fixed<Tag, D, Rep> b, std::
   return a.minus(b, what);
 }
 
+// total += amount, total −= amount, checked: on overflow `total` is unchanged and the error names `what`.
+template <class Tag, int D, class Rep>
+Status add_to(Fixed<Tag, D, Rep>& total, Fixed<Tag, D, Rep> amount, std::string_view what = "amount") {
+  NX_TRY(sum, total.plus(amount, what));
+  total = sum;
+  return {};
+}
+template <class Tag, int D, class Rep>
+Status sub_from(Fixed<Tag, D, Rep>& total, Fixed<Tag, D, Rep> amount, std::string_view what = "amount") {
+  NX_TRY(difference, total.minus(amount, what));
+  total = difference;
+  return {};
+}
+
 enum class Sign { non_negative, positive, any };
 
 // Parses a decimal with at most `decimals` fractional digits into a count of units. Accepted: digits,

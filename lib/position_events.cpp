@@ -54,7 +54,7 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   }
   if (state.config.tranches.max_senior_at_risk_bps.value > 0) {
     NX_TRY(values, tranche::values(state));
-    if (auto ok = tranche::check_senior_at_risk(state, static_cast<int64_t>(reserved_after), values); !ok) {
+    if (auto ok = tranche::check_senior_at_risk(state, Usd(static_cast<int64_t>(reserved_after)), values); !ok) {
       return std::unexpected(ok.error());
     }
   }
@@ -90,9 +90,10 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   }
   // The fee is split on the state as it is before this position adds to open interest.
   NX_TRY(parts, split_fee(state, fee));
-  book_fee(state, "open", fee, Usd(0), parts, postings);
-  add_to(state.vault.reserved, p.reserve);
-  add_to(e.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short, size);
+  NX_TRY_STATUS(book_fee(state, "open", fee, Usd(0), parts, postings));
+  NX_TRY_STATUS(add_to(state.vault.reserved, p.reserve, "reserves"));
+  NX_TRY_STATUS(add_to(e.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short, size,
+                       "open interest"));
   add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::opened, size, price, p.collateral, 0, fee, Usd(0), Usd(0),
                              Usd(0), Usd(0)});
   (void)store_position(state, nullptr, std::move(p));  // cannot fail: its keys were computed above
@@ -136,10 +137,10 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
                                 {trader_account(p.trader), Usd(static_cast<int64_t>(payout))}};
   NX_TRY(close_parts, split_fee(state, Usd(close_fee)));
   NX_TRY(borrow_parts, split_fee(state, Usd(due_part), close_parts.insurance));
-  book_fee(state, "close", Usd(close_fee), Usd(0), close_parts, postings);
-  book_fee(state, "borrow", Usd(due_part), Usd(0), borrow_parts, postings);
+  NX_TRY_STATUS(book_fee(state, "close", Usd(close_fee), Usd(0), close_parts, postings));
+  NX_TRY_STATUS(book_fee(state, "borrow", Usd(due_part), Usd(0), borrow_parts, postings));
   // cannot fail: the loss is the trader's profit, within the pool's books
-  const auto rec = book_lp_result(state, ev, loss - profit, LossKind::trader_pnl, p.market, postings);
+  const auto rec = book_lp_result(state, ev, Usd(loss - profit), LossKind::trader_pnl, p.market, postings);
   add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::closed, size, price, Usd(coll_part), profit - loss, Usd(0),
                              Usd(close_fee), Usd(due_part), Usd(0), Usd(static_cast<int64_t>(payout))});
   if (out != nullptr) {

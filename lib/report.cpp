@@ -134,9 +134,9 @@ namespace {
 
 // SPEC §10: an LP's reported value is floor(shares × price), here floor(shares × (NAV + 1) / (supply + V)),
 // NAV being the tranche's virtual NAV (DESIGN-risk §4).
-int64_t value_in(const tranche::Values& v, TrancheId id) { return id == TrancheId::junior ? v.junior : v.senior; }
+Usd value_in(const tranche::Values& v, TrancheId id) { return id == TrancheId::junior ? v.junior : v.senior; }
 Result<Usd> value_of(const State& s, const LpKey& key, Shares shares, const tranche::Values& v) {
-  return vault::amount_paid(shares, s.vault.tranche(key.tranche).supply, Usd(value_in(v, key.tranche)));
+  return vault::amount_paid(shares, s.vault.tranche(key.tranche).supply, value_in(v, key.tranche));
 }
 
 // A share's price in micro-USD: floor((NAV + 1) × 10^9 / (supply + V)); the virtual shares make a
@@ -159,7 +159,8 @@ Result<Report> pool_report(const State& s, Timestamp now) {
   const int64_t nav = nav_usd.units();
   NX_TRY(free_usd, vault::free_capital_floor(s, nav_usd));
   const int64_t free = free_usd.units();
-  NX_TRY(values, tranche::values_given(s, nav - v.lp_capital().units()));
+  NX_TRY(unrealized, nav_usd - v.lp_capital());
+  NX_TRY(values, tranche::values_given(s, unrealized));
   int128 lp_values = 0;
   for (const auto& [key, h] : s.lps) {
     NX_TRY(value, value_of(s, key, h.shares, values));
@@ -187,15 +188,18 @@ Result<Report> pool_report(const State& s, Timestamp now) {
                 {"acknowledged", CellType::usd},
                 {"rounding_reserve", CellType::usd}},
                {}};
+  // what the LPs' values, each rounded down, leave of the tranches' values
+  NX_TRY(lp_total, narrow(WideUsd(lp_values), "LP values"));
+  NX_TRY(rounding_reserve, values.senior + values.junior - lp_total);
   pool.rows.push_back({Cell::of_usd(Usd(nav)), tranched ? Cell::none(CellType::unit_price) : Cell::of_unit_price(share_price),
                        {CellType::shares, false, supply, {}},
-                       Cell::of_usd(v.lp_capital()), Cell::of_usd(Usd(nav - v.lp_capital().units())), Cell::of_usd(v.reserved),
+                       Cell::of_usd(v.lp_capital()), Cell::of_usd(unrealized), Cell::of_usd(v.reserved),
                        Cell::of_usd(Usd(std::max<int64_t>(free, 0))),
                        Cell::of_bps(vault::utilization_ceil(v.reserved, nav_usd)),
                        Cell::of_usd(v.open_interest_long), Cell::of_usd(v.open_interest_short), Cell::of_usd(v.insurance),
                        target ? Cell::of_usd(*target) : Cell::none(CellType::usd), Cell::of_usd(v.treasury),
                        Cell::of_usd(v.unabsorbed), Cell::of_usd(v.acknowledged),
-                       Cell::of_usd(Usd(values.senior + values.junior - static_cast<int64_t>(lp_values)))});
+                       Cell::of_usd(rounding_reserve)});
   Section markets{"markets", "Markets", SectionShape::list,
                   {{"market", CellType::text},
                    {"price", CellType::price},
@@ -647,8 +651,8 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
   const int64_t today = now.seconds / k_seconds_per_day;
   for (const TrancheId id : k_tranche_ids) {
     const Tranche& t = v.tranche(id);
-    const int64_t nav = id == TrancheId::junior ? values.junior : values.senior;
-    NX_TRY(price, share_price_of(std::max<int64_t>(nav, 0), t.supply));
+    const Usd nav = id == TrancheId::junior ? values.junior : values.senior;
+    NX_TRY(price, share_price_of(std::max(nav, Usd()).units(), t.supply));
     const int128 realized = tranche::realized_price(t);
     const int128 first = static_cast<int128>(1'000'000'000'000'000'000) / vault::k_virtual_shares;   // 1 USDC a share
     std::optional<int64_t> life, d7, d30;
@@ -666,7 +670,7 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
       return Cell::of_usd(it == t.absorbed.end() ? Usd(0) : it->second);
     };
     const Cell name = Cell::of_text(std::string(tranche_name(id)));
-    sec.rows.push_back({name, Cell::of_usd(Usd(nav)), Cell::of_usd(t.capital), Cell::of_unit_price(price),
+    sec.rows.push_back({name, Cell::of_usd(nav), Cell::of_usd(t.capital), Cell::of_unit_price(price),
                         shares_cell(t.supply),
                         id == TrancheId::senior ? Cell::of_usd(t.unpaid_target) : Cell::none(CellType::usd),
                         Cell::of_int(t.resets)});
@@ -686,12 +690,12 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
                 {"acknowledged", CellType::usd}},
                {}};
   const auto& cfg = s.config.tranches;
-  risk.rows.push_back({Cell::of_bps(Bps{tranche::junior_ratio_bps(values.junior, values.senior)}),
+  risk.rows.push_back({Cell::of_bps(tranche::junior_ratio_bps(values.junior, values.senior)),
                        Cell::of_bps(cfg.min_junior_ratio_bps),
                        cfg.max_junior_ratio_bps.value ? Cell::of_bps(cfg.max_junior_ratio_bps) : Cell::none(CellType::bps),
-                       capacity ? Cell::of_usd(Usd(*capacity)) : Cell::none(CellType::usd),
-                       Cell::of_usd(Usd(tranche::senior_at_risk(s, values, v.reserved.units()))),
-                       Cell::of_bps(cfg.senior_target_apr_bps), Cell::of_usd(Usd(values.uncovered)),
+                       capacity ? Cell::of_usd(*capacity) : Cell::none(CellType::usd),
+                       Cell::of_usd(tranche::senior_at_risk(s, values, v.reserved)),
+                       Cell::of_bps(cfg.senior_target_apr_bps), Cell::of_usd(values.uncovered),
                        Cell::of_usd(v.unabsorbed), Cell::of_usd(v.acknowledged)});
   return Report{"tranches", {std::move(sec), std::move(returns), std::move(absorbed_by), std::move(risk)}};
 }
@@ -747,10 +751,11 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
                            lost_bps(b, a)});
   };
   layer_row("insurance", before.vault.insurance.units(), after.vault.insurance.units());
-  layer_row("junior", vb.junior, va.junior);
-  layer_row("senior", vb.senior, va.senior);
+  layer_row("junior", vb.junior.units(), va.junior.units());
+  layer_row("senior", vb.senior.units(), va.senior.units());
   // unabsorbed grows: shown as what is left over (a negative "absorbed")
-  layer_row("unabsorbed", -before.vault.unabsorbed.units() - vb.uncovered, -after.vault.unabsorbed.units() - va.uncovered);
+  layer_row("unabsorbed", -before.vault.unabsorbed.units() - vb.uncovered.units(),
+            -after.vault.unabsorbed.units() - va.uncovered.units());
   Section lps{"lps", "By LP", SectionShape::list,
               {{"lp", CellType::text},
                {"tranche", CellType::text},
@@ -806,12 +811,13 @@ Result<std::vector<Cell>> history_row(const State& s) {
   const bool tranched = s.config.tranches.enabled;
   std::vector<Cell> row{Cell::of_int(s.head_seq), Cell::of_time(s.head_at), Cell::of_usd(Usd(nav))};
   if (tranched) {
-    NX_TRY(values, tranche::values_given(s, nav - v.lp_capital().units()));
-    NX_TRY(senior_price, share_price_of(std::max<int64_t>(values.senior, 0), v.senior().supply));
-    NX_TRY(junior_price, share_price_of(std::max<int64_t>(values.junior, 0), v.junior().supply));
+    NX_TRY(unrealized, nav_usd - v.lp_capital());
+    NX_TRY(values, tranche::values_given(s, unrealized));
+    NX_TRY(senior_price, share_price_of(std::max(values.senior, Usd()).units(), v.senior().supply));
+    NX_TRY(junior_price, share_price_of(std::max(values.junior, Usd()).units(), v.junior().supply));
     row.push_back(Cell::none(CellType::unit_price));
-    row.push_back(Cell::of_usd(Usd(values.senior)));
-    row.push_back(Cell::of_usd(Usd(values.junior)));
+    row.push_back(Cell::of_usd(values.senior));
+    row.push_back(Cell::of_usd(values.junior));
     row.push_back(Cell::of_unit_price(senior_price));
     row.push_back(Cell::of_unit_price(junior_price));
   } else {

@@ -65,7 +65,7 @@ Result<Report> loss_preview(State state, Timestamp at, Usd amount, LossKind kind
   State after = state;
   std::vector<Posting> postings;
   const Event ev{state.head_seq + 1, at, LossApplied{amount, "preview"}};
-  if (auto rec = tranche::absorb_loss(after, kind, amount.units(), "", ev, postings); !rec) {
+  if (auto rec = tranche::absorb_loss(after, kind, amount, "", ev, postings); !rec) {
     return std::unexpected(rec.error());
   }
   return cascade_report(state, after, {});

@@ -42,32 +42,34 @@ Result<Price> fresh_price(const State& state, const std::string& market, Timesta
   return it->second.price;
 }
 
-void add_to(Usd& total, Usd amount) { total = Usd(total.units() + amount.units()); }
-
 // Books a fee's parts on the vault and its postings.
-void book_fee(State& state, const std::string& kind, Usd charged, Usd forgone, const FeeParts& parts,
-              std::vector<Posting>& postings) {
+Status book_fee(State& state, const std::string& kind, Usd charged, Usd forgone, const FeeParts& parts,
+                std::vector<Posting>& postings) {
   FeeTotals& t = state.vault.fees[kind];
-  add_to(t.charged, charged);
-  add_to(t.forgone, forgone);
-  add_to(t.to_lps, parts.lp);
-  add_to(t.to_insurance, parts.insurance);
-  add_to(t.to_treasury, parts.treasury);
-  add_to(state.vault.insurance, parts.insurance);
-  add_to(state.vault.treasury, parts.treasury);
-  tranche::credit_gain(state, parts.lp.units(), postings);
-  if (parts.insurance.units()) postings.push_back({"insurance", parts.insurance});
-  if (parts.treasury.units()) postings.push_back({"treasury", parts.treasury});
+  NX_TRY_STATUS(add_to(t.charged, charged, "fees charged"));
+  NX_TRY_STATUS(add_to(t.forgone, forgone, "fees forgone"));
+  NX_TRY_STATUS(add_to(t.to_lps, parts.lp, "fees to LPs"));
+  NX_TRY_STATUS(add_to(t.to_insurance, parts.insurance, "fees to insurance"));
+  NX_TRY_STATUS(add_to(t.to_treasury, parts.treasury, "fees to the treasury"));
+  NX_TRY_STATUS(add_to(state.vault.insurance, parts.insurance, "the insurance fund"));
+  NX_TRY_STATUS(add_to(state.vault.treasury, parts.treasury, "the treasury"));
+  NX_TRY_STATUS(tranche::credit_gain(state, parts.lp, postings));
+  if (!parts.insurance.is_zero()) postings.push_back({"insurance", parts.insurance});
+  if (!parts.treasury.is_zero()) postings.push_back({"treasury", parts.treasury});
+  return {};
 }
 
 // Moves a realized LP result to the tranches: a gain (the pool's share of a trader's loss) through the
 // income waterfall, a loss of `kind` through its cascade (DESIGN-risk §2, §3).
 // Returns the loss's record, or nullptr for a gain.
-Result<const LossRecord*> book_lp_result(State& state, const Event& ev, int64_t delta, LossKind kind,
+Result<const LossRecord*> book_lp_result(State& state, const Event& ev, Usd delta, LossKind kind,
                                          const std::string& market, std::vector<Posting>& postings) {
-  if (delta > 0) tranche::credit_gain(state, delta, postings);
-  if (delta >= 0) return nullptr;
-  return tranche::absorb_loss(state, kind, -delta, market, ev, postings);
+  if (!delta.is_negative()) {
+    NX_TRY_STATUS(tranche::credit_gain(state, delta, postings));
+    return nullptr;
+  }
+  NX_TRY(loss, -delta);
+  return tranche::absorb_loss(state, kind, loss, market, ev, postings);
 }
 
 std::vector<LayerPart> layers_of(const LossRecord* rec) {
@@ -78,8 +80,8 @@ std::vector<LayerPart> layers_of(const LossRecord* rec) {
 }
 
 // A tranche's share price in micro-USD: floor((NAV + 1) × 10^9 / (supply + V)), as reports show it.
-Result<int64_t> share_price(int64_t nav, Shares supply) {
-  return div_floor((static_cast<int128>(std::max<int64_t>(nav, 0)) + 1) * Shares::k_scale,
+Result<int64_t> share_price(Usd nav, Shares supply) {
+  return div_floor((static_cast<int128>(std::max(nav, Usd()).units()) + 1) * Shares::k_scale,
                    static_cast<int128>(supply.units()) + k_virtual_shares, "share price");
 }
 

@@ -21,18 +21,18 @@ Status require_fresh(const State& state, Timestamp at, const char* what);
 // The market's latest price if it is fresh at `at`, else a refusal naming its age.
 Result<Price> fresh_price(const State& state, const std::string& market, Timestamp at);
 
-void add_to(Usd& total, Usd amount);
-// Books a fee's parts on the vault and its postings.
-void book_fee(State& state, const std::string& kind, Usd charged, Usd forgone, const FeeParts& parts,
+// Books a fee's parts on the vault and its postings. Errors: a total beyond int64 (overflow).
+Status book_fee(State& state, const std::string& kind, Usd charged, Usd forgone, const FeeParts& parts,
               std::vector<Posting>& postings);
 // Moves a realized LP result to the tranches: a gain through the income waterfall, a loss of `kind`
 // through its cascade (DESIGN-risk §2, §3). Returns the loss's record, or nullptr for a gain.
-Result<const LossRecord*> book_lp_result(State& state, const Event& ev, int64_t delta, LossKind kind,
+Result<const LossRecord*> book_lp_result(State& state, const Event& ev, Usd delta, LossKind kind,
                                          const std::string& market, std::vector<Posting>& postings);
 // The layers of a loss record, for an outcome (none without a record).
 std::vector<LayerPart> layers_of(const LossRecord* rec);
-// A tranche's share price in micro-USD: floor((NAV + 1) × 10^9 / (supply + V)), as reports show it.
-Result<int64_t> share_price(int64_t nav, Shares supply);
+// A tranche's share price in micro-USD: floor((max(NAV, 0) + 1) × 10^9 / (supply + V)), as reports
+// show it.
+Result<int64_t> share_price(Usd nav, Shares supply);
 // The vault row changed.
 void mark(State& state);
 // Records a step of a position's life (a what-if copy keeps none: it is dropped unread).

@@ -78,7 +78,7 @@ TEST_CASE("capital 0 with traders behind is not wiped: the holders keep the unre
   // the senior's virtual NAV is tom's unrealized loss of 1,000: alice's shares are worth that
   const auto v = tranche::values(b.s);
   REQUIRE(v.has_value());
-  CHECK(v->senior == 1'000 * k_usd);
+  CHECK(v->senior == Usd(1'000 * k_usd));
   b.refused(TrancheReset{"senior", b.s.vault.senior().supply}, ErrorKind::rule);
 }
 
@@ -95,7 +95,7 @@ TEST_CASE("capital 0 while traders hold profit beyond every layer is not reset u
   // a first deposit now would pay tom's 1,000 at once: no reset
   const auto v = tranche::values(b.s);
   REQUIRE(v.has_value());
-  CHECK(v->uncovered == 1'000 * k_usd);
+  CHECK(v->uncovered == Usd(1'000 * k_usd));
   CHECK(wiped(b.s).empty());
   // back at the entry price the profit is gone: wiped
   b.price("BTC", k_btc);

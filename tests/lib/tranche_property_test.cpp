@@ -139,7 +139,7 @@ TEST_CASE("8,000 random operations on a tranched pool keep conservation, fairnes
     if (const auto* loss = std::get_if<LossApplied>(&body)) {
       REQUIRE(vault::accrue(preview, now).has_value());
       std::vector<Posting> legs;
-      auto r = tranche::absorb_loss(preview, LossKind::external, loss->amount.units(), "",
+      auto r = tranche::absorb_loss(preview, LossKind::external, loss->amount, "",
                                     Event{state.head_seq + 1, now, body}, legs);
       REQUIRE(r.has_value());
       previewed = **r;

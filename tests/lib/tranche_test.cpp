@@ -153,21 +153,21 @@ TEST_CASE("insurance covers within its per-event cap and its per-market daily ca
   deposit_in(b, "sam", 5'000 * k_usd, "senior");
   std::vector<Posting> postings;
   // bad debt of 1,000 in BTC: min(1,000, cap 300, day cap 5% × 10,000 = 500) = 300, junior 700
-  auto r1 = tranche::absorb_loss(b.s, LossKind::bad_debt, 1'000 * k_usd, "BTC", no_event(), postings);
+  auto r1 = tranche::absorb_loss(b.s, LossKind::bad_debt, Usd(1'000 * k_usd), "BTC", no_event(), postings);
   REQUIRE(r1.has_value());
   CHECK((*r1)->legs.at(0).layer == "insurance");
   CHECK((*r1)->legs.at(0).amount.units() == 300 * k_usd);
   CHECK((*r1)->legs.at(1).amount.units() == 700 * k_usd);
   // the same day: 500 − 300 = 200 left of the day's cap
-  auto r2 = tranche::absorb_loss(b.s, LossKind::bad_debt, 1'000 * k_usd, "BTC", no_event(), postings);
+  auto r2 = tranche::absorb_loss(b.s, LossKind::bad_debt, Usd(1'000 * k_usd), "BTC", no_event(), postings);
   REQUIRE(r2.has_value());
   CHECK((*r2)->legs.at(0).amount.units() == 200 * k_usd);
   // another market has its own cap: 5% of the balance now, 9,500 → 475, then the per-event 300
-  auto r3 = tranche::absorb_loss(b.s, LossKind::bad_debt, 1'000 * k_usd, "ETH", no_event(), postings);
+  auto r3 = tranche::absorb_loss(b.s, LossKind::bad_debt, Usd(1'000 * k_usd), "ETH", no_event(), postings);
   REQUIRE(r3.has_value());
   CHECK((*r3)->legs.at(0).amount.units() == 300 * k_usd);
   // an external loss has no market: no daily cap, the per-event cap holds
-  auto r4 = tranche::absorb_loss(b.s, LossKind::external, 1'000 * k_usd, "", no_event(), postings);
+  auto r4 = tranche::absorb_loss(b.s, LossKind::external, Usd(1'000 * k_usd), "", no_event(), postings);
   REQUIRE(r4.has_value());
   CHECK((*r4)->legs.at(0).amount.units() == 300 * k_usd);
   CHECK(b.s.vault.insurance.units() == (10'000 - 300 - 200 - 300 - 300) * k_usd);
@@ -189,7 +189,7 @@ TEST_CASE("subordination allows a senior deposit at the exact minimum and refuse
   // senior capacity: J × (10^4 − 2,000) / 2,000 − S = 200,001 × 4 − 799,995 = 9 USD
   auto v = tranche::values(b.s);
   REQUIRE(v.has_value());
-  CHECK(tranche::senior_capacity(b.s, *v) == 9 * k_usd);
+  CHECK(tranche::senior_capacity(b.s, *v) == Usd(9 * k_usd));
 }
 
 TEST_CASE("a junior reset by a loss, then the next junior deposit is a first deposit", "[tranche]") {
@@ -226,14 +226,14 @@ TEST_CASE("unrealized trader profit lowers the junior first, unrealized loss pay
   b.price("BTC", k_btc);
   deposit_in(b, "jill", 200'000 * k_usd, "junior");
   deposit_in(b, "sam", 800'000 * k_usd, "senior");
-  auto ahead = tranche::values_given(b.s, -250'000 * k_usd);   // traders ahead by 250,000
+  auto ahead = tranche::values_given(b.s, Usd(-250'000 * k_usd));   // traders ahead by 250,000
   REQUIRE(ahead.has_value());
-  CHECK(ahead->junior == 0);
-  CHECK(ahead->senior == 750'000 * k_usd);
+  CHECK(ahead->junior == Usd(0));
+  CHECK(ahead->senior == Usd(750'000 * k_usd));
   b.at(30 * k_day);
   b.price("BTC", k_btc);   // unpaid target 3,945.205479
-  auto behind = tranche::values_given(b.s, 10'000 * k_usd);    // traders behind by 10,000
+  auto behind = tranche::values_given(b.s, Usd(10'000 * k_usd));    // traders behind by 10,000
   REQUIRE(behind.has_value());
-  CHECK(behind->senior == 800'000 * k_usd + 3'945'205'479);
-  CHECK(behind->junior == 200'000 * k_usd + 10'000 * k_usd - 3'945'205'479);
+  CHECK(behind->senior == Usd(800'000 * k_usd + 3'945'205'479));
+  CHECK(behind->junior == Usd(200'000 * k_usd + 10'000 * k_usd - 3'945'205'479));
 }
