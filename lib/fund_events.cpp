@@ -17,7 +17,8 @@ Result<std::vector<Posting>> insure(State& state, const InsuranceDeposited& e, O
   state.vault.insurance = balance;
   mark(state);
   if (out != nullptr) *out = InsuranceOutcome{e.amount, e.from, balance};
-  return std::vector<Posting>{{"insurance", e.amount}, {"funder:" + e.from, Usd(-e.amount.units())}};
+  NX_TRY(paid_in, -e.amount);
+  return std::vector<Posting>{{"insurance", e.amount}, {"funder:" + e.from, paid_in}};
 }
 
 Result<std::vector<Posting>> apply_loss(State& state, const Event& ev, const LossApplied& e, Outcome* out) {

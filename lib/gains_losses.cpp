@@ -12,10 +12,10 @@ bool junior_has_shares(const State& state) { return state.vault.junior().supply.
 
 // Closes every holding of a wiped tranche at value 0 (its shares move to `cancelled`) and restarts
 // the tranche empty: the next deposit is a first deposit (DESIGN-risk §5).
-void cancel_holdings(State& state, TrancheId id) {
+Status cancel_holdings(State& state, TrancheId id) {
   for (auto& [key, h] : state.lps) {
     if (key.tranche != id || !h.shares.is_positive()) continue;
-    h.cancelled = Shares(h.cancelled.units() + h.shares.units());
+    NX_TRY_STATUS(add_to(h.cancelled, h.shares, "an LP's cancelled shares"));
     h.shares = Shares(0);
     state.dirty_lps.insert(key);
   }
@@ -25,6 +25,7 @@ void cancel_holdings(State& state, TrancheId id) {
   t.since = Timestamp{};
   t.daily.clear();
   state.dirty_vault = true;
+  return {};
 }
 
 }  // namespace
@@ -99,7 +100,7 @@ Result<const LossRecord*> absorb_loss(State& state, LossKind kind, Usd amount, c
   if (junior_hit && junior.capital.is_zero() && junior.supply.is_positive()) {
     // DESIGN-risk §5: every junior holding is closed at value 0 and the tranche restarts empty
     rec.junior_cancelled = junior.supply;
-    cancel_holdings(state, TrancheId::junior);
+    NX_TRY_STATUS(cancel_holdings(state, TrancheId::junior));
   }
   state.dirty_vault = true;
   // a what-if copy keeps only the latest record (its caller reads it at once; the copy is dropped)
@@ -121,7 +122,7 @@ Result<std::vector<Posting>> reset(State& state, const TrancheReset& e) {
     return rule_error("the " + e.tranche + " tranche is not wiped (its holders still have a claim, or traders hold "
                       "unrealized profit beyond every layer); it cannot be reset.");
   }
-  cancel_holdings(state, *id);
+  NX_TRY_STATUS(cancel_holdings(state, *id));
   return std::vector<Posting>{};
 }
 

@@ -18,36 +18,39 @@ std::optional<Usd> insurance_target(const State& state) {
 Result<FeeParts> split_fee(const State& state, Usd fee, Usd taken) {
   const auto& split = state.config.fees.split;
   // floor each: the dust goes to the LPs (DESIGN-risk §9)
-  NX_TRY(ins, mul_div_floor(fee.units(), split.insurance_bps.value, k_bps_scale, "fee split"));
-  NX_TRY(tre, mul_div_floor(fee.units(), split.treasury_bps.value, k_bps_scale, "fee split"));
-  int64_t take = ins;
+  NX_TRY(ins, fee.mul_bps_floor(split.insurance_bps, "fee split"));
+  NX_TRY(tre, fee.mul_bps_floor(split.treasury_bps, "fee split"));
+  Usd take = ins;
   if (const auto target = insurance_target(state)) {
-    take = std::min<int64_t>(ins, std::max<int64_t>(0, target->units() - state.vault.insurance.units() - taken.units()));
+    NX_TRY(room, *target - state.vault.insurance - taken);
+    take = std::min(ins, std::max(room, Usd()));
   }
-  return FeeParts{Usd(fee.units() - take - tre), Usd(take), Usd(tre)};
+  NX_TRY(to_lps, fee - take - tre);
+  return FeeParts{to_lps, take, tre};
 }
 
 Result<Usd> insurance_cover(const State& state, const std::string& market, int64_t day, Usd loss) {
   const auto& ins = state.config.insurance;
-  NX_TRY(by_rate, mul_div_floor(loss.units(), ins.cover_rate_bps.value, k_bps_scale, "insurance cover"));
-  int64_t cover = std::min(loss.units(), by_rate);
-  if (ins.max_cover_per_event.is_positive()) cover = std::min(cover, ins.max_cover_per_event.units());
+  NX_TRY(by_rate, loss.mul_bps_floor(ins.cover_rate_bps, "insurance cover"));
+  Usd cover = std::min(loss, by_rate);
+  if (ins.max_cover_per_event.is_positive()) cover = std::min(cover, ins.max_cover_per_event);
   if (ins.max_cover_per_market_per_day_bps.value > 0 && !market.empty()) {
     // bps of the fund's balance before the market's first draw of the UTC day
     const auto it = state.vault.cover_today.find(market);
     const bool same_day = it != state.vault.cover_today.end() && it->second.day == day;
-    int64_t cap = 0;
+    Usd cap;
     if (same_day) {
-      cap = it->second.cap.units() - it->second.used.units();
+      NX_TRY(left, it->second.cap - it->second.used);
+      cap = left;
     } else {
-      NX_TRY(c, mul_div_floor(state.vault.insurance.units(), ins.max_cover_per_market_per_day_bps.value, k_bps_scale,
-                              "insurance cover"));
+      NX_TRY(c, state.vault.insurance.mul_bps_floor(ins.max_cover_per_market_per_day_bps, "insurance cover"));
       cap = c;
     }
-    cover = std::min(cover, std::max<int64_t>(cap, 0));
+    cover = std::min(cover, std::max(cap, Usd()));
   }
-  cover = std::min(cover, std::max<int64_t>(state.vault.insurance.units() - ins.floor_balance.units(), 0));
-  return Usd(std::max<int64_t>(cover, 0));
+  NX_TRY(above_floor, state.vault.insurance - ins.floor_balance);
+  cover = std::min(cover, std::max(above_floor, Usd()));
+  return std::max(cover, Usd());
 }
 
 }  // namespace nexadex::vault

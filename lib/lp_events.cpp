@@ -46,7 +46,7 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
   t.capital = capital;
   const LpKey key{e.lp, id};
   LpHolding& h = state.lps[key];
-  h.shares = Shares(h.shares.units() + shares.units());
+  NX_TRY_STATUS(add_to(h.shares, shares, "an LP's shares"));
   NX_TRY_STATUS(add_to(h.deposited, e.amount, "deposits"));
   state.dirty_lps.insert(key);
   mark(state);
@@ -55,7 +55,8 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
     *out = DepositOutcome{e.lp, id, e.amount, shares, price_used, value.units(),
                           (id == TrancheId::junior ? after.junior : after.senior).units()};
   }
-  return std::vector<Posting>{{tranche::account(id), e.amount}, {depositor(e.lp), Usd(-e.amount.units())}};
+  NX_TRY(paid_in, -e.amount);
+  return std::vector<Posting>{{tranche::account(id), e.amount}, {depositor(e.lp), paid_in}};
 }
 
 Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWithdrew& e, Outcome* out) {
@@ -129,14 +130,15 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
   if (auto ok = tranche::check_withdrawal(state, id, amount, values); !ok) return std::unexpected(ok.error());
   NX_TRY(price_used, share_price(value, supply));
   LpHolding& hw = state.lps[key];
-  hw.shares = Shares(hw.shares.units() - burn.units());
+  NX_TRY_STATUS(sub_from(hw.shares, burn, "an LP's shares"));
   NX_TRY_STATUS(add_to(hw.withdrawn, amount, "withdrawals"));
-  t.supply = Shares(t.supply.units() - burn.units());
-  t.capital = Usd(t.capital.units() - amount.units());
+  NX_TRY_STATUS(sub_from(t.supply, burn, "a tranche's shares"));
+  NX_TRY_STATUS(sub_from(t.capital, amount, "a tranche's capital"));
   state.dirty_lps.insert(key);
   mark(state);
   if (out != nullptr) *out = WithdrawOutcome{e.lp, id, amount, burn, price_used, hw.shares};
-  return std::vector<Posting>{{tranche::account(id), Usd(-amount.units())}, {depositor(e.lp), amount}};
+  NX_TRY(paid_out, -amount);
+  return std::vector<Posting>{{tranche::account(id), paid_out}, {depositor(e.lp), amount}};
 }
 
 }  // namespace nexadex::vault

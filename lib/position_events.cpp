@@ -30,45 +30,48 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
     return input_error("the collateral " + to_string(e.collateral) + " does not cover the open fee " + to_string(fee) +
                        "; add collateral.");
   }
-  const int64_t after_fee = e.collateral.units() - fee.units();
+  NX_TRY(after_fee, e.collateral - fee);
   // leverage after the fee = size / (collateral − fee) ≤ max_leverage (compared without division)
-  if (static_cast<int128>(size.units()) * 100 > static_cast<int128>(mc->max_leverage.hundredths) * after_fee) {
-    NX_TRY(lev_x100, mul_div_ceil(size.units(), 100, after_fee, "leverage"));
+  if (static_cast<int128>(size.units()) * 100 > static_cast<int128>(mc->max_leverage.hundredths) * after_fee.units()) {
+    NX_TRY(lev_x100, mul_div_ceil(size.units(), 100, after_fee.units(), "leverage"));
     return rule_error("the leverage after the open fee would be " + format_decimal(lev_x100, 2) + "x (size " +
-                      to_string(size) + " on " + usd_text(after_fee) + " of collateral after a fee of " + to_string(fee) +
+                      to_string(size) + " on " + to_string(after_fee) + " of collateral after a fee of " + to_string(fee) +
                       "), above the " + e.market + " maximum of " + format_decimal(mc->max_leverage.hundredths, 2) +
                       "x; add collateral or open less.");
   }
-  NX_TRY(reserve_units, mul_div_ceil(size.units(), mc->max_profit_bps.value, k_bps_scale, "reserve"));
+  // ceil: the reserve, the pool's cover of the profit, rounds in the pool's favour
+  NX_TRY(reserve, size.mul_bps_ceil(mc->max_profit_bps, "reserve"));
   NX_TRY(nav_now, nav_floor(state));
-  const int64_t value = nav_now.units();
-  const int128 reserved_after = static_cast<int128>(state.vault.reserved.units()) + reserve_units;
-  const int64_t max_util = state.config.pool.max_utilization_bps.value;
-  if (reserved_after * k_bps_scale > static_cast<int128>(max_util) * std::max<int64_t>(value, 0)) {
-    const int128 room = static_cast<int128>(max_util) * std::max<int64_t>(value, 0) / k_bps_scale -
-                        state.vault.reserved.units();
-    return rule_error("the position would reserve " + usd_text(reserve_units) + " but only " +
-                      usd_text(static_cast<int64_t>(std::max<int128>(room, 0))) + " of the pool is free to reserve (" +
-                      format_decimal(max_util, 2) + "% of NAV " + usd_text(value) +
+  NX_TRY(reserved_after, state.vault.reserved + reserve);
+  const Bps max_util = state.config.pool.max_utilization_bps;
+  const Usd nav_counted = std::max(nav_now, Usd());
+  // compared without division: reserved_after / NAV ≤ max_util
+  if (static_cast<int128>(reserved_after.units()) * k_bps_scale > static_cast<int128>(max_util.value) * nav_counted.units()) {
+    // floor: the room shown rounds down
+    NX_TRY(limit, nav_counted.mul_bps_floor(max_util, "the reserve limit"));
+    NX_TRY(room, limit - state.vault.reserved);
+    return rule_error("the position would reserve " + to_string(reserve) + " but only " +
+                      to_string(std::max(room, Usd())) + " of the pool is free to reserve (" +
+                      format_decimal(max_util.value, 2) + "% of NAV " + to_string(nav_now) +
                       " at most); open less or wait for LP deposits.");
   }
   if (state.config.tranches.max_senior_at_risk_bps.value > 0) {
     NX_TRY(values, tranche::values(state));
-    if (auto ok = tranche::check_senior_at_risk(state, Usd(static_cast<int64_t>(reserved_after)), values); !ok) {
+    if (auto ok = tranche::check_senior_at_risk(state, reserved_after, values); !ok) {
       return std::unexpected(ok.error());
     }
   }
-  std::vector<Posting> postings{{trader_account(e.trader), Usd(-e.collateral.units())},
-                                {position_account(ev.seq), Usd(after_fee)}};
+  NX_TRY(paid_in, -e.collateral);
+  std::vector<Posting> postings{{trader_account(e.trader), paid_in}, {position_account(ev.seq), after_fee}};
   Position p;
   p.id = ev.seq;
   p.trader = e.trader;
   p.market = e.market;
   p.side = e.side;
   p.size = size;
-  p.collateral = Usd(after_fee);
+  p.collateral = after_fee;
   p.entry = price;
-  p.reserve = Usd(reserve_units);
+  p.reserve = reserve;
   p.borrow_index_open = state.vault.borrow_index;
   p.opened_at = ev.at;
   // its keys are computed here too, so that a position out of their range is refused before anything changes
@@ -77,14 +80,14 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   // shortfall would be bad debt of the pool, so it is refused (a keeper fee farm otherwise).
   NX_TRY(at_entry, margin(state, p, price));
   if (at_entry.liquidatable()) {
-    return rule_error("the position would be liquidatable at once: its equity " + usd_text(at_entry.equity) +
-                      " (collateral " + usd_text(after_fee) + " after the open fee, less a close fee of " +
+    return rule_error("the position would be liquidatable at once: its equity " + to_string(at_entry.equity) +
+                      " (collateral " + to_string(after_fee) + " after the open fee, less a close fee of " +
                       to_string(at_entry.close_fee) + ") is below its maintenance margin " +
-                      usd_text(at_entry.threshold) + "; add collateral.");
+                      to_string(at_entry.threshold) + "; add collateral.");
   }
   // What the open did, before anything changes (its liquidation price depends on the borrow index only).
   if (out != nullptr) {
-    NX_TRY(lev, mul_div_ceil(size.units(), 100, after_fee, "leverage"));
+    NX_TRY(lev, mul_div_ceil(size.units(), 100, after_fee.units(), "leverage"));
     NX_TRY(liq, liquidation_price(state, p));
     *out = OpenOutcome{p.id, p.trader, p.market, p.side, size, p.collateral, fee, price, lev, p.reserve, liq};
   }
@@ -111,55 +114,62 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
     return input_error("position " + std::to_string(p.id) + " has size " + to_string(p.size) + "; close at most that.");
   }
   const bool whole = size == p.size;
-  NX_TRY(pnl_usd, pnl_floor(p.side, size, p.entry, price));
-  const int64_t pnl_part = pnl_usd.units();
+  NX_TRY(pnl, pnl_floor(p.side, size, p.entry, price));
   NX_TRY(due_total, borrow_due(p, state.vault.borrow_index));
   // SPEC §10: the closed part takes floor(collateral × closed / size) and owes
   // ceil(borrow_fee × closed / size); the rest stays with the position.
-  NX_TRY(coll_part, whole ? Result<int64_t>(p.collateral.units())
-                          : mul_div_floor(p.collateral.units(), size.units(), p.size.units(), "collateral"));
-  NX_TRY(due_part, whole ? Result<int64_t>(due_total.units())
-                         : mul_div_ceil(due_total.units(), size.units(), p.size.units(), "borrow fee"));
+  NX_TRY(coll_part, whole ? Result<Usd>(p.collateral)
+                          : p.collateral.mul_div_floor(size.units(), p.size.units(), "collateral"));
+  NX_TRY(due_part, whole ? Result<Usd>(due_total)
+                         : due_total.mul_div_ceil(size.units(), p.size.units(), "borrow fee"));
   // floor: the closed part's cap on profit rounds against the trader
-  NX_TRY(reserve_part, whole ? Result<int64_t>(p.reserve.units())
-                             : mul_div_floor(p.reserve.units(), size.units(), p.size.units(), "reserve"));
-  NX_TRY(close_fee, mul_div_ceil(size.units(), state.config.fees.close_fee_bps.value, k_bps_scale, "close fee"));
-  const int64_t profit = std::min(std::max<int64_t>(pnl_part, 0), reserve_part);
-  const int64_t loss = std::max<int64_t>(-pnl_part, 0);
-  const int128 payout = static_cast<int128>(coll_part) + profit - loss - close_fee - due_part;
-  if (payout < 0) {
+  NX_TRY(reserve_part, whole ? Result<Usd>(p.reserve)
+                             : p.reserve.mul_div_floor(size.units(), p.size.units(), "reserve"));
+  // ceil: the fee rounds against the trader
+  NX_TRY(close_fee, size.mul_bps_ceil(state.config.fees.close_fee_bps, "close fee"));
+  const Usd profit = std::min(std::max(pnl, Usd()), reserve_part);
+  NX_TRY(loss, -std::min(pnl, Usd()));
+  // on 128 bits: a loss far beyond the collateral is refused below, not an overflow
+  NX_TRY(payout_wide, WideUsd(coll_part) + WideUsd(profit) - WideUsd(loss) - WideUsd(close_fee) - WideUsd(due_part));
+  if (payout_wide.is_negative()) {
+    NX_TRY(cost, WideUsd(loss) + WideUsd(close_fee) + WideUsd(due_part));
     return rule_error("closing " + to_string(size) + " of position " + std::to_string(p.id) + " would cost " +
-                      usd_text(loss + close_fee + due_part) + " (loss " + usd_text(loss) + ", close fee " +
-                      usd_text(close_fee) + ", borrow fee " + usd_text(due_part) + ") against " + usd_text(coll_part) +
+                      to_string(cost) + " (loss " + to_string(loss) + ", close fee " + to_string(close_fee) +
+                      ", borrow fee " + to_string(due_part) + ") against " + to_string(coll_part) +
                       " of collateral; liquidate it instead.");
   }
-  std::vector<Posting> postings{{position_account(p.id), Usd(-coll_part)},
-                                {trader_account(p.trader), Usd(static_cast<int64_t>(payout))}};
-  NX_TRY(close_parts, split_fee(state, Usd(close_fee)));
-  NX_TRY(borrow_parts, split_fee(state, Usd(due_part), close_parts.insurance));
-  NX_TRY_STATUS(book_fee(state, "close", Usd(close_fee), Usd(0), close_parts, postings));
-  NX_TRY_STATUS(book_fee(state, "borrow", Usd(due_part), Usd(0), borrow_parts, postings));
+  NX_TRY(payout, narrow(payout_wide, "payout"));
+  NX_TRY(coll_out, -coll_part);
+  NX_TRY(realized, profit - loss);
+  NX_TRY(pool_result, loss - profit);
+  NX_TRY(size_left, p.size - size);
+  std::vector<Posting> postings{{position_account(p.id), coll_out}, {trader_account(p.trader), payout}};
+  NX_TRY(close_parts, split_fee(state, close_fee));
+  NX_TRY(borrow_parts, split_fee(state, due_part, close_parts.insurance));
+  NX_TRY_STATUS(book_fee(state, "close", close_fee, Usd(0), close_parts, postings));
+  NX_TRY_STATUS(book_fee(state, "borrow", due_part, Usd(0), borrow_parts, postings));
   // cannot fail: the loss is the trader's profit, within the pool's books
-  const auto rec = book_lp_result(state, ev, Usd(loss - profit), LossKind::trader_pnl, p.market, postings);
-  add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::closed, size, price, Usd(coll_part), profit - loss, Usd(0),
-                             Usd(close_fee), Usd(due_part), Usd(0), Usd(static_cast<int64_t>(payout))});
+  const auto rec = book_lp_result(state, ev, pool_result, LossKind::trader_pnl, p.market, postings);
+  add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::closed, size, price, coll_part, realized.units(), Usd(0),
+                             close_fee, due_part, Usd(0), payout});
   if (out != nullptr) {
-    *out = CloseOutcome{p.id, p.trader, size, Usd(p.size.units() - size.units()), price, profit - loss, Usd(coll_part),
-                        Usd(due_part), Usd(close_fee), Usd(static_cast<int64_t>(payout)), loss - profit,
+    *out = CloseOutcome{p.id, p.trader, size, size_left, price, realized.units(), coll_part,
+                        due_part, close_fee, payout, pool_result.units(),
                         layers_of(rec ? *rec : nullptr),
                         rec && *rec ? (*rec)->junior_cancelled : Shares(0)};
   }
   if (whole) {
     p.collateral = Usd(0);
-    end_position(state, p, PositionStatus::closed, ev.seq);
+    NX_TRY_STATUS(end_position(state, p, PositionStatus::closed, ev.seq));
   } else {
     Usd& oi = p.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short;
-    oi = Usd(oi.units() - size.units());
-    state.vault.reserved = Usd(state.vault.reserved.units() - reserve_part);
-    p.size = Usd(p.size.units() - size.units());
-    p.collateral = Usd(p.collateral.units() - coll_part);
-    p.reserve = Usd(p.reserve.units() - reserve_part);
-    p.borrow_carried = Usd(due_total.units() - due_part);
+    NX_TRY_STATUS(sub_from(oi, size, "open interest"));
+    NX_TRY_STATUS(sub_from(state.vault.reserved, reserve_part, "reserves"));
+    p.size = size_left;
+    NX_TRY_STATUS(sub_from(p.collateral, coll_part, "collateral"));
+    NX_TRY_STATUS(sub_from(p.reserve, reserve_part, "reserve"));
+    NX_TRY(carried, due_total - due_part);
+    p.borrow_carried = carried;
     p.borrow_index_open = state.vault.borrow_index;
   }
   (void)store_position(state, pp, std::move(p));  // cannot fail: its size and entry are positive

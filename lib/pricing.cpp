@@ -29,8 +29,8 @@ Result<Usd> borrow_due(const Position& p, int128 index_now) {
 }
 
 Result<Usd> open_fee(Usd size, Bps open_fee_bps) {
-  NX_TRY(fee, mul_div_ceil(size.units(), open_fee_bps.value, k_bps_scale, "open fee"));
-  return Usd(fee);
+  // ceil: the fee rounds against the trader
+  return size.mul_bps_ceil(open_fee_bps, "open fee");
 }
 
 Result<Usd> size_for_leverage(Usd collateral, Leverage leverage, Bps open_fee_bps) {
@@ -78,17 +78,18 @@ Result<Margin> margin_under(const Config& config, int128 borrow_index, const Pos
   const MarketConfig* mc = config.market(p.market);
   const int64_t mm_bps = mc ? mc->maintenance_margin_bps.value : k_bps_scale;
   Margin m;
-  NX_TRY(pnl_usd, pnl_floor(p.side, p.size, p.entry, price));
-  const int64_t v = pnl_usd.units();
+  NX_TRY(pnl, pnl_floor(p.side, p.size, p.entry, price));
   NX_TRY(due, borrow_due(p, borrow_index));
-  NX_TRY(cf, mul_div_ceil(p.size.units(), config.fees.close_fee_bps.value, k_bps_scale, "close fee"));
+  // ceil: the close fee rounds against the trader
+  NX_TRY(cf, p.size.mul_bps_ceil(config.fees.close_fee_bps, "close fee"));
   // ceil: the maintenance threshold rounds against the trader (SPEC §10)
-  NX_TRY(mm, mul_div_ceil(p.size.units(), mm_bps, k_bps_scale, "maintenance margin"));
-  m.pnl = v;
+  NX_TRY(mm, p.size.mul_bps_ceil(Bps{mm_bps}, "maintenance margin"));
+  NX_TRY(equity, p.collateral + std::min(pnl, p.reserve) - cf - due);
+  m.pnl = pnl;
   m.borrow_fee = due;
-  m.close_fee = Usd(cf);
-  m.equity = p.collateral.units() + std::min(v, p.reserve.units()) - cf - due.units();
-  m.threshold = std::max(mm, config.fees.liquidation_fee.units());
+  m.close_fee = cf;
+  m.equity = equity;
+  m.threshold = std::max(mm, config.fees.liquidation_fee);
   return m;
 }
 
@@ -96,12 +97,12 @@ Result<Price> liquidation_price(const State& state, const Position& p) {
   // equity(price) = collateral + size × (±(price − entry)) / entry − fees; solve equity = threshold
   // for the loss side (ignoring the reserve cap, which only bounds profits).
   NX_TRY(m, margin(state, p, p.entry));
-  const int64_t room = p.collateral.units() - m.close_fee.units() - m.borrow_fee.units() - m.threshold;
-  if (room < 0) return p.entry;  // liquidatable at the entry price already
-  // loss that uses up the room: size × |Δ| / entry = room → |Δ| = room × entry / size
-  NX_TRY(delta, mul_div_floor(room, p.entry.units(), p.size.units(), "liquidation price"));
-  const int64_t lp = p.side == Side::long_ ? p.entry.units() - delta : p.entry.units() + delta;
-  return Price(std::max<int64_t>(lp, 0));
+  NX_TRY(room, p.collateral - m.close_fee - m.borrow_fee - m.threshold);
+  if (room.is_negative()) return p.entry;  // liquidatable at the entry price already
+  // loss that uses up the room: size × |Δ| / entry = room → |Δ| = room × entry / size (floor)
+  NX_TRY(delta, mul_div_floor_as<Price>(room, p.entry.units(), p.size.units(), "liquidation price"));
+  NX_TRY(lp, p.side == Side::long_ ? p.entry - delta : p.entry + delta);
+  return std::max(lp, Price());
 }
 
 }  // namespace nexadex::vault

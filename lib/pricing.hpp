@@ -42,9 +42,9 @@ Result<Usd> amount_paid(Shares shares, Shares supply, Usd nav);
 // borrow fee; liquidatable when equity < max(ceil(size × maintenance_margin_bps / 10^4),
 // liquidation_fee).
 struct Margin {
-  int64_t equity = 0;
-  int64_t threshold = 0;
-  int64_t pnl = 0;
+  Usd equity;
+  Usd threshold;
+  Usd pnl;
   Usd close_fee;
   Usd borrow_fee;
   bool liquidatable() const { return equity < threshold; }

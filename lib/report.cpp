@@ -168,7 +168,7 @@ Result<Report> pool_report(const State& s, Timestamp now) {
   }
   NX_TRY(share_price, share_price_of(nav, v.senior().supply));
   const bool tranched = s.config.tranches.enabled;
-  const int64_t supply = v.senior().supply.units() + v.junior().supply.units();
+  NX_TRY(supply, v.senior().supply + v.junior().supply);
   const auto target = vault::insurance_target(s);
   Section pool{"pool", "Pool", SectionShape::record,
                {{"nav", CellType::usd},
@@ -192,7 +192,7 @@ Result<Report> pool_report(const State& s, Timestamp now) {
   NX_TRY(lp_total, narrow(WideUsd(lp_values), "LP values"));
   NX_TRY(rounding_reserve, values.senior + values.junior - lp_total);
   pool.rows.push_back({Cell::of_usd(Usd(nav)), tranched ? Cell::none(CellType::unit_price) : Cell::of_unit_price(share_price),
-                       {CellType::shares, false, supply, {}},
+                       {CellType::shares, false, supply.units(), {}},
                        Cell::of_usd(v.lp_capital()), Cell::of_usd(unrealized), Cell::of_usd(v.reserved),
                        Cell::of_usd(Usd(std::max<int64_t>(free, 0))),
                        Cell::of_bps(vault::utilization_ceil(v.reserved, nav_usd)),
@@ -249,10 +249,11 @@ Section lp_section(const char* name, const std::string& title) {
 
 Result<std::vector<Cell>> lp_row(const State& s, const LpKey& key, const LpHolding& h, const tranche::Values& v) {
   NX_TRY(value, value_of(s, key, h.shares, v));
+  NX_TRY(pnl, value + h.withdrawn - h.deposited);
   return std::vector<Cell>{Cell::of_text(key.lp), Cell::of_text(std::string(tranche_name(key.tranche))),
                            {CellType::shares, false, h.shares.units(), {}}, Cell::of_usd(value),
                            Cell::of_usd(h.deposited), Cell::of_usd(h.withdrawn),
-                           Cell::of_usd(Usd(value.units() + h.withdrawn.units() - h.deposited.units())),
+                           Cell::of_usd(pnl),
                            {CellType::shares, false, h.cancelled.units(), {}}};
 }
 
@@ -363,8 +364,8 @@ Result<std::vector<Cell>> position_row(const State& s, const Position& p, const 
     const Price price = latest(s, p.market, p.entry);
     NX_TRY(m, vault::margin(s, p, price));
     NX_TRY(liq, vault::liquidation_price(s, p));
-    row.insert(row.end(), {Cell::of_price(price), Cell::of_usd(Usd(m.pnl)), Cell::of_usd(Usd(m.equity)),
-                           Cell::of_usd(Usd(m.threshold)), derived_price(liq, price, p.side),
+    row.insert(row.end(), {Cell::of_price(price), Cell::of_usd(m.pnl), Cell::of_usd(m.equity),
+                           Cell::of_usd(m.threshold), derived_price(liq, price, p.side),
                            Cell::of_bool(m.liquidatable()), Cell::none(CellType::integer), Cell::none(CellType::price)});
   } else {
     row.insert(row.end(), {Cell::none(CellType::price), Cell::none(CellType::usd), Cell::none(CellType::usd),
@@ -481,8 +482,8 @@ Result<Report> position_report(const State& s, int64_t id) {
     const Price price = latest(s, p->market, p->entry);
     NX_TRY(m, vault::margin(s, *p, price));
     NX_TRY(liq, vault::liquidation_price(s, *p));
-    row.insert(row.end(), {Cell::of_price(price), Cell::of_usd(Usd(m.pnl)), Cell::of_usd(m.borrow_fee),
-                           Cell::of_usd(Usd(m.equity)), Cell::of_usd(Usd(m.threshold)),
+    row.insert(row.end(), {Cell::of_price(price), Cell::of_usd(m.pnl), Cell::of_usd(m.borrow_fee),
+                           Cell::of_usd(m.equity), Cell::of_usd(m.threshold),
                            derived_price(liq, price, p->side), Cell::of_bool(m.liquidatable()),
                            Cell::none(CellType::integer), Cell::none(CellType::time), Cell::none(CellType::price)});
   } else {
@@ -552,7 +553,8 @@ Result<Report> traders_report(const State& s) {
 Result<Report> insurance_report(const State& s) {
   const Vault& v = s.vault;
   const auto target = vault::insurance_target(s);
-  const int64_t oi = v.open_interest_long.units() + v.open_interest_short.units();
+  NX_TRY(open_interest, v.open_interest_long + v.open_interest_short);
+  const int64_t oi = open_interest.units();
   int64_t fee_income = 0;
   for (const auto& [kind, f] : v.fees) fee_income += f.to_insurance.units();
   if (auto ok = load_all_accounts(s); !ok) return std::unexpected(ok.error());
@@ -773,8 +775,9 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
       NX_TRY(av, value_of(after, key, it->second.shares, va));
       a = av;
     }
+    NX_TRY(lost, b - a);
     lps.rows.push_back({Cell::of_text(key.lp), Cell::of_text(std::string(tranche_name(key.tranche))), Cell::of_usd(b),
-                        Cell::of_usd(a), Cell::of_usd(Usd(b.units() - a.units())), lost_bps(b.units(), a.units())});
+                        Cell::of_usd(a), Cell::of_usd(lost), lost_bps(b.units(), a.units())});
   }
   Report r{"cascade", {std::move(layers), std::move(lps)}};
   for (auto& sec : extra) r.sections.push_back(std::move(sec));
@@ -829,7 +832,8 @@ Result<std::vector<Cell>> history_row(const State& s) {
   }
   row.push_back(Cell::of_bps(vault::utilization_ceil(v.reserved, nav_usd)));
   row.push_back(Cell::of_usd(v.insurance));
-  row.push_back(Cell::of_usd(Usd(v.open_interest_long.units() + v.open_interest_short.units())));
+  NX_TRY(open_interest, v.open_interest_long + v.open_interest_short);
+  row.push_back(Cell::of_usd(open_interest));
   row.push_back(Cell::of_usd(v.unabsorbed));
   return row;
 }

@@ -150,12 +150,13 @@ Result<Position*> open_position(State& state, int64_t id) {
   return p;
 }
 
-void end_position(State& state, Position& p, PositionStatus status, int64_t seq) {
+Status end_position(State& state, Position& p, PositionStatus status, int64_t seq) {
   Usd& oi = p.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short;
-  oi = Usd(oi.units() - p.size.units());
-  state.vault.reserved = Usd(state.vault.reserved.units() - p.reserve.units());
+  NX_TRY_STATUS(sub_from(oi, p.size, "open interest"));
+  NX_TRY_STATUS(sub_from(state.vault.reserved, p.reserve, "reserves"));
   p.status = status;
   p.ended_seq = seq;
+  return {};
 }
 
 }  // namespace nexadex::vault::detail

@@ -52,7 +52,7 @@ Status check_reason(const std::string& reason);
 // The open position of that id (read through the loader if need be), or a refusal: unknown (input) or
 // already ended (rule).
 Result<Position*> open_position(State& state, int64_t id);
-// Ends a position: its open interest and reserve leave the books.
-void end_position(State& state, Position& p, PositionStatus status, int64_t seq);
+// Ends a position: its open interest and reserve leave the books. Errors: a total beyond int64.
+Status end_position(State& state, Position& p, PositionStatus status, int64_t seq);
 
 }  // namespace nexadex::vault::detail

@@ -425,15 +425,15 @@ TEST_CASE("liquidation boundary: equity = threshold is healthy, one price unit w
 
   b.price("BTC", Price(942'000'000'000));
   auto m = vault::margin(b.s, b.pos(lo), Price(942'000'000'000)).value();
-  CHECK(m.pnl == -5'800'000);
-  CHECK(m.equity == 5'000'000);
-  CHECK(m.threshold == 5'000'000);
+  CHECK(m.pnl == Usd(-5'800'000));
+  CHECK(m.equity == Usd(5'000'000));
+  CHECK(m.threshold == Usd(5'000'000));
   CHECK(vault::liquidatable(b.s, "").value().empty());
 
   b.price("BTC", Price(941'999'999'999));
   m = vault::margin(b.s, b.pos(lo), Price(941'999'999'999)).value();
-  CHECK(m.pnl == -5'800'001);
-  CHECK(m.equity == 4'999'999);
+  CHECK(m.pnl == Usd(-5'800'001));
+  CHECK(m.equity == Usd(4'999'999));
   CHECK(vault::liquidatable(b.s, "").value() == std::vector<int64_t>{lo});
   // through its liq key: liq = ceil((5,000,000 + 100,000 + 0 − 10,900,000 + 100,000,000 + 1) × 10^10) − 0
   //   = 942,000,010,000,000,000; bucket of 10^12: width 40, >> 32 = 232 → 10,472, hi = 233 × 2^32
@@ -446,14 +446,14 @@ TEST_CASE("liquidation boundary: equity = threshold is healthy, one price unit w
 
   b.price("BTC", Price(1'058'000'000'000));
   m = vault::margin(b.s, b.pos(sh), Price(1'058'000'000'000)).value();
-  CHECK(m.pnl == -5'800'000);
-  CHECK(m.equity == 5'000'000);
+  CHECK(m.pnl == Usd(-5'800'000));
+  CHECK(m.equity == Usd(5'000'000));
   CHECK(vault::liquidatable(b.s, "").value().empty());
 
   b.price("BTC", Price(1'058'000'000'001));
   m = vault::margin(b.s, b.pos(sh), Price(1'058'000'000'001)).value();
-  CHECK(m.pnl == -5'800'001);
-  CHECK(m.equity == 4'999'999);
+  CHECK(m.pnl == Usd(-5'800'001));
+  CHECK(m.equity == Usd(4'999'999));
   CHECK(vault::liquidatable(b.s, "").value() == std::vector<int64_t>{sh});
   // short: liq = −floor((10,900,000 + 100,000,000 − 5,000,000 − 100,000 − 0 − 1) × 10^10) = −1,057,999,990,000,000,000;
   //   lo = 232 × 2^32 = 996,432,412,672; bound = −ceil(1,058,000,000,001 × 10^18 / 996,432,412,672) + 1
@@ -511,7 +511,7 @@ TEST_CASE("the borrow fee alone, at an unchanged price, makes a position liquida
   CHECK(f.b.s.vault.borrow_index == static_cast<int128>(89'000'000'000'000'000));
   auto m = vault::margin(f.b.s, f.b.pos(f.btc), Price::whole(30'000)).value();
   CHECK(m.borrow_fee.units() == 89 * k_usd);
-  CHECK(m.equity == 10 * k_usd);
+  CHECK(m.equity == Usd(10 * k_usd));
   CHECK(vault::liquidatable(f.b.s, "").value().empty());
   CHECK(vault::liquidatable(f.b.s, "").value() == scan_liquidatable(f.b.s));
 
@@ -519,7 +519,7 @@ TEST_CASE("the borrow fee alone, at an unchanged price, makes a position liquida
   CHECK(f.b.s.vault.borrow_index == static_cast<int128>(89'000'031'709'791'983));
   m = vault::margin(f.b.s, f.b.pos(f.btc), Price::whole(30'000)).value();
   CHECK(m.borrow_fee.units() == 89'000'032);
-  CHECK(m.equity == 9'999'968);
+  CHECK(m.equity == Usd(9'999'968));
   CHECK(vault::liquidatable(f.b.s, "").value() == std::vector<int64_t>{f.btc});
   // Found through its liq key (the price is the entry's): liq = ceil((10,000,000 + 1,000,000 + 0 − 100,000,000
   //   + 1,000,000,000 + 1) × 10^9) − 0 = 911,000,001,000,000,000; bucket 10,926 (hi = 175 × 2^34
@@ -558,9 +558,9 @@ TEST_CASE("the borrow fee alone makes a position in (capped) profit liquidatable
   f.at(21'570'624);
   CHECK(f.b.s.vault.borrow_index == static_cast<int128>(684'000'000'000'000'000));
   auto m = vault::margin(f.b.s, f.b.pos(f.eth), Price::whole(6'000)).value();
-  CHECK(m.pnl == 1'000 * k_usd);
+  CHECK(m.pnl == Usd(1'000 * k_usd));
   CHECK(m.borrow_fee.units() == 684 * k_usd);
-  CHECK(m.equity == 15 * k_usd);
+  CHECK(m.equity == Usd(15 * k_usd));
   CHECK_FALSE(m.liquidatable());
   // the BTC long (due 684 at its entry price) is long past its own boundary
   CHECK(vault::liquidatable(f.b.s, "").value() == std::vector<int64_t>{f.btc});
@@ -570,7 +570,7 @@ TEST_CASE("the borrow fee alone makes a position in (capped) profit liquidatable
   CHECK(index == static_cast<int128>(684'000'031'709'791'983));
   m = vault::margin(f.b.s, f.b.pos(f.eth), Price::whole(6'000)).value();
   CHECK(m.borrow_fee.units() == 684'000'032);
-  CHECK(m.equity == 14'999'968);
+  CHECK(m.equity == Usd(14'999'968));
   CHECK(vault::liquidatable(f.b.s, "").value() == std::vector<int64_t>{f.btc, f.eth});
   CHECK(vault::liquidatable(f.b.s, "ETH").value() == std::vector<int64_t>{f.eth});
   CHECK(liquidation_bound(Side::long_, 10'123, Price::whole(6'000), index) == 1'311'691'199'609'090'551);
@@ -639,7 +639,7 @@ TEST_CASE("vault::liquidatable equals a scan of every open position, over a pric
     for (const int64_t id : scan) {
       const Position& p = b.pos(id);
       const auto m = vault::margin(b.s, p, b.s.markets.at(p.market).price).value();
-      if (m.pnl >= p.reserve.units()) ++capped_by_fee;
+      if (m.pnl >= p.reserve) ++capped_by_fee;
     }
   };
   // One pass: a grid of prices (odd steps, so that the units vary), then each position's liquidation

@@ -489,8 +489,8 @@ TEST_CASE("liquidating a healthy position is refused (rule) with the margin numb
   const int64_t id = b.open("tom", "BTC", Side::long_, 2'000 * k_usd, 10'000 * k_usd);
   b.price("BTC", Price::whole(40'600));
   auto m = vault::margin(b.s, b.pos(id), Price::whole(40'600)).value();
-  CHECK(m.equity == 100 * k_usd);
-  CHECK(m.threshold == 100 * k_usd);
+  CHECK(m.equity == Usd(100 * k_usd));
+  CHECK(m.threshold == Usd(100 * k_usd));
   CHECK_FALSE(m.liquidatable());
   const Error e = b.refused(PositionLiquidated{id, "kim"}, ErrorKind::rule);
   CHECK_THAT(e.message, Contains("equity 100.000000"));
