@@ -44,7 +44,7 @@ std::string vault_to_json(const Vault& v) {
               {"reserved", v.reserved.units()},
               {"open_interest_long", v.open_interest_long.units()},
               {"open_interest_short", v.open_interest_short.units()},
-              {"borrow_index", format_int128(v.borrow_index)},
+              {"borrow_index", format_int128(v.borrow_index.units())},
               {"index_at", v.index_at.seconds},
               {"utilization_bps", v.utilization_bps.value},
               {"unabsorbed", v.unabsorbed.units()},
@@ -85,7 +85,7 @@ Result<Vault> vault_from_json(const std::string& text) {
     v.open_interest_long = usd("open_interest_long");
     v.open_interest_short = usd("open_interest_short");
     NX_TRY(idx, parse_int128(j.at("borrow_index").get<std::string>(), "borrow_index"));
-    v.borrow_index = idx;
+    v.borrow_index = BorrowIndex(idx);
     v.index_at = Timestamp{j.at("index_at").get<int64_t>()};
     v.utilization_bps = Bps{j.at("utilization_bps").get<int64_t>()};
     v.unabsorbed = usd("unabsorbed");
@@ -326,7 +326,7 @@ Status Journal::Impl::write_state_rows() {
       q.bind(6, static_cast<int64_t>(p.collateral.units()));
       q.bind(7, static_cast<int64_t>(p.entry.units()));
       q.bind(8, static_cast<int64_t>(p.reserve.units()));
-      q.bind(9, format_int128(p.borrow_index_open));
+      q.bind(9, format_int128(p.borrow_index_open.units()));
       q.bind(10, static_cast<int64_t>(p.borrow_carried.units()));
       q.bind(11, static_cast<int64_t>(p.opened_at.seconds));
       q.bind(12, static_cast<int64_t>(liq ? liq->units() : 0));

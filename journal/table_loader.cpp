@@ -31,7 +31,7 @@ Result<Position> position_from_row(sqlite3_stmt* st, const std::string& path) {
   auto idx = parse_int128(text(8), "borrow_index_open");
   auto qty = parse_int128(text(13), "quantity");
   if (!idx || !qty) return journal_error("position " + std::to_string(p.id) + " of " + path + " is damaged.");
-  p.borrow_index_open = *idx;
+  p.borrow_index_open = BorrowIndex(*idx);
   p.borrow_carried = Usd(i64(9));
   p.opened_at = Timestamp{i64(10)};
   const std::string_view status = text(11);

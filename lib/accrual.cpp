@@ -74,7 +74,7 @@ Status accrue(State& state, Timestamp at) {
   const int128 rate = static_cast<int128>(fees.borrow_base_apr_bps.value) + slope_part;
   // floor: the index grows by whole units (what the trader owes is rounded up at the position)
   const int128 growth = rate * dt * k_index_scale / (static_cast<int128>(k_bps_scale) * k_seconds_per_year);
-  v.borrow_index += growth;
+  NX_TRY_STATUS(add_to(v.borrow_index, BorrowIndex(growth), "the borrow index"));
   v.index_at = at;
   mark(state);
   return {};

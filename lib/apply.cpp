@@ -128,7 +128,7 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
                       format_time(state.head_at) + " or later.");
   }
   // The borrow index grows to this event's time first (SPEC §10); a refusal below puts it back.
-  const int128 index_before = state.vault.borrow_index;
+  const BorrowIndex index_before = state.vault.borrow_index;
   const Timestamp index_at_before = state.vault.index_at;
   const Usd unpaid_before = state.vault.senior().unpaid_target;
   const int128 remainder_before = state.vault.senior().accrual_remainder;

@@ -78,7 +78,7 @@ Result<PositionKeys> position_keys(const Config& config, const Position& p) {
   const int128 threshold = std::max<int128>(ceil_div(s * mm_bps, k_bps_scale), config.fees.liquidation_fee.units());
   const int128 close_fee = ceil_div(s * config.fees.close_fee_bps.value, k_bps_scale);
   const int128 carried = p.borrow_carried.units();
-  const int128 i0 = p.borrow_index_open;
+  const int128 i0 = p.borrow_index_open.units();
   k.bucket = price_bucket(p.entry);
   if (is_long) {
     k.liq = saturate(ceil_div((threshold + close_fee + carried - c + s + 1) * k_ratio, s) - i0);

@@ -41,7 +41,7 @@ struct Position {
   Usd collateral;                   // still backing it, after the open fee
   Price entry;
   Usd reserve;                      // the pool's maximum payout to it
-  int128 borrow_index_open = 0;     // the pool's borrow index when opened or last settled (10^18)
+  BorrowIndex borrow_index_open;    // the pool's borrow index when opened or last settled (10^18)
   Usd borrow_carried;               // borrow fee owed from before the last partial close
   Timestamp opened_at;
   PositionStatus status = PositionStatus::open;

@@ -203,7 +203,7 @@ Result<std::vector<const Position*>> liquidation_candidates(const State& state, 
   std::vector<const Position*> out;
   const auto b = state.books.find(book);
   if (b == state.books.end()) return out;
-  const int128 index = state.vault.borrow_index;
+  const int128 index = state.vault.borrow_index.units();
   const int64_t dead = dead_bound(index);
   if (auto ok = read_matching(state, {IndexKind::dead, book, 0, dead}); !ok) return std::unexpected(ok.error());
   for (const auto& [bucket, count] : b->second.buckets) {

@@ -18,8 +18,9 @@ Result<Usd> pnl_floor(Side side, Usd size, Price entry, Price price) {
   return Usd(v);
 }
 
-Result<Usd> borrow_due(const Position& p, int128 index_now) {
-  const int128 growth = index_now - p.borrow_index_open;
+Result<Usd> borrow_due(const Position& p, BorrowIndex index_now) {
+  NX_TRY(growth_index, index_now.minus(p.borrow_index_open, "the borrow index"));
+  const int128 growth = growth_index.units();
   // ceil: the borrow fee rounds against the trader
   const int128 n = static_cast<int128>(p.size.units()) * growth;
   if (growth != 0 && n / growth != p.size.units()) return input_error("arithmetic overflow in the borrow fee.");
@@ -74,7 +75,7 @@ Result<Margin> margin(const State& state, const Position& p, Price price) {
   return margin_under(state.config, state.vault.borrow_index, p, price);
 }
 
-Result<Margin> margin_under(const Config& config, int128 borrow_index, const Position& p, Price price) {
+Result<Margin> margin_under(const Config& config, BorrowIndex borrow_index, const Position& p, Price price) {
   const MarketConfig* mc = config.market(p.market);
   const int64_t mm_bps = mc ? mc->maintenance_margin_bps.value : k_bps_scale;
   Margin m;

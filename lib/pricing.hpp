@@ -23,7 +23,7 @@ std::string position_account(int64_t id);                // "position:42"
 Result<Usd> pnl_floor(Side side, Usd size, Price entry, Price price);
 
 // Borrow fee a position owes now: ceil(size × (index − index_open) / 10^18) + what it carried.
-Result<Usd> borrow_due(const Position& p, int128 index_now);
+Result<Usd> borrow_due(const Position& p, BorrowIndex index_now);
 
 // The open fee of a size: ceil(size × open_fee_bps / 10,000), against the trader.
 Result<Usd> open_fee(Usd size, Bps open_fee_bps);
@@ -51,7 +51,7 @@ struct Margin {
 };
 Result<Margin> margin(const State& state, const Position& p, Price price);
 // The same under another config and borrow index (config apply weighs a new config with it).
-Result<Margin> margin_under(const Config& config, int128 borrow_index, const Position& p, Price price);
+Result<Margin> margin_under(const Config& config, BorrowIndex borrow_index, const Position& p, Price price);
 
 // The liquidation price: the price at which the position becomes liquidatable (0 when none).
 Result<Price> liquidation_price(const State& state, const Position& p);

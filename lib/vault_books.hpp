@@ -32,7 +32,7 @@ struct Vault {
   Usd reserved;                     // Σ reserves of open positions
   Usd open_interest_long;
   Usd open_interest_short;
-  int128 borrow_index = 0;          // cumulative borrow rate per unit of size, scale 10^18
+  BorrowIndex borrow_index;         // cumulative borrow rate per unit of size, scale 10^18
   Timestamp index_at;               // when the index last grew
   Bps utilization_bps{0};           // Σ reserves / NAV, rounded up, as of the last event
   Usd unabsorbed;                   // losses no layer could take (reported loudly, never dropped)

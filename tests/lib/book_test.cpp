@@ -43,7 +43,7 @@ Position make(const Config& config, const std::string& market, Side side, int64_
   p.collateral = Usd(collateral);
   p.entry = Price(entry);
   p.reserve = Usd(reserve);
-  p.borrow_index_open = index_open;
+  p.borrow_index_open = BorrowIndex(index_open);
   p.borrow_carried = Usd(carried);
   auto keys = position_keys(config, p);
   REQUIRE(keys.has_value());
@@ -508,7 +508,7 @@ TEST_CASE("the borrow fee alone, at an unchanged price, makes a position liquida
   //   grows by 31.7 micro-USD a second on this size), equity 100 − 1 − 89.000032 = 9.999968 < T.
   FeePool f;
   f.at(2'806'704);
-  CHECK(f.b.s.vault.borrow_index == static_cast<int128>(89'000'000'000'000'000));
+  CHECK(f.b.s.vault.borrow_index == BorrowIndex(89'000'000'000'000'000));
   auto m = vault::margin(f.b.s, f.b.pos(f.btc), Price::whole(30'000)).value();
   CHECK(m.borrow_fee.units() == 89 * k_usd);
   CHECK(m.equity == Usd(10 * k_usd));
@@ -516,7 +516,7 @@ TEST_CASE("the borrow fee alone, at an unchanged price, makes a position liquida
   CHECK(vault::liquidatable(f.b.s, "").value() == scan_liquidatable(f.b.s));
 
   f.at(2'806'705);
-  CHECK(f.b.s.vault.borrow_index == static_cast<int128>(89'000'031'709'791'983));
+  CHECK(f.b.s.vault.borrow_index == BorrowIndex(89'000'031'709'791'983));
   m = vault::margin(f.b.s, f.b.pos(f.btc), Price::whole(30'000)).value();
   CHECK(m.borrow_fee.units() == 89'000'032);
   CHECK(m.equity == Usd(9'999'968));
@@ -528,10 +528,10 @@ TEST_CASE("the borrow fee alone, at an unchanged price, makes a position liquida
   //   its dead key is not reached: dead = 0 + floor((100,000,000 + 1,000,000,000 − 1,000,000 − 10,000,000
   //   − 0 − 1) × 10^18 / 10^9) = 1,088,999,999 × 10^9 = 1,088,999,999,000,000,000 > I − 1.
   CHECK(f.b.pos(f.btc).keys.liq == 911'000'001'000'000'000);
-  CHECK(liquidation_bound(Side::long_, 10'926, Price::whole(30'000), f.b.s.vault.borrow_index) ==
+  CHECK(liquidation_bound(Side::long_, 10'926, Price::whole(30'000), f.b.s.vault.borrow_index.units()) ==
         908'845'583'949'649'284);
   CHECK(f.b.pos(f.btc).keys.dead == 1'088'999'999'000'000'000);
-  CHECK(f.b.pos(f.btc).keys.dead > dead_bound(f.b.s.vault.borrow_index));
+  CHECK(f.b.pos(f.btc).keys.dead > dead_bound(f.b.s.vault.borrow_index.units()));
   CHECK(contains(ids_of(liquidation_candidates(f.b.s, BookKey{"BTC", Side::long_}, Price::whole(30'000)).value()),
                  f.btc));
 }
@@ -556,7 +556,7 @@ TEST_CASE("the borrow fee alone makes a position in (capped) profit liquidatable
   CHECK(f.b.pos(f.eth).keys.bucket == 10'123);
 
   f.at(21'570'624);
-  CHECK(f.b.s.vault.borrow_index == static_cast<int128>(684'000'000'000'000'000));
+  CHECK(f.b.s.vault.borrow_index == BorrowIndex(684'000'000'000'000'000));
   auto m = vault::margin(f.b.s, f.b.pos(f.eth), Price::whole(6'000)).value();
   CHECK(m.pnl == Usd(1'000 * k_usd));
   CHECK(m.borrow_fee.units() == 684 * k_usd);
@@ -566,7 +566,7 @@ TEST_CASE("the borrow fee alone makes a position in (capped) profit liquidatable
   CHECK(vault::liquidatable(f.b.s, "").value() == std::vector<int64_t>{f.btc});
 
   f.at(21'570'625);
-  const int128 index = f.b.s.vault.borrow_index;
+  const int128 index = f.b.s.vault.borrow_index.units();
   CHECK(index == static_cast<int128>(684'000'031'709'791'983));
   m = vault::margin(f.b.s, f.b.pos(f.eth), Price::whole(6'000)).value();
   CHECK(m.borrow_fee.units() == 684'000'032);
@@ -622,7 +622,7 @@ TEST_CASE("vault::liquidatable equals a scan of every open position, over a pric
     const std::vector<int64_t> got = vault::liquidatable(b.s, "").value();
     ++compared;
     if (got != scan) {
-      FAIL_CHECK("at step " << compared << " (index " << str(b.s.vault.borrow_index) << ", BTC "
+      FAIL_CHECK("at step " << compared << " (index " << str(b.s.vault.borrow_index.units()) << ", BTC "
                             << to_string(b.s.markets.at("BTC").price) << ", ETH "
                             << to_string(b.s.markets.at("ETH").price) << ", MEME "
                             << to_string(b.s.markets.at("MEME").price) << "): " << got.size() << " found, "

@@ -341,10 +341,10 @@ TEST_CASE("borrow fee over 30 days at 50% utilization: index += floor(rate × Δ
   const int64_t id = b.open("tom", "BTC", Side::long_, 1'000 * k_usd, 5'000 * k_usd);
   CHECK(b.s.vault.lp_capital().units() == 10'000 * k_usd);
   CHECK(b.s.vault.utilization_bps.value == 5'000);
-  CHECK(b.pos(id).borrow_index_open == 0);
+  CHECK(b.pos(id).borrow_index_open == BorrowIndex(0));
   b.at(30 * k_day);
   b.price("BTC", k_btc);
-  CHECK(b.s.vault.borrow_index == static_cast<int128>(9'041'095'890'410'958));
+  CHECK(b.s.vault.borrow_index == BorrowIndex(9'041'095'890'410'958));
   CHECK(vault::borrow_due(b.pos(id), b.s.vault.borrow_index).value() == Usd(45'205'480));
   const auto postings = b.ok(PositionClosed{id, Usd(0)});
   CHECK(posted(postings, "trader:tom") == 944'794'520);
@@ -372,11 +372,11 @@ TEST_CASE("borrow index grows per event at the utilization since the previous ev
   const int64_t id = b.open("tom", "BTC", Side::long_, 1'000 * k_usd, 5'000 * k_usd);
   b.at(10 * k_day);
   b.price("BTC", k_btc);
-  CHECK(b.s.vault.borrow_index == static_cast<int128>(3'013'698'630'136'986));
+  CHECK(b.s.vault.borrow_index == BorrowIndex(3'013'698'630'136'986));
   CHECK(b.s.vault.utilization_bps.value == 5'000);
   b.at(30 * k_day);
   b.price("BTC", k_btc);
-  CHECK(b.s.vault.borrow_index == static_cast<int128>(9'041'095'890'410'958));
+  CHECK(b.s.vault.borrow_index == BorrowIndex(9'041'095'890'410'958));
   const auto postings = b.ok(PositionClosed{id, Usd(0)});
   CHECK(b.s.vault.fees.at("borrow").charged.units() == 45'205'480);
   CHECK(posted(postings, "trader:tom") == 995 * k_usd - 5 * k_usd - 45'205'480);
@@ -388,10 +388,10 @@ TEST_CASE("borrow index grows at the base rate while nothing is reserved", "[vau
   Pool b;
   b.at(k_day);
   b.price("BTC", k_btc);
-  CHECK(b.s.vault.borrow_index == static_cast<int128>(27'397'260'273'972));
+  CHECK(b.s.vault.borrow_index == BorrowIndex(27'397'260'273'972));
   b.deposit("ann", 10'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::long_, 1'000 * k_usd, 5'000 * k_usd);
-  CHECK(b.pos(id).borrow_index_open == static_cast<int128>(27'397'260'273'972));
+  CHECK(b.pos(id).borrow_index_open == BorrowIndex(27'397'260'273'972));
   CHECK(vault::borrow_due(b.pos(id), b.s.vault.borrow_index).value() == Usd(0));
 }
 
@@ -425,7 +425,7 @@ TEST_CASE("partial close pro-rates collateral (floor), borrow fee (ceil) and res
   CHECK(b.s.vault.utilization_bps.value == 150);
   b.at(10 * k_day);
   b.price("ETH", Price::whole(3'100));
-  CHECK(b.s.vault.borrow_index == static_cast<int128>(356'164'383'561'643));
+  CHECK(b.s.vault.borrow_index == BorrowIndex(356'164'383'561'643));
   CHECK(vault::borrow_due(b.pos(id), b.s.vault.borrow_index).value() == Usd(1'068'494));
   const int64_t lp_before = b.s.vault.lp_capital().units();
   const auto postings = b.ok(PositionClosed{id, Usd(1'000 * k_usd)});
