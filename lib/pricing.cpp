@@ -25,8 +25,7 @@ Result<Usd> borrow_due(const Position& p, BorrowIndex index_now) {
   const int128 n = static_cast<int128>(p.size.units()) * growth;
   if (growth != 0 && n / growth != p.size.units()) return input_error("arithmetic overflow in the borrow fee.");
   NX_TRY(due, div_ceil(n, k_index_scale, "borrow fee"));
-  NX_TRY(total, checked_add(due, p.borrow_carried.units(), "borrow fee"));
-  return Usd(total);
+  return Usd(due).plus(p.borrow_carried, "borrow fee");
 }
 
 Result<Usd> open_fee(Usd size, Bps open_fee_bps) {
@@ -43,7 +42,8 @@ Result<Usd> size_for_leverage(Usd collateral, Leverage leverage, Bps open_fee_bp
   int64_t s = start;
   for (int guard = 0; s > 0 && guard < 1000; ++guard, --s) {
     NX_TRY(fee, open_fee(Usd(s), open_fee_bps));
-    if (static_cast<int128>(s) * 100 <= l * (collateral.units() - fee.units())) return Usd(s);
+    NX_TRY(after_fee, collateral - fee);
+    if (static_cast<int128>(s) * 100 <= l * after_fee.units()) return Usd(s);
   }
   return Usd(std::max<int64_t>(s, 0));
 }
