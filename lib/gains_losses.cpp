@@ -19,14 +19,14 @@ void cancel_holdings(State& state, TrancheId id) {
     if (key.tranche != id || !h.shares.is_positive()) continue;
     h.cancelled = Shares(h.cancelled.units() + h.shares.units());
     h.shares = Shares(0);
-    state.dirty_lps.insert(key);
+    state.store.dirty_lps.insert(key);
   }
   Tranche& t = state.vault.tranche(id);
   t.supply = Shares(0);
   t.resets += 1;
   t.since = Timestamp{};
   t.daily.clear();
-  state.dirty_vault = true;
+  state.store.dirty_vault = true;
 }
 
 }  // namespace
@@ -46,7 +46,7 @@ void credit_gain(State& state, int64_t gain, std::vector<Posting>& postings) {
     add_to(t.gains, part);
     postings.push_back({account(id), Usd(part)});
   }
-  state.dirty_vault = true;
+  state.store.dirty_vault = true;
 }
 
 Result<const LossRecord*> absorb_loss(State& state, LossKind kind, int64_t amount, const std::string& market,
@@ -98,7 +98,7 @@ Result<const LossRecord*> absorb_loss(State& state, LossKind kind, int64_t amoun
     rec.junior_cancelled = junior.supply;
     cancel_holdings(state, TrancheId::junior);
   }
-  state.dirty_vault = true;
+  state.store.dirty_vault = true;
   // a what-if copy keeps only the latest record (its caller reads it at once; the copy is dropped)
   if (state.what_if) state.losses.clear();
   state.losses.push_back(std::move(rec));

@@ -48,7 +48,7 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
   LpHolding& h = state.lps[key];
   h.shares = Shares(h.shares.units() + shares.units());
   add_to(h.deposited, e.amount);
-  state.dirty_lps.insert(key);
+  state.store.dirty_lps.insert(key);
   mark(state);
   if (out != nullptr) {
     NX_TRY(after, tranche::values(state));
@@ -133,7 +133,7 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
   add_to(hw.withdrawn, amount);
   t.supply = Shares(t.supply.units() - burn.units());
   t.capital = Usd(t.capital.units() - amount.units());
-  state.dirty_lps.insert(key);
+  state.store.dirty_lps.insert(key);
   mark(state);
   if (out != nullptr) *out = WithdrawOutcome{e.lp, id, amount, burn, price_used, hw.shares};
   return std::vector<Posting>{{tranche::account(id), Usd(-amount.units())}, {depositor(e.lp), amount}};
