@@ -33,7 +33,7 @@ Status check_keys(const State& state, const Config& config) {
   if (auto ok = load_all_positions(state); !ok) return ok;
   for (const auto& [id, p] : state.positions) {
     if (p.status != PositionStatus::open) continue;
-    if (auto keys = position_keys(config, p); !keys) return std::unexpected(keys.error());
+    NX_TRY_STATUS(position_keys(config, p));
   }
   return {};
 }
@@ -185,7 +185,7 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
     postings = std::move(*vault_postings);
   }
   if (!state.what_if) {
-    if (auto ok = post(state, postings); !ok) return std::unexpected(ok.error());
+    NX_TRY_STATUS(post(state, postings));
     (void)vault::update_utilization(state);
   }
   tranche::mark_day(state, event.at);

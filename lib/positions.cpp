@@ -176,8 +176,8 @@ Status store_position(State& state, const Position* before, Position after) {
 
 Result<std::vector<const Position*>> clamp_candidates(const State& state, const BookKey& book, Price price) {
   const int64_t p = price.units();
-  if (auto ok = read_matching(state, {IndexKind::below, book, 0, p}); !ok) return std::unexpected(ok.error());
-  if (auto ok = read_matching(state, {IndexKind::above, book, 0, p}); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(read_matching(state, {IndexKind::below, book, 0, p}));
+  NX_TRY_STATUS(read_matching(state, {IndexKind::above, book, 0, p}));
   std::vector<const Position*> out;
   const auto it = state.store.index.books.find(book);
   if (it == state.store.index.books.end()) return out;
@@ -190,7 +190,7 @@ Result<std::vector<const Position*>> clamp_candidates(const State& state, const 
 
 Result<std::vector<const Position*>> book_positions(const State& state, const BookKey& book) {
   constexpr int64_t k_all = std::numeric_limits<int64_t>::min();   // key_below ≥ it: every open row
-  if (auto ok = read_matching(state, {IndexKind::below, book, 0, k_all}); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(read_matching(state, {IndexKind::below, book, 0, k_all}));
   std::vector<const Position*> out;
   const auto it = state.store.index.books.find(book);
   if (it == state.store.index.books.end()) return out;
@@ -205,10 +205,10 @@ Result<std::vector<const Position*>> liquidation_candidates(const State& state, 
   if (b == state.books.end()) return out;
   const int128 index = state.vault.borrow_index;
   const int64_t dead = dead_bound(index);
-  if (auto ok = read_matching(state, {IndexKind::dead, book, 0, dead}); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(read_matching(state, {IndexKind::dead, book, 0, dead}));
   for (const auto& [bucket, count] : b->second.buckets) {
     const int64_t bound = liquidation_bound(book.side, bucket, price, index);
-    if (auto ok = read_matching(state, {IndexKind::liq, book, bucket, bound}); !ok) return std::unexpected(ok.error());
+    NX_TRY_STATUS(read_matching(state, {IndexKind::liq, book, bucket, bound}));
   }
   const auto it = state.store.index.books.find(book);
   if (it == state.store.index.books.end()) return out;
@@ -250,7 +250,7 @@ Status load_all_accounts(const State& state) {
 }
 
 Result<std::map<BookKey, Book>> recompute_books(const State& state) {
-  if (auto ok = load_all_positions(state); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(load_all_positions(state));
   std::map<BookKey, Book> books;
   for (const auto& [id, p] : state.positions) {
     if (p.status != PositionStatus::open) continue;
