@@ -28,9 +28,8 @@ class Acknowledge final : public CommandWith<AcknowledgeArgs> {
     const AcknowledgeArgs& a = m_args;
     std::optional<Usd> confirmed;
     if (a.amount) {
-      auto amount = parse_usd(*a.amount, Sign::positive, "--amount");
-      if (!amount) return std::unexpected(amount.error());
-      confirmed = *amount;
+      NX_TRY(amount, parse_usd(*a.amount, Sign::positive, "--amount"));
+      confirmed = amount;
     }
     return write_events(ctx, o, "acknowledge", [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
       const Usd amount = confirmed.value_or(j.state().vault.unacknowledged());

@@ -47,12 +47,10 @@ Result<LossKind> kind_of(const std::string& k) {
 Status preview(Context& ctx, const Options& o, Format format, Timestamp now,
                const std::function<Result<Report>(State, Timestamp)>& make) {
   return ctx.read(o, [&](journal::Journal& j) -> Status {
-    auto state = j.load_state();
-    if (!state) return std::unexpected(state.error());
-    const Timestamp at = std::max(now, state->head_at);
-    auto report = make(std::move(*state), at);
-    if (!report) return std::unexpected(report.error());
-    render(*report, format, ctx.out());
+    NX_TRY(state, j.load_state());
+    const Timestamp at = std::max(now, state.head_at);
+    NX_TRY(report, make(std::move(state), at));
+    render(report, format, ctx.out());
     return {};
   });
 }
@@ -90,34 +88,30 @@ class Cascade final : public CommandWith<CascadeArgs> {
 
   Status run(Context& ctx, const Options& o, Cli&) override {
     const CascadeArgs& a = m_args;
-    auto format = ctx.format(o);
-    if (!format) return std::unexpected(format.error());
-    auto now = ctx.time(o);
-    if (!now) return std::unexpected(now.error());
+    NX_TRY(format, ctx.format(o));
+    NX_TRY(now, ctx.time(o));
     if (!a.shocks.empty()) {
       if (a.reason) return input_error("--reason goes with --loss A --apply, not with --shock.");
       if (a.kind) return input_error("--kind goes with --loss A, not with --shock (a shock's losses are of every kind).");
-      return preview_shock(ctx, o, a, *format, *now);
+      return preview_shock(ctx, o, a, format, now);
     }
     if (!a.loss) return input_error("say what to test: --loss AMOUNT, or --shock MARKET=-30%.");
-    auto amount = parse_usd(*a.loss, Sign::positive, "--loss");
-    if (!amount) return std::unexpected(amount.error());
-    auto kind = kind_of(a.kind.value_or("external"));
-    if (!kind) return std::unexpected(kind.error());
+    NX_TRY(amount, parse_usd(*a.loss, Sign::positive, "--loss"));
+    NX_TRY(kind, kind_of(a.kind.value_or("external")));
     if (!a.apply && a.reason) {
       return input_error("--reason is journaled only with --apply; add --apply to journal the loss, or leave --reason out.");
     }
     if (!a.apply) {
-      return preview(ctx, o, *format, *now,
-                     [&](State state, Timestamp at) { return loss_preview(std::move(state), at, *amount, *kind); });
+      return preview(ctx, o, format, now,
+                     [&](State state, Timestamp at) { return loss_preview(std::move(state), at, amount, kind); });
     }
-    if (*kind != LossKind::external) {
+    if (kind != LossKind::external) {
       return input_error("--apply journals only external losses; drop --kind " + *a.kind + " (bad debt and trader PnL "
                          "are journaled by the liquidations and closes that cause them).");
     }
     if (!a.reason || a.reason->empty()) return input_error("--apply needs --reason TEXT: say why the loss happened.");
     return write_events(ctx, o, "cascade", [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
-      return appended.add(j, LossApplied{*amount, *a.reason}, at);
+      return appended.add(j, LossApplied{amount, *a.reason}, at);
     });
   }
 };

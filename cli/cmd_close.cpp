@@ -24,13 +24,11 @@ class Close final : public CommandWith<CloseArgs> {
 
   Status run(Context& ctx, const Options& o, Cli&) override {
     const CloseArgs& a = m_args;
-    auto id = position_id(a.position);
-    if (!id) return std::unexpected(id.error());
-    PositionClosed e{*id, Usd(0)};
+    NX_TRY(id, position_id(a.position));
+    PositionClosed e{id, Usd(0)};
     if (a.size) {
-      auto s = parse_usd(*a.size, Sign::positive, "--size");
-      if (!s) return std::unexpected(s.error());
-      e.size = *s;
+      NX_TRY(s, parse_usd(*a.size, Sign::positive, "--size"));
+      e.size = s;
     }
     // --price applies to the position's market
     const MarketOf market_of = [&](const State& s) -> Result<std::string> {

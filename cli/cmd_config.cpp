@@ -72,14 +72,13 @@ Section changes_section(const Config& before, const Config& after, bool dry_run)
 }
 
 Status show(Context& ctx, const Options& o, const Config& config, const std::string& sha, int64_t seq) {
-  auto format = ctx.format(o);
-  if (!format) return std::unexpected(format.error());
-  if (*format == Format::table) {
+  NX_TRY(format, ctx.format(o));
+  if (format == Format::table) {
     ctx.out() << journal::config_to_toml(config);
     return {};
   }
   const nlohmann::json body = journal::config_to_json(config);
-  if (*format == Format::json) {
+  if (format == Format::json) {
     nlohmann::ordered_json j;
     j["schema_version"] = k_json_schema_version;
     j["report"] = "config";
@@ -94,48 +93,40 @@ Status show(Context& ctx, const Options& o, const Config& config, const std::str
   Section s{"config", "Config", SectionShape::list,
             {{"key", CellType::text}, {"value", CellType::text}}, {}};
   for (auto& [k, v] : rows) s.rows.push_back({Cell::of_text(k), Cell::of_text(v)});
-  render(Report{"config", {std::move(s)}}, *format, ctx.out());
+  render(Report{"config", {std::move(s)}}, format, ctx.out());
   return {};
 }
 
 Status config_show(Context& ctx, const Options& o, const ConfigArgs& a) {
   if (!a.show_file.empty()) {
-    auto text = read_input(a.show_file, "config file");
-    if (!text) return std::unexpected(text.error());
-    auto config = journal::parse_config(*text, a.show_file);
-    if (!config) return std::unexpected(config.error());
-    return show(ctx, o, *config, journal::sha256_hex(*text), 0);
+    NX_TRY(text, read_input(a.show_file, "config file"));
+    NX_TRY(config, journal::parse_config(text, a.show_file));
+    return show(ctx, o, config, journal::sha256_hex(text), 0);
   }
   return ctx.read(o, [&](journal::Journal& j) -> Status {
-    auto state = j.load_state();
-    if (!state) return std::unexpected(state.error());
-    return show(ctx, o, state->config, state->config_sha256, state->config_seq);
+    NX_TRY(state, j.load_state());
+    return show(ctx, o, state.config, state.config_sha256, state.config_seq);
   });
 }
 
 Status config_apply(Context& ctx, const Options& o, const ConfigArgs& a) {
-  auto format = ctx.format(o);
-  if (!format) return std::unexpected(format.error());
-  auto text = read_input(a.apply_file, "config file");
-  if (!text) return std::unexpected(text.error());
-  auto config = journal::parse_config(*text, a.apply_file);
-  if (!config) return std::unexpected(config.error());
+  NX_TRY(format, ctx.format(o));
+  NX_TRY(text, read_input(a.apply_file, "config file"));
+  NX_TRY(config, journal::parse_config(text, a.apply_file));
   const Force force = a.force ? Force::yes : Force::no;
   Report report{"config_apply", {}};
   // The changes and their effects, weighed against the state before the new config.
   auto weigh = [&](const State& state) -> Status {
-    auto effects = config_effects(state, *config);
-    if (!effects) return std::unexpected(effects.error());
-    report.sections.push_back(changes_section(state.config, *config, a.dry_run));
-    report.sections.push_back(config_effects_section(*effects));
-    return check_config_change(*effects, force);
+    NX_TRY(effects, config_effects(state, config));
+    report.sections.push_back(changes_section(state.config, config, a.dry_run));
+    report.sections.push_back(config_effects_section(effects));
+    return check_config_change(effects, force);
   };
   if (a.dry_run) {
     return ctx.read(o, [&](journal::Journal& j) -> Status {
-      auto state = j.load_state();
-      if (!state) return std::unexpected(state.error());
-      auto verdict = weigh(*state);
-      if (!report.sections.empty()) render(report, *format, ctx.out());
+      NX_TRY(state, j.load_state());
+      auto verdict = weigh(state);
+      if (!report.sections.empty()) render(report, format, ctx.out());
       if (!verdict) {
         return std::unexpected(Error{verdict.error().kind, "applying it would be refused: " + verdict.error().message});
       }
@@ -152,13 +143,13 @@ Status config_apply(Context& ctx, const Options& o, const ConfigArgs& a) {
       }
       return std::unexpected(Error{verdict.error().kind, message});
     }
-    return appended.add(j, ConfigApplied{*text, journal::sha256_hex(*text), std::move(*config)}, at);
+    return appended.add(j, ConfigApplied{text, journal::sha256_hex(text), std::move(config)}, at);
   };
   return write_events(ctx, o, append, [&](const Appended& appended) {
     Section events = events_section();
     for (const auto& a : appended.applied) events.rows.push_back(event_row(a.event, a.hash));
     report.sections.push_back(std::move(events));
-    render(report, *format, ctx.out());
+    render(report, format, ctx.out());
   });
 }
 

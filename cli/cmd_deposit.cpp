@@ -29,10 +29,9 @@ class Deposit final : public CommandWith<DepositArgs> {
 
   Status run(Context& ctx, const Options& o, Cli&) override {
     const DepositArgs& a = m_args;
-    auto amount = parse_usd(a.amount, Sign::positive, "AMOUNT");
-    if (!amount) return std::unexpected(amount.error());
+    NX_TRY(amount, parse_usd(a.amount, Sign::positive, "AMOUNT"));
     return vault_write(ctx, o, a.first, "deposit", nullptr,
-                       [&](const State&) { return one_event(LpDeposited{a.lp, *amount, a.tranche}); });
+                       [&](const State&) { return one_event(LpDeposited{a.lp, amount, a.tranche}); });
   }
 };
 

@@ -11,19 +11,13 @@ struct InitArgs {
 };
 
 Status init(Context& ctx, const Options& o, const InitArgs& a) {
-  auto text = read_input(a.config, "config file");
-  if (!text) return std::unexpected(text.error());
-  auto config = journal::parse_config(*text, a.config);
-  if (!config) return std::unexpected(config.error());
-  auto at = ctx.time(o);
-  if (!at) return std::unexpected(at.error());
-  auto format = ctx.format(o);
-  if (!format) return std::unexpected(format.error());
-  auto where = ctx.journal_path(o);
-  if (!where) return std::unexpected(where.error());
-  const std::string& path = *where;
-  auto head = journal::Journal::create(path, *text, *config, *at);
-  if (!head) return std::unexpected(head.error());
+  NX_TRY(text, read_input(a.config, "config file"));
+  NX_TRY(config, journal::parse_config(text, a.config));
+  NX_TRY(at, ctx.time(o));
+  NX_TRY(format, ctx.format(o));
+  NX_TRY(where, ctx.journal_path(o));
+  const std::string& path = where;
+  NX_TRY(head, journal::Journal::create(path, text, config, at));
   if (o.quiet) return {};
   Section s{"journal", "Created journal " + path, SectionShape::record,
             {{"path", CellType::text},
@@ -32,9 +26,9 @@ Status init(Context& ctx, const Options& o, const InitArgs& a) {
              {"created_at", CellType::time},
              {"markets", CellType::integer}},
             {}};
-  s.rows.push_back({Cell::of_text(path), Cell::of_int(head->seq), Cell::of_hash(head->hash), Cell::of_time(head->at),
-                    Cell::of_int(static_cast<int64_t>(config->markets.size()))});
-  render(Report{"init", {std::move(s)}}, *format, ctx.out());
+  s.rows.push_back({Cell::of_text(path), Cell::of_int(head.seq), Cell::of_hash(head.hash), Cell::of_time(head.at),
+                    Cell::of_int(static_cast<int64_t>(config.markets.size()))});
+  render(Report{"init", {std::move(s)}}, format, ctx.out());
   return {};
 }
 

@@ -27,10 +27,9 @@ class Insurance final : public CommandWith<InsuranceArgs> {
   // `insurance deposit`, its only subcommand.
   Status run(Context& ctx, const Options& o, Cli&) override {
     const InsuranceArgs& a = m_args;
-    auto amount = parse_usd(a.amount, Sign::positive, "AMOUNT");
-    if (!amount) return std::unexpected(amount.error());
+    NX_TRY(amount, parse_usd(a.amount, Sign::positive, "AMOUNT"));
     return vault_write(ctx, o, a.first, "insurance_deposit", nullptr,
-                       [&](const State&) { return one_event(InsuranceDeposited{*amount, a.from}); });
+                       [&](const State&) { return one_event(InsuranceDeposited{amount, a.from}); });
   }
 };
 

@@ -32,12 +32,11 @@ class Liquidate final : public CommandWith<LiquidateArgs> {
     const LiquidateArgs& a = m_args;
     std::vector<int64_t> ids;
     for (const auto& text : a.positions) {
-      auto id = position_id(text);
-      if (!id) return std::unexpected(id.error());
-      if (std::find(ids.begin(), ids.end(), *id) != ids.end()) {
-        return input_error("position " + std::to_string(*id) + " is given twice; name each position once.");
+      NX_TRY(id, position_id(text));
+      if (std::find(ids.begin(), ids.end(), id) != ids.end()) {
+        return input_error("position " + std::to_string(id) + " is given twice; name each position once.");
       }
-      ids.push_back(*id);
+      ids.push_back(id);
     }
     if (ids.empty() && !a.all) return input_error("give position ids, or --all.");
     const MarketOf market_of = [&](const State& s) -> Result<std::string> {
@@ -56,9 +55,8 @@ class Liquidate final : public CommandWith<LiquidateArgs> {
                            market_symbols(s.config) + ".");
       }
       if (a.all) {
-        auto found = vault::liquidatable(s, market.value_or(""));
-        if (!found) return std::unexpected(found.error());
-        chosen = *found;
+        NX_TRY(found, vault::liquidatable(s, market.value_or("")));
+        chosen = found;
       }
       std::vector<EventBody> bodies;
       for (const int64_t id : chosen) bodies.push_back(PositionLiquidated{id, a.keeper});

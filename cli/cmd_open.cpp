@@ -42,17 +42,14 @@ class Open final : public CommandWith<OpenArgs> {
     e.trader = a.trader;
     e.market = a.market;
     e.side = a.side == "short" ? Side::short_ : Side::long_;
-    auto c = parse_usd(a.collateral, Sign::positive, "--collateral");
-    if (!c) return std::unexpected(c.error());
-    e.collateral = *c;
+    NX_TRY(c, parse_usd(a.collateral, Sign::positive, "--collateral"));
+    e.collateral = c;
     if (a.leverage) {
-      auto l = parse_decimal(*a.leverage, 2, Sign::positive, "--leverage");
-      if (!l) return std::unexpected(l.error());
-      e.leverage.hundredths = *l;
+      NX_TRY(l, parse_decimal(*a.leverage, 2, Sign::positive, "--leverage"));
+      e.leverage.hundredths = l;
     } else if (a.size) {
-      auto s = parse_usd(*a.size, Sign::positive, "--size");
-      if (!s) return std::unexpected(s.error());
-      e.size = *s;
+      NX_TRY(s, parse_usd(*a.size, Sign::positive, "--size"));
+      e.size = s;
     } else {
       return input_error("give the size: --leverage L or --size S.");
     }

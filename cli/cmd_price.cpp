@@ -34,21 +34,19 @@ Result<std::vector<std::string>> csv_fields(std::string_view line) {
 }
 
 Status set(Context& ctx, const Options& o, const PriceArgs& a) {
-  auto price = parse_price(a.price, "price");
-  if (!price) return std::unexpected(price.error());
+  NX_TRY(price, parse_price(a.price, "price"));
   return write_events(ctx, o, "price_set", [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
-    return appended.add(j, PriceSet{a.market, *price}, at);
+    return appended.add(j, PriceSet{a.market, price}, at);
   });
 }
 
 Status import(Context& ctx, const Options& o, const PriceArgs& a) {
   if (o.at) return input_error("--at does not apply: each row of the file carries its own time; remove --at.");
-  auto text = read_input(a.csv_file, "price file");
-  if (!text) return std::unexpected(text.error());
+  NX_TRY(text, read_input(a.csv_file, "price file"));
   const std::string name = a.csv_file == "-" ? "standard input" : a.csv_file;
   int64_t imported = 0;
   return write_events(ctx, o, "price_import", [&](journal::Journal& j, Timestamp, Appended& appended) -> Status {
-    std::string_view rest = *text;
+    std::string_view rest = text;
     int64_t line_no = 0;
     std::optional<Timestamp> prev;
     int64_t prev_line = 0;
@@ -89,14 +87,11 @@ Status import(Context& ctx, const Options& o, const PriceArgs& a) {
 }
 
 Status show(Context& ctx, const Options& o) {
-  auto format = ctx.format(o);
-  if (!format) return std::unexpected(format.error());
-  auto now = ctx.time(o);
-  if (!now) return std::unexpected(now.error());
+  NX_TRY(format, ctx.format(o));
+  NX_TRY(now, ctx.time(o));
   return ctx.read(o, [&](journal::Journal& j) -> Status {
-    auto state = j.load_state();
-    if (!state) return std::unexpected(state.error());
-    render(price_report(*state, std::max(*now, state->head_at)), *format, ctx.out());
+    NX_TRY(state, j.load_state());
+    render(price_report(state, std::max(now, state.head_at)), format, ctx.out());
     return {};
   });
 }

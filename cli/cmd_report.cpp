@@ -36,9 +36,8 @@ Result<Horizon> horizon(const ReportArgs& a) {
     h.seq = *n;
   }
   if (a.as_of) {
-    auto t = parse_time(*a.as_of, "--as-of");
-    if (!t) return std::unexpected(t.error());
-    h.at = *t;
+    NX_TRY(t, parse_time(*a.as_of, "--as-of"));
+    h.at = t;
   }
   return h;
 }
@@ -57,10 +56,9 @@ Status report_history(Context& ctx, const ReportArgs& a, journal::Journal& j, co
   }
   std::optional<int64_t> every;
   if (a.every) {
-    auto d = parse_duration(*a.every, "--every");
-    if (!d) return std::unexpected(d.error());
-    if (d->seconds <= 0) return input_error("--every must be longer than 0s, e.g. --every 1h.");
-    every = d->seconds;
+    NX_TRY(d, parse_duration(*a.every, "--every"));
+    if (d.seconds <= 0) return input_error("--every must be longer than 0s, e.g. --every 1h.");
+    every = d.seconds;
   }
   Report report{"history", {history_section()}};
   auto& rows = report.sections[0].rows;
@@ -99,36 +97,31 @@ Status report_history(Context& ctx, const ReportArgs& a, journal::Journal& j, co
 }
 
 Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
-  auto format = ctx.format(o);
-  if (!format) return std::unexpected(format.error());
-  auto h = horizon(a);
-  if (!h) return std::unexpected(h.error());
+  NX_TRY(format, ctx.format(o));
+  NX_TRY(h, horizon(a));
   if (a.all && a.what != "positions") {
     return input_error("--all goes with 'report positions' only (it adds the closed and liquidated ones).");
   }
-  auto now = ctx.time(o);
-  if (!now) return std::unexpected(now.error());
+  NX_TRY(now, ctx.time(o));
   return ctx.read(o, [&](journal::Journal& j) -> Status {
-    auto current = j.load_state();
-    if (!current) return std::unexpected(current.error());
+    NX_TRY(current, j.load_state());
     const JournalHead last = j.head();
-    if (h->seq && *h->seq > last.seq) {
-      return input_error("--seq " + std::to_string(*h->seq) + " is past the journal's head seq " +
+    if (h.seq && *h.seq > last.seq) {
+      return input_error("--seq " + std::to_string(*h.seq) + " is past the journal's head seq " +
                          std::to_string(last.seq) + "; give at most " + std::to_string(last.seq) + ".");
     }
-    if (a.what == "history") return report_history(ctx, a, j, *h, *format);
+    if (a.what == "history") return report_history(ctx, a, j, h, format);
     if (a.every || a.svg) return input_error("--every and --svg go with 'report history' only.");
-    State state = std::move(*current);
+    State state = std::move(current);
     JournalHead head = last;
     // A report is never dated before the state it shows.
-    Timestamp report_at = std::max(*now, last.at);
-    if (h->seq || h->at) {
-      auto replayed = j.replay(h->seq, h->at);
-      if (!replayed) return std::unexpected(replayed.error());
-      if (replayed->second.seq == 0) return before_first_event(*h->at);
-      state = std::move(replayed->first);
-      head = replayed->second;
-      report_at = h->at ? *h->at : head.at;
+    Timestamp report_at = std::max(now, last.at);
+    if (h.seq || h.at) {
+      NX_TRY(replayed, j.replay(h.seq, h.at));
+      if (replayed.second.seq == 0) return before_first_event(*h.at);
+      state = std::move(replayed.first);
+      head = replayed.second;
+      report_at = h.at ? *h.at : head.at;
     }
     if (a.what == "events") {
       Report report{"events", {events_section()}};
@@ -140,7 +133,7 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
         return {};
       });
       if (!ok) return ok;
-      render(report, *format, ctx.out());
+      render(report, format, ctx.out());
       return {};
     }
     const std::string& what = a.what;
@@ -173,7 +166,7 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
                 << " of losses could not be absorbed by any layer and nobody has acknowledged them; see 'report "
                    "insurance', then 'nexadex acknowledge'.\n";
     }
-    render(*report, *format, ctx.out());
+    render(*report, format, ctx.out());
     return {};
   });
 }

@@ -14,27 +14,22 @@ struct RunArgs {
 // `a` is a copy: every line's parse resets the options of every command, run's own included.
 Status run_batch(Context& ctx, const Options& o, const RunArgs a, Cli& cli) {
   if (ctx.in_batch()) return input_error("run cannot be used inside a batch.");
-  auto text = read_input(a.file, "batch file");
-  if (!text) return std::unexpected(text.error());
+  NX_TRY(text, read_input(a.file, "batch file"));
   const std::string name = a.file == "-" ? "standard input" : a.file;
   const Options batch_opts = o;  // the global options, cli.opts, are reset by every line's parse
-  auto now = ctx.time(batch_opts);
-  if (!now) return std::unexpected(now.error());
-  auto format = ctx.format(batch_opts);  // checked before anything is written
-  if (!format) return std::unexpected(format.error());
-  auto path = ctx.journal_path(batch_opts);
-  if (!path) return std::unexpected(path.error());
-  auto j = journal::Journal::open(*path, journal::Access::write);
-  if (!j) return std::unexpected(j.error());
-  if (auto ok = j->begin(); !ok) return ok;
-  const int64_t first_seq = j->head().seq + 1;
-  ctx.begin_batch(&*j, *now);
+  NX_TRY(now, ctx.time(batch_opts));
+  NX_TRY(format, ctx.format(batch_opts));  // checked before anything is written
+  NX_TRY(path, ctx.journal_path(batch_opts));
+  NX_TRY(j, journal::Journal::open(path, journal::Access::write));
+  if (auto ok = j.begin(); !ok) return ok;
+  const int64_t first_seq = j.head().seq + 1;
+  ctx.begin_batch(&j, now);
   // What the lines print (each write line's result, each report) is held until the batch commits:
   // a batch that fails wrote nothing, so it prints nothing but its error.
   std::ostringstream held;
   std::ostream& out = ctx.redirect_out(held);
   int64_t line_no = 0, commands = 0;
-  std::string_view rest = *text;
+  std::string_view rest = text;
   Status status;
   while (!rest.empty() && status) {
     const auto nl = rest.find('\n');
@@ -94,17 +89,17 @@ Status run_batch(Context& ctx, const Options& o, const RunArgs a, Cli& cli) {
   ctx.redirect_out(out);
   cli.opts = batch_opts;
   if (!status) {
-    j->rollback();
+    j.rollback();
     std::string message = status.error().message;
     if (!message.empty() && message.back() == '.') message.pop_back();
     return std::unexpected(Error{status.error().kind, message + "; nothing of the batch was written."});
   }
-  if (auto ok = j->commit(); !ok) return ok;
+  if (auto ok = j.commit(); !ok) return ok;
   out << held.view();
   if (held.tellp() > 0) out << '\n';   // the summary stands apart from the last line's output
-  const JournalHead head = j->head();
+  const JournalHead head = j.head();
   const int64_t appended = head.seq - first_seq + 1;
-  if (o.quiet && *format == Format::table) {
+  if (o.quiet && format == Format::table) {
     // --quiet: the one-line summary
     out << "batch committed: " << commands << (commands == 1 ? " command, " : " commands, ") << appended
         << (appended == 1 ? " event" : " events")
@@ -122,7 +117,7 @@ Status run_batch(Context& ctx, const Options& o, const RunArgs a, Cli& cli) {
   s.rows.push_back({Cell::of_int(commands), Cell::of_int(appended),
                     appended > 0 ? Cell::of_int(first_seq) : Cell::none(CellType::integer), Cell::of_int(head.seq),
                     Cell::of_hash(head.hash)});
-  render(Report{"run", {std::move(s)}}, *format, out);
+  render(Report{"run", {std::move(s)}}, format, out);
   return {};
 }
 

@@ -11,8 +11,7 @@ struct VerifyArgs {
 };
 
 Status verify(Context& ctx, const Options& o, const VerifyArgs& a) {
-  auto format = ctx.format(o);
-  if (!format) return std::unexpected(format.error());
+  NX_TRY(format, ctx.format(o));
   if (!a.expect_head.empty()) {
     bool hex = a.expect_head.size() == 64;
     for (char c : a.expect_head) hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
@@ -47,7 +46,7 @@ Status verify(Context& ctx, const Options& o, const VerifyArgs& a) {
                   {}};
         s.rows.push_back({Cell::of_int(result->events), Cell::of_int(result->head.seq), Cell::of_hash(result->head.hash),
                           Cell::of_time(result->head.at)});
-        render(Report{"verify", {std::move(s)}}, *format, ctx.out());
+        render(Report{"verify", {std::move(s)}}, format, ctx.out());
       }
       return {};
     }
@@ -61,7 +60,7 @@ Status verify(Context& ctx, const Options& o, const VerifyArgs& a) {
       s.rows.push_back({p.seq ? Cell::of_int(p.seq) : Cell::none(CellType::integer), Cell::of_text(p.check),
                         Cell::of_text(p.message)});
     }
-    render(Report{"verify", {std::move(s)}}, *format, ctx.out());
+    render(Report{"verify", {std::move(s)}}, format, ctx.out());
     const auto& first = problems.front();
     const std::size_t n = problems.size();
     const std::string count = std::to_string(n) + " discrepanc" + (n == 1 ? "y" : "ies");

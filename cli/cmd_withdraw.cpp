@@ -39,14 +39,12 @@ class Withdraw final : public CommandWith<WithdrawArgs> {
     if (a.all) {
       e.by = WithdrawBy::all;
     } else if (a.shares) {
-      auto s = parse_shares(*a.shares, Sign::positive, "--shares");
-      if (!s) return std::unexpected(s.error());
+      NX_TRY(s, parse_shares(*a.shares, Sign::positive, "--shares"));
       e.by = WithdrawBy::shares;
-      e.shares = *s;
+      e.shares = s;
     } else if (!a.amount.empty()) {
-      auto amount = parse_usd(a.amount, Sign::positive, "AMOUNT");
-      if (!amount) return std::unexpected(amount.error());
-      e.amount = *amount;
+      NX_TRY(amount, parse_usd(a.amount, Sign::positive, "AMOUNT"));
+      e.amount = amount;
     } else {
       return input_error("say how much: give AMOUNT, --shares N or --all.");
     }

@@ -32,19 +32,16 @@ Result<Timestamp> Context::time(const Options& o) const {
 }
 
 Status Context::write(const Options& o, const std::function<Status(journal::Journal&, Timestamp)>& fn) {
-  auto at = time(o);
-  if (!at) return std::unexpected(at.error());
-  if (m_batch) return fn(*m_batch, *at);
-  auto path = journal_path(o);
-  if (!path) return std::unexpected(path.error());
-  auto j = journal::Journal::open(*path, journal::Access::write);
-  if (!j) return std::unexpected(j.error());
-  if (auto ok = j->begin(); !ok) return ok;
-  if (auto ok = fn(*j, *at); !ok) {
-    j->rollback();
+  NX_TRY(at, time(o));
+  if (m_batch) return fn(*m_batch, at);
+  NX_TRY(path, journal_path(o));
+  NX_TRY(j, journal::Journal::open(path, journal::Access::write));
+  if (auto ok = j.begin(); !ok) return ok;
+  if (auto ok = fn(j, at); !ok) {
+    j.rollback();
     return ok;
   }
-  return j->commit();
+  return j.commit();
 }
 
 Status Context::read(const Options& o, const std::function<Status(journal::Journal&)>& fn) {
@@ -52,11 +49,9 @@ Status Context::read(const Options& o, const std::function<Status(journal::Journ
     if (auto ok = m_batch->flush(); !ok) return ok;
     return fn(*m_batch);
   }
-  auto path = journal_path(o);
-  if (!path) return std::unexpected(path.error());
-  auto j = journal::Journal::open(*path, journal::Access::read);
-  if (!j) return std::unexpected(j.error());
-  return fn(*j);
+  NX_TRY(path, journal_path(o));
+  NX_TRY(j, journal::Journal::open(path, journal::Access::read));
+  return fn(j);
 }
 
 }  // namespace nexadex::cli

@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
     for (const auto& p : cli->path) name += (name.empty() ? "" : " ") + p;
     // A bad --format or NEXADEX_FORMAT is refused before anything is written.
     auto status = [&]() -> Status {
-      if (auto format = ctx.format(cli->opts); !format) return std::unexpected(format.error());
+      NX_TRY_STATUS(ctx.format(cli->opts));
       return dispatch(ctx, *cli);
     }();
     std::cout.flush();

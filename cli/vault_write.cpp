@@ -19,9 +19,8 @@ Status vault_write(Context& ctx, const Options& o, const FirstPrice& first, cons
   }
   std::optional<Price> price;
   if (first.price) {
-    auto p = parse_price(*first.price, "--price");
-    if (!p) return std::unexpected(p.error());
-    price = *p;
+    NX_TRY(p, parse_price(*first.price, "--price"));
+    price = p;
   }
   return write_events(ctx, o, command, [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
     if (price) {
@@ -29,9 +28,8 @@ Status vault_write(Context& ctx, const Options& o, const FirstPrice& first, cons
       if (first.market) {
         market = *first.market;
       } else if (market_of) {
-        auto m = market_of(j.state());
-        if (!m) return std::unexpected(m.error());
-        market = *m;
+        NX_TRY(m, market_of(j.state()));
+        market = m;
       }
       if (market.empty()) {
         const auto& markets = j.state().config.markets;
@@ -42,9 +40,8 @@ Status vault_write(Context& ctx, const Options& o, const FirstPrice& first, cons
       }
       if (auto added = appended.add(j, PriceSet{market, *price}, at); !added) return added;
     }
-    auto bodies = make(j.state());
-    if (!bodies) return std::unexpected(bodies.error());
-    for (auto& body : *bodies) {
+    NX_TRY(bodies, make(j.state()));
+    for (auto& body : bodies) {
       if (auto added = appended.add(j, std::move(body), at); !added) return added;
     }
     return {};

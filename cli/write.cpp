@@ -14,20 +14,17 @@ void warn_unabsorbed(Context& ctx, Usd before, Usd after) {
 
 Status Appended::add(journal::Journal& j, EventBody body, Timestamp at) {
   if (!keep) {
-    auto seq = j.append(std::move(body), at);
-    if (!seq) return std::unexpected(seq.error());
+    NX_TRY_STATUS(j.append(std::move(body), at));
   } else {
     AppliedEvent a{Event{0, at, body}, {}, {}};
-    auto seq = j.append(std::move(body), at, &a.outcome);
-    if (!seq) return std::unexpected(seq.error());
-    a.event.seq = *seq;
+    NX_TRY(seq, j.append(std::move(body), at, &a.outcome));
+    a.event.seq = seq;
     a.hash = j.head().hash;
     applied.push_back(std::move(a));
   }
   // what the rules journal on their own after it (a wiped tranche's reset), at the same time
-  auto more = follow_up_events(j.state());
-  if (!more) return std::unexpected(more.error());
-  for (auto& next : *more) {
+  NX_TRY(more, follow_up_events(j.state()));
+  for (auto& next : more) {
     if (auto ok = add(j, std::move(next), at); !ok) return ok;
   }
   return {};

@@ -139,13 +139,13 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
     return {};
   };
   NX_TRY_STATUS(scan(1, last, replay_one));
-  state.dirty_markets.clear();
-  state.dirty_accounts.clear();
-  state.dirty_positions.clear();
-  state.dirty_books.clear();
-  state.dirty_lps.clear();
-  state.dirty_config = false;
-  state.dirty_vault = false;
+  state.store.dirty_markets.clear();
+  state.store.dirty_accounts.clear();
+  state.store.dirty_positions.clear();
+  state.store.dirty_books.clear();
+  state.store.dirty_lps.clear();
+  state.store.dirty_config = false;
+  state.store.dirty_vault = false;
   return std::make_pair(std::move(state), std::move(head));
 }
 

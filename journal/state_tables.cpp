@@ -141,7 +141,7 @@ Status Journal::Impl::load_state_tables() {
                                                           q.getColumn(3).getInt64()};
     }
   }
-  s.accounts_complete = false;   // read one by one as events post to them (State::loader)
+  s.store.accounts_complete = false;   // read one by one as events post to them (State::loader)
   {
     SQLite::Statement q(db, "SELECT value FROM pool WHERE key = 'vault'");
     if (q.executeStep()) {
@@ -187,8 +187,8 @@ Status Journal::Impl::load_state_tables() {
     }
   }
   // Positions are read when a command needs them (State::loader), never all at once here.
-  s.loader = &positions;
-  s.positions_complete = false;
+  s.store.loader = &positions;
+  s.store.positions_complete = false;
   NX_TRY_STATUS(load_head());
   s.head_seq = head.seq;
   s.head_at = head.at;
@@ -198,7 +198,7 @@ Status Journal::Impl::load_state_tables() {
 
 Status Journal::Impl::write_state_rows() {
   std::vector<std::pair<const std::string*, Usd>> balances;
-  for (const auto& acct : state.dirty_accounts) {
+  for (const auto& acct : state.store.dirty_accounts) {
     auto balance = narrow(state.accounts.at(acct), "account " + acct);
     if (!balance) {
       return journal_error("account " + acct + " would hold " + to_string(state.accounts.at(acct)) +
@@ -206,7 +206,7 @@ Status Journal::Impl::write_state_rows() {
     }
     balances.emplace_back(&acct, *balance);
   }
-  if (state.dirty_config) {
+  if (state.store.dirty_config) {
     SQLite::Statement q(db, "INSERT OR REPLACE INTO config (id, seq, sha256, text, effective, rules) "
                             "VALUES (1, ?, ?, ?, ?, ?)");
     q.bind(1, static_cast<int64_t>(state.config_seq));
@@ -215,11 +215,11 @@ Status Journal::Impl::write_state_rows() {
     q.bind(4, config_to_json(state.config).dump());
     q.bind(5, static_cast<int64_t>(state.rules));
     q.exec();
-    state.dirty_config = false;
+    state.store.dirty_config = false;
   }
-  if (!state.dirty_markets.empty()) {
+  if (!state.store.dirty_markets.empty()) {
     SQLite::Statement q(db, "INSERT OR REPLACE INTO markets (symbol, price, price_at, price_seq) VALUES (?, ?, ?, ?)");
-    for (const auto& sym : state.dirty_markets) {
+    for (const auto& sym : state.store.dirty_markets) {
       const auto& m = state.markets.at(sym);
       q.bind(1, sym);
       q.bind(2, static_cast<int64_t>(m.price.units()));
@@ -228,9 +228,9 @@ Status Journal::Impl::write_state_rows() {
       q.exec();
       q.reset();
     }
-    state.dirty_markets.clear();
+    state.store.dirty_markets.clear();
   }
-  if (!state.dirty_accounts.empty()) {
+  if (!state.store.dirty_accounts.empty()) {
     SQLite::Statement q(db, "INSERT OR REPLACE INTO accounts (account, balance) VALUES (?, ?)");
     for (const auto& [acct, balance] : balances) {
       q.bind(1, *acct);
@@ -238,19 +238,19 @@ Status Journal::Impl::write_state_rows() {
       q.exec();
       q.reset();
     }
-    state.dirty_accounts.clear();
+    state.store.dirty_accounts.clear();
   }
-  if (state.dirty_vault) {
+  if (state.store.dirty_vault) {
     SQLite::Statement q(db, "INSERT OR REPLACE INTO pool (key, value) VALUES ('vault', ?)");
     q.bind(1, vault_to_json(state.vault));
     q.exec();
-    state.dirty_vault = false;
+    state.store.dirty_vault = false;
   }
-  if (!state.dirty_lps.empty()) {
+  if (!state.store.dirty_lps.empty()) {
     SQLite::Statement q(db,
                         "INSERT OR REPLACE INTO lps (lp, tranche, shares, deposited, withdrawn, cancelled) "
                         "VALUES (?, ?, ?, ?, ?, ?)");
-    for (const auto& key : state.dirty_lps) {
+    for (const auto& key : state.store.dirty_lps) {
       const auto& h = state.lps.at(key);
       q.bind(1, key.lp);
       q.bind(2, std::string(tranche_name(key.tranche)));
@@ -261,13 +261,13 @@ Status Journal::Impl::write_state_rows() {
       q.exec();
       q.reset();
     }
-    state.dirty_lps.clear();
+    state.store.dirty_lps.clear();
   }
-  if (state.losses_written < state.losses.size()) {
+  if (state.store.losses_written < state.losses.size()) {
     SQLite::Statement q(db,
                         "INSERT INTO losses (seq, leg, at, kind, market, layer, amount, junior_cancelled) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    for (std::size_t i = state.losses_written; i < state.losses.size(); ++i) {
+    for (std::size_t i = state.store.losses_written; i < state.losses.size(); ++i) {
       const LossRecord& r = state.losses[i];
       // leg 0 is the loss itself (layer 'total'); then one row per layer that took a part
       for (std::size_t leg = 0; leg <= r.legs.size(); ++leg) {
@@ -283,13 +283,13 @@ Status Journal::Impl::write_state_rows() {
         q.reset();
       }
     }
-    state.losses_written = state.losses.size();
+    state.store.losses_written = state.losses.size();
   }
-  if (state.legs_written < state.legs.size()) {
+  if (state.store.legs_written < state.legs.size()) {
     SQLite::Statement q(db,
                         "INSERT INTO position_legs (id, seq, at, kind, size, price, collateral, pnl, open_fee, close_fee, "
                         "borrow_fee, keeper_fee, payout) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for (std::size_t i = state.legs_written; i < state.legs.size(); ++i) {
+    for (std::size_t i = state.store.legs_written; i < state.legs.size(); ++i) {
       const PositionLeg& l = state.legs[i];
       q.bind(1, static_cast<int64_t>(l.id));
       q.bind(2, static_cast<int64_t>(l.seq));
@@ -307,15 +307,15 @@ Status Journal::Impl::write_state_rows() {
       q.exec();
       q.reset();
     }
-    state.legs_written = state.legs.size();
+    state.store.legs_written = state.legs.size();
   }
-  if (!state.dirty_positions.empty()) {
+  if (!state.store.dirty_positions.empty()) {
     SQLite::Statement q(db,
                         "INSERT OR REPLACE INTO positions (id, trader, market, side, size, collateral, entry_price, "
                         "reserve, borrow_index_open, borrow_carried, opened_at, liquidation_price, status, ended_seq, "
                         "quantity, key_below, key_above, liq_bucket, key_liq, key_dead) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for (const int64_t id : state.dirty_positions) {
+    for (const int64_t id : state.store.dirty_positions) {
       const Position& p = state.positions.at(id);
       auto liq = p.status == PositionStatus::open ? vault::liquidation_price(state, p) : Result<Price>(Price(0));
       q.bind(1, static_cast<int64_t>(p.id));
@@ -342,14 +342,14 @@ Status Journal::Impl::write_state_rows() {
       q.exec();
       q.reset();
     }
-    state.dirty_positions.clear();
+    state.store.dirty_positions.clear();
   }
-  if (!state.dirty_books.empty()) {
+  if (!state.store.dirty_books.empty()) {
     SQLite::Statement put(db,
                           "INSERT OR REPLACE INTO books (market, side, open, size, quantity, buckets, fine_hi, "
                           "fine_lo, entry_sum, entry_sq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     SQLite::Statement drop(db, "DELETE FROM books WHERE market = ? AND side = ?");
-    for (const BookKey& key : state.dirty_books) {
+    for (const BookKey& key : state.store.dirty_books) {
       const auto it = state.books.find(key);
       SQLite::Statement& q = it == state.books.end() ? drop : put;
       q.bind(1, key.market);
@@ -368,7 +368,7 @@ Status Journal::Impl::write_state_rows() {
       q.exec();
       q.reset();
     }
-    state.dirty_books.clear();
+    state.store.dirty_books.clear();
   }
   return {};
 }

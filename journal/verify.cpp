@@ -35,19 +35,19 @@ struct LastWrites {
 
   // Takes the rows `state`'s last event changed (its dirty sets, which the replay does not need).
   void take(State& state, int64_t seq) {
-    if (state.dirty_config) config = seq;
-    if (state.dirty_vault) vault = seq;
-    for (const auto& k : state.dirty_markets) markets[k] = seq;
-    for (const int64_t id : state.dirty_positions) positions[id] = seq;
-    for (const auto& k : state.dirty_lps) lps[k] = seq;
-    for (const auto& k : state.dirty_books) books[k] = seq;
-    for (const auto& k : state.dirty_accounts) accounts[k] = seq;
-    state.dirty_config = state.dirty_vault = false;
-    state.dirty_markets.clear();
-    state.dirty_positions.clear();
-    state.dirty_lps.clear();
-    state.dirty_books.clear();
-    state.dirty_accounts.clear();
+    if (state.store.dirty_config) config = seq;
+    if (state.store.dirty_vault) vault = seq;
+    for (const auto& k : state.store.dirty_markets) markets[k] = seq;
+    for (const int64_t id : state.store.dirty_positions) positions[id] = seq;
+    for (const auto& k : state.store.dirty_lps) lps[k] = seq;
+    for (const auto& k : state.store.dirty_books) books[k] = seq;
+    for (const auto& k : state.store.dirty_accounts) accounts[k] = seq;
+    state.store.dirty_config = state.store.dirty_vault = false;
+    state.store.dirty_markets.clear();
+    state.store.dirty_positions.clear();
+    state.store.dirty_lps.clear();
+    state.store.dirty_books.clear();
+    state.store.dirty_accounts.clear();
   }
   template <class Map, class Key>
   static int64_t of(const Map& m, const Key& k) {

@@ -27,7 +27,7 @@ Status accrue_target(State& state, int64_t dt) {
   NX_TRY(unpaid, checked_add(s.unpaid_target.units(), static_cast<int64_t>(whole), "senior target"));
   s.unpaid_target = Usd(unpaid);
   s.accrual_remainder = n % k_accrual_scale;
-  state.dirty_vault = true;
+  state.store.dirty_vault = true;
   return {};
 }
 
@@ -43,7 +43,7 @@ void mark_day(State& state, Timestamp at) {
       t.daily.emplace_back(day, price);
       if (t.daily.size() > k_daily_kept) t.daily.erase(t.daily.begin());
     }
-    state.dirty_vault = true;
+    state.store.dirty_vault = true;
   }
 }
 
@@ -52,7 +52,7 @@ void mark_day(State& state, Timestamp at) {
 namespace vault {
 namespace {
 
-void mark(State& state) { state.dirty_vault = true; }
+void mark(State& state) { state.store.dirty_vault = true; }
 
 }  // namespace
 

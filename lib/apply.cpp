@@ -20,9 +20,9 @@ void set_config(State& state, const std::string& text, const std::string& sha, c
   state.config_text = text;
   state.config_sha256 = sha;
   state.config_seq = seq;
-  state.dirty_config = true;
+  state.store.dirty_config = true;
   for (const auto& m : config.markets) {
-    if (state.markets.try_emplace(m.symbol).second) state.dirty_markets.insert(m.symbol);
+    if (state.markets.try_emplace(m.symbol).second) state.store.dirty_markets.insert(m.symbol);
   }
 }
 
@@ -33,7 +33,7 @@ Status check_keys(const State& state, const Config& config) {
   if (auto ok = load_all_positions(state); !ok) return ok;
   for (const auto& [id, p] : state.positions) {
     if (p.status != PositionStatus::open) continue;
-    if (auto keys = position_keys(config, p); !keys) return std::unexpected(keys.error());
+    NX_TRY_STATUS(position_keys(config, p));
   }
   return {};
 }
@@ -73,7 +73,7 @@ Status post(State& state, const std::vector<Posting>& postings) {
     }
   }
   for (const auto& [slot, sum] : sums) *slot = sum;
-  for (const auto& p : postings) state.dirty_accounts.insert(p.account);
+  for (const auto& p : postings) state.store.dirty_accounts.insert(p.account);
   return {};
 }
 
@@ -132,13 +132,13 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
   const Timestamp index_at_before = state.vault.index_at;
   const Usd unpaid_before = state.vault.senior().unpaid_target;
   const int128 remainder_before = state.vault.senior().accrual_remainder;
-  const bool vault_was_dirty = state.dirty_vault;
+  const bool vault_was_dirty = state.store.dirty_vault;
   auto restore = [&] {
     state.vault.borrow_index = index_before;
     state.vault.index_at = index_at_before;
     state.vault.senior().unpaid_target = unpaid_before;
     state.vault.senior().accrual_remainder = remainder_before;
-    state.dirty_vault = vault_was_dirty;
+    state.store.dirty_vault = vault_was_dirty;
   };
   if (auto ok = vault::accrue(state, event.at); !ok) {
     restore();
@@ -175,7 +175,7 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
     m.price = e->price;
     m.price_at = event.at;
     m.price_seq = event.seq;
-    state.dirty_markets.insert(e->market);
+    state.store.dirty_markets.insert(e->market);
   } else {
     auto vault_postings = apply_vault(state, event, outcome);
     if (!vault_postings) {
@@ -185,7 +185,7 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
     postings = std::move(*vault_postings);
   }
   if (!state.what_if) {
-    if (auto ok = post(state, postings); !ok) return std::unexpected(ok.error());
+    NX_TRY_STATUS(post(state, postings));
     (void)vault::update_utilization(state);
   }
   tranche::mark_day(state, event.at);

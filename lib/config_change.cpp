@@ -40,7 +40,7 @@ Result<ConfigEffects> config_effects(const State& state, const Config& next) {
     if (n > 0 && next.market(market) == nullptr) fx.dropped_markets.emplace_back(market, n);
   }
   if (fx.open_positions > 0) {
-    if (auto ok = load_all_positions(state); !ok) return std::unexpected(ok.error());
+    NX_TRY_STATUS(load_all_positions(state));
     for (const Position* p : positions_by_id(state)) {
       if (p->status != PositionStatus::open) continue;
       const MarketConfig* mc = next.market(p->market);

@@ -17,14 +17,14 @@ Status cancel_holdings(State& state, TrancheId id) {
     if (key.tranche != id || !h.shares.is_positive()) continue;
     NX_TRY_STATUS(add_to(h.cancelled, h.shares, "an LP's cancelled shares"));
     h.shares = Shares(0);
-    state.dirty_lps.insert(key);
+    state.store.dirty_lps.insert(key);
   }
   Tranche& t = state.vault.tranche(id);
   t.supply = Shares(0);
   t.resets += 1;
   t.since = Timestamp{};
   t.daily.clear();
-  state.dirty_vault = true;
+  state.store.dirty_vault = true;
   return {};
 }
 
@@ -48,7 +48,7 @@ Status credit_gain(State& state, Usd gain, std::vector<Posting>& postings) {
     NX_TRY_STATUS(add_to(t.gains, part, "a tranche's gains"));
     postings.push_back({account(id), part});
   }
-  state.dirty_vault = true;
+  state.store.dirty_vault = true;
   return {};
 }
 
@@ -102,7 +102,7 @@ Result<const LossRecord*> absorb_loss(State& state, LossKind kind, Usd amount, c
     rec.junior_cancelled = junior.supply;
     NX_TRY_STATUS(cancel_holdings(state, TrancheId::junior));
   }
-  state.dirty_vault = true;
+  state.store.dirty_vault = true;
   // a what-if copy keeps only the latest record (its caller reads it at once; the copy is dropped)
   if (state.what_if) state.losses.clear();
   state.losses.push_back(std::move(rec));

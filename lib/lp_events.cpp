@@ -48,7 +48,7 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
   LpHolding& h = state.lps[key];
   NX_TRY_STATUS(add_to(h.shares, shares, "an LP's shares"));
   NX_TRY_STATUS(add_to(h.deposited, e.amount, "deposits"));
-  state.dirty_lps.insert(key);
+  state.store.dirty_lps.insert(key);
   mark(state);
   if (out != nullptr) {
     NX_TRY(after, tranche::values(state));
@@ -134,7 +134,7 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
   NX_TRY_STATUS(add_to(hw.withdrawn, amount, "withdrawals"));
   NX_TRY_STATUS(sub_from(t.supply, burn, "a tranche's shares"));
   NX_TRY_STATUS(sub_from(t.capital, amount, "a tranche's capital"));
-  state.dirty_lps.insert(key);
+  state.store.dirty_lps.insert(key);
   mark(state);
   if (out != nullptr) *out = WithdrawOutcome{e.lp, id, amount, burn, price_used, hw.shares};
   NX_TRY(paid_out, -amount);

@@ -157,21 +157,18 @@ Result<int64_t> parse_decimal(std::string_view text, int decimals, Sign sign, st
 }
 
 Result<Usd> parse_usd(std::string_view text, Sign sign, std::string_view what) {
-  auto v = parse_decimal(text, Usd::k_decimals, sign, what);
-  if (!v) return std::unexpected(v.error());
-  return Usd(*v);
+  NX_TRY(v, parse_decimal(text, Usd::k_decimals, sign, what));
+  return Usd(v);
 }
 
 Result<Price> parse_price(std::string_view text, std::string_view what) {
-  auto v = parse_decimal(text, Price::k_decimals, Sign::positive, what);
-  if (!v) return std::unexpected(v.error());
-  return Price(*v);
+  NX_TRY(v, parse_decimal(text, Price::k_decimals, Sign::positive, what));
+  return Price(v);
 }
 
 Result<Shares> parse_shares(std::string_view text, Sign sign, std::string_view what) {
-  auto v = parse_decimal(text, Shares::k_decimals, sign, what);
-  if (!v) return std::unexpected(v.error());
-  return Shares(*v);
+  NX_TRY(v, parse_decimal(text, Shares::k_decimals, sign, what));
+  return Shares(v);
 }
 
 std::string format_decimal(int64_t units, int decimals) {

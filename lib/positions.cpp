@@ -17,7 +17,7 @@ BookKey book_of(const Position& p) { return BookKey{p.market, p.side}; }
 
 void index_add(const State& s, const Position& p) {
   if (p.status != PositionStatus::open) return;
-  auto& sets = s.index.books[book_of(p)];
+  auto& sets = s.store.index.books[book_of(p)];
   sets.below.insert({p.keys.below, p.id});
   sets.above.insert({p.keys.above, p.id});
   sets.dead.insert({p.keys.dead, p.id});
@@ -26,8 +26,8 @@ void index_add(const State& s, const Position& p) {
 
 void index_remove(const State& s, const Position& p) {
   if (p.status != PositionStatus::open) return;
-  const auto it = s.index.books.find(book_of(p));
-  if (it == s.index.books.end()) return;
+  const auto it = s.store.index.books.find(book_of(p));
+  if (it == s.store.index.books.end()) return;
   auto& sets = it->second;
   sets.below.erase({p.keys.below, p.id});
   sets.above.erase({p.keys.above, p.id});
@@ -72,7 +72,7 @@ void adopt(const State& s, std::vector<Position>&& rows) {
       dead.emplace_back(p.keys.dead, p.id);
       liq[p.keys.bucket].emplace_back(p.keys.liq, p.id);
     }
-    auto& sets = s.index.books[book];
+    auto& sets = s.store.index.books[book];
     insert_sorted(sets.below, below);
     insert_sorted(sets.above, above);
     insert_sorted(sets.dead, dead);
@@ -103,23 +103,23 @@ void sort_unique_by_id(std::vector<const Position*>& positions) {
 }
 
 Status read_matching(const State& s, const IndexQuery& q) {
-  if (s.loader == nullptr || s.positions_complete) return {};
+  if (s.store.loader == nullptr || s.store.positions_complete) return {};
   // below and liq ask for key ≥ bound, above and dead for key ≤ bound
   const bool at_least = q.kind == IndexKind::below || q.kind == IndexKind::liq;
   const auto key = std::make_tuple(q.kind, q.book, q.bucket);
-  const auto it = s.asked.find(key);
-  if (it != s.asked.end() && (at_least ? q.bound >= it->second : q.bound <= it->second)) return {};
+  const auto it = s.store.asked.find(key);
+  if (it != s.store.asked.end() && (at_least ? q.bound >= it->second : q.bound <= it->second)) return {};
   // The ids first, from the index alone: rows the state already holds (a preview that liquidated
   // them, say) are not read again; the others are read in id order.
-  NX_TRY(ids, s.loader->query_ids(q));
+  NX_TRY(ids, s.store.loader->query_ids(q));
   std::vector<int64_t> missing;
   for (const int64_t id : ids) {
     if (!s.positions.contains(id)) missing.push_back(id);
   }
   std::sort(missing.begin(), missing.end());
-  NX_TRY(rows, s.loader->load_many(missing));
+  NX_TRY(rows, s.store.loader->load_many(missing));
   adopt(s, std::move(rows));
-  s.asked[key] = q.bound;
+  s.store.asked[key] = q.bound;
   return {};
 }
 
@@ -136,8 +136,8 @@ std::vector<const Position*> positions_by_id(const State& state) {
 Result<Position*> find_position(const State& state, int64_t id) {
   auto it = state.positions.find(id);
   if (it != state.positions.end()) return &it->second;
-  if (state.loader == nullptr || state.positions_complete) return nullptr;
-  NX_TRY(row, state.loader->load(id));
+  if (state.store.loader == nullptr || state.store.positions_complete) return nullptr;
+  NX_TRY(row, state.store.loader->load(id));
   if (!row) return nullptr;
   it = state.positions.emplace(id, std::move(*row)).first;
   index_add(state, it->second);
@@ -159,28 +159,28 @@ Status store_position(State& state, const Position* before, Position after) {
     Book& book = state.books[key];
     book_add(book, *before, -1);
     if (book.open == 0) state.books.erase(key);
-    state.dirty_books.insert(key);
+    state.store.dirty_books.insert(key);
   }
   if (after.status == PositionStatus::open) {
     const BookKey key = book_of(after);
     book_add(state.books[key], after, +1);
-    state.dirty_books.insert(key);
+    state.store.dirty_books.insert(key);
   }
   const int64_t id = after.id;
   Position& slot = state.positions[id];
   slot = std::move(after);
   index_add(state, slot);
-  if (!state.what_if) state.dirty_positions.insert(id);   // a what-if copy is never written
+  if (!state.what_if) state.store.dirty_positions.insert(id);   // a what-if copy is never written
   return {};
 }
 
 Result<std::vector<const Position*>> clamp_candidates(const State& state, const BookKey& book, Price price) {
   const int64_t p = price.units();
-  if (auto ok = read_matching(state, {IndexKind::below, book, 0, p}); !ok) return std::unexpected(ok.error());
-  if (auto ok = read_matching(state, {IndexKind::above, book, 0, p}); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(read_matching(state, {IndexKind::below, book, 0, p}));
+  NX_TRY_STATUS(read_matching(state, {IndexKind::above, book, 0, p}));
   std::vector<const Position*> out;
-  const auto it = state.index.books.find(book);
-  if (it == state.index.books.end()) return out;
+  const auto it = state.store.index.books.find(book);
+  if (it == state.store.index.books.end()) return out;
   const auto& sets = it->second;
   collect(state, sets.below.lower_bound({p, k_min}), sets.below.end(), out);
   collect(state, sets.above.begin(), sets.above.upper_bound({p, k_max}), out);
@@ -190,10 +190,10 @@ Result<std::vector<const Position*>> clamp_candidates(const State& state, const 
 
 Result<std::vector<const Position*>> book_positions(const State& state, const BookKey& book) {
   constexpr int64_t k_all = std::numeric_limits<int64_t>::min();   // key_below ≥ it: every open row
-  if (auto ok = read_matching(state, {IndexKind::below, book, 0, k_all}); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(read_matching(state, {IndexKind::below, book, 0, k_all}));
   std::vector<const Position*> out;
-  const auto it = state.index.books.find(book);
-  if (it == state.index.books.end()) return out;
+  const auto it = state.store.index.books.find(book);
+  if (it == state.store.index.books.end()) return out;
   collect(state, it->second.below.begin(), it->second.below.end(), out);
   sort_unique_by_id(out);
   return out;
@@ -205,13 +205,13 @@ Result<std::vector<const Position*>> liquidation_candidates(const State& state, 
   if (b == state.books.end()) return out;
   const int128 index = state.vault.borrow_index.units();
   const int64_t dead = dead_bound(index);
-  if (auto ok = read_matching(state, {IndexKind::dead, book, 0, dead}); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(read_matching(state, {IndexKind::dead, book, 0, dead}));
   for (const auto& [bucket, count] : b->second.buckets) {
     const int64_t bound = liquidation_bound(book.side, bucket, price, index);
-    if (auto ok = read_matching(state, {IndexKind::liq, book, bucket, bound}); !ok) return std::unexpected(ok.error());
+    NX_TRY_STATUS(read_matching(state, {IndexKind::liq, book, bucket, bound}));
   }
-  const auto it = state.index.books.find(book);
-  if (it == state.index.books.end()) return out;
+  const auto it = state.store.index.books.find(book);
+  if (it == state.store.index.books.end()) return out;
   const auto& sets = it->second;
   collect(state, sets.dead.begin(), sets.dead.upper_bound({dead, k_max}), out);
   for (const auto& [bucket, keys] : sets.liq) {
@@ -223,10 +223,10 @@ Result<std::vector<const Position*>> liquidation_candidates(const State& state, 
 }
 
 Status load_all_positions(const State& state) {
-  if (state.loader == nullptr || state.positions_complete) return {};
-  NX_TRY(rows, state.loader->all());
+  if (state.store.loader == nullptr || state.store.positions_complete) return {};
+  NX_TRY(rows, state.store.loader->all());
   adopt(state, std::move(rows));
-  state.positions_complete = true;
+  state.store.positions_complete = true;
   return {};
 }
 
@@ -234,23 +234,23 @@ Result<WideUsd*> account_balance(const State& state, const std::string& name) {
   auto it = state.accounts.find(name);
   if (it != state.accounts.end()) return &it->second;
   WideUsd balance;
-  if (state.loader != nullptr && !state.accounts_complete) {
-    NX_TRY(row, state.loader->load_account(name));
+  if (state.store.loader != nullptr && !state.store.accounts_complete) {
+    NX_TRY(row, state.store.loader->load_account(name));
     balance = WideUsd(row.value_or(Usd()));
   }
   return &state.accounts.emplace(name, balance).first->second;
 }
 
 Status load_all_accounts(const State& state) {
-  if (state.loader == nullptr || state.accounts_complete) return {};
-  NX_TRY(rows, state.loader->all_accounts());
+  if (state.store.loader == nullptr || state.store.accounts_complete) return {};
+  NX_TRY(rows, state.store.loader->all_accounts());
   for (auto& [name, balance] : rows) state.accounts.try_emplace(name, WideUsd(balance));
-  state.accounts_complete = true;
+  state.store.accounts_complete = true;
   return {};
 }
 
 Result<std::map<BookKey, Book>> recompute_books(const State& state) {
-  if (auto ok = load_all_positions(state); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(load_all_positions(state));
   std::map<BookKey, Book> books;
   for (const auto& [id, p] : state.positions) {
     if (p.status != PositionStatus::open) continue;
@@ -268,11 +268,11 @@ namespace nexadex {
 
 Result<std::vector<PositionLeg>> position_legs(const State& state, int64_t id) {
   std::vector<PositionLeg> rows;
-  if (state.loader != nullptr) {
-    NX_TRY(stored, state.loader->legs(id));
+  if (state.store.loader != nullptr) {
+    NX_TRY(stored, state.store.loader->legs(id));
     rows = std::move(stored);
   }
-  const std::size_t from = state.loader != nullptr ? state.legs_written : 0;
+  const std::size_t from = state.store.loader != nullptr ? state.store.legs_written : 0;
   for (std::size_t i = from; i < state.legs.size(); ++i) {
     if (id == 0 || state.legs[i].id == id) rows.push_back(state.legs[i]);
   }
@@ -287,9 +287,9 @@ std::string_view leg_kind_name(LegKind kind) {
 }
 
 Result<std::vector<LossRecord>> all_losses(const State& state) {
-  if (state.loader == nullptr) return state.losses;
-  NX_TRY(rows, state.loader->losses());
-  for (std::size_t i = state.losses_written; i < state.losses.size(); ++i) rows.push_back(state.losses[i]);
+  if (state.store.loader == nullptr) return state.losses;
+  NX_TRY(rows, state.store.loader->losses());
+  for (std::size_t i = state.store.losses_written; i < state.losses.size(); ++i) rows.push_back(state.losses[i]);
   return rows;
 }
 

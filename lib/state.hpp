@@ -64,6 +64,31 @@ struct PositionIndex {
   std::map<BookKey, Sets> books;
 };
 
+// The storage machinery behind a State, out of its domain face: where rows not in memory are read
+// (the one interface, TableLoader), what has been read, the indexes kept over what is in memory, and
+// what changed since the journal last wrote its tables. None of it is part of the state's value
+// (states_equal ignores it). Rules never touch it: they read positions, accounts, losses and legs
+// through the access functions below (lib/positions.cpp), and journal/ writes the dirty rows.
+struct StateStore {
+  TableLoader* loader = nullptr;
+  bool positions_complete = true;   // false while the loader holds positions not read yet
+  bool accounts_complete = true;    // false while the loader holds accounts not read yet
+  PositionIndex index;              // the positions in memory, by book
+  // Per (kind, book, bucket): the widest bound already asked of the loader. Its rows do not change
+  // under the state (every row written since is the state's own copy), so a narrower query is known.
+  std::map<std::tuple<IndexKind, BookKey, int64_t>, int64_t> asked;
+  std::size_t losses_written = 0;   // how many of State::losses the journal has written
+  std::size_t legs_written = 0;     // how many of State::legs
+  // Rows changed since the journal last wrote the state tables.
+  std::set<std::string> dirty_markets;
+  std::set<std::string> dirty_accounts;
+  std::set<int64_t> dirty_positions;
+  std::set<BookKey> dirty_books;
+  std::set<LpKey> dirty_lps;
+  bool dirty_config = false;
+  bool dirty_vault = false;
+};
+
 struct State {
   int64_t head_seq = 0;       // 0: no event yet
   Timestamp head_at;
@@ -76,7 +101,6 @@ struct State {
   // micro-USD balance per posting account: all of them without a loader, else those read so far; on
   // 128 bits so that booking postings cannot overflow (the journal stores int64, checked when written)
   mutable std::map<std::string, WideUsd> accounts;
-  mutable bool accounts_complete = true;
   Vault vault;
   std::map<BookKey, Book> books;                // aggregates of every open position, by market and side
   // Positions by id, open and ended: all of them without a loader, else those read so far (reading
@@ -84,29 +108,12 @@ struct State {
   // Hashed, not ordered: a stress test looks up hundreds of thousands of ids (nodes, so pointers to
   // them stay valid). Iterate in id order through positions_by_id().
   mutable std::unordered_map<int64_t, Position> positions;
-  mutable PositionIndex index;
-  mutable bool positions_complete = true;       // false while a loader holds positions not read yet
-  // Per (kind, book, bucket): the widest bound already asked of the loader. Its rows do not change
-  // under the state (every row written since is the state's own copy), so a narrower query is known.
-  mutable std::map<std::tuple<IndexKind, BookKey, int64_t>, int64_t> asked;
-  TableLoader* loader = nullptr;
   std::map<LpKey, LpHolding> lps;               // by LP and tranche
   // Losses allocated: all of them without a loader, else those of this state's own events (the journal
   // keeps the rest in its losses table; report cascades reads them through TableLoader::losses).
   std::vector<LossRecord> losses;
-  std::size_t losses_written = 0;               // how many of `losses` the journal has written
   // Positions' legs, as losses: all of them without a loader, else those of this state's own events.
   std::vector<PositionLeg> legs;
-  std::size_t legs_written = 0;
-
-  // Rows changed since the journal last wrote the state tables (not part of the state's value).
-  std::set<std::string> dirty_markets;
-  std::set<std::string> dirty_accounts;
-  std::set<int64_t> dirty_positions;
-  std::set<BookKey> dirty_books;
-  std::set<LpKey> dirty_lps;
-  bool dirty_config = false;
-  bool dirty_vault = false;
   // Set on a throwaway copy that a preview applies many events to at one time (cascade --shock's
   // liquidations): apply() then keeps no account balances (no rule reads them), no list of the
   // positions changed (the copy is never written), only the latest loss record, leaves an ended
@@ -114,6 +121,8 @@ struct State {
   // utilization to the caller, who updates it once at the end (it only sets the borrow rate, which
   // accrues with time, so within one second nothing reads it). The pool's books come out the same.
   bool what_if = false;
+  // Reading through the loader fills the caches of a const State, hence mutable.
+  mutable StateStore store;
 
   // Age of a market's latest price at `now`; a never-priced market has no age.
   bool is_fresh(const MarketState& m, Timestamp now) const {

@@ -85,7 +85,7 @@ Result<int64_t> share_price(Usd nav, Shares supply) {
                    static_cast<int128>(supply.units()) + k_virtual_shares, "share price");
 }
 
-void mark(State& state) { state.dirty_vault = true; }
+void mark(State& state) { state.store.dirty_vault = true; }
 
 // Records a step of a position's life (a what-if copy keeps none: it is dropped unread).
 void add_leg(State& state, PositionLeg leg) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/journal/temp_dir.hpp"
 #include "journal/codec.hpp"
 #include "journal/config_toml.hpp"
 #include "journal/journal.hpp"
@@ -31,32 +32,7 @@ constexpr int64_t k_t0 = 1'767'225'600;
 
 const std::string k_config_text = "[pool]\nmax_price_age = \"1h\"\n\n[[markets]]\nsymbol = \"BTC\"\n\n[[markets]]\nsymbol = \"ETH\"\n";
 
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = "/tmp/nexadex-journal-test-XXXXXX";
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    m_path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string file(const std::string& name) const { return (m_path / name).string(); }
-  // The names in the directory, to see that nothing was created beside a file.
-  std::set<std::string> names() const {
-    std::set<std::string> out;
-    for (const auto& e : fs::directory_iterator(m_path)) out.insert(e.path().filename().string());
-    return out;
-  }
-
- private:
-  fs::path m_path;
-};
+using test::TempDir;
 
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

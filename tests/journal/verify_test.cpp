@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/journal/temp_dir.hpp"
 #include "journal/config_toml.hpp"
 #include "journal/journal.hpp"
 
@@ -28,25 +29,7 @@ constexpr int64_t k_usd = 1'000'000;
 const std::string k_config_text =
     "[pool]\nmax_price_age = \"1h\"\n\n[[markets]]\nsymbol = \"BTC\"\n\n[[markets]]\nsymbol = \"ETH\"\n";
 
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = "/tmp/nexadex-verify-test-XXXXXX";
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    m_path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (m_path / name).string(); }
-
- private:
-  fs::path m_path;
-};
+using test::TempDir;
 
 void append(Journal& j, EventBody body, int64_t at) {
   auto seq = j.append(std::move(body), Timestamp{at});

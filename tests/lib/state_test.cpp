@@ -48,8 +48,8 @@ void store(State& s, const Position* before, Position after) {
 }
 
 bool indexed(const State& s, const BookKey& book, int64_t id) {
-  const auto it = s.index.books.find(book);
-  if (it == s.index.books.end()) return false;
+  const auto it = s.store.index.books.find(book);
+  if (it == s.store.index.books.end()) return false;
   for (const auto& [key, row] : it->second.below) {
     if (row == id) return true;
   }
@@ -112,12 +112,12 @@ TEST_CASE("storing a new open position adds it to its book, its indexes and the 
   CHECK(book.open == 1);
   CHECK(book.size == int128{10'000 * k_usd});
   CHECK(book.quantity == int128{2'000'000'000'000'000});
-  const auto& sets = s.index.books.at(k_btc_long);
+  const auto& sets = s.store.index.books.at(k_btc_long);
   CHECK(sets.below.contains({Price::whole(45'000).units(), 5}));
   CHECK(sets.above.contains({Price::whole(100'000).units(), 5}));
   CHECK(sets.dead.size() == 1);
-  CHECK(s.dirty_positions == std::set<int64_t>{5});
-  CHECK(s.dirty_books == std::set<BookKey>{k_btc_long});
+  CHECK(s.store.dirty_positions == std::set<int64_t>{5});
+  CHECK(s.store.dirty_books == std::set<BookKey>{k_btc_long});
 }
 
 TEST_CASE("two positions of one book add up in its aggregates", "[state]") {
@@ -129,7 +129,7 @@ TEST_CASE("two positions of one book add up in its aggregates", "[state]") {
   CHECK(book.open == 2);
   CHECK(book.size == int128{14'000 * k_usd});
   CHECK(book.quantity == int128{2'800'000'000'000'000});
-  CHECK(s.index.books.at(k_btc_long).below.size() == 2);
+  CHECK(s.store.index.books.at(k_btc_long).below.size() == 2);
 }
 
 TEST_CASE("storing a changed open position moves its book totals and index keys", "[state]") {
@@ -143,7 +143,7 @@ TEST_CASE("storing a changed open position moves its book totals and index keys"
   CHECK(book.size == int128{4'000 * k_usd});
   CHECK(book.quantity == int128{800'000'000'000'000});
   // bankrupt price now 50,000 × (4,000 − 600) / 4,000 = 42,500; the old key 45,000 is gone
-  const auto& below = s.index.books.at(k_btc_long).below;
+  const auto& below = s.store.index.books.at(k_btc_long).below;
   CHECK(below.size() == 1);
   CHECK(below.contains({Price::whole(42'500).units(), 5}));
   CHECK_FALSE(below.contains({Price::whole(45'000).units(), 5}));
@@ -152,8 +152,8 @@ TEST_CASE("storing a changed open position moves its book totals and index keys"
 TEST_CASE("storing an ended position drops its book and index entries and zeroes its keys", "[state]") {
   State s = empty_state();
   store(s, nullptr, btc_long(5, 10'000, 1'000, 10'000));
-  s.dirty_books.clear();
-  s.dirty_positions.clear();
+  s.store.dirty_books.clear();
+  s.store.dirty_positions.clear();
   const Position before = s.positions.at(5);
   Position closed = before;
   closed.status = PositionStatus::closed;
@@ -161,13 +161,13 @@ TEST_CASE("storing an ended position drops its book and index entries and zeroes
   store(s, &before, closed);
   // its book had one position: 1 − 1 = 0 open, so the book is gone, and marked dirty to be deleted
   CHECK_FALSE(s.books.contains(k_btc_long));
-  CHECK(s.dirty_books == std::set<BookKey>{k_btc_long});
+  CHECK(s.store.dirty_books == std::set<BookKey>{k_btc_long});
   CHECK_FALSE(indexed(s, k_btc_long, 5));
   // the ended position is still held, with no keys
   REQUIRE(s.positions.contains(5));
   CHECK(s.positions.at(5).status == PositionStatus::closed);
   CHECK(s.positions.at(5).keys == PositionKeys{});
-  CHECK(s.dirty_positions == std::set<int64_t>{5});
+  CHECK(s.store.dirty_positions == std::set<int64_t>{5});
 }
 
 TEST_CASE("storing an open position without size is refused and changes nothing", "[state]") {
@@ -179,7 +179,7 @@ TEST_CASE("storing an open position without size is refused and changes nothing"
   CHECK(ok.error().kind == ErrorKind::input);
   CHECK_FALSE(s.positions.contains(6));
   CHECK(s.books == before.books);
-  CHECK(s.dirty_positions == before.dirty_positions);
+  CHECK(s.store.dirty_positions == before.store.dirty_positions);
 }
 
 // ---- find_position and positions_by_id -----------------------------------------------------------
@@ -202,8 +202,8 @@ TEST_CASE("find_position reads a position it does not hold through the loader on
   REQUIRE(keys.has_value());
   row.keys = *keys;
   FakeLoader loader(row);
-  s.loader = &loader;
-  s.positions_complete = false;
+  s.store.loader = &loader;
+  s.store.positions_complete = false;
   auto found = find_position(s, 7);
   REQUIRE(found.has_value());
   REQUIRE(*found != nullptr);
@@ -224,8 +224,8 @@ TEST_CASE("find_position reads a position it does not hold through the loader on
 TEST_CASE("find_position does not ask the loader once every position is held", "[state]") {
   State s = empty_state();
   FakeLoader loader(btc_long(7, 10'000, 1'000, 10'000));
-  s.loader = &loader;
-  s.positions_complete = true;
+  s.store.loader = &loader;
+  s.store.positions_complete = true;
   auto found = find_position(s, 7);
   REQUIRE(found.has_value());
   CHECK(*found == nullptr);
@@ -264,8 +264,8 @@ TEST_CASE("an account never posted to has balance 0", "[state]") {
 TEST_CASE("an account the state has not read yet is read through the loader", "[state]") {
   State s = empty_state();
   FakeLoader loader(btc_long(7, 1'000, 100, 1'000));
-  s.loader = &loader;
-  s.accounts_complete = false;
+  s.store.loader = &loader;
+  s.store.accounts_complete = false;
   auto treasury = account_balance(s, "treasury");
   REQUIRE(treasury.has_value());
   CHECK(**treasury == WideUsd(42 * k_usd));
@@ -349,9 +349,9 @@ TEST_CASE("states_equal ignores what the journal has yet to write", "[state]") {
   const Pool b = small_pool();
   State c = b.s;
   // the dirty sets are not part of the state's value (state.hpp)
-  c.dirty_markets.insert("ETH");
-  c.dirty_positions.insert(999);
-  c.dirty_vault = !c.dirty_vault;
+  c.store.dirty_markets.insert("ETH");
+  c.store.dirty_positions.insert(999);
+  c.store.dirty_vault = !c.store.dirty_vault;
   CHECK(states_equal(b.s, c));
 }
 

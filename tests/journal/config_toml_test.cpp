@@ -1,4 +1,4 @@
-// tests/lib/config_test.cpp: the strict TOML reader (journal/config_toml.hpp) and validate() (lib/config.hpp).
+// tests/journal/config_toml_test.cpp: the strict TOML reader (journal/config_toml.hpp), and validate() (lib/config.hpp) as the reader applies it.
 #include <catch2/catch.hpp>
 
 #include <string>
