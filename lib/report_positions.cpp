@@ -1,0 +1,284 @@
+// lib/report_positions.cpp: the position reports (report position, positions, traders): each position
+// with what its legs add up to, valued at its market's latest price; in id order.
+#include "lib/report.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "lib/pricing.hpp"
+#include "lib/valuation.hpp"
+
+namespace nexadex {
+
+namespace {
+
+Price latest(const State& s, const std::string& market, Price fallback) {
+  const auto it = s.markets.find(market);
+  return it == s.markets.end() || !it->second.priced() ? fallback : it->second.price;
+}
+
+// What a position's legs add up to (report position, positions, traders).
+struct LegTotals {
+  int64_t size_opened = 0;
+  int64_t collateral_posted = 0;    // what the trader put up: collateral after the fee, plus the fee
+  int64_t open_fee = 0, close_fee = 0, borrow_fee = 0, keeper_fee = 0;
+  int64_t paid_out = 0;
+  int64_t realized_pnl = 0;
+  std::optional<Price> ended_price;
+  void add(const PositionLeg& l) {
+    switch (l.kind) {
+      case LegKind::opened:
+        size_opened += l.size.units();
+        collateral_posted += l.collateral.units() + l.open_fee.units();
+        break;
+      case LegKind::closed:
+      case LegKind::liquidated:
+        realized_pnl += l.pnl;
+        ended_price = l.price;   // the last close or the liquidation: what an ended position ended at
+        break;
+    }
+    open_fee += l.open_fee.units();
+    close_fee += l.close_fee.units();
+    borrow_fee += l.borrow_fee.units();
+    keeper_fee += l.keeper_fee.units();
+    paid_out += l.payout.units();
+  }
+  int64_t fees_paid() const { return open_fee + close_fee + borrow_fee + keeper_fee; }
+};
+
+// Every position's totals, by id.
+Result<std::map<int64_t, LegTotals>> leg_totals(const State& s, int64_t id) {
+  NX_TRY(legs, position_legs(s, id));
+  std::map<int64_t, LegTotals> out;
+  for (const auto& l : legs) out[l.id].add(l);
+  return out;
+}
+
+Section position_section() {
+  return Section{"positions", "Positions", SectionShape::list,
+                 {{"id", CellType::integer},
+                  {"trader", CellType::text},
+                  {"market", CellType::text},
+                  {"side", CellType::text},
+                  {"status", CellType::text},
+                  {"size_opened", CellType::usd},
+                  {"size", CellType::usd},
+                  {"collateral", CellType::usd},
+                  {"entry_price", CellType::price},
+                  {"price", CellType::price},
+                  {"pnl", CellType::usd},
+                  {"equity", CellType::usd},
+                  {"maintenance_margin", CellType::usd},
+                  {"liquidation_price", CellType::price},
+                  {"liquidatable", CellType::boolean},
+                  {"ended_seq", CellType::integer},
+                  {"ended_price", CellType::price},
+                  {"realized_pnl", CellType::usd},
+                  {"fees_paid", CellType::usd},
+                  {"paid_out", CellType::usd}},
+                 {}};
+}
+
+const char* status_word(PositionStatus st) {
+  return st == PositionStatus::open ? "open" : st == PositionStatus::closed ? "closed" : "liquidated";
+}
+
+// One position in `report positions`: open ones valued at the latest price (size, collateral and
+// reserve still open), ended ones with what they ended at (size and collateral 0).
+Result<std::vector<Cell>> position_row(const State& s, const Position& p, const LegTotals& t) {
+  const bool open = p.status == PositionStatus::open;
+  std::vector<Cell> row{Cell::of_int(p.id), Cell::of_text(p.trader), Cell::of_text(p.market),
+                        Cell::of_text(std::string(side_name(p.side))), Cell::of_text(status_word(p.status)),
+                        Cell::of_usd(Usd(t.size_opened)), Cell::of_usd(open ? p.size : Usd(0)),
+                        Cell::of_usd(open ? p.collateral : Usd(0)), Cell::of_price(p.entry)};
+  if (open) {
+    const Price price = latest(s, p.market, p.entry);
+    NX_TRY(m, vault::margin(s, p, price));
+    NX_TRY(liq, vault::liquidation_price(s, p));
+    row.insert(row.end(), {Cell::of_price(price), Cell::of_usd(m.pnl), Cell::of_usd(m.equity),
+                           Cell::of_usd(m.threshold), derived_price(liq, price, p.side),
+                           Cell::of_bool(m.liquidatable()), Cell::none(CellType::integer), Cell::none(CellType::price)});
+  } else {
+    row.insert(row.end(), {Cell::none(CellType::price), Cell::none(CellType::usd), Cell::none(CellType::usd),
+                           Cell::none(CellType::usd), Cell::none(CellType::price), Cell::of_bool(false),
+                           Cell::of_int(p.ended_seq),
+                           t.ended_price ? Cell::of_price(*t.ended_price) : Cell::none(CellType::price)});
+  }
+  row.insert(row.end(), {Cell::of_usd(Usd(t.realized_pnl)), Cell::of_usd(Usd(t.fees_paid())), Cell::of_usd(Usd(t.paid_out))});
+  return row;
+}
+
+Section legs_section() {
+  return Section{"legs", "Legs", SectionShape::list,
+                 {{"id", CellType::integer},
+                  {"seq", CellType::integer},
+                  {"at", CellType::time},
+                  {"kind", CellType::text},
+                  {"size", CellType::usd},
+                  {"price", CellType::price},
+                  {"collateral", CellType::usd},
+                  {"pnl", CellType::usd},
+                  {"open_fee", CellType::usd},
+                  {"close_fee", CellType::usd},
+                  {"borrow_fee", CellType::usd},
+                  {"keeper_fee", CellType::usd},
+                  {"payout", CellType::usd}},
+                 {}};
+}
+
+std::vector<Cell> leg_row(const PositionLeg& l) {
+  return {Cell::of_int(l.id),          Cell::of_int(l.seq),        Cell::of_time(l.at),
+          Cell::of_text(std::string(leg_kind_name(l.kind))),       Cell::of_usd(l.size),
+          Cell::of_price(l.price),     Cell::of_usd(l.collateral), Cell::of_usd(Usd(l.pnl)),
+          Cell::of_usd(l.open_fee),    Cell::of_usd(l.close_fee),  Cell::of_usd(l.borrow_fee),
+          Cell::of_usd(l.keeper_fee),  Cell::of_usd(l.payout)};
+}
+
+}  // namespace
+
+Result<Report> positions_report(const State& s, Listing listing) {
+  if (auto ok = load_all_positions(s); !ok) return std::unexpected(ok.error());
+  NX_TRY(totals, leg_totals(s, 0));
+  Section sec = position_section();
+  for (const Position* p : positions_by_id(s)) {
+    if (listing == Listing::open && p->status != PositionStatus::open) continue;
+    NX_TRY(row, position_row(s, *p, totals[p->id]));
+    sec.rows.push_back(std::move(row));
+  }
+  Report report{"positions", {std::move(sec)}};
+  if (listing == Listing::all) {
+    // the whole life of every position listed: each open, close and liquidation
+    Section legs = legs_section();
+    NX_TRY(all, position_legs(s, 0));
+    for (const auto& l : all) legs.rows.push_back(leg_row(l));
+    report.sections.push_back(std::move(legs));
+  }
+  return report;
+}
+
+Result<Report> position_report(const State& s, int64_t id) {
+  NX_TRY(p, find_position(s, id));
+  if (p == nullptr) {
+    return input_error("unknown position " + std::to_string(id) + "; 'report positions' lists them.");
+  }
+  NX_TRY(legs, position_legs(s, id));
+  LegTotals t;
+  for (const auto& l : legs) t.add(l);
+  const bool open = p->status == PositionStatus::open;
+  Section sec{"position", "Position " + std::to_string(id), SectionShape::record,
+              {{"id", CellType::integer},
+               {"trader", CellType::text},
+               {"market", CellType::text},
+               {"side", CellType::text},
+               {"status", CellType::text},
+               {"opened_at", CellType::time},
+               {"entry_price", CellType::price},
+               {"size_opened", CellType::usd},
+               {"collateral_posted", CellType::usd},
+               {"size", CellType::usd},
+               {"collateral", CellType::usd},
+               {"reserve", CellType::usd},
+               {"price", CellType::price},
+               {"pnl", CellType::usd},
+               {"borrow_fee_due", CellType::usd},
+               {"equity", CellType::usd},
+               {"maintenance_margin", CellType::usd},
+               {"liquidation_price", CellType::price},
+               {"liquidatable", CellType::boolean},
+               {"ended_seq", CellType::integer},
+               {"ended_at", CellType::time},
+               {"ended_price", CellType::price},
+               {"open_fee", CellType::usd},
+               {"close_fee", CellType::usd},
+               {"borrow_fee", CellType::usd},
+               {"keeper_fee", CellType::usd},
+               {"fees_paid", CellType::usd},
+               {"paid_out", CellType::usd},
+               {"realized_pnl", CellType::usd},
+               {"net_result", CellType::usd}},
+              {}};
+  std::vector<Cell> row{Cell::of_int(p->id),
+                        Cell::of_text(p->trader),
+                        Cell::of_text(p->market),
+                        Cell::of_text(std::string(side_name(p->side))),
+                        Cell::of_text(status_word(p->status)),
+                        Cell::of_time(p->opened_at),
+                        Cell::of_price(p->entry),
+                        Cell::of_usd(Usd(t.size_opened)),
+                        Cell::of_usd(Usd(t.collateral_posted)),
+                        Cell::of_usd(open ? p->size : Usd(0)),
+                        Cell::of_usd(open ? p->collateral : Usd(0)),
+                        Cell::of_usd(open ? p->reserve : Usd(0))};
+  if (open) {
+    const Price price = latest(s, p->market, p->entry);
+    NX_TRY(m, vault::margin(s, *p, price));
+    NX_TRY(liq, vault::liquidation_price(s, *p));
+    row.insert(row.end(), {Cell::of_price(price), Cell::of_usd(m.pnl), Cell::of_usd(m.borrow_fee),
+                           Cell::of_usd(m.equity), Cell::of_usd(m.threshold),
+                           derived_price(liq, price, p->side), Cell::of_bool(m.liquidatable()),
+                           Cell::none(CellType::integer), Cell::none(CellType::time), Cell::none(CellType::price)});
+  } else {
+    row.insert(row.end(), {Cell::none(CellType::price), Cell::none(CellType::usd), Cell::none(CellType::usd),
+                           Cell::none(CellType::usd), Cell::none(CellType::usd), Cell::none(CellType::price),
+                           Cell::of_bool(false), Cell::of_int(p->ended_seq),
+                           legs.empty() ? Cell::none(CellType::time) : Cell::of_time(legs.back().at),
+                           t.ended_price ? Cell::of_price(*t.ended_price) : Cell::none(CellType::price)});
+  }
+  row.insert(row.end(), {Cell::of_usd(Usd(t.open_fee)), Cell::of_usd(Usd(t.close_fee)), Cell::of_usd(Usd(t.borrow_fee)),
+                         Cell::of_usd(Usd(t.keeper_fee)), Cell::of_usd(Usd(t.fees_paid())),
+                         Cell::of_usd(Usd(t.paid_out)), Cell::of_usd(Usd(t.realized_pnl)),
+                         // what came back, plus the collateral still open, less what was put up
+                         Cell::of_usd(Usd(t.paid_out + (open ? p->collateral.units() : 0) - t.collateral_posted))});
+  sec.rows.push_back(std::move(row));
+  Section steps = legs_section();
+  for (const auto& l : legs) steps.rows.push_back(leg_row(l));
+  return Report{"position", {std::move(sec), std::move(steps)}};
+}
+
+Result<Report> traders_report(const State& s) {
+  struct Totals {
+    int64_t open = 0, ended = 0, open_collateral = 0;
+    LegTotals legs;
+  };
+  std::map<std::string, Totals> by;
+  if (auto ok = load_all_positions(s); !ok) return std::unexpected(ok.error());
+  NX_TRY(legs, position_legs(s, 0));
+  for (const auto& l : legs) {
+    const auto it = s.positions.find(l.id);
+    if (it != s.positions.end()) by[it->second.trader].legs.add(l);
+  }
+  for (const auto& [id, p] : s.positions) {
+    Totals& t = by[p.trader];
+    if (p.status == PositionStatus::open) {
+      ++t.open;
+      t.open_collateral += p.collateral.units();
+    } else {
+      ++t.ended;
+    }
+  }
+  Section sec{"traders", "Traders", SectionShape::list,
+              {{"trader", CellType::text},
+               {"open_positions", CellType::integer},
+               {"ended_positions", CellType::integer},
+               {"open_collateral", CellType::usd},
+               {"collateral_posted", CellType::usd},
+               {"open_fee", CellType::usd},
+               {"close_fee", CellType::usd},
+               {"borrow_fee", CellType::usd},
+               {"keeper_fee", CellType::usd},
+               {"paid_out", CellType::usd},
+               {"realized_pnl", CellType::usd},
+               {"net_result", CellType::usd}},
+              {}};
+  for (const auto& [name, t] : by) {
+    const LegTotals& l = t.legs;
+    sec.rows.push_back({Cell::of_text(name), Cell::of_int(t.open), Cell::of_int(t.ended), Cell::of_usd(Usd(t.open_collateral)),
+                        Cell::of_usd(Usd(l.collateral_posted)), Cell::of_usd(Usd(l.open_fee)),
+                        Cell::of_usd(Usd(l.close_fee)), Cell::of_usd(Usd(l.borrow_fee)), Cell::of_usd(Usd(l.keeper_fee)),
+                        Cell::of_usd(Usd(l.paid_out)), Cell::of_usd(Usd(l.realized_pnl)),
+                        Cell::of_usd(Usd(l.paid_out + t.open_collateral - l.collateral_posted))});
+  }
+  return Report{"traders", {std::move(sec)}};
+}
+
+}  // namespace nexadex
