@@ -32,19 +32,6 @@ std::string join(const std::string& path, std::string_view name) {
   return path.empty() ? std::string(name) : path + "." + std::string(name);
 }
 
-// What one entry of an array of tables is, for messages: "market" for [[markets]].
-std::string entry_noun(std::string_view array_name) {
-  return std::string(array_name.ends_with('s') ? array_name.substr(0, array_name.size() - 1) : array_name);
-}
-
-// The key of an array's entries that names each one (Presence::identity), or nullptr.
-const ConfigKey* identity_key(std::string_view array) {
-  for (const ConfigKey& key : config_keys()) {
-    if (key.table == array && key.presence == Presence::identity) return &key;
-  }
-  return nullptr;
-}
-
 // Raised inside this file only; parse_config turns it into an Error.
 struct ConfigError {
   std::string message;
@@ -231,9 +218,7 @@ class Reader {
   void read(const Value& v, const std::string& key, const ConfigRange& range, std::string& out) const {
     if (!v.is_string()) fail(v, key, "expected a string, got " + type_name(v) + ".");
     out = v.as_string().str;
-    bool ok = static_cast<int64_t>(out.size()) >= range.min && static_cast<int64_t>(out.size()) <= range.max;
-    for (char ch : out) ok = ok && ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'));
-    if (!ok) {
+    if (!name_in_range(out, range)) {
       fail(v, key, "'" + out + "' must be " + std::to_string(range.min) + " to " + std::to_string(range.max) +
                        " characters of A-Z and 0-9.");
     }

@@ -6,6 +6,7 @@
 
 #include "lib/accrual.hpp"
 #include "lib/cascade.hpp"
+#include "lib/config_keys.hpp"
 #include "lib/gains_losses.hpp"
 #include "lib/transitions.hpp"
 #include "lib/valuation.hpp"

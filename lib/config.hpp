@@ -94,8 +94,4 @@ struct Config {
 // The configured symbols in file order, comma-separated ("BTC, ETH"), for messages.
 std::string market_symbols(const Config& config);
 
-// Checks the cross-field rules (split sums to 10,000, unique symbols, ranges); the TOML reader checks
-// types and keys. Errors are ErrorKind::input naming the key.
-Status validate(const Config& config);
-
 }  // namespace nexadex

@@ -1,6 +1,7 @@
 // lib/config_keys.cpp: the rows of the config key table; defaults stay the member initializers of lib/config.hpp.
 #include "lib/config_keys.hpp"
 
+#include <set>
 #include <type_traits>
 #include <utility>
 
@@ -130,9 +131,128 @@ const ConfigTableRule k_rules[] = {
     {"fees.split", &split_sums_to_whole},
 };
 
+// The unit a range is counted in, for messages; empty for basis points (the key's name says so).
+template <class T>
+std::string_view unit_of() {
+  if constexpr (std::is_same_v<T, Usd>) return " (micro-USD)";
+  else if constexpr (std::is_same_v<T, Duration>) return " (seconds)";
+  else if constexpr (std::is_same_v<T, Leverage>) return " (hundredths)";
+  else return "";
+}
+
+// One key of one entry: its range, its name's form, its layer list's.
+Status check_key(const ConfigKey& key, const Config& c, std::size_t entry, const std::string& where) {
+  return std::visit(
+      [&](const auto& field) -> Status {
+        using T = std::remove_cvref_t<decltype(field(c, entry))>;
+        const auto& v = field(c, entry);
+        if constexpr (std::is_same_v<T, std::string>) {
+          if (!name_in_range(v, key.range)) {
+            return input_error(where + " '" + v + "' must be " + std::to_string(key.range.min) + " to " +
+                               std::to_string(key.range.max) + " characters of A-Z and 0-9.");
+          }
+        } else if constexpr (std::is_same_v<T, std::vector<Layer>>) {
+          if (v.empty()) return input_error(where + " is empty; list at least one of insurance, junior, senior.");
+          for (std::size_t i = 0; i < v.size(); ++i) {
+            for (std::size_t k = 0; k < i; ++k) {
+              if (v[k] == v[i]) {
+                return input_error(where + " names " + std::string(layer_name(v[i])) +
+                                   " twice; list each layer at most once.");
+              }
+            }
+          }
+        } else if constexpr (!std::is_same_v<T, bool>) {
+          const int64_t n = *ranged_units(key, c, entry);
+          if (n < key.range.min || n > key.range.max) {
+            return input_error(where + " is " + std::to_string(n) + " but must be " + std::to_string(key.range.min) +
+                               " to " + std::to_string(key.range.max) + std::string(unit_of<T>()) + ".");
+          }
+        }
+        return {};
+      },
+      key.field);
+}
+
 }  // namespace
 
 std::span<const ConfigTableRule> config_table_rules() { return k_rules; }
+
+const ConfigKey* identity_key(std::string_view array) {
+  for (const ConfigKey& key : k_keys) {
+    if (key.table == array && key.presence == Presence::identity) return &key;
+  }
+  return nullptr;
+}
+
+std::string entry_noun(std::string_view array) {
+  if (array.ends_with("[]")) array.remove_suffix(2);
+  return std::string(array.ends_with('s') ? array.substr(0, array.size() - 1) : array);
+}
+
+bool name_in_range(std::string_view name, const ConfigRange& range) {
+  bool ok = static_cast<int64_t>(name.size()) >= range.min && static_cast<int64_t>(name.size()) <= range.max;
+  for (char ch : name) ok = ok && ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'));
+  return ok;
+}
+
+std::optional<int64_t> ranged_units(const ConfigKey& key, const Config& config, std::size_t entry) {
+  return std::visit(
+      [&](const auto& field) -> std::optional<int64_t> {
+        const auto& v = field(config, entry);
+        using T = std::remove_cvref_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, Bps>) return v.value;
+        else if constexpr (std::is_same_v<T, Usd>) return v.units();
+        else if constexpr (std::is_same_v<T, Duration>) return v.seconds;
+        else if constexpr (std::is_same_v<T, Leverage>) return v.hundredths;
+        else return std::nullopt;
+      },
+      key.field);
+}
+
+Status validate(const Config& config) {
+  for (const ConfigArray& array : k_arrays) {
+    if (array.count(config) > 0) continue;
+    const std::string name(array.table.substr(0, array.table.size() - 2));
+    const ConfigKey* id = identity_key(array.table);
+    return input_error("the config has no [[" + name + "]]; add at least one, e.g. [[" + name + "]] " +
+                       std::string(id->name) + " = " + std::string(id->example) + ".");
+  }
+  for (const ConfigKey& key : k_keys) {
+    if (!key.per_entry()) {
+      NX_TRY_STATUS(check_key(key, config, 0, key.path()));
+      continue;
+    }
+    // markets.BTC.max_leverage; the identity itself as markets[2].symbol, since it may be what is wrong.
+    const std::string array(key.table.substr(0, key.table.size() - 2));
+    const ConfigKey* id = identity_key(key.table);
+    std::set<std::string> seen;
+    for (const ConfigArray& a : k_arrays) {
+      if (a.table != key.table) continue;
+      for (std::size_t entry = 0; entry < a.count(config); ++entry) {
+        const std::string& identity = std::get<ConfigField<std::string>>(id->field)(config, entry);
+        if (&key == id) {
+          NX_TRY_STATUS(check_key(key, config, entry, array + "[" + std::to_string(entry) + "]." + std::string(key.name)));
+          if (!seen.insert(identity).second) {
+            return input_error(entry_noun(array) + " " + identity + " is configured twice; give each [[" + array +
+                               "]] a distinct " + std::string(key.name) + ".");
+          }
+        } else {
+          NX_TRY_STATUS(check_key(key, config, entry, array + "." + identity + "." + std::string(key.name)));
+        }
+      }
+    }
+  }
+  for (const ConfigTableRule& rule : k_rules) {
+    if (auto ok = rule.check(config); !ok) return input_error(std::string(rule.table) + ": " + ok.error().message);
+  }
+  const auto& t = config.tranches;
+  if (t.max_junior_ratio_bps.value != 0 && t.max_junior_ratio_bps.value < t.min_junior_ratio_bps.value) {
+    return input_error("tranches.max_junior_ratio_bps (" + std::to_string(t.max_junior_ratio_bps.value) +
+                       ") is below tranches.min_junior_ratio_bps (" + std::to_string(t.min_junior_ratio_bps.value) +
+                       "); raise it or set it to 0 (off).");
+  }
+  return {};
+}
 
 std::string ConfigKey::path() const {
   const bool list = std::holds_alternative<ConfigField<std::vector<Layer>>>(field);

@@ -2,14 +2,15 @@
 //
 // The strict TOML reader, `config show` (TOML, JSON, CSV), the journal's cached config and the man-page
 // check all walk this table; a new key is one row here (its default is the member initializer in
-// lib/config.hpp), one entry in man/nexadex.toml.5.scd and, for a ranged key, one line in validate()
-// (tests/lib/config_keys_test.cpp fails until each is there). A new array of tables also needs its
-// row in config_keys.cpp's list of arrays.
+// lib/config.hpp) and one entry in man/nexadex.toml.5.scd (tests/lib/config_keys_test.cpp fails until
+// both are there); validate() below checks its range from the row. A new array of tables also needs
+// its row in config_keys.cpp's list of arrays.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -96,5 +97,25 @@ struct ConfigTableItem {
 
 // The items of `table` in the order of config_keys().
 std::vector<ConfigTableItem> table_items(std::string_view table);
+
+// The key of an array's entries that names each one (Presence::identity, "markets[].symbol"), or nullptr.
+const ConfigKey* identity_key(std::string_view array);
+
+// "market" for the array "markets" (or "markets[]"): what one entry is called in a message.
+std::string entry_noun(std::string_view array);
+
+// Whether `name` is range.min to range.max characters of A-Z and 0-9 (a std::string key's rule).
+bool name_in_range(std::string_view name, const ConfigRange& range);
+
+// A key's value in the units of its range (basis points, micro-USD, seconds, hundredths of leverage),
+// or nullopt for a name, a layer list or a presence flag. `entry` picks the entry of an array of tables.
+std::optional<int64_t> ranged_units(const ConfigKey& key, const Config& config, std::size_t entry = 0);
+
+// Every rule of the table on a Config that did not come from the TOML reader (the journal's cached
+// config; the reader checks the same rules key by key, naming the line): each key within its range,
+// names well formed and distinct, at least one entry of each array, each table rule, and the rules
+// across tables (tranches.max_junior_ratio_bps ≥ min_junior_ratio_bps). Errors are ErrorKind::input,
+// naming the key.
+Status validate(const Config& config);
 
 }  // namespace nexadex

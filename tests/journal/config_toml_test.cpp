@@ -7,6 +7,7 @@
 
 #include "journal/config_toml.hpp"
 #include "lib/config.hpp"
+#include "lib/config_keys.hpp"
 
 using namespace nexadex;
 using Catch::Matchers::Contains;

@@ -53,21 +53,6 @@ void flatten(const nlohmann::json& j, const std::string& prefix, std::set<std::s
   }
 }
 
-// A key's value in `c` as an integer in the units of its range, or nothing for lists, flags and names.
-std::optional<int64_t> ranged_value(const ConfigKey& key, const Config& c) {
-  return std::visit(
-      [&](const auto& field) -> std::optional<int64_t> {
-        const auto& v = field(c, 0);
-        using T = std::remove_cvref_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, Bps>) return v.value;
-        else if constexpr (std::is_same_v<T, Usd>) return v.units();
-        else if constexpr (std::is_same_v<T, Duration>) return v.seconds;
-        else if constexpr (std::is_same_v<T, Leverage>) return v.hundredths;
-        else return std::nullopt;
-      },
-      key.field);
-}
-
 // Sets a key's value in `c` to `v`, in the units of its range; false for lists, flags and names.
 bool set_ranged_value(const ConfigKey& key, Config& c, int64_t v) {
   return std::visit(
@@ -113,7 +98,7 @@ TEST_CASE("the key table names each key once, and every default is within its ra
     CHECK_FALSE(key.doc.empty());
     CHECK((key.presence == Presence::implied) == std::holds_alternative<ConfigField<bool>>(key.field));
     CHECK((key.presence == Presence::implied) == key.example.empty());
-    if (const auto v = ranged_value(key, c)) {
+    if (const auto v = ranged_units(key, c)) {
       CHECK(*v >= key.range.min);
       CHECK(*v <= key.range.max);
     }
