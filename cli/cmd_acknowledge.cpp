@@ -32,7 +32,13 @@ class Acknowledge final : public CommandWith<AcknowledgeArgs> {
       confirmed = amount;
     }
     return write_events(ctx, o, "acknowledge", [&](journal::Journal& j, Timestamp at, Appended& appended) -> Status {
-      const Usd amount = confirmed.value_or(j.state().vault.unacknowledged());
+      Usd amount;
+      if (confirmed) {
+        amount = *confirmed;
+      } else {
+        NX_TRY(outstanding, j.state().vault.unacknowledged());
+        amount = outstanding;
+      }
       return appended.add(j, LossAcknowledged{amount, a.reason.value_or("")}, at);
     });
   }

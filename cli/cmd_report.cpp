@@ -161,8 +161,9 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
       report = position_report(state, *id);
     }
     if (!report) return std::unexpected(report.error());
-    if (state.vault.unacknowledged().is_positive()) {
-      ctx.err() << "nexadex: warning: " << to_string(state.vault.unacknowledged())
+    NX_TRY(unacknowledged, state.vault.unacknowledged());
+    if (unacknowledged.is_positive()) {
+      ctx.err() << "nexadex: warning: " << to_string(unacknowledged)
                 << " of losses could not be absorbed by any layer and nobody has acknowledged them; see 'report "
                    "insurance', then 'nexadex acknowledge'.\n";
     }

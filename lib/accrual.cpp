@@ -12,7 +12,6 @@ namespace tranche {
 namespace {
 
 constexpr int128 k_accrual_scale = static_cast<int128>(k_bps_scale) * k_seconds_per_year;   // 10^4 × 31,536,000
-constexpr int128 k_price_scale = 1'000'000'000'000'000'000;                               // 10^18
 constexpr std::size_t k_daily_kept = 31;
 
 }  // namespace
@@ -22,10 +21,10 @@ Status accrue_target(State& state, int64_t dt) {
   Tranche& s = state.vault.senior();
   if (apr == 0 || dt <= 0 || !s.capital.is_positive()) return {};
   // exact: accrued = capital × apr × dt / (10^4 × 31,536,000); the remainder waits for the next step
+  // (capital > 0, so n ≥ 0 and the floor is the quotient; the remainder is exact rational state)
   const int128 n = static_cast<int128>(s.capital.units()) * apr * dt + s.accrual_remainder;
-  const int128 whole = n / k_accrual_scale;
-  NX_TRY(unpaid, checked_add(s.unpaid_target.units(), static_cast<int64_t>(whole), "senior target"));
-  s.unpaid_target = Usd(unpaid);
+  NX_TRY(accrued, narrow_to<Usd>(floor_div(n, k_accrual_scale), "senior target"));
+  NX_TRY_STATUS(add_to(s.unpaid_target, accrued, "senior target"));
   s.accrual_remainder = n % k_accrual_scale;
   state.store.dirty_vault = true;
   return {};
@@ -67,13 +66,14 @@ Status accrue(State& state, Timestamp at) {
   }
   const int64_t dt = at.seconds - v.index_at.seconds;
   // the senior's target yield accrues over the same interval, on its realized NAV (SPEC §10)
-  if (auto ok = tranche::accrue_target(state, dt); !ok) return ok;
+  NX_TRY_STATUS(tranche::accrue_target(state, dt));
   const auto& fees = state.config.fees;
   // the utilization in the rate is in bps rounded up (SPEC §10)
   NX_TRY(slope_part, mul_div_ceil(fees.borrow_slope_apr_bps.value, v.utilization_bps.value, k_bps_scale, "borrow rate"));
   const int128 rate = static_cast<int128>(fees.borrow_base_apr_bps.value) + slope_part;
   // floor: the index grows by whole units (what the trader owes is rounded up at the position)
-  const int128 growth = rate * dt * k_index_scale / (static_cast<int128>(k_bps_scale) * k_seconds_per_year);
+  // (rates and dt are not negative, so the floor is the quotient)
+  const int128 growth = floor_div(rate * dt * k_index_scale, static_cast<int128>(k_bps_scale) * k_seconds_per_year);
   NX_TRY_STATUS(add_to(v.borrow_index, BorrowIndex(growth), "the borrow index"));
   v.index_at = at;
   mark(state);

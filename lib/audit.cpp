@@ -25,17 +25,18 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
     out.push_back({0, "the books' aggregates (Σ size, Σ quantity, buckets) differ from "
                       "those of the open positions"});
   }
-  int128 external = 0;
+  // exact 128-bit sums: every balance is itself a sum of postings, each a Usd
+  WideUsd external;
   for (const auto& [name, balance] : s.accounts) {
     for (const char* prefix : {"depositor:", "trader:", "funder:", "keeper:", "loss:"}) {
-      if (name.rfind(prefix, 0) == 0) external += balance.units();
+      if (name.rfind(prefix, 0) == 0) external = wide_add(external, balance);
     }
   }
-  int128 open_collateral = 0;
+  WideUsd open_collateral;
   for (const Position* pp : positions_by_id(s)) {
     const Position& p = *pp;
     const int64_t id = p.id;
-    if (p.status == PositionStatus::open) open_collateral += p.collateral.units();
+    if (p.status == PositionStatus::open) open_collateral = wide_add(open_collateral, p.collateral);
     const auto it = s.accounts.find(position_account(id));
     const WideUsd posted = it == s.accounts.end() ? WideUsd() : it->second;
     const Usd held = p.status == PositionStatus::open ? p.collateral : Usd();
@@ -56,18 +57,22 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
                {"lp:junior", WideUsd(s.vault.junior().capital)},
                {"insurance", WideUsd(s.vault.insurance)},
                {"treasury", WideUsd(s.vault.treasury)},
-               {"unabsorbed", WideUsd(-static_cast<int128>(s.vault.unabsorbed.units()))}};
+               {"unabsorbed", wide_sub(WideUsd(), s.vault.unabsorbed)}};
   for (const auto& p : pairs) {
     if (balance(p.account) != p.books) {
       out.push_back({0, std::string("the vault's books hold ") + to_string(p.books) + " for " +
                                             p.account + " but its postings sum to " + to_string(balance(p.account))});
     }
   }
-  const int128 held = static_cast<int128>(s.vault.lp_capital().units()) + open_collateral + s.vault.insurance.units() +
-                      s.vault.treasury.units() - s.vault.unabsorbed.units();
-  if (held != -external) {
-    out.push_back({0, "money in less money out is " + to_string(Usd(static_cast<int64_t>(-external))) +
-                                          " but the pool holds " + to_string(Usd(static_cast<int64_t>(held)))});
+  WideUsd held = wide_add(WideUsd(s.vault.senior().capital), s.vault.junior().capital);
+  held = wide_add(held, open_collateral);
+  held = wide_add(held, s.vault.insurance);
+  held = wide_add(held, s.vault.treasury);
+  held = wide_sub(held, s.vault.unabsorbed);
+  const WideUsd in_less_out = wide_sub(WideUsd(), external);
+  if (held != in_less_out) {
+    out.push_back({0, "money in less money out is " + to_string(in_less_out) + " but the pool holds " +
+                          to_string(held)});
   }
   return out;
 }

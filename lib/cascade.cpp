@@ -10,8 +10,6 @@
 namespace nexadex::tranche {
 namespace {
 
-constexpr int128 k_price_scale = 1'000'000'000'000'000'000;   // realized prices: 10^-18 micro-USD
-
 // "12.34%" of a ratio in bps.
 std::string percent(Bps bps) { return format_decimal(bps.value, 2) + "%"; }
 
@@ -94,32 +92,34 @@ Result<Values> values_given(const State& state, Usd u) {
   return v;
 }
 
-// The ratio and limit checks below compare exact 128-bit products of the units, without division.
+// The ratio and limit checks below compare exact 128-bit sums and products, without division.
 Bps junior_ratio_bps(Usd junior, Usd senior) {
-  const int128 total = static_cast<int128>(junior.units()) + senior.units();
-  if (total <= 0) return Bps{0};
-  // floor: a reported ratio rounds down
-  return Bps{static_cast<int64_t>(floor_div(static_cast<int128>(std::max(junior, Usd()).units()) * k_bps_scale, total))};
+  const WideUsd total = wide_add(WideUsd(junior), senior);
+  if (!total.is_positive()) return Bps{0};
+  // floor: a reported ratio rounds down; at most 10,000 while the senior value is not negative
+  return bps_floor(WideUsd(std::max(junior, Usd())), total, "the junior ratio").value_or(Bps{INT64_MAX});
 }
 
 std::optional<Usd> senior_capacity(const State& state, const Values& v) {
   const int64_t min = state.config.tranches.min_junior_ratio_bps.value;
   if (min == 0) return std::nullopt;
-  // floor: J × (10^4 − min) / min − S
-  const int128 cap = static_cast<int128>(std::max(v.junior, Usd()).units()) * (k_bps_scale - min) / min - v.senior.units();
-  return Usd(static_cast<int64_t>(std::clamp<int128>(cap, 0, INT64_MAX)));
+  // floor: J × (10^4 − min) / min − S (exact: J < 2^63, so the product stays within 128 bits)
+  const auto most_senior = WideUsd(std::max(v.junior, Usd())).mul_div_floor(k_bps_scale - min, min, "senior capacity");
+  if (!most_senior) return Usd();   // unreachable: min > 0 and the product fits
+  return narrow_clamped(wide_sub(*most_senior, v.senior), Usd(), Usd::largest());
 }
 
 Usd senior_at_risk(const State& state, const Values& v, Usd reserved) {
-  int128 ahead = 0;
+  WideUsd ahead;
   for (const Layer layer : state.config.cascade.trader_pnl) {
     if (layer == Layer::senior) break;
-    if (layer == Layer::junior) ahead += std::max(v.junior, Usd()).units();
+    if (layer == Layer::junior) ahead = wide_add(ahead, std::max(v.junior, Usd()));
     if (layer == Layer::insurance) {
-      ahead += std::max<int64_t>(state.vault.insurance.units() - state.config.insurance.floor_balance.units(), 0);
+      const WideUsd above_floor = wide_sub(WideUsd(state.vault.insurance), state.config.insurance.floor_balance);
+      ahead = wide_add(ahead, std::max(above_floor, WideUsd()));
     }
   }
-  return Usd(static_cast<int64_t>(std::clamp<int128>(reserved.units() - ahead, 0, INT64_MAX)));
+  return narrow_clamped(wide_sub(WideUsd(reserved), ahead), Usd(), Usd::largest());
 }
 
 Status check_deposit(const State& state, TrancheId id, Usd amount, const Values& v) {
@@ -127,8 +127,9 @@ Status check_deposit(const State& state, TrancheId id, Usd amount, const Values&
   const Bps before = junior_ratio_bps(v.junior, v.senior);
   if (id == TrancheId::senior && cfg.min_junior_ratio_bps.value > 0) {
     // SPEC §10: refused when J / (J + S + amount) < min (equality allowed), compared without division
-    const int128 total = static_cast<int128>(v.junior.units()) + v.senior.units() + amount.units();
-    if (static_cast<int128>(std::max(v.junior, Usd()).units()) * k_bps_scale < cfg.min_junior_ratio_bps.value * total) {
+    const WideUsd total = wide_add(wide_add(WideUsd(v.junior), v.senior), amount);
+    NX_TRY(order, compare_to_bps(WideUsd(std::max(v.junior, Usd())), total, cfg.min_junior_ratio_bps, "the junior ratio"));
+    if (order == std::strong_ordering::less) {
       const auto cap = senior_capacity(state, v);
       NX_TRY(senior_after, v.senior + amount);
       return rule_error("a senior deposit of " + to_string(amount) + " would take the junior ratio from " +
@@ -140,11 +141,13 @@ Status check_deposit(const State& state, TrancheId id, Usd amount, const Values&
     }
   }
   if (id == TrancheId::junior && cfg.max_junior_ratio_bps.value > 0) {
-    const int128 j = static_cast<int128>(v.junior.units()) + amount.units();
-    if (j * k_bps_scale > cfg.max_junior_ratio_bps.value * (j + v.senior.units())) {
-      NX_TRY(junior_after, v.junior + amount);
+    const WideUsd junior_after = wide_add(WideUsd(v.junior), amount);
+    NX_TRY(order, compare_to_bps(junior_after, wide_add(junior_after, v.senior), cfg.max_junior_ratio_bps,
+                                 "the junior ratio"));
+    if (order == std::strong_ordering::greater) {
+      NX_TRY(junior_after_usd, v.junior + amount);
       return rule_error("a junior deposit of " + to_string(amount) + " would take the junior ratio from " +
-                        percent(before) + " to " + percent(junior_ratio_bps(junior_after, v.senior)) +
+                        percent(before) + " to " + percent(junior_ratio_bps(junior_after_usd, v.senior)) +
                         ", above the maximum " + percent(cfg.max_junior_ratio_bps) +
                         "; deposit less, or wait for senior deposits.");
     }
@@ -155,10 +158,12 @@ Status check_deposit(const State& state, TrancheId id, Usd amount, const Values&
 Status check_withdrawal(const State& state, TrancheId id, Usd amount, const Values& v) {
   const Bps min = state.config.tranches.min_junior_ratio_bps;
   if (id != TrancheId::junior || min.value == 0) return {};
-  const int128 j = static_cast<int128>(v.junior.units()) - amount.units();
-  const int128 total = j + v.senior.units();
-  if (total > 0 && j * k_bps_scale < min.value * total) {
-    const Usd junior_after(static_cast<int64_t>(std::max<int128>(j, 0)));   // j ≤ junior: fits
+  const WideUsd j = wide_sub(WideUsd(v.junior), amount);
+  const WideUsd total = wide_add(j, v.senior);
+  if (!total.is_positive()) return {};
+  NX_TRY(order, compare_to_bps(j, total, min, "the junior ratio"));
+  if (order == std::strong_ordering::less) {
+    const Usd junior_after = narrow_clamped(j, Usd(), Usd::largest());   // j ≤ junior: fits
     return rule_error("a junior withdrawal of " + to_string(amount) + " would take the junior ratio from " +
                       percent(junior_ratio_bps(v.junior, v.senior)) + " to " +
                       percent(junior_ratio_bps(junior_after, v.senior)) +
@@ -185,8 +190,7 @@ Status check_senior_at_risk(const State& state, Usd reserved_after, const Values
 
 int128 realized_price(const Tranche& t) {
   // floor: a reported price rounds down
-  return (static_cast<int128>(std::max<int64_t>(t.capital.units(), 0)) + 1) * k_price_scale /
-         (static_cast<int128>(t.supply.units()) + vault::k_virtual_shares);
+  return vault::share_price_floor(t.capital, t.supply).units();
 }
 
 std::optional<int64_t> annualized_bps(int128 p0, int64_t t0, int128 p1, int64_t t1) {

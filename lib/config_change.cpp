@@ -50,11 +50,9 @@ Result<ConfigEffects> config_effects(const State& state, const Config& next) {
       NX_TRY(before, vault::margin(state, *p, m->second.price));
       NX_TRY(after, vault::margin_under(next, state.vault.borrow_index, *p, m->second.price));
       if (after.liquidatable() && !before.liquidatable()) fx.made_liquidatable.push_back(p->id);
-      // leverage size / collateral above the cap, compared without division: size × 100 > cap × collateral
-      const int128 lhs = static_cast<int128>(p->size.units()) * 100;
-      const int128 rhs = static_cast<int128>(mc->max_leverage.hundredths) * p->collateral.units();
+      NX_TRY(above_cap, vault::leverage_exceeds(p->size, p->collateral, mc->max_leverage));
       const MarketConfig* old = state.config.market(p->market);
-      if (lhs > rhs && (old == nullptr || mc->max_leverage < old->max_leverage)) fx.above_max_leverage.push_back(p->id);
+      if (above_cap && (old == nullptr || mc->max_leverage < old->max_leverage)) fx.above_max_leverage.push_back(p->id);
     }
   }
   NX_TRY(nav, vault::nav_floor(state));

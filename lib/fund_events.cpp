@@ -11,7 +11,7 @@ namespace nexadex::vault {
 using namespace detail;
 
 Result<std::vector<Posting>> insure(State& state, const InsuranceDeposited& e, Outcome* out) {
-  if (auto ok = check_name(e.from, "the funder"); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(check_name(e.from, "the funder"));
   if (!e.amount.is_positive()) return input_error("the insurance deposit must be greater than zero.");
   NX_TRY(balance, add(state.vault.insurance, e.amount));
   state.vault.insurance = balance;
@@ -23,7 +23,7 @@ Result<std::vector<Posting>> insure(State& state, const InsuranceDeposited& e, O
 
 Result<std::vector<Posting>> apply_loss(State& state, const Event& ev, const LossApplied& e, Outcome* out) {
   if (!e.amount.is_positive()) return input_error("the loss must be greater than zero.");
-  if (auto ok = check_reason(e.reason); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(check_reason(e.reason));
   std::vector<Posting> postings;
   NX_TRY(rec, tranche::absorb_loss(state, LossKind::external, e.amount, "", ev, postings));
   if (out != nullptr) *out = LossOutcome{e.amount, layers_of(rec), rec->junior_cancelled};
@@ -36,8 +36,8 @@ Result<std::vector<Posting>> apply_loss(State& state, const Event& ev, const Los
 // Acknowledges every unabsorbed loss outstanding: exactly that amount, so that an operator who saw X
 // does not acknowledge a loss that arrived since. No money moves; the memo stays in the books.
 Result<std::vector<Posting>> acknowledge(State& state, const LossAcknowledged& e, Outcome* out) {
-  if (auto ok = check_reason(e.reason); !ok) return std::unexpected(ok.error());
-  const Usd outstanding = state.vault.unacknowledged();
+  NX_TRY_STATUS(check_reason(e.reason));
+  NX_TRY(outstanding, state.vault.unacknowledged());
   if (!outstanding.is_positive()) {
     return rule_error("there are no unacknowledged unabsorbed losses (" + to_string(state.vault.unabsorbed) +
                       " unabsorbed, all of it acknowledged); nothing to acknowledge.");

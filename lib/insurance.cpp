@@ -10,9 +10,10 @@ namespace nexadex::vault {
 std::optional<Usd> insurance_target(const State& state) {
   const auto& ins = state.config.insurance;
   if (ins.target_min.is_zero() && ins.target_bps_of_oi.value == 0) return std::nullopt;
-  const int128 oi = static_cast<int128>(state.vault.open_interest_long.units()) + state.vault.open_interest_short.units();
-  const int128 by_oi = oi * ins.target_bps_of_oi.value / k_bps_scale;  // floor: a smaller target
-  return Usd(static_cast<int64_t>(std::max<int128>(by_oi, ins.target_min.units())));
+  const WideUsd oi = wide_add(WideUsd(state.vault.open_interest_long), state.vault.open_interest_short);
+  // floor: a smaller target; cannot fail: OI < 2^65 and the rate at most 10^6 bps, so the product fits
+  const WideUsd by_oi = oi.mul_bps_floor(ins.target_bps_of_oi, "the insurance target").value_or(WideUsd::largest());
+  return narrow_clamped(std::max(by_oi, WideUsd(ins.target_min)), Usd(), Usd::largest());
 }
 
 Result<FeeParts> split_fee(const State& state, Usd fee, Usd taken) {

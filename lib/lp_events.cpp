@@ -13,10 +13,10 @@ namespace nexadex::vault {
 using namespace detail;
 
 Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDeposited& e, Outcome* out) {
-  if (auto ok = check_name(e.lp, "the LP"); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(check_name(e.lp, "the LP"));
   if (!e.amount.is_positive()) return input_error("the deposit amount must be greater than zero.");
   NX_TRY(id, tranche_of(state, e.lp, e.tranche, LpEvent::deposit));
-  if (auto ok = require_fresh(state, ev.at, "a deposit"); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(require_fresh(state, ev.at, "a deposit"));
   NX_TRY(values, tranche::values(state));
   Tranche& t = state.vault.tranche(id);
   const Usd value = id == TrancheId::junior ? values.junior : values.senior;
@@ -24,7 +24,7 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
     return rule_error(nav_owner(state, id) + " NAV is " + to_string(value) + ", so its share price is not defined; "
                       "deposits are refused until it is positive.");
   }
-  if (auto ok = tranche::check_deposit(state, id, e.amount, values); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(tranche::check_deposit(state, id, e.amount, values));
   // A NAV of a few micro-units under a large supply: the price is defined, but the shares minted, or
   // the supply with them, would not fit in 64 bits.
   auto minted = shares_minted(e.amount, t.supply, value);
@@ -39,7 +39,7 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
     return input_error("a deposit of " + to_string(e.amount) + " mints no share unit at the current share price; "
                        "deposit more.");
   }
-  NX_TRY(price_used, share_price(value, t.supply));
+  NX_TRY(price_used, share_price_usd_floor(value, t.supply));
   NX_TRY(capital, add(t.capital, e.amount));
   if (t.since.seconds == 0) t.since = ev.at;
   t.supply = *supply;
@@ -52,7 +52,7 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
   mark(state);
   if (out != nullptr) {
     NX_TRY(after, tranche::values(state));
-    *out = DepositOutcome{e.lp, id, e.amount, shares, price_used, value.units(),
+    *out = DepositOutcome{e.lp, id, e.amount, shares, price_used.units(), value.units(),
                           (id == TrancheId::junior ? after.junior : after.senior).units()};
   }
   NX_TRY(paid_in, -e.amount);
@@ -70,7 +70,7 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
     }
     return input_error("unknown LP '" + e.lp + "': it holds no shares; 'report lps' lists the LPs.");
   }
-  if (auto ok = require_fresh(state, ev.at, "a withdrawal"); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(require_fresh(state, ev.at, "a withdrawal"));
   NX_TRY(values, tranche::values(state));
   const Usd value = id == TrancheId::junior ? values.junior : values.senior;
   if (!value.is_positive()) {
@@ -127,8 +127,8 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
                       to_string(std::max(backing, Usd())) + " backs open positions); withdraw at most " +
                       to_string(shown) + ".");
   }
-  if (auto ok = tranche::check_withdrawal(state, id, amount, values); !ok) return std::unexpected(ok.error());
-  NX_TRY(price_used, share_price(value, supply));
+  NX_TRY_STATUS(tranche::check_withdrawal(state, id, amount, values));
+  NX_TRY(price_used, share_price_usd_floor(value, supply));
   LpHolding& hw = state.lps[key];
   NX_TRY_STATUS(sub_from(hw.shares, burn, "an LP's shares"));
   NX_TRY_STATUS(add_to(hw.withdrawn, amount, "withdrawals"));
@@ -136,7 +136,7 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
   NX_TRY_STATUS(sub_from(t.capital, amount, "a tranche's capital"));
   state.store.dirty_lps.insert(key);
   mark(state);
-  if (out != nullptr) *out = WithdrawOutcome{e.lp, id, amount, burn, price_used, hw.shares};
+  if (out != nullptr) *out = WithdrawOutcome{e.lp, id, amount, burn, price_used.units(), hw.shares};
   NX_TRY(paid_out, -amount);
   return std::vector<Posting>{{tranche::account(id), paid_out}, {depositor(e.lp), amount}};
 }

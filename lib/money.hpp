@@ -5,6 +5,7 @@
 // negatives too) and report an overflow as an error instead of wrapping (SPEC §2, DESIGN-risk §9).
 #pragma once
 
+#include <algorithm>
 #include <compare>
 #include <cstdint>
 #include <limits>
@@ -82,6 +83,8 @@ class Fixed {
     requires(sizeof(R) < sizeof(Rep))
   constexpr explicit Fixed(Fixed<Tag, Decimals, R> narrow) : m_units(narrow.units()) {}
   static constexpr Fixed whole(int64_t n) { return Fixed(n * k_scale); }
+  // The largest value the type holds.
+  static constexpr Fixed largest() { return Fixed(std::numeric_limits<Rep>::max()); }
 
   // The count of smallest units: for storage, formatting and the few exact-rational computations.
   constexpr Rep units() const { return m_units; }
@@ -193,6 +196,48 @@ Result<Fixed<Tag, D>> narrow(Fixed<Tag, D, int128> v, std::string_view what = "a
   return narrow_to<Fixed<Tag, D>>(v.units(), what);
 }
 
+// Exact 128-bit sums of narrow values, for ratios and limits: each wide operand is a narrow value
+// widened or a sum of a few of them (fewer than 2^62 in all), so the result cannot leave 128 bits (as
+// for WideUsd balances). Unchecked by design; anything else goes through the checked + and −.
+template <class Tag, int D>
+constexpr Fixed<Tag, D, int128> wide_add(Fixed<Tag, D, int128> sum, Fixed<Tag, D> b) {
+  return Fixed<Tag, D, int128>(sum.units() + b.units());
+}
+template <class Tag, int D>
+constexpr Fixed<Tag, D, int128> wide_sub(Fixed<Tag, D, int128> sum, Fixed<Tag, D> b) {
+  return Fixed<Tag, D, int128>(sum.units() - b.units());
+}
+template <class Tag, int D>
+constexpr Fixed<Tag, D, int128> wide_add(Fixed<Tag, D, int128> sum, Fixed<Tag, D, int128> other_sum) {
+  return Fixed<Tag, D, int128>(sum.units() + other_sum.units());
+}
+template <class Tag, int D>
+constexpr Fixed<Tag, D, int128> wide_sub(Fixed<Tag, D, int128> sum, Fixed<Tag, D, int128> other_sum) {
+  return Fixed<Tag, D, int128>(sum.units() - other_sum.units());
+}
+
+// A wide value clamped to [lo, hi], as the narrow type (exact: the clamp makes it fit).
+template <class Tag, int D>
+constexpr Fixed<Tag, D> narrow_clamped(Fixed<Tag, D, int128> v, Fixed<Tag, D> lo, Fixed<Tag, D> hi) {
+  using Wide = Fixed<Tag, D, int128>;
+  return Fixed<Tag, D>(static_cast<int64_t>(std::clamp(v, Wide(lo), Wide(hi)).units()));
+}
+
+// part × den compared with num × whole, exactly on 128 bits and without division: the order of
+// part / whole and num / den when whole and den are positive (a ratio against a limit). Errors: a
+// product beyond 128 bits (ErrorKind::input, "arithmetic overflow in <what>").
+template <class Tag, int D, class Rep>
+Result<std::strong_ordering> compare_ratio(Fixed<Tag, D, Rep> part, Fixed<Tag, D, Rep> whole, int64_t num,
+                                           int64_t den, std::string_view what = "ratio") {
+  int128 lhs{};
+  int128 rhs{};
+  if (__builtin_mul_overflow(static_cast<int128>(part.units()), static_cast<int128>(den), &lhs) ||
+      __builtin_mul_overflow(static_cast<int128>(num), static_cast<int128>(whole.units()), &rhs)) {
+    return overflow_error(what, 128);
+  }
+  return lhs <=> rhs;
+}
+
 // An asset configured at run time (the multi-asset pool), by its index in the config.
 struct AssetId {
   uint32_t value = 0;
@@ -236,6 +281,20 @@ template <class Tag, int D>
 Result<Bps> bps_ceil(Fixed<Tag, D> part, Fixed<Tag, D> whole, std::string_view what = "ratio") {
   NX_TRY(b, mul_div_ceil(part.units(), k_bps_scale, whole.units(), what));
   return Bps{b};
+}
+
+// The same for 128-bit values, e.g. a tranche's share of a sum of two.
+template <class Tag, int D>
+Result<Bps> bps_floor(Fixed<Tag, D, int128> part, Fixed<Tag, D, int128> whole, std::string_view what = "ratio") {
+  NX_TRY(b, mul_div_wide(part.units(), k_bps_scale, whole.units(), Rounding::floor, what));
+  if (b > std::numeric_limits<int64_t>::max() || b < std::numeric_limits<int64_t>::min()) return overflow_error(what);
+  return Bps{static_cast<int64_t>(b)};
+}
+// part / whole against a ratio in bps, compared without division (see compare_ratio).
+template <class Tag, int D, class Rep>
+Result<std::strong_ordering> compare_to_bps(Fixed<Tag, D, Rep> part, Fixed<Tag, D, Rep> whole, Bps ratio,
+                                            std::string_view what = "ratio") {
+  return compare_ratio(part, whole, ratio.value, k_bps_scale, what);
 }
 
 // Checked sums and differences of like units, the error naming `what`.

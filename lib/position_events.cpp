@@ -15,7 +15,7 @@ using namespace detail;
 Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionOpened& e, Outcome* out) {
   const MarketConfig* mc = state.config.market(e.market);
   if (mc == nullptr) return input_error("unknown market '" + e.market + "'.");
-  if (auto ok = check_name(e.trader, "the trader"); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(check_name(e.trader, "the trader"));
   if (!e.collateral.is_positive()) return input_error("the collateral must be greater than zero.");
   NX_TRY(price, fresh_price(state, e.market, ev.at));
   const Bps fee_bps = state.config.fees.open_fee_bps;
@@ -32,9 +32,10 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   }
   NX_TRY(after_fee, e.collateral - fee);
   // leverage after the fee = size / (collateral − fee) ≤ max_leverage (compared without division)
-  if (static_cast<int128>(size.units()) * 100 > static_cast<int128>(mc->max_leverage.hundredths) * after_fee.units()) {
-    NX_TRY(lev_x100, mul_div_ceil(size.units(), 100, after_fee.units(), "leverage"));
-    return rule_error("the leverage after the open fee would be " + format_decimal(lev_x100, 2) + "x (size " +
+  NX_TRY(above_max, leverage_exceeds(size, after_fee, mc->max_leverage));
+  if (above_max) {
+    NX_TRY(lev, leverage_ceil(size, after_fee));
+    return rule_error("the leverage after the open fee would be " + format_decimal(lev.hundredths, 2) + "x (size " +
                       to_string(size) + " on " + to_string(after_fee) + " of collateral after a fee of " + to_string(fee) +
                       "), above the " + e.market + " maximum of " + format_decimal(mc->max_leverage.hundredths, 2) +
                       "x; add collateral or open less.");
@@ -46,7 +47,8 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   const Bps max_util = state.config.pool.max_utilization_bps;
   const Usd nav_counted = std::max(nav_now, Usd());
   // compared without division: reserved_after / NAV ≤ max_util
-  if (static_cast<int128>(reserved_after.units()) * k_bps_scale > static_cast<int128>(max_util.value) * nav_counted.units()) {
+  NX_TRY(utilization, compare_to_bps(reserved_after, nav_counted, max_util, "utilization"));
+  if (utilization == std::strong_ordering::greater) {
     // floor: the room shown rounds down
     NX_TRY(limit, nav_counted.mul_bps_floor(max_util, "the reserve limit"));
     NX_TRY(room, limit - state.vault.reserved);
@@ -57,9 +59,7 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   }
   if (state.config.tranches.max_senior_at_risk_bps.value > 0) {
     NX_TRY(values, tranche::values(state));
-    if (auto ok = tranche::check_senior_at_risk(state, reserved_after, values); !ok) {
-      return std::unexpected(ok.error());
-    }
+    NX_TRY_STATUS(tranche::check_senior_at_risk(state, reserved_after, values));
   }
   NX_TRY(paid_in, -e.collateral);
   std::vector<Posting> postings{{trader_account(e.trader), paid_in}, {position_account(ev.seq), after_fee}};
@@ -75,7 +75,7 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   p.borrow_index_open = state.vault.borrow_index;
   p.opened_at = ev.at;
   // its keys are computed here too, so that a position out of their range is refused before anything changes
-  if (auto keys = position_keys(state.config, p); !keys) return std::unexpected(keys.error());
+  NX_TRY_STATUS(position_keys(state.config, p));
   // A position liquidatable at its own entry would let its keeper fee exceed what backs it: the
   // shortfall would be bad debt of the pool, so it is refused (a keeper fee farm otherwise).
   NX_TRY(at_entry, margin(state, p, price));
@@ -87,9 +87,9 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   }
   // What the open did, before anything changes (its liquidation price depends on the borrow index only).
   if (out != nullptr) {
-    NX_TRY(lev, mul_div_ceil(size.units(), 100, after_fee.units(), "leverage"));
+    NX_TRY(lev, leverage_ceil(size, after_fee));
     NX_TRY(liq, liquidation_price(state, p));
-    *out = OpenOutcome{p.id, p.trader, p.market, p.side, size, p.collateral, fee, price, lev, p.reserve, liq};
+    *out = OpenOutcome{p.id, p.trader, p.market, p.side, size, p.collateral, fee, price, lev.hundredths, p.reserve, liq};
   }
   // The fee is split on the state as it is before this position adds to open interest.
   NX_TRY(parts, split_fee(state, fee));

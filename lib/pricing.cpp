@@ -10,12 +10,11 @@ std::string depositor_account(const std::string& lp) { return "depositor:" + lp;
 std::string position_account(int64_t id) { return "position:" + std::to_string(id); }
 
 Result<Usd> pnl_floor(Side side, Usd size, Price entry, Price price) {
-  const int128 diff = side == Side::long_ ? static_cast<int128>(price.units()) - entry.units()
-                                          : static_cast<int128>(entry.units()) - price.units();
-  const int128 n = static_cast<int128>(size.units()) * diff;
-  // floor: a profit rounds down (paid by the pool), a loss rounds up in size (owed to it)
-  NX_TRY(v, div_floor(n, entry.units(), "PnL"));
-  return Usd(v);
+  using WidePrice = Fixed<PriceTag, Price::k_decimals, int128>;
+  const WidePrice move = side == Side::long_ ? wide_sub(WidePrice(price), entry) : wide_sub(WidePrice(entry), price);
+  // floor: a profit rounds down (paid by the pool), a loss rounds up in size (owed to it); exact:
+  // size × move < 2^63 × 2^64
+  return mul_div_floor_as<Usd>(size, move.units(), entry.units(), "PnL");
 }
 
 Result<Usd> borrow_due(const Position& p, BorrowIndex index_now) {
@@ -36,14 +35,13 @@ Result<Usd> open_fee(Usd size, Bps open_fee_bps) {
 Result<Usd> size_for_leverage(Usd collateral, Leverage leverage, Bps open_fee_bps) {
   // S ≤ L × (C − fee(S)), L = hundredths / 100: start at floor(C × L × 10^4 / (10^4 + L × fee_bps))
   const int128 l = leverage.hundredths;
-  const int128 num = static_cast<int128>(collateral.units()) * l * k_bps_scale;
-  const int128 den = 100 * k_bps_scale + l * open_fee_bps.value;
-  NX_TRY(start, div_floor(num, den, "size"));
-  int64_t s = start;
+  NX_TRY(start, collateral.mul_div_floor(l * k_bps_scale, 100 * k_bps_scale + l * open_fee_bps.value, "size"));
+  int64_t s = start.units();   // the sizes tried, down from `start` by one micro-unit
   for (int guard = 0; s > 0 && guard < 1000; ++guard, --s) {
     NX_TRY(fee, open_fee(Usd(s), open_fee_bps));
     NX_TRY(after_fee, collateral - fee);
-    if (static_cast<int128>(s) * 100 <= l * after_fee.units()) return Usd(s);
+    NX_TRY(above, leverage_exceeds(Usd(s), after_fee, leverage));
+    if (!above) return Usd(s);
   }
   return Usd(std::max<int64_t>(s, 0));
 }
@@ -69,6 +67,27 @@ Result<Shares> shares_burned(Usd amount, Shares supply, Usd nav) {
 Result<Usd> amount_paid(Shares shares, Shares supply, Usd nav) {
   // floor: what the pool pays rounds down
   return mul_div_floor_as<Usd>(shares, nav_plus_one(nav), virtual_supply(supply), "amount");
+}
+
+SharePrice share_price_floor(Usd nav, Shares supply) {
+  // floor: a reported price rounds down
+  return SharePrice(floor_div(nav_plus_one(nav) * SharePrice::k_scale, virtual_supply(supply)));
+}
+
+Result<Usd> share_price_usd_floor(Usd nav, Shares supply) {
+  // floor: from 10^-18 micro-USD per share unit to micro-USD per share (10^9 units)
+  constexpr int128 k_per_share = SharePrice::k_scale / Shares::k_scale;
+  return narrow_to<Usd>(floor_div(share_price_floor(nav, supply).units(), k_per_share), "share price");
+}
+
+Result<bool> leverage_exceeds(Usd size, Usd collateral, Leverage max) {
+  NX_TRY(order, compare_ratio(size, collateral, max.hundredths, 100, "leverage"));
+  return order == std::strong_ordering::greater;
+}
+
+Result<Leverage> leverage_ceil(Usd size, Usd collateral) {
+  NX_TRY(hundredths, mul_div_ceil(size.units(), 100, collateral.units(), "leverage"));
+  return Leverage{hundredths};
 }
 
 Result<Margin> margin(const State& state, const Position& p, Price price) {

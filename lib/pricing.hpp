@@ -38,6 +38,21 @@ Result<Shares> shares_minted(Usd amount, Shares supply, Usd nav);
 Result<Shares> shares_burned(Usd amount, Shares supply, Usd nav);
 Result<Usd> amount_paid(Shares shares, Shares supply, Usd nav);
 
+// A share's price: (NAV + 1) / (supply + V) micro-USD per share unit, NAV below zero counting as zero,
+// rounded down (floor: a reported price rounds down). Exact: (2^63 + 1) × 10^18 stays within 128 bits
+// and supply + V is positive.
+SharePrice share_price_floor(Usd nav, Shares supply);
+// The same per whole share, in micro-USD as reports and outcomes show it: floor((NAV + 1) × 10^9 /
+// (supply + V)), the floor of share_price_floor (a floor of a floor is one floor). Errors: beyond int64.
+Result<Usd> share_price_usd_floor(Usd nav, Shares supply);
+
+// Whether size / collateral is above `max` (compared without division: size × 100 > max × collateral).
+// Errors: none in practice (a product beyond 128 bits).
+Result<bool> leverage_exceeds(Usd size, Usd collateral, Leverage max);
+// size / collateral in hundredths, rounded up (ceil: a leverage shown or checked rounds against the
+// trader). Errors: collateral zero, the result beyond int64.
+Result<Leverage> leverage_ceil(Usd size, Usd collateral);
+
 // The margin numbers of a position at `price`: equity = collateral + min(pnl, reserve) − close fee −
 // borrow fee; liquidatable when equity < max(ceil(size × maintenance_margin_bps / 10^4),
 // liquidation_fee).

@@ -41,18 +41,16 @@ Status set_shocked_prices(State& after, Timestamp at, const std::vector<Shock>& 
     if (m == after.markets.end() || !m->second.priced()) {
       return rule_error("the " + market + " market has never been priced; a shock needs a price to move.");
     }
-    int64_t price = m->second.price.units();
+    Price price = m->second.price;
     for (const auto& s : shocks) {
       if (s.market != market) continue;
       // floor: the shocked price rounds down
       const std::string what = "the shocked " + market + " price";
-      NX_TRY(shocked, mul_div_floor(price, k_bps_scale + s.move.value, k_bps_scale, what));
+      NX_TRY(shocked, price.mul_div_floor(k_bps_scale + s.move.value, k_bps_scale, what));
       price = shocked;
     }
-    if (price <= 0) return input_error("the shocked " + market + " price rounds to zero; shock it less.");
-    if (auto applied = apply_next(after, PriceSet{market, Price(price)}, at); !applied) {
-      return std::unexpected(applied.error());
-    }
+    if (!price.is_positive()) return input_error("the shocked " + market + " price rounds to zero; shock it less.");
+    NX_TRY_STATUS(apply_next(after, PriceSet{market, price}, at));
   }
   return {};
 }
@@ -61,24 +59,21 @@ Status set_shocked_prices(State& after, Timestamp at, const std::vector<Shock>& 
 
 Result<Report> loss_preview(State state, Timestamp at, Usd amount, LossKind kind) {
   // the senior target accrues to the moment of the loss, as it would for the journaled event
-  if (auto ok = vault::accrue(state, at); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(vault::accrue(state, at));
   State after = state;
   std::vector<Posting> postings;
   const Event ev{state.head_seq + 1, at, LossApplied{amount, "preview"}};
-  if (auto rec = tranche::absorb_loss(after, kind, amount, "", ev, postings); !rec) {
-    return std::unexpected(rec.error());
-  }
+  NX_TRY_STATUS(tranche::absorb_loss(after, kind, amount, "", ev, postings));
   return cascade_report(state, after, {});
 }
 
 Result<Report> shock_preview(State state, Timestamp at, const std::vector<Shock>& shocks) {
-  if (auto ok = check_shocks(state, shocks); !ok) return std::unexpected(ok.error());
-  if (auto ok = vault::accrue(state, at); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(check_shocks(state, shocks));
+  NX_TRY_STATUS(vault::accrue(state, at));
   State after = state;
   after.what_if = true;
-  if (auto ok = set_shocked_prices(after, at, shocks); !ok) return std::unexpected(ok.error());
-  auto ids = vault::liquidatable(after, "");
-  if (!ids) return std::unexpected(ids.error());
+  NX_TRY_STATUS(set_shocked_prices(after, at, shocks));
+  NX_TRY(ids, vault::liquidatable(after, ""));
   Section liq{"liquidations", "Liquidations at the shocked prices", SectionShape::list,
               {{"id", CellType::integer},
                {"trader", CellType::text},
@@ -89,13 +84,11 @@ Result<Report> shock_preview(State state, Timestamp at, const std::vector<Shock>
                {"price", CellType::price},
                {"shortfall", CellType::usd}},
               {}};
-  liq.rows.reserve(ids->size());
-  for (const int64_t id : *ids) {
+  liq.rows.reserve(ids.size());
+  for (const int64_t id : ids) {
     NX_TRY(p, find_position(after, id));
     const Position pos = *p;
-    if (auto applied = apply_next(after, PositionLiquidated{id, "stress-test"}, at); !applied) {
-      return std::unexpected(applied.error());
-    }
+    NX_TRY_STATUS(apply_next(after, PositionLiquidated{id, "stress-test"}, at));
     // the liquidation's bad debt, if it had one: the loss record of this very event
     const bool bad_debt = !after.losses.empty() && after.losses.back().seq == after.head_seq;
     const Usd shortfall = bad_debt ? after.losses.back().total : Usd(0);
@@ -105,7 +98,7 @@ Result<Report> shock_preview(State state, Timestamp at, const std::vector<Shock>
                         Cell::of_usd(shortfall)});
   }
   after.what_if = false;
-  if (auto ok = vault::update_utilization(after); !ok) return std::unexpected(ok.error());
+  NX_TRY_STATUS(vault::update_utilization(after));
   std::vector<Section> extra;
   extra.push_back(std::move(liq));   // moved, not copied as a braced list would be: one row per liquidation
   return cascade_report(state, after, std::move(extra));

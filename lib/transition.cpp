@@ -7,8 +7,6 @@
 
 namespace nexadex::vault::detail {
 
-std::string usd_text(int64_t units) { return format_decimal(units, Usd::k_decimals); }
-
 std::string depositor(const std::string& lp) { return depositor_account(lp); }
 
 std::string trader_account(const std::string& t) { return "trader:" + t; }
@@ -77,12 +75,6 @@ std::vector<LayerPart> layers_of(const LossRecord* rec) {
   if (rec == nullptr) return out;
   for (const auto& leg : rec->legs) out.push_back({leg.layer, leg.amount});
   return out;
-}
-
-// A tranche's share price in micro-USD: floor((NAV + 1) × 10^9 / (supply + V)), as reports show it.
-Result<int64_t> share_price(Usd nav, Shares supply) {
-  return div_floor((static_cast<int128>(std::max(nav, Usd()).units()) + 1) * Shares::k_scale,
-                   static_cast<int128>(supply.units()) + k_virtual_shares, "share price");
 }
 
 void mark(State& state) { state.store.dirty_vault = true; }

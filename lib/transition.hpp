@@ -12,7 +12,6 @@
 
 namespace nexadex::vault::detail {
 
-std::string usd_text(int64_t units);
 std::string depositor(const std::string& lp);        // "depositor:alice"
 std::string trader_account(const std::string& t);    // "trader:bob"
 
@@ -30,9 +29,6 @@ Result<const LossRecord*> book_lp_result(State& state, const Event& ev, Usd delt
                                          const std::string& market, std::vector<Posting>& postings);
 // The layers of a loss record, for an outcome (none without a record).
 std::vector<LayerPart> layers_of(const LossRecord* rec);
-// A tranche's share price in micro-USD: floor((max(NAV, 0) + 1) × 10^9 / (supply + V)), as reports
-// show it.
-Result<int64_t> share_price(Usd nav, Shares supply);
 // The vault row changed.
 void mark(State& state);
 // Records a step of a position's life (a what-if copy keeps none: it is dropped unread).

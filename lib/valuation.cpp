@@ -145,7 +145,8 @@ Result<Usd> unrealized_floor(const State& state) {
 
 Result<Usd> nav_floor(const State& state) {
   NX_TRY(u, unrealized_floor(state));
-  return add(state.vault.lp_capital(), u, "NAV");
+  NX_TRY(capital, state.vault.lp_capital_checked());
+  return add(capital, u, "NAV");
 }
 
 Bps utilization_ceil(Usd reserved, Usd nav) {

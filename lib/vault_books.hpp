@@ -37,8 +37,9 @@ struct Vault {
   Bps utilization_bps{0};           // Σ reserves / NAV, rounded up, as of the last event
   Usd unabsorbed;                   // losses no layer could take (reported loudly, never dropped)
   Usd acknowledged;                 // the part of `unabsorbed` an operator has acknowledged (≤ unabsorbed)
-  // What reports still warn about: the unabsorbed losses nobody has acknowledged.
-  Usd unacknowledged() const { return Usd(unabsorbed.units() - acknowledged.units()); }
+  // What reports still warn about: the unabsorbed losses nobody has acknowledged. Errors: overflow
+  // (not while acknowledged ≤ unabsorbed, both ≥ 0).
+  Result<Usd> unacknowledged() const { return sub(unabsorbed, acknowledged, "unacknowledged losses"); }
   Usd insurance_paid;               // bad debt the fund covered
   std::map<std::string, FeeTotals> fees;   // "open", "close", "borrow", "liquidation"
   // Per market: the UTC day of the fund's last draw, that day's cap and what it used (DESIGN-risk §3).
@@ -55,7 +56,10 @@ struct Vault {
   const Tranche& senior() const { return tranche(TrancheId::senior); }
   Tranche& junior() { return tranche(TrancheId::junior); }
   const Tranche& junior() const { return tranche(TrancheId::junior); }
-  // The LPs' realized NAV, both tranches.
+  // The LPs' realized NAV, both tranches. Errors: beyond int64 (overflow).
+  Result<Usd> lp_capital_checked() const { return add(senior().capital, junior().capital, "LP capital"); }
+  // The same unchecked, kept for lib/report.cpp (another change moves it to lp_capital_checked()):
+  // exact while the sum fits a Usd.
   Usd lp_capital() const { return Usd(senior().capital.units() + junior().capital.units()); }
   bool operator==(const Vault&) const = default;
 };

@@ -622,3 +622,38 @@ TEST_CASE("format_decimal_display handles the int64 edges", "[money][format][edg
   CHECK(format_decimal_display(k_min, 6, 2) == "-9,223,372,036,854.78");
   CHECK(format_decimal_display(k_min, 0, 0) == "-9,223,372,036,854,775,808");
 }
+
+TEST_CASE("wide_add and wide_sub sum narrow values exactly beyond int64", "[money][wide][edge]") {
+  const WideUsd two_max = wide_add(WideUsd(Usd(k_max)), Usd(k_max));
+  CHECK(two_max.units() == static_cast<int128>(k_max) * 2);
+  CHECK(wide_sub(two_max, Usd(k_max)) == WideUsd(Usd(k_max)));
+  CHECK(wide_sub(WideUsd(), Usd(k_min)).units() == -static_cast<int128>(k_min));
+  CHECK(wide_add(two_max, wide_sub(WideUsd(), two_max)) == WideUsd());
+}
+
+TEST_CASE("narrow_clamped clamps a wide value into the narrow type", "[money][wide][edge]") {
+  const WideUsd big = wide_add(WideUsd(Usd(k_max)), Usd(1));
+  CHECK(narrow_clamped(big, Usd(), Usd::largest()) == Usd(k_max));
+  CHECK(narrow_clamped(WideUsd(Usd(-5)), Usd(), Usd::largest()) == Usd());
+  CHECK(narrow_clamped(WideUsd(Usd(42)), Usd(), Usd::largest()) == Usd(42));
+}
+
+TEST_CASE("compare_ratio and compare_to_bps compare without division, equality included", "[money][ratio]") {
+  // 1 / 5 against 20% (2,000 bps): equal
+  CHECK(*compare_to_bps(Usd(1), Usd(5), Bps{2'000}) == std::strong_ordering::equal);
+  CHECK(*compare_to_bps(Usd(1), Usd(5), Bps{1'999}) == std::strong_ordering::greater);
+  CHECK(*compare_to_bps(Usd(1), Usd(5), Bps{2'001}) == std::strong_ordering::less);
+  // leverage 10x on 100 of collateral: 1,000 is at the cap, 1,000.000001 above it
+  CHECK(*compare_ratio(Usd::whole(1'000), Usd::whole(100), 1'000, 100) == std::strong_ordering::equal);
+  CHECK(*compare_ratio(Usd(1'000'000'001), Usd::whole(100), 1'000, 100) == std::strong_ordering::greater);
+  // sums beyond int64 still compare exactly
+  const WideUsd part = wide_add(WideUsd(Usd(k_max)), Usd(k_max));
+  CHECK(*compare_to_bps(part, wide_add(part, part), Bps{5'000}) == std::strong_ordering::equal);
+}
+
+TEST_CASE("bps_floor of wide values rounds down and refuses a zero whole", "[money][ratio][edge]") {
+  const WideUsd j = wide_add(WideUsd(Usd(k_max)), Usd(k_max));
+  CHECK(bps_floor(j, wide_add(j, Usd(1)))->value == 9'999);
+  CHECK(bps_floor(WideUsd(Usd(1)), WideUsd(Usd(3)))->value == 3'333);
+  CHECK(!bps_floor(WideUsd(Usd(1)), WideUsd()));
+}

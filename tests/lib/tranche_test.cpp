@@ -102,7 +102,7 @@ TEST_CASE("an acknowledgement takes exactly the unabsorbed losses outstanding an
   b.refused(LossAcknowledged{Usd(1), "nothing yet"}, ErrorKind::rule);
   // 5,000 − senior 3,000 = 2,000 unabsorbed
   b.ok(LossApplied{Usd(5'000 * k_usd), "incident"});
-  CHECK(b.s.vault.unacknowledged().units() == 2'000 * k_usd);
+  CHECK(b.s.vault.unacknowledged()->units() == 2'000 * k_usd);
   b.refused(LossAcknowledged{Usd(2'000 * k_usd - 1), "one micro-unit short"}, ErrorKind::rule);
   b.refused(LossAcknowledged{Usd(2'000 * k_usd + 1), "one micro-unit over"}, ErrorKind::rule);
   b.refused(LossAcknowledged{Usd(2'000 * k_usd), ""}, ErrorKind::input);
@@ -110,11 +110,11 @@ TEST_CASE("an acknowledgement takes exactly the unabsorbed losses outstanding an
   CHECK(postings.empty());
   CHECK(b.s.vault.unabsorbed.units() == 2'000 * k_usd);   // the loss stays in the books
   CHECK(b.s.vault.acknowledged.units() == 2'000 * k_usd);
-  CHECK(b.s.vault.unacknowledged().units() == 0);
+  CHECK(b.s.vault.unacknowledged()->units() == 0);
   b.refused(LossAcknowledged{Usd(2'000 * k_usd), "twice"}, ErrorKind::rule);
   // every layer is empty now: a further 700 is all unabsorbed, and only it is outstanding
   b.ok(LossApplied{Usd(700 * k_usd), "second incident"});
-  CHECK(b.s.vault.unacknowledged().units() == 700 * k_usd);
+  CHECK(b.s.vault.unacknowledged()->units() == 700 * k_usd);
   b.ok(LossAcknowledged{Usd(700 * k_usd), "also covered"});
   CHECK(b.s.vault.acknowledged.units() == 2'700 * k_usd);
 }

@@ -877,3 +877,32 @@ TEST_CASE("a refused config_applied leaves the state unchanged, borrow index inc
   CHECK(b.s.vault.borrow_index == before.vault.borrow_index);
   CHECK(b.s.vault.index_at == before.vault.index_at);
 }
+
+TEST_CASE("the share price per unit and per share are one floor of (NAV + 1) / (supply + V)", "[vault][shares]") {
+  using vault::k_virtual_shares;
+  constexpr int128 k_e18 = 1'000'000'000'000'000'000;
+  for (const int64_t nav : {int64_t{-5}, int64_t{0}, int64_t{1}, int64_t{999'999}, int64_t{100'007'000'000},
+                            std::numeric_limits<int64_t>::max() - 1}) {
+    for (const int64_t supply : {int64_t{0}, int64_t{1}, int64_t{999}, int64_t{1'000'000'000}, int64_t{7'777'777'777'777}}) {
+      const int128 num = static_cast<int128>(std::max<int64_t>(nav, 0)) + 1;
+      const int128 den = static_cast<int128>(supply) + k_virtual_shares;
+      CHECK(vault::share_price_floor(Usd(nav), Shares(supply)).units() == num * k_e18 / den);
+      const auto per_share = vault::share_price_usd_floor(Usd(nav), Shares(supply));
+      const int128 expected = num * Shares::k_scale / den;
+      if (expected > std::numeric_limits<int64_t>::max()) {
+        CHECK(!per_share);
+      } else {
+        REQUIRE(per_share);
+        CHECK(per_share->units() == expected);
+      }
+    }
+  }
+}
+
+TEST_CASE("leverage_exceeds compares size / collateral with the cap, at it not", "[vault][leverage]") {
+  // 5,000 on 995 is 5.0251…x: 5.03 holds it, 5.02 does not
+  CHECK(!*vault::leverage_exceeds(Usd::whole(5'000), Usd::whole(995), Leverage{503}));
+  CHECK(*vault::leverage_exceeds(Usd::whole(5'000), Usd::whole(995), Leverage{502}));
+  CHECK(!*vault::leverage_exceeds(Usd::whole(1'000), Usd::whole(100), Leverage{1'000}));
+  CHECK(vault::leverage_ceil(Usd::whole(5'000), Usd::whole(995))->hundredths == 503);
+}
