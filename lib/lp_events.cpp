@@ -39,7 +39,7 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
     return input_error("a deposit of " + to_string(e.amount) + " mints no share unit at the current share price; "
                        "deposit more.");
   }
-  NX_TRY(price_used, share_price(value, t.supply));
+  NX_TRY(price_used, share_price(std::max(value, Usd()), t.supply));
   NX_TRY(capital, add(t.capital, e.amount));
   if (t.since.seconds == 0) t.since = ev.at;
   t.supply = *supply;
@@ -128,7 +128,7 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
                       to_string(shown) + ".");
   }
   if (auto ok = tranche::check_withdrawal(state, id, amount, values); !ok) return std::unexpected(ok.error());
-  NX_TRY(price_used, share_price(value, supply));
+  NX_TRY(price_used, share_price(std::max(value, Usd()), supply));
   LpHolding& hw = state.lps[key];
   NX_TRY_STATUS(sub_from(hw.shares, burn, "an LP's shares"));
   NX_TRY_STATUS(add_to(hw.withdrawn, amount, "withdrawals"));

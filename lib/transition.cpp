@@ -79,9 +79,10 @@ std::vector<LayerPart> layers_of(const LossRecord* rec) {
   return out;
 }
 
-// A tranche's share price in micro-USD: floor((NAV + 1) × 10^9 / (supply + V)), as reports show it.
+// A share's price in micro-USD: floor((NAV + 1) × 10^9 / (supply + V)), as reports show it; the NAV as
+// given (callers that want a negative NAV read as 0 pass max(NAV, 0)).
 Result<int64_t> share_price(Usd nav, Shares supply) {
-  return div_floor((static_cast<int128>(std::max(nav, Usd()).units()) + 1) * Shares::k_scale,
+  return div_floor((static_cast<int128>(nav.units()) + 1) * Shares::k_scale,
                    static_cast<int128>(supply.units()) + k_virtual_shares, "share price");
 }
 

@@ -1,6 +1,6 @@
-// lib/transition.hpp: what the event rules share (transition layer, used only by lib/*_events.cpp
-// and lib/liquidation.cpp): fresh prices, booking a fee or a realized result, a position's legs,
-// names and reasons checked.
+// lib/transition.hpp: what the event rules share (transition layer, used by lib/*_events.cpp and
+// lib/liquidation.cpp; lib/report.cpp takes share_price from here): fresh prices, booking a fee or a
+// realized result, a position's legs, names and reasons checked.
 #pragma once
 
 #include <string>
@@ -30,8 +30,10 @@ Result<const LossRecord*> book_lp_result(State& state, const Event& ev, Usd delt
                                          const std::string& market, std::vector<Posting>& postings);
 // The layers of a loss record, for an outcome (none without a record).
 std::vector<LayerPart> layers_of(const LossRecord* rec);
-// A tranche's share price in micro-USD: floor((max(NAV, 0) + 1) × 10^9 / (supply + V)), as reports
-// show it.
+// A share's price in micro-USD: floor((NAV + 1) × 10^9 / (supply + V)); the virtual shares make a
+// first share 1 USDC (DESIGN-risk §9). The NAV is taken as given: a negative one gives a price below
+// 1/(supply + V) (negative for a NAV below −1 micro-USD). The rules and the tranche reports pass
+// max(NAV, 0); the pool report and the one-tranche history pass the NAV as it is (lib/report.cpp).
 Result<int64_t> share_price(Usd nav, Shares supply);
 // The vault row changed.
 void mark(State& state);
