@@ -153,8 +153,8 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
   add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::closed, size, price, coll_part, realized.units(), Usd(0),
                              close_fee, due_part, Usd(0), payout});
   if (out != nullptr) {
-    *out = CloseOutcome{p.id, p.trader, size, size_left, price, realized.units(), coll_part,
-                        due_part, close_fee, payout, pool_result.units(),
+    *out = CloseOutcome{p.id, p.trader, size, size_left, price, realized, coll_part,
+                        due_part, close_fee, payout, pool_result,
                         layers_of(rec ? *rec : nullptr),
                         rec && *rec ? (*rec)->junior_cancelled : Shares(0)};
   }
