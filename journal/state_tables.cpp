@@ -298,7 +298,7 @@ Status Journal::Impl::write_state_rows() {
       q.bind(5, static_cast<int64_t>(l.size.units()));
       q.bind(6, static_cast<int64_t>(l.price.units()));
       q.bind(7, static_cast<int64_t>(l.collateral.units()));
-      q.bind(8, static_cast<int64_t>(l.pnl));
+      q.bind(8, l.pnl.units());
       q.bind(9, static_cast<int64_t>(l.open_fee.units()));
       q.bind(10, static_cast<int64_t>(l.close_fee.units()));
       q.bind(11, static_cast<int64_t>(l.borrow_fee.units()));

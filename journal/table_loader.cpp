@@ -164,7 +164,7 @@ Result<std::vector<PositionLeg>> SqlTableLoader::legs(int64_t id) {
       l.size = Usd(i64(4));
       l.price = Price(i64(5));
       l.collateral = Usd(i64(6));
-      l.pnl = i64(7);
+      l.pnl = Usd(i64(7));
       l.open_fee = Usd(i64(8));
       l.close_fee = Usd(i64(9));
       l.borrow_fee = Usd(i64(10));

@@ -64,10 +64,10 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
     NX_TRY(r, tranche::absorb_loss(state, LossKind::bad_debt, shortfall, p.market, ev, postings));
     rec = r;
   }
-  add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::liquidated, p.size, price, p.collateral, realized.units(),
+  add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::liquidated, p.size, price, p.collateral, realized,
                              Usd(0), close_paid, borrow_paid, from_collateral, Usd(0)});
   if (out != nullptr) {
-    *out = LiquidationOutcome{p.id, p.trader, e.keeper, price, p.collateral, m.pnl.units(), loss_paid,
+    *out = LiquidationOutcome{p.id, p.trader, e.keeper, price, p.collateral, m.pnl, loss_paid,
                               m.close_fee, close_paid, close_forgone, m.borrow_fee,
                               borrow_paid, borrow_forgone, keeper_fee,
                               from_collateral, rest, shortfall, layers_of(rec),

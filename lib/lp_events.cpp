@@ -52,8 +52,8 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
   mark(state);
   if (out != nullptr) {
     NX_TRY(after, tranche::values(state));
-    *out = DepositOutcome{e.lp, id, e.amount, shares, price_used.units(), value.units(),
-                          (id == TrancheId::junior ? after.junior : after.senior).units()};
+    *out = DepositOutcome{e.lp, id, e.amount, shares, price_used.units(), value,
+                          id == TrancheId::junior ? after.junior : after.senior};
   }
   NX_TRY(paid_in, -e.amount);
   return std::vector<Posting>{{tranche::account(id), e.amount}, {depositor(e.lp), paid_in}};

@@ -40,8 +40,8 @@ std::set<Kind> own_kinds(const std::string& command) {
 
 Cell usd(Usd v) { return Cell::of_usd(v); }
 Cell usd(int64_t v) { return Cell::of_usd(Usd(v)); }
-Cell shares(Shares v) { return Cell{CellType::shares, false, v.units(), {}}; }
-Cell share_price(int64_t micro) { return Cell{CellType::unit_price, false, micro, {}}; }
+Cell shares(Shares v) { return Cell::of_shares(v); }
+Cell share_price(int64_t micro) { return Cell::of_unit_price(micro); }
 Cell text(std::string s) { return Cell::of_text(std::move(s)); }
 
 Section section(Kind k) {

@@ -34,8 +34,8 @@ struct DepositOutcome {
   Usd amount;
   Shares minted;
   int64_t share_price = 0;          // the tranche's price used, micro-USD per share, floored
-  int64_t nav_before = 0;           // the tranche's virtual NAV (the vault's, without [tranches])
-  int64_t nav_after = 0;
+  Usd nav_before;                   // the tranche's virtual NAV (the vault's, without [tranches])
+  Usd nav_after;
 };
 
 struct WithdrawOutcome {
@@ -67,12 +67,12 @@ struct CloseOutcome {
   Usd size_closed;
   Usd size_left;
   Price exit;
-  int64_t pnl = 0;                  // as paid: a profit floored and capped at the reserve, a loss (< 0) rounded up
+  Usd pnl;                          // as paid: a profit floored and capped at the reserve, a loss (< 0) rounded up
   Usd collateral_returned;          // the closed part's collateral
   Usd borrow_fee;
   Usd close_fee;
   Usd payout;                       // to the trader
-  int64_t pool_result = 0;          // the LPs' realized result: the trader's loss (> 0) or profit (< 0)
+  Usd pool_result;                  // the LPs' realized result: the trader's loss (> 0) or profit (< 0)
   std::vector<LayerPart> layers;    // where a trader's profit fell (empty for a trader's loss)
   Shares junior_cancelled;          // junior shares cancelled because that profit took the junior to 0
 };
@@ -83,7 +83,7 @@ struct LiquidationOutcome {
   std::string keeper;
   Price price;
   Usd collateral;
-  int64_t pnl = 0;                  // the trader's PnL at the price, before any cap
+  Usd pnl;                          // the trader's PnL at the price, before any cap
   Usd loss;                         // the trader's loss the collateral paid (the pool's claim less the borrow fee)
   Usd close_fee, close_fee_paid, close_fee_forgone;     // due, paid from the collateral, forgone
   Usd borrow_fee, borrow_fee_paid, borrow_fee_forgone;

@@ -62,7 +62,7 @@ struct PositionLeg {
   Usd size;                         // opened, closed or liquidated
   Price price;                      // entry, exit or liquidation price
   Usd collateral;                   // opened: after the open fee; closed: what the part returned; liquidated: taken
-  int64_t pnl = 0;                  // closed: as paid (a profit floored and capped, a loss < 0); liquidated: the
+  Usd pnl;                          // closed: as paid (a profit floored and capped, a loss < 0); liquidated: the
                                     // loss the collateral paid (≤ 0); opened: 0
   Usd open_fee;
   Usd close_fee;                    // paid

@@ -97,7 +97,7 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   NX_TRY_STATUS(add_to(state.vault.reserved, p.reserve, "reserves"));
   NX_TRY_STATUS(add_to(e.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short, size,
                        "open interest"));
-  add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::opened, size, price, p.collateral, 0, fee, Usd(0), Usd(0),
+  add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::opened, size, price, p.collateral, Usd(0), fee, Usd(0), Usd(0),
                              Usd(0), Usd(0)});
   (void)store_position(state, nullptr, std::move(p));  // cannot fail: its keys were computed above
   mark(state);
@@ -148,15 +148,13 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
   NX_TRY(borrow_parts, split_fee(state, due_part, close_parts.insurance));
   NX_TRY_STATUS(book_fee(state, "close", close_fee, Usd(0), close_parts, postings));
   NX_TRY_STATUS(book_fee(state, "borrow", due_part, Usd(0), borrow_parts, postings));
-  // cannot fail: the loss is the trader's profit, within the pool's books
-  const auto rec = book_lp_result(state, ev, pool_result, LossKind::trader_pnl, p.market, postings);
-  add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::closed, size, price, coll_part, realized.units(), Usd(0),
+  NX_TRY(rec, book_lp_result(state, ev, pool_result, LossKind::trader_pnl, p.market, postings));
+  add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::closed, size, price, coll_part, realized, Usd(0),
                              close_fee, due_part, Usd(0), payout});
   if (out != nullptr) {
-    *out = CloseOutcome{p.id, p.trader, size, size_left, price, realized.units(), coll_part,
-                        due_part, close_fee, payout, pool_result.units(),
-                        layers_of(rec ? *rec : nullptr),
-                        rec && *rec ? (*rec)->junior_cancelled : Shares(0)};
+    *out = CloseOutcome{p.id, p.trader, size, size_left, price, realized, coll_part,
+                        due_part, close_fee, payout, pool_result,
+                        layers_of(rec), rec ? rec->junior_cancelled : Shares(0)};
   }
   if (whole) {
     p.collateral = Usd(0);

@@ -141,29 +141,22 @@ Result<Usd> value_of(const State& s, const LpKey& key, Shares shares, const tran
   return vault::amount_paid(shares, s.vault.tranche(key.tranche).supply, value_in(v, key.tranche));
 }
 
-// A share's price in micro-USD: floor((NAV + 1) × 10^9 / (supply + V)); the virtual shares make a
-// first share 1 USDC (DESIGN-risk §9).
-Result<int64_t> share_price_of(int64_t nav, Shares supply) {
-  return div_floor((static_cast<int128>(nav) + 1) * Shares::k_scale,
-                   static_cast<int128>(supply.units()) + vault::k_virtual_shares, "share price");
-}
-
 }  // namespace
 
 Result<Report> pool_report(const State& s, Timestamp now) {
   const Vault& v = s.vault;
-  NX_TRY(nav_usd, vault::nav_floor(s));
-  const int64_t nav = nav_usd.units();
-  NX_TRY(free_usd, vault::free_capital_floor(s, nav_usd));
-  const int64_t free = free_usd.units();
-  NX_TRY(unrealized, nav_usd - v.lp_capital());
+  NX_TRY(nav, vault::nav_floor(s));
+  NX_TRY(free, vault::free_capital_floor(s, nav));
+  NX_TRY(lp_capital, v.lp_capital());
+  NX_TRY(unrealized, nav - lp_capital);
   NX_TRY(values, tranche::values_given(s, unrealized));
-  int128 lp_values = 0;
+  WideUsd lp_values;   // 128 bits: a sum of int64 values cannot overflow it
   for (const auto& [key, h] : s.lps) {
     NX_TRY(value, value_of(s, key, h.shares, values));
-    lp_values += value.units();
+    NX_TRY_STATUS(add_to(lp_values, WideUsd(value), "LP values"));
   }
-  NX_TRY(share_price, share_price_of(nav, v.senior().supply));
+  // the price a deposit would be minted at: a NAV below zero counts as zero (pricing.hpp)
+  NX_TRY(share_price, vault::share_price_usd_floor(nav, v.senior().supply));
   const bool tranched = s.config.tranches.enabled;
   NX_TRY(supply, v.senior().supply + v.junior().supply);
   const auto target = vault::insurance_target(s);
@@ -186,13 +179,13 @@ Result<Report> pool_report(const State& s, Timestamp now) {
                 {"rounding_reserve", CellType::usd}},
                {}};
   // what the LPs' values, each rounded down, leave of the tranches' values
-  NX_TRY(lp_total, narrow(WideUsd(lp_values), "LP values"));
+  NX_TRY(lp_total, narrow(lp_values, "LP values"));
   NX_TRY(rounding_reserve, values.senior + values.junior - lp_total);
-  pool.rows.push_back({Cell::of_usd(Usd(nav)), tranched ? Cell::none(CellType::unit_price) : Cell::of_unit_price(share_price),
-                       {CellType::shares, false, supply.units(), {}},
-                       Cell::of_usd(v.lp_capital()), Cell::of_usd(unrealized), Cell::of_usd(v.reserved),
-                       Cell::of_usd(Usd(std::max<int64_t>(free, 0))),
-                       Cell::of_bps(vault::utilization_ceil(v.reserved, nav_usd)),
+  pool.rows.push_back({Cell::of_usd(nav), tranched ? Cell::none(CellType::unit_price) : Cell::of_unit_price(share_price.units()),
+                       Cell::of_shares(supply),
+                       Cell::of_usd(lp_capital), Cell::of_usd(unrealized), Cell::of_usd(v.reserved),
+                       Cell::of_usd(std::max(free, Usd())),
+                       Cell::of_bps(vault::utilization_ceil(v.reserved, nav)),
                        Cell::of_usd(v.open_interest_long), Cell::of_usd(v.open_interest_short), Cell::of_usd(v.insurance),
                        target ? Cell::of_usd(*target) : Cell::none(CellType::usd), Cell::of_usd(v.treasury),
                        Cell::of_usd(v.unabsorbed), Cell::of_usd(v.acknowledged),
@@ -248,10 +241,10 @@ Result<std::vector<Cell>> lp_row(const State& s, const LpKey& key, const LpHoldi
   NX_TRY(value, value_of(s, key, h.shares, v));
   NX_TRY(pnl, value + h.withdrawn - h.deposited);
   return std::vector<Cell>{Cell::of_text(key.lp), Cell::of_text(std::string(tranche_name(key.tranche))),
-                           {CellType::shares, false, h.shares.units(), {}}, Cell::of_usd(value),
+                           Cell::of_shares(h.shares), Cell::of_usd(value),
                            Cell::of_usd(h.deposited), Cell::of_usd(h.withdrawn),
                            Cell::of_usd(pnl),
-                           {CellType::shares, false, h.cancelled.units(), {}}};
+                           Cell::of_shares(h.cancelled)};
 }
 
 }  // namespace
@@ -286,9 +279,8 @@ Result<Report> insurance_report(const State& s) {
   const Vault& v = s.vault;
   const auto target = vault::insurance_target(s);
   NX_TRY(open_interest, v.open_interest_long + v.open_interest_short);
-  const int64_t oi = open_interest.units();
-  int64_t fee_income = 0;
-  for (const auto& [kind, f] : v.fees) fee_income += f.to_insurance.units();
+  Usd fee_income;
+  for (const auto& [kind, f] : v.fees) NX_TRY_STATUS(add_to(fee_income, f.to_insurance, "insurance fee income"));
   if (auto ok = load_all_accounts(s); !ok) return std::unexpected(ok.error());
   WideUsd funded;   // Σ of the funders' balances: what came in, negative
   for (const auto& [name, balance] : s.accounts) {
@@ -309,11 +301,12 @@ Result<Report> insurance_report(const State& s) {
                {"unabsorbed", CellType::usd},
                 {"acknowledged", CellType::usd}},
               {}};
-  auto coverage = oi > 0 ? mul_div_floor(v.insurance.units(), k_bps_scale, oi, "coverage") : Result<int64_t>(0);
+  const bool covered = open_interest.is_positive();
+  auto coverage = covered ? bps_floor(v.insurance, open_interest, "coverage") : Result<Bps>(Bps{0});
   if (!coverage) return std::unexpected(coverage.error());
   sec.rows.push_back({Cell::of_usd(v.insurance), target ? Cell::of_usd(*target) : Cell::none(CellType::usd),
-                      oi > 0 ? Cell::of_bps(Bps{*coverage}) : Cell::none(CellType::bps), Cell::of_usd(deposits),
-                      Cell::of_usd(Usd(fee_income)), Cell::of_usd(v.insurance_paid),
+                      covered ? Cell::of_bps(*coverage) : Cell::none(CellType::bps), Cell::of_usd(deposits),
+                      Cell::of_usd(fee_income), Cell::of_usd(v.insurance_paid),
                       Cell::of_usd(s.config.insurance.floor_balance), Cell::of_usd(v.unabsorbed),
                       Cell::of_usd(v.acknowledged)});
   return Report{"insurance", {std::move(sec)}};
@@ -341,7 +334,6 @@ Result<Report> fees_report(const State& s) {
 
 namespace {
 
-Cell shares_cell(Shares v) { return {CellType::shares, false, v.units(), {}}; }
 Cell bps_or_none(std::optional<int64_t> v) { return v ? Cell::of_bps(Bps{*v}) : Cell::none(CellType::bps); }
 
 // The realized price `days` ago: the close of the last marked day at or before that day.
@@ -386,7 +378,7 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
   for (const TrancheId id : k_tranche_ids) {
     const Tranche& t = v.tranche(id);
     const Usd nav = id == TrancheId::junior ? values.junior : values.senior;
-    NX_TRY(price, share_price_of(std::max(nav, Usd()).units(), t.supply));
+    NX_TRY(price, vault::share_price_usd_floor(nav, t.supply));
     const int128 realized = tranche::realized_price(t);
     const int128 first = static_cast<int128>(1'000'000'000'000'000'000) / vault::k_virtual_shares;   // 1 USDC a share
     std::optional<int64_t> life, d7, d30;
@@ -404,8 +396,8 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
       return Cell::of_usd(it == t.absorbed.end() ? Usd(0) : it->second);
     };
     const Cell name = Cell::of_text(std::string(tranche_name(id)));
-    sec.rows.push_back({name, Cell::of_usd(nav), Cell::of_usd(t.capital), Cell::of_unit_price(price),
-                        shares_cell(t.supply),
+    sec.rows.push_back({name, Cell::of_usd(nav), Cell::of_usd(t.capital), Cell::of_unit_price(price.units()),
+                        Cell::of_shares(t.supply),
                         id == TrancheId::senior ? Cell::of_usd(t.unpaid_target) : Cell::none(CellType::usd),
                         Cell::of_int(t.resets)});
     returns.rows.push_back({name, Cell::of_usd(t.gains), bps_or_none(life), bps_or_none(d7), bps_or_none(d30)});
@@ -450,18 +442,18 @@ Result<Report> cascades_report(const State& s) {
                {"junior_cancelled_shares", CellType::shares}},
               {}};
   for (const LossRecord& r : losses) {
-    int64_t by[4] = {0, 0, 0, 0};
+    Usd by[4];
     std::string order;
     for (const LossLeg& leg : r.legs) {
       const int i = leg.layer == "insurance" ? 0 : leg.layer == "junior" ? 1 : leg.layer == "senior" ? 2 : 3;
-      by[i] += leg.amount.units();
+      NX_TRY_STATUS(add_to(by[i], leg.amount, "a layer's part of a loss"));
       order += (order.empty() ? "" : ">") + leg.layer;
     }
     sec.rows.push_back({Cell::of_int(r.seq), Cell::of_time(r.at), Cell::of_text(r.kind),
                         r.market.empty() ? Cell::none(CellType::text) : Cell::of_text(r.market), Cell::of_usd(r.total),
-                        Cell::of_usd(Usd(by[0])), Cell::of_usd(Usd(by[1])), Cell::of_usd(Usd(by[2])),
-                        Cell::of_usd(Usd(by[3])), Cell::of_text(order),
-                        r.junior_cancelled.is_positive() ? shares_cell(r.junior_cancelled) : Cell::none(CellType::shares)});
+                        Cell::of_usd(by[0]), Cell::of_usd(by[1]), Cell::of_usd(by[2]),
+                        Cell::of_usd(by[3]), Cell::of_text(order),
+                        r.junior_cancelled.is_positive() ? Cell::of_shares(r.junior_cancelled) : Cell::none(CellType::shares)});
   }
   return Report{"cascades", {std::move(sec)}};
 }
@@ -476,20 +468,25 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
                   {"absorbed", CellType::usd},
                   {"lost_bps", CellType::bps}},
                  {}};
-  const auto lost_bps = [](int64_t b, int64_t a) {
-    return b > 0 ? Cell::of_bps(Bps{static_cast<int64_t>(static_cast<int128>(b - a) * k_bps_scale / b)})
-                 : Cell::none(CellType::bps);
+  // (b − a) / b on 128 bits, truncated toward zero as it always was (a gain shows as a negative loss)
+  const auto lost_bps = [](Usd b, Usd a) {
+    const int128 lost = static_cast<int128>(b.units()) - a.units();
+    return b.is_positive() ? Cell::of_bps(Bps{static_cast<int64_t>(lost * k_bps_scale / b.units())})
+                           : Cell::none(CellType::bps);
   };
-  const auto layer_row = [&](const char* name, int64_t b, int64_t a) {
-    layers.rows.push_back({Cell::of_text(name), Cell::of_usd(Usd(b)), Cell::of_usd(Usd(a)), Cell::of_usd(Usd(b - a)),
-                           lost_bps(b, a)});
+  const auto layer_row = [&](const char* name, const Result<Usd>& before_r, const Result<Usd>& after_r) -> Status {
+    NX_TRY(b, before_r);
+    NX_TRY(a, after_r);
+    NX_TRY(absorbed, b - a);
+    layers.rows.push_back(
+        {Cell::of_text(name), Cell::of_usd(b), Cell::of_usd(a), Cell::of_usd(absorbed), lost_bps(b, a)});
+    return {};
   };
-  layer_row("insurance", before.vault.insurance.units(), after.vault.insurance.units());
-  layer_row("junior", vb.junior.units(), va.junior.units());
-  layer_row("senior", vb.senior.units(), va.senior.units());
+  NX_TRY_STATUS(layer_row("insurance", before.vault.insurance, after.vault.insurance));
+  NX_TRY_STATUS(layer_row("junior", vb.junior, va.junior));
+  NX_TRY_STATUS(layer_row("senior", vb.senior, va.senior));
   // unabsorbed grows: shown as what is left over (a negative "absorbed")
-  layer_row("unabsorbed", -before.vault.unabsorbed.units() - vb.uncovered.units(),
-            -after.vault.unabsorbed.units() - va.uncovered.units());
+  NX_TRY_STATUS(layer_row("unabsorbed", -before.vault.unabsorbed - vb.uncovered, -after.vault.unabsorbed - va.uncovered));
   Section lps{"lps", "By LP", SectionShape::list,
               {{"lp", CellType::text},
                {"tranche", CellType::text},
@@ -509,7 +506,7 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
     }
     NX_TRY(lost, b - a);
     lps.rows.push_back({Cell::of_text(key.lp), Cell::of_text(std::string(tranche_name(key.tranche))), Cell::of_usd(b),
-                        Cell::of_usd(a), Cell::of_usd(lost), lost_bps(b.units(), a.units())});
+                        Cell::of_usd(a), Cell::of_usd(lost), lost_bps(b, a)});
   }
   Report r{"cascade", {std::move(layers), std::move(lps)}};
   for (auto& sec : extra) r.sections.push_back(std::move(sec));
@@ -541,28 +538,28 @@ Section history_section() {
 
 Result<std::vector<Cell>> history_row(const State& s) {
   const Vault& v = s.vault;
-  NX_TRY(nav_usd, vault::nav_floor(s));
-  const int64_t nav = nav_usd.units();
+  NX_TRY(nav, vault::nav_floor(s));
   const bool tranched = s.config.tranches.enabled;
-  std::vector<Cell> row{Cell::of_int(s.head_seq), Cell::of_time(s.head_at), Cell::of_usd(Usd(nav))};
+  std::vector<Cell> row{Cell::of_int(s.head_seq), Cell::of_time(s.head_at), Cell::of_usd(nav)};
   if (tranched) {
-    NX_TRY(unrealized, nav_usd - v.lp_capital());
+    NX_TRY(lp_capital, v.lp_capital());
+    NX_TRY(unrealized, nav - lp_capital);
     NX_TRY(values, tranche::values_given(s, unrealized));
-    NX_TRY(senior_price, share_price_of(std::max(values.senior, Usd()).units(), v.senior().supply));
-    NX_TRY(junior_price, share_price_of(std::max(values.junior, Usd()).units(), v.junior().supply));
+    NX_TRY(senior_price, vault::share_price_usd_floor(values.senior, v.senior().supply));
+    NX_TRY(junior_price, vault::share_price_usd_floor(values.junior, v.junior().supply));
     row.push_back(Cell::none(CellType::unit_price));
     row.push_back(Cell::of_usd(values.senior));
     row.push_back(Cell::of_usd(values.junior));
-    row.push_back(Cell::of_unit_price(senior_price));
-    row.push_back(Cell::of_unit_price(junior_price));
+    row.push_back(Cell::of_unit_price(senior_price.units()));
+    row.push_back(Cell::of_unit_price(junior_price.units()));
   } else {
-    NX_TRY(price, share_price_of(nav, v.senior().supply));
-    row.push_back(Cell::of_unit_price(price));
+    NX_TRY(price, vault::share_price_usd_floor(nav, v.senior().supply));
+    row.push_back(Cell::of_unit_price(price.units()));
     for (const CellType t : {CellType::usd, CellType::usd, CellType::unit_price, CellType::unit_price}) {
       row.push_back(Cell::none(t));
     }
   }
-  row.push_back(Cell::of_bps(vault::utilization_ceil(v.reserved, nav_usd)));
+  row.push_back(Cell::of_bps(vault::utilization_ceil(v.reserved, nav)));
   row.push_back(Cell::of_usd(v.insurance));
   NX_TRY(open_interest, v.open_interest_long + v.open_interest_short);
   row.push_back(Cell::of_usd(open_interest));

@@ -32,6 +32,7 @@ struct Cell {
   static Cell of_usd(Usd v) { return {CellType::usd, false, v.units(), {}}; }
   static Cell of_unit_price(int64_t micro_usd) { return {CellType::unit_price, false, micro_usd, {}}; }
   static Cell of_price(Price v) { return {CellType::price, false, v.units(), {}}; }
+  static Cell of_shares(Shares v) { return {CellType::shares, false, v.units(), {}}; }
   static Cell of_bps(Bps v) { return {CellType::bps, false, v.value, {}}; }
   static Cell of_time(Timestamp t) { return {CellType::time, false, t.seconds, {}}; }
   static Cell of_duration(Duration d) { return {CellType::duration, false, d.seconds, {}}; }

@@ -17,40 +17,44 @@ Price latest(const State& s, const std::string& market, Price fallback) {
   return it == s.markets.end() || !it->second.priced() ? fallback : it->second.price;
 }
 
-// What a position's legs add up to (report position, positions, traders).
+// What a position's legs add up to (report position, positions, traders); the sums are checked.
 struct LegTotals {
-  int64_t size_opened = 0;
-  int64_t collateral_posted = 0;    // what the trader put up: collateral after the fee, plus the fee
-  int64_t open_fee = 0, close_fee = 0, borrow_fee = 0, keeper_fee = 0;
-  int64_t paid_out = 0;
-  int64_t realized_pnl = 0;
+  Usd size_opened;
+  Usd collateral_posted;    // what the trader put up: collateral after the fee, plus the fee
+  Usd open_fee, close_fee, borrow_fee, keeper_fee;
+  Usd paid_out;
+  Usd realized_pnl;
   std::optional<Price> ended_price;
-  void add(const PositionLeg& l) {
+  Status add(const PositionLeg& l) {
     switch (l.kind) {
       case LegKind::opened:
-        size_opened += l.size.units();
-        collateral_posted += l.collateral.units() + l.open_fee.units();
+        NX_TRY_STATUS(add_to(size_opened, l.size, "size opened"));
+        NX_TRY_STATUS(add_to(collateral_posted, l.collateral, "collateral posted"));
+        NX_TRY_STATUS(add_to(collateral_posted, l.open_fee, "collateral posted"));
         break;
       case LegKind::closed:
       case LegKind::liquidated:
-        realized_pnl += l.pnl;
+        NX_TRY_STATUS(add_to(realized_pnl, l.pnl, "realized PnL"));
         ended_price = l.price;   // the last close or the liquidation: what an ended position ended at
         break;
     }
-    open_fee += l.open_fee.units();
-    close_fee += l.close_fee.units();
-    borrow_fee += l.borrow_fee.units();
-    keeper_fee += l.keeper_fee.units();
-    paid_out += l.payout.units();
+    NX_TRY_STATUS(add_to(open_fee, l.open_fee, "open fees"));
+    NX_TRY_STATUS(add_to(close_fee, l.close_fee, "close fees"));
+    NX_TRY_STATUS(add_to(borrow_fee, l.borrow_fee, "borrow fees"));
+    NX_TRY_STATUS(add_to(keeper_fee, l.keeper_fee, "keeper fees"));
+    NX_TRY_STATUS(add_to(paid_out, l.payout, "paid out"));
+    return {};
   }
-  int64_t fees_paid() const { return open_fee + close_fee + borrow_fee + keeper_fee; }
+  Result<Usd> fees_paid() const { return open_fee + close_fee + borrow_fee + keeper_fee; }
+  // what came back, plus the collateral still open, less what was put up
+  Result<Usd> net_result(Usd open_collateral) const { return paid_out + open_collateral - collateral_posted; }
 };
 
 // Every position's totals, by id.
 Result<std::map<int64_t, LegTotals>> leg_totals(const State& s, int64_t id) {
   NX_TRY(legs, position_legs(s, id));
   std::map<int64_t, LegTotals> out;
-  for (const auto& l : legs) out[l.id].add(l);
+  for (const auto& l : legs) NX_TRY_STATUS(out[l.id].add(l));
   return out;
 }
 
@@ -89,7 +93,7 @@ Result<std::vector<Cell>> position_row(const State& s, const Position& p, const 
   const bool open = p.status == PositionStatus::open;
   std::vector<Cell> row{Cell::of_int(p.id), Cell::of_text(p.trader), Cell::of_text(p.market),
                         Cell::of_text(std::string(side_name(p.side))), Cell::of_text(status_word(p.status)),
-                        Cell::of_usd(Usd(t.size_opened)), Cell::of_usd(open ? p.size : Usd(0)),
+                        Cell::of_usd(t.size_opened), Cell::of_usd(open ? p.size : Usd(0)),
                         Cell::of_usd(open ? p.collateral : Usd(0)), Cell::of_price(p.entry)};
   if (open) {
     const Price price = latest(s, p.market, p.entry);
@@ -104,7 +108,8 @@ Result<std::vector<Cell>> position_row(const State& s, const Position& p, const 
                            Cell::of_int(p.ended_seq),
                            t.ended_price ? Cell::of_price(*t.ended_price) : Cell::none(CellType::price)});
   }
-  row.insert(row.end(), {Cell::of_usd(Usd(t.realized_pnl)), Cell::of_usd(Usd(t.fees_paid())), Cell::of_usd(Usd(t.paid_out))});
+  NX_TRY(fees_paid, t.fees_paid());
+  row.insert(row.end(), {Cell::of_usd(t.realized_pnl), Cell::of_usd(fees_paid), Cell::of_usd(t.paid_out)});
   return row;
 }
 
@@ -129,7 +134,7 @@ Section legs_section() {
 std::vector<Cell> leg_row(const PositionLeg& l) {
   return {Cell::of_int(l.id),          Cell::of_int(l.seq),        Cell::of_time(l.at),
           Cell::of_text(std::string(leg_kind_name(l.kind))),       Cell::of_usd(l.size),
-          Cell::of_price(l.price),     Cell::of_usd(l.collateral), Cell::of_usd(Usd(l.pnl)),
+          Cell::of_price(l.price),     Cell::of_usd(l.collateral), Cell::of_usd(l.pnl),
           Cell::of_usd(l.open_fee),    Cell::of_usd(l.close_fee),  Cell::of_usd(l.borrow_fee),
           Cell::of_usd(l.keeper_fee),  Cell::of_usd(l.payout)};
 }
@@ -163,7 +168,7 @@ Result<Report> position_report(const State& s, int64_t id) {
   }
   NX_TRY(legs, position_legs(s, id));
   LegTotals t;
-  for (const auto& l : legs) t.add(l);
+  for (const auto& l : legs) NX_TRY_STATUS(t.add(l));
   const bool open = p->status == PositionStatus::open;
   Section sec{"position", "Position " + std::to_string(id), SectionShape::record,
               {{"id", CellType::integer},
@@ -204,8 +209,8 @@ Result<Report> position_report(const State& s, int64_t id) {
                         Cell::of_text(status_word(p->status)),
                         Cell::of_time(p->opened_at),
                         Cell::of_price(p->entry),
-                        Cell::of_usd(Usd(t.size_opened)),
-                        Cell::of_usd(Usd(t.collateral_posted)),
+                        Cell::of_usd(t.size_opened),
+                        Cell::of_usd(t.collateral_posted),
                         Cell::of_usd(open ? p->size : Usd(0)),
                         Cell::of_usd(open ? p->collateral : Usd(0)),
                         Cell::of_usd(open ? p->reserve : Usd(0))};
@@ -224,11 +229,11 @@ Result<Report> position_report(const State& s, int64_t id) {
                            legs.empty() ? Cell::none(CellType::time) : Cell::of_time(legs.back().at),
                            t.ended_price ? Cell::of_price(*t.ended_price) : Cell::none(CellType::price)});
   }
-  row.insert(row.end(), {Cell::of_usd(Usd(t.open_fee)), Cell::of_usd(Usd(t.close_fee)), Cell::of_usd(Usd(t.borrow_fee)),
-                         Cell::of_usd(Usd(t.keeper_fee)), Cell::of_usd(Usd(t.fees_paid())),
-                         Cell::of_usd(Usd(t.paid_out)), Cell::of_usd(Usd(t.realized_pnl)),
-                         // what came back, plus the collateral still open, less what was put up
-                         Cell::of_usd(Usd(t.paid_out + (open ? p->collateral.units() : 0) - t.collateral_posted))});
+  NX_TRY(fees_paid, t.fees_paid());
+  NX_TRY(net_result, t.net_result(open ? p->collateral : Usd(0)));
+  row.insert(row.end(), {Cell::of_usd(t.open_fee), Cell::of_usd(t.close_fee), Cell::of_usd(t.borrow_fee),
+                         Cell::of_usd(t.keeper_fee), Cell::of_usd(fees_paid), Cell::of_usd(t.paid_out),
+                         Cell::of_usd(t.realized_pnl), Cell::of_usd(net_result)});
   sec.rows.push_back(std::move(row));
   Section steps = legs_section();
   for (const auto& l : legs) steps.rows.push_back(leg_row(l));
@@ -237,7 +242,8 @@ Result<Report> position_report(const State& s, int64_t id) {
 
 Result<Report> traders_report(const State& s) {
   struct Totals {
-    int64_t open = 0, ended = 0, open_collateral = 0;
+    int64_t open = 0, ended = 0;
+    Usd open_collateral;
     LegTotals legs;
   };
   std::map<std::string, Totals> by;
@@ -245,13 +251,13 @@ Result<Report> traders_report(const State& s) {
   NX_TRY(legs, position_legs(s, 0));
   for (const auto& l : legs) {
     const auto it = s.positions.find(l.id);
-    if (it != s.positions.end()) by[it->second.trader].legs.add(l);
+    if (it != s.positions.end()) NX_TRY_STATUS(by[it->second.trader].legs.add(l));
   }
   for (const auto& [id, p] : s.positions) {
     Totals& t = by[p.trader];
     if (p.status == PositionStatus::open) {
       ++t.open;
-      t.open_collateral += p.collateral.units();
+      NX_TRY_STATUS(add_to(t.open_collateral, p.collateral, "open collateral"));
     } else {
       ++t.ended;
     }
@@ -272,11 +278,11 @@ Result<Report> traders_report(const State& s) {
               {}};
   for (const auto& [name, t] : by) {
     const LegTotals& l = t.legs;
-    sec.rows.push_back({Cell::of_text(name), Cell::of_int(t.open), Cell::of_int(t.ended), Cell::of_usd(Usd(t.open_collateral)),
-                        Cell::of_usd(Usd(l.collateral_posted)), Cell::of_usd(Usd(l.open_fee)),
-                        Cell::of_usd(Usd(l.close_fee)), Cell::of_usd(Usd(l.borrow_fee)), Cell::of_usd(Usd(l.keeper_fee)),
-                        Cell::of_usd(Usd(l.paid_out)), Cell::of_usd(Usd(l.realized_pnl)),
-                        Cell::of_usd(Usd(l.paid_out + t.open_collateral - l.collateral_posted))});
+    NX_TRY(net_result, l.net_result(t.open_collateral));
+    sec.rows.push_back({Cell::of_text(name), Cell::of_int(t.open), Cell::of_int(t.ended), Cell::of_usd(t.open_collateral),
+                        Cell::of_usd(l.collateral_posted), Cell::of_usd(l.open_fee), Cell::of_usd(l.close_fee),
+                        Cell::of_usd(l.borrow_fee), Cell::of_usd(l.keeper_fee), Cell::of_usd(l.paid_out),
+                        Cell::of_usd(l.realized_pnl), Cell::of_usd(net_result)});
   }
   return Report{"traders", {std::move(sec)}};
 }

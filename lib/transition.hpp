@@ -1,6 +1,6 @@
-// lib/transition.hpp: what the event rules share (transition layer, used only by lib/*_events.cpp
-// and lib/liquidation.cpp): fresh prices, booking a fee or a realized result, a position's legs,
-// names and reasons checked.
+// lib/transition.hpp: what the event rules share (transition layer, used by lib/*_events.cpp and
+// lib/liquidation.cpp): fresh prices, booking a fee or a realized result, a position's legs, names and
+// reasons checked.
 #pragma once
 
 #include <string>

@@ -145,7 +145,7 @@ Result<Usd> unrealized_floor(const State& state) {
 
 Result<Usd> nav_floor(const State& state) {
   NX_TRY(u, unrealized_floor(state));
-  NX_TRY(capital, state.vault.lp_capital_checked());
+  NX_TRY(capital, state.vault.lp_capital());
   return add(capital, u, "NAV");
 }
 

@@ -57,10 +57,7 @@ struct Vault {
   Tranche& junior() { return tranche(TrancheId::junior); }
   const Tranche& junior() const { return tranche(TrancheId::junior); }
   // The LPs' realized NAV, both tranches. Errors: beyond int64 (overflow).
-  Result<Usd> lp_capital_checked() const { return add(senior().capital, junior().capital, "LP capital"); }
-  // The same unchecked, kept for lib/report.cpp (another change moves it to lp_capital_checked()):
-  // exact while the sum fits a Usd.
-  Usd lp_capital() const { return Usd(senior().capital.units() + junior().capital.units()); }
+  Result<Usd> lp_capital() const { return add(senior().capital, junior().capital, "LP capital"); }
   bool operator==(const Vault&) const = default;
 };
 

@@ -394,7 +394,7 @@ TEST_CASE("unrealized: floor of the books' sum, one position clamped, a micro-un
   CHECK(per_position == -500'000'002);
   // NAV = LP capital + U: LP capital = 100,000 + the LPs' 70% of the open fees (0.7 + 0.35 + 0.7)
   //   = 100,001.75 → 100,001,750,000 − 500,000,001 = 99,501,749,999
-  CHECK(b.s.vault.lp_capital().units() == 100'001'750'000);
+  CHECK(b.s.vault.lp_capital()->units() == 100'001'750'000);
   CHECK(vault::nav_floor(b.s).value() == Usd(99'501'749'999));
   // Rules 2 (nav_test.cpp): the exact PnL, floored once. P1 1,000 × 1,500 / 30,000 = 50 profit, P2
   // 500 × 3,500 / 35,000 = 50 loss, P3 600 profit capped at 500: U = −50 + 50 − 500 = −500 exactly,

@@ -234,7 +234,7 @@ TEST_CASE("20,000 random vault operations keep conservation, refusals change not
     // The books and their indexes give what a scan of every position gives.
     const auto nav = vault::nav_floor(state);
     REQUIRE(nav.has_value());
-    REQUIRE(nav->units() - state.vault.lp_capital().units() == brute_unrealized(state));
+    REQUIRE(nav->units() - state.vault.lp_capital()->units() == brute_unrealized(state));
     const auto found = vault::liquidatable(state, "");
     REQUIRE(found.has_value());
     REQUIRE(*found == brute_liquidatable(state));

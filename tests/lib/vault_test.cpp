@@ -53,7 +53,7 @@ void round_trip(Side side, Price close_price, int64_t payout, int64_t lp_capital
   const auto postings = b.ok(PositionClosed{id, Usd(0)});
   CHECK(posted(postings, "trader:tom") == payout);
   CHECK(posted(postings, "position:" + std::to_string(id)) == -1'990 * k_usd);
-  CHECK(b.s.vault.lp_capital().units() == lp_capital);
+  CHECK(b.s.vault.lp_capital()->units() == lp_capital);
   CHECK(b.s.vault.insurance.units() == 4 * k_usd);
   CHECK(b.s.vault.treasury.units() == 2 * k_usd);
   CHECK(b.s.vault.fees.at("close").charged.units() == 10 * k_usd);
@@ -98,7 +98,7 @@ TEST_CASE("profit paid is capped at the position's reserve", "[vault][pnl][reser
   b.price("ETH", Price::whole(4'800));
   const auto postings = b.ok(PositionClosed{id, Usd(0)});
   CHECK(posted(postings, "trader:tom") == 998 * k_usd);
-  CHECK(b.s.vault.lp_capital().units() == 99'501'400'000);
+  CHECK(b.s.vault.lp_capital()->units() == 99'501'400'000);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ TEST_CASE("open fee is 10 bps of size, taken from the collateral, split 70/20/10
   CHECK(fee.to_treasury.units() == 1'234'567);
   CHECK(fee.to_lps.units() == 8'641'977);
   CHECK(b.pos(id).collateral.units() == 1'987'654'321);
-  CHECK(b.s.vault.lp_capital().units() == 100'000 * k_usd + 8'641'977);
+  CHECK(b.s.vault.lp_capital()->units() == 100'000 * k_usd + 8'641'977);
   CHECK(b.s.vault.insurance.units() == 2'469'135);
   CHECK(b.s.vault.treasury.units() == 1'234'567);
   CHECK(balance(b.s, "trader:tom") == -2'000 * k_usd);
@@ -228,7 +228,7 @@ TEST_CASE("insurance takes its fee share only up to the target, the excess goes 
   CHECK(fee.to_treasury.units() == 3 * k_usd);
   CHECK(fee.to_lps.units() == 24 * k_usd);
   CHECK(b.s.vault.insurance.units() == 3 * k_usd);
-  CHECK(b.s.vault.lp_capital().units() == 100'024 * k_usd);
+  CHECK(b.s.vault.lp_capital()->units() == 100'024 * k_usd);
 }
 
 TEST_CASE("insurance target is max(target_min, open interest × target_bps_of_oi / 10^4), rounded down",
@@ -319,7 +319,7 @@ TEST_CASE("a withdrawal of capital backing reserves is refused, naming the free 
   const auto postings = b.ok(LpWithdrew{"ann", WithdrawBy::amount, Usd(5'002'800'000), Shares(0), ""});
   CHECK(posted(postings, "depositor:ann") == 5'002'800'000);
   CHECK(b.s.lps.at(LpKey{"ann"}).shares.units() == 10'000'000'000'000 - 5'001'399'608'110);
-  CHECK(b.s.vault.lp_capital().units() == 5'000 * k_usd);
+  CHECK(b.s.vault.lp_capital()->units() == 5'000 * k_usd);
   CHECK(b.s.vault.utilization_bps.value == 8'000);
 }
 
@@ -339,7 +339,7 @@ TEST_CASE("borrow fee over 30 days at 50% utilization: index += floor(rate × Δ
   b.price("BTC", k_btc);
   b.deposit("ann", 9'996'500'000);
   const int64_t id = b.open("tom", "BTC", Side::long_, 1'000 * k_usd, 5'000 * k_usd);
-  CHECK(b.s.vault.lp_capital().units() == 10'000 * k_usd);
+  CHECK(b.s.vault.lp_capital()->units() == 10'000 * k_usd);
   CHECK(b.s.vault.utilization_bps.value == 5'000);
   CHECK(b.pos(id).borrow_index_open == BorrowIndex(0));
   b.at(30 * k_day);
@@ -354,7 +354,7 @@ TEST_CASE("borrow fee over 30 days at 50% utilization: index += floor(rate × Δ
   CHECK(borrow.to_treasury.units() == 4'520'548);
   CHECK(borrow.to_lps.units() == 31'643'836);
   // LPs: 10,000 + close fee 3.5 + borrow 31.643836 = 10,035.143836
-  CHECK(b.s.vault.lp_capital().units() == 10'035'143'836);
+  CHECK(b.s.vault.lp_capital()->units() == 10'035'143'836);
 }
 
 TEST_CASE("borrow index grows per event at the utilization since the previous event", "[vault][borrow]") {
@@ -427,7 +427,7 @@ TEST_CASE("partial close pro-rates collateral (floor), borrow fee (ceil) and res
   b.price("ETH", Price::whole(3'100));
   CHECK(b.s.vault.borrow_index == BorrowIndex(356'164'383'561'643));
   CHECK(vault::borrow_due(b.pos(id), b.s.vault.borrow_index).value() == Usd(1'068'494));
-  const int64_t lp_before = b.s.vault.lp_capital().units();
+  const int64_t lp_before = b.s.vault.lp_capital()->units();
   const auto postings = b.ok(PositionClosed{id, Usd(1'000 * k_usd)});
   CHECK(posted(postings, "trader:tom") == 364'310'500);
   CHECK(posted(postings, "position:" + std::to_string(id)) == -332'333'332);
@@ -443,7 +443,7 @@ TEST_CASE("partial close pro-rates collateral (floor), borrow fee (ceil) and res
   CHECK(b.s.vault.open_interest_long.units() == 2'000'000'001);
   CHECK(b.s.vault.fees.at("borrow").charged.units() == 356'165);
   CHECK(b.s.vault.fees.at("borrow").to_lps.units() == 249'316);
-  CHECK(b.s.vault.lp_capital().units() == lp_before + 700'000 + 249'316 - 33'333'333);
+  CHECK(b.s.vault.lp_capital()->units() == lp_before + 700'000 + 249'316 - 33'333'333);
 
   // The remainder closed at once owes exactly what it carried (no index growth):
   //   pnl floor(2,000,000,001 × 100 / 3,000) = 66,666,666; close fee ceil(2,000,000.0001) = 2,000,001
@@ -474,7 +474,7 @@ TEST_CASE("a close whose loss and fees exceed the collateral is refused (rule), 
   const auto postings = b.ok(PositionClosed{id, Usd(0)});
   CHECK(posted(postings, "trader:tom") == 0);
   // LPs 100,000 + 7 + 7 + 1,980 = 101,994
-  CHECK(b.s.vault.lp_capital().units() == 101'994 * k_usd);
+  CHECK(b.s.vault.lp_capital()->units() == 101'994 * k_usd);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -514,7 +514,7 @@ TEST_CASE("liquidation: the collateral pays the loss, the keeper, the close fee,
   CHECK(posted(postings, "lp:senior") == 1'982 * k_usd);
   CHECK(posted(postings, "insurance") == 2 * k_usd);
   CHECK(posted(postings, "treasury") == 1 * k_usd);
-  CHECK(b.s.vault.lp_capital().units() == 101'989 * k_usd);
+  CHECK(b.s.vault.lp_capital()->units() == 101'989 * k_usd);
   CHECK(b.s.vault.fees.at("close").charged.units() == 10 * k_usd);
   CHECK(b.s.vault.fees.at("close").forgone.units() == 0);
   CHECK(b.s.vault.fees.at("liquidation").charged.units() == 5 * k_usd);
@@ -539,7 +539,7 @@ int64_t design_position(Pool& b) {
   const int64_t id = b.open("tom", "BTC", Side::long_, 1'005 * k_usd, 5'000 * k_usd);
   REQUIRE(b.pos(id).collateral.units() == 1'000 * k_usd);
   REQUIRE(b.s.vault.insurance.units() == 101 * k_usd);
-  REQUIRE(b.s.vault.lp_capital().units() == 100'003'500'000);
+  REQUIRE(b.s.vault.lp_capital()->units() == 100'003'500'000);
   return id;
 }
 
@@ -566,7 +566,7 @@ TEST_CASE("DESIGN-risk §3 example: C 1,000, loss 1,200, keeper 50 → shortfall
   CHECK(posted(postings, "lp:senior") == 1'000 * k_usd);
   CHECK(b.s.vault.insurance.units() == 51 * k_usd);
   CHECK(b.s.vault.insurance_paid.units() == 50 * k_usd);
-  CHECK(b.s.vault.lp_capital().units() == 101'003'500'000);
+  CHECK(b.s.vault.lp_capital()->units() == 101'003'500'000);
   CHECK(b.s.vault.fees.at("close").charged.units() == 5 * k_usd);
   CHECK(b.s.vault.fees.at("close").forgone.units() == 5 * k_usd);
   CHECK(b.s.vault.unabsorbed.units() == 0);
@@ -622,7 +622,7 @@ TEST_CASE("gap past bankruptcy: insurance covers within its limits, the rest is 
   CHECK(posted(postings, "lp:senior") == 1'000 * k_usd - (50'000'001 - cover));
   CHECK(b.s.vault.insurance.units() == 101 * k_usd - cover);
   CHECK(b.s.vault.insurance_paid.units() == cover);
-  CHECK(b.s.vault.lp_capital().units() == 100'003'500'000 + 1'000 * k_usd - (50'000'001 - cover));
+  CHECK(b.s.vault.lp_capital()->units() == 100'003'500'000 + 1'000 * k_usd - (50'000'001 - cover));
   CHECK(b.s.vault.unabsorbed.units() == 0);
 }
 
@@ -666,7 +666,7 @@ TEST_CASE("a bad debt no layer can absorb is recorded in vault.unabsorbed with a
   b.price("BTC", k_btc);
   b.deposit("ann", 2'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::long_, 1'001 * k_usd, 1'000 * k_usd);
-  REQUIRE(b.s.vault.lp_capital().units() == 2'000'700'000);
+  REQUIRE(b.s.vault.lp_capital()->units() == 2'000'700'000);
   b.ok(ConfigApplied{"# keeper fee 5,000", "vault-test-keeper", keeper_config(5'000 * k_usd)});
   const auto postings = b.ok(PositionLiquidated{id, "kim"});
   CHECK(posted(postings, "position:" + std::to_string(id)) == -1'000 * k_usd);
@@ -675,7 +675,7 @@ TEST_CASE("a bad debt no layer can absorb is recorded in vault.unabsorbed with a
   CHECK(posted(postings, "lp:senior") == -2'000'700'000);
   CHECK(posted(postings, "unabsorbed") == -1'999'100'000);
   CHECK(b.s.vault.unabsorbed.units() == 1'999'100'000);
-  CHECK(b.s.vault.lp_capital().units() == 0);
+  CHECK(b.s.vault.lp_capital()->units() == 0);
   CHECK(b.s.vault.insurance.units() == 0);
   CHECK(b.s.vault.fees.at("close").forgone.units() == 1 * k_usd);
   // the vault is now worth 0 with shares outstanding: deposits are refused (DESIGN-risk §4)
@@ -698,13 +698,13 @@ TEST_CASE("a trader profit beyond the LPs' capital is recorded as unabsorbed (tr
   b.ok(LpWithdrew{"ann", WithdrawBy::amount, Usd::whole(10'000), Shares(0), ""});
   // burned ceil(10^10 × (10^13 + 1,000) / 12,000,700,001) = 8,332,847,250,716
   CHECK(b.s.lps.at(LpKey{"ann"}).shares.units() == 10'000'000'000'000 - 8'332'847'250'716);
-  CHECK(b.s.vault.lp_capital().units() == 700'000);
+  CHECK(b.s.vault.lp_capital()->units() == 700'000);
   b.price("BTC", Price::whole(25'000));
   const auto postings = b.ok(PositionClosed{id, Usd(0)});
   CHECK(posted(postings, "trader:tom") == 2'499 * k_usd);
   CHECK(posted(postings, "unabsorbed") == -498'600'000);
   CHECK(b.s.vault.unabsorbed.units() == 498'600'000);
-  CHECK(b.s.vault.lp_capital().units() == 0);
+  CHECK(b.s.vault.lp_capital()->units() == 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -765,7 +765,7 @@ TEST_CASE("withdraw by amount burns shares rounded up, by shares pays rounded do
   b.deposit("bob", 5'000 * k_usd);
   const int64_t id = b.open("tom", "BTC", Side::long_, 2'000 * k_usd, 10'000 * k_usd);
   b.ok(PositionClosed{id, Usd(0)});
-  REQUIRE(b.s.vault.lp_capital().units() == 15'014 * k_usd);
+  REQUIRE(b.s.vault.lp_capital()->units() == 15'014 * k_usd);
   REQUIRE(b.s.vault.senior().supply.units() == 15'000'000'000'000);
 
   auto w1 = b.ok(LpWithdrew{"ann", WithdrawBy::amount, Usd::whole(1'000), Shares(0), ""});
@@ -782,7 +782,7 @@ TEST_CASE("withdraw by amount burns shares rounded up, by shares pays rounded do
   CHECK(b.s.lps.at(LpKey{"bob"}).shares.units() == 0);
   CHECK(b.s.lps.at(LpKey{"bob"}).withdrawn.units() == 1'000'933'333 + 4'003'733'333);
   CHECK(b.s.vault.senior().supply.units() == 9'000'932'463'034);
-  CHECK(b.s.vault.lp_capital().units() == 15'014 * k_usd - 1'000 * k_usd - 1'000'933'333 - 4'003'733'333);
+  CHECK(b.s.vault.lp_capital()->units() == 15'014 * k_usd - 1'000 * k_usd - 1'000'933'333 - 4'003'733'333);
   // asking for more than one holds is refused
   b.refused(LpWithdrew{"ann", WithdrawBy::shares, Usd(0), Shares(9'000'932'463'035), ""}, ErrorKind::rule);
   b.refused(LpWithdrew{"bob", WithdrawBy::all, Usd(0), Shares(0), ""}, ErrorKind::input);  // holds nothing now
