@@ -1,12 +1,14 @@
 // cli/write.cpp: a write command's transaction, then its printed result and the unabsorbed-loss warning.
 #include "cli/write.hpp"
 
+#include <optional>
+
 namespace nexadex::cli {
 namespace {
 
-void warn_unabsorbed(Context& ctx, Usd before, Usd after) {
-  if (after <= before) return;
-  ctx.err() << "nexadex: warning: a loss of " << to_string(Usd(after.units() - before.units()))
+void warn_unabsorbed(Context& ctx, Usd newly) {
+  if (!newly.is_positive()) return;
+  ctx.err() << "nexadex: warning: a loss of " << to_string(newly)
             << " could not be absorbed by insurance or the LPs; it is journaled as unabsorbed and shown in every report.\n";
 }
 
@@ -31,27 +33,33 @@ Status Appended::add(journal::Journal& j, EventBody body, Timestamp at) {
 }
 
 Status write_events(Context& ctx, const Options& o, const std::string& command, const AppendEvents& append) {
-  return write_events(ctx, o, append, [&](const Appended& appended) {
-    auto format = ctx.format(o);
-    render(outcome_report(command, appended.applied), format ? *format : Format::table, ctx.out());
-  });
+  NX_TRY(format, ctx.format(o));
+  return write_events(ctx, o, format, append,
+                      [&](const Appended& appended) { return outcome_report(command, appended.applied); });
 }
 
-Status write_events(Context& ctx, const Options& o, const AppendEvents& append,
-                    const std::function<void(const Appended&)>& print) {
+Status write_events(Context& ctx, const Options& o, Format format, const AppendEvents& append,
+                    const std::function<Result<Report>(const Appended&)>& summarise) {
   Appended appended(o);
   // Only a close, a liquidation or a journaled loss can leave a loss unabsorbed; the others leave
-  // these equal and warn of nothing.
-  Usd unabsorbed_before(0), unabsorbed_after(0);
+  // it as it was and warn of nothing.
+  Usd newly_unabsorbed(0);
+  std::optional<Report> report;
   auto ok = ctx.write(o, [&](journal::Journal& j, Timestamp at) -> Status {
-    unabsorbed_before = j.state().vault.unabsorbed;
-    if (auto added = append(j, at, appended); !added) return added;
-    unabsorbed_after = j.state().vault.unabsorbed;
+    const Usd before = j.state().vault.unabsorbed;
+    NX_TRY_STATUS(append(j, at, appended));
+    NX_TRY(newly, j.state().vault.unabsorbed - before);
+    newly_unabsorbed = newly;
+    // built before the commit, so that a summary that cannot be built writes nothing
+    if (appended.keep) {
+      NX_TRY(built, summarise(appended));
+      report = std::move(built);
+    }
     return {};
   });
   if (!ok) return ok;
-  if (appended.keep) print(appended);
-  warn_unabsorbed(ctx, unabsorbed_before, unabsorbed_after);
+  if (report) render(*report, format, ctx.out());
+  warn_unabsorbed(ctx, newly_unabsorbed);
   return {};
 }
 

@@ -23,13 +23,15 @@ struct Appended {
 // Appends a command's events to `j` at `at` through `appended`.
 using AppendEvents = std::function<Status(journal::Journal& j, Timestamp at, Appended& appended)>;
 
-// Runs `append` in a write transaction (Context::write: the batch's, or one of its own). Once it has
-// committed, prints lib/outcome.hpp's report named `command` of what was appended, unless --quiet;
-// then, SPEC §4, DESIGN-risk §3: a loss no layer could take exits 0, but with a warning on stderr.
-// Returns the first error of the transaction, having printed nothing.
+// Runs `append` in a write transaction (Context::write: the batch's, or one of its own) and builds
+// lib/outcome.hpp's report named `command` of what was appended in it, unless --quiet (a report that
+// cannot be built refuses the write). Once it has committed, prints the report; then, SPEC §4,
+// DESIGN-risk §3: a loss no layer could take exits 0, but with a warning on stderr. Returns the first
+// error of the transaction, having written and printed nothing. A bad --format or NEXADEX_FORMAT is
+// refused before anything is written.
 Status write_events(Context& ctx, const Options& o, const std::string& command, const AppendEvents& append);
-// The same, with `print` drawing what was appended (it is not called with --quiet).
-Status write_events(Context& ctx, const Options& o, const AppendEvents& append,
-                    const std::function<void(const Appended&)>& print);
+// The same, with `summarise` building the report of what was appended (not called with --quiet).
+Status write_events(Context& ctx, const Options& o, Format format, const AppendEvents& append,
+                    const std::function<Result<Report>(const Appended&)>& summarise);
 
 }  // namespace nexadex::cli

@@ -27,7 +27,7 @@ std::string vault_to_json(const Vault& v) {
     json absorbed = json::object();
     for (const auto& [k, a] : t.absorbed) absorbed[k] = a.units();
     json daily = json::array();
-    for (const auto& [day, price] : t.daily) daily.push_back(json::array({day, format_int128(price)}));
+    for (const auto& [day, price] : t.daily) daily.push_back(json::array({day, format_int128(price.units())}));
     tranches.push_back({{"capital", t.capital.units()},
                         {"supply", t.supply.units()},
                         {"unpaid_target", t.unpaid_target.units()},
@@ -76,7 +76,7 @@ Result<Vault> vault_from_json(const std::string& text) {
       t.since = Timestamp{tj.at("since").get<int64_t>()};
       for (const auto& d : tj.at("daily")) {
         NX_TRY(price, parse_int128(d.at(1).get<std::string>(), "daily price"));
-        t.daily.emplace_back(d.at(0).get<int64_t>(), price);
+        t.daily.emplace_back(d.at(0).get<int64_t>(), SharePrice(price));
       }
     }
     v.insurance = usd("insurance");

@@ -188,15 +188,16 @@ Status check_senior_at_risk(const State& state, Usd reserved_after, const Values
   return {};
 }
 
-int128 realized_price(const Tranche& t) {
+SharePrice realized_price(const Tranche& t) {
   // floor: a reported price rounds down
-  return vault::share_price_floor(t.capital, t.supply).units();
+  return vault::share_price_floor(t.capital, t.supply);
 }
 
-std::optional<int64_t> annualized_bps(int128 p0, int64_t t0, int128 p1, int64_t t1) {
-  if (p0 <= 0 || t1 <= t0) return std::nullopt;
-  // (p1 − p0) / p0 × year / (t1 − t0), in bps, rounded toward zero
-  const int128 r = (p1 - p0) * k_bps_scale * k_seconds_per_year / (p0 * (t1 - t0));
+std::optional<int64_t> annualized_bps_toward_zero(SharePrice p0, Timestamp t0, SharePrice p1, Timestamp t1) {
+  if (!p0.is_positive() || t1 <= t0) return std::nullopt;
+  // (p1 − p0) / p0 × year / (t1 − t0), in bps; C++'s / rounds toward zero
+  const int128 r = (p1.units() - p0.units()) * k_bps_scale * k_seconds_per_year /
+                   (p0.units() * (t1.seconds - t0.seconds));
   return static_cast<int64_t>(std::clamp<int128>(r, INT64_MIN, INT64_MAX));
 }
 

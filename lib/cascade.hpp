@@ -59,10 +59,11 @@ Status check_withdrawal(const State& state, TrancheId id, Usd amount, const Valu
 // An open that would raise senior at risk above max_senior_at_risk_bps of the senior NAV is refused.
 Status check_senior_at_risk(const State& state, Usd reserved_after, const Values& v);
 
-// A tranche's realized share price in 10^-18 micro-USD per share unit: (capital + 1) × 10^18 / (supply + V).
-int128 realized_price(const Tranche& t);
-// Simple annualized return in bps, rounded toward zero, from price p0 at t0 to p1 at t1; none when the
-// span is empty or p0 is 0.
-std::optional<int64_t> annualized_bps(int128 p0, int64_t t0, int128 p1, int64_t t1);
+// A tranche's realized share price: (capital + 1) / (supply + V), floored (vault::share_price_floor of
+// its capital).
+SharePrice realized_price(const Tranche& t);
+// Simple annualized return in bps from price p0 at t0 to p1 at t1, (p1 − p0) / p0 × year / (t1 − t0),
+// rounded toward zero (a report figure, neither side's money); none when the span is empty or p0 is 0.
+std::optional<int64_t> annualized_bps_toward_zero(SharePrice p0, Timestamp t0, SharePrice p1, Timestamp t1);
 
 }  // namespace nexadex::tranche

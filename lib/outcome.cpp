@@ -1,6 +1,7 @@
 // lib/outcome.cpp: write commands' reports of what their events did in money.
 #include "lib/outcome.hpp"
 
+#include <array>
 #include <set>
 
 namespace nexadex {
@@ -39,7 +40,6 @@ std::set<Kind> own_kinds(const std::string& command) {
 }
 
 Cell usd(Usd v) { return Cell::of_usd(v); }
-Cell usd(int64_t v) { return Cell::of_usd(Usd(v)); }
 Cell shares(Shares v) { return Cell::of_shares(v); }
 Cell share_price(int64_t micro) { return Cell::of_unit_price(micro); }
 Cell text(std::string s) { return Cell::of_text(std::move(s)); }
@@ -113,50 +113,58 @@ Section section(Kind k) {
   return {};
 }
 
-std::vector<Cell> row_of(const AppliedEvent& a) {
+// Errors: a figure derived from the outcome's (a price change, a loss's absorbed part) beyond int64.
+Result<std::vector<Cell>> row_of(const AppliedEvent& a) {
   const Cell seq = Cell::of_int(a.event.seq);
   const auto tranche = [](TrancheId id) { return text(std::string(tranche_name(id))); };
   if (const auto* o = std::get_if<PriceOutcome>(&a.outcome)) {
-    return {seq, text(o->market), Cell::of_price(o->price),
-            o->previous ? Cell::of_price(*o->previous) : Cell::none(CellType::price),
-            o->previous ? Cell::of_price(Price(o->price.units() - o->previous->units())) : Cell::none(CellType::price)};
+    if (!o->previous) {
+      return std::vector<Cell>{seq, text(o->market), Cell::of_price(o->price), Cell::none(CellType::price),
+                               Cell::none(CellType::price)};
+    }
+    NX_TRY(change, o->price - *o->previous);
+    return std::vector<Cell>{seq, text(o->market), Cell::of_price(o->price), Cell::of_price(*o->previous),
+                             Cell::of_price(change)};
   }
   if (const auto* o = std::get_if<DepositOutcome>(&a.outcome)) {
-    return {seq, text(o->lp), tranche(o->tranche), usd(o->amount), shares(o->minted), share_price(o->share_price),
+    return std::vector<Cell>{seq, text(o->lp), tranche(o->tranche), usd(o->amount), shares(o->minted), share_price(o->share_price),
             usd(o->nav_before), usd(o->nav_after)};
   }
   if (const auto* o = std::get_if<WithdrawOutcome>(&a.outcome)) {
-    return {seq, text(o->lp), tranche(o->tranche), usd(o->paid), shares(o->burned), share_price(o->share_price),
+    return std::vector<Cell>{seq, text(o->lp), tranche(o->tranche), usd(o->paid), shares(o->burned), share_price(o->share_price),
             shares(o->left)};
   }
   if (const auto* o = std::get_if<OpenOutcome>(&a.outcome)) {
-    return {seq, Cell::of_int(o->id), text(o->trader), text(o->market), text(std::string(side_name(o->side))),
+    return std::vector<Cell>{seq, Cell::of_int(o->id), text(o->trader), text(o->market), text(std::string(side_name(o->side))),
             usd(o->size), usd(o->collateral), usd(o->open_fee), Cell::of_price(o->entry),
             text(format_decimal(o->leverage_x100, 2)), usd(o->reserve),
             derived_price(o->liquidation_price, o->entry, o->side)};
   }
   if (const auto* o = std::get_if<CloseOutcome>(&a.outcome)) {
-    return {seq, Cell::of_int(o->id), text(o->trader), usd(o->size_closed), usd(o->size_left), Cell::of_price(o->exit),
+    return std::vector<Cell>{seq, Cell::of_int(o->id), text(o->trader), usd(o->size_closed), usd(o->size_left), Cell::of_price(o->exit),
             usd(o->pnl), usd(o->collateral_returned), usd(o->borrow_fee), usd(o->close_fee), usd(o->payout),
             usd(o->pool_result)};
   }
   if (const auto* o = std::get_if<LiquidationOutcome>(&a.outcome)) {
-    return {seq, Cell::of_int(o->id), text(o->trader), text(o->keeper), Cell::of_price(o->price), usd(o->collateral),
+    return std::vector<Cell>{seq, Cell::of_int(o->id), text(o->trader), text(o->keeper), Cell::of_price(o->price), usd(o->collateral),
             usd(o->pnl), usd(o->loss), usd(o->close_fee), usd(o->close_fee_paid), usd(o->close_fee_forgone),
             usd(o->borrow_fee), usd(o->borrow_fee_paid), usd(o->borrow_fee_forgone), usd(o->keeper_fee), usd(o->keeper_fee_from_collateral), usd(o->remainder),
             usd(o->shortfall)};
   }
   if (const auto* o = std::get_if<InsuranceOutcome>(&a.outcome)) {
-    return {seq, usd(o->amount), text(o->from), usd(o->balance)};
+    return std::vector<Cell>{seq, usd(o->amount), text(o->from), usd(o->balance)};
   }
   if (const auto* o = std::get_if<LossOutcome>(&a.outcome)) {
-    int64_t unabsorbed = 0;
-    for (const auto& l : o->layers) unabsorbed += l.layer == "unabsorbed" ? l.amount.units() : 0;
-    return {seq, usd(o->amount), usd(o->amount.units() - unabsorbed), usd(unabsorbed)};
+    Usd unabsorbed;
+    for (const auto& l : o->layers) {
+      if (l.layer == "unabsorbed") NX_TRY_STATUS(add_to(unabsorbed, l.amount, "the unabsorbed loss"));
+    }
+    NX_TRY(absorbed, o->amount - unabsorbed);
+    return std::vector<Cell>{seq, usd(o->amount), usd(absorbed), usd(unabsorbed)};
   }
-  if (const auto* o = std::get_if<AcknowledgeOutcome>(&a.outcome)) return {seq, usd(o->amount), usd(o->unabsorbed)};
+  if (const auto* o = std::get_if<AcknowledgeOutcome>(&a.outcome)) return std::vector<Cell>{seq, usd(o->amount), usd(o->unabsorbed)};
   const auto& o = std::get<ResetOutcome>(a.outcome);
-  return {seq, tranche(o.tranche), shares(o.cancelled), Cell::of_int(o.holders)};
+  return std::vector<Cell>{seq, tranche(o.tranche), shares(o.cancelled), Cell::of_int(o.holders)};
 }
 
 // Junior shares a realized loss cancelled (DESIGN-risk §5): a reset without an event of its own.
@@ -175,7 +183,8 @@ const std::vector<LayerPart>* layers_of(const Outcome& o) {
 }
 
 // `liquidate`: the sums over its liquidations.
-Section liquidation_totals(const std::vector<AppliedEvent>& applied) {
+// Errors: a total beyond int64 (each is a sum of amounts the pool's books held, so none is).
+Result<Section> liquidation_totals(const std::vector<AppliedEvent>& applied) {
   Section s{"liquidation_totals", "Liquidation totals", SectionShape::record,
             {{"positions", CellType::integer}, {"collateral", CellType::usd}, {"loss", CellType::usd},
              {"close_fee", CellType::usd}, {"close_fee_paid", CellType::usd}, {"close_fee_forgone", CellType::usd},
@@ -184,26 +193,26 @@ Section liquidation_totals(const std::vector<AppliedEvent>& applied) {
              {"remainder", CellType::usd}, {"shortfall", CellType::usd}},
             {}};
   int64_t n = 0;
-  std::vector<int64_t> t(12, 0);
+  std::array<Usd, 12> t{};
   for (const auto& a : applied) {
     const auto* o = std::get_if<LiquidationOutcome>(&a.outcome);
     if (o == nullptr) continue;
     ++n;
-    const int64_t v[] = {o->collateral.units(),      o->loss.units(),           o->close_fee.units(),
-                         o->close_fee_paid.units(),  o->close_fee_forgone.units(), o->borrow_fee.units(),
-                         o->borrow_fee_paid.units(), o->borrow_fee_forgone.units(), o->keeper_fee.units(),
-                         o->keeper_fee_from_collateral.units(), o->remainder.units(), o->shortfall.units()};
-    for (std::size_t i = 0; i < t.size(); ++i) t[i] += v[i];
+    const Usd v[] = {o->collateral,      o->loss,           o->close_fee,
+                     o->close_fee_paid,  o->close_fee_forgone, o->borrow_fee,
+                     o->borrow_fee_paid, o->borrow_fee_forgone, o->keeper_fee,
+                     o->keeper_fee_from_collateral, o->remainder, o->shortfall};
+    for (std::size_t i = 0; i < t.size(); ++i) NX_TRY_STATUS(add_to(t[i], v[i], "the liquidation totals"));
   }
   std::vector<Cell> row{Cell::of_int(n)};
-  for (const int64_t v : t) row.push_back(usd(v));
+  for (const Usd v : t) row.push_back(usd(v));
   s.rows.push_back(std::move(row));
   return s;
 }
 
 }  // namespace
 
-Report outcome_report(const std::string& name, const std::vector<AppliedEvent>& applied) {
+Result<Report> outcome_report(const std::string& name, const std::vector<AppliedEvent>& applied) {
   std::set<Kind> kinds = own_kinds(name);
   for (const auto& a : applied) {
     if (const auto k = kind_of(a.outcome)) kinds.insert(*k);
@@ -214,14 +223,20 @@ Report outcome_report(const std::string& name, const std::vector<AppliedEvent>& 
     Section s = section(k);
     s.one_row_as_record = true;
     for (const auto& a : applied) {
-      if (kind_of(a.outcome) == k) s.rows.push_back(row_of(a));
+      if (kind_of(a.outcome) == k) {
+        NX_TRY(row, row_of(a));
+        s.rows.push_back(std::move(row));
+      }
       if (k == Kind::resets && junior_cancelled_by(a.outcome).is_positive()) {
         s.rows.push_back({Cell::of_int(a.event.seq), text("junior"), shares(junior_cancelled_by(a.outcome)),
                           Cell::none(CellType::integer)});
       }
     }
     report.sections.push_back(std::move(s));
-    if (k == Kind::liquidations) report.sections.push_back(liquidation_totals(applied));
+    if (k == Kind::liquidations) {
+      NX_TRY(totals, liquidation_totals(applied));
+      report.sections.push_back(std::move(totals));
+    }
   }
   // Where realized losses fell, layer by layer, for the commands that can realize one.
   if (kinds.count(Kind::closes) || kinds.count(Kind::liquidations) || kinds.count(Kind::losses)) {

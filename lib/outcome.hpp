@@ -22,6 +22,7 @@ struct AppliedEvent {
 // kind: `deposits`, `withdrawals`, `opens`, `closes`, `liquidations`, `prices`, `insurance_deposits`,
 // `losses`, `acknowledgements`, `resets`), `liquidation_totals` and `layers` where they apply, then the
 // `events` as `report events` lists them. The sections and their keys do not depend on the config.
-Report outcome_report(const std::string& name, const std::vector<AppliedEvent>& applied);
+// Errors: a derived figure (a total, a price change) beyond int64.
+Result<Report> outcome_report(const std::string& name, const std::vector<AppliedEvent>& applied);
 
 }  // namespace nexadex

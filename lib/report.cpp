@@ -200,22 +200,24 @@ Result<Report> pool_report(const State& s, Timestamp now) {
                    {"unrealized_pnl", CellType::usd}},
                   {}};
   for (const auto& [sym, m] : s.markets) {
-    int64_t long_oi = 0, short_oi = 0;
+    Usd long_oi, short_oi;
     int128 traders = 0;   // the traders' PnL before caps, from the books: −(linear value to the pool)
     for (const Side side : {Side::long_, Side::short_}) {
       const BookKey key{sym, side};
       const auto b = s.books.find(key);
       if (b == s.books.end() || !m.priced()) continue;
-      (side == Side::long_ ? long_oi : short_oi) = static_cast<int64_t>(b->second.size);
+      NX_TRY(size, narrow_to<Usd>(b->second.size, "open interest"));
+      (side == Side::long_ ? long_oi : short_oi) = size;
       NX_TRY(linear, book_linear_value(key, b->second, m.price));
       traders -= linear;
     }
-    NX_TRY(upnl, div_floor(traders, k_quantity_scale, "traders' PnL"));
+    // floor: the traders' PnL, in 10^-18 micro-USD, shown in micro-USD
+    NX_TRY(upnl, narrow_to<Usd>(floor_div(traders, k_quantity_scale), "traders' PnL"));
     markets.rows.push_back({Cell::of_text(sym), m.priced() ? Cell::of_price(m.price) : Cell::none(CellType::price),
                             m.priced() ? Cell::of_duration(Duration{now.seconds - m.price_at.seconds})
                                        : Cell::none(CellType::duration),
-                            Cell::of_bool(s.is_fresh(m, now)), Cell::of_usd(Usd(long_oi)), Cell::of_usd(Usd(short_oi)),
-                            Cell::of_usd(Usd(static_cast<int64_t>(upnl)))});
+                            Cell::of_bool(s.is_fresh(m, now)), Cell::of_usd(long_oi), Cell::of_usd(short_oi),
+                            Cell::of_usd(upnl)});
   }
   return Report{"pool", {std::move(pool), std::move(markets)}};
 }
@@ -337,8 +339,8 @@ namespace {
 Cell bps_or_none(std::optional<int64_t> v) { return v ? Cell::of_bps(Bps{*v}) : Cell::none(CellType::bps); }
 
 // The realized price `days` ago: the close of the last marked day at or before that day.
-std::optional<std::pair<int64_t, int128>> price_days_ago(const Tranche& t, int64_t today, int64_t days) {
-  std::optional<std::pair<int64_t, int128>> found;
+std::optional<std::pair<int64_t, SharePrice>> price_days_ago(const Tranche& t, int64_t today, int64_t days) {
+  std::optional<std::pair<int64_t, SharePrice>> found;
   for (const auto& [day, price] : t.daily) {
     if (day <= today - days) found = std::pair{day, price};
   }
@@ -379,16 +381,16 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
     const Tranche& t = v.tranche(id);
     const Usd nav = id == TrancheId::junior ? values.junior : values.senior;
     NX_TRY(price, vault::share_price_usd_floor(nav, t.supply));
-    const int128 realized = tranche::realized_price(t);
-    const int128 first = static_cast<int128>(1'000'000'000'000'000'000) / vault::k_virtual_shares;   // 1 USDC a share
+    const SharePrice realized = tranche::realized_price(t);
+    const SharePrice first = vault::share_price_floor(Usd(0), Shares(0));   // an empty tranche's: 1 USDC a share
     std::optional<int64_t> life, d7, d30;
     if (t.supply.is_positive() && t.since.seconds > 0) {
-      life = tranche::annualized_bps(first, t.since.seconds, realized, now.seconds);
+      life = tranche::annualized_bps_toward_zero(first, t.since, realized, now);
       if (const auto p = price_days_ago(t, today, 7)) {
-        d7 = tranche::annualized_bps(p->second, (p->first + 1) * k_seconds_per_day, realized, now.seconds);
+        d7 = tranche::annualized_bps_toward_zero(p->second, Timestamp{(p->first + 1) * k_seconds_per_day}, realized, now);
       }
       if (const auto p = price_days_ago(t, today, 30)) {
-        d30 = tranche::annualized_bps(p->second, (p->first + 1) * k_seconds_per_day, realized, now.seconds);
+        d30 = tranche::annualized_bps_toward_zero(p->second, Timestamp{(p->first + 1) * k_seconds_per_day}, realized, now);
       }
     }
     const auto absorbed = [&](const char* kind) {
@@ -469,7 +471,7 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
                   {"lost_bps", CellType::bps}},
                  {}};
   // (b − a) / b on 128 bits, truncated toward zero as it always was (a gain shows as a negative loss)
-  const auto lost_bps = [](Usd b, Usd a) {
+  const auto lost_bps_toward_zero = [](Usd b, Usd a) {
     const int128 lost = static_cast<int128>(b.units()) - a.units();
     return b.is_positive() ? Cell::of_bps(Bps{static_cast<int64_t>(lost * k_bps_scale / b.units())})
                            : Cell::none(CellType::bps);
@@ -479,7 +481,7 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
     NX_TRY(a, after_r);
     NX_TRY(absorbed, b - a);
     layers.rows.push_back(
-        {Cell::of_text(name), Cell::of_usd(b), Cell::of_usd(a), Cell::of_usd(absorbed), lost_bps(b, a)});
+        {Cell::of_text(name), Cell::of_usd(b), Cell::of_usd(a), Cell::of_usd(absorbed), lost_bps_toward_zero(b, a)});
     return {};
   };
   NX_TRY_STATUS(layer_row("insurance", before.vault.insurance, after.vault.insurance));
@@ -506,7 +508,7 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
     }
     NX_TRY(lost, b - a);
     lps.rows.push_back({Cell::of_text(key.lp), Cell::of_text(std::string(tranche_name(key.tranche))), Cell::of_usd(b),
-                        Cell::of_usd(a), Cell::of_usd(lost), lost_bps(b, a)});
+                        Cell::of_usd(a), Cell::of_usd(lost), lost_bps_toward_zero(b, a)});
   }
   Report r{"cascade", {std::move(layers), std::move(lps)}};
   for (auto& sec : extra) r.sections.push_back(std::move(sec));

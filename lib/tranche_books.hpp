@@ -24,7 +24,7 @@ struct Tranche {
   Timestamp since;                  // its first deposit since inception or the last reset (0: none yet)
   // Its realized share price at the close of each of the last 31 UTC days with an event: (day, price in
   // units of 10^-18 micro-USD per share unit); for the 7- and 30-day realized APY.
-  std::vector<std::pair<int64_t, int128>> daily;
+  std::vector<std::pair<int64_t, SharePrice>> daily;
   bool operator==(const Tranche&) const = default;
 };
 
