@@ -23,7 +23,9 @@ namespace nexadex {
 // (the first releases) are version 1.
 //   1: the first release's rules;
 //   2: the NAV is the floor of the exact sum of the positions' clamped values (issue 13).
-inline constexpr int64_t k_rules_version = 2;
+//   3: the borrow rate is exact, base + slope × utilization / 10^4 bps, the index keeping the fraction
+//      of a bps (issue 20 item 2; rules 1 and 2 rounded the slope's part up to whole bps).
+inline constexpr int64_t k_rules_version = 3;
 
 // seq 1 of every journal: the whole config text, so that a journal is self-contained (SPEC §7).
 struct JournalCreated {

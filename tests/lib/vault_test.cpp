@@ -395,6 +395,82 @@ TEST_CASE("borrow index grows at the base rate while nothing is reserved", "[vau
   CHECK(vault::borrow_due(b.pos(id), b.s.vault.borrow_index).value() == Usd(0));
 }
 
+namespace {
+
+// The pool of issue 20 item 2: no open or close fee, no base rate, slope 500 bps; ann deposits 100,000
+// and tom opens size 1,010 with collateral 1,010 (profit cap 100% → reserve 1,010), so the utilization
+// is ceil(1,010 × 10,000 / 100,000) = 101 bps exactly; a year (365 days) later tom closes.
+Pool slope_only_pool(int64_t rules) {
+  Config c = base_config();
+  c.fees.open_fee_bps = Bps{0};
+  c.fees.close_fee_bps = Bps{0};
+  c.fees.borrow_base_apr_bps = Bps{0};
+  c.fees.borrow_slope_apr_bps = Bps{500};
+  Pool b(c);
+  b.s.rules = rules;
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("borrow rate with a slope is exact: 500 bps × 101 bps = 5.05 bps a year, not 6 (rules 3)",
+          "[vault][borrow]") {
+  // SPEC §10: rate = base + slope × utilization = 0 + 500 × 101 / 10,000 = 5.05 bps a year, kept exact:
+  //   Δindex = floor((0 × 10,000 + 500 × 101) × Δt × 10^18 / (10,000 × 10,000 × 31,536,000)), Δt = 31,536,000
+  //          = 50,500 × 10^18 / 10^8 = 505,000,000,000,000 (no remainder: the floor changes nothing here)
+  //   fee = ceil(1,010,000,000 × 505,000,000,000,000 / 10^18) = 510,050 → 0.510050
+  //   (1,010 × 5.05 / 10,000 = 0.51005 USDC); payout 1,010 − 0.510050 = 1,009.489950.
+  // Rules 2 rounded the slope part up to whole bps, ceil(5.05) = 6, and charged 0.606000 (about 19% more).
+  Pool b = slope_only_pool(3);
+  b.price("BTC", k_btc);
+  b.deposit("ann", 100'000 * k_usd);
+  const int64_t id = b.open("tom", "BTC", Side::long_, 1'010 * k_usd, 1'010 * k_usd);
+  CHECK(b.pos(id).reserve == Usd(1'010 * k_usd));
+  CHECK(b.s.vault.utilization_bps.value == 101);
+  b.at(365 * k_day);
+  b.price("BTC", k_btc);
+  CHECK(b.s.vault.borrow_index == BorrowIndex(505'000'000'000'000));
+  CHECK(vault::borrow_due(b.pos(id), b.s.vault.borrow_index).value() == Usd(510'050));
+  const auto postings = b.ok(PositionClosed{id, Usd(0)});
+  CHECK(b.s.vault.fees.at("borrow").charged == Usd(510'050));
+  CHECK(posted(postings, "trader:tom") == 1'009'489'950);
+}
+
+TEST_CASE("borrow rate with a slope: the index keeps the fraction of a bps, the fee alone rounds up (rules 3)",
+          "[vault][borrow]") {
+  // As above over one day (86,400 s): Δindex = floor(50,500 × 86,400 × 10^18 / (10^8 × 31,536,000))
+  //   = floor(1,383,561,643,835.616…) = 1,383,561,643,835 (floor: the index grows by whole 10^-18 units);
+  //   fee = ceil(1,010,000,000 × 1,383,561,643,835 / 10^18) = ceil(1,397.397…) = 1,398 (ceil: against the trader).
+  // Rules 2: Δindex = floor(6 × 86,400 × 10^18 / (10^4 × 31,536,000)) = 1,643,835,616,438, fee ceil(1,660.27…) = 1,661.
+  Pool b = slope_only_pool(3);
+  b.price("BTC", k_btc);
+  b.deposit("ann", 100'000 * k_usd);
+  const int64_t id = b.open("tom", "BTC", Side::long_, 1'010 * k_usd, 1'010 * k_usd);
+  b.at(k_day);
+  b.price("BTC", k_btc);
+  CHECK(b.s.vault.borrow_index == BorrowIndex(1'383'561'643'835));
+  CHECK(vault::borrow_due(b.pos(id), b.s.vault.borrow_index).value() == Usd(1'398));
+}
+
+TEST_CASE("borrow rate under rules 2 stays rounded up to whole bps: 6 bps, 0.606000 on 1,010 a year",
+          "[vault][borrow][rules]") {
+  // A journal written under rules 2 replays as it was written (nexadex-journal(5), RULES):
+  //   rate = 0 + ceil(500 × 101 / 10,000) = ceil(5.05) = 6 bps
+  //   Δindex = floor(6 × 31,536,000 × 10^18 / (10,000 × 31,536,000)) = 600,000,000,000,000
+  //   fee = ceil(1,010,000,000 × 6 × 10^14 / 10^18) = 606,000 → 0.606000; payout 1,009.394000.
+  Pool b = slope_only_pool(2);
+  b.price("BTC", k_btc);
+  b.deposit("ann", 100'000 * k_usd);
+  const int64_t id = b.open("tom", "BTC", Side::long_, 1'010 * k_usd, 1'010 * k_usd);
+  CHECK(b.s.vault.utilization_bps.value == 101);
+  b.at(365 * k_day);
+  b.price("BTC", k_btc);
+  CHECK(b.s.vault.borrow_index == BorrowIndex(600'000'000'000'000));
+  const auto postings = b.ok(PositionClosed{id, Usd(0)});
+  CHECK(b.s.vault.fees.at("borrow").charged == Usd(606'000));
+  CHECK(posted(postings, "trader:tom") == 1'009'394'000);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Close (SPEC §3, §10).
 
