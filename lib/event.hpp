@@ -23,7 +23,7 @@ namespace nexadex {
 // (the first releases) are version 1.
 //   1: the first release's rules;
 //   2: the NAV is the floor of the exact sum of the positions' clamped values (issue 13).
-inline constexpr int64_t k_rules_version = 2;
+inline constexpr int64_t k_rules_version = 3;
 
 // seq 1 of every journal: the whole config text, so that a journal is self-contained (SPEC §7).
 struct JournalCreated {

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh" "$@"
 export NEXADEX_NOW=2026-01-05T12:00:00Z
 
 # The events of a journal without their hashes, and without the rules version a journal_created
-# records (this nexadex's new journals record 2; the fixtures, from before rules versions, none).
+# records (this nexadex's new journals record 3; the fixtures, from before rules versions, none).
 commands_of() { events_of "$1" | sed -e 's/,"prev_hash".*//' -e 's/,"rules":[0-9]*//'; }
 
 REPORTS=(pool lps positions "positions --all" traders insurance fees)
@@ -67,7 +67,7 @@ for from in 1 2 3; do
   grep -q '"rules": 1' out || fail "the upgrade changed the rules version: $(cat out)"
   expect_rc 0 config apply "$SRC/examples/basic.toml" --journal old.db --at 2026-01-05T12:00:00Z -q
   expect_rc 0 report summary --journal old.db --format json
-  grep -q '"rules": 2' out || fail "config apply did not adopt rules version 2: $(cat out)"
+  grep -q '"rules": 3' out || fail "config apply did not adopt rules version 3: $(cat out)"
   expect_rc 0 verify --journal old.db
   echo "upgrade from schema $from: ok"
 done
