@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 
+#include "lib/cascade.hpp"
 #include "lib/report.hpp"
 #include "lib/vault.hpp"
 
@@ -21,6 +22,7 @@ struct LimitProbes {
   int withdrawals = 0;   // withdrawals of exactly the free capital (or the holding) that were paid
   int beyond = 0;        // withdrawals one micro-unit beyond the free capital, refused
   int opens = 0;         // opens exactly at the utilization limit, accepted
+  int covered = 0;       // probes where the insurance fund took part of the unrealized profit
 };
 
 namespace probe_detail {
@@ -58,6 +60,9 @@ inline Result<std::vector<Posting>> try_apply(const State& s, EventBody body) {
 inline void probe_limits(const State& s, LimitProbes& n) {
   using namespace probe_detail;
   const Timestamp now = s.head_at;
+  auto pv = tranche::pool_value(s);
+  REQUIRE(pv.has_value());
+  if (pv->tranches.insurance.is_positive()) ++n.covered;
   auto report = pool_report(s, now);
   REQUIRE(report.has_value());
   const Section* pool = section_of(*report, "pool");

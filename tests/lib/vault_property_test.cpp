@@ -255,10 +255,12 @@ TEST_CASE("20,000 random vault operations keep conservation, refusals change not
   }
   INFO("seed " << s);
   WARN("limit probes: " << probes.withdrawals << " withdrawals of the free capital, " << probes.beyond
-                        << " beyond it, " << probes.opens << " opens at the utilization limit");
+                        << " beyond it, " << probes.opens << " opens at the utilization limit, "
+                        << probes.covered << " with the fund covering unrealized profit");
   CHECK(probes.withdrawals > 1'000);
   CHECK(probes.beyond > 500);
   CHECK(probes.opens > 1'000);
+  CHECK(probes.covered > 1'000);   // under rules 3 the fund's part of the profit is out of the NAV
   // the sequence must exercise the rules, not only refusals
   CHECK(liquidations > 50);
   CHECK(closes > 200);
