@@ -100,7 +100,7 @@ Status accrue(State& state, Timestamp at) {
 }
 
 Status update_utilization(State& state) {
-  auto value = nav_floor(state);
+  auto value = tranche::pool_nav(state);
   if (!value) return {};  // an overflowing NAV keeps the previous utilization
   const Bps u = utilization_ceil(state.vault.reserved, *value);
   if (u != state.vault.utilization_bps) {

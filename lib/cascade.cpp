@@ -68,7 +68,7 @@ Result<Values> values(const State& state) {
 }
 
 Result<Values> values_given(const State& state, Usd u) {
-  Values v{state.vault.senior().capital, state.vault.junior().capital, Usd()};
+  Values v{state.vault.senior().capital, state.vault.junior().capital, Usd(), Usd()};
   if (u.is_positive()) {
     // the traders are behind: the waterfall, as its realization will run (DESIGN-risk §4)
     Usd to_senior = std::min(u, state.vault.senior().unpaid_target);
@@ -86,10 +86,64 @@ Result<Values> values_given(const State& state, Usd u) {
     for (const auto& [layer, give] : a.layers) {
       if (layer == Layer::junior) NX_TRY_STATUS(sub_from(v.junior, give, "the junior tranche's value"));
       if (layer == Layer::senior) NX_TRY_STATUS(sub_from(v.senior, give, "the senior tranche's value"));
+      if (layer == Layer::insurance) NX_TRY_STATUS(add_to(v.insurance, give, "the insurance fund's cover"));
     }
     v.uncovered = a.unabsorbed;
   }
   return v;
+}
+
+Result<PoolValue> pool_value(const State& state) {
+  NX_TRY(nav, vault::nav_floor(state));
+  NX_TRY(capital, state.vault.lp_capital());
+  NX_TRY(unrealized, nav - capital);
+  NX_TRY(v, values_given(state, unrealized));
+  // rules 3: the fund's virtual cover is not the LPs' loss (DESIGN-risk §3, unrealized trader profit)
+  if (state.rules >= 3) NX_TRY_STATUS(add_to(nav, v.insurance, "NAV"));
+  return PoolValue{nav, v};
+}
+
+Result<Usd> pool_nav(const State& state) {
+  if (state.rules < 3) return vault::nav_floor(state);   // no need of the tranches' values
+  NX_TRY(pv, pool_value(state));
+  return pv.nav;
+}
+
+namespace {
+
+// min(capital, value) of a tranche: what its holders could take if nothing backed open positions
+Usd tranche_cash(const State& state, const Values& v, TrancheId id) {
+  return std::min(state.vault.tranche(id).capital, id == TrancheId::junior ? v.junior : v.senior);
+}
+
+}  // namespace
+
+Result<FreeCapital> free_capital_of(const State& state, const PoolValue& pool, TrancheId id) {
+  FreeCapital f;
+  f.nav = pool.nav;
+  NX_TRY(backing, vault::reserve_backing_ceil(state));
+  f.backing = backing;
+  NX_TRY(pool_free, f.nav - f.backing);
+  f.pool_free = pool_free;
+  f.capital = state.vault.tranche(id).capital;
+  f.value = id == TrancheId::junior ? pool.tranches.junior : pool.tranches.senior;
+  f.limit = std::min({f.pool_free, f.capital, f.value});
+  return f;
+}
+
+Result<FreeCapital> free_capital(const State& state, TrancheId id) {
+  NX_TRY(pool, pool_value(state));
+  return free_capital_of(state, pool, id);
+}
+
+Result<Usd> pool_free_capital(const State& state, const PoolValue& pool) {
+  NX_TRY(backing, vault::reserve_backing_ceil(state));
+  NX_TRY(pool_free, pool.nav - backing);
+  Usd cash;
+  for (const TrancheId id : k_tranche_ids) {
+    NX_TRY_STATUS(add_to(cash, std::max(tranche_cash(state, pool.tranches, id), Usd()), "free capital"));
+  }
+  return std::max(std::min(pool_free, cash), Usd());
 }
 
 // The ratio and limit checks below compare exact 128-bit sums and products, without division.

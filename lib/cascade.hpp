@@ -3,6 +3,7 @@
 // realized prices. Without [tranches] the same code runs with an empty junior.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,10 +39,49 @@ struct Values {
   Usd senior;
   Usd junior;
   Usd uncovered;   // unrealized trader profit no layer could take (virtual; reported)
+  Usd insurance;   // unrealized trader profit the insurance fund would take (virtual; trader_pnl lists it)
 };
 // Errors: a virtual NAV beyond int64 (overflow).
 Result<Values> values(const State& state);
 Result<Values> values_given(const State& state, Usd unrealized);
+
+// The pool's NAV: what the LPs' capital is worth at the latest prices, the one figure behind the
+// reported NAV, the utilization (the borrow rate's and the open limit's) and the free capital.
+// Rules 3 (DESIGN-risk §3/§4): unrealized trader profit is valued through the trader_pnl list as the
+// tranches' values are, so the part the insurance fund would take is not the LPs' loss:
+// NAV = realized LP capital + unrealized_floor() + Values::insurance (= senior + junior − uncovered
+// when both tranches' capital is not negative). Rules 1 and 2: realized LP capital +
+// unrealized_floor() (vault::nav_floor), as those journals' limits were decided on it; the same
+// figure unless trader_pnl lists the insurance fund.
+struct PoolValue {
+  Usd nav;
+  Values tranches;   // the tranches' virtual NAVs (values())
+};
+Result<PoolValue> pool_value(const State& state);
+Result<Usd> pool_nav(const State& state);
+
+// What a withdrawal from tranche `id` may take (SPEC §10, issue 20): the pool's NAV (pool_nav) less
+// the capital backing the reserves, ceil(Σ reserves × 10^4 / max_utilization_bps), and at most the
+// tranche's realized capital (a NAV above it counts gains the pool has not received yet) and its
+// virtual NAV (what all its shares are worth). The report, the withdrawal's refusal and its message
+// all read it. Without [tranches] the one tranche is the senior.
+struct FreeCapital {
+  Usd nav;       // the pool's NAV
+  Usd backing;   // what backs open positions
+  Usd pool_free; // nav − backing (may be negative)
+  Usd capital;   // the tranche's realized capital
+  Usd value;     // the tranche's virtual NAV
+  Usd limit;     // min(pool_free, capital, value): a larger withdrawal is refused (may be negative)
+  // The free capital reported and named in a refusal: the limit, at least 0.
+  Usd free() const { return std::max(limit, Usd()); }
+  // The reserves bind (else the tranche's capital or value does).
+  bool by_reserves() const { return limit == pool_free; }
+};
+Result<FreeCapital> free_capital(const State& state, TrancheId id);
+Result<FreeCapital> free_capital_of(const State& state, const PoolValue& pool, TrancheId id);
+// What withdrawals from every tranche together may take: max(0, min(nav − backing, Σ each tranche's
+// max(0, min(capital, value)))); without [tranches], the one tranche's free().
+Result<Usd> pool_free_capital(const State& state, const PoolValue& pool);
 
 // junior / (junior + senior) in bps, rounded down; 0 when their sum is not positive.
 Bps junior_ratio_bps(Usd junior, Usd senior);

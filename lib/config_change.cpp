@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "lib/cascade.hpp"
 #include "lib/pricing.hpp"
 #include "lib/valuation.hpp"
 
@@ -55,7 +56,7 @@ Result<ConfigEffects> config_effects(const State& state, const Config& next) {
       if (above_cap && (old == nullptr || mc->max_leverage < old->max_leverage)) fx.above_max_leverage.push_back(p->id);
     }
   }
-  NX_TRY(nav, vault::nav_floor(state));
+  NX_TRY(nav, tranche::pool_nav(state));
   fx.utilization_bps = vault::utilization_ceil(state.vault.reserved, nav).value;
   fx.utilization_over = fx.max_utilization_after < fx.max_utilization_before &&
                         fx.utilization_bps > fx.max_utilization_after.value;

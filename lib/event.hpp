@@ -25,6 +25,8 @@ namespace nexadex {
 //   2: the NAV is the floor of the exact sum of the positions' clamped values (issue 13).
 //   3: the borrow rate is exact, base + slope × utilization / 10^4 bps, the index keeping the fraction
 //      of a bps (issue 20 item 2; rules 1 and 2 rounded the slope's part up to whole bps).
+//      Also: the pool's NAV (utilization, open limits, free capital) values unrealized profit through
+//      cascade.trader_pnl as the tranches' values do (issue 20 item 1).
 inline constexpr int64_t k_rules_version = 3;
 
 // seq 1 of every journal: the whole config text, so that a journal is self-contained (SPEC §7).

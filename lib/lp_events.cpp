@@ -12,6 +12,34 @@ namespace nexadex::vault {
 
 using namespace detail;
 
+namespace {
+
+// The refusal of a withdrawal of `amount` beyond what is free (f.limit), naming what binds: the
+// capital backing open positions (SPEC §10), or the tranche's realized capital (what it holds in cash).
+std::unexpected<Error> refused_beyond_free(const State& state, const std::string& lp, TrancheId id, Usd amount,
+                                           const tranche::FreeCapital& f) {
+  const Usd shown = f.free();
+  const std::string asked = lp + " asked for " + to_string(amount) + " but ";
+  if (f.by_reserves()) {
+    if (shown.is_zero()) {
+      return rule_error(asked + "nothing is free: all of NAV " + to_string(f.nav) +
+                        " backs open positions; wait for positions to close.");
+    }
+    return rule_error(asked + to_string(shown) + " is free (" + to_string(f.backing) +
+                      " backs open positions); withdraw at most " + to_string(shown) + ".");
+  }
+  // the tranche's cash binds: its NAV counts gains the pool has not received yet
+  const std::string owner = nav_owner(state, id);
+  if (shown.is_zero()) {
+    return rule_error(asked + "nothing is free: " + owner + " realized capital is " + to_string(f.capital) +
+                      " (its NAV " + to_string(f.value) + " counts unrealized gains); wait for positions to close.");
+  }
+  return rule_error(asked + to_string(shown) + " is free: " + owner + " realized capital (its NAV " +
+                    to_string(f.value) + " counts unrealized gains); withdraw at most " + to_string(shown) + ".");
+}
+
+}  // namespace
+
 Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDeposited& e, Outcome* out) {
   NX_TRY_STATUS(check_name(e.lp, "the LP"));
   if (!e.amount.is_positive()) return input_error("the deposit amount must be greater than zero.");
@@ -113,20 +141,8 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
       break;
     }
   }
-  NX_TRY(total_nav, nav_floor(state));
-  NX_TRY(free, free_capital_floor(state, total_nav));
-  const Usd free_cash = std::min(free, t.capital);
-  if (amount > free_cash) {
-    const Usd shown = std::max(free_cash, Usd());
-    if (shown.is_zero()) {
-      return rule_error(e.lp + " asked for " + to_string(amount) + " but nothing is free: all of NAV " +
-                        to_string(total_nav) + " backs open positions; wait for positions to close.");
-    }
-    NX_TRY(backing, total_nav - shown);
-    return rule_error(e.lp + " asked for " + to_string(amount) + " but " + to_string(shown) + " is free (" +
-                      to_string(std::max(backing, Usd())) + " backs open positions); withdraw at most " +
-                      to_string(shown) + ".");
-  }
+  NX_TRY(f, tranche::free_capital(state, id));
+  if (amount > f.limit) return refused_beyond_free(state, e.lp, id, amount, f);
   NX_TRY_STATUS(tranche::check_withdrawal(state, id, amount, values));
   NX_TRY(price_used, share_price_usd_floor(value, supply));
   LpHolding& hw = state.lps[key];

@@ -42,7 +42,7 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   }
   // ceil: the reserve, the pool's cover of the profit, rounds in the pool's favour
   NX_TRY(reserve, size.mul_bps_ceil(mc->max_profit_bps, "reserve"));
-  NX_TRY(nav_now, nav_floor(state));
+  NX_TRY(nav_now, tranche::pool_nav(state));
   NX_TRY(reserved_after, state.vault.reserved + reserve);
   const Bps max_util = state.config.pool.max_utilization_bps;
   const Usd nav_counted = std::max(nav_now, Usd());

@@ -145,18 +145,21 @@ Result<Usd> value_of(const State& s, const LpKey& key, Shares shares, const tran
 
 Result<Report> pool_report(const State& s, Timestamp now) {
   const Vault& v = s.vault;
-  NX_TRY(nav, vault::nav_floor(s));
-  NX_TRY(free, vault::free_capital_floor(s, nav));
+  // one valuation for every figure: the NAV, the tranches' values, the utilization and the free
+  // capital are those the rules of this journal decide with (tranche::pool_value, free_capital)
+  NX_TRY(pv, tranche::pool_value(s));
+  const Usd nav = pv.nav;
+  const tranche::Values& values = pv.tranches;
+  NX_TRY(free, tranche::pool_free_capital(s, pv));
   NX_TRY(lp_capital, v.lp_capital());
   NX_TRY(unrealized, nav - lp_capital);
-  NX_TRY(values, tranche::values_given(s, unrealized));
   WideUsd lp_values;   // 128 bits: a sum of int64 values cannot overflow it
   for (const auto& [key, h] : s.lps) {
     NX_TRY(value, value_of(s, key, h.shares, values));
     NX_TRY_STATUS(add_to(lp_values, WideUsd(value), "LP values"));
   }
-  // the price a deposit would be minted at: a NAV below zero counts as zero (pricing.hpp)
-  NX_TRY(share_price, vault::share_price_usd_floor(nav, v.senior().supply));
+  // the price a deposit would be minted at (the one tranche's virtual NAV; below zero counts as zero)
+  NX_TRY(share_price, vault::share_price_usd_floor(values.senior, v.senior().supply));
   const bool tranched = s.config.tranches.enabled;
   NX_TRY(supply, v.senior().supply + v.junior().supply);
   const auto target = vault::insurance_target(s);
@@ -184,12 +187,29 @@ Result<Report> pool_report(const State& s, Timestamp now) {
   pool.rows.push_back({Cell::of_usd(nav), tranched ? Cell::none(CellType::unit_price) : Cell::of_unit_price(share_price.units()),
                        Cell::of_shares(supply),
                        Cell::of_usd(lp_capital), Cell::of_usd(unrealized), Cell::of_usd(v.reserved),
-                       Cell::of_usd(std::max(free, Usd())),
+                       Cell::of_usd(free),
                        Cell::of_bps(vault::utilization_ceil(v.reserved, nav)),
                        Cell::of_usd(v.open_interest_long), Cell::of_usd(v.open_interest_short), Cell::of_usd(v.insurance),
                        target ? Cell::of_usd(*target) : Cell::none(CellType::usd), Cell::of_usd(v.treasury),
                        Cell::of_usd(v.unabsorbed), Cell::of_usd(v.acknowledged),
                        Cell::of_usd(rounding_reserve)});
+  std::vector<Section> sections;
+  sections.push_back(std::move(pool));
+  if (tranched) {
+    // what a withdrawal from each tranche may take (the withdrawal's limit, issue 20)
+    Section by_tranche{"free_capital", "Free capital by tranche", SectionShape::list,
+                       {{"tranche", CellType::text},
+                        {"nav", CellType::usd},
+                        {"capital", CellType::usd},
+                        {"free_capital", CellType::usd}},
+                       {}};
+    for (const TrancheId id : k_tranche_ids) {
+      NX_TRY(f, tranche::free_capital_of(s, pv, id));
+      by_tranche.rows.push_back({Cell::of_text(std::string(tranche_name(id))), Cell::of_usd(f.value),
+                                 Cell::of_usd(f.capital), Cell::of_usd(f.free())});
+    }
+    sections.push_back(std::move(by_tranche));
+  }
   Section markets{"markets", "Markets", SectionShape::list,
                   {{"market", CellType::text},
                    {"price", CellType::price},
@@ -219,7 +239,8 @@ Result<Report> pool_report(const State& s, Timestamp now) {
                             Cell::of_bool(s.is_fresh(m, now)), Cell::of_usd(long_oi), Cell::of_usd(short_oi),
                             Cell::of_usd(upnl)});
   }
-  return Report{"pool", {std::move(pool), std::move(markets)}};
+  sections.push_back(std::move(markets));
+  return Report{"pool", std::move(sections)};
 }
 
 namespace {
@@ -540,13 +561,12 @@ Section history_section() {
 
 Result<std::vector<Cell>> history_row(const State& s) {
   const Vault& v = s.vault;
-  NX_TRY(nav, vault::nav_floor(s));
+  NX_TRY(pv, tranche::pool_value(s));   // the NAV and tranche values the pool report shows
+  const Usd nav = pv.nav;
+  const tranche::Values& values = pv.tranches;
   const bool tranched = s.config.tranches.enabled;
   std::vector<Cell> row{Cell::of_int(s.head_seq), Cell::of_time(s.head_at), Cell::of_usd(nav)};
   if (tranched) {
-    NX_TRY(lp_capital, v.lp_capital());
-    NX_TRY(unrealized, nav - lp_capital);
-    NX_TRY(values, tranche::values_given(s, unrealized));
     NX_TRY(senior_price, vault::share_price_usd_floor(values.senior, v.senior().supply));
     NX_TRY(junior_price, vault::share_price_usd_floor(values.junior, v.junior().supply));
     row.push_back(Cell::none(CellType::unit_price));
@@ -555,7 +575,7 @@ Result<std::vector<Cell>> history_row(const State& s) {
     row.push_back(Cell::of_unit_price(senior_price.units()));
     row.push_back(Cell::of_unit_price(junior_price.units()));
   } else {
-    NX_TRY(price, vault::share_price_usd_floor(nav, v.senior().supply));
+    NX_TRY(price, vault::share_price_usd_floor(values.senior, v.senior().supply));
     row.push_back(Cell::of_unit_price(price.units()));
     for (const CellType t : {CellType::usd, CellType::usd, CellType::unit_price, CellType::unit_price}) {
       row.push_back(Cell::none(t));

@@ -157,11 +157,10 @@ Bps utilization_ceil(Usd reserved, Usd nav) {
   return u ? std::min(*u, k_full) : k_full;
 }
 
-Result<Usd> free_capital_floor(const State& state, Usd nav) {
+Result<Usd> reserve_backing_ceil(const State& state) {
   // ceil: the capital backing the reserves rounds up, so what is free rounds down
-  NX_TRY(backing, state.vault.reserved.mul_div_ceil(k_bps_scale, state.config.pool.max_utilization_bps.value,
-                                                    "reserved capital"));
-  return sub(nav, backing, "free capital");
+  return state.vault.reserved.mul_div_ceil(k_bps_scale, state.config.pool.max_utilization_bps.value,
+                                           "reserved capital");
 }
 
 Result<std::vector<int64_t>> liquidatable(const State& state, const std::string& market) {

@@ -1,5 +1,5 @@
 // lib/valuation.hpp: the pool's value (valuation layer): the LPs' unrealized result and NAV, the
-// utilization and the capital free to withdraw, and the positions liquidatable at the latest prices.
+// utilization and the capital backing the reserves, and the positions liquidatable at the latest prices.
 #pragma once
 
 #include <cstdint>
@@ -18,16 +18,17 @@ namespace nexadex::vault {
 // counted until paid. Errors: the result beyond int64 ("arithmetic overflow in NAV").
 Result<Usd> unrealized_floor(const State& state);
 
-// Conservative NAV of the LPs: realized LP capital + unrealized_floor() (so floored with it).
+// Realized LP capital + unrealized_floor() (so floored with it): the pool's NAV under rules 1 and 2;
+// tranche::pool_nav is the NAV every limit and report reads, under every rules version.
 Result<Usd> nav_floor(const State& state);
 
 // Σ reserves / NAV in bps, rounded up (SPEC §10), at most 10,000; 10,000 when NAV ≤ 0 and something
 // is reserved.
 Bps utilization_ceil(Usd reserved, Usd nav);
 
-// Capital free for withdrawal: NAV − ceil(Σ reserves × 10,000 / max_utilization_bps) (SPEC §10), so
-// rounded down.
-Result<Usd> free_capital_floor(const State& state, Usd nav);
+// The capital that backs open positions: ceil(Σ reserves × 10,000 / max_utilization_bps) (SPEC §10:
+// free capital = NAV − this, so rounded down; tranche::free_capital applies it).
+Result<Usd> reserve_backing_ceil(const State& state);
 
 // Open positions that are liquidatable at the latest prices, by id (optionally one market).
 Result<std::vector<int64_t>> liquidatable(const State& state, const std::string& market);

@@ -245,6 +245,7 @@ TEST_CASE("an insurance layer in trader_pnl takes unrealized profit with no per-
   CHECK(v.junior == Usd(350 * k_usd));
   CHECK(v.senior == Usd(1'000 * k_usd));
   CHECK(v.uncovered == Usd(0));
+  CHECK(v.insurance == Usd(100 * k_usd));
 }
 
 TEST_CASE("values() runs the pool's unrealized result through the same rules", "[cascade][values]") {
@@ -276,4 +277,54 @@ TEST_CASE("values() runs the pool's unrealized result through the same rules", "
   // senior target unpaid, so junior 100,007 + 500 = 100,507
   CHECK(down->junior == Usd(100'507 * k_usd));
   CHECK(down->senior == Usd(400'000 * k_usd));
+}
+
+// ---- pool_value / pool_nav: the one NAV of limits and reports (issue 20 item 1) -----------------
+
+TEST_CASE("rules 3: unrealized profit the insurance fund takes in trader_pnl is not taken from the pool's NAV",
+          "[cascade][nav]") {
+  const Pool b = insurance_first_pool(3);
+  // reserve ceil(1,000 × 100 / 10,000) = 10; profit 1,000 × (52,500 − 50,000) / 50,000 = 50, capped at
+  // the reserve: U = −10. trader_pnl [insurance, senior]: the fund gives min(10, 100) = 10, the senior 0.
+  // NAV = capital 1,000 + U −10 + the fund's 10 = 1,000, the senior's value (DESIGN-risk §3/§4: the
+  // valuation runs the same list a realized profit runs; closing now pays the 10 from the fund).
+  const auto pv = tranche::pool_value(b.s);
+  REQUIRE(pv.has_value());
+  CHECK(pv->tranches.insurance == Usd(10 * k_usd));
+  CHECK(pv->tranches.senior == Usd(1'000 * k_usd));
+  CHECK(pv->nav == Usd(1'000 * k_usd));
+  CHECK(tranche::pool_nav(b.s).value() == Usd(1'000 * k_usd));
+  // the borrow rate's utilization is on the same NAV: ceil(10 × 10,000 / 1,000) = 100 bps
+  CHECK(b.s.vault.utilization_bps.value == 100);
+}
+
+TEST_CASE("rules 2 journals keep the NAV their limits were decided on: capital + U", "[cascade][nav]") {
+  const Pool b = insurance_first_pool(2);
+  // 1,000 − 10 = 990, the tranche value still 1,000 (deposits mint at it under every rules version)
+  const auto pv = tranche::pool_value(b.s);
+  REQUIRE(pv.has_value());
+  CHECK(pv->nav == Usd(990 * k_usd));
+  CHECK(pv->tranches.senior == Usd(1'000 * k_usd));
+  CHECK(tranche::pool_nav(b.s).value() == Usd(990 * k_usd));
+  // ceil(10 × 10,000 / 990) = ceil(101.01…) = 102 bps
+  CHECK(b.s.vault.utilization_bps.value == 102);
+}
+
+TEST_CASE("rules 3: an open may reserve up to max_utilization_bps of the NAV valued through trader_pnl",
+          "[cascade][nav][open]") {
+  // At NAV 1,000 the reserves may reach 80% = 800: 10 reserved, 790 of room. A 79,000 long reserves
+  // ceil(79,000 × 100 / 10,000) = 790 (collateral 4,000: 19.75x ≤ 20x): accepted, utilization
+  // ceil(800 × 10,000 / 1,000) = 8,000 bps. At the old NAV 990 the limit was 792 and it was refused.
+  Pool b = insurance_first_pool(3);
+  b.open("uma", "BTC", Side::short_, 4'000 * k_usd, 79'000 * k_usd);
+  CHECK(b.s.vault.reserved == Usd(800 * k_usd));
+  CHECK(b.s.vault.utilization_bps.value == 8'000);
+  // one micro-unit of reserve more is refused, the message naming the same NAV
+  const Error e = b.refused(open_by_size("vic", "BTC", Side::short_, 1 * k_usd, 1), ErrorKind::rule);
+  CHECK_THAT(e.message, Catch::Contains("NAV 1000.000000"));
+
+  Pool old = insurance_first_pool(2);
+  const Error e2 = old.refused(open_by_size("uma", "BTC", Side::short_, 4'000 * k_usd, 79'000 * k_usd), ErrorKind::rule);
+  // 80% of 990 = 792, 10 reserved: 782 of room
+  CHECK_THAT(e2.message, Catch::Contains("only 782.000000 of the pool is free to reserve (80.00% of NAV 990.000000"));
 }

@@ -117,4 +117,40 @@ inline PositionOpened open_by_size(const std::string& trader, const std::string&
   return PositionOpened{trader, market, side, Usd(collateral), Usd(size), Leverage{0}};
 }
 
+// Issue 20's pool: trader_pnl = [insurance, senior], no open fee, BTC 20x with profits capped at 1%.
+// The fund takes 100, lp1 deposits 1,000; tom opens a 1,000 long on 100 at 50,000; BTC goes to 52,500.
+inline Pool insurance_first_pool(int64_t rules) {
+  Config c = base_config();
+  c.fees.open_fee_bps = Bps{0};
+  c.markets[0].max_leverage = Leverage{2'000};
+  c.markets[0].max_profit_bps = Bps{100};
+  c.cascade.trader_pnl = {Layer::insurance, Layer::senior};
+  Pool b(c);
+  b.s.rules = rules;
+  b.price("BTC", k_btc);
+  b.ok(InsuranceDeposited{Usd(100 * k_usd), "operator"});
+  b.deposit("lp1", 1'000 * k_usd);
+  b.open("tom", "BTC", Side::long_, 100 * k_usd, 1'000 * k_usd);
+  b.price("BTC", Price::whole(52'500));
+  return b;
+}
+
+
+// Issue 20's tranched pool: no open fee, no senior target, no junior minimum. jill puts 1,000 in the
+// junior, sam 4,000 in the senior; tom opens a 2,000 BTC long on 1,000 at 50,000 (reserve 2,000, so
+// ceil(2,000 × 10,000 / 8,000) = 2,500 backs it); BTC falls to 45,000: tom is 2,000 × 5,000 / 50,000
+// = 200 behind, which the waterfall credits to the junior (value 1,200 on capital 1,000).
+inline Pool tranched_free_pool() {
+  Config c = base_config();
+  c.fees.open_fee_bps = Bps{0};
+  c.tranches.enabled = true;
+  Pool b(c);
+  b.price("BTC", k_btc);
+  b.ok(LpDeposited{"jill", Usd(1'000 * k_usd), "junior"});
+  b.ok(LpDeposited{"sam", Usd(4'000 * k_usd), "senior"});
+  b.open("tom", "BTC", Side::long_, 1'000 * k_usd, 2'000 * k_usd);
+  b.price("BTC", Price::whole(45'000));
+  return b;
+}
+
 }  // namespace nexadex::test

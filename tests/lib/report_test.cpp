@@ -100,6 +100,64 @@ TEST_CASE("the pool report's utilization is reserves over NAV rounded up, and fr
   CHECK(cell(pool, 0, "free_capital").number == 86'507 * k_usd);
 }
 
+TEST_CASE("rules 3: the pool report values unrealized profit through trader_pnl, as the LPs' values are", "[report]") {
+  // insurance_first_pool: profit 50 capped at the reserve 10, taken by the fund first in trader_pnl
+  // [insurance, senior]: the LPs lose nothing, NAV = 1,000 − 10 + 10 = 1,000 (was 990 with lp1 valued at 1,000)
+  const Pool b = insurance_first_pool(3);
+  const Report r = ok(pool_report(b.s, b.now));
+  const Section& pool = section(r, "pool");
+  CHECK(cell(pool, 0, "nav").number == 1'000 * k_usd);
+  CHECK(cell(pool, 0, "unrealized").number == 0);
+  // floor((10^9 + 1) × 10^9 / (10^12 + 1,000)) = 1,000,000: 1.000000 (was 0.990000)
+  CHECK(cell(pool, 0, "share_price").number == 1'000'000);
+  // ceil(10 × 10,000 / 1,000) = 100 bps; free 1,000 − ceil(10 × 10,000 / 8,000) = 1,000 − 12.5 = 987.5
+  CHECK(cell(pool, 0, "utilization_bps").number == 100);
+  CHECK(cell(pool, 0, "free_capital").number == 987'500'000);
+  CHECK(cell(pool, 0, "rounding_reserve").number == 0);
+  const Report lps = ok(lps_report(b.s));
+  // floor(10^12 × (10^9 + 1) / (10^12 + 1,000)) = 10^9: lp1 is worth 1,000, the whole NAV
+  CHECK(cell(section(lps, "lps"), 0, "value").number == 1'000 * k_usd);
+}
+
+TEST_CASE("rules 2: the pool report shows the NAV the journal's limits use and the price deposits mint at",
+          "[report]") {
+  const Pool b = insurance_first_pool(2);
+  const Report r = ok(pool_report(b.s, b.now));
+  const Section& pool = section(r, "pool");
+  // the open limit and the free capital of a rules-2 journal use 1,000 − 10 = 990
+  CHECK(cell(pool, 0, "nav").number == 990 * k_usd);
+  // ceil(10 × 10,000 / 990) = 102 bps; free 990 − 12.5 = 977.5
+  CHECK(cell(pool, 0, "utilization_bps").number == 102);
+  CHECK(cell(pool, 0, "free_capital").number == 977'500'000);
+  // deposits mint at the senior's value 1,000 under every rules version: 1.000000 (was 0.990000)
+  CHECK(cell(pool, 0, "share_price").number == 1'000'000);
+}
+
+TEST_CASE("with tranches the pool report shows each tranche's free capital, what a withdrawal from it may take",
+          "[report][tranche]") {
+  // tranched_free_pool: NAV 5,200, 2,500 backing the reserve: 2,700 free in the pool; the junior's
+  // realized capital 1,000 bounds its withdrawals (value 1,200); the senior may take 2,700
+  const Pool b = tranched_free_pool();
+  const Report r = ok(pool_report(b.s, b.now));
+  const Section& pool = section(r, "pool");
+  CHECK(cell(pool, 0, "nav").number == 5'200 * k_usd);
+  // both together: min(2,700, 1,000 + 4,000) = 2,700
+  CHECK(cell(pool, 0, "free_capital").number == 2'700 * k_usd);
+  const Section& by_tranche = section(r, "free_capital");
+  CHECK(keys(by_tranche) == std::vector<std::string>{"tranche", "nav", "capital", "free_capital"});
+  REQUIRE(by_tranche.rows.size() == 2);
+  CHECK(cell(by_tranche, 0, "tranche").text == "senior");
+  CHECK(cell(by_tranche, 0, "nav").number == 4'000 * k_usd);
+  CHECK(cell(by_tranche, 0, "free_capital").number == 2'700 * k_usd);
+  CHECK(cell(by_tranche, 1, "tranche").text == "junior");
+  CHECK(cell(by_tranche, 1, "nav").number == 1'200 * k_usd);
+  CHECK(cell(by_tranche, 1, "capital").number == 1'000 * k_usd);
+  CHECK(cell(by_tranche, 1, "free_capital").number == 1'000 * k_usd);
+  // without tranches there is no such section: the pool's free capital is the one tranche's
+  const Report plain = ok(pool_report(insurance_first_pool(3).s, b.now));
+  for (const auto& sec : plain.sections) CHECK(sec.name != "free_capital");
+}
+
 TEST_CASE("the pool report lists every configured market, the unpriced one with null cells", "[report]") {
   Pool b = priced_pool();
   b.at(60);

@@ -18,6 +18,7 @@
 #include "journal/journal.hpp"
 #include "lib/tranche.hpp"
 #include "lib/vault.hpp"
+#include "tests/lib/limits_probe.hpp"
 
 namespace {
 
@@ -72,6 +73,7 @@ TEST_CASE("8,000 random operations on a tranched pool keep conservation, fairnes
   const std::vector<std::string> lps{"ann", "ben", "cal", "dee"};
   const char* tranches[] = {"senior", "junior", ""};
   int refused = 0, losses = 0, resets = 0, probes = 0;
+  test::LimitProbes limit_probes;
 
   for (int step = 1; step <= 8'000; ++step) {
     now.seconds += pick(0, 900);
@@ -174,8 +176,15 @@ TEST_CASE("8,000 random operations on a tranched pool keep conservation, fairnes
     // tranches never hold negative capital, and a tranche without shares has no holder with shares
     for (const TrancheId id : k_tranche_ids) REQUIRE(state.vault.tranche(id).capital.units() >= 0);
     accepted.push_back(ev);
+    // the report's free capital per tranche and NAV are the limits a withdrawal and an open meet (issue 20)
+    if (step % 3 == 0) test::probe_limits(state, limit_probes);
   }
   INFO("seed " << s);
+  WARN("limit probes: " << limit_probes.withdrawals << " withdrawals of the free capital, " << limit_probes.beyond
+                        << " beyond it, " << limit_probes.opens << " opens at the utilization limit");
+  CHECK(limit_probes.withdrawals > 300);
+  CHECK(limit_probes.beyond > 100);
+  CHECK(limit_probes.opens > 300);
   CHECK(losses > 50);
   CHECK(probes > 100);
   CHECK(refused > 300);

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "lib/cascade.hpp"
 #include "lib/state.hpp"
 #include "lib/vault.hpp"
 #include "tests/lib/pool_fixture.hpp"
@@ -311,7 +312,10 @@ TEST_CASE("a withdrawal of capital backing reserves is refused, naming the free 
   b.price("BTC", k_btc);
   b.deposit("ann", 10'000 * k_usd);
   b.open("tom", "BTC", Side::long_, 1'000 * k_usd, 4'000 * k_usd);
-  CHECK(vault::free_capital_floor(b.s, vault::nav_floor(b.s).value()).value() == Usd(5'002'800'000));
+  const auto f = tranche::free_capital(b.s, TrancheId::senior);
+  REQUIRE(f.has_value());
+  CHECK(f->free() == Usd(5'002'800'000));
+  CHECK(f->backing == Usd(5'000 * k_usd));
   const Error e = b.refused(LpWithdrew{"ann", WithdrawBy::amount, Usd(5'002'800'001), Shares(0), ""}, ErrorKind::rule);
   CHECK_THAT(e.message, Contains("5002.800000 is free"));
   CHECK_THAT(e.message, Contains("withdraw at most 5002.800000"));
@@ -321,6 +325,46 @@ TEST_CASE("a withdrawal of capital backing reserves is refused, naming the free 
   CHECK(b.s.lps.at(LpKey{"ann"}).shares.units() == 10'000'000'000'000 - 5'001'399'608'110);
   CHECK(b.s.vault.lp_capital()->units() == 5'000 * k_usd);
   CHECK(b.s.vault.utilization_bps.value == 8'000);
+}
+
+TEST_CASE("a tranche's free capital is the pool's, at most its realized capital, and the refusal names what binds",
+          "[vault][withdraw][tranche]") {
+  // tranched_free_pool: NAV 1,000 + 4,000 + 200 unrealized = 5,200; 2,500 backs the reserve, so the
+  // pool has 5,200 − 2,500 = 2,700 free. The junior holds 1,000 of realized capital (its value 1,200
+  // counts tom's unrealized loss): free min(2,700, 1,000, 1,200) = 1,000. The senior: min(2,700,
+  // 4,000, 4,000) = 2,700.
+  Pool b = tranched_free_pool();
+  const auto junior = tranche::free_capital(b.s, TrancheId::junior);
+  REQUIRE(junior.has_value());
+  CHECK(junior->nav == Usd(5'200 * k_usd));
+  CHECK(junior->backing == Usd(2'500 * k_usd));
+  CHECK(junior->value == Usd(1'200 * k_usd));
+  CHECK(junior->free() == Usd(1'000 * k_usd));
+  CHECK_FALSE(junior->by_reserves());
+  const auto senior = tranche::free_capital(b.s, TrancheId::senior);
+  REQUIRE(senior.has_value());
+  CHECK(senior->free() == Usd(2'700 * k_usd));
+  CHECK(senior->by_reserves());
+  // jill's 1,000 × 10^9 shares are worth floor(10^12 × 1,200,000,001 / (10^12 + 1,000)) = 1,199,998,800:
+  // 1,100 is within her holding but beyond the junior's capital. The message names that capital, not
+  // NAV − free (5,200 − 1,000 = 4,200, the senior's NAV and the junior's gain, backs no position).
+  const Error e = b.refused(LpWithdrew{"jill", WithdrawBy::amount, Usd(1'100 * k_usd), Shares(0), "junior"},
+                            ErrorKind::rule);
+  CHECK_THAT(e.message, Contains("1000.000000 is free: the junior tranche's realized capital (its NAV 1200.000000"));
+  CHECK_THAT(e.message, !Contains("4200.000000"));
+  b.refused(LpWithdrew{"jill", WithdrawBy::amount, Usd(1'000 * k_usd + 1), Shares(0), "junior"}, ErrorKind::rule);
+  // the senior: one micro-unit over 2,700 is refused with the backing of the reserve, 2,500
+  const Error e2 = b.refused(LpWithdrew{"sam", WithdrawBy::amount, Usd(2'700 * k_usd + 1), Shares(0), "senior"},
+                             ErrorKind::rule);
+  CHECK_THAT(e2.message, Contains("2700.000000 is free (2500.000000 backs open positions); withdraw at most 2700.000000"));
+  // exactly the free capital of each tranche is paid, one after the other: the junior's 1,000 leaves the
+  // pool 2,700 − 1,000 = 1,700 free, all of it the senior's
+  b.ok(LpWithdrew{"jill", WithdrawBy::amount, Usd(1'000 * k_usd), Shares(0), "junior"});
+  const auto left = tranche::free_capital(b.s, TrancheId::senior);
+  REQUIRE(left.has_value());
+  CHECK(left->free() == Usd(1'700 * k_usd));
+  b.refused(LpWithdrew{"sam", WithdrawBy::amount, Usd(1'700 * k_usd + 1), Shares(0), "senior"}, ErrorKind::rule);
+  b.ok(LpWithdrew{"sam", WithdrawBy::amount, Usd(1'700 * k_usd), Shares(0), "senior"});
 }
 
 // ---------------------------------------------------------------------------------------------
