@@ -146,9 +146,7 @@ Status config_apply(Context& ctx, const Options& o, const ConfigArgs& a) {
     return appended.add(j, ConfigApplied{text, journal::sha256_hex(text), std::move(config)}, at);
   };
   return write_events(ctx, o, format, append, [&](const Appended& appended) -> Result<Report> {
-    Section events = events_section();
-    for (const auto& a : appended.applied) events.rows.push_back(event_row(a.event, a.hash));
-    report.sections.push_back(std::move(events));
+    report.sections.push_back(applied_events_section(appended.applied));
     return report;
   });
 }

@@ -256,10 +256,14 @@ Result<Report> outcome_report(const std::string& name, const std::vector<Applied
     }
     report.sections.push_back(std::move(layers));
   }
+  report.sections.push_back(applied_events_section(applied));
+  return report;
+}
+
+Section applied_events_section(const std::vector<AppliedEvent>& applied) {
   Section events = events_section();
   for (const auto& a : applied) events.rows.push_back(event_row(a.event, a.hash));
-  report.sections.push_back(std::move(events));
-  return report;
+  return events;
 }
 
 }  // namespace nexadex

@@ -25,4 +25,7 @@ struct AppliedEvent {
 // Errors: a derived figure (a total, a price change) beyond int64.
 Result<Report> outcome_report(const std::string& name, const std::vector<AppliedEvent>& applied);
 
+// The events a command appended, as `report events` lists them (the last section of a write's report).
+Section applied_events_section(const std::vector<AppliedEvent>& applied);
+
 }  // namespace nexadex
