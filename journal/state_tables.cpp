@@ -1,5 +1,7 @@
 // journal/state_tables.cpp: the derived state tables as a whole: the config, markets, vault (one JSON
 // row of the pool table), LPs and books read into the State, and every changed row written back.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "journal/config_toml.hpp"
@@ -197,8 +199,14 @@ Status Journal::Impl::load_state_tables() {
 }
 
 Status Journal::Impl::write_state_rows() {
+  // in name order, so that the same events write the same table whatever the hash order
+  std::vector<const std::string*> dirty_accounts;
+  dirty_accounts.reserve(state.store.dirty_accounts.size());
+  for (const auto& acct : state.store.dirty_accounts) dirty_accounts.push_back(&acct);
+  std::sort(dirty_accounts.begin(), dirty_accounts.end(), [](const auto* a, const auto* b) { return *a < *b; });
   std::vector<std::pair<const std::string*, Usd>> balances;
-  for (const auto& acct : state.store.dirty_accounts) {
+  for (const std::string* name : dirty_accounts) {
+    const std::string& acct = *name;
     auto balance = narrow(state.accounts.at(acct), "account " + acct);
     if (!balance) {
       return journal_error("account " + acct + " would hold " + to_string(state.accounts.at(acct)) +

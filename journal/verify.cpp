@@ -355,7 +355,11 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
     } else {
       compare_states(state, *stored, last, posted, problems);
       if (!load_all_accounts(*stored)) posted.clear();   // unreadable: compare_states said so
-      for (const auto& [name, balance] : posted.empty() ? decltype(stored->accounts){} : stored->accounts) {
+      // by name, as problems are listed (the state's accounts are hashed)
+      const std::map<std::string, WideUsd> by_name =
+          posted.empty() ? std::map<std::string, WideUsd>{}
+                         : std::map<std::string, WideUsd>(stored->accounts.begin(), stored->accounts.end());
+      for (const auto& [name, balance] : by_name) {
         const auto it = posted.find(name);
         const WideUsd sum(it == posted.end() ? 0 : it->second.first);
         if (sum != balance) {

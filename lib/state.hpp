@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <absl/container/btree_set.h>
@@ -81,7 +82,7 @@ struct StateStore {
   std::size_t legs_written = 0;     // how many of State::legs
   // Rows changed since the journal last wrote the state tables.
   std::set<std::string> dirty_markets;
-  std::set<std::string> dirty_accounts;
+  std::unordered_set<std::string> dirty_accounts;   // hashed: a posting marks one; written sorted
   std::set<int64_t> dirty_positions;
   std::set<BookKey> dirty_books;
   std::set<LpKey> dirty_lps;
@@ -99,8 +100,10 @@ struct State {
   int64_t rules = 1;          // the rules version in force (lib/event.hpp), set with the config
   std::map<std::string, MarketState> markets;   // by symbol; every market ever priced or configured
   // micro-USD balance per posting account: all of them without a loader, else those read so far; on
-  // 128 bits so that booking postings cannot overflow (the journal stores int64, checked when written)
-  mutable std::map<std::string, WideUsd> accounts;
+  // 128 bits so that booking postings cannot overflow (the journal stores int64, checked when written).
+  // Hashed, not ordered: every posting looks one up among (on a trading day) tens of thousands of
+  // position accounts; the readers that list them sort, the others only sum.
+  mutable std::unordered_map<std::string, WideUsd> accounts;
   Vault vault;
   std::map<BookKey, Book> books;                // aggregates of every open position, by market and side
   // Positions by id, open and ended: all of them without a loader, else those read so far (reading
