@@ -47,7 +47,10 @@ struct LegTotals {
   }
   Result<Usd> fees_paid() const { return open_fee + close_fee + borrow_fee + keeper_fee; }
   // what came back, plus the collateral still open, less what was put up
-  Result<Usd> net_result(Usd open_collateral) const { return paid_out + open_collateral - collateral_posted; }
+  Result<Usd> net_result(Usd open_collateral) const {
+    NX_TRY(back, paid_out + open_collateral);   // a step at a time: g++ 12 -O3 misreads the chained temporaries
+    return back - collateral_posted;
+  }
 };
 
 // Every position's totals, by id.
