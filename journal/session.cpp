@@ -116,7 +116,7 @@ std::string failed_operation(int extended) {
     case SQLITE_IOERR_READ:
     case SQLITE_IOERR_SHORT_READ: return "read";
     case SQLITE_IOERR_WRITE: return "write";
-    case SQLITE_IOERR_FSYNC: return "sync (fsync) to disk";
+    case SQLITE_IOERR_FSYNC: return "fsync (flush to disk)";
     case SQLITE_IOERR_DIR_FSYNC: return "sync the directory of";
     case SQLITE_IOERR_TRUNCATE: return "truncate";
     case SQLITE_IOERR_FSTAT: return "read the size of";
@@ -145,8 +145,12 @@ Error sqlite_error(const std::string& path, const SQLite::Exception& e) {
   const int code = extended & 0xff;
   const std::string sqlite = std::string(" (SQLite: ") + e.what() + ")";
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-    return Error{ErrorKind::journal, "the journal " + path + " is locked by another writer and stayed locked for " +
-                                         std::to_string(k_busy_timeout_ms / 1000) + " s; try again later."};
+    // SQLite cannot tell another writer's lock from a lock the file system refuses (it reads a failed
+    // lock on the -shm file as busy), so the sentence names both.
+    return Error{ErrorKind::journal, "the journal " + path + " stayed locked for " +
+                                         std::to_string(k_busy_timeout_ms / 1000) +
+                                         " s (another writer holds it, or the file system refuses its locks); "
+                                         "nothing was written, try again later."};
   }
   if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
     return Error{ErrorKind::journal, "the journal " + path + " is damaged" + sqlite +
@@ -165,6 +169,10 @@ Error sqlite_error(const std::string& path, const SQLite::Exception& e) {
   if (code == SQLITE_READONLY || code == SQLITE_PERM) {
     return Error{ErrorKind::journal, "SQLite could not open the journal " + path + " or its -wal or -shm file for writing" +
                                          sqlite + "; nothing was written, check the files' permissions and the disk."};
+  }
+  if (code == SQLITE_PROTOCOL) {
+    return Error{ErrorKind::journal, "SQLite could not lock the write-ahead log (-wal and -shm files) of the journal " +
+                                         path + sqlite + "; nothing was written, check the disk and run the command again."};
   }
   if (code == SQLITE_IOERR) {
     return Error{ErrorKind::journal, "SQLite could not " + failed_operation(extended) + " the journal " + path +
