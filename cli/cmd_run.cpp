@@ -91,6 +91,8 @@ Status run_batch(Context& ctx, const Options& o, const RunArgs a, Cli& cli) {
   if (!status) {
     j.rollback();
     std::string message = status.error().message;
+    // a journal error that says so already (a failed read inside the batch)
+    if (message.find("nothing was written") != std::string::npos) return std::unexpected(status.error());
     if (!message.empty() && message.back() == '.') message.pop_back();
     return std::unexpected(Error{status.error().kind, message + "; nothing of the batch was written."});
   }

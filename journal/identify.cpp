@@ -34,11 +34,14 @@ Status identify(const std::string& path) {
       return journal_error("no journal at " + path + "; create one with 'nexadex init --config FILE' or give "
                            "--journal PATH (or NEXADEX_JOURNAL) of an existing journal.");
     }
-    return journal_error("cannot read the journal " + path + ": " + std::strerror(errno) + ".");
+    return journal_error("cannot read the journal " + path + ": " + std::strerror(errno) + "; nothing was written.");
   }
   if (!S_ISREG(st.st_mode)) return journal_error(path + " is not a regular file, so it is not a nexadex journal.");
   std::ifstream in(path, std::ios::binary);
-  if (!in) return journal_error("cannot read the journal " + path + ": " + std::strerror(errno) + ".");
+  if (!in) {
+    return journal_error("cannot open the journal " + path + " to read its header: " + std::strerror(errno) +
+                         "; nothing was written.");
+  }
   std::array<unsigned char, 100> h{};
   in.read(reinterpret_cast<char*>(h.data()), h.size());
   const auto got = in.gcount();

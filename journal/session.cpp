@@ -107,21 +107,79 @@ void set_int_pragma(SQLite::Database& db, const char* name, int64_t v) {
   db.exec(std::string("PRAGMA ") + name + " = " + std::to_string(v));
 }
 
+namespace {
+
+// What SQLite was doing when the file system refused it, from its extended result code: a verb
+// whose object is the journal.
+std::string failed_operation(int extended) {
+  switch (extended) {
+    case SQLITE_IOERR_READ:
+    case SQLITE_IOERR_SHORT_READ: return "read";
+    case SQLITE_IOERR_WRITE: return "write";
+    case SQLITE_IOERR_FSYNC: return "fsync (flush to disk)";
+    case SQLITE_IOERR_DIR_FSYNC: return "sync the directory of";
+    case SQLITE_IOERR_TRUNCATE: return "truncate";
+    case SQLITE_IOERR_FSTAT: return "read the size of";
+    case SQLITE_IOERR_LOCK:
+    case SQLITE_IOERR_RDLOCK:
+    case SQLITE_IOERR_UNLOCK:
+    case SQLITE_IOERR_CHECKRESERVEDLOCK: return "lock or unlock";
+    case SQLITE_IOERR_SHMOPEN:
+    case SQLITE_IOERR_SHMSIZE:
+    case SQLITE_IOERR_SHMLOCK:
+    case SQLITE_IOERR_SHMMAP: return "open, lock or map the shared-memory file (-shm) of";
+    case SQLITE_IOERR_DELETE:
+    case SQLITE_IOERR_DELETE_NOENT: return "delete a file beside";
+    case SQLITE_IOERR_ACCESS: return "check a file beside";
+    case SQLITE_IOERR_CLOSE: return "close";
+    case SQLITE_IOERR_SEEK: return "seek in";
+    case SQLITE_IOERR_MMAP: return "map";
+    default: return "read or write";
+  }
+}
+
+}  // namespace
+
 Error sqlite_error(const std::string& path, const SQLite::Exception& e) {
-  const int code = e.getErrorCode() & 0xff;
+  const int extended = e.getExtendedErrorCode();
+  const int code = extended & 0xff;
+  const std::string sqlite = std::string(" (SQLite: ") + e.what() + ")";
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-    return Error{ErrorKind::journal, "the journal " + path + " is locked by another writer and stayed locked for " +
-                                         std::to_string(k_busy_timeout_ms / 1000) + " s; try again later."};
+    // SQLite cannot tell another writer's lock from a lock the file system refuses (it reads a failed
+    // lock on the -shm file as busy), so the sentence names both.
+    return Error{ErrorKind::journal, "the journal " + path + " stayed locked for " +
+                                         std::to_string(k_busy_timeout_ms / 1000) +
+                                         " s (another writer holds it, or the file system refuses its locks); "
+                                         "nothing was written, try again later."};
   }
   if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
-    return Error{ErrorKind::journal, "the journal " + path + " is damaged (SQLite: " + e.what() +
-                                         "); restore it from a copy and run 'nexadex verify'."};
+    return Error{ErrorKind::journal, "the journal " + path + " is damaged" + sqlite +
+                                         "; restore it from a copy and run 'nexadex verify'."};
   }
-  if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM) {
-    return Error{ErrorKind::journal, "cannot write the journal " + path + " (SQLite: " + e.what() +
-                                         "); check the file's permissions."};
+  // The file system refused a call: say which, and that the transaction wrote nothing (SQLite rolled
+  // it back; a reader writes nothing anyway).
+  if (code == SQLITE_FULL) {
+    return Error{ErrorKind::journal, "the disk is full: SQLite could not write the journal " + path + sqlite +
+                                         "; nothing was written, free some space and run the command again."};
   }
-  return Error{ErrorKind::journal, "the journal " + path + " could not be read or written (SQLite: " + e.what() + ")."};
+  if (code == SQLITE_CANTOPEN) {
+    return Error{ErrorKind::journal, "SQLite could not open the journal " + path + " or its -wal or -shm file" +
+                                         sqlite + "; nothing was written, check the files' permissions and the disk."};
+  }
+  if (code == SQLITE_READONLY || code == SQLITE_PERM) {
+    return Error{ErrorKind::journal, "SQLite could not open the journal " + path + " or its -wal or -shm file for writing" +
+                                         sqlite + "; nothing was written, check the files' permissions and the disk."};
+  }
+  if (code == SQLITE_PROTOCOL) {
+    return Error{ErrorKind::journal, "SQLite could not lock the write-ahead log (-wal and -shm files) of the journal " +
+                                         path + sqlite + "; nothing was written, check the disk and run the command again."};
+  }
+  if (code == SQLITE_IOERR) {
+    return Error{ErrorKind::journal, "SQLite could not " + failed_operation(extended) + " the journal " + path +
+                                         sqlite + "; nothing was written, check the disk and run the command again."};
+  }
+  return Error{ErrorKind::journal, "the journal " + path + " could not be read or written" + sqlite +
+                                       "; nothing was written."};
 }
 
 // NOMUTEX: one thread uses a connection, so SQLite need not lock its mutex on every call (a stress
