@@ -154,8 +154,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   // the typed readers agree with parse_decimal at their scale
   if (selector % 8 == 0) {
     const auto u = parse_usd(text, Sign::any, "fuzz");
-    const auto d = parse_decimal(text, 6, Sign::any, "fuzz");
+    const auto d = parse_decimal(text, Usd::k_decimals, Sign::any, "fuzz");
     FUZZ_CHECK(u.has_value() == d.has_value() && (!u || u->units() == *d), std::string(text));
+  } else if (selector % 8 == 1) {
+    const auto p = parse_price(text, "fuzz");
+    const auto d = parse_decimal(text, Price::k_decimals, Sign::positive, "fuzz");
+    FUZZ_CHECK(p.has_value() == d.has_value() && (!p || p->units() == *d), std::string(text));
+  } else if (selector % 8 == 2) {
+    const auto s = parse_shares(text, Sign::non_negative, "fuzz");
+    const auto d = parse_decimal(text, Shares::k_decimals, Sign::non_negative, "fuzz");
+    FUZZ_CHECK(s.has_value() == d.has_value() && (!s || s->units() == *d), std::string(text));
   }
   return 0;
 }
