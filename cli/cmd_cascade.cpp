@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "cli/commands.hpp"
+#include "cli/shock_spec.hpp"
 #include "cli/write.hpp"
-#include "lib/shock.hpp"
 
 namespace nexadex::cli {
 namespace {
@@ -17,24 +17,6 @@ struct CascadeArgs {
   std::vector<std::string> shocks;     // --shock M=±P% ...
   bool operator==(const CascadeArgs&) const = default;
 };
-
-// "BTC=-30%", "ETH=+10.5%": a configured market, a sign, up to 2 decimals, a percent sign.
-Result<Shock> parse_shock(const State& state, const std::string& text) {
-  const auto eq = text.find('=');
-  const auto bad = [&](const std::string& why) {
-    return input_error("--shock '" + text + "' " + why + "; write it as MARKET=-30% or MARKET=+10%.");
-  };
-  if (eq == std::string::npos || text.size() < eq + 3 || text.back() != '%') return bad("is not MARKET=±P%");
-  Shock s{text.substr(0, eq), Bps{}};
-  if (state.config.market(s.market) == nullptr) return bad("names no configured market");
-  const char sign = text[eq + 1];
-  if (sign != '+' && sign != '-') return bad("needs a sign (+ or -) before the percentage");
-  auto pct = parse_decimal(text.substr(eq + 2, text.size() - eq - 3), 2, Sign::non_negative, "--shock");
-  if (!pct) return bad("has no valid percentage (at most 2 decimals)");
-  s.move = Bps{sign == '-' ? -*pct : *pct};
-  if (s.move.value <= -k_bps_scale) return bad("would take the price to zero or below");
-  return s;
-}
 
 Result<LossKind> kind_of(const std::string& k) {
   if (k == "bad-debt") return LossKind::bad_debt;
@@ -57,14 +39,7 @@ Status preview(Context& ctx, const Options& o, Format format, Timestamp now,
 
 Status preview_shock(Context& ctx, const Options& o, const CascadeArgs& a, Format format, Timestamp now) {
   return preview(ctx, o, format, now, [&](State state, Timestamp at) -> Result<Report> {
-    std::vector<Shock> shocks;
-    for (const auto& text : a.shocks) {
-      NX_TRY(s, parse_shock(state, text));
-      for (const auto& seen : shocks) {
-        if (seen.market == s.market) return input_error("--shock names " + s.market + " twice; give each market once.");
-      }
-      shocks.push_back(s);
-    }
+    NX_TRY(shocks, parse_shocks(state.config, a.shocks));
     return shock_preview(std::move(state), at, shocks);
   });
 }

@@ -1,9 +1,8 @@
 // cli/cmd_price.cpp: `price set MARKET PRICE`, `price import CSV` and `price show`.
-#include <csv.h>
-
 #include <algorithm>
 
 #include "cli/commands.hpp"
+#include "cli/price_csv.hpp"
 #include "cli/write.hpp"
 
 namespace nexadex::cli {
@@ -15,23 +14,6 @@ struct PriceArgs {
   std::string csv_file;   // import CSV
   bool operator==(const PriceArgs&) const = default;
 };
-
-// The fields of one CSV line, unquoted by libcsv.
-Result<std::vector<std::string>> csv_fields(std::string_view line) {
-  struct csv_parser parser;
-  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
-    return input_error("cannot start the CSV parser.");
-  }
-  std::vector<std::string> fields;
-  auto on_field = [](void* data, size_t len, void* out) {
-    static_cast<std::vector<std::string>*>(out)->emplace_back(data ? static_cast<const char*>(data) : "", data ? len : 0);
-  };
-  const bool ok = csv_parse(&parser, line.data(), line.size(), on_field, nullptr, &fields) == line.size() &&
-                  csv_fini(&parser, on_field, nullptr, &fields) == 0;
-  csv_free(&parser);
-  if (!ok) return input_error("it is not valid CSV (a quote is not closed); close the quote or remove it.");
-  return fields;
-}
 
 Status set(Context& ctx, const Options& o, const PriceArgs& a) {
   NX_TRY(price, parse_price(a.price, "price"));
@@ -46,41 +28,12 @@ Status import(Context& ctx, const Options& o, const PriceArgs& a) {
   const std::string name = a.csv_file == "-" ? "standard input" : a.csv_file;
   int64_t imported = 0;
   return write_events(ctx, o, "price_import", [&](journal::Journal& j, Timestamp, Appended& appended) -> Status {
-    std::string_view rest = text;
-    int64_t line_no = 0;
-    std::optional<Timestamp> prev;
-    int64_t prev_line = 0;
-    while (!rest.empty()) {
-      const auto nl = rest.find('\n');
-      std::string_view line = rest.substr(0, nl);
-      rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-      ++line_no;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.empty()) continue;
-      auto where = [&](const Error& e) {
-        return std::unexpected(Error{e.kind, name + " line " + std::to_string(line_no) + ": " + e.message});
-      };
-      auto fields = csv_fields(line);
-      if (!fields) return where(fields.error());
-      if (line_no == 1 && *fields == std::vector<std::string>{"at", "market", "price"}) continue;
-      if (fields->size() != 3) {
-        return where(Error{ErrorKind::input, "expected 3 fields at,market,price but found " +
-                                                 std::to_string(fields->size()) + "; fix that line."});
-      }
-      auto at = parse_time((*fields)[0], "the time");
-      if (!at) return where(at.error());
-      auto price = parse_price((*fields)[2], "the price");
-      if (!price) return where(price.error());
-      if (prev && *at < *prev) {
-        return where(Error{ErrorKind::rule, "the time " + format_time(*at) + " is before line " +
-                                                std::to_string(prev_line) + "'s " + format_time(*prev) +
-                                                "; sort the file by time."});
-      }
-      prev = *at;
-      prev_line = line_no;
-      if (auto added = appended.add(j, PriceSet{(*fields)[1], *price}, *at); !added) return where(added.error());
+    const auto add = [&](const PriceRow& row) -> Status {
+      NX_TRY_STATUS(appended.add(j, PriceSet{row.market, row.price}, row.at));
       ++imported;
-    }
+      return {};
+    };
+    NX_TRY_STATUS(for_each_price_row(text, name, add));
     if (imported == 0) return input_error(name + " holds no prices; give rows of at,market,price.");
     return {};
   });

@@ -2,8 +2,8 @@
 // positionals and `--option VALUE` pairs). It walks the same CLI11 tree and hands every value to
 // CLI11's own Option objects (add_result, then run_callback: CLI11's validators and conversions),
 // so it cannot disagree with CLI11 about names or values; any other form (flags, short options,
-// --opt=value, --help, a missing or repeated value, two options that exclude each other, one without
-// an option it needs) falls back to the full CLI11 parser. A `run` line costs about as much as
+// --opt=value, --help, CLI11's "++", a missing or repeated value, two options that exclude each
+// other, one without an option it needs) falls back to the full CLI11 parser. A `run` line costs about as much as
 // appending its event this way; CLI11's general parser costs three times that.
 // tests/cli/quick_parse_test.cpp checks that both parsers give the same options for every command form.
 #include <map>
@@ -44,6 +44,9 @@ struct QuickIndex {
   }
 };
 
+// CLI11 ends a subcommand's arguments at "++" and drops the word; it is never a value.
+constexpr std::string_view k_subcommand_terminator = "++";
+
 Cli::Cli() = default;
 Cli::~Cli() = default;
 
@@ -74,9 +77,9 @@ bool quick_parse(Cli& cli, const std::vector<std::string>& words) {
       CLI::Option* opt = it->second;
       if (opt->get_expected_min() != 1 || opt->get_expected_max() != 1 || i + 1 >= words.size()) return false;
       const std::string& v = words[++i];
-      if (!v.empty() && v[0] == '-') return false;
+      if ((!v.empty() && v[0] == '-') || v == k_subcommand_terminator) return false;
       values.emplace_back(opt, &v);
-    } else if (!w.empty() && w[0] == '-') {
+    } else if ((!w.empty() && w[0] == '-') || w == k_subcommand_terminator) {
       return false;
     } else {
       if (next_positional >= node->positionals.size()) return false;

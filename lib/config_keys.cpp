@@ -12,14 +12,18 @@ namespace {
 // the market of the entry (MarketMember<&MarketConfig::symbol>).
 template <auto... Path>
 struct Member {
+  // The return type is spelled out: clang 16 cannot take the address of a specialization whose
+  // return type is deduced from its body (field_of below does).
   template <class C>
-  static auto& at(C& c, std::size_t) { return (c .* ... .* Path); }
+  static auto at(C& c, std::size_t) -> decltype((c .* ... .* Path)) { return (c .* ... .* Path); }
 };
 
 template <auto... Path>
 struct MarketMember {
   template <class C>
-  static auto& at(C& c, std::size_t entry) { return (c.markets[entry] .* ... .* Path); }
+  static auto at(C& c, std::size_t entry) -> decltype((c.markets[entry] .* ... .* Path)) {
+    return (c.markets[entry] .* ... .* Path);
+  }
 };
 
 template <class M>

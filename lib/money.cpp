@@ -222,8 +222,10 @@ Result<int128> parse_int128(std::string_view text, std::string_view what) {
   constexpr unsigned __int128 k_limit = (static_cast<unsigned __int128>(1) << 127);
   for (; i < text.size(); ++i) {
     if (text[i] < '0' || text[i] > '9') return input_error(std::string(what) + " is not an integer.");
-    v = v * 10 + static_cast<unsigned>(text[i] - '0');
-    if (v > k_limit) return input_error(std::string(what) + " does not fit in 128 bits.");
+    const unsigned digit = static_cast<unsigned>(text[i] - '0');
+    // checked before multiplying: v * 10 + digit could pass 2^128 and wrap
+    if (v > (k_limit - digit) / 10) return input_error(std::string(what) + " does not fit in 128 bits.");
+    v = v * 10 + digit;
   }
   if (!negative && v == k_limit) return input_error(std::string(what) + " does not fit in 128 bits.");
   return negative ? -static_cast<int128>(v - 1) - 1 : static_cast<int128>(v);

@@ -141,6 +141,20 @@ TEST_CASE("parse_decimal reaches both int64 edges exactly", "[money][parse][edge
   CHECK(p->units() == k_max);
 }
 
+TEST_CASE("parse_int128 reaches both 128-bit edges and refuses beyond them, never wrapping", "[money][parse][edge]") {
+  const int128 max = static_cast<int128>((static_cast<unsigned __int128>(1) << 127) - 1);
+  CHECK(parse_int128("170141183460469231731687303715884105727", "x") == max);
+  CHECK(parse_int128("-170141183460469231731687303715884105728", "x") == -max - 1);
+  CHECK_FALSE(parse_int128("170141183460469231731687303715884105728", "x").has_value());
+  CHECK_FALSE(parse_int128("-170141183460469231731687303715884105729", "x").has_value());
+  // 40 digits: v * 10 passes 2^128 at the last digit; read as 83864733841876927341563481420579471359
+  // before the fix (found by tests/fuzz/decimal_fuzz.cpp)
+  CHECK_FALSE(parse_int128("1104711834604692317731687303715884105727", "x").has_value());
+  CHECK_FALSE(parse_int128("-1104711834604692317731687303715884105727", "x").has_value());
+  CHECK_FALSE(parse_int128(std::string(60, '9'), "x").has_value());
+  CHECK(parse_int128("000000000000000000000000000000000000000000000042", "x") == 42);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Parsing: the refused forms of SPEC §2 and §10.
 
