@@ -347,10 +347,47 @@ void table_from_json(const nlohmann::json& j, std::string_view table, Config& c,
   }
 }
 
+// The offset of the first byte of `text` that is not well-formed UTF-8 (RFC 3629: no overlong
+// forms, no surrogates, nothing above U+10FFFF, no sequence cut short), or npos. A TOML file is
+// UTF-8, and toml11 3.7.1 reads past the end of its buffer on some malformed sequences (found by
+// tests/fuzz/config_toml_fuzz.cpp), so the text is checked before toml11 sees it.
+std::size_t first_bad_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xbf;   // the range of the second byte
+    if (b >= 0xc2 && b <= 0xdf) n = 1;
+    else if (b == 0xe0) n = 2, lo = 0xa0;
+    else if (b == 0xed) n = 2, hi = 0x9f;
+    else if (b >= 0xe1 && b <= 0xef) n = 2;
+    else if (b == 0xf0) n = 3, lo = 0x90;
+    else if (b == 0xf4) n = 3, hi = 0x8f;
+    else if (b >= 0xf1 && b <= 0xf3) n = 3;
+    else return i;
+    if (i + n >= text.size()) return i;   // cut short by the end
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      if (k == 1 ? (c < lo || c > hi) : (c < 0x80 || c > 0xbf)) return i;
+    }
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 Result<Config> parse_config(std::string_view text, std::string_view file_name) {
   const std::string file(file_name);
+  if (const std::size_t bad = first_bad_utf8(text); bad != std::string_view::npos) {
+    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
+    return input_error(file + ":" + std::to_string(line) + ": not UTF-8 text (byte " + std::to_string(bad + 1) +
+                       "); a TOML file is UTF-8, so save it as UTF-8 and try again.");
+  }
   try {
     std::istringstream in{std::string(text)};
     const Value root = toml::parse(in, file);

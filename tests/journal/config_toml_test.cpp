@@ -830,3 +830,28 @@ TEST_CASE("config_from_json refuses a cache with bad tranches or cascade", "[con
   j["cascade"]["unrealized"] = {"junior"};
   refused(j, "not config keys");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Text that is not UTF-8 never reaches toml11 (its 3.7.1 reads past its buffer on "'\xff'", found by
+// tests/fuzz/config_toml_fuzz.cpp); well-formed multi-byte text still does.
+
+TEST_CASE("a config that is not UTF-8 is refused at its first bad byte", "[config]") {
+  // "'\xff'": 0xff never starts a UTF-8 sequence; byte 2 of line 1
+  config_refused("'\xff'", 1, "not UTF-8 text (byte 2)");
+  // a two-byte sequence cut short by the end of the file, on line 3 after the "#"
+  const std::string cut = k_btc + "#\xc3";
+  config_refused(cut, 3, "not UTF-8 text (byte " + std::to_string(k_btc.size() + 2) + ")");
+  // overlong "/" (0xc0 0xaf), a surrogate (U+D800: 0xed 0xa0 0x80), beyond U+10FFFF (0xf4 0x90 ...)
+  config_refused(k_btc + "# \xc0\xaf\n", 3, "not UTF-8 text");
+  config_refused(k_btc + "# \xed\xa0\x80\n", 3, "not UTF-8 text");
+  config_refused(k_btc + "# \xf4\x90\x80\x80\n", 3, "not UTF-8 text");
+  // a stray continuation byte
+  config_refused(k_btc + "# \x80\n", 3, "not UTF-8 text");
+}
+
+TEST_CASE("well-formed multi-byte UTF-8 in comments and strings is read", "[config]") {
+  // é (2 bytes), € (3 bytes), 😀 (4 bytes), U+10FFFF (the largest)
+  const Config c = parsed("# pool — é € \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf\n" + k_btc);
+  REQUIRE(c.markets.size() == 1);
+  CHECK(c.markets[0].symbol == "BTC");
+}
