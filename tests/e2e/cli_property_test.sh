@@ -44,10 +44,12 @@ for ((step = 1; step <= steps; step++)); do
   # every command but the loss carries a fresh price of one market (the ages matter to the rules)
   pick 0 1; up=$r
   pick 0 1600
+  # (whole dollars truncated: the walk drifts down, and a long run takes a price to 0, which no command
+  # accepts; such a market reopens at its first price instead)
   if ((up)); then
-    btc=$((btc * (10000 + r - 800) / 10000)); market=BTC price=$btc
+    btc=$((btc * (10000 + r - 800) / 10000)); ((btc > 0)) || btc=65000; market=BTC price=$btc
   else
-    eth=$((eth * (10000 + r - 800) / 10000)); market=ETH price=$eth
+    eth=$((eth * (10000 + r - 800) / 10000)); ((eth > 0)) || eth=3000; market=ETH price=$eth
   fi
   priced=(--price "$price" --market "$market")
   pick 0 2; if ((r)); then tranche=senior; else tranche=junior; fi

@@ -100,7 +100,12 @@ TEST_CASE("8,000 random operations on a tranched pool keep conservation, fairnes
     std::sort(open_ids.begin(), open_ids.end());   // positions are hashed: pick by id order
     if (kind < 28) {
       const std::string m = pick(0, 1) ? "BTC" : "ETH";
-      price[m] = std::max<int64_t>(1, static_cast<int64_t>(static_cast<int128>(price[m]) * (10'000 + pick(-3000, 3000)) / 10'000));
+      // A multiplicative walk drifts down (E[log(1 + x)] < 0) and once took both prices to 1 unit
+      // (1e-8 USD), where they stayed: a move that would go below 1 USD goes up by as much instead.
+      const int64_t move = pick(-3000, 3000);
+      int128 next = static_cast<int128>(price[m]) * (10'000 + move) / 10'000;
+      if (next < 100'000'000) next = static_cast<int128>(price[m]) * (10'000 + (move < 0 ? -move : move)) / 10'000;
+      price[m] = static_cast<int64_t>(std::max<int128>(1, next));
       body = PriceSet{m, Price(price[m])};
     } else if (kind < 44) {
       body = LpDeposited{lps[pick(0, 3)], Usd(pick(1, 60'000) * 1'000'000 + pick(0, 999'999)), tranches[pick(0, 2)]};
@@ -157,6 +162,7 @@ TEST_CASE("8,000 random operations on a tranched pool keep conservation, fairnes
       std::vector<Posting> legs;
       auto r = tranche::absorb_loss(preview, LossKind::external, loss->amount, "",
                                     Event{state.head_seq + 1, now, body}, legs);
+      INFO((r ? std::string() : "the preview refused: " + r.error().message));
       REQUIRE(r.has_value());
       previewed = **r;
     }
