@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/setup.sh: installs the Debian packages nexadex needs (only those missing), then configures
-# and builds into build/. Used by scripts/demo.sh and scripts/test.sh; run as root on Debian bookworm.
+# and builds into build/ (or $NEXADEX_BUILD_DIR; extra arguments go to cmake). Used by scripts/demo.sh
+# and scripts/test.sh; run as root on Debian bookworm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,5 +19,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DNEXADEX_WERROR=ON "$@" >/dev/null
-cmake --build build -j2
+build=${NEXADEX_BUILD_DIR:-build}
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DNEXADEX_WERROR=ON "$@" >/dev/null
+cmake --build "$build" -j2
