@@ -6,7 +6,7 @@
 # file to tests/fuzz/regressions/<target>/ once fixed, and CTest replays it from then on.
 # --coverage: also builds build-fuzz-cov/ with clang's source-based coverage and prints, per target,
 # the lines its corpus (after the run) covers: over its own reader's files and over lib/ journal/ cli/.
-# The build and the runs are niced and use 2 jobs. The other packages come from scripts/setup.sh.
+# The build and the runs are niced and use 2 jobs. Installs what it needs (scripts/packages.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,17 +32,8 @@ declare -A reader=(
   [shock_spec]="cli/shock_spec.cpp lib/shock.cpp"
 )
 
-packages=(clang-16 libclang-rt-16-dev llvm-16)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "fuzz: installing ${missing[*]}" >&2
-  if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
-  $SUDO apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source scripts/packages.sh
+install_missing fuzz "${nexadex_packages[@]}" clang-16 libclang-rt-16-dev llvm-16
 
 # configure_and_build DIR [EXTRA CMAKE ARGS...]
 configure_and_build() {

@@ -4,19 +4,13 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "tests/cli/same_options.hpp"
 
 namespace {
 
 using nexadex::cli::Cli;
 
-// Whether two Clis hold the same option values: the global ones and every command's own.
-bool same_options(const Cli& a, const Cli& b) {
-  if (!(a.opts == b.opts) || a.commands.size() != b.commands.size()) return false;
-  for (std::size_t i = 0; i < a.commands.size(); ++i) {
-    if (!a.commands[i].command->same_options(*b.commands[i].command)) return false;
-  }
-  return true;
-}
+using nexadex::cli::testing::same_options;
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;

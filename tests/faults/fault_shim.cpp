@@ -143,14 +143,13 @@ F real(const char* name) {
   return reinterpret_cast<F>(::dlsym(RTLD_NEXT, name));
 }
 
-int do_open(const char* name, int dirfd, const char* path, int flags, mode_t mode) {
+// An open of any kind: fails it when it is the chosen call on the journal's files, else makes it
+// through `call` (the real function, resolved by the wrapper) and tracks the descriptor.
+template <class Call>
+int tracked_open(const char* path, Call call) {
   const bool ours = journal_path(path);
   if (ours && fault(op_open)) return -1;
-  int fd;
-  {
-    auto f = real<int (*)(int, const char*, int, ...)>(name);
-    fd = f(dirfd, path, flags, mode);
-  }
+  const int fd = call();
   if (fd >= 0 && fd < k_max_fd) g_tracked[fd] = ours;
   return fd;
 }
@@ -171,32 +170,26 @@ extern "C" {
 
 int open(const char* path, int flags, ...) {
   NX_MODE(flags, mode);
-  const bool ours = journal_path(path);
-  if (ours && fault(op_open)) return -1;
   static auto f = real<int (*)(const char*, int, ...)>("open");
-  const int fd = f(path, flags, mode);
-  if (fd >= 0 && fd < k_max_fd) g_tracked[fd] = ours;
-  return fd;
+  return tracked_open(path, [&] { return f(path, flags, mode); });
 }
 
 int open64(const char* path, int flags, ...) {
   NX_MODE(flags, mode);
-  const bool ours = journal_path(path);
-  if (ours && fault(op_open)) return -1;
   static auto f = real<int (*)(const char*, int, ...)>("open64");
-  const int fd = f(path, flags, mode);
-  if (fd >= 0 && fd < k_max_fd) g_tracked[fd] = ours;
-  return fd;
+  return tracked_open(path, [&] { return f(path, flags, mode); });
 }
 
 int openat(int dirfd, const char* path, int flags, ...) {
   NX_MODE(flags, mode);
-  return do_open("openat", dirfd, path, flags, mode);
+  static auto f = real<int (*)(int, const char*, int, ...)>("openat");
+  return tracked_open(path, [&] { return f(dirfd, path, flags, mode); });
 }
 
 int openat64(int dirfd, const char* path, int flags, ...) {
   NX_MODE(flags, mode);
-  return do_open("openat64", dirfd, path, flags, mode);
+  static auto f = real<int (*)(int, const char*, int, ...)>("openat64");
+  return tracked_open(path, [&] { return f(dirfd, path, flags, mode); });
 }
 
 int close(int fd) {

@@ -9,19 +9,14 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/command.hpp"
+#include "tests/cli/same_options.hpp"
 #include "tests/fuzz/fuzz.hpp"
 
 namespace {
 
 using nexadex::cli::Cli;
 
-bool same_options(const Cli& a, const Cli& b) {
-  if (!(a.opts == b.opts) || a.commands.size() != b.commands.size()) return false;
-  for (std::size_t i = 0; i < a.commands.size(); ++i) {
-    if (!a.commands[i].command->same_options(*b.commands[i].command)) return false;
-  }
-  return true;
-}
+using nexadex::cli::testing::same_options;
 
 // Each word in single quotes (a ' inside written '\''), so the tokenizer must give it back.
 std::string quoted(const std::vector<std::string>& words) {
