@@ -83,7 +83,7 @@ Series series_of(const Section& s, std::string_view column, std::string key, std
     if (c < 0 || row[static_cast<std::size_t>(c)].null) {
       out.values.push_back(std::nullopt);
     } else {
-      out.values.push_back(row[static_cast<std::size_t>(c)].number);
+      out.values.push_back(static_cast<int64_t>(row[static_cast<std::size_t>(c)].number));
     }
   }
   return out;
@@ -439,7 +439,7 @@ std::vector<Panel> panels_of(const Section& history) {
 void write_history_svg(const Section& history, std::optional<Timestamp> end, std::ostream& out) {
   std::vector<int64_t> times;
   const int at = column_of(history, "at");
-  for (const auto& row : history.rows) times.push_back(row[static_cast<std::size_t>(at)].number);
+  for (const auto& row : history.rows) times.push_back(static_cast<int64_t>(row[static_cast<std::size_t>(at)].number));
   const std::vector<Panel> panels = panels_of(history);
 
   // the plot's left edge leaves room for the widest value label of any panel, so the panels align
@@ -469,8 +469,8 @@ void write_history_svg(const Section& history, std::optional<Timestamp> end, std
   const int seq = column_of(history, "seq");
   out << "<text x=\"" << left << "\" y=\"26\" font-size=\"16\" font-weight=\"bold\">nexadex pool history</text>\n";
   out << "<text x=\"" << left << "\" y=\"46\" fill=\"#555\">events "
-      << history.rows.front()[static_cast<std::size_t>(seq)].number << " to "
-      << history.rows.back()[static_cast<std::size_t>(seq)].number << ", " << times.size()
+      << static_cast<int64_t>(history.rows.front()[static_cast<std::size_t>(seq)].number) << " to "
+      << static_cast<int64_t>(history.rows.back()[static_cast<std::size_t>(seq)].number) << ", " << times.size()
       << (times.size() == 1 ? " point" : " points") << ", " << escape(format_time(Timestamp{first})) << " to "
       << escape(format_time(Timestamp{until})) << " (UTC); each value holds until the next point</text>\n";
   int64_t top = k_header + k_panel_title;

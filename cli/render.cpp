@@ -40,15 +40,16 @@ std::string table_text(const Cell& c, bool in_list) {
   if (c.null) return "-";
   switch (c.type) {
     case CellType::text: return c.text;
-    case CellType::integer: return std::to_string(c.number);
+    // integers, bps and durations are int64 by construction (only shares use the 128 bits)
+    case CellType::integer: return std::to_string(static_cast<int64_t>(c.number));
     case CellType::usd: return format_decimal_display(c.number, Usd::k_decimals, 2);
     case CellType::unit_price: return format_decimal_display(c.number, Usd::k_decimals, Usd::k_decimals);
     case CellType::price: return c.digits >= 0 && c.digits < Price::k_decimals ? rounded_price(c) : display_price(c.number);
-    case CellType::shares: return format_decimal_display(c.number, Shares::k_decimals, 4);
+    case CellType::shares: return format_decimal_display_wide(c.number, Shares::k_decimals, 4);
     // the headers name the unit (utilization_bps: UTILIZATION BPS, age_seconds: AGE SECONDS)
-    case CellType::bps: return std::to_string(c.number);
-    case CellType::time: return format_time(Timestamp{c.number});
-    case CellType::duration: return std::to_string(c.number);
+    case CellType::bps: return std::to_string(static_cast<int64_t>(c.number));
+    case CellType::time: return format_time(Timestamp{static_cast<int64_t>(c.number)});
+    case CellType::duration: return std::to_string(static_cast<int64_t>(c.number));
     case CellType::boolean: return c.number ? "yes" : "no";
     case CellType::hash: return in_list ? c.text.substr(0, 16) : c.text;
   }
@@ -61,12 +62,12 @@ std::string plain_text(const Cell& c) {
     case CellType::usd:
     case CellType::unit_price: return format_decimal(c.number, Usd::k_decimals);
     case CellType::price: return format_decimal(c.number, Price::k_decimals);
-    case CellType::shares: return format_decimal(c.number, Shares::k_decimals);
-    case CellType::time: return format_time(Timestamp{c.number});
+    case CellType::shares: return format_decimal_wide(c.number, Shares::k_decimals);
+    case CellType::time: return format_time(Timestamp{static_cast<int64_t>(c.number)});
     case CellType::boolean: return c.number ? "true" : "false";
     case CellType::integer:
     case CellType::bps:
-    case CellType::duration: return std::to_string(c.number);
+    case CellType::duration: return std::to_string(static_cast<int64_t>(c.number));
     case CellType::text:
     case CellType::hash: return c.text;
   }
@@ -207,7 +208,7 @@ nlohmann::json cell_json(const Cell& c) {
   switch (c.type) {
     case CellType::integer:
     case CellType::bps:
-    case CellType::duration: return c.number;
+    case CellType::duration: return static_cast<int64_t>(c.number);   // int64 by construction
     case CellType::boolean: return c.number != 0;
     default: return plain_text(c);
   }

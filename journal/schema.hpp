@@ -1,4 +1,4 @@
-// journal/schema.hpp: the journal's SQLite schema, version 4 (nexadex-journal(5) documents each table).
+// journal/schema.hpp: the journal's SQLite schema, version 5 (nexadex-journal(5) documents each table).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@ namespace nexadex::journal {
 // PRAGMA application_id: the ASCII bytes "NXDX".
 inline constexpr int32_t k_application_id = 0x4E584458;
 // PRAGMA user_version: bumped, with a migration and its test, on any schema change.
-inline constexpr int32_t k_schema_version = 4;
+inline constexpr int32_t k_schema_version = 5;
 // The oldest schema this nexadex reads; a writer upgrades it in place (migrate.cpp).
 inline constexpr int32_t k_oldest_schema_version = 1;
 
@@ -92,7 +92,8 @@ WHEN EXISTS (SELECT 1 FROM postings WHERE seq = NEW.seq AND leg = NEW.leg)
 BEGIN SELECT RAISE(ABORT, 'nexadex journal postings are append-only: REPLACE is not allowed'); END;
 )sql";
 
-// The derived tables of schema 4 (with k_positions_sql; schema 4 added position_legs): written in the same transaction as the
+// The derived tables of schema 5 (with k_positions_sql; schema 4 added position_legs, schema 5 made
+// lps.cancelled a 128-bit decimal text): written in the same transaction as the
 // events that change them and rebuildable from them (an upgrade drops and rebuilds them all). Their
 // columns are documented in nexadex-journal(5) and `verify` compares each with the replayed state.
 inline constexpr std::string_view k_derived_sql = R"sql(
@@ -128,7 +129,7 @@ CREATE TABLE lps (
   shares     INTEGER NOT NULL,
   deposited  INTEGER NOT NULL,
   withdrawn  INTEGER NOT NULL,
-  cancelled  INTEGER NOT NULL,
+  cancelled  TEXT    NOT NULL,
   PRIMARY KEY (lp, tranche)
 ) WITHOUT ROWID;
 

@@ -156,8 +156,9 @@ Status Journal::Impl::load_state_tables() {
     while (q.executeStep()) {
       const LpKey key{q.getColumn(0).getString(),
                       q.getColumn(1).getString() == "junior" ? TrancheId::junior : TrancheId::senior};
+      NX_TRY(cancelled, parse_int128(q.getColumn(5).getString(), "an LP's cancelled shares"));
       s.lps[key] = LpHolding{Shares(q.getColumn(2).getInt64()), Usd(q.getColumn(3).getInt64()),
-                             Usd(q.getColumn(4).getInt64()), Shares(q.getColumn(5).getInt64())};
+                             Usd(q.getColumn(4).getInt64()), WideShares(cancelled)};
     }
   }
   {
@@ -265,7 +266,7 @@ Status Journal::Impl::write_state_rows() {
       q.bind(3, static_cast<int64_t>(h.shares.units()));
       q.bind(4, static_cast<int64_t>(h.deposited.units()));
       q.bind(5, static_cast<int64_t>(h.withdrawn.units()));
-      q.bind(6, static_cast<int64_t>(h.cancelled.units()));
+      q.bind(6, format_int128(h.cancelled.units()));
       q.exec();
       q.reset();
     }

@@ -15,7 +15,10 @@ bool junior_has_shares(const State& state) { return state.vault.junior().supply.
 Status cancel_holdings(State& state, TrancheId id) {
   for (auto& [key, h] : state.lps) {
     if (key.tranche != id || !h.shares.is_positive()) continue;
-    NX_TRY_STATUS(add_to(h.cancelled, h.shares, "an LP's cancelled shares"));
+    // a sum over resets of holdings at most the supply each: wide, so that no reset is ever refused
+    // for the bookkeeping of what it cancels (a junior deposited into at a near-zero share price
+    // mints billions of shares, and repeated wipe-outs summed them past 64 bits)
+    h.cancelled = wide_add(h.cancelled, h.shares);
     h.shares = Shares(0);
     state.store.dirty_lps.insert(key);
   }

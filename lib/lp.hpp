@@ -24,7 +24,7 @@ struct LpHolding {
   Shares shares;
   Usd deposited;
   Usd withdrawn;
-  Shares cancelled;                 // junior shares cancelled at a reset (DESIGN-risk §5)
+  WideShares cancelled;             // junior shares cancelled at resets, summed (DESIGN-risk §5)
   bool operator==(const LpHolding&) const = default;
 };
 

@@ -231,38 +231,57 @@ Result<int128> parse_int128(std::string_view text, std::string_view what) {
   return negative ? -static_cast<int128>(v - 1) - 1 : static_cast<int128>(v);
 }
 
-std::string format_decimal_display(int64_t units, int decimals, int shown) {
-  int128 v = units;
+namespace {
+
+// A magnitude with `decimals` decimals, rounded half away from zero to `shown` of them (display only,
+// never used in arithmetic), the whole part in groups of three. Mag: uint64_t or unsigned __int128,
+// wide enough for |units| + half a step.
+template <class Mag>
+std::string display_decimal(bool negative, Mag mag, int decimals, int shown) {
   if (shown < decimals) {
-    int128 step = 1;
+    Mag step = 1;
     for (int i = shown; i < decimals; ++i) step *= 10;
-    const int128 half = step / 2;
-    // round half away from zero: display only, never used in arithmetic
-    v = v >= 0 ? (v + half) / step : -((-v + half) / step);
+    mag = (mag + step / 2) / step;
   } else {
     shown = decimals;
   }
-  const bool negative = v < 0;
-  uint64_t mag = static_cast<uint64_t>(negative ? -v : v);   // |v| ≤ 2^63
+  negative = negative && mag != 0;
   // from the right: the shown decimals, the point, the whole part in groups of three, the sign
-  std::string buf(static_cast<std::size_t>(std::max(shown, 0)) + 32, '\0');
+  std::string buf(static_cast<std::size_t>(std::max(shown, 0)) + 56, '\0');
   char* const end = buf.data() + buf.size();
   char* at = end;
   for (int i = 0; i < shown; ++i) {
-    *--at = static_cast<char>('0' + mag % 10);
+    *--at = static_cast<char>('0' + static_cast<int>(mag % 10));
     mag /= 10;
   }
   if (shown > 0) *--at = '.';
   int whole = 0;
   do {
     if (whole > 0 && whole % 3 == 0) *--at = ',';
-    *--at = static_cast<char>('0' + mag % 10);
+    *--at = static_cast<char>('0' + static_cast<int>(mag % 10));
     mag /= 10;
     ++whole;
   } while (mag != 0);
   if (negative) *--at = '-';
   buf.erase(0, static_cast<std::size_t>(at - buf.data()));
   return buf;
+}
+
+}  // namespace
+
+std::string format_decimal_display(int64_t units, int decimals, int shown) {
+  // |units| ≤ 2^63 and half a step < 2^63: the rounding fits in 64 unsigned bits
+  const bool negative = units < 0;
+  const uint64_t mag = negative ? uint64_t{0} - static_cast<uint64_t>(units) : static_cast<uint64_t>(units);
+  return display_decimal(negative, mag, decimals, shown);
+}
+
+std::string format_decimal_display_wide(int128 units, int decimals, int shown) {
+  if (units >= k_i64_min && units <= k_i64_max) return format_decimal_display(static_cast<int64_t>(units), decimals, shown);
+  const bool negative = units < 0;
+  using u128 = unsigned __int128;
+  const u128 mag = negative ? static_cast<u128>(-(units + 1)) + 1 : static_cast<u128>(units);
+  return display_decimal(negative, mag, decimals, shown);
 }
 
 }  // namespace nexadex

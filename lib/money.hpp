@@ -184,6 +184,9 @@ using WideUsd = Fixed<UsdTag, 6, int128>;
 using Price = Fixed<PriceTag, 8>;
 // LP shares, 9 decimals (3 more than USDC, DESIGN-risk §9); largest about 9.2 billion shares.
 using Shares = Fixed<SharesTag, 9>;
+// Shares on 128 bits, for an LP's lifetime sum of shares cancelled at junior resets: each reset adds
+// at most one supply (a Shares), so the sum cannot leave 128 bits before 2^64 resets.
+using WideShares = Fixed<SharesTag, 9, int128>;
 // The cumulative borrow rate per unit of size, 18 decimals on 128 bits (SPEC §10): a position owes
 // ceil(size × (index − index_open)), the index growing by whole 10^-18 units (floor).
 using BorrowIndex = Fixed<BorrowIndexTag, 18, int128>;
@@ -341,6 +344,7 @@ inline std::string to_string(Shares v) { return format_decimal(v.units(), Shares
 // The same for 128-bit units.
 std::string format_decimal_wide(int128 units, int decimals);
 inline std::string to_string(WideUsd v) { return format_decimal_wide(v.units(), WideUsd::k_decimals); }
+inline std::string to_string(WideShares v) { return format_decimal_wide(v.units(), WideShares::k_decimals); }
 
 // 128-bit integers (accumulators, the borrow index) as decimal text, for storage.
 std::string format_int128(int128 v);
@@ -348,5 +352,6 @@ Result<int128> parse_int128(std::string_view text, std::string_view what);
 
 // For tables only: rounded half away from zero to `shown` decimals, with ',' thousands separators.
 std::string format_decimal_display(int64_t units, int decimals, int shown);
+std::string format_decimal_display_wide(int128 units, int decimals, int shown);
 
 }  // namespace nexadex

@@ -20,7 +20,9 @@ enum class CellType { text, integer, usd, unit_price, price, shares, bps, time, 
 struct Cell {
   CellType type = CellType::text;
   bool null = false;
-  int64_t number = 0;     // integer, usd/price/shares units, bps, time/duration seconds, boolean 0/1
+  // integer, usd/price/shares units, bps, time/duration seconds, boolean 0/1; 128 bits for the wide
+  // sums (an LP's cancelled shares), every other type holds an int64
+  int128 number = 0;
   std::string text;       // text, hash
   // price: tables round it to this many decimals, up when `round_up` (a liquidation price shown no
   // more precisely than the market is priced, on the side that warns early); -1: as it is.
@@ -33,6 +35,7 @@ struct Cell {
   static Cell of_unit_price(int64_t micro_usd) { return {CellType::unit_price, false, micro_usd, {}}; }
   static Cell of_price(Price v) { return {CellType::price, false, v.units(), {}}; }
   static Cell of_shares(Shares v) { return {CellType::shares, false, v.units(), {}}; }
+  static Cell of_shares(WideShares v) { return {CellType::shares, false, v.units(), {}}; }
   static Cell of_bps(Bps v) { return {CellType::bps, false, v.value, {}}; }
   static Cell of_time(Timestamp t) { return {CellType::time, false, t.seconds, {}}; }
   static Cell of_duration(Duration d) { return {CellType::duration, false, d.seconds, {}}; }

@@ -20,7 +20,7 @@ printf 'this is a text file, not a journal\n' >text.db
 head -c 1000 real.db >truncated.db
 head -c $((2 * PAGE)) real.db >truncated-pages.db
 sqlite3 other.db "CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount INTEGER); INSERT INTO invoices VALUES (1, 5);"
-sqlite3 newer.db "PRAGMA application_id = $((0x4E584458)); PRAGMA user_version = 4; CREATE TABLE events (seq INTEGER);"
+sqlite3 newer.db "PRAGMA application_id = $((0x4E584458)); PRAGMA user_version = 6; CREATE TABLE events (seq INTEGER);"
 sqlite3 unversioned.db "PRAGMA application_id = $((0x4E584458)); CREATE TABLE events (seq INTEGER);"
 [ "$(od -An -tx1 -j 68 -N 4 newer.db | tr -d ' ')" = 4e584458 ] || fail "newer.db does not carry the application_id"
 
@@ -64,7 +64,7 @@ for f in missing.db empty.db text.db truncated.db truncated-pages.db other.db ne
     truncated.db) what="a journal truncated to 1000 bytes" ;;
     truncated-pages.db) what="a journal truncated to two pages" ;;
     other.db) what="another application's SQLite database" ;;
-    newer.db) what="a journal of a newer schema (user_version 4)" ;;
+    newer.db) what="a journal of a newer schema (user_version 6)" ;;
     unversioned.db) what="a journal without a schema version (user_version 0)" ;;
   esac
   for c in "${COMMANDS[@]}"; do check "$what: $c" refused_fresh "$f" "$c"; done

@@ -1,22 +1,30 @@
-# tests/e2e/upgrade_test.sh: journals of schemas 1, 2 and 3 (tests/fixtures/schema-N.db, made by the
+# tests/e2e/upgrade_test.sh: journals of schemas 1 to 4 (tests/fixtures/schema-N.db, made by the
 # nexadex of that schema from tests/fixtures/schema-N.run) are read as they are, and upgraded in place by
-# the first write: reads leave their bytes untouched; after the upgrade they have schema 4 (its positions'
-# legs rebuilt from the events), `verify` passes, its reports are what they were, and it keeps the rules
-# version it was made under (1) until a `config apply` adopts this release's.
+# the first write: reads leave their bytes untouched; after the upgrade they have schema 5 (its positions'
+# legs rebuilt from the events, its LPs' cancelled shares as 128-bit text), `verify` passes, its reports
+# are what they were, and it keeps the rules version it was made under until a `config apply` adopts
+# this release's (schemas 1 to 3: rules 1, made before rules versions; schema 4: rules 3).
 source "$(dirname "$0")/lib.sh" "$@"
-export NEXADEX_NOW=2026-01-05T12:00:00Z
 
 # The events of a journal without their hashes, and without the rules version a journal_created
 # records (this nexadex's new journals record 3; the fixtures, from before rules versions, none).
 commands_of() { events_of "$1" | sed -e 's/,"prev_hash".*//' -e 's/,"rules":[0-9]*//'; }
 
 REPORTS=(pool lps positions "positions --all" traders insurance fees)
-for from in 1 2 3; do
+for from in 1 2 3 4; do
   cp "$SRC/tests/fixtures/schema-$from.db" old.db
+  # its last event's time (the reports' now), and a minute before it
+  last=$(sqlite3 old.db "SELECT at FROM events ORDER BY seq DESC LIMIT 1")
+  last_at=$(date -u -d "@$last" +%Y-%m-%dT%H:%M:%SZ)
+  before_last=$(date -u -d "@$((last - 60))" +%Y-%m-%dT%H:%M:%SZ)
+  export NEXADEX_NOW=$last_at
+  config=basic.toml; init_at=2026-01-05T07:59:00Z; rules=1
   pos=7; books=1                        # hank's position; the open books (BTC long)
   [ "$from" = 3 ] && pos=8 && books=2   # hank's, partly closed then liquidated; BTC short and ETH long
+  # DESIGN-risk §10's example: cid's position, which wiped the junior; dan's ETH long closed after it
+  [ "$from" = 4 ] && config=tranches.toml && init_at=2025-12-31T23:59:00Z && rules=3 && pos=11 && books=0
   rm -f new.db new.db-wal new.db-shm
-  "$NEXADEX" init --config "$SRC/examples/basic.toml" --journal new.db --at 2026-01-05T07:59:00Z -q
+  "$NEXADEX" init --config "$SRC/examples/$config" --journal new.db --at "$init_at" -q
   "$NEXADEX" run "$SRC/tests/fixtures/schema-$from.run" --journal new.db -q >/dev/null
 
   version() { sqlite3 "$1" "PRAGMA user_version"; }
@@ -26,7 +34,7 @@ for from in 1 2 3; do
   # events (under the rules of this release, which the old journal, made before them, keeps).
   before=$(checksum old.db)
   expect_rc 0 report summary --journal old.db --format json
-  grep -q '"rules": 1' out || fail "the schema-$from journal is not read under rules version 1: $(cat out)"
+  grep -q "\"rules\": $rules" out || fail "the schema-$from journal is not read under rules version $rules: $(cat out)"
   i=0
   for report in "${REPORTS[@]}" "position $pos"; do
     # shellcheck disable=SC2086
@@ -42,19 +50,26 @@ for from in 1 2 3; do
 
   # A refused write rolls the upgrade back with its event.
   cp old.db refused.db
-  expect_error 2 "time never runs backwards" price set BTC 60500 --journal refused.db --at 2026-01-05T11:59:00Z
+  expect_error 2 "time never runs backwards" price set BTC 60500 --journal refused.db --at "$before_last"
   [ "$(version refused.db)" = "$from" ] || fail "a refused write left the journal upgraded"
   [ "$(events_of refused.db)" = "$(events_of old.db)" ] || fail "a refused write changed the schema-$from journal's events"
 
   # The first write upgrades it, in the same transaction as its event: the same BTC price at the
   # same time, so that every figure stays where it was.
-  expect_rc 0 price set BTC 60000 --journal old.db --at 2026-01-05T12:00:00Z -q
-  [ "$(version old.db)" = 4 ] || fail "the write did not upgrade the journal to schema 4 (user_version $(version old.db))"
+  btc=$(sqlite3 old.db "SELECT price FROM markets WHERE symbol = 'BTC'")
+  btc=$(printf '%d.%08d' $((btc / 100000000)) $((btc % 100000000)))
+  expect_rc 0 price set BTC "$btc" --journal old.db --at "$last_at" -q
+  [ "$(version old.db)" = 5 ] || fail "the write did not upgrade the journal to schema 5 (user_version $(version old.db))"
   expect_rc 0 verify --journal old.db --verbose
   grep -q "head hash" out || fail "verify --verbose printed no head hash"
   [ "$(events_of old.db | tail -n 2 | head -n 1)" = "$old_head" ] || fail "the upgrade changed the journal's old head"
   [ "$(sqlite3 old.db "SELECT count(*) FROM books")" = "$books" ] || fail "the upgraded journal does not have its $books open books"
   [ "$(sqlite3 old.db "SELECT count(*) FROM position_legs WHERE id = $pos")" -ge 2 ] || fail "the upgrade did not rebuild position $pos's legs"
+  [ "$(sqlite3 old.db "SELECT count(*) FROM lps WHERE typeof(cancelled) <> 'text'")" = 0 ] || fail "the upgrade left an LP's cancelled shares as an integer"
+  if [ "$from" = 4 ]; then
+    # jill's 200,000 junior shares, cancelled when cid's profit wiped the junior (10^9 units a share)
+    [ "$(sqlite3 old.db "SELECT cancelled FROM lps WHERE lp = 'jill'")" = 200000000000000 ] || fail "the upgrade lost jill's cancelled shares"
+  fi
   i=0
   for report in "${REPORTS[@]}" "position $pos"; do
     # shellcheck disable=SC2086
@@ -64,8 +79,8 @@ for from in 1 2 3; do
   done
   # Its rules stay those it was made under until a config adopts this release's.
   expect_rc 0 report summary --journal old.db --format json
-  grep -q '"rules": 1' out || fail "the upgrade changed the rules version: $(cat out)"
-  expect_rc 0 config apply "$SRC/examples/basic.toml" --journal old.db --at 2026-01-05T12:00:00Z -q
+  grep -q "\"rules\": $rules" out || fail "the upgrade changed the rules version: $(cat out)"
+  expect_rc 0 config apply "$SRC/examples/$config" --journal old.db --at "$last_at" -q
   expect_rc 0 report summary --journal old.db --format json
   grep -q '"rules": 3' out || fail "config apply did not adopt rules version 3: $(cat out)"
   expect_rc 0 verify --journal old.db

@@ -614,6 +614,21 @@ TEST_CASE("format_decimal_display rounds half away from zero with thousands sepa
   CHECK(format_decimal_display(0, 6, 2) == "0.00");
 }
 
+TEST_CASE("format_decimal_display_wide shows 128-bit sums as the 64-bit one does", "[money][format]") {
+  // within 64 bits it is format_decimal_display
+  CHECK(format_decimal_display_wide(1'234'567'895'000, 6, 2) == "1,234,567.90");
+  CHECK(format_decimal_display_wide(std::numeric_limits<int64_t>::min(), 6, 6) == "-9,223,372,036,854.775808");
+  // 2^64 share units (9 decimals) = 18,446,744,073.709551616 shares: to 4 decimals .70955|1616 -> .7096
+  const int128 two_64 = int128{1} << 64;
+  CHECK(format_decimal_display_wide(two_64, 9, 4) == "18,446,744,073.7096");
+  CHECK(format_decimal_display_wide(-two_64, 9, 4) == "-18,446,744,073.7096");
+  CHECK(format_decimal_wide(two_64, 9) == "18446744073.709551616");
+  // the largest int128, 170,141,183,460,469,231,731,687,303,715,884,105,727 units, at 0 decimals
+  const int128 max = static_cast<int128>((~static_cast<unsigned __int128>(0)) >> 1);
+  CHECK(format_decimal_display_wide(max, 0, 0) == "170,141,183,460,469,231,731,687,303,715,884,105,727");
+  CHECK(format_decimal_display_wide(-max - 1, 0, 0) == "-170,141,183,460,469,231,731,687,303,715,884,105,728");
+}
+
 TEST_CASE("format_decimal_display groups thousands only in the whole part", "[money][format]") {
   // 999 USD -> 999.00; 1000 -> 1,000.00; 100,000 -> 100,000.00; 10^6 -> 1,000,000.00
   CHECK(format_decimal_display(999'000'000, 6, 2) == "999.00");

@@ -3,6 +3,7 @@
 // reset by a tranche_reset event, and the next deposit is a first deposit.
 #include <catch2/catch.hpp>
 
+#include "lib/report.hpp"
 #include "lib/tranche.hpp"
 #include "pool_fixture.hpp"
 
@@ -49,8 +50,8 @@ TEST_CASE("an external loss that takes a single-tranche pool to 0 wipes it, the 
   CHECK(b.s.vault.senior().supply.is_zero());
   CHECK(b.s.vault.senior().resets == 1);
   CHECK(b.s.lps.at(LpKey{"alice", TrancheId::senior}).shares.is_zero());
-  CHECK(b.s.lps.at(LpKey{"alice", TrancheId::senior}).cancelled == Shares::whole(1'000));
-  CHECK(b.s.lps.at(LpKey{"bob", TrancheId::senior}).cancelled == Shares::whole(500));
+  CHECK(b.s.lps.at(LpKey{"alice", TrancheId::senior}).cancelled == WideShares(Shares::whole(1'000)));
+  CHECK(b.s.lps.at(LpKey{"bob", TrancheId::senior}).cancelled == WideShares(Shares::whole(500)));
   CHECK(wiped(b.s).empty());
   // twice is refused: the tranche has no shares left
   b.refused(TrancheReset{"senior", Shares(0)}, ErrorKind::rule);
@@ -59,6 +60,47 @@ TEST_CASE("an external loss that takes a single-tranche pool to 0 wipes it, the 
   CHECK(b.s.lps.at(LpKey{"carol", TrancheId::senior}).shares == Shares::whole(100));
   CHECK(b.s.vault.senior().capital == Usd::whole(100));
   CHECK(b.s.vault.unabsorbed == Usd::whole(500));   // the old loss stays on the books
+}
+
+TEST_CASE("an LP's cancelled shares are summed on 128 bits: repeated wipe-outs past 64 bits refuse no loss",
+          "[tranche][reset]") {
+  // Found by the tranche property test's long mode (NEXADEX_PROPERTY_OPS=21026): a loss was refused
+  // because the sum of an LP's cancelled shares left 64 bits. Each reset cancels at most one supply
+  // (< 2^63 units), but the sum over resets has no such bound.
+  Pool b;
+  b.price("BTC", k_btc);
+  // first deposit: 9,000,000,000 USDC -> 9,000,000,000 shares = 9 × 10^18 units (int64 max ≈ 9.22 × 10^18)
+  const int64_t big = 9'000'000'000 * k_usd;
+  for (int round = 1; round <= 3; ++round) {
+    b.deposit("alice", big);
+    // a loss of all of it wipes the senior (no junior, no insurance); the reset cancels alice's shares
+    b.ok(LossApplied{Usd(big), "oracle incident"});
+    auto follow = follow_up_events(b.s);
+    REQUIRE(follow.has_value());
+    REQUIRE(follow->size() == 1);
+    b.ok(follow->front());
+  }
+  // 3 × 9 × 10^18 = 27 × 10^18 units, past int64's 9.22 × 10^18
+  const auto& alice = b.s.lps.at(LpKey{"alice", TrancheId::senior});
+  CHECK(alice.cancelled == WideShares(int128{27'000'000'000} * 1'000'000'000));
+  CHECK(alice.shares.is_zero());
+  CHECK(b.s.vault.senior().resets == 3);
+  // and report lps shows it: 27,000,000,000 shares
+  auto r = lps_report(b.s);
+  REQUIRE(r.has_value());
+  bool shown = false;
+  for (const auto& sec : r->sections) {
+    for (std::size_t c = 0; c < sec.columns.size(); ++c) {
+      if (sec.columns[c].key != "cancelled_shares") continue;
+      for (const auto& row : sec.rows) {
+        if (row[0].text == "alice") {
+          CHECK(row[c].number == int128{27'000'000'000} * 1'000'000'000);
+          shown = true;
+        }
+      }
+    }
+  }
+  CHECK(shown);
 }
 
 TEST_CASE("capital 0 with traders behind is not wiped: the holders keep the unrealized gain, and deposits are priced "
