@@ -161,7 +161,9 @@ Result<Report> pool_report(const State& s, Timestamp now) {
   // the price a deposit would be minted at (the one tranche's virtual NAV; below zero counts as zero)
   NX_TRY(share_price, vault::share_price_usd_floor(values.senior, v.senior().supply));
   const bool tranched = s.config.tranches.enabled;
-  NX_TRY(supply, v.senior().supply + v.junior().supply);
+  // both tranches' shares: 128 bits, since each supply may come near 64 bits on its own (a junior
+  // deposited into at a share price near zero; found by the tranche property test's long mode)
+  const WideShares supply = wide_add(WideShares(v.senior().supply), v.junior().supply);
   const auto target = vault::insurance_target(s);
   Section pool{"pool", "Pool", SectionShape::record,
                {{"nav", CellType::usd},

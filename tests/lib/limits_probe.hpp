@@ -61,9 +61,11 @@ inline void probe_limits(const State& s, LimitProbes& n) {
   using namespace probe_detail;
   const Timestamp now = s.head_at;
   auto pv = tranche::pool_value(s);
+  INFO((pv ? std::string() : "pool_value: " + pv.error().message));
   REQUIRE(pv.has_value());
   if (pv->tranches.insurance.is_positive()) ++n.covered;
   auto report = pool_report(s, now);
+  INFO((report ? std::string() : "pool_report: " + report.error().message));
   REQUIRE(report.has_value());
   const Section* pool = section_of(*report, "pool");
   REQUIRE(pool != nullptr);
@@ -71,6 +73,7 @@ inline void probe_limits(const State& s, LimitProbes& n) {
   const Section* by_tranche = section_of(*report, "free_capital");
   REQUIRE((by_tranche != nullptr) == tranched);
   auto lps = lps_report(s);
+  INFO((lps ? std::string() : "lps_report: " + lps.error().message));
   REQUIRE(lps.has_value());
   const Section* holdings = section_of(*lps, "lps");
   REQUIRE(holdings != nullptr);

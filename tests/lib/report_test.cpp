@@ -158,6 +158,21 @@ TEST_CASE("with tranches the pool report shows each tranche's free capital, what
   for (const auto& sec : plain.sections) CHECK(sec.name != "free_capital");
 }
 
+TEST_CASE("the pool report's share count is both tranches' supplies summed on 128 bits", "[report][tranche]") {
+  // Found by the tranche property test's long mode (NEXADEX_PROPERTY_OPS=1000000, step 402,996): each
+  // supply fits in 64 bits, their sum did not, and report pool failed. First deposits, 1 share per
+  // USDC: 5,000,000,000 USDC in each tranche = 5 × 10^18 share units each (int64 max ≈ 9.22 × 10^18).
+  Config c = base_config();
+  c.tranches.enabled = true;
+  Pool b(c);
+  b.price("BTC", k_btc);
+  b.ok(LpDeposited{"jill", Usd(5'000'000'000 * k_usd), "junior"});
+  b.ok(LpDeposited{"sam", Usd(5'000'000'000 * k_usd), "senior"});
+  const Report r = ok(pool_report(b.s, b.now));
+  // 2 × 5 × 10^18 = 10^19 units = 10,000,000,000 shares
+  CHECK(cell(section(r, "pool"), 0, "shares").number == int128{10'000'000'000} * 1'000'000'000);
+}
+
 TEST_CASE("the pool report lists every configured market, the unpriced one with null cells", "[report]") {
   Pool b = priced_pool();
   b.at(60);
