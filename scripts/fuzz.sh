@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# scripts/fuzz.sh [--coverage] [SECONDS]: builds the libFuzzer targets of tests/fuzz/ with clang-16
-# (ASan + UBSan) into build-fuzz/, then runs each for SECONDS (default 20) on a copy of its seed
-# corpus (build-fuzz/run/<target>/corpus), printing executions per second. Exits 1 at the end if any
-# target found a crash, a leak, a timeout or a violated invariant, naming the input it saved; copy that
-# file to tests/fuzz/regressions/<target>/ once fixed, and CTest replays it from then on.
+# scripts/fuzz.sh [--coverage] [--build-only] [--parallel] [SECONDS]: builds the libFuzzer targets of tests/fuzz/
+# with clang-16 (ASan + UBSan, -O1) into build-fuzz/, then runs each for SECONDS (default 20) on a copy
+# of its seed corpus (build-fuzz/run/<target>/, by tests/fuzz/run_target.sh), printing executions per
+# second. Exits 1 at the end if any target found a crash, a leak, a timeout or a violated invariant,
+# naming the input it saved; copy that file to tests/fuzz/regressions/<target>/ once fixed, and CTest
+# replays it from then on.
+# --parallel: runs the seven targets at once instead of one after the other (a long run: with
+# SECONDS = 3600 every target gets an hour; on fewer cores than targets they share them, and each
+# line's executions per CPU second say how fast it ran while it had a core).
+# --build-only: the build and nothing else (scripts/test.sh then runs each target for 20 s through
+# CTest, the short run of .ci/run).
 # --coverage: also builds build-fuzz-cov/ with clang's source-based coverage and prints, per target,
 # the lines its corpus (after the run) covers: over its own reader's files and over lib/ journal/ cli/.
 # The build and the runs are niced and use 2 jobs. Installs what it needs (scripts/packages.sh).
@@ -11,11 +17,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 coverage=no
+build_only=no
+parallel=no
 seconds=20
 for arg in "$@"; do
   case "$arg" in
     --coverage) coverage=yes ;;
-    ''|*[!0-9]*) echo "usage: scripts/fuzz.sh [--coverage] [SECONDS]" >&2; exit 2 ;;
+    --build-only) build_only=yes ;;
+    --parallel) parallel=yes ;;
+    ''|*[!0-9]*) echo "usage: scripts/fuzz.sh [--coverage] [--build-only] [--parallel] [SECONDS]" >&2; exit 2 ;;
     *) seconds=$arg ;;
   esac
 done
@@ -33,13 +43,16 @@ declare -A reader=(
 )
 
 source scripts/packages.sh
-install_missing fuzz "${nexadex_packages[@]}" clang-16 libclang-rt-16-dev llvm-16
+# llvm-16 (llvm-profdata, llvm-cov) only for --coverage
+extra=()
+[ "$coverage" = yes ] && extra=(llvm-16)
+install_missing fuzz "${nexadex_packages[@]}" clang-16 libclang-rt-16-dev "${extra[@]}"
 
 # configure_and_build DIR [EXTRA CMAKE ARGS...]
 configure_and_build() {
   local dir=$1
   shift
-  cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_FLAGS_FUZZ="-O1 -g" \
+  cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_FLAGS_FUZZ="-O1 -gline-tables-only" \
     -DBUILD_TESTING=OFF -DNEXADEX_FUZZ=ON "$@" >/dev/null
   local start=$SECONDS
   nice cmake --build "$dir" -j2 --target nexadex_fuzz >"$dir/build.log" 2>&1 || {
@@ -51,27 +64,28 @@ configure_and_build() {
 }
 
 configure_and_build build-fuzz
-export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+[ "$build_only" = yes ] && exit 0
 failed=()
-printf '%-14s %10s %8s %8s %8s\n' target exec/s runs cov corpus
-for t in "${targets[@]}"; do
-  work=build-fuzz/run/$t
-  rm -rf "$work"
-  mkdir -p "$work/corpus" "$work/artifacts"
-  cp tests/fuzz/corpus/"$t"/* "$work/corpus/"
-  status=0
-  nice "build-fuzz/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=25 -print_final_stats=1 \
-    -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/log" 2>&1 || status=$?
-  execs=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$work/log" | grep -o '[0-9]*$' || true)
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/log" | grep -o '[0-9]*$' || true)
-  cov=$(grep -o 'cov: [0-9]*' "$work/log" | tail -n 1 | grep -o '[0-9]*$' || true)
-  printf '%-14s %10s %8s %8s %8s\n' "$t" "${execs:-?}" "${runs:-?}" "${cov:-?}" "$(ls "$work/corpus" | wc -l)"
-  if [ "$status" != 0 ]; then
-    found=$(ls "$work"/artifacts/* 2>/dev/null | head -n 1 || true)
-    failed+=("$t: ${found:-no input saved} (log: $work/log)")
-  fi
-done
+run_one() {
+  nice bash tests/fuzz/run_target.sh "build-fuzz/tests/fuzz/fuzz_$1" "tests/fuzz/corpus/$1" "$seconds" "build-fuzz/run/$1"
+}
+if [ "$parallel" = yes ]; then
+  mkdir -p build-fuzz/run
+  declare -A pids=()
+  for t in "${targets[@]}"; do
+    run_one "$t" >"build-fuzz/run/$t.line" 2>"build-fuzz/run/$t.err" &
+    pids[$t]=$!
+  done
+  for t in "${targets[@]}"; do
+    wait "${pids[$t]}" || failed+=("$t")
+    cat "build-fuzz/run/$t.line"
+    cat "build-fuzz/run/$t.err" >&2
+  done
+else
+  for t in "${targets[@]}"; do
+    run_one "$t" || failed+=("$t")
+  done
+fi
 
 if [ "$coverage" = yes ]; then
   configure_and_build build-fuzz-cov -DCMAKE_CXX_FLAGS="-fprofile-instr-generate -fcoverage-mapping" \
@@ -92,7 +106,7 @@ if [ "$coverage" = yes ]; then
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then
-  for f in "${failed[@]}"; do echo "fuzz: FAILED $f" >&2; done
+  echo "fuzz: FAILED: ${failed[*]} (each named the input it saved above)" >&2
   exit 1
 fi
 echo "fuzz: no crash in ${#targets[@]} targets x ${seconds} s"
