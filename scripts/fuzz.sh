@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# scripts/fuzz.sh [--coverage] [--build-only] [--parallel] [SECONDS]: builds the libFuzzer targets of tests/fuzz/
-# with clang-16 (ASan + UBSan, -O1) into build-fuzz/, then runs each for SECONDS (default 20) on a copy
+# scripts/fuzz.sh [--coverage] [--build-only] [--parallel] [SECONDS]: builds the libFuzzer targets
+# of tests/fuzz/ with clang-16 (ASan + UBSan, -O1) into build-fuzz/, then runs each for SECONDS (default 20) on a copy
 # of its seed corpus (build-fuzz/run/<target>/, by tests/fuzz/run_target.sh), printing executions per
 # second. Exits 1 at the end if any target found a crash, a leak, a timeout or a violated invariant,
 # naming the input it saved; copy that file to tests/fuzz/regressions/<target>/ once fixed, and CTest

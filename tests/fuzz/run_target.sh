@@ -3,9 +3,9 @@
 # NEXADEX_FUZZ build) for SECONDS on a copy of its seed corpus CORPUS, in WORK (corpus/, artifacts/,
 # log), with a fixed seed (NEXADEX_FUZZ_SEED, default 1) so that a run is reproduced by running it again.
 # Prints one line: the target, executions per second (of wall time and of CPU time), runs,
-# libFuzzer's coverage counter, the corpus size at the end. Exits 1 if the target found a crash, a leak, a timeout or a violated
-# invariant, naming the input it saved: once the bug is fixed, copy that file to
-# tests/fuzz/regressions/<target>/ and CTest replays it from then on (fuzz.<target>).
+# libFuzzer's coverage counter, the corpus size at the end. Exits 1 if the target found a crash, a
+# leak, a timeout or a violated invariant, naming the input it saved: once the bug is fixed, copy that
+# file to tests/fuzz/regressions/<target>/ and CTest replays it from then on (fuzz.<target>).
 # Used by scripts/fuzz.sh and, through CTest, by scripts/test.sh (the short run of .ci/run).
 set -euo pipefail
 if [ $# -ne 4 ]; then
