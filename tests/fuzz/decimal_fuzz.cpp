@@ -1,10 +1,14 @@
 // tests/fuzz/decimal_fuzz.cpp: amounts, prices, shares, 128-bit integers, times and durations
 // (lib/money.hpp, lib/time.hpp). The first byte picks the reader (and for parse_decimal the scale
-// and sign rule); the rest is the text. Each accepted value round-trips through its formatter, and
+// and sign rule); the rest is the text. Each accepted value round-trips through its formatter (the
+// table formatters, which round, checked against rounding done on the digit string), and
 // parse_decimal is checked against an independent reading of the documented grammar: accepted
 // exactly when the grammar, the scale and the int64 range allow, and then to exactly the digits
 // written (never more than the documented precision, never a wrap).
+#include <cstdint>
 #include <optional>
+#include <string>
+#include <utility>
 
 #include "lib/money.hpp"
 #include "lib/time.hpp"
@@ -114,6 +118,32 @@ void check_duration(std::string_view text) {
   (void)format_age(*d);
 }
 
+// The table formatter's text of `digits` (a magnitude, no sign) with `decimals` decimals, rounded
+// half away from zero to `shown` of them, read independently on the digit string: round up when the
+// first dropped digit is 5 or more, then group the whole part by three.
+std::string expected_display(bool negative, std::string digits, int decimals, int shown) {
+  if (digits.size() < static_cast<std::size_t>(decimals) + 1) digits.insert(0, decimals + 1 - digits.size(), '0');
+  const std::size_t cut = digits.size() - static_cast<std::size_t>(decimals - shown);
+  const bool up = cut < digits.size() && digits[cut] >= '5';
+  std::string kept = digits.substr(0, cut);
+  if (up) {
+    std::size_t i = kept.size();
+    while (i > 0 && kept[i - 1] == '9') kept[--i] = '0';
+    if (i == 0) kept.insert(kept.begin(), '1');
+    else ++kept[i - 1];
+  }
+  std::string whole = kept.substr(0, kept.size() - static_cast<std::size_t>(shown));
+  const std::string frac = kept.substr(kept.size() - static_cast<std::size_t>(shown));
+  whole.erase(0, std::min(whole.find_first_not_of('0'), whole.size() - 1));
+  std::string grouped;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ',';
+    grouped += whole[i];
+  }
+  const bool zero = kept.find_first_not_of('0') == std::string::npos;
+  return (negative && !zero ? "-" : "") + grouped + (shown > 0 ? "." + frac : "");
+}
+
 void check_int128(std::string_view text) {
   const auto v = parse_int128(text, "fuzz");
   if (!v) return;
@@ -133,6 +163,17 @@ void check_int128(std::string_view text) {
   if (neg) plain.erase(0, 1);
   plain.erase(0, std::min(plain.find_first_not_of('0'), plain.size() - 1));
   FUZZ_CHECK((neg ? "-" : "") + plain == shown, wide + " vs " + shown);
+  // the table formatters (shares: 9 decimals shown to 4; amounts: 6 to 2; whole units), 128-bit and,
+  // where the value fits, 64-bit
+  for (const auto& [decimals, shown_decimals] : {std::pair{9, 4}, std::pair{6, 2}, std::pair{6, 6}, std::pair{9, 0}}) {
+    const std::string want_display = expected_display(*v < 0, plain, decimals, shown_decimals);
+    const std::string got_display = format_decimal_display_wide(*v, decimals, shown_decimals);
+    FUZZ_CHECK(got_display == want_display, shown + " at " + std::to_string(decimals) + " dp to " +
+                                                std::to_string(shown_decimals) + ": " + got_display + " vs " + want_display);
+    if (*v >= INT64_MIN && *v <= INT64_MAX) {
+      FUZZ_CHECK(format_decimal_display(static_cast<int64_t>(*v), decimals, shown_decimals) == want_display, shown);
+    }
+  }
 }
 
 }  // namespace
