@@ -162,13 +162,10 @@ Error sqlite_error(const std::string& path, const SQLite::Exception& e) {
     return Error{ErrorKind::journal, "the disk is full: SQLite could not write the journal " + path + sqlite +
                                          "; nothing was written, free some space and run the command again."};
   }
-  if (code == SQLITE_CANTOPEN) {
+  if (code == SQLITE_CANTOPEN || code == SQLITE_READONLY || code == SQLITE_PERM) {
     return Error{ErrorKind::journal, "SQLite could not open the journal " + path + " or its -wal or -shm file" +
-                                         sqlite + "; nothing was written, check the files' permissions and the disk."};
-  }
-  if (code == SQLITE_READONLY || code == SQLITE_PERM) {
-    return Error{ErrorKind::journal, "SQLite could not open the journal " + path + " or its -wal or -shm file for writing" +
-                                         sqlite + "; nothing was written, check the files' permissions and the disk."};
+                                         (code == SQLITE_CANTOPEN ? "" : " for writing") + sqlite +
+                                         "; nothing was written, check the files' permissions and the disk."};
   }
   if (code == SQLITE_PROTOCOL) {
     return Error{ErrorKind::journal, "SQLite could not lock the write-ahead log (-wal and -shm files) of the journal " +

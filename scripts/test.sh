@@ -34,13 +34,8 @@ else
   timeout=600
 fi
 # The ledger export is checked by the real tools (tests/e2e/ledger_test.sh), the history chart by a
-# real SVG renderer and XML parser (tests/e2e/chart_test.sh): command:Debian package.
-for tool in hledger:hledger ledger:ledger rsvg-convert:librsvg2-bin xmllint:libxml2-utils; do
-  if ! command -v "${tool%%:*}" >/dev/null; then
-    echo "test: installing ${tool#*:}" >&2
-    apt-get update -q >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${tool#*:}" >/dev/null
-  fi
-done
+# real SVG renderer and XML parser (tests/e2e/chart_test.sh).
+source scripts/packages.sh
+install_missing test hledger ledger librsvg2-bin libxml2-utils
 cd "$build"
 ctest -j2 --output-on-failure --timeout "$timeout"
