@@ -1,4 +1,5 @@
-// cli/cmd_deposit.cpp: `deposit LP AMOUNT [--tranche T] [--price P [--market M]]`: an lp_deposited event.
+// cli/cmd_deposit.cpp: `deposit LP AMOUNT [--tranche T] [--lock D] [--no-compound] [--price P [--market M]]`:
+// an lp_deposited event.
 #include "cli/vault_write.hpp"
 
 namespace nexadex::cli {
@@ -8,6 +9,8 @@ struct DepositArgs {
   std::string lp;        // LP
   std::string amount;    // AMOUNT
   std::string tranche;   // --tranche T
+  std::string lock;      // --lock D
+  bool no_compound = false;   // --no-compound
   FirstPrice first;
   bool operator==(const DepositArgs&) const = default;
 };
@@ -23,6 +26,11 @@ class Deposit final : public CommandWith<DepositArgs> {
                            "senior (default) or junior; junior needs [tranches] in the config")
                ->type_name("T"),
            k_tranche_names);
+    cmd->add_option("--lock", m_args.lock,
+                    "Lock the lot for D (30d, 12h, ...): not withdrawable until then; [locks] tiers give its boost")
+        ->type_name("D");
+    cmd->add_flag("--no-compound", m_args.no_compound,
+                  "Keep the lot's income as claimable USDC (paid by claim) instead of compounding it into shares");
     add_first_price(*cmd, m_args.first);
     return cmd;
   }
@@ -30,8 +38,14 @@ class Deposit final : public CommandWith<DepositArgs> {
   Status run(Context& ctx, const Options& o, Cli&) override {
     const DepositArgs& a = m_args;
     NX_TRY(amount, parse_usd(a.amount, Sign::positive, "AMOUNT"));
-    return vault_write(ctx, o, a.first, "deposit", nullptr,
-                       [&](const State&) { return one_event(LpDeposited{a.lp, amount, a.tranche}); });
+    Duration lock{0};
+    if (!a.lock.empty()) {
+      NX_TRY(d, parse_duration(a.lock, "--lock"));
+      if (d.seconds <= 0) return input_error("--lock must be longer than zero (e.g. 90d).");
+      lock = d;
+    }
+    LpDeposited e{a.lp, amount, a.tranche, lock, !a.no_compound};
+    return vault_write(ctx, o, a.first, "deposit", nullptr, [&](const State&) { return one_event(e); });
   }
 };
 

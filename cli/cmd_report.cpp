@@ -147,10 +147,11 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
     }
     Result<Report> report = summary_report(state, head, report_at);
     if (what == "pool") report = pool_report(state, report_at);
-    else if (what == "lps") report = lps_report(state);
+    else if (what == "lps") report = lps_report(state, report_at);
+    else if (what == "points") report = points_report(state, report_at);
     else if (what == "tranches") report = tranches_report(state, report_at);
     else if (what == "cascades") report = cascades_report(state);
-    else if (what == "lp") report = lp_report(state, a.id);
+    else if (what == "lp") report = lp_report(state, a.id, report_at);
     else if (what == "positions") report = positions_report(state, a.all ? Listing::all : Listing::open);
     else if (what == "traders") report = traders_report(state);
     else if (what == "insurance") report = insurance_report(state);
@@ -180,7 +181,7 @@ class ReportCommand final : public CommandWith<ReportArgs> {
            cmd->add_option("WHAT", m_args.what,
                            "summary (default), pool, tranches, lps, lp ID, positions, position ID, traders, "
                            "insurance, fees, cascades, events or history"),
-           {"summary", "pool", "tranches", "lps", "lp", "positions", "position", "traders", "insurance", "fees",
+           {"summary", "pool", "tranches", "lps", "lp", "points", "positions", "position", "traders", "insurance", "fees",
             "cascades", "events", "history"});
     cmd->add_option("ID", m_args.id, "The LP of 'report lp' or the position id of 'report position'");
     cmd->add_flag("--all", m_args.all, "With positions: also the closed and liquidated ones");

@@ -14,6 +14,7 @@ std::unique_ptr<Command> make_verify_command();
 std::unique_ptr<Command> make_export_command();
 std::unique_ptr<Command> make_deposit_command();
 std::unique_ptr<Command> make_withdraw_command();
+std::unique_ptr<Command> make_claim_command();
 std::unique_ptr<Command> make_open_command();
 std::unique_ptr<Command> make_close_command();
 std::unique_ptr<Command> make_liquidate_command();
@@ -34,6 +35,7 @@ std::vector<std::unique_ptr<Command>> make_commands() {
            make_export_command,
            make_deposit_command,
            make_withdraw_command,
+           make_claim_command,
            make_open_command,
            make_close_command,
            make_liquidate_command,

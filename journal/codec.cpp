@@ -153,6 +153,20 @@ Result<EventBody> decode_vault(std::string_view kind, const json& j) {
     e.lp = f.text("lp");
     e.amount = f.amount<Usd>("amount", parse_usd);
     if (f.has("tranche")) e.tranche = f.text("tranche");
+    if (f.has("lock")) {
+      auto d = parse_duration(f.text("lock"), "lock");
+      f.ok = f.ok && d.has_value() && d->seconds > 0;
+      if (d) e.lock = *d;
+    }
+    if (f.has("compound")) {
+      f.ok = f.ok && f.integer("compound") == 0;
+      e.compound = false;
+    }
+    body = e;
+  } else if (kind == "rewards_claimed") {
+    RewardsClaimed e;
+    e.lp = f.text("lp");
+    e.amount = f.amount<Usd>("amount", parse_usd);
     body = e;
   } else if (kind == "lp_withdrew") {
     LpWithdrew e;
@@ -247,6 +261,11 @@ std::string encode_payload(const EventBody& body) {
     j["lp"] = e->lp;
     j["amount"] = to_string(e->amount);
     if (!e->tranche.empty()) j["tranche"] = e->tranche;
+    if (e->lock.seconds > 0) j["lock"] = format_duration(e->lock);
+    if (!e->compound) j["compound"] = 0;
+  } else if (const auto* e = std::get_if<RewardsClaimed>(&body)) {
+    j["lp"] = e->lp;
+    j["amount"] = to_string(e->amount);
   } else if (const auto* e = std::get_if<LpWithdrew>(&body)) {
     j["lp"] = e->lp;
     if (!e->tranche.empty()) j["tranche"] = e->tranche;

@@ -245,6 +245,30 @@ class Reader {
     out = std::move(list);
   }
 
+  // Lock tiers (DESIGN-risk §7): an array of tables, each exactly { min = "30d", boost_bps = 11000 },
+  // by ascending min; the order and the boosts' range are checked here to name the tier's line.
+  void read(const Value& v, const std::string& key, const ConfigRange&, std::vector<LockTier>& out) const {
+    const std::string form = "write the tiers as [{ min = \"30d\", boost_bps = 11000 }, ...]";
+    if (!v.is_array()) fail(v, key, "expected an array of tiers, got " + type_name(v) + "; " + form + ".");
+    std::vector<LockTier> list;
+    for (const Value& e : v.as_array()) {
+      const std::string tier = key + "[" + std::to_string(list.size()) + "]";
+      if (!e.is_table()) fail(e, tier, "expected a table, got " + type_name(e) + "; " + form + ".");
+      only_keys(e, tier, {"boost_bps", "min"});
+      const Value* min = find(e, "min");
+      const Value* boost = find(e, "boost_bps");
+      if (!min || !boost) fail(e, tier, "a tier needs both min and boost_bps; " + form + ".");
+      LockTier t;
+      read(*min, tier + ".min", ConfigRange{1, std::numeric_limits<int64_t>::max()}, t.min);
+      read(*boost, tier + ".boost_bps", ConfigRange{0, 1'000'000}, t.boost_bps);
+      list.push_back(t);
+      if (auto ok = check_lock_tiers(list, key); !ok) {
+        throw ConfigError{m_file + ":" + std::to_string(e.location().line()) + ": " + ok.error().message};
+      }
+    }
+    out = std::move(list);
+  }
+
   static std::string type_name(const Value& v) {
     switch (v.type()) {
       case toml::value_t::boolean: return "a boolean";
@@ -281,6 +305,11 @@ nlohmann::json to_json(const Duration& v) { return format_duration(v); }
 nlohmann::json to_json(const Leverage& v) { return format_decimal(v.hundredths, 2); }
 nlohmann::json to_json(const std::string& v) { return v; }
 nlohmann::json to_json(bool v) { return v; }
+nlohmann::json to_json(const std::vector<LockTier>& tiers) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const LockTier& t : tiers) a.push_back({{"boost_bps", t.boost_bps.value}, {"min", format_duration(t.min)}});
+  return a;
+}
 nlohmann::json to_json(const std::vector<Layer>& list) {
   nlohmann::json a = nlohmann::json::array();
   for (const Layer layer : list) a.push_back(std::string(layer_name(layer)));
@@ -330,6 +359,18 @@ void from_json(const nlohmann::json& j, std::vector<Layer>& out) {
     const std::optional<Layer> layer = layer_of(name);
     if (!layer) throw std::runtime_error("'" + name + "' is not a layer");
     list.push_back(*layer);
+  }
+  out = std::move(list);
+}
+
+void from_json(const nlohmann::json& j, std::vector<LockTier>& out) {
+  std::vector<LockTier> list;
+  for (const nlohmann::json& e : j) {
+    if (e.size() != 2) throw std::runtime_error("a lock tier holds exactly min and boost_bps");
+    LockTier t;
+    from_json(e.at("min"), t.min);
+    from_json(e.at("boost_bps"), t.boost_bps);
+    list.push_back(t);
   }
   out = std::move(list);
 }

@@ -17,6 +17,7 @@ Status Journal::upgrade() {
   for (const auto& [sym, mk] : s.markets) s.store.dirty_markets.insert(sym);
   for (const auto& [name, b] : s.accounts) s.store.dirty_accounts.insert(name);
   for (const auto& [key, h] : s.lps) s.store.dirty_lps.insert(key);
+  for (const auto& [id, lot] : s.lots.all) s.store.dirty_lots.insert(id);
   for (const auto& [id, p] : s.positions) s.store.dirty_positions.insert(id);
   for (const auto& [key, b] : s.books) s.store.dirty_books.insert(key);
   s.store.losses_written = 0;

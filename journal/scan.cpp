@@ -144,6 +144,7 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
   state.store.dirty_positions.clear();
   state.store.dirty_books.clear();
   state.store.dirty_lps.clear();
+  state.store.dirty_lots.clear();
   state.store.dirty_config = false;
   state.store.dirty_vault = false;
   return std::make_pair(std::move(state), std::move(head));

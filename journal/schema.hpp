@@ -1,4 +1,4 @@
-// journal/schema.hpp: the journal's SQLite schema, version 5 (nexadex-journal(5) documents each table).
+// journal/schema.hpp: the journal's SQLite schema, version 6 (nexadex-journal(5) documents each table).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@ namespace nexadex::journal {
 // PRAGMA application_id: the ASCII bytes "NXDX".
 inline constexpr int32_t k_application_id = 0x4E584458;
 // PRAGMA user_version: bumped, with a migration and its test, on any schema change.
-inline constexpr int32_t k_schema_version = 5;
+inline constexpr int32_t k_schema_version = 6;
 // The oldest schema this nexadex reads; a writer upgrades it in place (migrate.cpp).
 inline constexpr int32_t k_oldest_schema_version = 1;
 
@@ -134,18 +134,27 @@ CREATE TABLE lps (
 ) WITHOUT ROWID;
 
 CREATE TABLE lots (
-  id             INTEGER PRIMARY KEY,
-  lp             TEXT    NOT NULL,
-  tranche        TEXT    NOT NULL,
-  shares         INTEGER NOT NULL,
-  lock_until     INTEGER NOT NULL,
-  boost_bps      INTEGER NOT NULL,
-  compound       INTEGER NOT NULL,
-  reward_checkpoint  TEXT NOT NULL,
-  points         TEXT    NOT NULL
+  id                 INTEGER PRIMARY KEY,
+  lp                 TEXT    NOT NULL,
+  tranche            TEXT    NOT NULL CHECK (tranche IN ('senior', 'junior')),
+  created            INTEGER NOT NULL,
+  deposited          INTEGER NOT NULL,
+  shares             INTEGER NOT NULL,
+  lock_until         INTEGER NOT NULL,
+  unlocked           INTEGER NOT NULL CHECK (unlocked IN (0, 1)),
+  boost_bps          INTEGER NOT NULL,
+  compound           INTEGER NOT NULL CHECK (compound IN (0, 1)),
+  reward_checkpoint  TEXT    NOT NULL,
+  points             TEXT    NOT NULL,
+  points_at          INTEGER NOT NULL,
+  compounded         INTEGER NOT NULL,
+  claimable          INTEGER NOT NULL,
+  claimed            INTEGER NOT NULL,
+  withdrawn          INTEGER NOT NULL,
+  paid               INTEGER NOT NULL
 );
 CREATE INDEX lots_by_lp ON lots (lp, tranche);
-CREATE INDEX lots_by_unlock ON lots (lock_until) WHERE lock_until > 0;
+CREATE INDEX lots_by_unlock ON lots (lock_until) WHERE unlocked = 0;
 
 CREATE TABLE losses (
   seq     INTEGER NOT NULL,
@@ -191,6 +200,6 @@ inline constexpr const char* k_derived_tables[] = {"config", "markets",   "accou
                                                    "positions", "books"};
 
 // Tables of later phases, empty until their events exist (`verify` checks that they are).
-inline constexpr std::string_view k_future_tables[] = {"lots", "assets"};
+inline constexpr std::string_view k_future_tables[] = {"assets"};
 
 }  // namespace nexadex::journal

@@ -39,6 +39,19 @@ std::string vault_to_json(const Vault& v) {
                         {"resets", t.resets},
                         {"since", t.since.seconds},
                         {"daily", daily}});
+    // with [locks] only (DESIGN-risk §7); a pool without lots keeps the row it always had
+    const bool locks = t.compounding != Tranche::ByWeight{} || t.claiming != Tranche::ByWeight{} ||
+                       !t.pending.is_zero() || !t.unassigned.is_zero() || !t.weighted_income.is_zero();
+    if (locks) {
+      json& tj = tranches.back();
+      for (const auto& [name, bw] : {std::pair{"compounding", &t.compounding}, std::pair{"claiming", &t.claiming}}) {
+        tj[name] = {{"weight", format_int128(bw->weight)}, {"reward", format_int128(bw->reward)},
+                    {"carry", format_int128(bw->carry)}};
+      }
+      tj["pending"] = t.pending.units();
+      tj["unassigned"] = t.unassigned.units();
+      tj["weighted_income"] = t.weighted_income.units();
+    }
   }
   return json{{"tranches", tranches},
               {"insurance", v.insurance.units()},
@@ -76,6 +89,17 @@ Result<Vault> vault_from_json(const std::string& text) {
       for (const auto& [k, a] : tj.at("absorbed").items()) t.absorbed[k] = Usd(a.get<int64_t>());
       t.resets = tj.at("resets").get<int64_t>();
       t.since = Timestamp{tj.at("since").get<int64_t>()};
+      for (const auto& [name, bw] : {std::pair{"compounding", &t.compounding}, std::pair{"claiming", &t.claiming}}) {
+        if (!tj.contains(name)) continue;
+        const json& b = tj.at(name);
+        NX_TRY(weight, parse_int128(b.at("weight").get<std::string>(), "weight"));
+        NX_TRY(reward, parse_int128(b.at("reward").get<std::string>(), "reward"));
+        NX_TRY(carry, parse_int128(b.at("carry").get<std::string>(), "carry"));
+        *bw = Tranche::ByWeight{weight, reward, carry};
+      }
+      t.pending = Shares(tj.value("pending", int64_t{0}));
+      t.unassigned = Usd(tj.value("unassigned", int64_t{0}));
+      t.weighted_income = Usd(tj.value("weighted_income", int64_t{0}));
       for (const auto& d : tj.at("daily")) {
         NX_TRY(price, parse_int128(d.at(1).get<std::string>(), "daily price"));
         t.daily.emplace_back(d.at(0).get<int64_t>(), SharePrice(price));
@@ -160,6 +184,36 @@ Status Journal::Impl::load_state_tables() {
       s.lps[key] = LpHolding{Shares(q.getColumn(2).getInt64()), Usd(q.getColumn(3).getInt64()),
                              Usd(q.getColumn(4).getInt64()), WideShares(cancelled)};
     }
+  }
+  if (version >= 6) {
+    SQLite::Statement q(db, "SELECT id, lp, tranche, created, deposited, shares, lock_until, unlocked, boost_bps, "
+                            "compound, reward_checkpoint, points, points_at, compounded, claimable, claimed, withdrawn, "
+                            "paid FROM lots");
+    while (q.executeStep()) {
+      Lot lot;
+      lot.id = q.getColumn(0).getInt64();
+      lot.lp = q.getColumn(1).getString();
+      lot.tranche = q.getColumn(2).getString() == "junior" ? TrancheId::junior : TrancheId::senior;
+      lot.created = Timestamp{q.getColumn(3).getInt64()};
+      lot.deposited = Usd(q.getColumn(4).getInt64());
+      lot.shares = Shares(q.getColumn(5).getInt64());
+      lot.lock_until = Timestamp{q.getColumn(6).getInt64()};
+      lot.unlocked = q.getColumn(7).getInt64() != 0;
+      lot.lock_boost = Bps{q.getColumn(8).getInt64()};
+      lot.compound = q.getColumn(9).getInt64() != 0;
+      NX_TRY(checkpoint, parse_int128(q.getColumn(10).getString(), "a lot's reward checkpoint"));
+      NX_TRY(points, parse_int128(q.getColumn(11).getString(), "a lot's points"));
+      lot.checkpoint = checkpoint;
+      lot.points = points;
+      lot.points_at = Timestamp{q.getColumn(12).getInt64()};
+      lot.compounded = Shares(q.getColumn(13).getInt64());
+      lot.claimable = Usd(q.getColumn(14).getInt64());
+      lot.claimed = Usd(q.getColumn(15).getInt64());
+      lot.withdrawn = Shares(q.getColumn(16).getInt64());
+      lot.paid = Usd(q.getColumn(17).getInt64());
+      s.lots.all.emplace(lot.id, std::move(lot));
+    }
+    s.lots.reindex();
   }
   {
     SQLite::Statement q(db, "SELECT market, side, open, size, quantity, buckets, fine_hi, fine_lo, entry_sum, "
@@ -271,6 +325,36 @@ Status Journal::Impl::write_state_rows() {
       q.reset();
     }
     state.store.dirty_lps.clear();
+  }
+  if (!state.store.dirty_lots.empty()) {
+    SQLite::Statement q(db,
+                        "INSERT OR REPLACE INTO lots (id, lp, tranche, created, deposited, shares, lock_until, unlocked, "
+                        "boost_bps, compound, reward_checkpoint, points, points_at, compounded, claimable, claimed, "
+                        "withdrawn, paid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const int64_t id : state.store.dirty_lots) {
+      const Lot& lot = state.lots.all.at(id);
+      q.bind(1, static_cast<int64_t>(lot.id));
+      q.bind(2, lot.lp);
+      q.bind(3, std::string(tranche_name(lot.tranche)));
+      q.bind(4, static_cast<int64_t>(lot.created.seconds));
+      q.bind(5, static_cast<int64_t>(lot.deposited.units()));
+      q.bind(6, static_cast<int64_t>(lot.shares.units()));
+      q.bind(7, static_cast<int64_t>(lot.lock_until.seconds));
+      q.bind(8, static_cast<int64_t>(lot.unlocked ? 1 : 0));
+      q.bind(9, static_cast<int64_t>(lot.lock_boost.value));
+      q.bind(10, static_cast<int64_t>(lot.compound ? 1 : 0));
+      q.bind(11, format_int128(lot.checkpoint));
+      q.bind(12, format_int128(lot.points));
+      q.bind(13, static_cast<int64_t>(lot.points_at.seconds));
+      q.bind(14, static_cast<int64_t>(lot.compounded.units()));
+      q.bind(15, static_cast<int64_t>(lot.claimable.units()));
+      q.bind(16, static_cast<int64_t>(lot.claimed.units()));
+      q.bind(17, static_cast<int64_t>(lot.withdrawn.units()));
+      q.bind(18, static_cast<int64_t>(lot.paid.units()));
+      q.exec();
+      q.reset();
+    }
+    state.store.dirty_lots.clear();
   }
   if (state.store.losses_written < state.losses.size()) {
     SQLite::Statement q(db,

@@ -30,6 +30,7 @@ struct LastWrites {
   std::map<std::string, int64_t> markets;
   std::unordered_map<int64_t, int64_t> positions;
   std::map<LpKey, int64_t> lps;
+  std::map<int64_t, int64_t> lots;
   std::map<BookKey, int64_t> books;
   std::unordered_map<std::string, int64_t> accounts;
 
@@ -40,12 +41,14 @@ struct LastWrites {
     for (const auto& k : state.store.dirty_markets) markets[k] = seq;
     for (const int64_t id : state.store.dirty_positions) positions[id] = seq;
     for (const auto& k : state.store.dirty_lps) lps[k] = seq;
+    for (const int64_t id : state.store.dirty_lots) lots[id] = seq;
     for (const auto& k : state.store.dirty_books) books[k] = seq;
     for (const auto& k : state.store.dirty_accounts) accounts[k] = seq;
     state.store.dirty_config = state.store.dirty_vault = false;
     state.store.dirty_markets.clear();
     state.store.dirty_positions.clear();
     state.store.dirty_lps.clear();
+    state.store.dirty_lots.clear();
     state.store.dirty_books.clear();
     state.store.dirty_accounts.clear();
   }
@@ -138,6 +141,18 @@ void compare_states(const State& replayed, const State& stored, const LastWrites
     if (r != replayed.lps.end() && s != stored.lps.end() && r->second == s->second) continue;
     out.push_back({std::max(LastWrites::of(last.lps, key), posted_at(vault::depositor_account(key.lp))), "state", "LP " + key.lp + " (" + std::string(tranche_name(key.tranche)) +
                                    "): the lps table differs from the events"});
+  }
+  std::set<int64_t> lot_ids;
+  for (const auto& [id, lot] : replayed.lots.all) lot_ids.insert(id);
+  for (const auto& [id, lot] : stored.lots.all) lot_ids.insert(id);
+  for (const int64_t id : lot_ids) {
+    const auto r = replayed.lots.all.find(id), s = stored.lots.all.find(id);
+    if (r != replayed.lots.all.end() && s != stored.lots.all.end() && r->second == s->second) continue;
+    const std::string lp = r != replayed.lots.all.end() ? r->second.lp : s->second.lp;
+    out.push_back({std::max(LastWrites::of(last.lots, id), posted_at(vault::depositor_account(lp))), "state",
+                   "lot " + std::to_string(id) + " (" + lp + "): the lots table " +
+                       (s == stored.lots.all.end() ? "has no row" : "differs from the events") +
+                       (r == replayed.lots.all.end() ? " (no event made it)" : "")});
   }
   if (auto legs = position_legs(stored, 0); !legs) {
     out.push_back({0, "state", "the position_legs table cannot be read: " + legs.error().message});

@@ -8,6 +8,7 @@
 #include "lib/cascade.hpp"
 #include "lib/config_keys.hpp"
 #include "lib/gains_losses.hpp"
+#include "lib/locks.hpp"
 #include "lib/transitions.hpp"
 #include "lib/valuation.hpp"
 
@@ -80,6 +81,13 @@ Status post(State& state, const std::vector<Posting>& postings) {
   return {};
 }
 
+// With [locks], the tranches' values before a trading event: the moment's price at which its fee
+// income is minted for compounding lots (DESIGN-risk §7).
+bool trades(const EventBody& body) {
+  return std::holds_alternative<PositionOpened>(body) || std::holds_alternative<PositionClosed>(body) ||
+         std::holds_alternative<PositionLiquidated>(body);
+}
+
 // The vault events' rules (lib/transitions.hpp), by kind.
 Result<std::vector<Posting>> apply_vault(State& state, const Event& ev, Outcome* out) {
   if (const auto* e = std::get_if<LpDeposited>(&ev.body)) return vault::deposit(state, ev, *e, out);
@@ -90,11 +98,16 @@ Result<std::vector<Posting>> apply_vault(State& state, const Event& ev, Outcome*
   if (const auto* e = std::get_if<InsuranceDeposited>(&ev.body)) return vault::insure(state, *e, out);
   if (const auto* e = std::get_if<LossApplied>(&ev.body)) return vault::apply_loss(state, ev, *e, out);
   if (const auto* e = std::get_if<LossAcknowledged>(&ev.body)) return vault::acknowledge(state, *e, out);
+  if (const auto* e = std::get_if<RewardsClaimed>(&ev.body)) {
+    NX_TRY(postings, locks::claim(state, e->lp, e->amount, ev.at));
+    if (out != nullptr) *out = ClaimOutcome{e->lp, e->amount};
+    return postings;
+  }
   if (const auto* e = std::get_if<TrancheReset>(&ev.body)) {
     const TrancheId id = tranche::parse(e->tranche).value_or(TrancheId::senior);
     int64_t holders = 0;
     for (const auto& [key, h] : state.lps) holders += key.tranche == id && h.shares.is_positive() ? 1 : 0;
-    NX_TRY(postings, tranche::reset(state, *e));
+    NX_TRY(postings, tranche::reset(state, *e, ev.at));
     if (out != nullptr) *out = ResetOutcome{id, e->shares, holders};
     return postings;
   }
@@ -136,7 +149,10 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
   const Usd unpaid_before = state.vault.senior().unpaid_target;
   const int128 remainder_before = state.vault.senior().accrual_remainder;
   const bool vault_was_dirty = state.store.dirty_vault;
+  locks::Undo unlocked;
   auto restore = [&] {
+    locks::restore(state, unlocked);
+    state.moment_values.reset();
     state.vault.borrow_index = index_before;
     state.vault.index_at = index_at_before;
     state.vault.senior().unpaid_target = unpaid_before;
@@ -146,6 +162,21 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
   if (auto ok = vault::accrue(state, event.at); !ok) {
     restore();
     return std::unexpected(ok.error());
+  }
+  // Lots whose lock ends by this event's time unlock first, in (lock_until, id) order (DESIGN-risk §7).
+  if (state.config.locks.enabled) {
+    if (auto ok = locks::unlock_due(state, event.at, unlocked); !ok) {
+      restore();
+      return std::unexpected(ok.error());
+    }
+    if (trades(event.body)) {
+      auto v = tranche::values(state);
+      if (!v) {
+        restore();
+        return std::unexpected(v.error());
+      }
+      state.moment_values = std::array<Usd, 2>{v->senior, v->junior};
+    }
   }
   std::vector<Posting> postings;
   if (const auto* e = std::get_if<JournalCreated>(&event.body)) {
@@ -168,8 +199,15 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
       restore();
       return std::unexpected(ok.error());
     }
+    if (!e->config.locks.enabled && !state.lots.all.empty()) {
+      restore();
+      return rule_error("this pool has lots (deposits made under [locks]), so a config without [locks] cannot be "
+                        "applied; keep the [locks] table (with no tiers, no new lock earns a boost).");
+    }
+    const bool adopt = e->config.locks.enabled && !state.config.locks.enabled;
     set_config(state, e->config_text, e->config_sha256, e->config, e->rules, event.seq);
     (void)rekey_open_positions(state);   // cannot fail: every key was computed above
+    if (adopt) NX_TRY_STATUS(locks::adopt_holdings(state, event.at));
   } else if (const auto* e = std::get_if<PriceSet>(&event.body)) {
     auto& m = state.markets[e->market];
     if (outcome != nullptr) {
@@ -186,6 +224,7 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
       return std::unexpected(vault_postings.error());
     }
     postings = std::move(*vault_postings);
+    state.moment_values.reset();
   }
   if (!state.what_if) {
     NX_TRY_STATUS(post(state, postings));

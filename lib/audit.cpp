@@ -1,6 +1,7 @@
 // lib/audit.cpp: money in less money out equals what the pool holds, and the books equal their accounts.
 #include "lib/audit.hpp"
 
+#include "lib/locks.hpp"
 #include "lib/pricing.hpp"
 
 namespace nexadex::vault {
@@ -49,6 +50,12 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
     const auto it = s.accounts.find(name);
     return it == s.accounts.end() ? WideUsd() : it->second;
   };
+  // claimable income (outside the NAV): what no lot has been credited yet, and what each lot holds
+  std::array<WideUsd, 2> claimable{WideUsd(s.vault.senior().unassigned), WideUsd(s.vault.junior().unassigned)};
+  for (const auto& [id, lot] : s.lots.all) {
+    WideUsd& c = claimable[static_cast<std::size_t>(lot.tranche)];
+    c = wide_add(c, lot.claimable);
+  }
   // the unabsorbed account holds minus the books' figure (a 128-bit negation cannot overflow)
   const struct {
     const char* account;
@@ -57,7 +64,9 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
                {"lp:junior", WideUsd(s.vault.junior().capital)},
                {"insurance", WideUsd(s.vault.insurance)},
                {"treasury", WideUsd(s.vault.treasury)},
-               {"unabsorbed", wide_sub(WideUsd(), s.vault.unabsorbed)}};
+               {"unabsorbed", wide_sub(WideUsd(), s.vault.unabsorbed)},
+               {"lp:senior:claimable", claimable[0]},
+               {"lp:junior:claimable", claimable[1]}};
   for (const auto& p : pairs) {
     if (balance(p.account) != p.books) {
       out.push_back({0, std::string("the vault's books hold ") + to_string(p.books) + " for " +
@@ -69,6 +78,8 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
   held = wide_add(held, s.vault.insurance);
   held = wide_add(held, s.vault.treasury);
   held = wide_sub(held, s.vault.unabsorbed);
+  held = wide_add(held, claimable[0]);
+  held = wide_add(held, claimable[1]);
   const WideUsd in_less_out = wide_sub(WideUsd(), external);
   if (held != in_less_out) {
     out.push_back({0, "money in less money out is " + to_string(in_less_out) + " but the pool holds " +

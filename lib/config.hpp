@@ -79,6 +79,29 @@ struct CascadeConfig {
   }
 };
 
+// One lock tier (DESIGN-risk §7): a lock of at least `min` earns `boost_bps` (10,000 = ×1.0).
+struct LockTier {
+  Duration min;
+  Bps boost_bps{10'000};
+  bool operator==(const LockTier&) const = default;
+};
+
+// [locks] (SPEC §5, DESIGN-risk §7): absent, deposits are not lots and fee income raises the share
+// price as every other gain does. Present, every deposit is a lot and fee income is shared by weight.
+struct LockConfig {
+  bool enabled = false;                         // [locks] is in the config
+  std::vector<LockTier> tiers;                  // ascending by min; may be empty (every lock ×1.0)
+  Bps max_boost_bps{20'000};                    // no tier may boost more
+  // The boost of a lock of `length`: the largest tier whose min ≤ length, else ×1.0 (SPEC §10).
+  Bps boost(Duration length) const {
+    Bps out{10'000};
+    for (const LockTier& t : tiers) {
+      if (t.min.seconds <= length.seconds) out = t.boost_bps;
+    }
+    return out;
+  }
+};
+
 struct Config {
   std::vector<MarketConfig> markets;            // in file order; at least one
   FeeConfig fees;
@@ -86,6 +109,7 @@ struct Config {
   InsuranceConfig insurance;
   TrancheConfig tranches;
   CascadeConfig cascade;
+  LockConfig locks;
 
   // The market of that symbol, or nullptr.
   const MarketConfig* market(std::string_view symbol) const;

@@ -63,6 +63,7 @@ Result<ConfigEffects> config_effects(const State& state, const Config& next) {
   if (!next.tranches.enabled && state.vault.junior().supply.is_positive()) {
     fx.junior_stranded = state.vault.junior().supply;
   }
+  if (!next.locks.enabled) fx.lots_stranded = static_cast<int64_t>(state.lots.all.size());
   return fx;
 }
 
@@ -81,6 +82,10 @@ Status check_config_change(const ConfigEffects& fx, Force force) {
     return rule_error("the new config has no [tranches] but " + to_string(fx.junior_stranded) +
                       " junior shares are outstanding, which could then not be withdrawn; keep [tranches] until the "
                       "junior tranche is empty.");
+  }
+  if (fx.lots_stranded > 0) {
+    return rule_error("this pool has lots (deposits made under [locks]), so a config without [locks] cannot be "
+                      "applied; keep the [locks] table (with no tiers, no new lock earns a boost).");
   }
   if (force == Force::yes) return {};
   std::vector<std::string> harms;

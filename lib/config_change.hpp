@@ -30,6 +30,8 @@ struct ConfigEffects {
   // The new config has no [tranches] while junior shares are outstanding (their holders could not
   // withdraw them).
   Shares junior_stranded{0};
+  // The new config has no [locks] while the pool has lots (the rules refuse it: lib/apply.cpp).
+  int64_t lots_stranded = 0;
 };
 
 // Weighs `next` against the state (reads every position: O(open positions), as the rekeying that a

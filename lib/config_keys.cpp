@@ -99,6 +99,14 @@ const ConfigKey k_keys[] = {
     {"cascade", "external", pool_field<&Config::cascade, &CascadeConfig::external>(), k_unused, Presence::optional,
      "[\"insurance\", \"junior\", \"senior\"]", "the layers an external loss falls on, in order"},
 
+    {"locks", "enabled", pool_field<&Config::locks, &LockConfig::enabled>(), k_unused, Presence::implied, "",
+     "deposits are lots that may be locked for a boost of their fee income"},
+    {"locks", "tiers", pool_field<&Config::locks, &LockConfig::tiers>(), k_unused, Presence::optional,
+     "[{ min = \"30d\", boost_bps = 11000 }, { min = \"90d\", boost_bps = 12500 }]",
+     "lock tiers: a lock of at least min earns boost_bps (ascending; a shorter lock is x1.0)"},
+    {"locks", "max_boost_bps", pool_field<&Config::locks, &LockConfig::max_boost_bps>(), {10'000, 100'000},
+     Presence::optional, "20000", "the largest boost a tier may give"},
+
     {"markets[]", "symbol", market_field<&MarketConfig::symbol>(), {1, 16}, Presence::identity, "\"BTC\"",
      "the market's name, 1 to 16 of A-Z and 0-9"},
     {"markets[]", "max_leverage", market_field<&MarketConfig::max_leverage>(), {100, 100'000}, Presence::optional,
@@ -165,6 +173,8 @@ Status check_key(const ConfigKey& key, const Config& c, std::size_t entry, const
               }
             }
           }
+        } else if constexpr (std::is_same_v<T, std::vector<LockTier>>) {
+          NX_TRY_STATUS(check_lock_tiers(v, where));
         } else if constexpr (!std::is_same_v<T, bool>) {
           const int64_t n = *ranged_units(key, c, entry);
           if (n < key.range.min || n > key.range.max) {
@@ -180,6 +190,26 @@ Status check_key(const ConfigKey& key, const Config& c, std::size_t entry, const
 }  // namespace
 
 std::span<const ConfigTableRule> config_table_rules() { return k_rules; }
+
+Status check_lock_tiers(const std::vector<LockTier>& v, const std::string& where) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string tier = where + "[" + std::to_string(i) + "] (min " + format_duration(v[i].min) + ")";
+    if (v[i].min.seconds < 1) return input_error(where + "[" + std::to_string(i) + "]: min must be at least 1s.");
+    if (v[i].boost_bps.value < k_bps_scale || v[i].boost_bps.value > 100'000) {
+      return input_error(tier + ": boost_bps is " + std::to_string(v[i].boost_bps.value) +
+                         " but must be 10000 (x1.0) to 100000.");
+    }
+    if (i > 0 && v[i].min.seconds <= v[i - 1].min.seconds) {
+      return input_error(tier + " is not longer than the tier before it (min " + format_duration(v[i - 1].min) +
+                         "); list the tiers by ascending min.");
+    }
+    if (i > 0 && v[i].boost_bps.value < v[i - 1].boost_bps.value) {
+      return input_error(tier + ": boost_bps " + std::to_string(v[i].boost_bps.value) + " is below the shorter tier's " +
+                         std::to_string(v[i - 1].boost_bps.value) + "; a longer lock may not earn less.");
+    }
+  }
+  return {};
+}
 
 const ConfigKey* identity_key(std::string_view array) {
   for (const ConfigKey& key : k_keys) {
@@ -249,6 +279,15 @@ Status validate(const Config& config) {
   for (const ConfigTableRule& rule : k_rules) {
     if (auto ok = rule.check(config); !ok) return input_error(std::string(rule.table) + ": " + ok.error().message);
   }
+  const auto& l = config.locks;
+  for (std::size_t i = 0; i < l.tiers.size(); ++i) {
+    if (l.tiers[i].boost_bps.value > l.max_boost_bps.value) {
+      return input_error("locks.tiers[" + std::to_string(i) + "] (min " + format_duration(l.tiers[i].min) +
+                         "): boost_bps " + std::to_string(l.tiers[i].boost_bps.value) +
+                         " is above locks.max_boost_bps (" + std::to_string(l.max_boost_bps.value) +
+                         "); lower the tier or raise the cap.");
+    }
+  }
   const auto& t = config.tranches;
   if (t.max_junior_ratio_bps.value != 0 && t.max_junior_ratio_bps.value < t.min_junior_ratio_bps.value) {
     return input_error("tranches.max_junior_ratio_bps (" + std::to_string(t.max_junior_ratio_bps.value) +
@@ -259,7 +298,8 @@ Status validate(const Config& config) {
 }
 
 std::string ConfigKey::path() const {
-  const bool list = std::holds_alternative<ConfigField<std::vector<Layer>>>(field);
+  const bool list = std::holds_alternative<ConfigField<std::vector<Layer>>>(field) ||
+                    std::holds_alternative<ConfigField<std::vector<LockTier>>>(field);
   return std::string(table) + "." + std::string(name) + (list ? "[]" : "");
 }
 

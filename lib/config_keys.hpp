@@ -34,7 +34,8 @@ struct ConfigField {
 // The value types of keys; the alternative is the key's type. A std::string is a name of range.min
 // to range.max characters of A-Z and 0-9; a bool is the presence of its table (Presence::implied).
 using ConfigFieldRef = std::variant<ConfigField<Bps>, ConfigField<Usd>, ConfigField<Duration>, ConfigField<Leverage>,
-                                    ConfigField<std::string>, ConfigField<std::vector<Layer>>, ConfigField<bool>>;
+                                    ConfigField<std::string>, ConfigField<std::vector<Layer>>, ConfigField<bool>,
+                                    ConfigField<std::vector<LockTier>>>;
 
 // The allowed values, in the units of the type: basis points, micro-USD, seconds, hundredths (of
 // leverage), characters (of a name). Unused for layer lists and presence flags.
@@ -117,5 +118,10 @@ std::optional<int64_t> ranged_units(const ConfigKey& key, const Config& config, 
 // across tables (tranches.max_junior_ratio_bps ≥ min_junior_ratio_bps). Errors are ErrorKind::input,
 // naming the key.
 Status validate(const Config& config);
+
+// The lock tiers' own rules (DESIGN-risk §7): min ≥ 1s and strictly ascending, boost_bps 10000 to
+// 100000 and never lower than a shorter tier's. `where` names the list ("locks.tiers") in the error,
+// which names the tier by index and min.
+Status check_lock_tiers(const std::vector<LockTier>& tiers, const std::string& where);
 
 }  // namespace nexadex

@@ -17,6 +17,7 @@ std::string_view kind_name(const EventBody& body) {
     std::string_view operator()(const LossApplied&) const { return "loss_applied"; }
     std::string_view operator()(const LossAcknowledged&) const { return "loss_acknowledged"; }
     std::string_view operator()(const TrancheReset&) const { return "tranche_reset"; }
+    std::string_view operator()(const RewardsClaimed&) const { return "rewards_claimed"; }
   };
   return std::visit(Name{}, body);
 }

@@ -59,6 +59,10 @@ struct LpDeposited {
   std::string lp;
   Usd amount;                 // > 0
   std::string tranche;        // "senior", "junior", or "" (the senior); encoded only when given
+  // With [locks] (DESIGN-risk §7): the lot's lock (encoded "lock" only when given) and whether its
+  // income is compounded (encoded "compound":0 only when not).
+  Duration lock{0};
+  bool compound = true;
 };
 
 // `withdraw LP (AMOUNT | --shares N | --all)`: exactly one of the three.
@@ -123,9 +127,16 @@ struct TrancheReset {
   Shares shares;              // > 0: the supply cancelled, exactly the tranche's supply then
 };
 
+// `claim LP`: the LP takes the claimable income of its --no-compound lots, every tranche (DESIGN-risk
+// §7). `amount` is exactly what was claimable at the event's time.
+struct RewardsClaimed {
+  std::string lp;
+  Usd amount;                 // > 0
+};
+
 using EventBody = std::variant<JournalCreated, ConfigApplied, PriceSet, LpDeposited, LpWithdrew, PositionOpened,
                                PositionClosed, PositionLiquidated, InsuranceDeposited, LossApplied, LossAcknowledged,
-                               TrancheReset>;
+                               TrancheReset, RewardsClaimed>;
 
 struct Event {
   int64_t seq = 0;            // 1, 2, 3, ... without gaps

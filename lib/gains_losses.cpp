@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "lib/cascade.hpp"
+#include "lib/locks.hpp"
 
 namespace nexadex::tranche {
 namespace {
@@ -12,7 +13,9 @@ bool junior_has_shares(const State& state) { return state.vault.junior().supply.
 
 // Closes every holding of a wiped tranche at value 0 (its shares move to `cancelled`) and restarts
 // the tranche empty: the next deposit is a first deposit (DESIGN-risk §5).
-Status cancel_holdings(State& state, TrancheId id) {
+Status cancel_holdings(State& state, TrancheId id, Timestamp at) {
+  // with [locks], each lot is credited first (its claimable income stays its own), then emptied
+  if (state.config.locks.enabled) NX_TRY_STATUS(locks::credit_tranche(state, id, at));
   for (auto& [key, h] : state.lps) {
     if (key.tranche != id || !h.shares.is_positive()) continue;
     // a sum over resets of holdings at most the supply each: wide, so that no reset is ever refused
@@ -22,6 +25,7 @@ Status cancel_holdings(State& state, TrancheId id) {
     h.shares = Shares(0);
     state.store.dirty_lps.insert(key);
   }
+  if (state.config.locks.enabled) NX_TRY_STATUS(locks::zero_tranche(state, id));
   Tranche& t = state.vault.tranche(id);
   t.supply = Shares(0);
   t.resets += 1;
@@ -33,7 +37,7 @@ Status cancel_holdings(State& state, TrancheId id) {
 
 }  // namespace
 
-Status credit_gain(State& state, Usd gain, std::vector<Posting>& postings) {
+Status credit_gain(State& state, Usd gain, std::vector<Posting>& postings, Channel channel) {
   if (!gain.is_positive()) return {};
   Tranche& senior = state.vault.senior();
   // the senior's target first (integer min), the rest to the junior unless it has no shares
@@ -46,6 +50,11 @@ Status credit_gain(State& state, Usd gain, std::vector<Posting>& postings) {
   }
   for (const auto& [id, part] : {std::pair{TrancheId::senior, to_senior}, std::pair{TrancheId::junior, to_junior}}) {
     if (part.is_zero()) continue;
+    if (channel == Channel::fee && state.config.locks.enabled) {
+      bool shared = false;
+      NX_TRY_STATUS(locks::share_income(state, id, part, postings, shared));
+      if (shared) continue;
+    }
     Tranche& t = state.vault.tranche(id);
     NX_TRY_STATUS(add_to(t.capital, part, "a tranche's capital"));
     NX_TRY_STATUS(add_to(t.gains, part, "a tranche's gains"));
@@ -103,7 +112,7 @@ Result<const LossRecord*> absorb_loss(State& state, LossKind kind, Usd amount, c
   if (junior_hit && junior.capital.is_zero() && junior.supply.is_positive()) {
     // DESIGN-risk §5: every junior holding is closed at value 0 and the tranche restarts empty
     rec.junior_cancelled = junior.supply;
-    NX_TRY_STATUS(cancel_holdings(state, TrancheId::junior));
+    NX_TRY_STATUS(cancel_holdings(state, TrancheId::junior, ev.at));
   }
   state.store.dirty_vault = true;
   // a what-if copy keeps only the latest record (its caller reads it at once; the copy is dropped)
@@ -112,7 +121,7 @@ Result<const LossRecord*> absorb_loss(State& state, LossKind kind, Usd amount, c
   return &state.losses.back();
 }
 
-Result<std::vector<Posting>> reset(State& state, const TrancheReset& e) {
+Result<std::vector<Posting>> reset(State& state, const TrancheReset& e, Timestamp at) {
   const auto id = parse(e.tranche);
   if (!id) return input_error("unknown tranche '" + e.tranche + "'; a tranche_reset names senior or junior.");
   const Tranche& t = state.vault.tranche(*id);
@@ -125,7 +134,7 @@ Result<std::vector<Posting>> reset(State& state, const TrancheReset& e) {
     return rule_error("the " + e.tranche + " tranche is not wiped (its holders still have a claim, or traders hold "
                       "unrealized profit beyond every layer); it cannot be reset.");
   }
-  NX_TRY_STATUS(cancel_holdings(state, *id));
+  NX_TRY_STATUS(cancel_holdings(state, *id, at));
   return std::vector<Posting>{};
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "lib/cascade.hpp"
+#include "lib/locks.hpp"
 #include "lib/pricing.hpp"
 #include "lib/valuation.hpp"
 #include "lib/transition.hpp"
@@ -44,6 +45,16 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
   NX_TRY_STATUS(check_name(e.lp, "the LP"));
   if (!e.amount.is_positive()) return input_error("the deposit amount must be greater than zero.");
   NX_TRY(id, tranche_of(state, e.lp, e.tranche, LpEvent::deposit));
+  const bool lots = state.config.locks.enabled;
+  if (!lots && (e.lock.seconds > 0 || !e.compound)) {
+    return input_error(std::string(e.lock.seconds > 0 ? "--lock" : "--no-compound") +
+                       " needs a pool with lots, and this pool's config has no [locks]; apply a config with [locks] "
+                       "first (nexadex.toml(5)).");
+  }
+  if (e.lock.seconds < 0 || e.lock.seconds > locks::k_max_lock.seconds) {
+    return input_error("a lock of " + format_duration(e.lock) + " is longer than the longest allowed (" +
+                       format_duration(locks::k_max_lock) + ").");
+  }
   NX_TRY_STATUS(require_fresh(state, ev.at, "a deposit"));
   NX_TRY(values, tranche::values(state));
   Tranche& t = state.vault.tranche(id);
@@ -73,15 +84,28 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
   t.supply = *supply;
   t.capital = capital;
   const LpKey key{e.lp, id};
+  int64_t lot = 0;
+  if (lots) {
+    NX_TRY(made, locks::add_lot(state, e.lp, id, e.amount, shares, ev.at, e.lock, e.compound));
+    lot = made;
+  } else {
+    NX_TRY_STATUS(add_to(state.lps[key].shares, shares, "an LP's shares"));
+  }
   LpHolding& h = state.lps[key];
-  NX_TRY_STATUS(add_to(h.shares, shares, "an LP's shares"));
   NX_TRY_STATUS(add_to(h.deposited, e.amount, "deposits"));
   state.store.dirty_lps.insert(key);
   mark(state);
   if (out != nullptr) {
     NX_TRY(after, tranche::values(state));
-    *out = DepositOutcome{e.lp, id, e.amount, shares, price_used.units(), value,
-                          id == TrancheId::junior ? after.junior : after.senior};
+    DepositOutcome o{e.lp, id, e.amount, shares, price_used.units(), value,
+                     id == TrancheId::junior ? after.junior : after.senior, 0, Timestamp{}, Bps{10'000}};
+    if (lots) {
+      const Lot& l = state.lots.all.at(lot);
+      o.lot = lot;
+      o.lock_until = l.lock_until;
+      o.boost = l.lock_boost;
+    }
+    *out = o;
   }
   NX_TRY(paid_in, -e.amount);
   return std::vector<Posting>{{tranche::account(id), e.amount}, {depositor(e.lp), paid_in}};
@@ -105,10 +129,27 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
     return rule_error(nav_owner(state, id) + " NAV is " + to_string(value) + "; withdrawals are refused until it is "
                       "positive.");
   }
-  const LpHolding& h = it->second;
   Tranche& t = state.vault.tranche(id);
   const Shares supply = t.supply;
+  // With [locks] only the unlocked lots can be taken (with the compounding income due to them).
+  const bool lots = state.config.locks.enabled;
+  locks::Withdrawable w;
+  if (lots) {
+    NX_TRY(ww, locks::withdrawable(state, key));
+    w = std::move(ww);
+  }
+  LpHolding h = it->second;
+  if (lots) h.shares = w.shares;
   NX_TRY(holding_value, amount_paid(h.shares, supply, value));
+  // "... but holds N shares worth X" / "... only N shares worth X are unlocked; lot 3 unlocks at ..."
+  const auto refused = [&](const std::string& asked) {
+    if (!lots || w.locked.empty()) {
+      return rule_error(asked + " but holds " + to_string(h.shares) + " shares worth " + to_string(holding_value) +
+                        "; withdraw at most that.");
+    }
+    return rule_error(asked + " but only " + to_string(h.shares) + " shares worth " + to_string(holding_value) +
+                      " are unlocked: " + locks::unlock_times(w) + "; withdraw at most that, or wait.");
+  };
   Shares burn;
   Usd amount;
   switch (e.by) {
@@ -116,10 +157,7 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
       if (!e.amount.is_positive()) return input_error("the withdrawal amount must be greater than zero.");
       // shares past 64 bits (a large amount at a near-zero price) are more than any holding too
       const auto s = shares_burned(e.amount, supply, value);
-      if (!s || *s > h.shares) {
-        return rule_error(e.lp + " asked for " + to_string(e.amount) + " but holds " + to_string(h.shares) +
-                          " shares worth " + to_string(holding_value) + "; withdraw at most that.");
-      }
+      if (!s || *s > h.shares) return refused(e.lp + " asked for " + to_string(e.amount));
       burn = *s;
       amount = e.amount;
       break;
@@ -127,6 +165,7 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
     case WithdrawBy::shares: {
       if (!e.shares.is_positive()) return input_error("the number of shares must be greater than zero.");
       if (e.shares > h.shares) {
+        if (lots && !w.locked.empty()) return refused(e.lp + " asked to redeem " + to_string(e.shares) + " shares");
         return rule_error(e.lp + " asked to redeem " + to_string(e.shares) + " shares but holds " +
                           to_string(h.shares) + "; redeem at most that.");
       }
@@ -136,6 +175,10 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
       break;
     }
     case WithdrawBy::all: {
+      if (lots && h.shares.is_zero()) {
+        return rule_error(e.lp + " has no unlocked lot in the " + std::string(tranche_name(id)) + " tranche: " +
+                          locks::unlock_times(w) + "; wait until then.");
+      }
       burn = h.shares;
       amount = holding_value;
       break;
@@ -145,8 +188,9 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
   if (amount > f.limit) return refused_beyond_free(state, e.lp, id, amount, f);
   NX_TRY_STATUS(tranche::check_withdrawal(state, id, amount, values));
   NX_TRY(price_used, share_price_usd_floor(value, supply));
+  if (lots) NX_TRY_STATUS(locks::take_shares(state, key, burn, amount, ev.at));
   LpHolding& hw = state.lps[key];
-  NX_TRY_STATUS(sub_from(hw.shares, burn, "an LP's shares"));
+  if (!lots) NX_TRY_STATUS(sub_from(hw.shares, burn, "an LP's shares"));
   NX_TRY_STATUS(add_to(hw.withdrawn, amount, "withdrawals"));
   NX_TRY_STATUS(sub_from(t.supply, burn, "a tranche's shares"));
   NX_TRY_STATUS(sub_from(t.capital, amount, "a tranche's capital"));

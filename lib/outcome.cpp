@@ -8,7 +8,9 @@ namespace nexadex {
 namespace {
 
 // The section of each kind of outcome, in the order a report lists them.
-enum class Kind { prices, deposits, withdrawals, opens, closes, liquidations, insurance, losses, acknowledgements, resets };
+enum class Kind {
+  prices, deposits, lots, withdrawals, claims, opens, closes, liquidations, insurance, losses, acknowledgements, resets
+};
 
 std::optional<Kind> kind_of(const Outcome& o) {
   if (std::holds_alternative<PriceOutcome>(o)) return Kind::prices;
@@ -21,6 +23,7 @@ std::optional<Kind> kind_of(const Outcome& o) {
   if (std::holds_alternative<LossOutcome>(o)) return Kind::losses;
   if (std::holds_alternative<AcknowledgeOutcome>(o)) return Kind::acknowledgements;
   if (std::holds_alternative<ResetOutcome>(o)) return Kind::resets;
+  if (std::holds_alternative<ClaimOutcome>(o)) return Kind::claims;
   return std::nullopt;
 }
 
@@ -36,6 +39,7 @@ std::set<Kind> own_kinds(const std::string& command) {
   if (command == "insurance_deposit") return {Kind::insurance};
   if (command == "cascade") return {Kind::losses};
   if (command == "acknowledge") return {Kind::acknowledgements};
+  if (command == "claim") return {Kind::claims};
   return {};
 }
 
@@ -57,6 +61,15 @@ Section section(Kind k) {
                {"amount", CellType::usd}, {"shares_minted", CellType::shares},
                {"share_price", CellType::unit_price}, {"nav_before", CellType::usd},
                {"nav_after", CellType::usd}},
+              {}};
+    case Kind::lots:
+      return {"lots", "Lots", SectionShape::list,
+              {{"seq", CellType::integer}, {"lot", CellType::integer}, {"lp", CellType::text},
+               {"shares", CellType::shares}, {"lock_until", CellType::time}, {"boost_bps", CellType::bps}},
+              {}};
+    case Kind::claims:
+      return {"claims", "Claimed", SectionShape::list,
+              {{"seq", CellType::integer}, {"lp", CellType::text}, {"paid", CellType::usd}},
               {}};
     case Kind::withdrawals:
       return {"withdrawals", "Withdrawals", SectionShape::list,
@@ -163,6 +176,7 @@ Result<std::vector<Cell>> row_of(const AppliedEvent& a) {
     return std::vector<Cell>{seq, usd(o->amount), usd(absorbed), usd(unabsorbed)};
   }
   if (const auto* o = std::get_if<AcknowledgeOutcome>(&a.outcome)) return std::vector<Cell>{seq, usd(o->amount), usd(o->unabsorbed)};
+  if (const auto* o = std::get_if<ClaimOutcome>(&a.outcome)) return std::vector<Cell>{seq, text(o->lp), usd(o->paid)};
   const auto& o = std::get<ResetOutcome>(a.outcome);
   return std::vector<Cell>{seq, tranche(o.tranche), shares(o.cancelled), Cell::of_int(o.holders)};
 }
@@ -217,6 +231,7 @@ Result<Report> outcome_report(const std::string& name, const std::vector<Applied
   for (const auto& a : applied) {
     if (const auto k = kind_of(a.outcome)) kinds.insert(*k);
     if (junior_cancelled_by(a.outcome).is_positive()) kinds.insert(Kind::resets);
+    if (const auto* d = std::get_if<DepositOutcome>(&a.outcome); d != nullptr && d->lot > 0) kinds.insert(Kind::lots);
   }
   Report report{name, {}};
   for (const Kind k : kinds) {
@@ -226,6 +241,12 @@ Result<Report> outcome_report(const std::string& name, const std::vector<Applied
       if (kind_of(a.outcome) == k) {
         NX_TRY(row, row_of(a));
         s.rows.push_back(std::move(row));
+      }
+      const auto* d = std::get_if<DepositOutcome>(&a.outcome);
+      if (k == Kind::lots && d != nullptr && d->lot > 0) {
+        s.rows.push_back({Cell::of_int(a.event.seq), Cell::of_int(d->lot), text(d->lp), shares(d->minted),
+                          d->lock_until.seconds > 0 ? Cell::of_time(d->lock_until) : Cell::none(CellType::time),
+                          Cell::of_bps(d->boost)});
       }
       if (k == Kind::resets && junior_cancelled_by(a.outcome).is_positive()) {
         s.rows.push_back({Cell::of_int(a.event.seq), text("junior"), shares(junior_cancelled_by(a.outcome)),

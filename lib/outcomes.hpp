@@ -36,6 +36,14 @@ struct DepositOutcome {
   int64_t share_price = 0;          // the tranche's price used, micro-USD per share, floored
   Usd nav_before;                   // the tranche's virtual NAV (the vault's, without [tranches])
   Usd nav_after;
+  int64_t lot = 0;                  // with [locks]: the lot made, its lock end and boost
+  Timestamp lock_until;
+  Bps boost{10'000};
+};
+
+struct ClaimOutcome {
+  std::string lp;
+  Usd paid;
 };
 
 struct WithdrawOutcome {
@@ -119,6 +127,6 @@ struct ResetOutcome {
 };
 
 using Outcome = std::variant<std::monostate, PriceOutcome, DepositOutcome, WithdrawOutcome, OpenOutcome, CloseOutcome,
-                             LiquidationOutcome, InsuranceOutcome, LossOutcome, AcknowledgeOutcome, ResetOutcome>;
+                             LiquidationOutcome, InsuranceOutcome, LossOutcome, AcknowledgeOutcome, ResetOutcome, ClaimOutcome>;
 
 }  // namespace nexadex

@@ -8,6 +8,7 @@
 
 #include "lib/cascade.hpp"
 #include "lib/insurance.hpp"
+#include "lib/locks.hpp"
 #include "lib/pricing.hpp"
 #include "lib/valuation.hpp"
 
@@ -96,7 +97,11 @@ std::string describe(const EventBody& body) {
   if (const auto* e = std::get_if<ConfigApplied>(&body)) return config_text(e->config_sha256, e->config);
   if (const auto* p = std::get_if<PriceSet>(&body)) return p->market + " " + to_string(p->price);
   const auto in = [](const std::string& t) { return t.empty() ? std::string() : " (" + t + ")"; };
-  if (const auto* e = std::get_if<LpDeposited>(&body)) return e->lp + " deposits " + to_string(e->amount) + in(e->tranche);
+  if (const auto* e = std::get_if<LpDeposited>(&body)) {
+    return e->lp + " deposits " + to_string(e->amount) + in(e->tranche) +
+           (e->lock.seconds > 0 ? ", locked " + format_duration(e->lock) : "") + (e->compound ? "" : ", income claimed");
+  }
+  if (const auto* e = std::get_if<RewardsClaimed>(&body)) return e->lp + " claims " + to_string(e->amount) + " of income";
   if (const auto* e = std::get_if<LpWithdrew>(&body)) {
     switch (e->by) {
       case WithdrawBy::amount: return e->lp + " withdraws " + to_string(e->amount) + in(e->tranche);
@@ -155,7 +160,13 @@ Result<Report> pool_report(const State& s, Timestamp now) {
   NX_TRY(unrealized, nav - lp_capital);
   WideUsd lp_values;   // 128 bits: a sum of int64 values cannot overflow it
   for (const auto& [key, h] : s.lps) {
-    NX_TRY(value, value_of(s, key, h.shares, values));
+    Shares held = h.shares;
+    if (s.config.locks.enabled) {
+      // the compounding income due to its lots is its own, held meanwhile by the pending shares
+      NX_TRY(due, locks::due_shares(s, key));
+      NX_TRY_STATUS(add_to(held, due, "an LP's shares"));
+    }
+    NX_TRY(value, value_of(s, key, held, values));
     NX_TRY_STATUS(add_to(lp_values, WideUsd(value), "LP values"));
   }
   // the price a deposit would be minted at (the one tranche's virtual NAV; below zero counts as zero)
@@ -262,7 +273,13 @@ Section lp_section(const char* name, const std::string& title) {
   return sec;
 }
 
-Result<std::vector<Cell>> lp_row(const State& s, const LpKey& key, const LpHolding& h, const tranche::Values& v) {
+Result<std::vector<Cell>> lp_row(const State& s, const LpKey& key, const LpHolding& held, const tranche::Values& v) {
+  LpHolding h = held;
+  if (s.config.locks.enabled) {
+    // the compounding income due to its lots is its own (held meanwhile as the tranche's pending shares)
+    NX_TRY(due, locks::due_shares(s, key));
+    NX_TRY_STATUS(add_to(h.shares, due, "an LP's shares"));
+  }
   NX_TRY(value, value_of(s, key, h.shares, v));
   NX_TRY(pnl, value + h.withdrawn - h.deposited);
   return std::vector<Cell>{Cell::of_text(key.lp), Cell::of_text(std::string(tranche_name(key.tranche))),
@@ -274,17 +291,22 @@ Result<std::vector<Cell>> lp_row(const State& s, const LpKey& key, const LpHoldi
 
 }  // namespace
 
-Result<Report> lps_report(const State& s) {
+Result<Report> lps_report(const State& s, Timestamp now) {
   NX_TRY(values, tranche::values(s));
   Section sec = lp_section("lps", "LPs");
   for (const auto& [key, h] : s.lps) {
     NX_TRY(row, lp_row(s, key, h, values));
     sec.rows.push_back(std::move(row));
   }
-  return Report{"lps", {std::move(sec)}};
+  Report report{"lps", {std::move(sec)}};
+  if (s.config.locks.enabled) {
+    NX_TRY(lots, lots_section(s, now, nullptr));
+    report.sections.push_back(std::move(lots));
+  }
+  return report;
 }
 
-Result<Report> lp_report(const State& s, const std::string& lp) {
+Result<Report> lp_report(const State& s, const std::string& lp, Timestamp now) {
   NX_TRY(values, tranche::values(s));
   // a list of the LP's holdings, one per tranche it holds or held (a table shows one as a record)
   Section sec = lp_section("holdings", "LP " + lp);
@@ -296,7 +318,12 @@ Result<Report> lp_report(const State& s, const std::string& lp) {
     sec.rows.push_back(std::move(row));
   }
   if (sec.rows.empty()) return input_error("unknown LP '" + lp + "'; 'report lps' lists the LPs.");
-  return Report{"lp", {std::move(sec)}};
+  Report report{"lp", {std::move(sec)}};
+  if (s.config.locks.enabled) {
+    NX_TRY(lots, lots_section(s, now, &lp));
+    report.sections.push_back(std::move(lots));
+  }
+  return report;
 }
 
 

@@ -90,8 +90,14 @@ std::vector<Cell> event_row(const Event& event, const std::string& hash);
 // The vault reports (SPEC §3, issue 4), valued at the latest prices with ages measured at `now`.
 // Errors: an arithmetic overflow while valuing; an unknown LP or position id (ErrorKind::input).
 Result<Report> pool_report(const State& state, Timestamp now);
-Result<Report> lps_report(const State& state);
-Result<Report> lp_report(const State& state, const std::string& lp);
+// With [locks] both add the lots (of every LP, or of that LP) as the report's time `now` sees them.
+Result<Report> lps_report(const State& state, Timestamp now);
+Result<Report> lp_report(const State& state, const std::string& lp, Timestamp now);
+// With [locks]: each lot at `now`: shares and value with its income due, boost, weight, unlock time,
+// income compounded, claimable and claimed, governance points (weight-days), realized APY (life).
+Result<Section> lots_section(const State& state, Timestamp now, const std::string* lp);
+// `report points`: LPs ranked by governance points accrued to `now` (DESIGN-risk §7).
+Result<Report> points_report(const State& state, Timestamp now);
 // Which positions `report positions` lists: the open ones, or every one with the legs of each.
 enum class Listing { open, all };
 Result<Report> positions_report(const State& state, Listing listing);

@@ -18,6 +18,7 @@
 
 #include "lib/book.hpp"
 #include "lib/loss.hpp"
+#include "lib/lot.hpp"
 #include "lib/lp.hpp"
 #include "lib/market.hpp"
 #include "lib/position.hpp"
@@ -86,6 +87,7 @@ struct StateStore {
   std::set<int64_t> dirty_positions;
   std::set<BookKey> dirty_books;
   std::set<LpKey> dirty_lps;
+  std::set<int64_t> dirty_lots;
   bool dirty_config = false;
   bool dirty_vault = false;
 };
@@ -112,6 +114,7 @@ struct State {
   // them stay valid). Iterate in id order through positions_by_id().
   mutable std::unordered_map<int64_t, Position> positions;
   std::map<LpKey, LpHolding> lps;               // by LP and tranche
+  Lots lots;                                    // with [locks]: every deposit's lot (lib/lot.hpp)
   // Losses allocated: all of them without a loader, else those of this state's own events (the journal
   // keeps the rest in its losses table; report cascades reads them through TableLoader::losses).
   std::vector<LossRecord> losses;
@@ -124,6 +127,9 @@ struct State {
   // utilization to the caller, who updates it once at the end (it only sets the borrow rate, which
   // accrues with time, so within one second nothing reads it). The pool's books come out the same.
   bool what_if = false;
+  // With [locks], while apply() runs a trading event: the tranches' values (senior, junior) before it,
+  // the moment's price at which compounding income is minted (lib/locks.cpp). Not part of the value.
+  std::optional<std::array<Usd, 2>> moment_values;
   // Reading through the loader fills the caches of a const State, hence mutable.
   mutable StateStore store;
 

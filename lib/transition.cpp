@@ -51,7 +51,7 @@ Status book_fee(State& state, const std::string& kind, Usd charged, Usd forgone,
   NX_TRY_STATUS(add_to(t.to_treasury, parts.treasury, "fees to the treasury"));
   NX_TRY_STATUS(add_to(state.vault.insurance, parts.insurance, "the insurance fund"));
   NX_TRY_STATUS(add_to(state.vault.treasury, parts.treasury, "the treasury"));
-  NX_TRY_STATUS(tranche::credit_gain(state, parts.lp, postings));
+  NX_TRY_STATUS(tranche::credit_gain(state, parts.lp, postings, tranche::Channel::fee));
   if (!parts.insurance.is_zero()) postings.push_back({"insurance", parts.insurance});
   if (!parts.treasury.is_zero()) postings.push_back({"treasury", parts.treasury});
   return {};

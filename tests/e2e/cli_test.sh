@@ -133,7 +133,7 @@ expect_offer "cascade --shock BTC=-30% -" "$(minus "$cascade_opts" --loss --appl
 kinds=$(parser_values report bogus)
 expect_offer "report " "$kinds"
 expect_offer "--journal j.db report " "$kinds"
-expect_offer "report p" "pool position positions"
+expect_offer "report p" "points pool position positions"
 formats=$(parser_values report --format bogus)
 expect_offer "--format " "$formats"
 expect_offer "report --format " "$formats"

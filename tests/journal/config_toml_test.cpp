@@ -446,8 +446,8 @@ max_leverage = "1.01"
 TEST_CASE("config_to_json has amounts and durations as strings, bps as integers", "[config][json]") {
   const nlohmann::json j = config_to_json(parsed(k_btc + "max_leverage = \"12.5\"\n"));
   REQUIRE(j.is_object());
-  CHECK(j.size() == 6);
-  for (const char* key : {"pool", "fees", "insurance", "tranches", "cascade", "markets"}) {
+  CHECK(j.size() == 7);
+  for (const char* key : {"pool", "fees", "insurance", "tranches", "cascade", "locks", "markets"}) {
     CAPTURE(key);
     CHECK(j.contains(key));
   }

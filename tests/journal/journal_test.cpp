@@ -167,7 +167,7 @@ TEST_CASE("create stamps the file with the application id and schema version", "
   CHECK(bytes.compare(0, 16, std::string("SQLite format 3\0", 16)) == 0);
   // header offset 68: application_id "NXDX"; offset 60: user_version 5 (big-endian)
   CHECK(bytes.substr(68, 4) == "NXDX");
-  CHECK(bytes.substr(60, 4) == std::string("\0\0\0\5", 4));
+  CHECK(bytes.substr(60, 4) == std::string("\0\0\0\6", 4));
 }
 
 TEST_CASE("create refuses an existing path and leaves it untouched", "[journal]") {

@@ -47,6 +47,11 @@ void flatten(const nlohmann::json& j, const std::string& prefix, std::set<std::s
   if (j.is_object()) {
     for (const auto& [k, v] : j.items()) flatten(v, prefix.empty() ? k : prefix + "." + k, out);
   } else if (j.is_array()) {
+    // an array of tables (markets) holds keys; any other array (layers, lock tiers) is one key's value
+    if (prefix != "markets") {
+      out.insert(prefix + "[]");
+      return;
+    }
     for (const auto& v : j) flatten(v, prefix + "[]", out);
   } else {
     out.insert(prefix);
@@ -157,7 +162,7 @@ TEST_CASE("the reader refuses a key outside the table, in every table, naming th
   REQUIRE_FALSE(top.has_value());
   CHECK(top.error().message ==
         "pool.toml:1: no_such_key: unknown key; the keys allowed at the top level are cascade, fees, insurance, "
-        "markets, pool, tranches.");
+        "locks, markets, pool, tranches.");
 }
 
 TEST_CASE("the reader refuses a whole number just outside a key's range, at both ends", "[config][keys]") {

@@ -72,7 +72,7 @@ inline void probe_limits(const State& s, LimitProbes& n) {
   const bool tranched = s.config.tranches.enabled;
   const Section* by_tranche = section_of(*report, "free_capital");
   REQUIRE((by_tranche != nullptr) == tranched);
-  auto lps = lps_report(s);
+  auto lps = lps_report(s, s.head_at);
   INFO((lps ? std::string() : "lps_report: " + lps.error().message));
   REQUIRE(lps.has_value());
   const Section* holdings = section_of(*lps, "lps");

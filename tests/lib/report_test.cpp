@@ -114,7 +114,7 @@ TEST_CASE("rules 3: the pool report values unrealized profit through trader_pnl,
   CHECK(cell(pool, 0, "utilization_bps").number == 100);
   CHECK(cell(pool, 0, "free_capital").number == 987'500'000);
   CHECK(cell(pool, 0, "rounding_reserve").number == 0);
-  const Report lps = ok(lps_report(b.s));
+  const Report lps = ok(lps_report(b.s, Timestamp{}));
   // floor(10^12 × (10^9 + 1) / (10^12 + 1,000)) = 10^9: lp1 is worth 1,000, the whole NAV
   CHECK(cell(section(lps, "lps"), 0, "value").number == 1'000 * k_usd);
 }

@@ -86,7 +86,7 @@ TEST_CASE("an LP's cancelled shares are summed on 128 bits: repeated wipe-outs p
   CHECK(alice.shares.is_zero());
   CHECK(b.s.vault.senior().resets == 3);
   // and report lps shows it: 27,000,000,000 shares
-  auto r = lps_report(b.s);
+  auto r = lps_report(b.s, Timestamp{});
   REQUIRE(r.has_value());
   bool shown = false;
   for (const auto& sec : r->sections) {
