@@ -431,6 +431,14 @@ std::vector<Panel> panels_of(const Section& history) {
                          {series_of(history, "utilization_bps", "utilization", "utilization")}});
   panels.push_back(
       Panel{"insurance", "Insurance fund (USD)", 6, "", {series_of(history, "insurance", "insurance", "insurance")}});
+  // with [locks]: each tranche's ×1.0 APY since its start (what an unboosted compounding lot earned)
+  if (column_of(history, "senior_apy_bps") >= 0) {
+    Panel apy{"apy", "Realized APY since start, x1.0 lot", 2, "%", {}};
+    apy.series.push_back(series_of(history, "senior_apy_bps", "senior", "senior"));
+    Series junior = series_of(history, "junior_apy_bps", "junior", "junior");
+    if (has_values(junior)) apy.series.push_back(std::move(junior));
+    panels.push_back(std::move(apy));
+  }
   return panels;
 }
 

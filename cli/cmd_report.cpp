@@ -50,7 +50,9 @@ Status before_first_event(Timestamp at) {
 // `report history`: the state after each event (or after the last event of each --every interval,
 // intervals counted from 1970-01-01T00:00:00Z) up to the horizon, as a list or an SVG chart. One
 // replay gives every point.
-Status report_history(Context& ctx, const ReportArgs& a, journal::Journal& j, const Horizon& h, Format format) {
+// `locks`: the journal's config has [locks] now (the rows gain each tranche's ×1.0 APY).
+Status report_history(Context& ctx, const ReportArgs& a, journal::Journal& j, const Horizon& h, Format format,
+                      bool locks) {
   if (!a.id.empty()) {
     return input_error("report history takes no '" + a.id + "'; only 'report lp' and 'report position' take one.");
   }
@@ -60,18 +62,18 @@ Status report_history(Context& ctx, const ReportArgs& a, journal::Journal& j, co
     if (d.seconds <= 0) return input_error("--every must be longer than 0s, e.g. --every 1h.");
     every = d.seconds;
   }
-  Report report{"history", {history_section()}};
+  Report report{"history", {history_section(locks)}};
   auto& rows = report.sections[0].rows;
   const auto interval = [&](int64_t at) { return at / *every; };
   auto replayed = j.replay(h.seq, h.at, [&](const State& s, Timestamp next_at) -> Status {
     if (every && interval(s.head_at.seconds) == interval(next_at.seconds)) return {};
-    NX_TRY(row, history_row(s));
+    NX_TRY(row, history_row(s, locks));
     rows.push_back(std::move(row));
     return {};
   });
   if (!replayed) return std::unexpected(replayed.error());
   if (h.at && replayed->second.seq == 0) return before_first_event(*h.at);
-  NX_TRY(row, history_row(replayed->first));
+  NX_TRY(row, history_row(replayed->first, locks));
   rows.push_back(std::move(row));
   if (!a.svg) {
     render(report, format, ctx.out());
@@ -110,7 +112,7 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
       return input_error("--seq " + std::to_string(*h.seq) + " is past the journal's head seq " +
                          std::to_string(last.seq) + "; give at most " + std::to_string(last.seq) + ".");
     }
-    if (a.what == "history") return report_history(ctx, a, j, h, format);
+    if (a.what == "history") return report_history(ctx, a, j, h, format, current.config.locks.enabled);
     if (a.every || a.svg) return input_error("--every and --svg go with 'report history' only.");
     State state = std::move(current);
     JournalHead head = last;
@@ -145,13 +147,26 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
     if (!needs_id && !a.id.empty()) {
       return input_error("report " + what + " takes no '" + a.id + "'; only 'report lp' and 'report position' take one.");
     }
+    // with [locks], the lots' realized APY over 7 and 30 days compares with the journal replayed then
+    std::optional<State> ago7, ago30;
+    LotWindows windows;
+    if (state.config.locks.enabled && (what == "lps" || what == "lp")) {
+      for (const int64_t days : {7, 30}) {
+        const Timestamp then{report_at.seconds - days * 86'400};
+        if (then.seconds < 0) continue;
+        NX_TRY(replayed, j.replay(std::nullopt, then));
+        if (replayed.second.seq == 0) continue;
+        (days == 7 ? ago7 : ago30) = std::move(replayed.first);
+      }
+      windows = LotWindows{ago7 ? &*ago7 : nullptr, ago30 ? &*ago30 : nullptr};
+    }
     Result<Report> report = summary_report(state, head, report_at);
     if (what == "pool") report = pool_report(state, report_at);
-    else if (what == "lps") report = lps_report(state, report_at);
+    else if (what == "lps") report = lps_report(state, report_at, windows);
     else if (what == "points") report = points_report(state, report_at);
     else if (what == "tranches") report = tranches_report(state, report_at);
     else if (what == "cascades") report = cascades_report(state);
-    else if (what == "lp") report = lp_report(state, a.id, report_at);
+    else if (what == "lp") report = lp_report(state, a.id, report_at, windows);
     else if (what == "positions") report = positions_report(state, a.all ? Listing::all : Listing::open);
     else if (what == "traders") report = traders_report(state);
     else if (what == "insurance") report = insurance_report(state);

@@ -34,7 +34,7 @@ void mark_day(State& state, Timestamp at) {
   const int64_t day = utc_day(at);
   for (Tranche& t : state.vault.tranches) {
     if (!t.supply.is_positive()) continue;
-    const SharePrice price = realized_price(t);
+    const SharePrice price = unit_price(t);
     if (!t.daily.empty() && t.daily.back().first == day) {
       if (t.daily.back().second == price) continue;
       t.daily.back().second = price;

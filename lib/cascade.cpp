@@ -247,6 +247,14 @@ SharePrice realized_price(const Tranche& t) {
   return vault::share_price_floor(t.capital, t.supply);
 }
 
+SharePrice unit_price(const Tranche& t) {
+  const SharePrice p = realized_price(t);
+  if (t.compounding.reward == 0) return p;
+  constexpr int128 k_scale = 1'000'000'000'000'000'000;
+  auto v = mul_div_wide(p.units(), k_scale + t.compounding.reward, k_scale, Rounding::floor, "a unit price");
+  return v ? SharePrice(*v) : p;   // beyond 128 bits (a reward near its limit): the realized price
+}
+
 std::optional<int64_t> annualized_bps_toward_zero(SharePrice p0, Timestamp t0, SharePrice p1, Timestamp t1) {
   if (!p0.is_positive() || t1 <= t0) return std::nullopt;
   // (p1 − p0) / p0 × year / (t1 − t0), in bps; C++'s / rounds toward zero

@@ -102,6 +102,11 @@ Status check_senior_at_risk(const State& state, Usd reserved_after, const Values
 // A tranche's realized share price: (capital + 1) / (supply + V), floored (vault::share_price_floor of
 // its capital).
 SharePrice realized_price(const Tranche& t);
+// What one share of the tranche's start has become for a ×1.0 compounding lot (DESIGN-risk §7, §13):
+// the realized price × (1 + R_c / 10^18), floored, R_c counting the shares its fee income minted per
+// unit of weight. Without [locks] R_c is 0 and this is the realized price. Its daily marks give the
+// tranche's realized APY, the ×1.0 APY reports show beside each lot's.
+SharePrice unit_price(const Tranche& t);
 // Simple annualized return in bps from price p0 at t0 to p1 at t1, (p1 − p0) / p0 × year / (t1 − t0),
 // rounded toward zero (a report figure, neither side's money); none when the span is empty or p0 is 0.
 std::optional<int64_t> annualized_bps_toward_zero(SharePrice p0, Timestamp t0, SharePrice p1, Timestamp t1);

@@ -93,8 +93,11 @@ Status credit(State& s, Lot& lot, Timestamp at) {
   if (d > 0) {
     if (lot.compound) {
       if (Shares(d) > t.pending) {
-        return journal_error("lot " + std::to_string(lot.id) + " is due " + to_string(Shares(d)) +
-                             " shares but only " + to_string(t.pending) + " are pending; the books are damaged.");
+        return journal_error("lot " + std::to_string(lot.id) + " (" + std::string(tranche_name(lot.tranche)) +
+                             ", weight " + format_int128(lot.weight()) + ", checkpoint " + format_int128(lot.checkpoint) +
+                             ", R " + format_int128(t.compounding.reward) + ", W " + format_int128(t.compounding.weight) +
+                             ") is due " + to_string(Shares(d)) + " shares but only " + to_string(t.pending) +
+                             " are pending; the books are damaged.");
       }
       NX_TRY_STATUS(sub_from(t.pending, Shares(d), "pending shares"));
       NX_TRY_STATUS(add_to(lot.shares, Shares(d), "a lot's shares"));
@@ -394,14 +397,22 @@ Status credit_tranche(State& state, TrancheId id, Timestamp at) {
 Status zero_tranche(State& state, TrancheId id) {
   std::vector<int64_t> ids;
   for (const auto& [lid, lot] : state.lots.all) {
-    if (lot.tranche == id && lot.shares.is_positive()) ids.push_back(lid);
+    if (lot.tranche == id && (lot.shares.is_positive() || lot.checkpoint != 0)) ids.push_back(lid);
   }
+  // the accumulators start again with the tranche (every lot was credited: none is owed anything)
+  Tranche& t = state.vault.tranche(id);
+  t.compounding.reward = t.claiming.reward = 0;
+  t.claiming.carry = 0;   // the dust it stood for stays unassigned, in the rounding reserve
   for (const int64_t lid : ids) {
     Lot lot = state.lots.all.at(lid);
     lot.shares = Shares(0);
+    lot.checkpoint = 0;
     NX_TRY_STATUS(store(state, lot, false));
   }
+  // the pending shares go with the supply; so does the part of them the carry stood for (left, it
+  // would let later credits exceed what is minted after the reset)
   state.vault.tranche(id).pending = Shares(0);
+  state.vault.tranche(id).compounding.carry = 0;
   return {};
 }
 

@@ -291,7 +291,7 @@ Result<std::vector<Cell>> lp_row(const State& s, const LpKey& key, const LpHoldi
 
 }  // namespace
 
-Result<Report> lps_report(const State& s, Timestamp now) {
+Result<Report> lps_report(const State& s, Timestamp now, const LotWindows& windows) {
   NX_TRY(values, tranche::values(s));
   Section sec = lp_section("lps", "LPs");
   for (const auto& [key, h] : s.lps) {
@@ -300,13 +300,13 @@ Result<Report> lps_report(const State& s, Timestamp now) {
   }
   Report report{"lps", {std::move(sec)}};
   if (s.config.locks.enabled) {
-    NX_TRY(lots, lots_section(s, now, nullptr));
-    report.sections.push_back(std::move(lots));
+    NX_TRY(lots, lots_sections(s, now, nullptr, windows));
+    for (auto& sec : lots) report.sections.push_back(std::move(sec));
   }
   return report;
 }
 
-Result<Report> lp_report(const State& s, const std::string& lp, Timestamp now) {
+Result<Report> lp_report(const State& s, const std::string& lp, Timestamp now, const LotWindows& windows) {
   NX_TRY(values, tranche::values(s));
   // a list of the LP's holdings, one per tranche it holds or held (a table shows one as a record)
   Section sec = lp_section("holdings", "LP " + lp);
@@ -320,8 +320,8 @@ Result<Report> lp_report(const State& s, const std::string& lp, Timestamp now) {
   if (sec.rows.empty()) return input_error("unknown LP '" + lp + "'; 'report lps' lists the LPs.");
   Report report{"lp", {std::move(sec)}};
   if (s.config.locks.enabled) {
-    NX_TRY(lots, lots_section(s, now, &lp));
-    report.sections.push_back(std::move(lots));
+    NX_TRY(lots, lots_sections(s, now, &lp, windows));
+    for (auto& sec : lots) report.sections.push_back(std::move(sec));
   }
   return report;
 }
@@ -431,7 +431,7 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
     const Tranche& t = v.tranche(id);
     const Usd nav = id == TrancheId::junior ? values.junior : values.senior;
     NX_TRY(price, vault::share_price_usd_floor(nav, t.supply));
-    const SharePrice realized = tranche::realized_price(t);
+    const SharePrice realized = tranche::unit_price(t);   // with [locks]: a ×1.0 compounding lot's
     const SharePrice first = vault::share_price_floor(Usd(0), Shares(0));   // an empty tranche's: 1 USDC a share
     std::optional<int64_t> life, d7, d30;
     if (t.supply.is_positive() && t.since.seconds > 0) {
@@ -571,24 +571,29 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
 
 namespace nexadex {
 
-Section history_section() {
-  return Section{"history", "History", SectionShape::list,
-                 {{"seq", CellType::integer},
-                  {"at", CellType::time},
-                  {"nav", CellType::usd},
-                  {"share_price", CellType::unit_price},
-                  {"senior_nav", CellType::usd},
-                  {"junior_nav", CellType::usd},
-                  {"senior_price", CellType::unit_price},
-                  {"junior_price", CellType::unit_price},
-                  {"utilization_bps", CellType::bps},
-                  {"insurance", CellType::usd},
-                  {"open_interest", CellType::usd},
-                  {"unabsorbed", CellType::usd}},
-                 {}};
+Section history_section(bool locks) {
+  Section sec{"history", "History", SectionShape::list,
+              {{"seq", CellType::integer},
+               {"at", CellType::time},
+               {"nav", CellType::usd},
+               {"share_price", CellType::unit_price},
+               {"senior_nav", CellType::usd},
+               {"junior_nav", CellType::usd},
+               {"senior_price", CellType::unit_price},
+               {"junior_price", CellType::unit_price},
+               {"utilization_bps", CellType::bps},
+               {"insurance", CellType::usd},
+               {"open_interest", CellType::usd},
+               {"unabsorbed", CellType::usd}},
+              {}};
+  if (locks) {
+    sec.columns.push_back({"senior_apy_bps", CellType::bps});
+    sec.columns.push_back({"junior_apy_bps", CellType::bps});
+  }
+  return sec;
 }
 
-Result<std::vector<Cell>> history_row(const State& s) {
+Result<std::vector<Cell>> history_row(const State& s, bool locks) {
   const Vault& v = s.vault;
   NX_TRY(pv, tranche::pool_value(s));   // the NAV and tranche values the pool report shows
   const Usd nav = pv.nav;
@@ -615,6 +620,18 @@ Result<std::vector<Cell>> history_row(const State& s) {
   NX_TRY(open_interest, v.open_interest_long + v.open_interest_short);
   row.push_back(Cell::of_usd(open_interest));
   row.push_back(Cell::of_usd(v.unabsorbed));
+  if (locks) {
+    // each tranche's ×1.0 APY since its start (a compounding lot without a boost), at this point
+    for (const TrancheId id : k_tranche_ids) {
+      const Tranche& t = v.tranche(id);
+      std::optional<int64_t> apy;
+      if (t.supply.is_positive() && t.since.seconds > 0) {
+        apy = tranche::annualized_bps_toward_zero(vault::share_price_floor(Usd(0), Shares(0)), t.since,
+                                                  tranche::unit_price(t), s.head_at);
+      }
+      row.push_back(apy ? Cell::of_bps(Bps{*apy}) : Cell::none(CellType::bps));
+    }
+  }
   return row;
 }
 

@@ -90,12 +90,21 @@ std::vector<Cell> event_row(const Event& event, const std::string& hash);
 // The vault reports (SPEC §3, issue 4), valued at the latest prices with ages measured at `now`.
 // Errors: an arithmetic overflow while valuing; an unknown LP or position id (ErrorKind::input).
 Result<Report> pool_report(const State& state, Timestamp now);
+// The journal replayed 7 and 30 days before the report's time (nullptr: not given, or before the
+// journal began), for the lots' realized APY over those windows.
+struct LotWindows {
+  const State* d7 = nullptr;
+  const State* d30 = nullptr;
+};
 // With [locks] both add the lots (of every LP, or of that LP) as the report's time `now` sees them.
-Result<Report> lps_report(const State& state, Timestamp now);
-Result<Report> lp_report(const State& state, const std::string& lp, Timestamp now);
-// With [locks]: each lot at `now`: shares and value with its income due, boost, weight, unlock time,
-// income compounded, claimable and claimed, governance points (weight-days), realized APY (life).
-Result<Section> lots_section(const State& state, Timestamp now, const std::string* lp);
+Result<Report> lps_report(const State& state, Timestamp now, const LotWindows& windows = {});
+Result<Report> lp_report(const State& state, const std::string& lp, Timestamp now, const LotWindows& windows = {});
+// With [locks]: each lot at `now` (section "lots"): shares and value with its income due, boost,
+// weight, unlock time; and what it earned ("lot_income"): income compounded, claimable and claimed,
+// governance points (weight-days), realized APY (life, 7 and 30 days) and beside it the tranche's
+// ×1.0 APY since its start.
+Result<std::vector<Section>> lots_sections(const State& state, Timestamp now, const std::string* lp,
+                                           const LotWindows& windows);
 // `report points`: LPs ranked by governance points accrued to `now` (DESIGN-risk §7).
 Result<Report> points_report(const State& state, Timestamp now);
 // Which positions `report positions` lists: the open ones, or every one with the legs of each.
@@ -120,8 +129,10 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
 // `report history` (SPEC §8): the pool's time series, one row per point, each the state after an
 // event: NAV, the share price (one tranche) or each tranche's virtual NAV and price, utilization,
 // insurance, open interest and unabsorbed losses.
-Section history_section();
-Result<std::vector<Cell>> history_row(const State& state);
+// With [locks] (`locks`, the journal's config now) each point also has each tranche's ×1.0 APY since
+// its start (senior_apy_bps, junior_apy_bps).
+Section history_section(bool locks = false);
+Result<std::vector<Cell>> history_row(const State& state, bool locks = false);
 
 // A one-line human description of an event's payload, e.g. "BTC 65000.00000000".
 std::string describe(const EventBody& body);

@@ -63,12 +63,35 @@ Cell apy_cell(const Lot& lot, const LotView& v, Timestamp now) {
   return Cell::of_bps(Bps{static_cast<int64_t>(apy)});
 }
 
+// Realized APY over the window from `then` (a replay of the journal at that time) to now: what the
+// lot gained in value, claims, claimable income and withdrawals, against its value then, annualized;
+// none when the lot did not exist then or was worth nothing.
+Result<Cell> window_apy(const Lot& lot, const LotView& v, Timestamp now, const State* then_state, Timestamp then) {
+  if (then_state == nullptr) return Cell::none(CellType::bps);
+  const auto it = then_state->lots.all.find(lot.id);
+  if (it == then_state->lots.all.end() || now.seconds <= then.seconds) return Cell::none(CellType::bps);
+  NX_TRY(values, tranche::values(*then_state));
+  NX_TRY(w, view(*then_state, it->second, values, then));
+  if (!w.value.is_positive()) return Cell::none(CellType::bps);
+  const Lot& old = it->second;
+  const int128 end = static_cast<int128>(v.value.units()) + v.claimable.units() + lot.claimed.units() + lot.paid.units();
+  const int128 start = static_cast<int128>(w.value.units()) + w.claimable.units() + old.claimed.units() + old.paid.units();
+  const int128 apy = floor_div((end - start) * 10'000 * k_year_seconds,
+                               static_cast<int128>(w.value.units()) * (now.seconds - then.seconds));
+  if (apy > std::numeric_limits<int64_t>::max() || apy < std::numeric_limits<int64_t>::min()) {
+    return Cell::none(CellType::bps);
+  }
+  return Cell::of_bps(Bps{static_cast<int64_t>(apy)});
+}
+
 Cell weight_days(int128 points) { return Cell::of_shares(WideShares(points / k_day_seconds)); }
 
 }  // namespace
 
-Result<Section> lots_section(const State& s, Timestamp now, const std::string* lp) {
+Result<std::vector<Section>> lots_sections(const State& s, Timestamp now, const std::string* lp,
+                                           const LotWindows& windows) {
   NX_TRY(values, tranche::values(s));
+  // two lists of the same lots, so that a table fits 120 columns: the lots, and what they earned
   Section sec{"lots", "Lots", SectionShape::list,
               {{"lot", CellType::integer},
                {"lp", CellType::text},
@@ -80,14 +103,29 @@ Result<Section> lots_section(const State& s, Timestamp now, const std::string* l
                {"lock_until", CellType::time},
                {"locked", CellType::boolean},
                {"boost_bps", CellType::bps},
-               {"weight", CellType::shares},
-               {"income", CellType::text},
-               {"compounded_shares", CellType::shares},
-               {"claimable", CellType::usd},
-               {"claimed", CellType::usd},
-               {"points", CellType::shares},
-               {"apy_bps", CellType::bps}},
+               {"weight", CellType::shares}},
               {}};
+  Section income{"lot_income", "Lot income", SectionShape::list,
+                 {{"lot", CellType::integer},
+                  {"income", CellType::text},
+                  {"compounded_shares", CellType::shares},
+                  {"claimable", CellType::usd},
+                  {"claimed", CellType::usd},
+                  {"points", CellType::shares},
+                  {"apy_bps", CellType::bps},
+                  {"apy_7d_bps", CellType::bps},
+                  {"apy_30d_bps", CellType::bps},
+                  {"tranche_apy_bps", CellType::bps}},
+                 {}};
+  // the tranche's ×1.0 APY (a compounding lot without a boost, since the tranche's start)
+  std::array<Cell, 2> unit_apy{Cell::none(CellType::bps), Cell::none(CellType::bps)};
+  for (const TrancheId id : k_tranche_ids) {
+    const Tranche& t = s.vault.tranche(id);
+    if (!t.supply.is_positive() || t.since.seconds == 0) continue;
+    const auto a = tranche::annualized_bps_toward_zero(vault::share_price_floor(Usd(0), Shares(0)), t.since,
+                                                       tranche::unit_price(t), now);
+    if (a) unit_apy[static_cast<std::size_t>(id)] = Cell::of_bps(Bps{*a});
+  }
   const auto add = [&](const Lot& lot) -> Status {
     NX_TRY(v, view(s, lot, values, now));
     sec.rows.push_back({Cell::of_int(lot.id), Cell::of_text(lot.lp), Cell::of_text(std::string(tranche_name(lot.tranche))),
@@ -95,10 +133,13 @@ Result<Section> lots_section(const State& s, Timestamp now, const std::string* l
                         Cell::of_usd(v.value),
                         lot.lock_until.seconds > 0 ? Cell::of_time(lot.lock_until) : Cell::none(CellType::time),
                         Cell::of_bool(v.boost.value != 10'000 || (!lot.unlocked && lot.lock_until.seconds > now.seconds)),
-                        Cell::of_bps(v.boost), Cell::of_shares(WideShares(v.weight)),
-                        Cell::of_text(lot.compound ? "compound" : "claim"), Cell::of_shares(v.compounded),
-                        Cell::of_usd(v.claimable), Cell::of_usd(lot.claimed), weight_days(v.points),
-                        apy_cell(lot, v, now)});
+                        Cell::of_bps(v.boost), Cell::of_shares(WideShares(v.weight))});
+    NX_TRY(d7, window_apy(lot, v, now, windows.d7, Timestamp{now.seconds - 7 * k_day_seconds}));
+    NX_TRY(d30, window_apy(lot, v, now, windows.d30, Timestamp{now.seconds - 30 * k_day_seconds}));
+    income.rows.push_back({Cell::of_int(lot.id), Cell::of_text(lot.compound ? "compound" : "claim"),
+                           Cell::of_shares(v.compounded), Cell::of_usd(v.claimable), Cell::of_usd(lot.claimed),
+                           weight_days(v.points), apy_cell(lot, v, now), d7, d30,
+                           unit_apy[static_cast<std::size_t>(lot.tranche)]});
     return {};
   };
   if (lp == nullptr) {
@@ -106,7 +147,7 @@ Result<Section> lots_section(const State& s, Timestamp now, const std::string* l
   } else if (const auto it = s.lots.by_lp.find(*lp); it != s.lots.by_lp.end()) {
     for (const int64_t id : it->second) NX_TRY_STATUS(add(s.lots.all.at(id)));
   }
-  return sec;
+  return std::vector<Section>{std::move(sec), std::move(income)};
 }
 
 Result<Report> points_report(const State& s, Timestamp now) {
