@@ -1,7 +1,8 @@
 # tests/e2e/cli_property_test.sh: the property test through the built binary. A long random sequence of
-# commands on a tranched pool (examples/tranches.toml): prices, deposits and withdrawals in both
-# tranches, opens, closes, liquidate --all, insurance deposits, external losses previewed then applied,
-# acknowledgements. After every command: it succeeded or was refused (by a rule, exit 2, or for naming
+# commands on a tranched pool with locks (examples/tranches.toml and a [locks] table of hours-long
+# tiers, so that lots unlock during the run): prices, deposits (some locked, some not compounding) and
+# withdrawals in both tranches, claims, opens, closes, liquidate --all, insurance deposits, external
+# losses previewed then applied, acknowledgements. After every command: it succeeded or was refused (by a rule, exit 2, or for naming
 # an LP or position the pool does not know, exit 1) and then left the journal byte for byte as it was; `verify` (chain, replay, postings, conservation) finds nothing;
 # and an applied loss moved the tranches and the fund exactly as its preview said. The seed is fixed
 # (NEXADEX_SEED overrides it) and printed on failure. NEXADEX_PROPERTY_OPS sets the number of commands
@@ -14,7 +15,10 @@ steps=${NEXADEX_PROPERTY_OPS:-${NEXADEX_STEPS:-300}}
 rng=$seed
 export NEXADEX_JOURNAL=j.db
 now=1767225600   # 2026-01-01T00:00:00Z
-"$NEXADEX" init --config "$SRC/examples/tranches.toml" --at "@$now" -q
+{ cat "$SRC/examples/tranches.toml"
+  printf '\n[locks]\ntiers = [{ min = "1h", boost_bps = 11000 }, { min = "12h", boost_bps = 15000 }]\n'
+} >pool.toml
+"$NEXADEX" init --config pool.toml --at "@$now" -q
 
 step=0
 pfail() { fail "seed $seed, step $step ($*); rerun with NEXADEX_SEED=$seed"; }
@@ -58,11 +62,15 @@ for ((step = 1; step <= steps; step++)); do
     cmd=(price set "$market" "$price")
   elif ((kind < 36)); then
     pick 1 30000; cmd=(deposit "$lp" "$r" --tranche "$tranche" "${priced[@]}")
+    pick 0 4; locks=("" "" 30m 2h 13h); [ -z "${locks[r]}" ] || cmd+=(--lock "${locks[r]}")
+    pick 0 2; ((r)) || cmd+=(--no-compound)
   elif ((kind < 46)); then
     pick 0 2; by=$r
     pick 1 20000
     if ((by)); then cmd=(withdraw "$lp" "$r" --tranche "$tranche" "${priced[@]}")
     else cmd=(withdraw "$lp" --all --tranche "$tranche" "${priced[@]}"); fi
+  elif ((kind < 50)); then
+    cmd=(claim "$lp")
   elif ((kind < 70)); then
     pick 0 1; if ((r)); then side=long; else side=short; fi
     pick 0 $((${#traders[@]} - 1)); trader=${traders[r]}
@@ -112,4 +120,7 @@ for ((step = 1; step <= steps; step++)); do
 done
 ((applied > steps / 3)) || fail "seed $seed: only $applied of $steps commands were accepted; the test exercises too little"
 ((refused > 0)) || fail "seed $seed: no command was refused; the refusal path went untested"
-echo "cli property: seed $seed, $steps steps, $applied accepted, $refused refused, verify clean after each"
+claims=$(sqlite3 j.db "SELECT count(*) FROM events WHERE kind = 'rewards_claimed'")
+unlocked=$(sqlite3 j.db "SELECT count(*) FROM lots WHERE lock_until > 0 AND unlocked = 1")
+((claims > 0 && unlocked > 0)) || fail "seed $seed: $claims claims and $unlocked unlocked lots; the locks went untested"
+echo "cli property: seed $seed, $steps steps, $applied accepted, $refused refused, $claims claims, $unlocked lots unlocked, verify clean after each"

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# scripts/bench-locks.sh: issue 16's figures for liquidity locks, measured in one run on this machine
+# with the Release build of scripts/bench.sh (build-bench/), whole processes timed by bench/spawn_timer:
+#  (h1) fee income shared by weight: a `nexadex run` batch of DIST opens and closes (each open and close
+#       a distribution) on a journal whose tranche has BIG_LOTS lots vs one with 10; the cost per
+#       distribution is the batch's time less the time of a one-line batch on the same journal (what
+#       opening the journal costs), divided by the distributions; goal: ratio <= 1.5;
+#  (h2) withdrawals: a batch of WITHDRAWS `withdraw w 1` (each takes the oldest of w's 10 unlocked
+#       lots) on the BIG_LOTS journal (all other lots locked) vs the 10-lot one, per withdrawal the same
+#       way; goal: ratio <= 2 (no scan of locked lots);
+#  (h3) an unlock sweep: one `price set` dated at the moment SWEEP_LOTS lots unlock at once, vs SWEEP_LOTS/10,
+#       less the same command dated a second before (nothing unlocks); goal: linear in the lots unlocked
+#       (ratio about 10), quoted per lot.
+# Each arm runs RUNS times on a fresh copy of its journal (arms interleaved); medians are printed.
+# Also printed: a single command's time on each journal, which includes reading every lot when the
+# journal opens (lots are read whole, unlike positions). Overrides: BENCH_BIG_LOTS (100000),
+# BENCH_DIST (2000), BENCH_WITHDRAWS (500), BENCH_SWEEP_LOTS (10000), BENCH_RUNS (7), BENCH_DIR.
+# Exit status: 0 when every goal is met, 2 when one is missed, 1 when a step fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+big_lots=${BENCH_BIG_LOTS:-100000}
+dist=${BENCH_DIST:-2000}
+withdraws=${BENCH_WITHDRAWS:-500}
+sweep_lots=${BENCH_SWEEP_LOTS:-10000}
+runs=${BENCH_RUNS:-7}
+echo "bench-locks: building Release into build-bench/" >&2
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DNEXADEX_BENCH=ON -DBUILD_TESTING=OFF >/dev/null
+cmake --build build-bench -j2 --target nexadex spawn_timer >/dev/null
+nx=$PWD/build-bench/nexadex
+timer=$PWD/build-bench/bench/spawn_timer
+if [ -n "${BENCH_DIR:-}" ]; then
+  dir=$BENCH_DIR; mkdir -p "$dir"; rm -f "$dir"/*.db* "$dir"/*.txt
+else
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/nexadex-bench-locks.XXXXXX"); trap 'rm -rf "$dir"' EXIT
+fi
+unset NEXADEX_JOURNAL NEXADEX_FORMAT NEXADEX_NOW
+export TZ=UTC
+log=$dir/children.log
+fail() { echo "bench-locks: $*" >&2; [ -s "$log" ] && tail -5 "$log" >&2; exit 1; }
+t0=1767225600   # 2026-01-01T00:00:00Z
+cat >"$dir/locks.toml" <<'TOML'
+[pool]
+max_utilization_bps = 10000
+max_price_age = "3650d"
+
+[locks]
+tiers = [{ min = "30d", boost_bps = 11000 }, { min = "365d", boost_bps = 20000 }]
+
+[[markets]]
+symbol = "BTC"
+TOML
+
+# make NAME LOTS LOCK: a journal with LOTS lots of 100 locked for LOCK (half not compounding), then w's
+# 10 unlocked lots of 100, and a price; built with one `run` batch at t0.
+make() {
+  local name=$1 lots=$2 lock=$3 i
+  {
+    echo "price set BTC 50000"
+    for ((i = 0; i < lots; i++)); do
+      if ((i % 2)); then echo "deposit lp$((i % 5000)) 100 --lock $lock --no-compound"; else echo "deposit lp$((i % 5000)) 100 --lock $lock"; fi
+    done
+    for ((i = 0; i < 10; i++)); do echo "deposit w 100"; done
+  } >"$dir/build.txt"
+  rm -f "$dir/$name.db"*
+  "$nx" --journal "$dir/$name.db" init --config "$dir/locks.toml" --at "@$t0" -q 2>>"$log" || fail "init $name"
+  "$nx" --journal "$dir/$name.db" run "$dir/build.txt" --at "@$t0" -q 2>>"$log" || fail "building $name"
+}
+# arms FIG FILE_OR_EMPTY AT J1 J2 ARGS...: RUNS runs of `nexadex ARGS` on fresh copies of J1 and J2,
+# interleaved; appends each run's wall microseconds to $dir/FIG_J1.us and $dir/FIG_J2.us.
+arms() {
+  local fig=$1 at=$2 j1=$3 j2=$4 r; shift 4
+  : >"$dir/${fig}_$j1.us"; : >"$dir/${fig}_$j2.us"
+  for ((r = 1; r <= runs; r++)); do
+    for j in "$j1" "$j2"; do rm -f "$dir/c_$j.db"*; cp "$dir/$j.db" "$dir/c_$j.db"; sync "$dir/c_$j.db"; done
+    "$timer" --runs 1 --log "$log" --arm "$j1" "$at" "$nx" --journal "$dir/c_$j1.db" "$@" \
+      --arm "$j2" "$at" "$nx" --journal "$dir/c_$j2.db" "$@" >"$dir/out.txt" || fail "($fig) failed"
+    for j in "$j1" "$j2"; do awk -v a="$j" '$1 == a { for (i = 2; i < NF; i++) if ($i == "median_us") print $(i + 1) }' "$dir/out.txt" >>"$dir/${fig}_$j.us"; done
+  done
+}
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+status=0
+
+echo "bench-locks: building journals of $big_lots and 10 lots" >&2
+start=$(date +%s%N); make big "$big_lots" 365d; end=$(date +%s%N)
+build_big=$(awk -v ns=$((end - start)) 'BEGIN { printf "%.1f", ns / 1e9 }')
+make small 0 365d
+at=$((t0 + 86400))
+# (h1) distributions: opens and closes of a 100 long (fees 0.10 each way)
+{ for ((i = 0; i < dist / 2; i++)); do echo "open t BTC long --collateral 100 --size 100"; echo "close $((big_lots + 13 + 2 * i))"; done; } >"$dir/dist_big.txt"
+{ for ((i = 0; i < dist / 2; i++)); do echo "open t BTC long --collateral 100 --size 100"; echo "close $((13 + 2 * i))"; done; } >"$dir/dist_small.txt"
+echo "price set BTC 50000" >"$dir/one.txt"
+echo "bench-locks: (h1) $dist distributions, $runs runs per arm" >&2
+for j in big small; do
+  : >"$dir/h1_$j.us"; : >"$dir/h0_$j.us"
+done
+for ((r = 1; r <= runs; r++)); do
+  for j in big small; do rm -f "$dir/c_$j.db"*; cp "$dir/$j.db" "$dir/c_$j.db"; sync "$dir/c_$j.db"; done
+  "$timer" --runs 1 --log "$log" --arm big "$at" "$nx" --journal "$dir/c_big.db" run "$dir/dist_big.txt" --at "@$at" -q \
+    --arm small "$at" "$nx" --journal "$dir/c_small.db" run "$dir/dist_small.txt" --at "@$at" -q >"$dir/out.txt" || fail "(h1) failed"
+  for j in big small; do awk -v a="$j" '$1 == a { for (i = 2; i < NF; i++) if ($i == "median_us") print $(i + 1) }' "$dir/out.txt" >>"$dir/h1_$j.us"; done
+done
+arms h0 "$at" big small run "$dir/one.txt" --at "@$at" -q
+h1_big=$(( $(median "$dir/h1_big.us") - $(median "$dir/h0_big.us") ))
+h1_small=$(( $(median "$dir/h1_small.us") - $(median "$dir/h0_small.us") ))
+per_big=$(awk -v t="$h1_big" -v n="$dist" 'BEGIN { printf "%.1f", t / n }')
+per_small=$(awk -v t="$h1_small" -v n="$dist" 'BEGIN { printf "%.1f", t / n }')
+r1=$(ratio "$per_big" "$per_small")
+
+# (h2) withdrawals: w's 10 unlocked lots among the locked ones
+{ for ((i = 0; i < withdraws; i++)); do echo "withdraw w 1"; done; } >"$dir/withdraw.txt"
+echo "bench-locks: (h2) $withdraws withdrawals, $runs runs per arm" >&2
+arms h2 "$at" big small run "$dir/withdraw.txt" --at "@$at" -q
+h2_big=$(( $(median "$dir/h2_big.us") - $(median "$dir/h0_big.us") ))
+h2_small=$(( $(median "$dir/h2_small.us") - $(median "$dir/h0_small.us") ))
+wper_big=$(awk -v t="$h2_big" -v n="$withdraws" 'BEGIN { printf "%.1f", t / n }')
+wper_small=$(awk -v t="$h2_small" -v n="$withdraws" 'BEGIN { printf "%.1f", t / n }')
+r2=$(ratio "$wper_big" "$wper_small")
+
+# (h3) unlock sweeps: every lot locked 30 days, all unlocking at the same second
+echo "bench-locks: (h3) unlock sweeps of $sweep_lots and $((sweep_lots / 10)) lots" >&2
+make sweep "$sweep_lots" 30d
+make sweep10 "$((sweep_lots / 10))" 30d
+unlock=$((t0 + 30 * 86400))
+arms h3 "$unlock" sweep sweep10 price set BTC 50000 --at "@$unlock" -q
+arms h3b "$((unlock - 1))" sweep sweep10 price set BTC 50000 --at "@$((unlock - 1))" -q
+s_big=$(( $(median "$dir/h3_sweep.us") - $(median "$dir/h3b_sweep.us") ))
+s_small=$(( $(median "$dir/h3_sweep10.us") - $(median "$dir/h3b_sweep10.us") ))
+r3=$(ratio "$s_big" "$s_small")
+per_lot=$(awk -v t="$s_big" -v n="$sweep_lots" 'BEGIN { printf "%.2f", t / n }')
+
+tree=$(git rev-parse --short HEAD 2>/dev/null || echo "no git")
+echo "nexadex locks bench ($tree), medians of $runs runs per arm; journal of $big_lots lots built in ${build_big} s"
+echo "  a one-line batch (opening the journal, reading every lot): $(median "$dir/h0_big.us") us with $big_lots lots, $(median "$dir/h0_small.us") us with 10"
+echo "(h1) per distribution: $per_big us with $big_lots lots vs $per_small us with 10: ratio $r1 (goal <= 1.5)"
+echo "(h2) per withdrawal: $wper_big us with $big_lots lots (10 unlocked) vs $wper_small us with 10: ratio $r2 (goal <= 2)"
+echo "(h3) unlock sweep: $s_big us for $sweep_lots lots vs $s_small us for $((sweep_lots / 10)): ratio $r3 (linear: about 10), $per_lot us a lot"
+awk -v r="$r1" 'BEGIN { exit !(r <= 1.5) }' || { echo "bench-locks: (h1) missed its goal" >&2; status=2; }
+awk -v r="$r2" 'BEGIN { exit !(r <= 2) }' || { echo "bench-locks: (h2) missed its goal" >&2; status=2; }
+exit $status
