@@ -185,35 +185,11 @@ Status Journal::Impl::load_state_tables() {
                              Usd(q.getColumn(4).getInt64()), WideShares(cancelled)};
     }
   }
-  if (version >= 6) {
-    SQLite::Statement q(db, "SELECT id, lp, tranche, created, deposited, shares, lock_until, unlocked, boost_bps, "
-                            "compound, reward_checkpoint, points, points_at, compounded, claimable, claimed, withdrawn, "
-                            "paid FROM lots");
-    while (q.executeStep()) {
-      Lot lot;
-      lot.id = q.getColumn(0).getInt64();
-      lot.lp = q.getColumn(1).getString();
-      lot.tranche = q.getColumn(2).getString() == "junior" ? TrancheId::junior : TrancheId::senior;
-      lot.created = Timestamp{q.getColumn(3).getInt64()};
-      lot.deposited = Usd(q.getColumn(4).getInt64());
-      lot.shares = Shares(q.getColumn(5).getInt64());
-      lot.lock_until = Timestamp{q.getColumn(6).getInt64()};
-      lot.unlocked = q.getColumn(7).getInt64() != 0;
-      lot.lock_boost = Bps{q.getColumn(8).getInt64()};
-      lot.compound = q.getColumn(9).getInt64() != 0;
-      NX_TRY(checkpoint, parse_int128(q.getColumn(10).getString(), "a lot's reward checkpoint"));
-      NX_TRY(points, parse_int128(q.getColumn(11).getString(), "a lot's points"));
-      lot.checkpoint = checkpoint;
-      lot.points = points;
-      lot.points_at = Timestamp{q.getColumn(12).getInt64()};
-      lot.compounded = Shares(q.getColumn(13).getInt64());
-      lot.claimable = Usd(q.getColumn(14).getInt64());
-      lot.claimed = Usd(q.getColumn(15).getInt64());
-      lot.withdrawn = Shares(q.getColumn(16).getInt64());
-      lot.paid = Usd(q.getColumn(17).getInt64());
-      s.lots.all.emplace(lot.id, std::move(lot));
-    }
-    s.lots.reindex();
+  {
+    // lots are read when a rule or report needs them (lib/locks.hpp), never all at once here
+    SQLite::Statement q(db, "SELECT coalesce(max(id), 0) FROM lots");
+    s.lots.next_id = q.executeStep() ? q.getColumn(0).getInt64() + 1 : 1;
+    s.lots.complete = false;
   }
   {
     SQLite::Statement q(db, "SELECT market, side, open, size, quantity, buckets, fine_hi, fine_lo, entry_sum, "

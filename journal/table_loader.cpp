@@ -232,4 +232,45 @@ Result<std::vector<Position>> SqlTableLoader::rows(RawStatement& q) {
   return out;
 }
 
+Result<std::vector<Lot>> SqlTableLoader::lots(const LotQuery& lq) {
+  try {
+    std::string sql = "SELECT id, lp, tranche, created, deposited, shares, lock_until, unlocked, boost_bps, compound, "
+                      "reward_checkpoint, points, points_at, compounded, claimable, claimed, withdrawn, paid FROM lots";
+    // through the indexes lots_by_lp and lots_by_unlock: no scan of the lots a command does not touch
+    if (!lq.lp.empty()) sql += " WHERE lp = ?";
+    else if (lq.locked_until) sql += " WHERE unlocked = 0 AND lock_until <= ?";
+    SQLite::Statement q(m_db, sql);
+    if (!lq.lp.empty()) q.bind(1, lq.lp);
+    else if (lq.locked_until) q.bind(1, static_cast<int64_t>(*lq.locked_until));
+    std::vector<Lot> out;
+    while (q.executeStep()) {
+      Lot lot;
+      lot.id = q.getColumn(0).getInt64();
+      lot.lp = q.getColumn(1).getString();
+      lot.tranche = q.getColumn(2).getString() == "junior" ? TrancheId::junior : TrancheId::senior;
+      lot.created = Timestamp{q.getColumn(3).getInt64()};
+      lot.deposited = Usd(q.getColumn(4).getInt64());
+      lot.shares = Shares(q.getColumn(5).getInt64());
+      lot.lock_until = Timestamp{q.getColumn(6).getInt64()};
+      lot.unlocked = q.getColumn(7).getInt64() != 0;
+      lot.lock_boost = Bps{q.getColumn(8).getInt64()};
+      lot.compound = q.getColumn(9).getInt64() != 0;
+      NX_TRY(checkpoint, parse_int128(q.getColumn(10).getString(), "a lot's reward checkpoint"));
+      NX_TRY(points, parse_int128(q.getColumn(11).getString(), "a lot's points"));
+      lot.checkpoint = checkpoint;
+      lot.points = points;
+      lot.points_at = Timestamp{q.getColumn(12).getInt64()};
+      lot.compounded = Shares(q.getColumn(13).getInt64());
+      lot.claimable = Usd(q.getColumn(14).getInt64());
+      lot.claimed = Usd(q.getColumn(15).getInt64());
+      lot.withdrawn = Shares(q.getColumn(16).getInt64());
+      lot.paid = Usd(q.getColumn(17).getInt64());
+      out.push_back(std::move(lot));
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m_path, e));
+  }
+}
+
 }  // namespace nexadex::journal

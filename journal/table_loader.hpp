@@ -1,5 +1,5 @@
 // journal/table_loader.hpp: SqlTableLoader, lib's TableLoader over the journal's derived tables
-// (positions through their index keys, accounts, losses, position legs), read on demand (internal to
+// (positions through their index keys, accounts, losses, position legs, lots), read on demand (internal to
 // journal/).
 #pragma once
 
@@ -67,6 +67,7 @@ class SqlTableLoader final : public TableLoader {
   Result<std::map<std::string, Usd>> all_accounts() override;
   Result<std::vector<LossRecord>> losses() override;
   Result<std::vector<PositionLeg>> legs(int64_t id) override;
+  Result<std::vector<Lot>> lots(const LotQuery& q) override;
 
   // Finalizes the prepared statements (at the end of a write transaction).
   void reset();

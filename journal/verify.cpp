@@ -11,7 +11,9 @@
 #include "journal/codec.hpp"
 #include "journal/config_toml.hpp"
 #include "journal/journal.hpp"
+#include "lib/locks.hpp"
 #include "journal/schema.hpp"
+#include "lib/locks.hpp"
 #include "lib/vault.hpp"
 
 namespace nexadex::journal {
@@ -141,6 +143,9 @@ void compare_states(const State& replayed, const State& stored, const LastWrites
     if (r != replayed.lps.end() && s != stored.lps.end() && r->second == s->second) continue;
     out.push_back({std::max(LastWrites::of(last.lps, key), posted_at(vault::depositor_account(key.lp))), "state", "LP " + key.lp + " (" + std::string(tranche_name(key.tranche)) +
                                    "): the lps table differs from the events"});
+  }
+  if (auto read = locks::read_all_lots(stored); !read) {
+    out.push_back({0, "state", "the lots table cannot be read: " + read.error().message});
   }
   std::set<int64_t> lot_ids;
   for (const auto& [id, lot] : replayed.lots.all) lot_ids.insert(id);

@@ -199,7 +199,7 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
       restore();
       return std::unexpected(ok.error());
     }
-    if (!e->config.locks.enabled && !state.lots.all.empty()) {
+    if (!e->config.locks.enabled && state.lots.next_id > 1) {   // lots are never deleted
       restore();
       return rule_error("this pool has lots (deposits made under [locks]), so a config without [locks] cannot be "
                         "applied; keep the [locks] table (with no tiers, no new lock earns a boost).");

@@ -50,6 +50,10 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
     const auto it = s.accounts.find(name);
     return it == s.accounts.end() ? WideUsd() : it->second;
   };
+  if (auto ok = locks::read_all_lots(s); !ok) {
+    out.push_back({0, "the lots cannot be read: " + ok.error().message});
+    return out;
+  }
   // claimable income (outside the NAV): what no lot has been credited yet, and what each lot holds
   std::array<WideUsd, 2> claimable{WideUsd(s.vault.senior().unassigned), WideUsd(s.vault.junior().unassigned)};
   for (const auto& [id, lot] : s.lots.all) {

@@ -63,7 +63,7 @@ Result<ConfigEffects> config_effects(const State& state, const Config& next) {
   if (!next.tranches.enabled && state.vault.junior().supply.is_positive()) {
     fx.junior_stranded = state.vault.junior().supply;
   }
-  if (!next.locks.enabled) fx.lots_stranded = static_cast<int64_t>(state.lots.all.size());
+  if (!next.locks.enabled) fx.lots_stranded = state.lots.next_id - 1;   // lots are never deleted
   return fx;
 }
 

@@ -50,6 +50,16 @@ void Lots::reindex() {
 namespace locks {
 namespace {
 
+// Files the rows read that are not in memory already (those in memory may have changed since).
+void adopt(Lots& lots, std::vector<Lot> rows) {
+  for (Lot& lot : rows) {
+    if (lots.all.count(lot.id)) continue;
+    lots.index(nullptr, lot);
+    const int64_t id = lot.id;
+    lots.all.emplace(id, std::move(lot));
+  }
+}
+
 Tranche::ByWeight& kind_of(State& s, const Lot& lot) {
   Tranche& t = s.vault.tranche(lot.tranche);
   return lot.compound ? t.compounding : t.claiming;
@@ -127,6 +137,33 @@ Status add_reward(Tranche::ByWeight& bw, int64_t amount, const char* what) {
 
 }  // namespace
 
+Status read_lots_of(const State& state, const std::string& lp) {
+  Lots& lots = state.lots;
+  if (lots.complete || lots.lps_read.count(lp)) return {};
+  NX_TRY(rows, state.store.loader->lots(TableLoader::LotQuery{lp, std::nullopt}));
+  adopt(lots, std::move(rows));
+  lots.lps_read.insert(lp);
+  return {};
+}
+
+Status read_due_lots(const State& state, Timestamp at) {
+  Lots& lots = state.lots;
+  if (lots.complete || lots.due_read >= at.seconds) return {};
+  NX_TRY(rows, state.store.loader->lots(TableLoader::LotQuery{"", at.seconds}));
+  adopt(lots, std::move(rows));
+  lots.due_read = at.seconds;
+  return {};
+}
+
+Status read_all_lots(const State& state) {
+  Lots& lots = state.lots;
+  if (lots.complete) return {};
+  NX_TRY(rows, state.store.loader->lots(TableLoader::LotQuery{}));
+  adopt(lots, std::move(rows));
+  lots.complete = true;
+  return {};
+}
+
 std::string claimable_account(TrancheId id) { return tranche::account(id) + ":claimable"; }
 
 Result<int64_t> due(const State& state, const Lot& lot) {
@@ -140,6 +177,7 @@ Result<int64_t> due(const State& state, const Lot& lot) {
 }
 
 Result<Shares> due_shares(const State& state, const LpKey& key) {
+  NX_TRY_STATUS(read_lots_of(state, key.lp));
   Shares out;
   const auto it = state.lots.by_lp.find(key.lp);
   if (it == state.lots.by_lp.end()) return out;
@@ -168,6 +206,7 @@ Result<int128> points_at(const Lot& lot, Timestamp at) {
 }
 
 Status unlock_due(State& state, Timestamp at, Undo& undo) {
+  NX_TRY_STATUS(read_due_lots(state, at));
   while (!state.lots.locked.empty() && state.lots.locked.begin()->first <= at.seconds) {
     const int64_t id = state.lots.locked.begin()->second;
     Lot lot = state.lots.all.at(id);
@@ -265,6 +304,7 @@ Result<int64_t> add_lot(State& state, const std::string& lp, TrancheId id, Usd a
 }
 
 Result<Withdrawable> withdrawable(const State& state, const LpKey& key) {
+  NX_TRY_STATUS(read_lots_of(state, key.lp));
   Withdrawable w;
   if (const auto it = state.lots.unlocked_by_lp.find(key); it != state.lots.unlocked_by_lp.end()) {
     for (const int64_t id : it->second) {
@@ -301,6 +341,7 @@ std::string unlock_times(const Withdrawable& w) {
 }
 
 Status take_shares(State& state, const LpKey& key, Shares burn, Usd amount, Timestamp at) {
+  NX_TRY_STATUS(read_lots_of(state, key.lp));
   const auto it = state.lots.unlocked_by_lp.find(key);
   if (it == state.lots.unlocked_by_lp.end()) return burn.is_zero() ? Status{} : rule_error("no unlocked lot to take from.");
   const std::vector<int64_t> ids(it->second.begin(), it->second.end());
@@ -330,6 +371,7 @@ Status take_shares(State& state, const LpKey& key, Shares burn, Usd amount, Time
 }
 
 Result<std::array<Usd, 2>> claimable(const State& state, const std::string& lp) {
+  NX_TRY_STATUS(read_lots_of(state, lp));
   std::array<Usd, 2> out{};
   const auto it = state.lots.by_lp.find(lp);
   if (it == state.lots.by_lp.end()) return out;
@@ -345,6 +387,7 @@ Result<std::array<Usd, 2>> claimable(const State& state, const std::string& lp) 
 }
 
 Result<std::vector<Posting>> claim(State& state, const std::string& lp, Usd amount, Timestamp at) {
+  NX_TRY_STATUS(read_lots_of(state, lp));
   const auto it = state.lots.by_lp.find(lp);
   if (it == state.lots.by_lp.end()) {
     const bool known = state.lps.count(LpKey{lp, TrancheId::senior}) || state.lps.count(LpKey{lp, TrancheId::junior});
@@ -382,6 +425,7 @@ Result<std::vector<Posting>> claim(State& state, const std::string& lp, Usd amou
 }
 
 Status credit_tranche(State& state, TrancheId id, Timestamp at) {
+  NX_TRY_STATUS(read_all_lots(state));
   std::vector<int64_t> ids;
   for (const auto& [lid, lot] : state.lots.all) {
     if (lot.tranche == id && lot.shares.is_positive()) ids.push_back(lid);
@@ -395,6 +439,7 @@ Status credit_tranche(State& state, TrancheId id, Timestamp at) {
 }
 
 Status zero_tranche(State& state, TrancheId id) {
+  NX_TRY_STATUS(read_all_lots(state));
   std::vector<int64_t> ids;
   for (const auto& [lid, lot] : state.lots.all) {
     if (lot.tranche == id && (lot.shares.is_positive() || lot.checkpoint != 0)) ids.push_back(lid);
@@ -417,6 +462,7 @@ Status zero_tranche(State& state, TrancheId id) {
 }
 
 Status adopt_holdings(State& state, Timestamp at) {
+  NX_TRY_STATUS(read_all_lots(state));
   std::vector<std::pair<LpKey, LpHolding>> holdings;
   for (const auto& [key, h] : state.lps) {
     if (h.shares.is_positive()) holdings.emplace_back(key, h);

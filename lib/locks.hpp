@@ -13,6 +13,12 @@ namespace nexadex::locks {
 inline constexpr Duration k_max_lock{10 * 365 * 86'400};   // the longest lock: ten years
 inline constexpr int128 k_reward_scale = 1'000'000'000'000'000'000;   // R is kept ×10^18
 
+// Reads from the journal (State::store.loader) the lots a rule or report needs, unless in memory:
+// every lot of an LP; every locked lot ending by `at`; every lot.
+Status read_lots_of(const State& state, const std::string& lp);
+Status read_due_lots(const State& state, Timestamp at);
+Status read_all_lots(const State& state);
+
 // The posting account of a tranche's claimable income: "lp:senior:claimable".
 std::string claimable_account(TrancheId id);
 

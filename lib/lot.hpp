@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -43,9 +44,12 @@ struct Lot {
 };
 
 // The lots of a pool and the orders the rules take them in. `locked` and `by_lp` are derived from
-// `all` (rebuilt when the journal loads it); only lots with shares are in `unlocked_by_lp`.
+// `all`; only lots with shares are in `unlocked_by_lp`. A journal's lots are read on demand (like its
+// positions, lib/state.hpp): `all` then holds those read so far, and the rules ask for what they need
+// first (lib/locks.hpp: read_lots_of, read_due_lots, read_all_lots), so that no command scans the
+// locked lots it does not touch.
 struct Lots {
-  std::map<int64_t, Lot> all;                                     // by id, every lot ever made
+  std::map<int64_t, Lot> all;                                     // by id: every lot, or those read so far
   int64_t next_id = 1;
   std::set<std::pair<int64_t, int64_t>> locked;                   // (lock_until, id) of lots not yet unlocked
   std::map<LpKey, std::set<int64_t>> unlocked_by_lp;              // withdrawable lots with shares, oldest first
@@ -55,6 +59,9 @@ struct Lots {
   void index(const Lot* before, const Lot& after);
   // Rebuilds the indexes from `all`.
   void reindex();
+  bool complete = true;                       // false while the journal holds lots not read yet
+  std::set<std::string> lps_read;             // LPs all of whose lots have been read
+  int64_t due_read = std::numeric_limits<int64_t>::min();   // every locked lot ending by then is read
   // The values that make a state: lots and the next id (the indexes follow from them).
   bool same_lots(const Lots& o) const { return all == o.all && next_id == o.next_id; }
 };

@@ -159,6 +159,7 @@ Result<Report> pool_report(const State& s, Timestamp now) {
   NX_TRY(lp_capital, v.lp_capital());
   NX_TRY(unrealized, nav - lp_capital);
   WideUsd lp_values;   // 128 bits: a sum of int64 values cannot overflow it
+  if (s.config.locks.enabled) NX_TRY_STATUS(locks::read_all_lots(s));
   for (const auto& [key, h] : s.lps) {
     Shares held = h.shares;
     if (s.config.locks.enabled) {
@@ -293,6 +294,7 @@ Result<std::vector<Cell>> lp_row(const State& s, const LpKey& key, const LpHoldi
 
 Result<Report> lps_report(const State& s, Timestamp now, const LotWindows& windows) {
   NX_TRY(values, tranche::values(s));
+  if (s.config.locks.enabled) NX_TRY_STATUS(locks::read_all_lots(s));
   Section sec = lp_section("lps", "LPs");
   for (const auto& [key, h] : s.lps) {
     NX_TRY(row, lp_row(s, key, h, values));

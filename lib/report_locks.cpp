@@ -68,6 +68,7 @@ Cell apy_cell(const Lot& lot, const LotView& v, Timestamp now) {
 // none when the lot did not exist then or was worth nothing.
 Result<Cell> window_apy(const Lot& lot, const LotView& v, Timestamp now, const State* then_state, Timestamp then) {
   if (then_state == nullptr) return Cell::none(CellType::bps);
+  NX_TRY_STATUS(locks::read_lots_of(*then_state, lot.lp));
   const auto it = then_state->lots.all.find(lot.id);
   if (it == then_state->lots.all.end() || now.seconds <= then.seconds) return Cell::none(CellType::bps);
   NX_TRY(values, tranche::values(*then_state));
@@ -142,6 +143,7 @@ Result<std::vector<Section>> lots_sections(const State& s, Timestamp now, const 
                            unit_apy[static_cast<std::size_t>(lot.tranche)]});
     return {};
   };
+  NX_TRY_STATUS(lp == nullptr ? locks::read_all_lots(s) : locks::read_lots_of(s, *lp));
   if (lp == nullptr) {
     for (const auto& [id, lot] : s.lots.all) NX_TRY_STATUS(add(lot));
   } else if (const auto it = s.lots.by_lp.find(*lp); it != s.lots.by_lp.end()) {
@@ -160,6 +162,7 @@ Result<Report> points_report(const State& s, Timestamp now) {
     int128 weight = 0;
     int64_t lots = 0;
   };
+  NX_TRY_STATUS(locks::read_all_lots(s));
   std::map<std::string, Row> by_lp;
   int128 total = 0;
   for (const auto& [id, lot] : s.lots.all) {

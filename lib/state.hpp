@@ -52,6 +52,12 @@ class TableLoader {
   virtual Result<std::vector<LossRecord>> losses() = 0;
   // The legs of one position, or of every position (id 0), by (id, seq).
   virtual Result<std::vector<PositionLeg>> legs(int64_t id) = 0;
+  // Lots (lib/lot.hpp): of one LP (`lp` given), or still locked and ending by `locked_until`, or all.
+  struct LotQuery {
+    std::string lp;
+    std::optional<int64_t> locked_until;
+  };
+  virtual Result<std::vector<Lot>> lots(const LotQuery& q) = 0;
 };
 
 // The in-memory indexes of the positions the state holds, by book: (key, id) pairs. B-trees: a
@@ -114,7 +120,9 @@ struct State {
   // them stay valid). Iterate in id order through positions_by_id().
   mutable std::unordered_map<int64_t, Position> positions;
   std::map<LpKey, LpHolding> lps;               // by LP and tranche
-  Lots lots;                                    // with [locks]: every deposit's lot (lib/lot.hpp)
+  // With [locks]: every deposit's lot (lib/lot.hpp); with a loader, those read so far (reading one does
+  // not change the state's value, hence mutable).
+  mutable Lots lots;
   // Losses allocated: all of them without a loader, else those of this state's own events (the journal
   // keeps the rest in its losses table; report cascades reads them through TableLoader::losses).
   std::vector<LossRecord> losses;

@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
 # scripts/bench-locks.sh: issue 16's figures for liquidity locks, measured in one run on this machine
 # with the Release build of scripts/bench.sh (build-bench/), whole processes timed by bench/spawn_timer:
-#  (h1) fee income shared by weight: a `nexadex run` batch of DIST opens and closes (each open and close
-#       a distribution) on a journal whose tranche has BIG_LOTS lots vs one with 10; the cost per
-#       distribution is the batch's time less the time of a one-line batch on the same journal (what
-#       opening the journal costs), divided by the distributions; goal: ratio <= 1.5;
-#  (h2) withdrawals: a batch of WITHDRAWS `withdraw w 1` (each takes the oldest of w's 10 unlocked
-#       lots) on the BIG_LOTS journal (all other lots locked) vs the 10-lot one, per withdrawal the same
-#       way; goal: ratio <= 2 (no scan of locked lots);
-#  (h3) an unlock sweep: one `price set` dated at the moment SWEEP_LOTS lots unlock at once, vs SWEEP_LOTS/10,
-#       less the same command dated a second before (nothing unlocks); goal: linear in the lots unlocked
-#       (ratio about 10), quoted per lot.
+#  (h1) fee income shared by weight: one `nexadex open` (a distribution) on a journal whose tranche has
+#       BIG_LOTS lots (all locked) vs one with 10; goal: ratio <= 1.5. Also the cost per distribution
+#       inside a `nexadex run` batch of DIST opens and closes: the batch's time less a one-line batch's
+#       on the same journal (what opening it costs), divided by DIST;
+#  (h2) one `nexadex withdraw w 1` (w's 10 unlocked lots, the oldest taken) on the BIG_LOTS journal vs
+#       the 10-lot one; goal: ratio <= 2 (no scan of locked lots: lots are read on demand, by LP and
+#       by unlock time, through their indexes); and per withdrawal in a batch of WITHDRAWS, as (h1);
+#  (h3) an unlock sweep: one `price set` dated at the second SWEEP_LOTS lots unlock at once, vs
+#       SWEEP_LOTS/10, less the same command dated a second before (nothing unlocks); goal: linear in
+#       the lots unlocked (ratio about 10), quoted per lot.
 # Each arm runs RUNS times on a fresh copy of its journal (arms interleaved); medians are printed.
-# Also printed: a single command's time on each journal, which includes reading every lot when the
-# journal opens (lots are read whole, unlike positions). Overrides: BENCH_BIG_LOTS (100000),
-# BENCH_DIST (2000), BENCH_WITHDRAWS (500), BENCH_SWEEP_LOTS (10000), BENCH_RUNS (7), BENCH_DIR.
+# Overrides: BENCH_BIG_LOTS (100000), BENCH_DIST (2000), BENCH_WITHDRAWS (500), BENCH_SWEEP_LOTS
+# (10000), BENCH_RUNS (7), BENCH_DIR.
 # Exit status: 0 when every goal is met, 2 when one is missed, 1 when a step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,36 +85,42 @@ start=$(date +%s%N); make big "$big_lots" 365d; end=$(date +%s%N)
 build_big=$(awk -v ns=$((end - start)) 'BEGIN { printf "%.1f", ns / 1e9 }')
 make small 0 365d
 at=$((t0 + 86400))
-# (h1) distributions: opens and closes of a 100 long (fees 0.10 each way)
+# (h1) distributions: opens and closes of a 100 long (a fee each way); (h2) withdrawals of w's 10
+# unlocked lots among the locked ones. Each as one command, and as a batch less a one-line batch.
 { for ((i = 0; i < dist / 2; i++)); do echo "open t BTC long --collateral 100 --size 100"; echo "close $((big_lots + 13 + 2 * i))"; done; } >"$dir/dist_big.txt"
 { for ((i = 0; i < dist / 2; i++)); do echo "open t BTC long --collateral 100 --size 100"; echo "close $((13 + 2 * i))"; done; } >"$dir/dist_small.txt"
-echo "price set BTC 50000" >"$dir/one.txt"
-echo "bench-locks: (h1) $dist distributions, $runs runs per arm" >&2
-for j in big small; do
-  : >"$dir/h1_$j.us"; : >"$dir/h0_$j.us"
-done
-for ((r = 1; r <= runs; r++)); do
-  for j in big small; do rm -f "$dir/c_$j.db"*; cp "$dir/$j.db" "$dir/c_$j.db"; sync "$dir/c_$j.db"; done
-  "$timer" --runs 1 --log "$log" --arm big "$at" "$nx" --journal "$dir/c_big.db" run "$dir/dist_big.txt" --at "@$at" -q \
-    --arm small "$at" "$nx" --journal "$dir/c_small.db" run "$dir/dist_small.txt" --at "@$at" -q >"$dir/out.txt" || fail "(h1) failed"
-  for j in big small; do awk -v a="$j" '$1 == a { for (i = 2; i < NF; i++) if ($i == "median_us") print $(i + 1) }' "$dir/out.txt" >>"$dir/h1_$j.us"; done
-done
-arms h0 "$at" big small run "$dir/one.txt" --at "@$at" -q
-h1_big=$(( $(median "$dir/h1_big.us") - $(median "$dir/h0_big.us") ))
-h1_small=$(( $(median "$dir/h1_small.us") - $(median "$dir/h0_small.us") ))
-per_big=$(awk -v t="$h1_big" -v n="$dist" 'BEGIN { printf "%.1f", t / n }')
-per_small=$(awk -v t="$h1_small" -v n="$dist" 'BEGIN { printf "%.1f", t / n }')
-r1=$(ratio "$per_big" "$per_small")
-
-# (h2) withdrawals: w's 10 unlocked lots among the locked ones
 { for ((i = 0; i < withdraws; i++)); do echo "withdraw w 1"; done; } >"$dir/withdraw.txt"
-echo "bench-locks: (h2) $withdraws withdrawals, $runs runs per arm" >&2
-arms h2 "$at" big small run "$dir/withdraw.txt" --at "@$at" -q
-h2_big=$(( $(median "$dir/h2_big.us") - $(median "$dir/h0_big.us") ))
-h2_small=$(( $(median "$dir/h2_small.us") - $(median "$dir/h0_small.us") ))
-wper_big=$(awk -v t="$h2_big" -v n="$withdraws" 'BEGIN { printf "%.1f", t / n }')
-wper_small=$(awk -v t="$h2_small" -v n="$withdraws" 'BEGIN { printf "%.1f", t / n }')
-r2=$(ratio "$wper_big" "$wper_small")
+echo "price set BTC 50000" >"$dir/one.txt"
+cp "$dir/one.txt" "$dir/one_big.txt"; cp "$dir/one.txt" "$dir/one_small.txt"
+cp "$dir/withdraw.txt" "$dir/withdraw_big.txt"; cp "$dir/withdraw.txt" "$dir/withdraw_small.txt"
+# batch FIG BATCH: RUNS runs of `nexadex run BATCH_<journal>.txt` on fresh copies of big and small
+batch() {
+  local fig=$1 name=$2 r j
+  : >"$dir/${fig}_big.us"; : >"$dir/${fig}_small.us"
+  for ((r = 1; r <= runs; r++)); do
+    for j in big small; do rm -f "$dir/c_$j.db"*; cp "$dir/$j.db" "$dir/c_$j.db"; sync "$dir/c_$j.db"; done
+    "$timer" --runs 1 --log "$log" \
+      --arm big "$at" "$nx" --journal "$dir/c_big.db" run "$dir/${name}_big.txt" --at "@$at" -q \
+      --arm small "$at" "$nx" --journal "$dir/c_small.db" run "$dir/${name}_small.txt" --at "@$at" -q >"$dir/out.txt" ||
+      fail "($fig) failed"
+    for j in big small; do awk -v a="$j" '$1 == a { for (i = 2; i < NF; i++) if ($i == "median_us") print $(i + 1) }' "$dir/out.txt" >>"$dir/${fig}_$j.us"; done
+  done
+}
+# per FIG JOURNAL N: the batch's median less the one-line batch's, per line
+per() { awk -v t="$(median "$dir/$1_$2.us")" -v z="$(median "$dir/h0_$2.us")" -v n="$3" 'BEGIN { printf "%.1f", (t - z) / n }'; }
+echo "bench-locks: (h1) one open, and $dist distributions in a batch, $runs runs per arm" >&2
+arms h1one "$at" big small open t BTC long --collateral 100 --size 100 --at "@$at" -q
+batch h0 one
+batch h1 dist
+echo "bench-locks: (h2) one withdrawal, and $withdraws in a batch, $runs runs per arm" >&2
+arms h2one "$at" big small withdraw w 1 --at "@$at" -q
+batch h2 withdraw
+one1_big=$(median "$dir/h1one_big.us"); one1_small=$(median "$dir/h1one_small.us")
+one2_big=$(median "$dir/h2one_big.us"); one2_small=$(median "$dir/h2one_small.us")
+per_big=$(per h1 big "$dist"); per_small=$(per h1 small "$dist")
+wper_big=$(per h2 big "$withdraws"); wper_small=$(per h2 small "$withdraws")
+r1=$(ratio "$one1_big" "$one1_small"); r1b=$(ratio "$per_big" "$per_small")
+r2=$(ratio "$one2_big" "$one2_small"); r2b=$(ratio "$wper_big" "$wper_small")
 
 # (h3) unlock sweeps: every lot locked 30 days, all unlocking at the same second
 echo "bench-locks: (h3) unlock sweeps of $sweep_lots and $((sweep_lots / 10)) lots" >&2
@@ -131,9 +136,10 @@ per_lot=$(awk -v t="$s_big" -v n="$sweep_lots" 'BEGIN { printf "%.2f", t / n }')
 
 tree=$(git rev-parse --short HEAD 2>/dev/null || echo "no git")
 echo "nexadex locks bench ($tree), medians of $runs runs per arm; journal of $big_lots lots built in ${build_big} s"
-echo "  a one-line batch (opening the journal, reading every lot): $(median "$dir/h0_big.us") us with $big_lots lots, $(median "$dir/h0_small.us") us with 10"
-echo "(h1) per distribution: $per_big us with $big_lots lots vs $per_small us with 10: ratio $r1 (goal <= 1.5)"
-echo "(h2) per withdrawal: $wper_big us with $big_lots lots (10 unlocked) vs $wper_small us with 10: ratio $r2 (goal <= 2)"
+echo "(h1) one \`open\` (a distribution): $one1_big us with $big_lots lots vs $one1_small us with 10: ratio $r1 (goal <= 1.5)"
+echo "     per distribution in a batch of $dist: $per_big us vs $per_small us: ratio $r1b"
+echo "(h2) one \`withdraw\` (10 lots unlocked): $one2_big us with $big_lots lots vs $one2_small us with 10: ratio $r2 (goal <= 2)"
+echo "     per withdrawal in a batch of $withdraws: $wper_big us vs $wper_small us: ratio $r2b"
 echo "(h3) unlock sweep: $s_big us for $sweep_lots lots vs $s_small us for $((sweep_lots / 10)): ratio $r3 (linear: about 10), $per_lot us a lot"
 awk -v r="$r1" 'BEGIN { exit !(r <= 1.5) }' || { echo "bench-locks: (h1) missed its goal" >&2; status=2; }
 awk -v r="$r2" 'BEGIN { exit !(r <= 2) }' || { echo "bench-locks: (h2) missed its goal" >&2; status=2; }

@@ -87,6 +87,7 @@ class FakeLoader : public TableLoader {
   }
   Result<std::vector<LossRecord>> losses() override { return std::vector<LossRecord>{}; }
   Result<std::vector<PositionLeg>> legs(int64_t) override { return std::vector<PositionLeg>{}; }
+  Result<std::vector<Lot>> lots(const LotQuery&) override { return std::vector<Lot>{}; }
 
  private:
   Position m_row;
