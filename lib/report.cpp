@@ -146,6 +146,14 @@ Result<Usd> value_of(const State& s, const LpKey& key, Shares shares, const tran
   return vault::amount_paid(shares, s.vault.tranche(key.tranche).supply, value_in(v, key.tranche));
 }
 
+// An LP's shares of a tranche as reports show them: with [locks], the compounding income due to its
+// lots and not yet credited is its own too (held meanwhile by the tranche's pending shares).
+Result<Shares> held_shares(const State& s, const LpKey& key, const LpHolding& h) {
+  if (!s.config.locks.enabled) return h.shares;
+  NX_TRY(due, locks::due_shares(s, key));
+  return add(h.shares, due, "an LP's shares");
+}
+
 }  // namespace
 
 Result<Report> pool_report(const State& s, Timestamp now) {
@@ -161,12 +169,7 @@ Result<Report> pool_report(const State& s, Timestamp now) {
   WideUsd lp_values;   // 128 bits: a sum of int64 values cannot overflow it
   if (s.config.locks.enabled) NX_TRY_STATUS(locks::read_all_lots(s));
   for (const auto& [key, h] : s.lps) {
-    Shares held = h.shares;
-    if (s.config.locks.enabled) {
-      // the compounding income due to its lots is its own, held meanwhile by the pending shares
-      NX_TRY(due, locks::due_shares(s, key));
-      NX_TRY_STATUS(add_to(held, due, "an LP's shares"));
-    }
+    NX_TRY(held, held_shares(s, key, h));
     NX_TRY(value, value_of(s, key, held, values));
     NX_TRY_STATUS(add_to(lp_values, WideUsd(value), "LP values"));
   }
@@ -276,11 +279,8 @@ Section lp_section(const char* name, const std::string& title) {
 
 Result<std::vector<Cell>> lp_row(const State& s, const LpKey& key, const LpHolding& held, const tranche::Values& v) {
   LpHolding h = held;
-  if (s.config.locks.enabled) {
-    // the compounding income due to its lots is its own (held meanwhile as the tranche's pending shares)
-    NX_TRY(due, locks::due_shares(s, key));
-    NX_TRY_STATUS(add_to(h.shares, due, "an LP's shares"));
-  }
+  NX_TRY(shares, held_shares(s, key, held));
+  h.shares = shares;
   NX_TRY(value, value_of(s, key, h.shares, v));
   NX_TRY(pnl, value + h.withdrawn - h.deposited);
   return std::vector<Cell>{Cell::of_text(key.lp), Cell::of_text(std::string(tranche_name(key.tranche))),
@@ -551,11 +551,13 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
               {}};
   for (const auto& [key, h] : before.lps) {
     if (!h.shares.is_positive()) continue;
-    NX_TRY(b, value_of(before, key, h.shares, vb));
+    NX_TRY(held_before, held_shares(before, key, h));
+    NX_TRY(b, value_of(before, key, held_before, vb));
     const auto it = after.lps.find(key);
     Usd a(0);
     if (it != after.lps.end()) {
-      NX_TRY(av, value_of(after, key, it->second.shares, va));
+      NX_TRY(held_after, held_shares(after, key, it->second));
+      NX_TRY(av, value_of(after, key, held_after, va));
       a = av;
     }
     NX_TRY(lost, b - a);

@@ -49,14 +49,15 @@ tiers = [{ min = "30d", boost_bps = 11000 }, { min = "365d", boost_bps = 20000 }
 symbol = "BTC"
 TOML
 
-# make NAME LOTS LOCK: a journal with LOTS lots of 100 locked for LOCK (half not compounding), then w's
-# 10 unlocked lots of 100, and a price; built with one `run` batch at t0.
+# make NAME LOTS LOCK: a journal with LOTS lots of 100 locked for LOCK (half not compounding), held by
+# 10 LPs (so that both journals have about as many LPs: the lps table is read whole when a journal
+# opens, a cost of its own), then w's 10 unlocked lots of 100, and a price; one `run` batch at t0.
 make() {
   local name=$1 lots=$2 lock=$3 i
   {
     echo "price set BTC 50000"
     for ((i = 0; i < lots; i++)); do
-      if ((i % 2)); then echo "deposit lp$((i % 5000)) 100 --lock $lock --no-compound"; else echo "deposit lp$((i % 5000)) 100 --lock $lock"; fi
+      if ((i % 2)); then echo "deposit lp$((i % 10)) 100 --lock $lock --no-compound"; else echo "deposit lp$((i % 10)) 100 --lock $lock"; fi
     done
     for ((i = 0; i < 10; i++)); do echo "deposit w 100"; done
   } >"$dir/build.txt"
