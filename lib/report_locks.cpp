@@ -127,8 +127,24 @@ Result<std::vector<Section>> lots_sections(const State& s, Timestamp now, const 
                                                        tranche::unit_price(t), now);
     if (a) unit_apy[static_cast<std::size_t>(id)] = Cell::of_bps(Bps{*a});
   }
+  // per LP and tranche: the sums of its lots (points, weight, income), ahead of the lots themselves
+  struct Sum {
+    int64_t lots = 0, locked = 0;
+    int128 weight = 0, points = 0;
+    Shares compounded;
+    Usd claimable, claimed;
+  };
+  std::map<LpKey, Sum> sums;
   const auto add = [&](const Lot& lot) -> Status {
     NX_TRY(v, view(s, lot, values, now));
+    Sum& sum = sums[LpKey{lot.lp, lot.tranche}];
+    sum.lots += 1;
+    sum.locked += !lot.unlocked && lot.lock_until.seconds > now.seconds ? 1 : 0;
+    sum.weight += v.weight;
+    sum.points += v.points;
+    NX_TRY_STATUS(add_to(sum.compounded, v.compounded, "an LP's compounded shares"));
+    NX_TRY_STATUS(add_to(sum.claimable, v.claimable, "an LP's claimable income"));
+    NX_TRY_STATUS(add_to(sum.claimed, lot.claimed, "an LP's claimed income"));
     sec.rows.push_back({Cell::of_int(lot.id), Cell::of_text(lot.lp), Cell::of_text(std::string(tranche_name(lot.tranche))),
                         Cell::of_time(lot.created), Cell::of_usd(lot.deposited), Cell::of_shares(v.shares),
                         Cell::of_usd(v.value),
@@ -149,7 +165,24 @@ Result<std::vector<Section>> lots_sections(const State& s, Timestamp now, const 
   } else if (const auto it = s.lots.by_lp.find(*lp); it != s.lots.by_lp.end()) {
     for (const int64_t id : it->second) NX_TRY_STATUS(add(s.lots.all.at(id)));
   }
-  return std::vector<Section>{std::move(sec), std::move(income)};
+  Section by_lp{"lp_lots", "Lots by LP", SectionShape::list,
+                {{"lp", CellType::text},
+                 {"tranche", CellType::text},
+                 {"lots", CellType::integer},
+                 {"locked", CellType::integer},
+                 {"weight", CellType::shares},
+                 {"points", CellType::shares},
+                 {"compounded_shares", CellType::shares},
+                 {"claimable", CellType::usd},
+                 {"claimed", CellType::usd}},
+                {}};
+  for (const auto& [key, sum] : sums) {
+    by_lp.rows.push_back({Cell::of_text(key.lp), Cell::of_text(std::string(tranche_name(key.tranche))),
+                          Cell::of_int(sum.lots), Cell::of_int(sum.locked), Cell::of_shares(WideShares(sum.weight)),
+                          weight_days(sum.points), Cell::of_shares(sum.compounded), Cell::of_usd(sum.claimable),
+                          Cell::of_usd(sum.claimed)});
+  }
+  return std::vector<Section>{std::move(by_lp), std::move(sec), std::move(income)};
 }
 
 Result<Report> points_report(const State& s, Timestamp now) {

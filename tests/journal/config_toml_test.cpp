@@ -855,3 +855,41 @@ TEST_CASE("well-formed multi-byte UTF-8 in comments and strings is read", "[conf
   REQUIRE(c.markets.size() == 1);
   CHECK(c.markets[0].symbol == "BTC");
 }
+
+TEST_CASE("[locks]: tiers by ascending min with their boosts; an invalid tier is refused naming it", "[config][locks]") {
+  const Config c = parsed(k_btc + "[locks]\ntiers = [{ min = \"30d\", boost_bps = 11000 }, { min = \"365d\", "
+                                  "boost_bps = 20000 }]\nmax_boost_bps = 25000\n");
+  CHECK(c.locks.enabled);
+  REQUIRE(c.locks.tiers.size() == 2);
+  CHECK(c.locks.tiers[1].min.seconds == 365 * 86'400);
+  CHECK(c.locks.max_boost_bps.value == 25'000);
+  // the boost of a lock: the longest tier it reaches; shorter than every tier, x1.0
+  CHECK(c.locks.boost(Duration{29 * 86'400}).value == 10'000);
+  CHECK(c.locks.boost(Duration{30 * 86'400}).value == 11'000);
+  CHECK(c.locks.boost(Duration{400 * 86'400}).value == 20'000);
+  // without [locks] nothing is on, and the TOML written back leaves the table out
+  CHECK_FALSE(parsed(k_btc).locks.enabled);
+  CHECK(config_to_toml(parsed(k_btc)).find("[locks]") == std::string::npos);
+  // [locks] with no tiers: lots, every lock x1.0
+  CHECK(parsed(k_btc + "[locks]\n").locks.tiers.empty());
+  // round trip through JSON (the journal's cached config)
+  auto again = journal::config_from_json(config_to_json(c).dump());
+  REQUIRE(again.has_value());
+  CHECK(again->locks.tiers == c.locks.tiers);
+  const std::string head = k_btc + "[locks]\n";
+  config_refused(head + "tiers = [{ min = \"90d\", boost_bps = 12500 }, { min = \"30d\", boost_bps = 13000 }]\n", 4,
+                 "locks.tiers[1] (min 30d)", "list the tiers by ascending min");
+  config_refused(head + "tiers = [{ min = \"30d\", boost_bps = 9000 }]\n", 4, "locks.tiers[0] (min 30d)",
+                 "must be 10000 (x1.0) to 100000");
+  config_refused(head + "tiers = [{ min = \"30d\", boost_bps = 15000 }, { min = \"90d\", boost_bps = 12000 }]\n", 4,
+                 "locks.tiers[1] (min 90d)", "a longer lock may not earn less");
+  config_refused(head + "tiers = [{ min = \"30d\" }]\n", 4, "locks.tiers[0]", "needs both min and boost_bps");
+  config_refused(head + "tiers = [{ min = \"30d\", boost_bps = 11000, extra = 1 }]\n", 4, "locks.tiers[0].extra",
+                 "unknown key");
+  config_refused(head + "tiers = [{ min = 30, boost_bps = 11000 }]\n", 4, "locks.tiers[0].min", "duration");
+  config_refused(head + "tiers = \"30d\"\n", 4, "locks.tiers", "expected an array of tiers");
+  // a tier above the cap: the whole file's check names it
+  auto r = parse_config(head + "tiers = [{ min = \"30d\", boost_bps = 30000 }]\n", "pool.toml");
+  REQUIRE_FALSE(r.has_value());
+  CHECK_THAT(r.error().message, Contains("locks.tiers[0] (min 30d): boost_bps 30000 is above locks.max_boost_bps"));
+}
