@@ -856,7 +856,7 @@ TEST_CASE("well-formed multi-byte UTF-8 in comments and strings is read", "[conf
   CHECK(c.markets[0].symbol == "BTC");
 }
 
-TEST_CASE("[locks]: tiers by ascending min with their boosts; an invalid tier is refused naming it", "[config][locks]") {
+TEST_CASE("[locks]: tiers by ascending min with their boosts, an invalid tier refused naming it", "[config][locks]") {
   const Config c = parsed(k_btc + "[locks]\ntiers = [{ min = \"30d\", boost_bps = 11000 }, { min = \"365d\", "
                                   "boost_bps = 20000 }]\nmax_boost_bps = 25000\n");
   CHECK(c.locks.enabled);
