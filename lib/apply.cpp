@@ -169,7 +169,12 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
       restore();
       return std::unexpected(ok.error());
     }
-    if (trades(event.body)) {
+    // (only when some lot weighs: else fee income goes to capital and no share is minted)
+    const auto weighs = [&](TrancheId id) {
+      const Tranche& t = state.vault.tranche(id);
+      return t.compounding.weight + t.claiming.weight > 0;
+    };
+    if (trades(event.body) && (weighs(TrancheId::senior) || weighs(TrancheId::junior))) {
       auto v = tranche::values(state);
       if (!v) {
         restore();

@@ -255,6 +255,12 @@ SharePrice unit_price(const Tranche& t) {
   return v ? SharePrice(*v) : p;   // beyond 128 bits (a reward near its limit): the realized price
 }
 
+std::optional<int64_t> apy_since_start_bps(const Tranche& t, Timestamp now) {
+  if (!t.supply.is_positive() || t.since.seconds == 0) return std::nullopt;
+  // an empty tranche's price, 1 USDC a share, is where its first deposit starts it
+  return annualized_bps_toward_zero(vault::share_price_floor(Usd(0), Shares(0)), t.since, unit_price(t), now);
+}
+
 std::optional<int64_t> annualized_bps_toward_zero(SharePrice p0, Timestamp t0, SharePrice p1, Timestamp t1) {
   if (!p0.is_positive() || t1 <= t0) return std::nullopt;
   // (p1 − p0) / p0 × year / (t1 − t0), in bps; C++'s / rounds toward zero

@@ -110,5 +110,8 @@ SharePrice unit_price(const Tranche& t);
 // Simple annualized return in bps from price p0 at t0 to p1 at t1, (p1 − p0) / p0 × year / (t1 − t0),
 // rounded toward zero (a report figure, neither side's money); none when the span is empty or p0 is 0.
 std::optional<int64_t> annualized_bps_toward_zero(SharePrice p0, Timestamp t0, SharePrice p1, Timestamp t1);
+// The tranche's realized APY since its first deposit or last reset, from 1 USDC a share to its
+// unit_price at `now` (with [locks]: a ×1.0 compounding lot's); none for an empty tranche.
+std::optional<int64_t> apy_since_start_bps(const Tranche& t, Timestamp now);
 
 }  // namespace nexadex::tranche

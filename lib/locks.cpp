@@ -35,18 +35,6 @@ void Lots::index(const Lot* before, const Lot& after) {
   by_lp[after.lp].insert(after.id);
 }
 
-void Lots::reindex() {
-  locked.clear();
-  unlocked_by_lp.clear();
-  locked_by_lp.clear();
-  by_lp.clear();
-  next_id = 1;
-  for (const auto& [id, lot] : all) {
-    index(nullptr, lot);
-    next_id = std::max(next_id, id + 1);
-  }
-}
-
 namespace locks {
 namespace {
 

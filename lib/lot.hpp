@@ -57,8 +57,6 @@ struct Lots {
   std::map<std::string, std::set<int64_t>> by_lp;                 // every lot of an LP
   // Files a lot (new, or changed: `before` is its previous value) in the indexes.
   void index(const Lot* before, const Lot& after);
-  // Rebuilds the indexes from `all`.
-  void reindex();
   bool complete = true;                       // false while the journal holds lots not read yet
   std::set<std::string> lps_read;             // LPs all of whose lots have been read
   int64_t due_read = std::numeric_limits<int64_t>::min();   // every locked lot ending by then is read

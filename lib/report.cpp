@@ -434,10 +434,9 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
     const Usd nav = id == TrancheId::junior ? values.junior : values.senior;
     NX_TRY(price, vault::share_price_usd_floor(nav, t.supply));
     const SharePrice realized = tranche::unit_price(t);   // with [locks]: a ×1.0 compounding lot's
-    const SharePrice first = vault::share_price_floor(Usd(0), Shares(0));   // an empty tranche's: 1 USDC a share
-    std::optional<int64_t> life, d7, d30;
-    if (t.supply.is_positive() && t.since.seconds > 0) {
-      life = tranche::annualized_bps_toward_zero(first, t.since, realized, now);
+    const std::optional<int64_t> life = tranche::apy_since_start_bps(t, now);
+    std::optional<int64_t> d7, d30;
+    if (life) {
       if (const auto p = price_days_ago(t, today, 7)) {
         d7 = tranche::annualized_bps_toward_zero(p->second, Timestamp{(p->first + 1) * k_seconds_per_day}, realized, now);
       }
@@ -627,12 +626,7 @@ Result<std::vector<Cell>> history_row(const State& s, bool locks) {
   if (locks) {
     // each tranche's ×1.0 APY since its start (a compounding lot without a boost), at this point
     for (const TrancheId id : k_tranche_ids) {
-      const Tranche& t = v.tranche(id);
-      std::optional<int64_t> apy;
-      if (t.supply.is_positive() && t.since.seconds > 0) {
-        apy = tranche::annualized_bps_toward_zero(vault::share_price_floor(Usd(0), Shares(0)), t.since,
-                                                  tranche::unit_price(t), s.head_at);
-      }
+      const std::optional<int64_t> apy = tranche::apy_since_start_bps(v.tranche(id), s.head_at);
       row.push_back(apy ? Cell::of_bps(Bps{*apy}) : Cell::none(CellType::bps));
     }
   }

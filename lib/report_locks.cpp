@@ -121,11 +121,7 @@ Result<std::vector<Section>> lots_sections(const State& s, Timestamp now, const 
   // the tranche's ×1.0 APY (a compounding lot without a boost, since the tranche's start)
   std::array<Cell, 2> unit_apy{Cell::none(CellType::bps), Cell::none(CellType::bps)};
   for (const TrancheId id : k_tranche_ids) {
-    const Tranche& t = s.vault.tranche(id);
-    if (!t.supply.is_positive() || t.since.seconds == 0) continue;
-    const auto a = tranche::annualized_bps_toward_zero(vault::share_price_floor(Usd(0), Shares(0)), t.since,
-                                                       tranche::unit_price(t), now);
-    if (a) unit_apy[static_cast<std::size_t>(id)] = Cell::of_bps(Bps{*a});
+    if (const auto a = tranche::apy_since_start_bps(s.vault.tranche(id), now)) unit_apy[static_cast<std::size_t>(id)] = Cell::of_bps(Bps{*a});
   }
   // per LP and tranche: the sums of its lots (points, weight, income), ahead of the lots themselves
   struct Sum {

@@ -25,6 +25,7 @@
 #include "lib/locks.hpp"
 #include "lib/tranche.hpp"
 #include "lib/vault.hpp"
+#include "tests/lib/property_journal.hpp"
 #include "tests/lib/property_scale.hpp"
 
 namespace {
@@ -56,17 +57,7 @@ symbol = "ETH"
 max_profit_bps = 5000
 )";
 
-uint64_t seed() {
-  const char* s = std::getenv("NEXADEX_SEED");
-  return s ? std::strtoull(s, nullptr, 10) : 20261206;
-}
-
 constexpr int64_t k_default_ops = 5'000;
-
-int64_t ops() {
-  const char* s = std::getenv("NEXADEX_PROPERTY_OPS");
-  return s ? std::max<int64_t>(1, std::strtoll(s, nullptr, 10)) : k_default_ops;
-}
 
 // The lots' own invariants (see the file's comment); `distributed` is the claimable income posted, ever.
 void check_lots(const State& s, const std::array<int64_t, 2>& distributed) {
@@ -105,8 +96,8 @@ void check_lots(const State& s, const std::array<int64_t, 2>& distributed) {
 
 TEST_CASE("5,000 random operations on a tranched pool with locks keep conservation, the lots' books and verify",
           "[locks][property]") {
-  const uint64_t s = seed();
-  const int64_t n = ops();
+  const uint64_t s = test::property_seed(20261206);
+  const int64_t n = test::property_ops(k_default_ops);
   auto scaled = [&](int64_t count) { return count * n / k_default_ops; };
   std::mt19937_64 rng(s);
   auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
@@ -220,25 +211,5 @@ TEST_CASE("5,000 random operations on a tranched pool with locks keep conservati
   CHECK(locked_refusals > scaled(10));
   CHECK(static_cast<int64_t>(accepted.size()) > scaled(2'500));
 
-  char dir_template[] = "/tmp/nexadex-locks-property.XXXXXX";
-  REQUIRE(::mkdtemp(dir_template) != nullptr);
-  const std::string path = std::string(dir_template) + "/j.db";
-  REQUIRE(journal::Journal::create(path, k_locks_config, *config, accepted.front().at).has_value());
-  auto j = journal::Journal::open(path, journal::Access::write);
-  REQUIRE(j.has_value());
-  for (std::size_t i = 1; i < accepted.size(); ++i) {
-    INFO("seed " << s << ", accepted event " << i);
-    if (i % 97 == 1) REQUIRE(j->begin().has_value());
-    auto appended = j->append(accepted[i].body, accepted[i].at);
-    INFO((appended ? std::string() : appended.error().message));
-    REQUIRE(appended.has_value());
-    if (i % 97 == 0 || i + 1 == accepted.size()) REQUIRE(j->commit().has_value());
-  }
-  auto verified = j->verify(nullptr);
-  REQUIRE(verified.has_value());
-  std::ostringstream found;
-  for (const auto& p : verified->problems) found << p.seq << " " << p.check << ": " << p.message << "\n";
-  INFO(found.str());
-  CHECK(verified->problems.empty());
-  std::system(("rm -rf " + std::string(dir_template)).c_str());
+  test::journal_and_verify("locks", k_locks_config, *config, accepted, s);
 }

@@ -24,6 +24,7 @@
 #include "lib/tranche.hpp"
 #include "lib/vault.hpp"
 #include "tests/lib/limits_probe.hpp"
+#include "tests/lib/property_journal.hpp"
 #include "tests/lib/property_scale.hpp"
 
 namespace {
@@ -56,23 +57,13 @@ max_leverage = 15
 max_profit_bps = 5000
 )";
 
-uint64_t seed() {
-  const char* s = std::getenv("NEXADEX_SEED");
-  return s ? std::strtoull(s, nullptr, 10) : 20261202;
-}
-
 constexpr int64_t k_default_ops = 8'000;
-
-int64_t ops() {
-  const char* s = std::getenv("NEXADEX_PROPERTY_OPS");
-  return s ? std::max<int64_t>(1, std::strtoll(s, nullptr, 10)) : k_default_ops;
-}
 
 }  // namespace
 
 TEST_CASE("8,000 random operations on a tranched pool keep conservation, fairness and verify", "[tranche][property]") {
-  const uint64_t s = seed();
-  const int64_t n = ops();
+  const uint64_t s = test::property_seed(20261202);
+  const int64_t n = test::property_ops(k_default_ops);
   // what the run must reach, in proportion to its length (the default's figures at 8,000)
   auto scaled = [&](int64_t count) { return count * n / k_default_ops; };
   std::mt19937_64 rng(s);
@@ -227,23 +218,5 @@ TEST_CASE("8,000 random operations on a tranched pool keep conservation, fairnes
                             << " junior resets, " << probes << " fairness probes, " << state.losses.size()
                             << " losses allocated, last prices (units of 1e-8) BTC " << price["BTC"] << ", ETH " << price["ETH"]);
 
-  char dir_template[] = "/tmp/nexadex-tranche-property.XXXXXX";
-  REQUIRE(::mkdtemp(dir_template) != nullptr);
-  const std::string path = std::string(dir_template) + "/j.db";
-  REQUIRE(journal::Journal::create(path, k_tranche_config, *config, accepted.front().at).has_value());
-  auto j = journal::Journal::open(path, journal::Access::write);
-  REQUIRE(j.has_value());
-  for (std::size_t i = 1; i < accepted.size(); ++i) {
-    INFO("seed " << s << ", accepted event " << i);
-    if (i % 97 == 1) REQUIRE(j->begin().has_value());
-    REQUIRE(j->append(accepted[i].body, accepted[i].at).has_value());
-    if (i % 97 == 0 || i + 1 == accepted.size()) REQUIRE(j->commit().has_value());
-  }
-  auto verified = j->verify(nullptr);
-  REQUIRE(verified.has_value());
-  std::ostringstream found;
-  for (const auto& p : verified->problems) found << p.seq << " " << p.check << ": " << p.message << "\n";
-  INFO(found.str());
-  CHECK(verified->problems.empty());
-  std::system(("rm -rf " + std::string(dir_template)).c_str());
+  test::journal_and_verify("tranche", k_tranche_config, *config, accepted, s);
 }

@@ -20,6 +20,7 @@
 #include "journal/journal.hpp"
 #include "lib/vault.hpp"
 #include "tests/lib/limits_probe.hpp"
+#include "tests/lib/property_journal.hpp"
 #include "tests/lib/property_scale.hpp"
 
 namespace {
@@ -67,17 +68,7 @@ maintenance_margin_bps = 150
 max_profit_bps = 5000
 )";
 
-uint64_t seed() {
-  const char* s = std::getenv("NEXADEX_SEED");
-  return s ? std::strtoull(s, nullptr, 10) : 20261202;
-}
-
 constexpr int64_t k_default_ops = 20'000;
-
-int64_t ops() {
-  const char* s = std::getenv("NEXADEX_PROPERTY_OPS");
-  return s ? std::max<int64_t>(1, std::strtoll(s, nullptr, 10)) : k_default_ops;
-}
 
 // DESIGN-risk §4 by brute force over every open position, from its fields alone: quantity =
 // size × 10^18 / entry (a long's up, a short's down), value = clamp(±(K·size − price·quantity),
@@ -169,8 +160,8 @@ std::size_t check_what_if(const State& s, Timestamp at) {
 
 TEST_CASE("20,000 random vault operations keep conservation, refusals change nothing, verify passes",
           "[vault][property]") {
-  const uint64_t s = seed();
-  const int64_t n = ops();
+  const uint64_t s = test::property_seed(20261202);
+  const int64_t n = test::property_ops(k_default_ops);
   // what the run must reach, in proportion to its length (the default's figures at 20,000)
   auto scaled = [&](int64_t count) { return count * n / k_default_ops; };
   std::mt19937_64 rng(s);
@@ -337,11 +328,6 @@ TEST_CASE("20,000 random vault operations keep conservation, refusals change not
   }
   // the what-if checks liquidated something (97 with the default seed; as many checks in a long run)
   CHECK(static_cast<int64_t>(shocked) > probed(50));
-  auto verified = j->verify(nullptr);
-  REQUIRE(verified.has_value());
-  std::ostringstream found;
-  for (const auto& p : verified->problems) found << p.seq << " " << p.check << ": " << p.message << "\n";
-  INFO(found.str());
-  CHECK(verified->problems.empty());
+  test::check_verifies(*j);
   std::system(("rm -rf " + std::string(dir_template)).c_str());
 }
