@@ -27,6 +27,14 @@ std::optional<Layer> layer_of(std::string_view name) {
   return std::nullopt;
 }
 
+// The fee curve of that name ("fixed", "linear", "optimal"), or nothing.
+std::optional<FeeCurve> fee_curve_of(std::string_view name) {
+  for (const FeeCurve curve : {FeeCurve::fixed, FeeCurve::linear, FeeCurve::optimal}) {
+    if (to_string(curve) == name) return curve;
+  }
+  return std::nullopt;
+}
+
 // "pool.max_price_age", "markets[0].symbol"; a table at the top level is named alone.
 std::string join(const std::string& path, std::string_view name) {
   return path.empty() ? std::string(name) : path + "." + std::string(name);
@@ -67,7 +75,7 @@ class Reader {
         read_table(*sub, item.table, join(path, item.name), c, entry);
       }
     }
-    check_table(t, table, path, c);
+    check_table(t, table, path, c, entry);
   }
 
  private:
@@ -108,8 +116,8 @@ class Reader {
     std::visit(
         [&](const auto& field) {
           using T = std::remove_cvref_t<decltype(field(c, entry))>;
-          if constexpr (std::is_same_v<T, bool>) {
-            field(c, entry) = true;  // Presence::implied: the table is in the file
+          if (key.presence == Presence::implied) {
+            if constexpr (std::is_same_v<T, bool>) field(c, entry) = true;  // the table is in the file
           } else if (const Value* v = find(t, key.name)) {
             read(*v, join(path, key.name), key.range, field(c, entry));
           } else if (key.presence == Presence::identity) {
@@ -127,6 +135,7 @@ class Reader {
     const std::string name(item.name);
     const ConfigKey* id = identity_key(item.table);
     const Value* array = find(root, name);
+    if (!array && !item.array->required) return;
     if (!array) {
       throw ConfigError{m_file + ": " + name + ": the config has no [[" + name + "]]; add at least one, e.g. [[" +
                         name + "]] with " + std::string(id->name) + " = " + std::string(id->example) + "."};
@@ -151,10 +160,11 @@ class Reader {
   }
 
   // The rules across the keys of one table, checked when it is read so that the error names its line.
-  void check_table(const Value& t, std::string_view table, const std::string& path, const Config& c) const {
+  void check_table(const Value& t, std::string_view table, const std::string& path, const Config& c,
+                   std::size_t entry) const {
     for (const ConfigTableRule& rule : config_table_rules()) {
       if (rule.table != table) continue;
-      if (auto ok = rule.check(c); !ok) fail(t, path, ok.error().message);
+      if (auto ok = rule.check(c, entry); !ok) fail(t, path, ok.error().message);
     }
   }
 
@@ -212,6 +222,25 @@ class Reader {
                        std::to_string(range.max / 100) + ".");
     }
     out.hundredths = *n;
+  }
+
+  // A plain whole number within the range (assets[].decimals).
+  void read(const Value& v, const std::string& key, const ConfigRange& range, int64_t& out) const {
+    out = integer(v, key, range.min, range.max, "decimal places");
+  }
+
+  // A TOML boolean (assets[].stable); a presence flag never reaches here.
+  void read(const Value& v, const std::string& key, const ConfigRange&, bool& out) const {
+    if (!v.is_boolean()) fail(v, key, "expected true or false, got " + type_name(v) + ".");
+    out = v.as_boolean();
+  }
+
+  void read(const Value& v, const std::string& key, const ConfigRange&, FeeCurve& out) const {
+    const std::string allowed = "use \"fixed\", \"linear\" or \"optimal\".";
+    if (!v.is_string()) fail(v, key, "expected a fee curve name, got " + type_name(v) + "; " + allowed);
+    const std::optional<FeeCurve> curve = fee_curve_of(v.as_string().str);
+    if (!curve) fail(v, key, "'" + v.as_string().str + "' is not a fee curve; " + allowed);
+    out = *curve;
   }
 
   // A name: range.min to range.max characters of A-Z and 0-9.
@@ -305,6 +334,8 @@ nlohmann::json to_json(const Duration& v) { return format_duration(v); }
 nlohmann::json to_json(const Leverage& v) { return format_decimal(v.hundredths, 2); }
 nlohmann::json to_json(const std::string& v) { return v; }
 nlohmann::json to_json(bool v) { return v; }
+nlohmann::json to_json(int64_t v) { return v; }
+nlohmann::json to_json(FeeCurve v) { return std::string(to_string(v)); }
 nlohmann::json to_json(const std::vector<LockTier>& tiers) {
   nlohmann::json a = nlohmann::json::array();
   for (const LockTier& t : tiers) a.push_back({{"boost_bps", t.boost_bps.value}, {"min", format_duration(t.min)}});
@@ -323,6 +354,7 @@ nlohmann::json table_to_json(const Config& c, std::string_view table, std::size_
     if (item.key) {
       out[name] = std::visit([&](const auto& field) { return to_json(field(c, entry)); }, item.key->field);
     } else if (item.array) {
+      if (!item.array->required && item.array->count(c) == 0) continue;  // left out, not shown
       nlohmann::json entries = nlohmann::json::array();
       for (std::size_t i = 0; i < item.array->count(c); ++i) entries.push_back(table_to_json(c, item.table, i));
       out[name] = std::move(entries);
@@ -352,6 +384,12 @@ void from_json(const nlohmann::json& j, Leverage& out) {
 }
 void from_json(const nlohmann::json& j, std::string& out) { out = j.get<std::string>(); }
 void from_json(const nlohmann::json& j, bool& out) { out = j.get<bool>(); }
+void from_json(const nlohmann::json& j, int64_t& out) { out = j.get<int64_t>(); }
+void from_json(const nlohmann::json& j, FeeCurve& out) {
+  const auto curve = fee_curve_of(j.get<std::string>());
+  if (!curve) throw std::runtime_error("'" + j.get<std::string>() + "' is not a fee curve");
+  out = *curve;
+}
 void from_json(const nlohmann::json& j, std::vector<Layer>& out) {
   std::vector<Layer> list;
   for (const nlohmann::json& e : j) {
@@ -377,6 +415,7 @@ void from_json(const nlohmann::json& j, std::vector<LockTier>& out) {
 
 void table_from_json(const nlohmann::json& j, std::string_view table, Config& c, std::size_t entry) {
   for (const auto& item : table_items(table)) {
+    if (item.array && !item.array->required && !j.contains(std::string(item.name))) continue;
     const nlohmann::json& v = j.at(std::string(item.name));
     if (item.key) {
       std::visit([&](const auto& field) { from_json(v, field(c, entry)); }, item.key->field);

@@ -26,7 +26,7 @@ constexpr std::string_view to_string(FeeCurve curve) {
 
 struct AssetConfig {
   std::string symbol;                 // "BTC": 1-16 of A-Z, 0-9
-  int decimals = 6;                   // 0-9: a token unit is 10^-decimals of a token
+  int64_t decimals = 6;               // 0-9: a token unit is 10^-decimals of a token
   bool stable = false;                // worth 1 USD unless it names a market; low price capped at 1 USD
   std::string market;                 // the [[markets]] symbol pricing it; empty: a stable at 1 USD
   Bps target_weight_bps{0};

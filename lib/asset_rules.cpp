@@ -10,9 +10,9 @@ namespace nexadex::assets {
 namespace {
 
 // 10^(d+2): token units × price (10^-8 USD) → micro-USD for a d-decimal asset.
-int128 value_scale(int decimals) {
+int128 value_scale(int64_t decimals) {
   int128 s = 1;
-  for (int i = 0; i < decimals + 2; ++i) s *= 10;
+  for (int64_t i = 0; i < decimals + 2; ++i) s *= 10;
   return s;
 }
 
@@ -40,14 +40,14 @@ Result<AssetPrices> prices_of(const AssetConfig& asset, Price mid) {
   return AssetPrices{mid, low, high};
 }
 
-Result<Usd> value_floor(int64_t units, Price price, int decimals) {
+Result<Usd> value_floor(int64_t units, Price price, int64_t decimals) {
   if (units < 0) return input_error("a negative token amount cannot be valued (" + std::to_string(units) + " units)");
   NX_TRY(v, mul_div_wide(units, price.units(), value_scale(decimals), Rounding::floor, "a token value"));
   return narrow_to<Usd>(v, "a token value");
 }
 
 namespace {
-Result<int64_t> tokens_rounded(Usd value, Price price, int decimals, Rounding rounding) {
+Result<int64_t> tokens_rounded(Usd value, Price price, int64_t decimals, Rounding rounding) {
   if (!price.is_positive()) return input_error("tokens cannot be priced at " + to_string(price) + " USD");
   if (value.is_negative()) return input_error("a negative value cannot be paid in tokens (" + to_string(value) + " USD)");
   NX_TRY(t, mul_div_wide(value.units(), value_scale(decimals), price.units(), rounding, "a token amount"));
@@ -56,10 +56,10 @@ Result<int64_t> tokens_rounded(Usd value, Price price, int decimals, Rounding ro
 }
 }  // namespace
 
-Result<int64_t> tokens_floor(Usd value, Price price, int decimals) {
+Result<int64_t> tokens_floor(Usd value, Price price, int64_t decimals) {
   return tokens_rounded(value, price, decimals, Rounding::floor);
 }
-Result<int64_t> tokens_ceil(Usd value, Price price, int decimals) {
+Result<int64_t> tokens_ceil(Usd value, Price price, int64_t decimals) {
   return tokens_rounded(value, price, decimals, Rounding::ceil);
 }
 

@@ -34,12 +34,12 @@ Result<AssetPrices> prices_of(const AssetConfig& asset, Price mid);
 
 // value(t, q) = floor(t × q / 10^(d+2)): the micro-USD of t token units of a d-decimal asset at price q
 // (what the pool receives or holds, floored). Errors: t negative, the result beyond int64.
-Result<Usd> value_floor(int64_t units, Price price, int decimals);
+Result<Usd> value_floor(int64_t units, Price price, int64_t decimals);
 // tokens(v, q) = floor(v × 10^(d+2) / q): the token units worth v at price q (what the pool pays,
 // floored); tokens_ceil is the same rounded up (what the insurance fund moves to cover v). Errors:
 // q not positive, v negative, the result beyond int64.
-Result<int64_t> tokens_floor(Usd value, Price price, int decimals);
-Result<int64_t> tokens_ceil(Usd value, Price price, int decimals);
+Result<int64_t> tokens_floor(Usd value, Price price, int64_t decimals);
+Result<int64_t> tokens_ceil(Usd value, Price price, int64_t decimals);
 
 // An asset's weight in bps of the pool's holdings valued at mid, before and after a move:
 // w = floor(V_A × 10^4 / ΣV), 0 when ΣV = 0, and w' the same after V_A became V_A'.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lib/error.hpp"
+#include "lib/asset.hpp"
 #include "lib/money.hpp"
 #include "lib/time.hpp"
 
@@ -110,6 +111,7 @@ struct Config {
   TrancheConfig tranches;
   CascadeConfig cascade;
   LockConfig locks;
+  std::vector<AssetConfig> assets;              // [[assets]] in file order; none: the single-USDC vault
 
   // The market of that symbol, or nullptr.
   const MarketConfig* market(std::string_view symbol) const;

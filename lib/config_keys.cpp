@@ -26,6 +26,14 @@ struct MarketMember {
   }
 };
 
+template <auto... Path>
+struct AssetMember {
+  template <class C>
+  static auto at(C& c, std::size_t entry) -> decltype((c.assets[entry] .* ... .* Path)) {
+    return (c.assets[entry] .* ... .* Path);
+  }
+};
+
 template <class M>
 constexpr auto field_of() {
   using T = std::remove_cvref_t<decltype(M::at(std::declval<Config&>(), 0))>;
@@ -37,6 +45,9 @@ constexpr auto pool_field() { return field_of<Member<Path...>>(); }
 
 template <auto... Path>
 constexpr auto market_field() { return field_of<MarketMember<Path...>>(); }
+
+template <auto... Path>
+constexpr auto asset_field() { return field_of<AssetMember<Path...>>(); }
 
 constexpr int64_t k_max = std::numeric_limits<int64_t>::max();
 constexpr ConfigRange k_bps_0_10000{0, 10'000};
@@ -115,6 +126,36 @@ const ConfigKey k_keys[] = {
      Presence::optional, "100", "below this margin of size a position may be liquidated"},
     {"markets[]", "max_profit_bps", market_field<&MarketConfig::max_profit_bps>(), {1, 1'000'000},
      Presence::optional, "10000", "a position's profit cap, reserved from the pool"},
+
+    // nexadex-assets(7): read and checked; a pool with [[assets]] cannot be created yet
+    {"assets[]", "symbol", asset_field<&AssetConfig::symbol>(), {1, 16}, Presence::identity, "\"USDC\"",
+     "the asset's name, 1 to 16 of A-Z and 0-9"},
+    {"assets[]", "decimals", asset_field<&AssetConfig::decimals>(), {0, 9}, Presence::optional, "6",
+     "a token unit is 10^-decimals of a token"},
+    {"assets[]", "stable", asset_field<&AssetConfig::stable>(), k_unused, Presence::optional, "true",
+     "worth 1 USD unless it names a market; its low price is never above 1 USD"},
+    {"assets[]", "price", asset_field<&AssetConfig::market>(), {0, 16}, Presence::optional, "\"BTC\"",
+     "the market whose prices price it (required unless stable)"},
+    {"assets[]", "target_weight_bps", asset_field<&AssetConfig::target_weight_bps>(), k_bps_0_10000,
+     Presence::optional, "5000", "its target share of the pool's holdings (the targets sum to 10000)"},
+    {"assets[]", "min_weight_bps", asset_field<&AssetConfig::min_weight_bps>(), k_bps_0_10000, Presence::optional,
+     "3000", "a withdrawal may not take its weight below this (unless it was below already)"},
+    {"assets[]", "max_weight_bps", asset_field<&AssetConfig::max_weight_bps>(), k_bps_0_10000, Presence::optional,
+     "7000", "a deposit may not take its weight above this (unless it was above already)"},
+    {"assets[]", "add_fee_bps", asset_field<&AssetConfig::add_fee_bps>(), {0, 1'000}, Presence::optional, "10",
+     "the base fee of a deposit of it, before the curve"},
+    {"assets[]", "remove_fee_bps", asset_field<&AssetConfig::remove_fee_bps>(), {0, 1'000}, Presence::optional,
+     "10", "the base fee of a withdrawal paid in it, before the curve"},
+    {"assets[]", "fee_curve", asset_field<&AssetConfig::fee_curve>(), k_unused, Presence::optional,
+     "\"linear\"", "fixed, linear or optimal: how the fee follows its weight after the move"},
+    {"assets[]", "fee_ratio_mult_bps", asset_field<&AssetConfig::fee_ratio_mult_bps>(), {0, 100'000},
+     Presence::optional, "20000", "the linear curve's multiplier"},
+    {"assets[]", "fee_optimal_bps", asset_field<&AssetConfig::fee_optimal_bps>(), k_bps_0_10000,
+     Presence::optional, "10", "the optimal curve's fee at the target"},
+    {"assets[]", "fee_max_bps", asset_field<&AssetConfig::fee_max_bps>(), k_bps_0_10000, Presence::optional,
+     "250", "the optimal curve's fee at the edge of the band"},
+    {"assets[]", "price_confidence_bps", asset_field<&AssetConfig::price_confidence_bps>(), {0, 1'000},
+     Presence::optional, "10", "the half-width of the band between its low and high price"},
 };
 
 // The entries of an array of tables held in a member of Config.
@@ -129,10 +170,35 @@ struct Entries {
 
 const ConfigArray k_arrays[] = {
     {"markets[]", &Entries<&Config::markets>::count, &Entries<&Config::markets>::add},
+    {"assets[]", &Entries<&Config::assets>::count, &Entries<&Config::assets>::add, false},
 };
 
+// One [[assets]] table's own rules (nexadex-assets(7), OPTIONS).
+Status check_asset(const AssetConfig& a) {
+  if (a.min_weight_bps > a.target_weight_bps || a.target_weight_bps > a.max_weight_bps) {
+    return input_error("min_weight_bps (" + std::to_string(a.min_weight_bps.value) + "), target_weight_bps (" +
+                       std::to_string(a.target_weight_bps.value) + ") and max_weight_bps (" +
+                       std::to_string(a.max_weight_bps.value) + ") must be in that order; fix the band.");
+  }
+  if (a.fee_optimal_bps > a.fee_max_bps) {
+    return input_error("fee_optimal_bps (" + std::to_string(a.fee_optimal_bps.value) + ") is above fee_max_bps (" +
+                       std::to_string(a.fee_max_bps.value) + "); the optimal curve rises from the one to the other.");
+  }
+  if (!a.stable && !a.priced_by_market()) {
+    return input_error("a non-stable asset needs a price, the [[markets]] symbol that prices it (price = \"" +
+                       a.symbol + "\"), or stable = true.");
+  }
+  if (!a.priced_by_market() && a.price_confidence_bps.value != 0) {
+    return input_error("price_confidence_bps is " + std::to_string(a.price_confidence_bps.value) +
+                       " but an asset priced by no market is worth exactly 1 USD; set it to 0 or name a price.");
+  }
+  return {};
+}
+
+Status asset_entry_rules(const Config& c, std::size_t entry) { return check_asset(c.assets[entry]); }
+
 // SPEC §3: every fee is shared out whole.
-Status split_sums_to_whole(const Config& c) {
+Status split_sums_to_whole(const Config& c, std::size_t) {
   const auto& s = c.fees.split;
   const int64_t sum = s.lp_bps.value + s.insurance_bps.value + s.treasury_bps.value;
   if (sum == k_bps_scale) return {};
@@ -141,6 +207,7 @@ Status split_sums_to_whole(const Config& c) {
 
 const ConfigTableRule k_rules[] = {
     {"fees.split", &split_sums_to_whole},
+    {"assets[]", &asset_entry_rules},
 };
 
 // The unit a range is counted in, for messages; empty for basis points (the key's name says so).
@@ -175,7 +242,7 @@ Status check_key(const ConfigKey& key, const Config& c, std::size_t entry, const
           }
         } else if constexpr (std::is_same_v<T, std::vector<LockTier>>) {
           NX_TRY_STATUS(check_lock_tiers(v, where));
-        } else if constexpr (!std::is_same_v<T, bool>) {
+        } else if constexpr (!std::is_same_v<T, bool> && !std::is_same_v<T, FeeCurve>) {
           const int64_t n = *ranged_units(key, c, entry);
           if (n < key.range.min || n > key.range.max) {
             return input_error(where + " is " + std::to_string(n) + " but must be " + std::to_string(key.range.min) +
@@ -190,6 +257,34 @@ Status check_key(const ConfigKey& key, const Config& c, std::size_t entry, const
 }  // namespace
 
 std::span<const ConfigTableRule> config_table_rules() { return k_rules; }
+
+Status check_assets(const Config& c) {
+  if (c.assets.empty()) return {};
+  constexpr std::size_t k_max_assets = 32;
+  if (c.assets.size() > k_max_assets) {
+    return input_error("the config has " + std::to_string(c.assets.size()) + " [[assets]] but at most " +
+                       std::to_string(k_max_assets) + " are allowed.");
+  }
+  int64_t targets = 0;
+  bool settlement = false;
+  for (const AssetConfig& a : c.assets) {
+    targets += a.target_weight_bps.value;
+    settlement = settlement || (a.stable && !a.priced_by_market());
+    if (a.priced_by_market() && !c.market(a.market)) {
+      return input_error("assets." + a.symbol + ".price names the market " + a.market + ", which is not configured; " +
+                         "the markets are " + market_symbols(c) + ".");
+    }
+  }
+  if (targets != k_bps_scale) {
+    return input_error("the [[assets]] target_weight_bps sum to " + std::to_string(targets) +
+                       " but must sum to exactly 10000.");
+  }
+  if (!settlement) {
+    return input_error("no [[assets]] table is a stable priced by no market (the settlement asset, e.g. symbol = "
+                       "\"USDC\" with stable = true and no price); add one.");
+  }
+  return {};
+}
 
 Status check_lock_tiers(const std::vector<LockTier>& v, const std::string& where) {
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -238,6 +333,7 @@ std::optional<int64_t> ranged_units(const ConfigKey& key, const Config& config, 
         else if constexpr (std::is_same_v<T, Usd>) return v.units();
         else if constexpr (std::is_same_v<T, Duration>) return v.seconds;
         else if constexpr (std::is_same_v<T, Leverage>) return v.hundredths;
+        else if constexpr (std::is_same_v<T, int64_t>) return v;
         else return std::nullopt;
       },
       key.field);
@@ -245,7 +341,7 @@ std::optional<int64_t> ranged_units(const ConfigKey& key, const Config& config, 
 
 Status validate(const Config& config) {
   for (const ConfigArray& array : k_arrays) {
-    if (array.count(config) > 0) continue;
+    if (!array.required || array.count(config) > 0) continue;
     const std::string name(array.table.substr(0, array.table.size() - 2));
     const ConfigKey* id = identity_key(array.table);
     return input_error("the config has no [[" + name + "]]; add at least one, e.g. [[" + name + "]] " +
@@ -277,8 +373,21 @@ Status validate(const Config& config) {
     }
   }
   for (const ConfigTableRule& rule : k_rules) {
-    if (auto ok = rule.check(config); !ok) return input_error(std::string(rule.table) + ": " + ok.error().message);
+    if (!rule.table.ends_with("[]")) {
+      if (auto ok = rule.check(config, 0); !ok) return input_error(std::string(rule.table) + ": " + ok.error().message);
+      continue;
+    }
+    for (const ConfigArray& a : k_arrays) {
+      if (a.table != rule.table) continue;
+      for (std::size_t entry = 0; entry < a.count(config); ++entry) {
+        if (auto ok = rule.check(config, entry); !ok) {
+          const std::string array(rule.table.substr(0, rule.table.size() - 2));
+          return input_error(array + "[" + std::to_string(entry) + "]: " + ok.error().message);
+        }
+      }
+    }
   }
+  NX_TRY_STATUS(check_assets(config));
   const auto& l = config.locks;
   for (std::size_t i = 0; i < l.tiers.size(); ++i) {
     if (l.tiers[i].boost_bps.value > l.max_boost_bps.value) {

@@ -32,10 +32,11 @@ struct ConfigField {
 };
 
 // The value types of keys; the alternative is the key's type. A std::string is a name of range.min
-// to range.max characters of A-Z and 0-9; a bool is the presence of its table (Presence::implied).
+// to range.max characters of A-Z and 0-9; a bool is the presence of its table (Presence::implied) or,
+// optional, a TOML boolean; an int64_t a plain whole number (assets[].decimals).
 using ConfigFieldRef = std::variant<ConfigField<Bps>, ConfigField<Usd>, ConfigField<Duration>, ConfigField<Leverage>,
                                     ConfigField<std::string>, ConfigField<std::vector<Layer>>, ConfigField<bool>,
-                                    ConfigField<std::vector<LockTier>>>;
+                                    ConfigField<std::vector<LockTier>>, ConfigField<int64_t>, ConfigField<FeeCurve>>;
 
 // The allowed values, in the units of the type: basis points, micro-USD, seconds, hundredths (of
 // leverage), characters (of a name). Unused for layer lists and presence flags.
@@ -70,19 +71,21 @@ struct ConfigKey {
 // checks them (so the first error reported does not depend on the map order of the TOML library).
 std::span<const ConfigKey> config_keys();
 
-// An array of tables ("markets[]"): the member of Config that holds its entries. Such an array is
-// required and holds at least one entry.
+// An array of tables ("markets[]"): the member of Config that holds its entries. A required array
+// holds at least one entry; an optional one ("assets[]") may be left out, and is then not shown.
 struct ConfigArray {
   std::string_view table;                 // "markets[]"
   std::size_t (*count)(const Config&);    // the entries in a config
   std::size_t (*add)(Config&);            // appends a default entry, returns its index
+  bool required = true;
 };
 
 // A rule across the keys of one table, checked once the table is read: an error (ErrorKind::input)
 // says what is wrong, without the table's name, which the reader prefixes with the file and line.
+// `entry` is the entry of an array of tables that was just read (0 for other tables).
 struct ConfigTableRule {
   std::string_view table;  // "fees.split"
-  Status (*check)(const Config&);
+  Status (*check)(const Config&, std::size_t entry);
 };
 
 std::span<const ConfigTableRule> config_table_rules();
@@ -118,6 +121,11 @@ std::optional<int64_t> ranged_units(const ConfigKey& key, const Config& config, 
 // across tables (tranches.max_junior_ratio_bps ≥ min_junior_ratio_bps). Errors are ErrorKind::input,
 // naming the key.
 Status validate(const Config& config);
+
+// The rules of a multi-asset pool's config across its [[assets]] (nexadex-assets(7), OPTIONS): at
+// most 32, the targets summing to 10000, a settlement asset (stable, priced by no market), each price
+// naming a configured market. Nothing when there is no [[assets]].
+Status check_assets(const Config& config);
 
 // The lock tiers' own rules (DESIGN-risk §7): min ≥ 1s and strictly ascending, boost_bps 10000 to
 // 100000 and never lower than a shorter tier's. `where` names the list ("locks.tiers") in the error,

@@ -115,6 +115,21 @@ check "config with a market twice: exit 1, file:line and key" bad_config twice "
 check "init with a missing config file: exit 1, names it" refused 1 "^nexadex: init: .*nosuch\\.toml" \
   init --config nosuch.toml --journal nosuch.db
 
+# [[assets]] (nexadex-assets(7)): read and checked, but no journal can be made or changed with them yet.
+printf '[[markets]]\nsymbol = "BTC"\n\n[[assets]]\nsymbol = "USDC"\nstable = true\ntarget_weight_bps = 5000\n\n[[assets]]\nsymbol = "BTC"\ndecimals = 8\nprice = "BTC"\ntarget_weight_bps = 5000\n' >assets.toml
+sed 's/^target_weight_bps = 5000$/target_weight_bps = 4000/' assets.toml >assets-targets.toml
+assets_refused() {
+  expect_error 1 "^nexadex: init: this config has \\[\\[assets\\]\\] .*nexadex-assets\\(7\\)" \
+    init --config assets.toml --journal assets.db
+  [ ! -e assets.db ] || fail "init with [[assets]] created assets.db"
+  refused 1 "^nexadex: config apply: this config has \\[\\[assets\\]\\]" config apply assets.toml --at "$LATER"
+  expect_error 1 "^nexadex: init: assets-targets\\.toml: the \\[\\[assets\\]\\] target_weight_bps sum to 8000" \
+    init --config assets-targets.toml --journal assets.db
+  expect_rc 0 config show --config assets.toml --format json
+  grep -q '"price": "BTC"' "$WORK/out" || fail "config show does not show the BTC asset's price: $(cat "$WORK/out")"
+}
+check "config with [[assets]]: read and shown, refused by init and config apply (exit 1)" assets_refused
+
 config_apply_bad() {
   local f
   for f in syntax unknown-key float-amount split; do
