@@ -3,6 +3,8 @@
 #include <cstring>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "cli/commands.hpp"
@@ -10,16 +12,27 @@
 namespace nexadex::cli {
 namespace {
 
+// The events exported: seq `from` to `to` (INT64_MAX: to the end, checked for events cut from it).
+struct Range {
+  int64_t from = 1;
+  int64_t to = INT64_MAX;
+  Timestamp since;   // --since: the ledger's opening balances are dated by it when no event follows
+};
+
 // The postings as a ledger/hledger journal: one transaction per event that has postings, dated by
 // its UTC day, with the seq as its code and the time and hash as `at:` and `hash:` tags; amounts in USD
 // with the full 6 decimals. The commodity, every account (sorted) and both tags are declared first, so
 // `ledger --strict`/`--pedantic` and `hledger check --strict` accept it; every transaction balances.
-// Two passes over the postings (the account names, then the events with their legs): memory holds
-// the accounts and one event, whatever the journal's length.
-Status write_ledger(journal::Journal& j, std::ostream& out) {
+// Exported from an event after the first (--since), the journal opens with one transaction of every
+// account's balance before it, so that balances come out as nexadex's. Two passes over the postings
+// (the account names and the opening balances, then the events with their legs): memory holds the
+// accounts and one event, whatever the journal's length.
+Status write_ledger(journal::Journal& j, const Range& range, std::ostream& out) {
   std::set<std::string> accounts;
-  auto ok = j.scan_postings([&](const journal::StoredPosting& p) -> Status {
+  std::map<std::string, int128> opening;
+  auto ok = j.scan_postings(1, range.to, [&](const journal::StoredPosting& p) -> Status {
     accounts.insert(p.account);
+    if (p.seq < range.from) opening[p.account] += p.amount;
     return {};
   });
   if (!ok) return ok;
@@ -29,29 +42,74 @@ Status write_ledger(journal::Journal& j, std::ostream& out) {
   for (const auto& account : accounts) out << "account " << account << "\n";
   out << "tag at\n"
          "tag hash\n";
-  return j.scan_with_postings(1, INT64_MAX, [&](const journal::StoredEvent& row,
-                                                const std::vector<journal::StoredPosting>& legs) -> Status {
+  const auto posting = [&](const std::string& account, const std::string& amount) {
+    out << "    " << account << std::string(account.size() < 40 ? 40 - account.size() : 2, ' ')
+        << std::string(amount.size() < 22 ? 22 - amount.size() : 1, ' ') << amount << " USD\n";
+  };
+  bool opened = range.from <= 1;
+  const auto open_at = [&](const std::string& when) {
+    opened = true;
+    out << "\n" << when.substr(0, 10) << " opening balances: the postings of events 1 to " << range.from - 1 << "\n";
+    for (const auto& [account, balance] : opening) {
+      if (balance != 0) posting(account, format_decimal_wide(balance, Usd::k_decimals));
+    }
+  };
+  NX_TRY_STATUS(j.scan_with_postings(range.from, range.to, [&](const journal::StoredEvent& row,
+                                                               const std::vector<journal::StoredPosting>& legs) -> Status {
+    const std::string when = format_time(Timestamp{row.at});
+    if (!opened) open_at(when);
     if (legs.empty()) return {};
     auto ev = journal::decode(row);
     if (!ev) return journal_error("event " + std::to_string(row.seq) + " cannot be decoded; run 'nexadex verify'.");
-    const std::string when = format_time(Timestamp{row.at});
     out << "\n" << when.substr(0, 10) << " (" << row.seq << ") " << row.kind << ": " << describe(ev->body) << "\n"
         << "    ; at: " << when << ", hash: " << row.hash << "\n";
-    for (const auto& p : legs) {
-      const std::string amount = format_decimal(p.amount, Usd::k_decimals);
-      out << "    " << p.account << std::string(p.account.size() < 40 ? 40 - p.account.size() : 2, ' ')
-          << std::string(amount.size() < 22 ? 22 - amount.size() : 1, ' ') << amount << " USD\n";
-    }
+    for (const auto& p : legs) posting(p.account, format_decimal(p.amount, Usd::k_decimals));
     return {};
-  });
+  }));
+  if (!opened) open_at(format_time(range.since));   // no event at or after --since
+  return {};
 }
 
 struct ExportArgs {
   bool events = false;   // --events
   bool ledger = false;   // --ledger
   std::string file;      // FILE
+  std::optional<std::string> since;   // --since TIME
+  std::optional<std::string> as_of;   // --as-of TIME
+  std::optional<std::string> seq;     // --seq N
   bool operator==(const ExportArgs&) const = default;
 };
+
+// The events to export: from the first at or after --since, to --seq or the last at or before --as-of.
+Result<Range> export_range(journal::Journal& j, const ExportArgs& a) {
+  Range r;
+  if (!a.since && !a.as_of && !a.seq) return r;
+  NX_TRY(head, j.last_seq());
+  int64_t to = head;
+  if (a.seq) {
+    auto n = parse_decimal(*a.seq, 0, Sign::positive, "--seq");
+    if (!n) return input_error("--seq '" + *a.seq + "' is not an event seq; give a whole number from 1 to the head seq.");
+    if (*n > head) {
+      return input_error("--seq " + std::to_string(*n) + " is past the journal's head seq " + std::to_string(head) +
+                         "; give at most " + std::to_string(head) + ".");
+    }
+    to = *n;
+  }
+  if (a.as_of) {
+    NX_TRY(t, parse_time(*a.as_of, "--as-of"));
+    NX_TRY(last, j.last_seq_at_or_before(t, to));
+    if (last == 0) return input_error("--as-of " + format_time(t) + " is before the journal's first event; give a later time.");
+    to = last;
+  }
+  if (a.seq || a.as_of) r.to = to;
+  if (a.since) {
+    NX_TRY(t, parse_time(*a.since, "--since"));
+    NX_TRY(first, j.first_seq_at_or_after(t, to));
+    r.from = first;
+    r.since = t;
+  }
+  return r;
+}
 
 Status export_journal(Context& ctx, const Options& o, const ExportArgs& a) {
   if (!a.events && !a.ledger) return input_error("say what to export: --events or --ledger.");
@@ -65,8 +123,9 @@ Status export_journal(Context& ctx, const Options& o, const ExportArgs& a) {
       file.open(tmp, std::ios::binary | std::ios::trunc);
       if (!file) return input_error("cannot write " + a.file + ": " + std::strerror(errno) + "; check the path.");
     }
+    NX_TRY(range, export_range(j, a));
     std::ostream& out = to_stdout ? ctx.out() : file;
-    auto ok = a.ledger ? write_ledger(j, out) : j.scan(1, INT64_MAX, [&](const journal::StoredEvent& row) -> Status {
+    const auto events = [&](const journal::StoredEvent& row) -> Status {
       nlohmann::ordered_json line;
       line["seq"] = row.seq;
       line["at"] = format_time(Timestamp{row.at});
@@ -82,7 +141,10 @@ Status export_journal(Context& ctx, const Options& o, const ExportArgs& a) {
       line["hash"] = row.hash;
       out << line.dump() << '\n';
       return {};
-    });
+    };
+    Status ok;
+    if (a.ledger) ok = write_ledger(j, range, out);
+    else if (range.from <= range.to) ok = j.scan(range.from, range.to, events);
     out.flush();
     if (ok && !out) ok = input_error("writing the export failed; check the disk space and the path.");
     if (!to_stdout) {
@@ -104,6 +166,12 @@ class Export final : public CommandWith<ExportArgs> {
     auto* ledger = cmd->add_flag("--ledger", m_args.ledger, "Export the postings as a ledger/hledger journal");
     file(cli, cmd->add_option("FILE", m_args.file, "Output file; standard output when absent or -"));
     events->excludes(ledger);
+    cmd->add_option("--since", m_args.since, "Only the events at or after TIME (a ledger opens with the balances before)")
+        ->type_name("TIME");
+    auto* as_of = cmd->add_option("--as-of", m_args.as_of, "Only the events up to TIME (that time included)")
+                      ->type_name("TIME");
+    auto* seq = cmd->add_option("--seq", m_args.seq, "Only the events up to event N")->type_name("N");
+    as_of->excludes(seq);
     return cmd;
   }
   Status run(Context& ctx, const Options& o, Cli&) override { return export_journal(ctx, o, m_args); }

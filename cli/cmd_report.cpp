@@ -1,9 +1,12 @@
-// cli/cmd_report.cpp: `report [summary|events] [--as-of TIME | --seq N]`.
+// cli/cmd_report.cpp: `report [WHAT [ID]] [--as-of TIME | --seq N]` and the options of some reports:
+// --all and the filters of positions, the filters of events, --every and --svg of history.
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <set>
+#include <vector>
 
 #include "cli/chart.hpp"
 #include "cli/commands.hpp"
@@ -19,6 +22,15 @@ struct ReportArgs {
   std::optional<std::string> seq;        // --seq N
   std::optional<std::string> every;      // --every DURATION (history)
   std::optional<std::string> svg;        // --svg FILE (history)
+  std::vector<std::string> kinds;        // --kind K[,K...] (events)
+  std::optional<std::string> since;      // --since TIME (events)
+  std::optional<std::string> until;      // --until TIME (events)
+  std::optional<std::string> offset;     // --offset N (events)
+  std::optional<std::string> limit;      // --limit N (events, positions)
+  std::optional<std::string> market;     // --market M (positions)
+  std::optional<std::string> trader;     // --trader T (positions)
+  std::optional<std::string> side;       // --side long|short (positions)
+  bool liquidatable = false;             // --liquidatable (positions)
   bool operator==(const ReportArgs&) const = default;
 };
 
@@ -45,6 +57,119 @@ Result<Horizon> horizon(const ReportArgs& a) {
 // Only --as-of can reach back before seq 1 (a journal always holds its journal_created event).
 Status before_first_event(Timestamp at) {
   return input_error("--as-of " + format_time(at) + " is before the journal's first event; give a later time.");
+}
+
+// A count given to --limit (at least 1) or --offset (at least 0).
+Result<int64_t> count_option(const std::string& text, const std::string& option, Sign sign) {
+  auto n = parse_decimal(text, 0, sign, option);
+  if (!n) {
+    return input_error(option + " '" + text + "' is not a count; give a whole number" +
+                       (sign == Sign::positive ? " from 1" : " from 0") + ", e.g. " + option + " 100.");
+  }
+  return *n;
+}
+
+// The options that go with one report only, refused with any other.
+Status check_report_options(const ReportArgs& a) {
+  const bool events_only = !a.kinds.empty() || a.since || a.until || a.offset;
+  if (events_only && a.what != "events") {
+    return input_error("--kind, --since, --until and --offset go with 'report events' only.");
+  }
+  const bool positions_only = a.market || a.trader || a.side || a.liquidatable;
+  if (positions_only && a.what != "positions") {
+    return input_error("--market, --trader, --side and --liquidatable go with 'report positions' only.");
+  }
+  if (a.limit && a.what != "events" && a.what != "positions") {
+    return input_error("--limit goes with 'report events' and 'report positions' only.");
+  }
+  return {};
+}
+
+// `report events`: the events up to the horizon (--seq, --as-of) read straight from the journal, no
+// replay: of the kinds asked (--kind), timed within --since and --until, the first --offset of those
+// skipped, at most --limit of them. The time bounds are found by bisection on seq (event times never
+// go backwards); the scan stops at the limit, so a page of a long journal costs what the page costs.
+Status report_events(Context& ctx, const ReportArgs& a, journal::Journal& j, const Horizon& h, int64_t head_seq,
+                     Format format) {
+  std::set<std::string> kinds;
+  const std::vector<std::string_view> known = kind_names();
+  for (const std::string& list : a.kinds) {
+    std::size_t start = 0;
+    while (start <= list.size()) {
+      const std::size_t comma = std::min(list.find(',', start), list.size());
+      const std::string kind = list.substr(start, comma - start);
+      if (std::find(known.begin(), known.end(), kind) == known.end()) {
+        std::string names;
+        for (const auto k : known) names += (names.empty() ? "" : ", ") + std::string(k);
+        return input_error("--kind '" + kind + "' is not an event kind; the kinds are " + names + ".");
+      }
+      kinds.insert(kind);
+      start = comma + 1;
+    }
+  }
+  std::optional<Timestamp> since, until;
+  if (a.since) {
+    NX_TRY(t, parse_time(*a.since, "--since"));
+    since = t;
+  }
+  if (a.until) {
+    NX_TRY(t, parse_time(*a.until, "--until"));
+    until = t;
+  }
+  if (since && until && *since > *until) {
+    return input_error("--since " + format_time(*since) + " is after --until " + format_time(*until) +
+                       "; give a --since at or before --until.");
+  }
+  int64_t offset = 0;
+  std::optional<int64_t> limit;
+  if (a.offset) {
+    NX_TRY(n, count_option(*a.offset, "--offset", Sign::non_negative));
+    offset = n;
+  }
+  if (a.limit) {
+    NX_TRY(n, count_option(*a.limit, "--limit", Sign::positive));
+    limit = n;
+  }
+  int64_t to = h.seq.value_or(head_seq);
+  if (h.at) {
+    NX_TRY(last, j.last_seq_at_or_before(*h.at, to));
+    if (last == 0) return before_first_event(*h.at);
+    to = last;
+  }
+  if (until) {
+    NX_TRY(last, j.last_seq_at_or_before(*until, to));
+    to = last;
+  }
+  int64_t from = 1;
+  if (since) {
+    NX_TRY(first, j.first_seq_at_or_after(*since, to));
+    from = first;
+  }
+  Report report{"events", {events_section()}};
+  auto& rows = report.sections[0].rows;
+  int64_t matched = 0;
+  bool full = false;
+  const std::string k_full = "the --limit is reached";   // stops the scan; not an error
+  if (from <= to) {
+    auto ok = j.scan(from, to, [&](const journal::StoredEvent& row) -> Status {
+      if (!kinds.empty() && !kinds.count(row.kind)) return {};
+      if (matched++ < offset) return {};
+      auto ev = journal::decode(row);
+      if (!ev) {
+        return journal_error("event " + std::to_string(row.seq) + " cannot be decoded (" + ev.error().message +
+                             "); run 'nexadex verify'.");
+      }
+      rows.push_back(event_row(*ev, row.hash));
+      if (limit && static_cast<int64_t>(rows.size()) >= *limit) {
+        full = true;
+        return input_error(k_full);
+      }
+      return {};
+    });
+    if (!ok && !(full && ok.error().message == k_full)) return ok;
+  }
+  render(report, format, ctx.out());
+  return {};
 }
 
 // `report history`: the state after each event (or after the last event of each --every interval,
@@ -98,12 +223,33 @@ Status report_history(Context& ctx, const ReportArgs& a, journal::Journal& j, co
   return {};
 }
 
+// The filter of `report positions`: a configured market, a trader's name, a side, liquidatable, a limit.
+Result<PositionFilter> position_filter(const ReportArgs& a, const State& state) {
+  PositionFilter f;
+  if (a.market) {
+    if (!state.config.market(*a.market) && !state.markets.count(*a.market)) {
+      return input_error("--market '" + *a.market + "' is not a market of this pool; the markets are " +
+                         market_symbols(state.config) + ".");
+    }
+    f.market = *a.market;
+  }
+  if (a.trader) f.trader = *a.trader;
+  if (a.side) f.side = *a.side == "long" ? Side::long_ : Side::short_;
+  f.liquidatable = a.liquidatable;
+  if (a.limit) {
+    NX_TRY(n, count_option(*a.limit, "--limit", Sign::positive));
+    f.limit = n;
+  }
+  return f;
+}
+
 Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
   NX_TRY(format, ctx.format(o));
   NX_TRY(h, horizon(a));
   if (a.all && a.what != "positions") {
     return input_error("--all goes with 'report positions' only (it adds the closed and liquidated ones).");
   }
+  NX_TRY_STATUS(check_report_options(a));
   NX_TRY(now, ctx.time(o));
   return ctx.read(o, [&](journal::Journal& j) -> Status {
     NX_TRY(current, j.load_state());
@@ -112,6 +258,7 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
       return input_error("--seq " + std::to_string(*h.seq) + " is past the journal's head seq " +
                          std::to_string(last.seq) + "; give at most " + std::to_string(last.seq) + ".");
     }
+    if (a.what == "events") return report_events(ctx, a, j, h, last.seq, format);
     if (a.what == "history") return report_history(ctx, a, j, h, format, current.config.locks.enabled);
     if (a.every || a.svg) return input_error("--every and --svg go with 'report history' only.");
     State state = std::move(current);
@@ -124,19 +271,6 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
       state = std::move(replayed.first);
       head = replayed.second;
       report_at = h.at ? *h.at : head.at;
-    }
-    if (a.what == "events") {
-      Report report{"events", {events_section()}};
-      auto ok = j.scan(1, head.seq, [&](const journal::StoredEvent& row) -> Status {
-        auto ev = journal::decode(row);
-        if (!ev) return journal_error("event " + std::to_string(row.seq) + " cannot be decoded (" + ev.error().message +
-                                      "); run 'nexadex verify'.");
-        report.sections[0].rows.push_back(event_row(*ev, row.hash));
-        return {};
-      });
-      if (!ok) return ok;
-      render(report, format, ctx.out());
-      return {};
     }
     const std::string& what = a.what;
     const bool needs_id = what == "lp" || what == "position";
@@ -167,7 +301,10 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
     else if (what == "tranches") report = tranches_report(state, report_at);
     else if (what == "cascades") report = cascades_report(state);
     else if (what == "lp") report = lp_report(state, a.id, report_at, windows);
-    else if (what == "positions") report = positions_report(state, a.all ? Listing::all : Listing::open);
+    else if (what == "positions") {
+      NX_TRY(filter, position_filter(a, state));
+      report = positions_report(state, a.all ? Listing::all : Listing::open, filter);
+    }
     else if (what == "traders") report = traders_report(state);
     else if (what == "insurance") report = insurance_report(state);
     else if (what == "fees") report = fees_report(state);
@@ -209,6 +346,19 @@ class ReportCommand final : public CommandWith<ReportArgs> {
     file(cli,
          cmd->add_option("--svg", m_args.svg, "With history: write the series as an SVG chart to FILE (- for stdout)")
              ->type_name("FILE"));
+    cmd->add_option("--kind", m_args.kinds, "With events: only events of these kinds (comma-separated, repeatable)")
+        ->type_name("KIND");
+    cmd->add_option("--since", m_args.since, "With events: only events at or after TIME")->type_name("TIME");
+    cmd->add_option("--until", m_args.until, "With events: only events at or before TIME")->type_name("TIME");
+    cmd->add_option("--offset", m_args.offset, "With events: skip the first N events that match")->type_name("N");
+    cmd->add_option("--limit", m_args.limit, "With events or positions: list at most N rows")->type_name("N");
+    cmd->add_option("--market", m_args.market, "With positions: only those of market M")->type_name("M");
+    cmd->add_option("--trader", m_args.trader, "With positions: only those of trader NAME")->type_name("NAME");
+    one_of(cli, cmd->add_option("--side", m_args.side, "With positions: only long or only short ones")
+                    ->type_name("SIDE"),
+           {"long", "short"});
+    cmd->add_flag("--liquidatable", m_args.liquidatable,
+                  "With positions: only open ones liquidatable at the latest price");
     return cmd;
   }
   Status run(Context& ctx, const Options& o, Cli&) override { return show_report(ctx, o, m_args); }

@@ -88,6 +88,8 @@ class Journal {
   const State& state() const;   // after begin() (writers)
   JournalHead head() const;     // after begin() or load_state()
   Result<int64_t> event_count();
+  // The largest seq stored (0: none), from the primary key without a scan.
+  Result<int64_t> last_seq();
 
   // Streams stored events with from <= seq <= to in seq order; stops at the first error `fn` returns.
   // A missing event (a gap in the seqs from `from` on), or no event at all where seq 1 should be, is
@@ -95,8 +97,13 @@ class Journal {
   Status scan(int64_t from, int64_t to, const std::function<Status(const StoredEvent&)>& fn);
   // The same rows as stored, gaps and all (verify reports them itself).
   Status scan_rows(int64_t from, int64_t to, const std::function<Status(const StoredEvent&)>& fn);
-  // Streams stored postings in (seq, leg) order.
+  // Streams stored postings in (seq, leg) order (those of events from <= seq <= to).
   Status scan_postings(const std::function<Status(const StoredPosting&)>& fn);
+  Status scan_postings(int64_t from, int64_t to, const std::function<Status(const StoredPosting&)>& fn);
+  // The first event at or after `at` (head seq + 1 when none) and the last at or before it (0 when
+  // none), among events 1 to `head`: a binary search on seq, as event times never go backwards.
+  Result<int64_t> first_seq_at_or_after(Timestamp at, int64_t head);
+  Result<int64_t> last_seq_at_or_before(Timestamp at, int64_t head);
   // Streams stored events as scan() does (a gap is ErrorKind::journal), each with its postings in leg
   // order (none for a price_set, say). Two ordered reads merged: memory holds one event's postings.
   using EventWithPostings = std::function<Status(const StoredEvent&, const std::vector<StoredPosting>&)>;

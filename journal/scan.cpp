@@ -65,8 +65,42 @@ Status Journal::scan_rows(int64_t from, int64_t to, const std::function<Status(c
 }
 
 Status Journal::scan_postings(const std::function<Status(const StoredPosting&)>& fn) {
+  return scan_postings(1, INT64_MAX, fn);
+}
+
+Result<int64_t> Journal::first_seq_at_or_after(Timestamp at, int64_t head) {
+  NX_TRY(last_before, last_seq_at_or_before(Timestamp{at.seconds - 1}, head));
+  return last_before + 1;
+}
+
+Result<int64_t> Journal::last_seq_at_or_before(Timestamp at, int64_t head) {
   try {
-    SQLite::Statement q(m->db, "SELECT seq, leg, account, amount FROM postings ORDER BY seq, leg");
+    SQLite::Statement q(m->db, "SELECT at FROM events WHERE seq = ?");
+    // the largest seq in [0, head] whose time is at most `at` (seq 0: none), by bisection
+    int64_t lo = 0, hi = head;
+    while (lo < hi) {
+      const int64_t mid = lo + (hi - lo + 1) / 2;
+      q.reset();
+      q.bind(1, mid);
+      if (!q.executeStep()) {
+        return journal_error("the journal " + m->path + " is damaged: event " + std::to_string(mid) +
+                             " is missing; run 'nexadex verify' and restore it from a copy.");
+      }
+      if (q.getColumn(0).getInt64() <= at.seconds) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m->path, e));
+  }
+}
+
+Status Journal::scan_postings(int64_t from, int64_t to, const std::function<Status(const StoredPosting&)>& fn) {
+  try {
+    SQLite::Statement q(m->db,
+                        "SELECT seq, leg, account, amount FROM postings WHERE seq BETWEEN ? AND ? ORDER BY seq, leg");
+    q.bind(1, from);
+    q.bind(2, to);
     while (q.executeStep()) {
       StoredPosting p{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
                       q.getColumn(3).getInt64()};

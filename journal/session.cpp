@@ -349,6 +349,14 @@ Result<int64_t> Journal::event_count() {
   }
 }
 
+Result<int64_t> Journal::last_seq() {
+  try {
+    return m->db.execAndGet("SELECT coalesce(max(seq), 0) FROM events").getInt64();
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m->path, e));
+  }
+}
+
 Result<std::vector<std::string>> Journal::integrity_check() {
   std::vector<std::string> problems;
   try {

@@ -1,6 +1,8 @@
 // lib/event.cpp: event kind names.
 #include "lib/event.hpp"
 
+#include <utility>
+
 namespace nexadex {
 
 std::string_view kind_name(const EventBody& body) {
@@ -21,6 +23,15 @@ std::string_view kind_name(const EventBody& body) {
   };
   return std::visit(Name{}, body);
 }
+
+namespace {
+template <std::size_t... I>
+std::vector<std::string_view> names_of(std::index_sequence<I...>) {
+  return {kind_name(EventBody(std::in_place_index<I>))...};
+}
+}  // namespace
+
+std::vector<std::string_view> kind_names() { return names_of(std::make_index_sequence<std::variant_size_v<EventBody>>()); }
 
 std::string_view side_name(Side side) { return side == Side::long_ ? "long" : "short"; }
 

@@ -146,6 +146,8 @@ struct Event {
 
 // The kind's name as journaled ("journal_created", "config_applied", "price_set").
 std::string_view kind_name(const EventBody& body);
+// Every kind's name, in the order of EventBody's alternatives.
+std::vector<std::string_view> kind_names();
 
 // One leg of a balanced double-entry transaction: the legs of one event sum to zero. Amounts are in
 // micro-USD; positive is a debit of the account (money held there), negative a credit.

@@ -109,7 +109,16 @@ Result<std::vector<Section>> lots_sections(const State& state, Timestamp now, co
 Result<Report> points_report(const State& state, Timestamp now);
 // Which positions `report positions` lists: the open ones, or every one with the legs of each.
 enum class Listing { open, all };
-Result<Report> positions_report(const State& state, Listing listing);
+// Which of them: of one market, of one trader, of one side, only the open ones liquidatable at the
+// latest price; at most `limit` (in id order; the legs of --all are those of the positions listed).
+struct PositionFilter {
+  std::string market;              // empty: every market
+  std::string trader;              // empty: every trader
+  std::optional<Side> side;
+  bool liquidatable = false;
+  std::optional<int64_t> limit;
+};
+Result<Report> positions_report(const State& state, Listing listing, const PositionFilter& filter = {});
 Result<Report> position_report(const State& state, int64_t id);
 Result<Report> traders_report(const State& state);
 Result<Report> insurance_report(const State& state);

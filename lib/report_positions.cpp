@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "lib/pricing.hpp"
 #include "lib/valuation.hpp"
@@ -144,21 +145,34 @@ std::vector<Cell> leg_row(const PositionLeg& l) {
 
 }  // namespace
 
-Result<Report> positions_report(const State& s, Listing listing) {
+Result<Report> positions_report(const State& s, Listing listing, const PositionFilter& filter) {
   if (auto ok = load_all_positions(s); !ok) return std::unexpected(ok.error());
   NX_TRY(totals, leg_totals(s, 0));
   Section sec = position_section();
+  std::set<int64_t> listed;
   for (const Position* p : positions_by_id(s)) {
+    if (filter.limit && static_cast<int64_t>(listed.size()) >= *filter.limit) break;
     if (listing == Listing::open && p->status != PositionStatus::open) continue;
+    if (!filter.market.empty() && p->market != filter.market) continue;
+    if (!filter.trader.empty() && p->trader != filter.trader) continue;
+    if (filter.side && p->side != *filter.side) continue;
+    if (filter.liquidatable) {
+      if (p->status != PositionStatus::open) continue;
+      NX_TRY(m, vault::margin(s, *p, latest(s, p->market, p->entry)));
+      if (!m.liquidatable()) continue;
+    }
     NX_TRY(row, position_row(s, *p, totals[p->id]));
     sec.rows.push_back(std::move(row));
+    listed.insert(p->id);
   }
   Report report{"positions", {std::move(sec)}};
   if (listing == Listing::all) {
     // the whole life of every position listed: each open, close and liquidation
     Section legs = legs_section();
     NX_TRY(all, position_legs(s, 0));
-    for (const auto& l : all) legs.rows.push_back(leg_row(l));
+    for (const auto& l : all) {
+      if (listed.count(l.id)) legs.rows.push_back(leg_row(l));
+    }
     report.sections.push_back(std::move(legs));
   }
   return report;

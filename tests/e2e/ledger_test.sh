@@ -74,3 +74,31 @@ t=$WORK/t.db
 check_export "$t" 8
 grep -q "lp:junior" books.journal || fail "the tranched export has no lp:junior account"
 grep -q "unabsorbed" books.journal || fail "the tranched export has no unabsorbed account"
+
+# export --ledger --since: the events from that time on, opening with every account's balance before
+# them; both tools accept it strictly and its balances are the whole journal's. --seq / --as-of cut
+# the end: the balances are then those of the journal at that event (the accounts of its replay).
+"$NEXADEX" --journal "$t" export --ledger --since 2026-01-31T00:00:00Z since.journal
+strict since.journal
+grep -q '^2026-01-31 opening balances: the postings of events 1 to 6$' since.journal ||
+  fail "the export --since has no opening balances of events 1 to 6: $(grep opening since.journal)"
+"$NEXADEX" --journal "$t" export --ledger whole.journal
+diff <(hledger -f whole.journal bal -O csv) <(hledger -f since.journal bal -O csv) ||
+  fail "the balances of export --since differ from the whole journal's"
+[ "$(grep -c '^20[0-9-]* (' since.journal)" -lt "$(grep -c '^20[0-9-]* (' whole.journal)" ] ||
+  fail "export --since exported every event"
+"$NEXADEX" --journal "$t" export --ledger --since 2026-01-31T00:00:00Z --seq 12 cut.journal
+strict cut.journal
+sqlite3 "$t" "SELECT account, sum(amount) FROM postings WHERE seq <= 12 GROUP BY account HAVING sum(amount) != 0
+              ORDER BY account" | awk -F'|' '{ printf "%s,%.6f\n", $1, $2 / 1000000 }' >cut.expected
+hledger -f cut.journal bal -O csv --no-total | tail -n +2 | tr -d '"' | sed 's/ USD$//' |
+  awk -F, '{ printf "%s,%.6f\n", $1, $2 }' | sort >cut.csv
+diff -u cut.expected cut.csv || fail "export --ledger --seq 12 does not balance as the postings of events 1 to 12"
+grep -q '^20[0-9-]* (13)' cut.journal && fail "export --seq 12 exported event 13"
+# after the last event: the opening balances alone, dated by --since
+"$NEXADEX" --journal "$t" export --ledger --since 2030-01-01T00:00:00Z late.journal
+strict late.journal
+grep -q '^2030-01-01 opening balances' late.journal || fail "export --since past the end has no opening balances"
+diff <(hledger -f whole.journal bal -O csv) <(hledger -f late.journal bal -O csv) ||
+  fail "the opening balances of export --since past the end are not the journal's balances"
+echo "ok: export --ledger --since / --seq"
