@@ -8,6 +8,7 @@
 #include <set>
 
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 
 namespace nexadex::cli {
 namespace {
@@ -27,7 +28,7 @@ struct Range {
 // account's balance before it, so that balances come out as nexadex's. Two passes over the postings
 // (the account names and the opening balances, then the events with their legs): memory holds the
 // accounts and one event, whatever the journal's length.
-Status write_ledger(journal::Journal& j, const Range& range, std::ostream& out) {
+Status write_ledger(journal::Journal& j, const Range& range, std::ostream& out, ProgressLine& line, int64_t total) {
   std::set<std::string> accounts;
   std::map<std::string, int128> opening;
   auto ok = j.scan_postings(1, range.to, [&](const journal::StoredPosting& p) -> Status {
@@ -56,6 +57,7 @@ Status write_ledger(journal::Journal& j, const Range& range, std::ostream& out) 
   };
   NX_TRY_STATUS(j.scan_with_postings(range.from, range.to, [&](const journal::StoredEvent& row,
                                                                const std::vector<journal::StoredPosting>& legs) -> Status {
+    line.update(row.seq - range.from + 1, total);
     const std::string when = format_time(Timestamp{row.at});
     if (!opened) open_at(when);
     if (legs.empty()) return {};
@@ -125,7 +127,11 @@ Status export_journal(Context& ctx, const Options& o, const ExportArgs& a) {
     }
     NX_TRY(range, export_range(j, a));
     std::ostream& out = to_stdout ? ctx.out() : file;
+    ProgressLine line(ctx, o, "export", "events", 1024, to_stdout);
+    NX_TRY(last, j.last_seq());
+    const int64_t total = std::min(range.to, last) - range.from + 1;
     const auto events = [&](const journal::StoredEvent& row) -> Status {
+      line.update(row.seq - range.from + 1, total);
       nlohmann::ordered_json line;
       line["seq"] = row.seq;
       line["at"] = format_time(Timestamp{row.at});
@@ -143,8 +149,9 @@ Status export_journal(Context& ctx, const Options& o, const ExportArgs& a) {
       return {};
     };
     Status ok;
-    if (a.ledger) ok = write_ledger(j, range, out);
+    if (a.ledger) ok = write_ledger(j, range, out, line, total);
     else if (range.from <= range.to) ok = j.scan(range.from, range.to, events);
+    line.clear();
     out.flush();
     if (ok && !out) ok = input_error("writing the export failed; check the disk space and the path.");
     if (!to_stdout) {

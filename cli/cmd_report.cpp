@@ -10,6 +10,7 @@
 
 #include "cli/chart.hpp"
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 
 namespace nexadex::cli {
 namespace {
@@ -176,8 +177,8 @@ Status report_events(Context& ctx, const ReportArgs& a, journal::Journal& j, con
 // intervals counted from 1970-01-01T00:00:00Z) up to the horizon, as a list or an SVG chart. One
 // replay gives every point.
 // `locks`: the journal's config has [locks] now (the rows gain each tranche's ×1.0 APY).
-Status report_history(Context& ctx, const ReportArgs& a, journal::Journal& j, const Horizon& h, Format format,
-                      bool locks) {
+Status report_history(Context& ctx, const Options& o, const ReportArgs& a, journal::Journal& j, const Horizon& h,
+                      Format format, bool locks) {
   if (!a.id.empty()) {
     return input_error("report history takes no '" + a.id + "'; only 'report lp' and 'report position' take one.");
   }
@@ -190,12 +191,17 @@ Status report_history(Context& ctx, const ReportArgs& a, journal::Journal& j, co
   Report report{"history", {history_section(locks)}};
   auto& rows = report.sections[0].rows;
   const auto interval = [&](int64_t at) { return at / *every; };
+  ProgressLine line(ctx, o, "report history", "events");
+  NX_TRY(last, j.last_seq());
+  const int64_t total = h.seq.value_or(last);
   auto replayed = j.replay(h.seq, h.at, [&](const State& s, Timestamp next_at) -> Status {
+    line.update(s.head_seq, total);
     if (every && interval(s.head_at.seconds) == interval(next_at.seconds)) return {};
     NX_TRY(row, history_row(s, locks));
     rows.push_back(std::move(row));
     return {};
   });
+  line.clear();
   if (!replayed) return std::unexpected(replayed.error());
   if (h.at && replayed->second.seq == 0) return before_first_event(*h.at);
   NX_TRY(row, history_row(replayed->first, locks));
@@ -259,7 +265,7 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
                          std::to_string(last.seq) + "; give at most " + std::to_string(last.seq) + ".");
     }
     if (a.what == "events") return report_events(ctx, a, j, h, last.seq, format);
-    if (a.what == "history") return report_history(ctx, a, j, h, format, current.config.locks.enabled);
+    if (a.what == "history") return report_history(ctx, o, a, j, h, format, current.config.locks.enabled);
     if (a.every || a.svg) return input_error("--every and --svg go with 'report history' only.");
     State state = std::move(current);
     JournalHead head = last;

@@ -1,7 +1,9 @@
 // cli/cmd_run.cpp: `run FILE|-`: one command a line, all in one transaction, all or nothing.
+#include <algorithm>
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 
 namespace nexadex::cli {
 namespace {
@@ -31,7 +33,11 @@ Status run_batch(Context& ctx, const Options& o, const RunArgs a, Cli& cli) {
   int64_t line_no = 0, commands = 0;
   std::string_view rest = text;
   Status status;
+  const int64_t lines = static_cast<int64_t>(std::count(text.begin(), text.end(), '\n')) +
+                        (!text.empty() && text.back() != '\n');
+  ProgressLine progress(ctx, batch_opts, "run", "lines");
   while (!rest.empty() && status) {
+    progress.update(line_no, lines);
     const auto nl = rest.find('\n');
     const std::string_view line = rest.substr(0, nl);
     rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
@@ -85,6 +91,7 @@ Status run_batch(Context& ctx, const Options& o, const RunArgs a, Cli& cli) {
     }
     ++commands;
   }
+  progress.clear();
   ctx.end_batch();
   ctx.redirect_out(out);
   cli.opts = batch_opts;

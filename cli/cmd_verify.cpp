@@ -1,5 +1,6 @@
 // cli/cmd_verify.cpp: `verify [--expect-head HASH] [--verbose]`: silent and 0 when all is well.
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 
 namespace nexadex::cli {
 namespace {
@@ -21,15 +22,9 @@ Status verify(Context& ctx, const Options& o, const VerifyArgs& a) {
     }
   }
   return ctx.read(o, [&](journal::Journal& j) -> Status {
-    const bool show_progress = ctx.env().stderr_is_terminal;
-    bool printed = false;
-    auto progress = [&](int64_t done, int64_t total) {
-      if (!show_progress || total < 200'000) return;
-      ctx.err() << "\rverify: " << done << " / " << total << " events" << std::flush;
-      printed = true;
-    };
-    auto result = j.verify(progress);
-    if (printed) ctx.err() << '\n';
+    ProgressLine line(ctx, o, "verify", "events", 1);
+    auto result = j.verify([&](int64_t done, int64_t total) { line.update(done, total); });
+    line.clear();
     if (!result) return std::unexpected(result.error());
     auto& problems = result->problems;
     if (!a.expect_head.empty() && a.expect_head != result->head.hash) {

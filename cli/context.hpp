@@ -21,6 +21,7 @@ struct Environment {
   std::optional<std::string> now;       // NEXADEX_NOW
   Timestamp clock;                      // the system clock at start-up
   bool stderr_is_terminal = false;
+  bool stdout_is_terminal = false;     // a progress line would be mixed into what streams there
 };
 
 class Context {

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
                             std::chrono::system_clock::now().time_since_epoch())
                             .count()};
     e.stderr_is_terminal = ::isatty(STDERR_FILENO) == 1;
+    e.stdout_is_terminal = ::isatty(STDOUT_FILENO) == 1;
     Context ctx(std::cout, std::cerr, std::move(e));
     std::string name;
     for (const auto& p : cli->path) name += (name.empty() ? "" : " ") + p;

@@ -346,7 +346,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
     }
     result.head = JournalHead{row.seq, row.hash, Timestamp{row.at}};
     ++done;
-    if (progress && done % 65536 == 0) progress(done, *total);
+    if (progress && done % 4096 == 0) progress(done, *total);
     return {};
   });
   if (!scanned) return unreadable(scanned.error());
