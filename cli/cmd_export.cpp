@@ -126,6 +126,7 @@ Status export_journal(Context& ctx, const Options& o, const ExportArgs& a) {
       if (!file) return input_error("cannot write " + a.file + ": " + std::strerror(errno) + "; check the path.");
     }
     NX_TRY(range, export_range(j, a));
+    if (!ctx.in_batch()) NX_TRY_STATUS(j.read_without_map());
     std::ostream& out = to_stdout ? ctx.out() : file;
     ProgressLine line(ctx, o, "export", "events", 1024, to_stdout);
     NX_TRY(last, j.last_seq());

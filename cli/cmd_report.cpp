@@ -141,14 +141,15 @@ Status report_events(Context& ctx, const ReportArgs& a, journal::Journal& j, con
     NX_TRY(last, j.last_seq_at_or_before(*until, to));
     to = last;
   }
+  NX_TRY_STATUS(j.read_without_map());
   int64_t from = 1;
   if (since) {
     NX_TRY(first, j.first_seq_at_or_after(*since, to));
     from = first;
   }
-  Report report{"events", {events_section()}};
-  auto& rows = report.sections[0].rows;
-  int64_t matched = 0;
+  // JSON and CSV rows are written as they are read: memory does not grow with the rows printed
+  ListStream list("events", events_section(), format, ctx.out());
+  int64_t matched = 0, listed = 0;
   bool full = false;
   const std::string k_full = "the --limit is reached";   // stops the scan; not an error
   if (from <= to) {
@@ -160,8 +161,8 @@ Status report_events(Context& ctx, const ReportArgs& a, journal::Journal& j, con
         return journal_error("event " + std::to_string(row.seq) + " cannot be decoded (" + ev.error().message +
                              "); run 'nexadex verify'.");
       }
-      rows.push_back(event_row(*ev, row.hash));
-      if (limit && static_cast<int64_t>(rows.size()) >= *limit) {
+      list.row(event_row(*ev, row.hash));
+      if (limit && ++listed >= *limit) {
         full = true;
         return input_error(k_full);
       }
@@ -169,7 +170,7 @@ Status report_events(Context& ctx, const ReportArgs& a, journal::Journal& j, con
     });
     if (!ok && !(full && ok.error().message == k_full)) return ok;
   }
-  render(report, format, ctx.out());
+  list.finish();
   return {};
 }
 

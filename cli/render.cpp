@@ -214,6 +214,54 @@ nlohmann::json cell_json(const Cell& c) {
   }
 }
 
+ListStream::ListStream(std::string report_name, Section section, Format format, std::ostream& out)
+    : m_name(std::move(report_name)), m_section(std::move(section)), m_format(format), m_out(out) {}
+
+void ListStream::start() {
+  m_started = true;
+  if (m_format == Format::json) {
+    nlohmann::ordered_json head;
+    head["schema_version"] = k_json_schema_version;
+    head["report"] = m_name;
+    std::string text = head.dump(2);   // "{\n  ...\n}": reopened to append the list
+    text.resize(text.size() - 2);
+    m_out << text << ",\n  " << nlohmann::json(m_section.name).dump() << ": [";
+  } else if (m_format == Format::csv) {
+    for (std::size_t i = 0; i < m_section.columns.size(); ++i) m_out << (i ? "," : "") << csv_field(m_section.columns[i].key);
+    m_out << '\n';
+  }
+}
+
+void ListStream::row(std::vector<Cell> cells) {
+  if (!m_started) start();
+  ++m_rows;
+  if (m_format == Format::table) {
+    m_section.rows.push_back(std::move(cells));
+  } else if (m_format == Format::json) {
+    nlohmann::ordered_json o = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < m_section.columns.size(); ++i) o[m_section.columns[i].key] = cell_json(cells[i]);
+    // the object as dump(2) writes it two levels deep: every line indented by four more spaces
+    const std::string text = o.dump(2);
+    m_out << (m_rows == 1 ? "\n    " : ",\n    ");
+    for (const char c : text) {
+      m_out << c;
+      if (c == '\n') m_out << "    ";
+    }
+  } else {
+    for (std::size_t i = 0; i < cells.size(); ++i) m_out << (i ? "," : "") << csv_field(plain_text(cells[i]));
+    m_out << '\n';
+  }
+}
+
+void ListStream::finish() {
+  if (!m_started) start();
+  if (m_format == Format::table) {
+    render_table(Report{m_name, {std::move(m_section)}}, m_out);
+  } else if (m_format == Format::json) {
+    m_out << (m_rows == 0 ? "]\n}\n" : "\n  ]\n}\n");
+  }
+}
+
 void render(const Report& report, Format format, std::ostream& out) {
   switch (format) {
     case Format::table: render_table(report, out); break;

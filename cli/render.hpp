@@ -18,6 +18,25 @@ inline constexpr int k_json_schema_version = 1;
 // header of its JSON keys and its rows, sections separated by one empty line.
 void render(const Report& report, Format format, std::ostream& out);
 
+// A report of one list section (`report events`) written row by row: in JSON and CSV the bytes that
+// render() writes for the whole report, with memory for one row; a table needs every row's width
+// first, so it keeps the rows and draws them at finish().
+class ListStream {
+ public:
+  ListStream(std::string report_name, Section section, Format format, std::ostream& out);
+  void row(std::vector<Cell> cells);
+  void finish();
+
+ private:
+  std::string m_name;
+  Section m_section;
+  Format m_format;
+  std::ostream& m_out;
+  bool m_started = false;
+  std::size_t m_rows = 0;
+  void start();
+};
+
 // One cell as JSON (also used by `export --events`).
 nlohmann::json cell_json(const Cell& cell);
 

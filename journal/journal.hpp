@@ -90,6 +90,9 @@ class Journal {
   Result<int64_t> event_count();
   // The largest seq stored (0: none), from the primary key without a scan.
   Result<int64_t> last_seq();
+  // For a reader that streams through the file once (report events, export): read pages through
+  // SQLite's page cache instead of the memory map, so that what was read does not stay resident.
+  Status read_without_map();
 
   // Streams stored events with from <= seq <= to in seq order; stops at the first error `fn` returns.
   // A missing event (a gap in the seqs from `from` on), or no event at all where seq 1 should be, is

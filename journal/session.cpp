@@ -349,6 +349,15 @@ Result<int64_t> Journal::event_count() {
   }
 }
 
+Status Journal::read_without_map() {
+  try {
+    m->db.exec("PRAGMA mmap_size = 0");
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m->path, e));
+  }
+}
+
 Result<int64_t> Journal::last_seq() {
   try {
     return m->db.execAndGet("SELECT coalesce(max(seq), 0) FROM events").getInt64();

@@ -66,3 +66,28 @@ TEST_CASE("a derived price already at its digits is not moved by the rounding", 
   const std::string out = table(Report{"r", {s}});
   CHECK(out == "Prices\n  up    45,600.00\n  down  45,600.00\n");
 }
+
+TEST_CASE("a list streamed row by row is byte for byte the list rendered whole, in every format", "[render]") {
+  for (const std::size_t n : {0, 1, 3}) {
+    Section s{"events", "Events", SectionShape::list,
+              {{"seq", CellType::integer}, {"kind", CellType::text}, {"amount", CellType::usd},
+               {"hash", CellType::hash}, {"note", CellType::text}},
+              {}};
+    for (std::size_t i = 0; i < n; ++i) {
+      s.rows.push_back({Cell::of_int(static_cast<int64_t>(i + 1)), Cell::of_text("price_set"),
+                        Cell::of_usd(Usd(static_cast<int64_t>(i) * 1'234'567 - 1)), Cell::of_hash(std::string(64, 'a')),
+                        i == 1 ? Cell::none(CellType::text) : Cell::of_text("a \"quoted\", comma\nline")});
+    }
+    for (const Format f : {Format::table, Format::json, Format::csv}) {
+      CAPTURE(n, static_cast<int>(f));
+      std::ostringstream whole, streamed;
+      render(Report{"events", {s}}, f, whole);
+      Section empty = s;
+      empty.rows.clear();
+      nexadex::cli::ListStream list("events", empty, f, streamed);
+      for (const auto& row : s.rows) list.row(row);
+      list.finish();
+      CHECK(streamed.str() == whole.str());
+    }
+  }
+}
