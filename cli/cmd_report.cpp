@@ -191,7 +191,15 @@ Status report_history(Context& ctx, const Options& o, const ReportArgs& a, journ
   }
   Report report{"history", {history_section(locks)}};
   auto& rows = report.sections[0].rows;
+  // Without --svg the rows are written as they come (JSON and CSV keep no row; see ListStream).
+  std::optional<ListStream> list;
+  if (!a.svg) list.emplace("history", history_section(locks), format, ctx.out());
+  const auto add_row = [&](std::vector<Cell> row) {
+    if (list) list->row(std::move(row));
+    else rows.push_back(std::move(row));
+  };
   const auto interval = [&](int64_t at) { return at / *every; };
+  NX_TRY_STATUS(j.read_without_map());   // one pass through the events: nothing of them kept resident
   ProgressLine line(ctx, o, "report history", "events");
   NX_TRY(last, j.last_seq());
   const int64_t total = h.seq.value_or(last);
@@ -199,16 +207,16 @@ Status report_history(Context& ctx, const Options& o, const ReportArgs& a, journ
     line.update(s.head_seq, total);
     if (every && interval(s.head_at.seconds) == interval(next_at.seconds)) return {};
     NX_TRY(row, history_row(s, locks));
-    rows.push_back(std::move(row));
+    add_row(std::move(row));
     return {};
   });
   line.clear();
   if (!replayed) return std::unexpected(replayed.error());
   if (h.at && replayed->second.seq == 0) return before_first_event(*h.at);
   NX_TRY(row, history_row(replayed->first, locks));
-  rows.push_back(std::move(row));
-  if (!a.svg) {
-    render(report, format, ctx.out());
+  add_row(std::move(row));
+  if (list) {
+    list->finish();
     return {};
   }
   // The chart's last point holds until the report's end: --as-of, else the end of its --every
