@@ -309,6 +309,28 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
       }
       windows = LotWindows{ago7 ? &*ago7 : nullptr, ago30 ? &*ago30 : nullptr};
     }
+    const auto warn_unacknowledged = [&]() -> Status {
+      NX_TRY(unacknowledged, state.vault.unacknowledged());
+      if (unacknowledged.is_positive()) {
+        ctx.err() << "nexadex: warning: " << to_string(unacknowledged)
+                  << " of losses could not be absorbed by any layer and nobody has acknowledged them; see 'report "
+                     "insurance', then 'nexadex acknowledge'.\n";
+      }
+      return {};
+    };
+    if (what == "positions" && !a.all) {
+      // one list: its rows are written as they are read (a million positions in a few megabytes)
+      NX_TRY(filter, position_filter(a, state));
+      NX_TRY_STATUS(warn_unacknowledged());
+      if (!h.seq && !h.at) NX_TRY_STATUS(j.read_without_map());   // one pass: nothing kept resident
+      ListStream list("positions", positions_section(), format, ctx.out());
+      NX_TRY_STATUS(for_each_position_row(state, Listing::open, filter, [&](std::vector<Cell> row) -> Status {
+        list.row(std::move(row));
+        return {};
+      }));
+      list.finish();
+      return {};
+    }
     Result<Report> report = summary_report(state, head, report_at);
     if (what == "pool") report = pool_report(state, report_at);
     else if (what == "lps") report = lps_report(state, report_at, windows);
@@ -329,12 +351,7 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
       report = position_report(state, *id);
     }
     if (!report) return std::unexpected(report.error());
-    NX_TRY(unacknowledged, state.vault.unacknowledged());
-    if (unacknowledged.is_positive()) {
-      ctx.err() << "nexadex: warning: " << to_string(unacknowledged)
-                << " of losses could not be absorbed by any layer and nobody has acknowledged them; see 'report "
-                   "insurance', then 'nexadex acknowledge'.\n";
-    }
+    NX_TRY_STATUS(warn_unacknowledged());
     render(*report, format, ctx.out());
     return {};
   });

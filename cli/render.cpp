@@ -4,6 +4,7 @@
 #include <csv.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,42 @@ void render_record(const Section& s, const std::vector<Cell>& row, std::ostream&
   }
 }
 
+// Draws a list: its heading line, then each row that `next` fills (the cells' table text, false
+// after the last), padded to `width`, amounts right-aligned.
+void draw_list(const Section& s, const std::vector<std::size_t>& width,
+               const std::function<bool(std::vector<std::string>&)>& next, std::ostream& out) {
+  const std::size_t n = s.columns.size();
+  std::string text;
+  std::vector<std::string> line(n);
+  const auto print_line = [&] {
+    text.assign(1, ' ');
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string& cell = line[i];
+      const std::size_t pad = width[i] - cell.size();
+      text += ' ';
+      if (right_aligned(s.columns[i].type)) {
+        text.append(pad, ' ').append(cell);
+      } else {
+        text.append(cell);
+        if (i + 1 < n) text.append(pad, ' ');
+      }
+      if (i + 1 < n) text += ' ';
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    text += '\n';
+    out << text;
+  };
+  for (std::size_t i = 0; i < n; ++i) line[i] = heading(s.columns[i].key, true);
+  print_line();
+  while (next(line)) print_line();
+}
+
+std::vector<std::size_t> heading_widths(const Section& s) {
+  std::vector<std::size_t> width;
+  for (const auto& c : s.columns) width.push_back(heading(c.key, true).size());
+  return width;
+}
+
 void render_table(const Report& report, std::ostream& out) {
   bool first = true;
   for (const auto& s : report.sections) {
@@ -132,37 +169,17 @@ void render_table(const Report& report, std::ostream& out) {
     // Two passes: the widths, then each line formatted again and padded (keeping every cell's text
     // would take as much memory again as a long list itself, a stress test's 259,000 rows say).
     const std::size_t n = s.columns.size();
-    std::vector<std::size_t> width;
-    for (const auto& c : s.columns) width.push_back(heading(c.key, true).size());
+    std::vector<std::size_t> width = heading_widths(s);
     for (const auto& row : s.rows) {
       for (std::size_t i = 0; i < n; ++i) width[i] = std::max(width[i], table_text(row[i], true).size());
     }
-    std::string text;
-    std::vector<std::string> line(n);
-    const auto print_line = [&] {
-      text.assign(1, ' ');
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::string& cell = line[i];
-        const std::size_t pad = width[i] - cell.size();
-        text += ' ';
-        if (right_aligned(s.columns[i].type)) {
-          text.append(pad, ' ').append(cell);
-        } else {
-          text.append(cell);
-          if (i + 1 < n) text.append(pad, ' ');
-        }
-        if (i + 1 < n) text += ' ';
-      }
-      while (!text.empty() && text.back() == ' ') text.pop_back();
-      text += '\n';
-      out << text;
-    };
-    for (std::size_t i = 0; i < n; ++i) line[i] = heading(s.columns[i].key, true);
-    print_line();
-    for (const auto& row : s.rows) {
-      for (std::size_t i = 0; i < n; ++i) line[i] = table_text(row[i], true);
-      print_line();
-    }
+    std::size_t r = 0;
+    draw_list(s, width, [&](std::vector<std::string>& line) {
+      if (r == s.rows.size()) return false;
+      for (std::size_t i = 0; i < n; ++i) line[i] = table_text(s.rows[r][i], true);
+      ++r;
+      return true;
+    }, out);
   }
 }
 
@@ -236,7 +253,17 @@ void ListStream::row(std::vector<Cell> cells) {
   if (!m_started) start();
   ++m_rows;
   if (m_format == Format::table) {
-    m_section.rows.push_back(std::move(cells));
+    // the rows' table text, compactly (cells ended by \x1f, which no cell holds: names, reasons and
+    // every other text refuse control characters): a table needs every width before its first line;
+    // the first row's cells too, for a list shown as a record when it has one row
+    if (m_rows == 1) m_section.rows.push_back(cells);
+    if (m_width.empty()) m_width = heading_widths(m_section);
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      const std::string t = table_text(cells[i], true);
+      m_width[i] = std::max(m_width[i], t.size());
+      m_text += t;
+      m_text += '\x1f';
+    }
   } else if (m_format == Format::json) {
     nlohmann::ordered_json o = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < m_section.columns.size(); ++i) o[m_section.columns[i].key] = cell_json(cells[i]);
@@ -256,7 +283,22 @@ void ListStream::row(std::vector<Cell> cells) {
 void ListStream::finish() {
   if (!m_started) start();
   if (m_format == Format::table) {
-    render_table(Report{m_name, {std::move(m_section)}}, m_out);
+    const Section& s = m_section;
+    if (m_rows <= 1 || s.shape == SectionShape::record) {
+      render_table(Report{m_name, {s}}, m_out);   // (none), or one row that may show as a record
+      return;
+    }
+    m_out << s.title << '\n';
+    std::size_t at = 0;
+    draw_list(s, m_width, [&](std::vector<std::string>& line) {
+      if (at >= m_text.size()) return false;
+      for (auto& cell : line) {
+        const std::size_t end = m_text.find('\x1f', at);
+        cell.assign(m_text, at, end - at);
+        at = end + 1;
+      }
+      return true;
+    }, m_out);
   } else if (m_format == Format::json) {
     m_out << (m_rows == 0 ? "]\n}\n" : "\n  ]\n}\n");
   }

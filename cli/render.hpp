@@ -2,6 +2,8 @@
 #pragma once
 
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,9 +20,9 @@ inline constexpr int k_json_schema_version = 1;
 // header of its JSON keys and its rows, sections separated by one empty line.
 void render(const Report& report, Format format, std::ostream& out);
 
-// A report of one list section (`report events`) written row by row: in JSON and CSV the bytes that
-// render() writes for the whole report, with memory for one row; a table needs every row's width
-// first, so it keeps the rows and draws them at finish().
+// A report of one list section (`report events`, `report positions`) written row by row: in JSON and
+// CSV the bytes that render() writes for the whole report, with memory for one row; a table needs
+// every row's width first, so it keeps the rows' text (not their cells) and draws them at finish().
 class ListStream {
  public:
   ListStream(std::string report_name, Section section, Format format, std::ostream& out);
@@ -34,6 +36,8 @@ class ListStream {
   std::ostream& m_out;
   bool m_started = false;
   std::size_t m_rows = 0;
+  std::vector<std::size_t> m_width;   // table: each column's width so far
+  std::string m_text;                 // table: the rows' cells as table text, each ended by \x1f
   void start();
 };
 

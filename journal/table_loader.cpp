@@ -146,13 +146,12 @@ Result<std::vector<LossRecord>> SqlTableLoader::losses() {
   }
 }
 
-Result<std::vector<PositionLeg>> SqlTableLoader::legs(int64_t id) {
+Result<std::vector<PositionLeg>> SqlTableLoader::leg_rows(const std::string& where, const std::vector<int64_t>& bind) {
   try {
     std::vector<PositionLeg> out;
-    SQLite::Statement q(m_db, std::string("SELECT id, seq, at, kind, size, price, collateral, pnl, open_fee, close_fee, "
-                                         "borrow_fee, keeper_fee, payout FROM position_legs") +
-                                 (id != 0 ? " WHERE id = ?" : "") + " ORDER BY id, seq");
-    if (id != 0) q.bind(1, id);
+    SQLite::Statement q(m_db, "SELECT id, seq, at, kind, size, price, collateral, pnl, open_fee, close_fee, "
+                              "borrow_fee, keeper_fee, payout FROM position_legs" + where + " ORDER BY id, seq");
+    for (std::size_t i = 0; i < bind.size(); ++i) q.bind(static_cast<int>(i + 1), bind[i]);
     while (q.executeStep()) {
       const auto i64 = [&](int c) { return static_cast<int64_t>(q.getColumn(c).getInt64()); };
       const std::string kind = q.getColumn(3).getString();
@@ -173,6 +172,27 @@ Result<std::vector<PositionLeg>> SqlTableLoader::legs(int64_t id) {
       out.push_back(l);
     }
     return out;
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(sqlite_error(m_path, e));
+  }
+}
+
+Result<std::vector<PositionLeg>> SqlTableLoader::legs(int64_t id) {
+  if (id == 0) return leg_rows("", {});
+  return leg_rows(" WHERE id = ?", {id});
+}
+
+Result<std::vector<PositionLeg>> SqlTableLoader::legs_between(int64_t from, int64_t to) {
+  return leg_rows(" WHERE id BETWEEN ? AND ?", {from, to});
+}
+
+Result<std::vector<Position>> SqlTableLoader::positions_after(int64_t after, int64_t count) {
+  try {
+    RawStatement q(m_db.getHandle(),
+                   std::string("SELECT ") + k_position_columns + " FROM positions WHERE id > ? ORDER BY id LIMIT ?");
+    sqlite3_bind_int64(q.get(), 1, after);
+    sqlite3_bind_int64(q.get(), 2, count);
+    return rows(q);
   } catch (const SQLite::Exception& e) {
     return std::unexpected(sqlite_error(m_path, e));
   }

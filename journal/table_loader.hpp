@@ -67,6 +67,8 @@ class SqlTableLoader final : public TableLoader {
   Result<std::map<std::string, Usd>> all_accounts() override;
   Result<std::vector<LossRecord>> losses() override;
   Result<std::vector<PositionLeg>> legs(int64_t id) override;
+  Result<std::vector<Position>> positions_after(int64_t after, int64_t count) override;
+  Result<std::vector<PositionLeg>> legs_between(int64_t from, int64_t to) override;
   Result<std::vector<Lot>> lots(const LotQuery& q) override;
 
   // Finalizes the prepared statements (at the end of a write transaction).
@@ -78,6 +80,8 @@ class SqlTableLoader final : public TableLoader {
   RawStatement& indexed(const IndexQuery& iq);
   Status append_rows(RawStatement& q, std::vector<Position>& out);
   Result<std::vector<Position>> rows(RawStatement& q);
+  // The legs WHERE `where` (with ? bound to `bind`, in order), by (id, seq).
+  Result<std::vector<PositionLeg>> leg_rows(const std::string& where, const std::vector<int64_t>& bind);
 
   SQLite::Database& m_db;
   const std::string& m_path;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -119,6 +120,13 @@ struct PositionFilter {
   std::optional<int64_t> limit;
 };
 Result<Report> positions_report(const State& state, Listing listing, const PositionFilter& filter = {});
+// The rows of its section *positions* handed to `row` one at a time, in id order: read from the
+// journal's table a chunk at a time when the state reads it through a loader and has written every
+// change (memory holds one chunk, whatever the number of positions), else from memory. The report's
+// columns are positions_section().
+Section positions_section();
+Status for_each_position_row(const State& state, Listing listing, const PositionFilter& filter,
+                             const std::function<Status(std::vector<Cell>)>& row);
 Result<Report> position_report(const State& state, int64_t id);
 Result<Report> traders_report(const State& state);
 Result<Report> insurance_report(const State& state);

@@ -145,26 +145,78 @@ std::vector<Cell> leg_row(const PositionLeg& l) {
 
 }  // namespace
 
+namespace {
+
+// Whether `p` is listed (all but the limit).
+Result<bool> listed_by(const State& s, const Position& p, Listing listing, const PositionFilter& filter) {
+  if (listing == Listing::open && p.status != PositionStatus::open) return false;
+  if (!filter.market.empty() && p.market != filter.market) return false;
+  if (!filter.trader.empty() && p.trader != filter.trader) return false;
+  if (filter.side && p.side != *filter.side) return false;
+  if (filter.liquidatable) {
+    if (p.status != PositionStatus::open) return false;
+    NX_TRY(m, vault::margin(s, p, latest(s, p.market, p.entry)));
+    if (!m.liquidatable()) return false;
+  }
+  return true;
+}
+
+// A chunk of positions read from the table while streaming: large enough that its two queries cost
+// little per row, small enough that memory stays a few megabytes.
+constexpr int64_t k_chunk = 4096;
+
+}  // namespace
+
+Section positions_section() { return position_section(); }
+
+Status for_each_position_row(const State& s, Listing listing, const PositionFilter& filter,
+                             const std::function<Status(std::vector<Cell>)>& row) {
+  int64_t count = 0;
+  const auto full = [&] { return filter.limit && count >= *filter.limit; };
+  const auto emit = [&](const Position& p, const LegTotals& totals) -> Status {
+    NX_TRY(listed, listed_by(s, p, listing, filter));
+    if (!listed) return {};
+    NX_TRY(cells, position_row(s, p, totals));
+    ++count;
+    return row(std::move(cells));
+  };
+  const auto& store = s.store;
+  const bool stream = store.loader != nullptr && !store.positions_complete && store.dirty_positions.empty() &&
+                      store.legs_written == s.legs.size();
+  if (!stream) {
+    NX_TRY_STATUS(load_all_positions(s));
+    NX_TRY(totals, leg_totals(s, 0));
+    for (const Position* p : positions_by_id(s)) {
+      if (full()) break;
+      NX_TRY_STATUS(emit(*p, totals[p->id]));
+    }
+    return {};
+  }
+  // every change is in the tables: read them a chunk at a time, keeping none of it in the state
+  int64_t after = 0;
+  while (!full()) {
+    NX_TRY(chunk, store.loader->positions_after(after, k_chunk));
+    if (chunk.empty()) break;
+    NX_TRY(legs, store.loader->legs_between(chunk.front().id, chunk.back().id));
+    std::map<int64_t, LegTotals> totals;
+    for (const auto& l : legs) NX_TRY_STATUS(totals[l.id].add(l));
+    for (const Position& p : chunk) {
+      if (full()) break;
+      NX_TRY_STATUS(emit(p, totals[p.id]));
+    }
+    after = chunk.back().id;
+  }
+  return {};
+}
+
 Result<Report> positions_report(const State& s, Listing listing, const PositionFilter& filter) {
-  if (auto ok = load_all_positions(s); !ok) return std::unexpected(ok.error());
-  NX_TRY(totals, leg_totals(s, 0));
   Section sec = position_section();
   std::set<int64_t> listed;
-  for (const Position* p : positions_by_id(s)) {
-    if (filter.limit && static_cast<int64_t>(listed.size()) >= *filter.limit) break;
-    if (listing == Listing::open && p->status != PositionStatus::open) continue;
-    if (!filter.market.empty() && p->market != filter.market) continue;
-    if (!filter.trader.empty() && p->trader != filter.trader) continue;
-    if (filter.side && p->side != *filter.side) continue;
-    if (filter.liquidatable) {
-      if (p->status != PositionStatus::open) continue;
-      NX_TRY(m, vault::margin(s, *p, latest(s, p->market, p->entry)));
-      if (!m.liquidatable()) continue;
-    }
-    NX_TRY(row, position_row(s, *p, totals[p->id]));
-    sec.rows.push_back(std::move(row));
-    listed.insert(p->id);
-  }
+  NX_TRY_STATUS(for_each_position_row(s, listing, filter, [&](std::vector<Cell> cells) -> Status {
+    listed.insert(static_cast<int64_t>(cells.front().number));
+    sec.rows.push_back(std::move(cells));
+    return {};
+  }));
   Report report{"positions", {std::move(sec)}};
   if (listing == Listing::all) {
     // the whole life of every position listed: each open, close and liquidation

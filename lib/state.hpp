@@ -52,6 +52,10 @@ class TableLoader {
   virtual Result<std::vector<LossRecord>> losses() = 0;
   // The legs of one position, or of every position (id 0), by (id, seq).
   virtual Result<std::vector<PositionLeg>> legs(int64_t id) = 0;
+  // For reports that stream the positions a chunk at a time: the positions with id > `after`, by id,
+  // at most `count`; the legs of the positions with from ≤ id ≤ to, by (id, seq).
+  virtual Result<std::vector<Position>> positions_after(int64_t after, int64_t count) = 0;
+  virtual Result<std::vector<PositionLeg>> legs_between(int64_t from, int64_t to) = 0;
   // Lots (lib/lot.hpp): of one LP (`lp` given), or still locked and ending by `locked_until`, or all.
   struct LotQuery {
     std::string lp;

@@ -87,6 +87,11 @@ class FakeLoader : public TableLoader {
   }
   Result<std::vector<LossRecord>> losses() override { return std::vector<LossRecord>{}; }
   Result<std::vector<PositionLeg>> legs(int64_t) override { return std::vector<PositionLeg>{}; }
+  Result<std::vector<Position>> positions_after(int64_t after, int64_t count) override {
+    if (after < m_row.id && count > 0) return std::vector<Position>{m_row};
+    return std::vector<Position>{};
+  }
+  Result<std::vector<PositionLeg>> legs_between(int64_t, int64_t) override { return std::vector<PositionLeg>{}; }
   Result<std::vector<Lot>> lots(const LotQuery&) override { return std::vector<Lot>{}; }
 
  private:
