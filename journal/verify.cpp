@@ -4,15 +4,17 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
-#include <tuple>
+#include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "journal/codec.hpp"
 #include "journal/config_toml.hpp"
 #include "journal/journal.hpp"
-#include "lib/locks.hpp"
 #include "journal/schema.hpp"
+#include "journal/session.hpp"
+#include "journal/sqlite_error.hpp"
 #include "lib/locks.hpp"
 #include "lib/vault.hpp"
 
@@ -250,32 +252,59 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
   auto total = event_count();
   if (!total) return unreadable(total.error());
 
-  // Stored postings, merged with the events in seq order.
-  std::map<int64_t, std::vector<StoredPosting>> stored_postings;
+  // Stored postings, read in (seq, leg) order alongside the events: memory holds one event's legs and
+  // the balance of each account, whatever the number of postings.
   std::map<std::string, std::pair<int128, int64_t>> posted;   // account → (balance, last seq)
   bool postings_read = true;
-  if (auto ok = scan_postings([&](const StoredPosting& p) -> Status {
-        stored_postings[p.seq].push_back(p);
-        return {};
-      });
-      !ok) {
-    if (!damaged) return std::unexpected(ok.error());
-    // the structure findings say why; comparing each event with what could be read would only add noise
-    postings_read = false;
-    stored_postings.clear();
-  }
-  for (const auto& [seq, legs] : stored_postings) {
-    int64_t sum = 0;
-    for (const auto& p : legs) {
-      sum += p.amount;
-      auto& [balance, at] = posted[p.account];
-      balance += p.amount;
-      at = seq;
+  std::optional<SQLite::Statement> postings_q;
+  std::optional<StoredPosting> next_posting;
+  int64_t last_posting_seq = 0;
+  std::optional<Error> postings_error;
+  const auto advance = [&] {
+    next_posting.reset();
+    if (!postings_read) return;
+    try {
+      if (postings_q->executeStep()) {
+        next_posting = StoredPosting{postings_q->getColumn(0).getInt64(), postings_q->getColumn(1).getInt64(),
+                                     postings_q->getColumn(2).getString(), postings_q->getColumn(3).getInt64()};
+      }
+    } catch (const SQLite::Exception& e) {
+      postings_error = sqlite_error(m->path, e);
+      postings_read = false;
     }
+  };
+  try {
+    postings_q.emplace(m->db, "SELECT seq, leg, account, amount FROM postings ORDER BY seq, leg");
+  } catch (const SQLite::Exception& e) {
+    postings_error = sqlite_error(m->path, e);
+    postings_read = false;
+  }
+  advance();
+  // The legs of the next seq of the postings at or below `upto`: their sum checked, their accounts'
+  // balances kept. False when there are none.
+  std::vector<StoredPosting> legs;
+  const auto take_seq = [&](int64_t upto) {
+    legs.clear();
+    if (!next_posting || next_posting->seq > upto) return false;
+    const int64_t seq = next_posting->seq;
+    int64_t sum = 0;
+    while (next_posting && next_posting->seq == seq) {
+      sum += next_posting->amount;
+      auto& [balance, at] = posted[next_posting->account];
+      balance += next_posting->amount;
+      at = seq;
+      legs.push_back(std::move(*next_posting));
+      advance();
+    }
+    last_posting_seq = seq;
     if (sum != 0) {
       problems.push_back({seq, "postings", "the postings of this event sum to " + to_string(Usd(sum)) + ", not zero"});
     }
-  }
+    return true;
+  };
+  const auto orphans = [&](int64_t seq, std::size_t n) {
+    problems.push_back({seq, "postings", std::to_string(n) + " postings belong to no replayed event"});
+  };
 
   State state;
   LastWrites last;
@@ -308,6 +337,14 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
     prev_hash = row.hash;
     expected_seq = row.seq + 1;
 
+    // the postings of seqs before this event's belong to no event; then this event's own legs
+    while (next_posting && next_posting->seq < row.seq) {
+      const int64_t seq = next_posting->seq;
+      take_seq(seq);
+      orphans(seq, legs.size());
+    }
+    if (!take_seq(row.seq)) legs.clear();
+
     auto ev = decode(row);
     bool replayed = false;
     if (!ev) {
@@ -319,11 +356,10 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
       } else {
         replayed = true;
         last.take(state, row.seq);
-        const auto it = stored_postings.find(row.seq);
-        const std::size_t stored_n = it == stored_postings.end() ? 0 : it->second.size();
+        const std::size_t stored_n = legs.size();
         std::size_t leg = 0;   // the first leg that differs
-        while (leg < stored_n && leg < postings->size() && it->second[leg].account == (*postings)[leg].account &&
-               it->second[leg].amount == (*postings)[leg].amount.units()) {
+        while (leg < stored_n && leg < postings->size() && legs[leg].account == (*postings)[leg].account &&
+               legs[leg].amount == (*postings)[leg].amount.units()) {
           ++leg;
         }
         if ((leg < stored_n || leg < postings->size()) && postings_read) {
@@ -334,12 +370,12 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
               {row.seq, "postings",
                "the stored postings (" + std::to_string(stored_n) + " legs) differ from those the event implies (" +
                    std::to_string(postings->size()) + " legs) from leg " + std::to_string(leg) + ": stored " +
-                   (leg < stored_n ? side(it->second[leg].account, it->second[leg].amount) : "nothing") + ", implied " +
+                   (leg < stored_n ? side(legs[leg].account, legs[leg].amount) : "nothing") + ", implied " +
                    (leg < postings->size() ? side((*postings)[leg].account, (*postings)[leg].amount.units()) : "nothing")});
         }
-        if (it != stored_postings.end()) stored_postings.erase(it);
       }
     }
+    if (!replayed && !legs.empty()) orphans(row.seq, legs.size());
     if (!replayed) {
       state.head_seq = row.seq;
       state.head_at = Timestamp{std::max(state.head_at.seconds, row.at)};
@@ -354,16 +390,27 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
   if (expected_seq == 1) {
     problems.push_back({1, "chain", "the journal has no events, not even its journal_created event"});
   }
-  // Events cut from the end: postings of seqs after the last event.
-  if (expected_seq > 1 && !stored_postings.empty() && stored_postings.rbegin()->first >= expected_seq) {
-    const int64_t written = stored_postings.rbegin()->first;
+  // Postings after the last event: of events cut from the end.
+  bool after_end = false;
+  while (next_posting) {
+    const int64_t seq = next_posting->seq;
+    take_seq(seq);
+    orphans(seq, legs.size());
+    after_end = after_end || seq >= expected_seq;
+  }
+  if (expected_seq > 1 && after_end) {
     problems.push_back({expected_seq, "chain",
                         "the events end at seq " + std::to_string(expected_seq - 1) + " but postings go on to seq " +
-                            std::to_string(written) + ": events after seq " + std::to_string(expected_seq - 1) +
+                            std::to_string(last_posting_seq) + ": events after seq " + std::to_string(expected_seq - 1) +
                             " are missing"});
   }
-  for (const auto& [seq, legs] : stored_postings) {
-    problems.push_back({seq, "postings", std::to_string(legs.size()) + " postings belong to no replayed event"});
+  // Postings that cannot be read: the structure findings say why (a file SQLite finds sound whose
+  // postings cannot be read is not readable as a journal); comparing each event with what could be
+  // read would only add noise, so no finding of the postings is kept.
+  if (postings_error) {
+    if (!damaged) return std::unexpected(*postings_error);
+    std::erase_if(problems, [](const Discrepancy& d) { return d.check == "postings"; });
+    posted.clear();
   }
 
   for (auto& [seq, message] : vault::conservation_problems(state)) problems.push_back({seq, "conservation", message});
