@@ -22,6 +22,7 @@ Status verify(Context& ctx, const Options& o, const VerifyArgs& a) {
     }
   }
   return ctx.read(o, [&](journal::Journal& j) -> Status {
+    if (!ctx.in_batch()) NX_TRY_STATUS(j.read_without_map());   // one pass: nothing of it kept resident
     ProgressLine line(ctx, o, "verify", "events", 1);
     auto result = j.verify([&](int64_t done, int64_t total) { line.update(done, total); });
     line.clear();
