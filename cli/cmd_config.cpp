@@ -113,6 +113,7 @@ Status config_apply(Context& ctx, const Options& o, const ConfigArgs& a) {
   NX_TRY(format, ctx.format(o));
   NX_TRY(text, read_input(a.apply_file, "config file"));
   NX_TRY(config, journal::parse_config(text, a.apply_file));
+  NX_TRY_STATUS(check_supported(config));   // refused as the apply itself would be, dry run or not
   const Force force = a.force ? Force::yes : Force::no;
   Report report{"config_apply", {}};
   // The changes and their effects, weighed against the state before the new config.

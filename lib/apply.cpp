@@ -15,17 +15,6 @@
 namespace nexadex {
 namespace {
 
-// A config this version can run: valid, and without [[assets]], whose rules (nexadex-assets(7)) the
-// reader checks but whose books this version does not keep yet.
-Status supported(const Config& config) {
-  NX_TRY_STATUS(validate(config));
-  if (!config.assets.empty()) {
-    return input_error("this config has [[assets]] (a multi-asset pool), which this version reads and checks but "
-                       "cannot run yet (nexadex-assets(7)); remove the [[assets]] tables to run the single-USDC vault.");
-  }
-  return {};
-}
-
 void set_config(State& state, const std::string& text, const std::string& sha, const Config& config,
                 int64_t rules, int64_t seq) {
   state.config = config;
@@ -129,6 +118,15 @@ Result<std::vector<Posting>> apply_vault(State& state, const Event& ev, Outcome*
 
 Result<std::vector<Posting>> apply(State& state, const Event& event) { return apply(state, event, nullptr); }
 
+Status check_supported(const Config& config) {
+  NX_TRY_STATUS(validate(config));
+  if (!config.assets.empty()) {
+    return input_error("this config has [[assets]] (a multi-asset pool), which this version reads and checks but "
+                       "cannot run yet (nexadex-assets(7)); remove the [[assets]] tables to run the single-USDC vault.");
+  }
+  return {};
+}
+
 Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* outcome) {
   const bool genesis = std::holds_alternative<JournalCreated>(event.body);
   if (event.seq != state.head_seq + 1) {
@@ -196,13 +194,13 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
   }
   std::vector<Posting> postings;
   if (const auto* e = std::get_if<JournalCreated>(&event.body)) {
-    if (auto ok = supported(e->config); !ok) {
+    if (auto ok = check_supported(e->config); !ok) {
       restore();
       return std::unexpected(ok.error());
     }
     set_config(state, e->config_text, e->config_sha256, e->config, e->rules, event.seq);
   } else if (const auto* e = std::get_if<ConfigApplied>(&event.body)) {
-    if (auto ok = supported(e->config); !ok) {
+    if (auto ok = check_supported(e->config); !ok) {
       restore();
       return std::unexpected(ok.error());
     }

@@ -123,6 +123,7 @@ assets_refused() {
     init --config assets.toml --journal assets.db
   [ ! -e assets.db ] || fail "init with [[assets]] created assets.db"
   refused 1 "^nexadex: config apply: this config has \\[\\[assets\\]\\]" config apply assets.toml --at "$LATER"
+  refused 1 "^nexadex: config apply: this config has \\[\\[assets\\]\\]" config apply --dry-run assets.toml --at "$LATER"
   expect_error 1 "^nexadex: init: assets-targets\\.toml: the \\[\\[assets\\]\\] target_weight_bps sum to 8000" \
     init --config assets-targets.toml --journal assets.db
   expect_rc 0 config show --config assets.toml --format json
