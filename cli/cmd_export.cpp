@@ -17,6 +17,7 @@ namespace {
 struct Range {
   int64_t from = 1;
   int64_t to = INT64_MAX;
+  int64_t head = 0;  // the journal's head seq
   Timestamp since;   // --since: the ledger's opening balances are dated by it when no event follows
 };
 
@@ -85,8 +86,9 @@ struct ExportArgs {
 // The events to export: from the first at or after --since, to --seq or the last at or before --as-of.
 Result<Range> export_range(journal::Journal& j, const ExportArgs& a) {
   Range r;
-  if (!a.since && !a.as_of && !a.seq) return r;
   NX_TRY(head, j.last_seq());
+  r.head = head;
+  if (!a.since && !a.as_of && !a.seq) return r;
   int64_t to = head;
   if (a.seq) {
     auto n = parse_decimal(*a.seq, 0, Sign::positive, "--seq");
@@ -129,8 +131,7 @@ Status export_journal(Context& ctx, const Options& o, const ExportArgs& a) {
     if (!ctx.in_batch()) NX_TRY_STATUS(j.read_without_map());
     std::ostream& out = to_stdout ? ctx.out() : file;
     ProgressLine line(ctx, o, "export", "events", 1024, to_stdout);
-    NX_TRY(last, j.last_seq());
-    const int64_t total = std::min(range.to, last) - range.from + 1;
+    const int64_t total = std::min(range.to, range.head) - range.from + 1;
     const auto events = [&](const journal::StoredEvent& row) -> Status {
       line.update(row.seq - range.from + 1, total);
       nlohmann::ordered_json line;

@@ -150,8 +150,6 @@ Status report_events(Context& ctx, const ReportArgs& a, journal::Journal& j, con
   // JSON and CSV rows are written as they are read: memory does not grow with the rows printed
   ListStream list("events", events_section(), format, ctx.out());
   int64_t matched = 0, listed = 0;
-  bool full = false;
-  const std::string k_full = "the --limit is reached";   // stops the scan; not an error
   if (from <= to) {
     auto ok = j.scan(from, to, [&](const journal::StoredEvent& row) -> Status {
       if (!kinds.empty() && !kinds.count(row.kind)) return {};
@@ -162,13 +160,10 @@ Status report_events(Context& ctx, const ReportArgs& a, journal::Journal& j, con
                              "); run 'nexadex verify'.");
       }
       list.row(event_row(*ev, row.hash));
-      if (limit && ++listed >= *limit) {
-        full = true;
-        return input_error(k_full);
-      }
+      if (limit && ++listed >= *limit) return journal::stop_scan();   // read no further
       return {};
     });
-    if (!ok && !(full && ok.error().message == k_full)) return ok;
+    if (!ok) return ok;
   }
   list.finish();
   return {};

@@ -39,6 +39,9 @@ struct StoredPosting {
 
 enum class Access { read, write };
 
+// What a callback of Journal::scan returns to end the scan early, successfully.
+std::unexpected<Error> stop_scan();
+
 // One finding of `verify`: the check that failed (chain, payload, replay, postings, accounts, state,
 // tables), the event it concerns (0 for the state as a whole) and what was found.
 struct Discrepancy {
@@ -97,6 +100,8 @@ class Journal {
   // Streams stored events with from <= seq <= to in seq order; stops at the first error `fn` returns.
   // A missing event (a gap in the seqs from `from` on), or no event at all where seq 1 should be, is
   // ErrorKind::journal: the journal is damaged and every reader of events says so.
+  // `fn` may return stop_scan() to end the scan there: scan() then returns success, reads nothing
+  // more and checks nothing after (report events at its --limit).
   Status scan(int64_t from, int64_t to, const std::function<Status(const StoredEvent&)>& fn);
   // The same rows as stored, gaps and all (verify reports them itself).
   Status scan_rows(int64_t from, int64_t to, const std::function<Status(const StoredEvent&)>& fn);

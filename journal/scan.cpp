@@ -8,8 +8,16 @@
 
 namespace nexadex::journal {
 
+namespace {
+// The error stop_scan() returns: no message a real error could carry.
+constexpr std::string_view k_stop = "\x01stop the scan";
+}  // namespace
+
+std::unexpected<Error> stop_scan() { return std::unexpected(Error{ErrorKind::input, std::string(k_stop)}); }
+
 Status Journal::scan(int64_t from, int64_t to, const std::function<Status(const StoredEvent&)>& fn) {
   int64_t expected = from;
+  bool stopped = false;
   const auto in_order = [&](const StoredEvent& row) -> Status {
     if (row.seq != expected) {
       return journal_error("the journal " + m->path + " is damaged: " +
@@ -20,9 +28,14 @@ Status Journal::scan(int64_t from, int64_t to, const std::function<Status(const 
                            "; run 'nexadex verify' and restore it from a copy.");
     }
     ++expected;
-    return fn(row);
+    auto r = fn(row);
+    stopped = !r && r.error().message == k_stop;
+    return r;
   };
-  NX_TRY_STATUS(scan_rows(from, to, in_order));
+  if (auto ok = scan_rows(from, to, in_order); !ok) {
+    if (stopped) return {};   // the caller had what it wanted: nothing after was read or checked
+    return ok;
+  }
   if (expected == 1 && from <= 1 && to >= 1) {
     return journal_error("the journal " + m->path + " has no events, not even its journal_created event; it is damaged, "
                          "so restore it from a copy.");
@@ -97,15 +110,10 @@ Result<int64_t> Journal::last_seq_at_or_before(Timestamp at, int64_t head) {
 
 Status Journal::scan_postings(int64_t from, int64_t to, const std::function<Status(const StoredPosting&)>& fn) {
   try {
-    SQLite::Statement q(m->db,
-                        "SELECT seq, leg, account, amount FROM postings WHERE seq BETWEEN ? AND ? ORDER BY seq, leg");
+    SQLite::Statement q(m->db, k_postings_in_order);
     q.bind(1, from);
     q.bind(2, to);
-    while (q.executeStep()) {
-      StoredPosting p{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
-                      q.getColumn(3).getInt64()};
-      NX_TRY_STATUS(fn(p));
-    }
+    while (q.executeStep()) NX_TRY_STATUS(fn(posting_row(q)));
     return {};
   } catch (const SQLite::Exception& e) {
     return std::unexpected(sqlite_error(m->path, e));
@@ -114,7 +122,7 @@ Status Journal::scan_postings(int64_t from, int64_t to, const std::function<Stat
 
 Status Journal::scan_with_postings(int64_t from, int64_t to, const EventWithPostings& fn) {
   try {
-    SQLite::Statement q(m->db, "SELECT seq, leg, account, amount FROM postings WHERE seq BETWEEN ? AND ? ORDER BY seq, leg");
+    SQLite::Statement q(m->db, k_postings_in_order);
     q.bind(1, from);
     q.bind(2, to);
     bool more = q.executeStep();
@@ -123,9 +131,7 @@ Status Journal::scan_with_postings(int64_t from, int64_t to, const EventWithPost
       legs.clear();
       // A posting whose seq has no event is never reached: scan() refuses the gap before calling us.
       for (; more && q.getColumn(0).getInt64() <= row.seq; more = q.executeStep()) {
-        if (q.getColumn(0).getInt64() == row.seq) {
-          legs.push_back({row.seq, q.getColumn(1).getInt64(), q.getColumn(2).getString(), q.getColumn(3).getInt64()});
-        }
+        if (q.getColumn(0).getInt64() == row.seq) legs.push_back(posting_row(q));
       }
       return fn(row, legs);
     });
@@ -145,15 +151,10 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
   JournalHead head{0, std::string(k_genesis_prev_hash), Timestamp{}};
   int64_t last = upto_seq.value_or(INT64_MAX);
   if (upto_at) {
-    // Times never decrease along the chain, so "at or before" is a prefix of it.
-    try {
-      SQLite::Statement q(m->db, "SELECT coalesce(max(seq), 0) FROM events WHERE at <= ?");
-      q.bind(1, static_cast<int64_t>(upto_at->seconds));
-      q.executeStep();
-      last = std::min(last, q.getColumn(0).getInt64());
-    } catch (const SQLite::Exception& e) {
-      return std::unexpected(sqlite_error(m->path, e));
-    }
+    // Times never decrease along the chain, so "at or before" is a prefix of it: found by bisection.
+    NX_TRY(head_seq, last_seq());
+    NX_TRY(at_or_before, last_seq_at_or_before(*upto_at, std::min(last, head_seq)));
+    last = at_or_before;
   }
   const auto replay_one = [&](const StoredEvent& row) -> Status {
     auto ev = decode(row);

@@ -22,6 +22,14 @@ struct SqliteSetup {
   SqliteSetup();
 };
 
+// The postings in (seq, leg) order, seq from ?1 to ?2, and one row of that query (scan.cpp, verify.cpp).
+inline constexpr const char* k_postings_in_order =
+    "SELECT seq, leg, account, amount FROM postings WHERE seq BETWEEN ? AND ? ORDER BY seq, leg";
+inline StoredPosting posting_row(SQLite::Statement& q) {
+  return StoredPosting{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
+                       q.getColumn(3).getInt64()};
+}
+
 // PRAGMA `name` = `v` (application_id, user_version).
 void set_int_pragma(SQLite::Database& db, const char* name, int64_t v);
 

@@ -264,17 +264,16 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
     next_posting.reset();
     if (!postings_read) return;
     try {
-      if (postings_q->executeStep()) {
-        next_posting = StoredPosting{postings_q->getColumn(0).getInt64(), postings_q->getColumn(1).getInt64(),
-                                     postings_q->getColumn(2).getString(), postings_q->getColumn(3).getInt64()};
-      }
+      if (postings_q->executeStep()) next_posting = posting_row(*postings_q);
     } catch (const SQLite::Exception& e) {
       postings_error = sqlite_error(m->path, e);
       postings_read = false;
     }
   };
   try {
-    postings_q.emplace(m->db, "SELECT seq, leg, account, amount FROM postings ORDER BY seq, leg");
+    postings_q.emplace(m->db, k_postings_in_order);
+    postings_q->bind(1, int64_t{INT64_MIN});
+    postings_q->bind(2, int64_t{INT64_MAX});
   } catch (const SQLite::Exception& e) {
     postings_error = sqlite_error(m->path, e);
     postings_read = false;

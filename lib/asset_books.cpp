@@ -48,11 +48,6 @@ Status need_price(const AssetPool& pool, std::size_t i) {
                     a.market + " PRICE` first");
 }
 
-Result<int64_t> checked(int128 v, std::string_view what) {
-  if (v > std::numeric_limits<int64_t>::max() || v < std::numeric_limits<int64_t>::min()) return overflow_error(what);
-  return static_cast<int64_t>(v);
-}
-
 }  // namespace
 
 std::string format_tokens(const AssetConfig& asset, int64_t units) {
@@ -132,8 +127,8 @@ Result<DepositQuote> quote_deposit(const AssetPool& pool, std::size_t i, int64_t
   q.units = units;
   q.first = pool.assets_held == 0;
   q.spread_before = Usd();
-  NX_TRY(owned_gross, checked(int128(book.owned) + units, "the pool's tokens"));
-  NX_TRY_STATUS(checked(int128(book.held) + units, "the pool's tokens"));  // held ≥ owned
+  NX_TRY(owned_gross, checked_add(book.owned, units, "the pool's tokens"));
+  NX_TRY_STATUS(checked_add(book.held, units, "the pool's tokens"));  // held ≥ owned
   NX_TRY(value_after, value_floor(owned_gross, p.mid, asset.decimals));
   NX_TRY(weights, weight_move(pool.value_mid[i], value_after, pool.total_mid));
   q.weights = weights;

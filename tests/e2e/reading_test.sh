@@ -6,14 +6,17 @@ source "$(dirname "$0")/lib.sh" "$@"
 J=$WORK/t.db
 "$NEXADEX" --journal "$J" init --config "$SRC/examples/tranches.toml" --at 2026-01-01T00:00:00Z -q
 "$NEXADEX" --journal "$J" run "$SRC/examples/tranches.run" -q
-# seqs: the events' seqs of `report events ARGS`, comma-separated.
-seqs() { "$NEXADEX" --journal "$J" report events --format csv "$@" | tail -n +2 | cut -d, -f1 | paste -sd, -; }
-expect_seqs() {
-  local want=$1 got
-  shift
-  got=$(seqs "$@")
-  [ "$got" = "$want" ] || fail "report events $*: seqs $got, expected $want"
+# expect_first_column WANT JOURNAL WHAT ARGS...: the first column of `report WHAT ARGS` (of its first
+# section, as CSV), comma-separated, is WANT.
+expect_first_column() {
+  local want=$1 journal=$2 got
+  shift 2
+  got=$("$NEXADEX" --journal "$journal" report --format csv "$@" | awk -F, 'NF == 0 { exit } NR > 1 { print $1 }' |
+    paste -sd, -)
+  [ "$got" = "$want" ] || fail "report $* of $journal: $got, expected $want"
 }
+# expect_seqs WANT ARGS...: the seqs that `report events ARGS` lists.
+expect_seqs() { local want=$1; shift; expect_first_column "$want" "$J" events "$@"; }
 
 events_filters() {
   expect_seqs 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22
@@ -57,8 +60,7 @@ check "report events: bad filters refused (exit 1)" events_refused
 events_stop_at_limit() {
   cp "$J" cut.db
   sqlite3 cut.db "DROP TRIGGER events_no_delete; DELETE FROM events WHERE seq = 20;"
-  [ "$("$NEXADEX" --journal cut.db report events --format csv --limit 5 | tail -n +2 | cut -d, -f1 | paste -sd, -)" = 1,2,3,4,5 ] ||
-    fail "report events --limit 5 of a journal damaged at seq 20 did not list 1-5"
+  expect_first_column 1,2,3,4,5 cut.db events --limit 5
   expect_rc 3 --journal cut.db report events
   grep -q "event 20 is missing" "$WORK/err" || fail "report events of the cut journal does not name seq 20: $(cat "$WORK/err")"
 }
@@ -103,13 +105,8 @@ p open tom ETH short --collateral 1000 --leverage 2 --at 2026-01-01T00:00:00Z   
 p close 6 --at 2026-01-01T00:00:00Z
 p price set BTC 45500 --at 2026-01-01T00:01:00Z
 p price set ETH 3000 --at 2026-01-01T00:01:00Z
-ids() { "$NEXADEX" --journal "$P" report positions --format csv "$@" | awk -F, 'NF == 0 { exit } NR > 1 { print $1 }' | paste -sd, -; }
-expect_ids() {
-  local want=$1 got
-  shift
-  got=$(ids "$@")
-  [ "$got" = "$want" ] || fail "report positions $*: ids $got, expected $want"
-}
+# expect_ids WANT ARGS...: the ids that `report positions ARGS` lists.
+expect_ids() { local want=$1; shift; expect_first_column "$want" "$P" positions "$@"; }
 positions_filters() {
   expect_ids 5,7,8,9
   expect_ids 5,6,7,8,9 --all --limit 5

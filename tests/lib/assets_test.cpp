@@ -9,22 +9,15 @@
 #include <vector>
 
 #include "lib/asset_books.hpp"
+#include "expect_ok.hpp"
 #include "property_journal.hpp"
 
 using namespace nexadex;
 using namespace nexadex::assets;
+using nexadex::test::ok;
+using nexadex::test::ok_status;
 
 namespace {
-
-template <class T>
-T ok(Result<T> r) {
-  if (!r) FAIL(r.error().message);
-  return *r;
-}
-
-void ok_status(Status s) {
-  if (!s) FAIL(s.error().message);
-}
 
 template <class T>
 void refused(const Result<T>& r, ErrorKind kind, const std::string& words) {

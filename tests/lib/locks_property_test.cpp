@@ -148,20 +148,11 @@ TEST_CASE("5,000 random operations on a tranched pool with locks keep conservati
       const int64_t amount = (*parts)[0].units() + (*parts)[1].units() + (pick(0, 9) == 0 ? 1 : 0);
       body = RewardsClaimed{lp, Usd(amount)};
     } else if (kind < 76) {
-      PositionOpened o;
-      o.trader = "t" + std::to_string(pick(1, 4));
-      o.market = pick(0, 1) ? "BTC" : "ETH";
-      o.side = pick(0, 1) ? Side::long_ : Side::short_;
-      o.collateral = Usd(pick(1, 5'000) * 1'000'000);
-      o.leverage = Leverage{pick(100, 1000)};
-      body = o;
+      body = test::random_open(pick, 1000);
     } else if (kind < 88) {
-      const auto open = open_ids.pick(state, pick);
-      body = PositionClosed{open ? *open : pick(1, step + 1), Usd(0)};
+      body = test::random_close(state, open_ids, pick, step);
     } else if (kind < 95) {
-      auto candidates = vault::liquidatable(state, "");
-      REQUIRE(candidates.has_value());
-      body = PositionLiquidated{candidates->empty() ? pick(1, step + 1) : candidates->front(), "k"};
+      body = test::random_liquidation(state, pick, step);
     } else if (kind < 98) {
       body = LossApplied{Usd(pick(1, 30'000) * 1'000'000), "incident " + std::to_string(step)};
     } else {

@@ -6,18 +6,13 @@
 #include "lib/audit.hpp"
 #include "lib/locks.hpp"
 #include "lib/report.hpp"
+#include "expect_ok.hpp"
 #include "pool_fixture.hpp"
 
 using namespace nexadex;
 using namespace nexadex::test;
 
 namespace {
-
-template <class T>
-T ok(Result<T> r) {
-  if (!r) FAIL(r.error().message);
-  return *r;
-}
 
 const Section& section(const Report& r, const std::string& name) {
   for (const auto& s : r.sections) {

@@ -11,13 +11,17 @@
 // books and LP holdings, the head, the number of positions) and the position it named unchanged.
 #pragma once
 
+#include <catch2/catch.hpp>
+
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <variant>
 #include <vector>
 
 #include "lib/state.hpp"
+#include "lib/vault.hpp"
 
 namespace nexadex::test {
 
@@ -63,6 +67,33 @@ class OpenIds {
  private:
   std::vector<int64_t> m_ids;
 };
+
+// The trading operations the tranched property tests draw (tranche, locks), in the order they draw
+// their numbers: an open by one of four traders (t1 to t4) on BTC or ETH, collateral 1 to 5,000 USDC,
+// leverage 1x to `max_leverage` (hundredths); the close of an open position; the liquidation of the
+// first liquidatable one. With none to close or liquidate, an id drawn up to `step + 1` (refused
+// unless it happens to be open).
+template <class Pick>
+PositionOpened random_open(Pick& pick, int64_t max_leverage) {
+  PositionOpened o;
+  o.trader = "t" + std::to_string(pick(1, 4));
+  o.market = pick(0, 1) ? "BTC" : "ETH";
+  o.side = pick(0, 1) ? Side::long_ : Side::short_;
+  o.collateral = Usd(pick(1, 5'000) * 1'000'000);
+  o.leverage = Leverage{pick(100, max_leverage)};
+  return o;
+}
+template <class Pick>
+PositionClosed random_close(const State& s, OpenIds& open_ids, Pick& pick, int64_t step) {
+  const auto open = open_ids.pick(s, pick);
+  return PositionClosed{open ? *open : pick(1, step + 1), Usd(0)};
+}
+template <class Pick>
+PositionLiquidated random_liquidation(const State& s, Pick& pick, int64_t step) {
+  auto candidates = vault::liquidatable(s, "");
+  REQUIRE(candidates.has_value());
+  return PositionLiquidated{candidates->empty() ? pick(1, step + 1) : candidates->front(), "k"};
+}
 
 // The parts of a state that stay small however long the run, and the position an event names: what
 // a refusal is checked against at a step that does not copy the whole state.

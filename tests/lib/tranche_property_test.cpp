@@ -107,22 +107,11 @@ TEST_CASE("8,000 random operations on a tranched pool keep conservation, fairnes
       if (how == 2) w.by = WithdrawBy::all;
       body = w;
     } else if (kind < 74) {
-      PositionOpened o;
-      o.trader = "t" + std::to_string(pick(1, 4));
-      o.market = pick(0, 1) ? "BTC" : "ETH";
-      o.side = pick(0, 1) ? Side::long_ : Side::short_;
-      o.collateral = Usd(pick(1, 5'000) * 1'000'000);
-      o.leverage = Leverage{pick(100, 1500)};
-      body = o;
+      body = test::random_open(pick, 1500);
     } else if (kind < 86) {
-      const auto open = open_ids.pick(state, pick);
-      const int64_t id = open ? *open : pick(1, step + 1);
-      body = PositionClosed{id, Usd(0)};
+      body = test::random_close(state, open_ids, pick, step);
     } else if (kind < 95) {
-      auto candidates = vault::liquidatable(state, "");
-      REQUIRE(candidates.has_value());
-      const int64_t id = candidates->empty() ? pick(1, step + 1) : candidates->front();
-      body = PositionLiquidated{id, "k"};
+      body = test::random_liquidation(state, pick, step);
     } else if (kind < 98) {
       body = LossApplied{Usd(pick(1, 20'000) * 1'000'000), "incident " + std::to_string(step)};
     } else {
