@@ -11,6 +11,7 @@ struct DepositArgs {
   std::string tranche;   // --tranche T
   std::string lock;      // --lock D
   bool no_compound = false;   // --no-compound
+  std::string asset;          // --asset A
   FirstPrice first;
   bool operator==(const DepositArgs&) const = default;
 };
@@ -31,21 +32,33 @@ class Deposit final : public CommandWith<DepositArgs> {
         ->type_name("D");
     cmd->add_flag("--no-compound", m_args.no_compound,
                   "Keep the lot's income as claimable USDC (paid by claim) instead of compounding it into shares");
+    cmd->add_option("--asset", m_args.asset,
+                    "On a multi-asset pool: the asset deposited, AMOUNT in its tokens (default the settlement asset)")
+        ->type_name("A");
     add_first_price(*cmd, m_args.first);
     return cmd;
   }
 
   Status run(Context& ctx, const Options& o, Cli&) override {
     const DepositArgs& a = m_args;
-    NX_TRY(amount, parse_usd(a.amount, Sign::positive, "AMOUNT"));
     Duration lock{0};
     if (!a.lock.empty()) {
       NX_TRY(d, parse_duration(a.lock, "--lock"));
       if (d.seconds <= 0) return input_error("--lock must be longer than zero (e.g. 90d).");
       lock = d;
     }
-    LpDeposited e{a.lp, amount, a.tranche, lock, !a.no_compound};
-    return vault_write(ctx, o, a.first, "deposit", nullptr, [&](const State&) { return one_event(e); });
+    return vault_write(ctx, o, a.first, "deposit", nullptr, [&](const State& state) -> Result<std::vector<EventBody>> {
+      if (state.assets) {
+        // a multi-asset pool: AMOUNT in tokens of the asset, written with its decimals
+        NX_TRY(asset, pool_asset(state, a.asset));
+        NX_TRY(units, parse_decimal(a.amount, static_cast<int>(asset->decimals), Sign::positive, "AMOUNT"));
+        return one_event(LpAssetDeposited{a.lp, asset->symbol, format_decimal(units, static_cast<int>(asset->decimals)),
+                                          a.tranche, lock, !a.no_compound});
+      }
+      NX_TRY_STATUS(no_asset_option(a.asset));
+      NX_TRY(amount, parse_usd(a.amount, Sign::positive, "AMOUNT"));
+      return one_event(LpDeposited{a.lp, amount, a.tranche, lock, !a.no_compound});
+    });
   }
 };
 

@@ -11,6 +11,7 @@ struct WithdrawArgs {
   std::optional<std::string> shares;   // --shares N
   bool all = false;                    // --all
   std::string tranche;                 // --tranche T
+  std::string asset;                   // --asset A
   FirstPrice first;
   bool operator==(const WithdrawArgs&) const = default;
 };
@@ -27,6 +28,9 @@ class Withdraw final : public CommandWith<WithdrawArgs> {
            cmd->add_option("--tranche", m_args.tranche, "senior or junior (default: the one tranche the LP holds)")
                ->type_name("T"),
            k_tranche_names);
+    cmd->add_option("--asset", m_args.asset,
+                    "On a multi-asset pool: the asset paid out (default the settlement asset); AMOUNT stays USD")
+        ->type_name("A");
     amount->excludes(shares)->excludes(all);
     shares->excludes(all);
     add_first_price(*cmd, m_args.first);
@@ -48,7 +52,14 @@ class Withdraw final : public CommandWith<WithdrawArgs> {
     } else {
       return input_error("say how much: give AMOUNT, --shares N or --all.");
     }
-    return vault_write(ctx, o, a.first, "withdraw", nullptr, [&](const State&) { return one_event(e); });
+    return vault_write(ctx, o, a.first, "withdraw", nullptr, [&](const State& state) -> Result<std::vector<EventBody>> {
+      if (state.assets) {
+        NX_TRY(asset, pool_asset(state, a.asset));
+        return one_event(LpAssetWithdrew{e.lp, asset->symbol, e.by, e.amount, e.shares, e.tranche});
+      }
+      NX_TRY_STATUS(no_asset_option(a.asset));
+      return one_event(e);
+    });
   }
 };
 

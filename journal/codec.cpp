@@ -145,6 +145,37 @@ struct Fields {
   }
 };
 
+// The options a deposit of either kind shares: tranche, lock, compound.
+template <class E>
+void deposit_options(Fields& f, E& e) {
+  if (f.has("tranche")) e.tranche = f.text("tranche");
+  if (f.has("lock")) {
+    auto d = parse_duration(f.text("lock"), "lock");
+    f.ok = f.ok && d.has_value() && d->seconds > 0;
+    if (d) e.lock = *d;
+  }
+  if (f.has("compound")) {
+    f.ok = f.ok && f.integer("compound") == 0;
+    e.compound = false;
+  }
+}
+
+// ... and a withdrawal of either kind: tranche, and one of amount, shares, all.
+template <class E>
+void withdrawal_options(Fields& f, E& e) {
+  if (f.has("tranche")) e.tranche = f.text("tranche");
+  if (f.has("amount")) {
+    e.by = WithdrawBy::amount;
+    e.amount = f.amount<Usd>("amount", parse_usd);
+  } else if (f.has("shares")) {
+    e.by = WithdrawBy::shares;
+    e.shares = f.amount<Shares>("shares", parse_shares);
+  } else {
+    e.by = WithdrawBy::all;
+    f.ok = f.ok && f.integer("all") == 1;
+  }
+}
+
 Result<EventBody> decode_vault(std::string_view kind, const json& j) {
   Fields f{j};
   EventBody body;
@@ -152,16 +183,16 @@ Result<EventBody> decode_vault(std::string_view kind, const json& j) {
     LpDeposited e;
     e.lp = f.text("lp");
     e.amount = f.amount<Usd>("amount", parse_usd);
-    if (f.has("tranche")) e.tranche = f.text("tranche");
-    if (f.has("lock")) {
-      auto d = parse_duration(f.text("lock"), "lock");
-      f.ok = f.ok && d.has_value() && d->seconds > 0;
-      if (d) e.lock = *d;
-    }
-    if (f.has("compound")) {
-      f.ok = f.ok && f.integer("compound") == 0;
-      e.compound = false;
-    }
+    deposit_options(f, e);
+    body = e;
+  } else if (kind == "lp_asset_deposited") {
+    LpAssetDeposited e;
+    e.lp = f.text("lp");
+    e.asset = f.text("asset");
+    e.amount = f.text("amount");
+    // tokens of any asset: a positive decimal of at most 9 places (the asset's own are checked when applied)
+    f.ok = f.ok && parse_decimal(e.amount, 9, Sign::positive, "amount").has_value();
+    deposit_options(f, e);
     body = e;
   } else if (kind == "rewards_claimed") {
     RewardsClaimed e;
@@ -171,17 +202,13 @@ Result<EventBody> decode_vault(std::string_view kind, const json& j) {
   } else if (kind == "lp_withdrew") {
     LpWithdrew e;
     e.lp = f.text("lp");
-    if (f.has("tranche")) e.tranche = f.text("tranche");
-    if (f.has("amount")) {
-      e.by = WithdrawBy::amount;
-      e.amount = f.amount<Usd>("amount", parse_usd);
-    } else if (f.has("shares")) {
-      e.by = WithdrawBy::shares;
-      e.shares = f.amount<Shares>("shares", parse_shares);
-    } else {
-      e.by = WithdrawBy::all;
-      f.ok = f.ok && f.integer("all") == 1;
-    }
+    withdrawal_options(f, e);
+    body = e;
+  } else if (kind == "lp_asset_withdrew") {
+    LpAssetWithdrew e;
+    e.lp = f.text("lp");
+    e.asset = f.text("asset");
+    withdrawal_options(f, e);
     body = e;
   } else if (kind == "position_opened") {
     PositionOpened e;
@@ -257,21 +284,36 @@ std::string encode_payload(const EventBody& body) {
     return out;
   }
   json j = json::object();
+  const auto deposit_fields = [&](const auto& e) {
+    if (!e.tranche.empty()) j["tranche"] = e.tranche;
+    if (e.lock.seconds > 0) j["lock"] = format_duration(e.lock);
+    if (!e.compound) j["compound"] = 0;
+  };
+  const auto withdrawal_fields = [&](const auto& e) {
+    if (!e.tranche.empty()) j["tranche"] = e.tranche;
+    if (e.by == WithdrawBy::amount) j["amount"] = to_string(e.amount);
+    if (e.by == WithdrawBy::shares) j["shares"] = to_string(e.shares);
+    if (e.by == WithdrawBy::all) j["all"] = 1;
+  };
   if (const auto* e = std::get_if<LpDeposited>(&body)) {
     j["lp"] = e->lp;
     j["amount"] = to_string(e->amount);
-    if (!e->tranche.empty()) j["tranche"] = e->tranche;
-    if (e->lock.seconds > 0) j["lock"] = format_duration(e->lock);
-    if (!e->compound) j["compound"] = 0;
+    deposit_fields(*e);
+  } else if (const auto* e = std::get_if<LpAssetDeposited>(&body)) {
+    j["lp"] = e->lp;
+    j["asset"] = e->asset;
+    j["amount"] = e->amount;
+    deposit_fields(*e);
   } else if (const auto* e = std::get_if<RewardsClaimed>(&body)) {
     j["lp"] = e->lp;
     j["amount"] = to_string(e->amount);
   } else if (const auto* e = std::get_if<LpWithdrew>(&body)) {
     j["lp"] = e->lp;
-    if (!e->tranche.empty()) j["tranche"] = e->tranche;
-    if (e->by == WithdrawBy::amount) j["amount"] = to_string(e->amount);
-    if (e->by == WithdrawBy::shares) j["shares"] = to_string(e->shares);
-    if (e->by == WithdrawBy::all) j["all"] = 1;
+    withdrawal_fields(*e);
+  } else if (const auto* e = std::get_if<LpAssetWithdrew>(&body)) {
+    j["lp"] = e->lp;
+    j["asset"] = e->asset;
+    withdrawal_fields(*e);
   } else if (const auto* e = std::get_if<PositionOpened>(&body)) {
     j["trader"] = e->trader;
     j["market"] = e->market;

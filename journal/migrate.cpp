@@ -14,6 +14,7 @@ Status Journal::upgrade() {
   m->db.exec(std::string(k_positions_sql));
   s.store.dirty_config = true;
   s.store.dirty_vault = true;
+  s.store.dirty_assets = s.assets.has_value();
   for (const auto& [sym, mk] : s.markets) s.store.dirty_markets.insert(sym);
   for (const auto& [name, b] : s.accounts) s.store.dirty_accounts.insert(name);
   for (const auto& [key, h] : s.lps) s.store.dirty_lps.insert(key);

@@ -6,6 +6,7 @@
 
 #include "journal/config_toml.hpp"
 #include "journal/session.hpp"
+#include "lib/asset_books.hpp"
 #include "lib/vault.hpp"
 
 namespace nexadex::journal {
@@ -137,6 +138,54 @@ const char* status_name(PositionStatus s) {
   return s == PositionStatus::open ? "open" : s == PositionStatus::closed ? "closed" : "liquidated";
 }
 
+// A multi-asset pool's books (nexadex-journal(5), the pool row 'assets'): per asset in file order its
+// balances in token units, its book value B_A and its three prices; the running sums are not stored
+// (they are recomputed when the row is read).
+std::string assets_to_json(const assets::AssetPool& pool) {
+  json a = json::array();
+  for (std::size_t i = 0; i < pool.configs.size(); ++i) {
+    const auto& b = pool.books[i];
+    const auto& p = pool.prices[i];
+    a.push_back({{"asset", pool.configs[i].symbol}, {"held", b.held}, {"owned", b.owned}, {"reserved", b.reserved},
+                 {"collateral", b.collateral}, {"insurance", b.insurance}, {"treasury", b.treasury},
+                 {"book", to_string(b.book)}, {"mid", to_string(p.mid)}, {"low", to_string(p.low)},
+                 {"high", to_string(p.high)}});
+  }
+  return a.dump();
+}
+
+// The pool of `config` with the stored balances; the prices from the markets, as the replay sets them.
+Result<assets::AssetPool> assets_from_json(const Config& config, const std::map<std::string, MarketState>& markets,
+                                           const std::string& text) {
+  NX_TRY(pool, assets::make_pool(config.assets));
+  for (const auto& [symbol, m] : markets) {
+    if (m.priced()) NX_TRY_STATUS(assets::set_market_price(pool, symbol, m.price));
+  }
+  try {
+    const json a = json::parse(text);
+    if (!a.is_array() || a.size() != pool.configs.size()) throw std::runtime_error("not one entry per asset");
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const json& e = a[i];
+      if (e.at("asset").get<std::string>() != pool.configs[i].symbol) throw std::runtime_error("an asset out of order");
+      AssetBook b;
+      b.held = e.at("held").get<int64_t>();
+      b.owned = e.at("owned").get<int64_t>();
+      b.reserved = e.at("reserved").get<int64_t>();
+      b.collateral = e.at("collateral").get<int64_t>();
+      b.insurance = e.at("insurance").get<int64_t>();
+      b.treasury = e.at("treasury").get<int64_t>();
+      NX_TRY_STATUS(assets::set_books(pool, i, b));
+      auto book = parse_usd(e.at("book").get<std::string>(), Sign::any, "book");
+      if (!book) throw std::runtime_error(book.error().message);
+      // a stored book value that is not the balance at the low price stays as stored, for verify to find
+      if (*book != pool.books[i].book) pool.books[i].book = *book;
+    }
+  } catch (const std::exception& e) {
+    return journal_error(std::string("the pool table's assets row is damaged (") + e.what() + ")");
+  }
+  return pool;
+}
+
 std::string buckets_to_json(const Book& b) {
   json a = json::array();
   for (const auto& [bucket, n] : b.buckets) a.push_back({bucket, n});
@@ -174,6 +223,12 @@ Status Journal::Impl::load_state_tables() {
       NX_TRY(v, vault_from_json(q.getColumn(0).getString()));
       s.vault = std::move(v);
     }
+  }
+  if (!s.config.assets.empty()) {
+    SQLite::Statement q(db, "SELECT value FROM pool WHERE key = 'assets'");
+    if (!q.executeStep()) return journal_error("the journal " + path + " is a multi-asset pool without its assets row; it is damaged.");
+    NX_TRY(pool, assets_from_json(s.config, s.markets, q.getColumn(0).getString()));
+    s.assets = std::move(pool);
   }
   {
     SQLite::Statement q(db, "SELECT lp, tranche, shares, deposited, withdrawn, cancelled FROM lps");
@@ -284,6 +339,14 @@ Status Journal::Impl::write_state_rows() {
     q.bind(1, vault_to_json(state.vault));
     q.exec();
     state.store.dirty_vault = false;
+  }
+  if (state.store.dirty_assets) {
+    if (state.assets) {
+      SQLite::Statement q(db, "INSERT OR REPLACE INTO pool (key, value) VALUES ('assets', ?)");
+      q.bind(1, assets_to_json(*state.assets));
+      q.exec();
+    }
+    state.store.dirty_assets = false;
   }
   if (!state.store.dirty_lps.empty()) {
     SQLite::Statement q(db,

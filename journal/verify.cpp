@@ -15,6 +15,7 @@
 #include "journal/schema.hpp"
 #include "journal/session.hpp"
 #include "journal/sqlite_error.hpp"
+#include "lib/asset_books.hpp"
 #include "lib/locks.hpp"
 #include "lib/vault.hpp"
 
@@ -31,6 +32,7 @@ std::string market_text(const MarketState& m) {
 struct LastWrites {
   int64_t config = 0;
   int64_t vault = 0;
+  int64_t assets = 0;
   std::map<std::string, int64_t> markets;
   std::unordered_map<int64_t, int64_t> positions;
   std::map<LpKey, int64_t> lps;
@@ -42,13 +44,14 @@ struct LastWrites {
   void take(State& state, int64_t seq) {
     if (state.store.dirty_config) config = seq;
     if (state.store.dirty_vault) vault = seq;
+    if (state.store.dirty_assets) assets = seq;
     for (const auto& k : state.store.dirty_markets) markets[k] = seq;
     for (const int64_t id : state.store.dirty_positions) positions[id] = seq;
     for (const auto& k : state.store.dirty_lps) lps[k] = seq;
     for (const int64_t id : state.store.dirty_lots) lots[id] = seq;
     for (const auto& k : state.store.dirty_books) books[k] = seq;
     for (const auto& k : state.store.dirty_accounts) accounts[k] = seq;
-    state.store.dirty_config = state.store.dirty_vault = false;
+    state.store.dirty_config = state.store.dirty_vault = state.store.dirty_assets = false;
     state.store.dirty_markets.clear();
     state.store.dirty_positions.clear();
     state.store.dirty_lps.clear();
@@ -101,6 +104,21 @@ void compare_states(const State& replayed, const State& stored, const LastWrites
   }
   if (!(replayed.vault == stored.vault)) {
     out.push_back({last.vault, "state", "the pool table's vault row differs from the vault the events give"});
+  }
+  if (replayed.assets.has_value() != stored.assets.has_value()) {
+    out.push_back({last.assets, "state", "the pool table's assets row does not match the config's [[assets]]"});
+  } else if (replayed.assets) {
+    const auto& r = *replayed.assets;
+    const auto& s = *stored.assets;
+    for (std::size_t i = 0; i < r.configs.size() && i < s.configs.size(); ++i) {
+      if (!(r.books[i] == s.books[i])) {
+        out.push_back({last.assets, "state", "asset " + r.configs[i].symbol + ": the pool table's assets row holds " +
+                                                 assets::format_tokens(s.configs[i], s.books[i].owned) +
+                                                 " owned (book " + to_string(s.books[i].book) + ") but the events give " +
+                                                 assets::format_tokens(r.configs[i], r.books[i].owned) + " (book " +
+                                                 to_string(r.books[i].book) + ")"});
+      }
+    }
   }
   // A table that cannot be read is one finding, not a difference in every row.
   const auto accounts_read = load_all_accounts(stored);

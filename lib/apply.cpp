@@ -5,6 +5,8 @@
 #include <algorithm>
 
 #include "lib/accrual.hpp"
+#include "lib/asset_books.hpp"
+#include "lib/asset_events.hpp"
 #include "lib/cascade.hpp"
 #include "lib/config_keys.hpp"
 #include "lib/gains_losses.hpp"
@@ -14,6 +16,55 @@
 
 namespace nexadex {
 namespace {
+
+// A multi-asset pool's books under a new config (nexadex-assets(7), OPTIONS): a pool with [[assets]]
+// keeps them and one without never gains them; an asset keeps its symbol, decimals and market, may be
+// added, and may be removed only when every balance of it is 0. Checked before anything changes.
+Result<std::optional<assets::AssetPool>> assets_under(const State& state, const Config& config) {
+  if (config.assets.empty()) {
+    if (state.assets) return rule_error("this pool has [[assets]] (a multi-asset pool); a config without them cannot be applied.");
+    return std::optional<assets::AssetPool>();
+  }
+  if (state.head_seq > 0 && !state.assets) {
+    return rule_error("this pool is a single-USDC vault; a config with [[assets]] cannot be applied to it (start a "
+                      "multi-asset pool in a new journal with init).");
+  }
+  NX_TRY(pool, assets::make_pool(config.assets));
+  if (state.assets) {
+    const auto& old = *state.assets;
+    if (old.configs[old.settlement].symbol != pool.configs[pool.settlement].symbol) {
+      return rule_error("the settlement asset may not change (it is " + old.configs[old.settlement].symbol + ").");
+    }
+    for (std::size_t i = 0; i < old.configs.size(); ++i) {
+      const auto& was = old.configs[i];
+      const auto now = assets::find_asset(pool, was.symbol);
+      const auto& b = old.books[i];
+      if (!now) {
+        if (b.held != 0 || b.owned != 0 || b.insurance != 0 || b.treasury != 0) {
+          return rule_error("the asset " + was.symbol + " may not be removed: the pool still holds " +
+                            assets::format_tokens(was, b.held) + " of it.");
+        }
+        continue;
+      }
+      const auto& is = pool.configs[*now];
+      if (is.decimals != was.decimals || is.market != was.market) {
+        return rule_error("the asset " + was.symbol + " may not change its decimals or its price market.");
+      }
+    }
+  }
+  for (const auto& [symbol, m] : state.markets) {
+    if (m.priced()) NX_TRY_STATUS(assets::set_market_price(pool, symbol, m.price));
+  }
+  if (state.assets) {
+    const auto& old = *state.assets;
+    for (std::size_t i = 0; i < old.configs.size(); ++i) {
+      if (const auto now = assets::find_asset(pool, old.configs[i].symbol)) {
+        NX_TRY_STATUS(assets::set_books(pool, *now, old.books[i]));
+      }
+    }
+  }
+  return std::optional<assets::AssetPool>(std::move(pool));
+}
 
 void set_config(State& state, const std::string& text, const std::string& sha, const Config& config,
                 int64_t rules, int64_t seq) {
@@ -90,8 +141,14 @@ bool trades(const EventBody& body) {
 
 // The vault events' rules (lib/transitions.hpp), by kind.
 Result<std::vector<Posting>> apply_vault(State& state, const Event& ev, Outcome* out) {
+  if (state.assets && (std::holds_alternative<LpDeposited>(ev.body) || std::holds_alternative<LpWithdrew>(ev.body))) {
+    return input_error("on a multi-asset pool a deposit or a withdrawal is journaled as lp_asset_deposited or "
+                       "lp_asset_withdrew, naming its asset (nexadex-assets(7)).");
+  }
   if (const auto* e = std::get_if<LpDeposited>(&ev.body)) return vault::deposit(state, ev, *e, out);
   if (const auto* e = std::get_if<LpWithdrew>(&ev.body)) return vault::withdraw(state, ev, *e, out);
+  if (const auto* e = std::get_if<LpAssetDeposited>(&ev.body)) return vault::asset_deposit(state, ev, *e, out);
+  if (const auto* e = std::get_if<LpAssetWithdrew>(&ev.body)) return vault::asset_withdraw(state, ev, *e, out);
   if (const auto* e = std::get_if<PositionOpened>(&ev.body)) return vault::open(state, ev, *e, out);
   if (const auto* e = std::get_if<PositionClosed>(&ev.body)) return vault::close(state, ev, *e, out);
   if (const auto* e = std::get_if<PositionLiquidated>(&ev.body)) return vault::liquidate(state, ev, *e, out);
@@ -118,14 +175,7 @@ Result<std::vector<Posting>> apply_vault(State& state, const Event& ev, Outcome*
 
 Result<std::vector<Posting>> apply(State& state, const Event& event) { return apply(state, event, nullptr); }
 
-Status check_supported(const Config& config) {
-  NX_TRY_STATUS(validate(config));
-  if (!config.assets.empty()) {
-    return input_error("this config has [[assets]] (a multi-asset pool), which this version reads and checks but "
-                       "cannot run yet (nexadex-assets(7)); remove the [[assets]] tables to run the single-USDC vault.");
-  }
-  return {};
-}
+Status check_supported(const Config& config) { return validate(config); }
 
 Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* outcome) {
   const bool genesis = std::holds_alternative<JournalCreated>(event.body);
@@ -198,11 +248,23 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
       restore();
       return std::unexpected(ok.error());
     }
+    auto pool = assets_under(state, e->config);
+    if (!pool) {
+      restore();
+      return std::unexpected(pool.error());
+    }
     set_config(state, e->config_text, e->config_sha256, e->config, e->rules, event.seq);
+    state.assets = std::move(*pool);
+    state.store.dirty_assets = true;
   } else if (const auto* e = std::get_if<ConfigApplied>(&event.body)) {
     if (auto ok = check_supported(e->config); !ok) {
       restore();
       return std::unexpected(ok.error());
+    }
+    auto pool = assets_under(state, e->config);
+    if (!pool) {
+      restore();
+      return std::unexpected(pool.error());
     }
     if (e->rules < state.rules) {
       restore();
@@ -220,6 +282,10 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
     }
     const bool adopt = e->config.locks.enabled && !state.config.locks.enabled;
     set_config(state, e->config_text, e->config_sha256, e->config, e->rules, event.seq);
+    if (state.assets || *pool) {
+      state.assets = std::move(*pool);
+      state.store.dirty_assets = true;
+    }
     (void)rekey_open_positions(state);   // cannot fail: every key was computed above
     if (adopt) NX_TRY_STATUS(locks::adopt_holdings(state, event.at));
   } else if (const auto* e = std::get_if<PriceSet>(&event.body)) {
@@ -231,6 +297,13 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
     m.price_at = event.at;
     m.price_seq = event.seq;
     state.store.dirty_markets.insert(e->market);
+    // a multi-asset pool's holdings priced by this market: the inventory result (nexadex-assets(7))
+    auto revalued = vault::revalue(state, event, e->market, e->price);
+    if (!revalued) {
+      restore();
+      return std::unexpected(revalued.error());
+    }
+    postings = std::move(*revalued);
   } else {
     auto vault_postings = apply_vault(state, event, outcome);
     if (!vault_postings) {
@@ -243,6 +316,7 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
   if (!state.what_if) {
     NX_TRY_STATUS(post(state, postings));
     (void)vault::update_utilization(state);
+    NX_TRY_STATUS(vault::sync_settlement(state));
   }
   tranche::mark_day(state, event.at);
   state.head_seq = event.seq;

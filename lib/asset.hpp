@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lib/money.hpp"
 
@@ -41,6 +42,7 @@ struct AssetConfig {
   Bps price_confidence_bps{0};        // half-width of the band between the low and high price
 
   bool priced_by_market() const { return !market.empty(); }
+  bool operator==(const AssetConfig&) const = default;
 };
 
 // An asset's books, in its token units (nexadex-assets(7), BOOKS). Invariant, checked by verify:
@@ -58,3 +60,34 @@ struct AssetBook {
 };
 
 }  // namespace nexadex
+
+namespace nexadex::assets {
+
+// An asset's three prices: mid (the market's latest price, or 1 USD for a stable without a market),
+// low = floor(mid × (10^4 − c) / 10^4), capped at 1 USD for a stable, and high = ceil(mid × (10^4 + c)
+// / 10^4), c being price_confidence_bps. A mid of 0 means "no price yet" (all three 0).
+struct AssetPrices {
+  Price mid;
+  Price low;
+  Price high;
+  bool known() const { return mid.is_positive(); }
+  bool operator==(const AssetPrices&) const = default;
+};
+
+// The books of a multi-asset pool (lib/asset_books.hpp has its rules).
+struct AssetPool {
+  std::vector<AssetConfig> configs;   // file order
+  std::vector<AssetBook> books;
+  std::vector<AssetPrices> prices;
+  std::vector<Usd> value_mid;         // V_A = value(owned_A, mid)
+  std::vector<Usd> spread;            // H_A = value(owned_A, high) − value(owned_A, low)
+  WideUsd total_mid;                  // ΣV, the holdings at mid: the weights' denominator
+  WideUsd total_book;                 // ΣB, the holdings at low: the LPs' claims on them
+  WideUsd total_spread;               // ΣH ≥ 0: NAV_high − NAV_low
+  int64_t assets_held = 0;            // assets with owned > 0
+  std::size_t settlement = 0;         // the first stable asset priced by no market
+
+  bool operator==(const AssetPool&) const = default;
+};
+
+}  // namespace nexadex::assets

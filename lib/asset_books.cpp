@@ -97,6 +97,36 @@ Result<Usd> set_market_price(AssetPool& pool, std::string_view market, Price mid
   return narrow(delta, "an inventory result");
 }
 
+Status set_books(AssetPool& pool, std::size_t i, const AssetBook& book) {
+  const int64_t owned_before = pool.books[i].owned;
+  const Usd book_before = pool.books[i].book;
+  pool.books[i] = book;
+  pool.books[i].owned = owned_before;  // set_owned counts a change of "held"; refresh the change of B_A
+  pool.books[i].book = book_before;
+  set_owned(pool, i, book.owned);
+  return refresh(pool, i);
+}
+
+std::string token_account(std::string_view holder, std::string_view symbol) {
+  std::string out(holder);
+  out += ':';
+  out += symbol;
+  return out;
+}
+
+std::string inventory_account(std::string_view symbol) { return token_account("inventory", symbol); }
+
+std::string_view token_commodity(std::string_view account) {
+  for (const std::string_view prefix : {"pool:", "insurance:", "treasury:"}) {
+    if (account.starts_with(prefix)) return account.substr(prefix.size());
+  }
+  if (account.starts_with("depositor:")) {
+    const std::size_t last = account.rfind(':');
+    if (last > std::string_view("depositor:").size()) return account.substr(last + 1);
+  }
+  return {};
+}
+
 Result<Usd> insurance_value(const AssetPool& pool) {
   WideUsd sum;
   for (std::size_t i = 0; i < pool.configs.size(); ++i) {
@@ -289,7 +319,8 @@ Status check_books(const AssetPool& pool) {
       return discrepancy_error(a.symbol + ": the pool holds " + format_tokens(a, b.held) + " but owned + collateral + "
                                "insurance + treasury is " + format_decimal_wide(parts, a.decimals) + " " + a.symbol);
     }
-    if (b.reserved < 0 || b.reserved > b.owned) {
+    // (the settlement asset's reserves may exceed what it owns after a loss: the pool is then over-reserved)
+    if (b.reserved < 0 || (i != pool.settlement && b.reserved > b.owned)) {
       return discrepancy_error(a.symbol + ": " + format_tokens(a, b.reserved) + " reserved of " +
                                format_tokens(a, b.owned) + " owned");
     }

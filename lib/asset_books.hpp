@@ -16,21 +16,6 @@
 
 namespace nexadex::assets {
 
-struct AssetPool {
-  std::vector<AssetConfig> configs;   // file order
-  std::vector<AssetBook> books;
-  std::vector<AssetPrices> prices;
-  std::vector<Usd> value_mid;         // V_A = value(owned_A, mid)
-  std::vector<Usd> spread;            // H_A = value(owned_A, high) − value(owned_A, low)
-  WideUsd total_mid;                  // ΣV, the holdings at mid: the weights' denominator
-  WideUsd total_book;                 // ΣB, the holdings at low: the LPs' claims on them
-  WideUsd total_spread;               // ΣH ≥ 0: NAV_high − NAV_low
-  int64_t assets_held = 0;            // assets with owned > 0
-  std::size_t settlement = 0;         // the first stable asset priced by no market
-
-  bool operator==(const AssetPool&) const = default;
-};
-
 // A pool of `configs` holding nothing. Errors (ErrorKind::input): no asset, or none stable and priced
 // by no market (the settlement asset).
 Result<AssetPool> make_pool(std::vector<AssetConfig> configs);
@@ -44,6 +29,19 @@ std::string format_tokens(const AssetConfig& asset, int64_t units);
 // A price of `market`: every asset it prices is revalued; returns the inventory result Σ Δ_A, Δ_A =
 // value(owned_A, new low) − B_A (a gain when positive, a loss when negative), O(assets).
 Result<Usd> set_market_price(AssetPool& pool, std::string_view market, Price mid);
+
+// Replaces asset i's balances (the settlement asset's, kept equal to the vault's USD books) and
+// recomputes its values and the running sums.
+Status set_books(AssetPool& pool, std::size_t i, const AssetBook& book);
+
+// Posting accounts of token balances, in the asset's units: "pool:BTC", "insurance:BTC",
+// "treasury:BTC", "depositor:bob:BTC" (`holder` is the part before the symbol).
+std::string token_account(std::string_view holder, std::string_view symbol);
+// "inventory:BTC": minus the book value B_A of the LPs' tokens of A, in micro-USD.
+std::string inventory_account(std::string_view symbol);
+// The symbol of the asset whose token units `account` holds, or "" for an account in micro-USD.
+// (Names of LPs and traders have no ':', so "depositor:bob:BTC" is unambiguous.)
+std::string_view token_commodity(std::string_view account);
 
 // The insurance fund's tokens valued at their low prices, Σ value(insurance_A, p−_A).
 Result<Usd> insurance_value(const AssetPool& pool);

@@ -18,17 +18,6 @@ namespace nexadex::assets {
 // 1 USD as a price (8 decimals).
 inline constexpr Price k_one_usd{100'000'000};
 
-// An asset's three prices: mid (the market's latest price, or 1 USD for a stable without a market),
-// low = floor(mid × (10^4 − c) / 10^4), capped at 1 USD for a stable, and high = ceil(mid × (10^4 + c)
-// / 10^4), c being price_confidence_bps. A mid of 0 means "no price yet" (all three 0).
-struct AssetPrices {
-  Price mid;
-  Price low;
-  Price high;
-  bool known() const { return mid.is_positive(); }
-  bool operator==(const AssetPrices&) const = default;
-};
-
 // The prices of `asset` at the market price `mid` (ignored for an asset priced by no market).
 Result<AssetPrices> prices_of(const AssetConfig& asset, Price mid);
 

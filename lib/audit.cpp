@@ -1,6 +1,7 @@
 // lib/audit.cpp: money in less money out equals what the pool holds, and the books equal their accounts.
 #include "lib/audit.hpp"
 
+#include "lib/asset_books.hpp"
 #include "lib/locks.hpp"
 #include "lib/pricing.hpp"
 
@@ -27,10 +28,54 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
                       "those of the open positions"});
   }
   // exact 128-bit sums: every balance is itself a sum of postings, each a Usd
+  // (on a multi-asset pool: token accounts are in their asset's units, and checked per asset below;
+  // inventory:A = −B_A is the USD counterpart of the LPs' tokens, so it counts as money in)
   WideUsd external;
+  std::map<std::string, WideUsd, std::less<>> paid_in_tokens;   // −Σ depositor:*:A, by asset
   for (const auto& [name, balance] : s.accounts) {
-    for (const char* prefix : {"depositor:", "trader:", "funder:", "keeper:", "loss:"}) {
+    if (const std::string_view asset = assets::token_commodity(name); !asset.empty()) {
+      if (name.rfind("depositor:", 0) == 0) {
+        WideUsd& t = paid_in_tokens[std::string(asset)];
+        t = wide_sub(t, balance);
+      }
+      continue;
+    }
+    for (const char* prefix : {"depositor:", "trader:", "funder:", "keeper:", "loss:", "inventory:"}) {
       if (name.rfind(prefix, 0) == 0) external = wide_add(external, balance);
+    }
+  }
+  if (s.assets) {
+    const auto& pool = *s.assets;
+    if (auto ok = assets::check_books(pool); !ok) out.push_back({0, ok.error().message});
+    const auto account = [&](const std::string& name) {
+      const auto it = s.accounts.find(name);
+      return it == s.accounts.end() ? WideUsd() : it->second;
+    };
+    for (std::size_t i = 0; i < pool.configs.size(); ++i) {
+      if (i == pool.settlement) continue;   // the vault's USD books, checked below
+      const auto& a = pool.configs[i];
+      const auto& b = pool.books[i];
+      const auto paid = paid_in_tokens.find(a.symbol);
+      const struct {
+        std::string account;
+        WideUsd books;
+      } pairs[] = {{assets::token_account("pool", a.symbol), WideUsd(Usd(b.owned))},
+                   {assets::token_account("insurance", a.symbol), WideUsd(Usd(b.insurance))},
+                   {assets::token_account("treasury", a.symbol), WideUsd(Usd(b.treasury))},
+                   {assets::inventory_account(a.symbol), wide_sub(WideUsd(), b.book)}};
+      for (const auto& p : pairs) {
+        if (account(p.account) != p.books) {
+          out.push_back({0, "the books of " + a.symbol + " hold " + to_string(p.books) + " for " + p.account +
+                                " but its postings sum to " + to_string(account(p.account)) +
+                                " (token accounts in units of 10^-6 shown as decimals)"});
+        }
+      }
+      const WideUsd in = paid == paid_in_tokens.end() ? WideUsd() : paid->second;
+      if (in != WideUsd(Usd(b.held))) {
+        out.push_back({0, a.symbol + ": tokens in less tokens out is " +
+                              format_decimal_wide(in.units(), static_cast<int>(a.decimals)) + " but the pool holds " +
+                              assets::format_tokens(a, b.held)});
+      }
     }
   }
   WideUsd open_collateral;

@@ -31,6 +31,7 @@ std::string_view loss_kind_name(LossKind kind) {
     case LossKind::trader_pnl: return "trader_pnl";
     case LossKind::bad_debt: return "bad_debt";
     case LossKind::external: return "external";
+    case LossKind::inventory: return "inventory";
   }
   return "?";
 }

@@ -57,9 +57,9 @@ struct InsuranceConfig {
 
 // The layers a loss can fall on (DESIGN-risk §3), and the kinds of loss, each with its own order.
 enum class Layer { insurance, junior, senior };
-enum class LossKind { trader_pnl, bad_debt, external };
+enum class LossKind { trader_pnl, bad_debt, external, inventory };
 std::string_view layer_name(Layer layer);         // "insurance", "junior", "senior"
-std::string_view loss_kind_name(LossKind kind);   // "trader_pnl", "bad_debt", "external"
+std::string_view loss_kind_name(LossKind kind);   // "trader_pnl", "bad_debt", "external", "inventory"
 
 // [tranches] (DESIGN-risk §2, §6): absent, the vault is one tranche (the senior) and junior stays empty.
 struct TrancheConfig {
@@ -75,8 +75,16 @@ struct CascadeConfig {
   std::vector<Layer> trader_pnl{Layer::junior, Layer::senior};
   std::vector<Layer> bad_debt{Layer::insurance, Layer::junior, Layer::senior};
   std::vector<Layer> external{Layer::insurance, Layer::junior, Layer::senior};
+  // A multi-asset pool's loss of value of its holdings (nexadex-assets(7)); a key only with [[assets]].
+  std::vector<Layer> inventory{Layer::junior, Layer::senior};
   const std::vector<Layer>& order(LossKind kind) const {
-    return kind == LossKind::trader_pnl ? trader_pnl : kind == LossKind::bad_debt ? bad_debt : external;
+    switch (kind) {
+      case LossKind::trader_pnl: return trader_pnl;
+      case LossKind::bad_debt: return bad_debt;
+      case LossKind::inventory: return inventory;
+      case LossKind::external: break;
+    }
+    return external;
   }
 };
 

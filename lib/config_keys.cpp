@@ -109,6 +109,9 @@ const ConfigKey k_keys[] = {
      "[\"insurance\", \"junior\", \"senior\"]", "the layers liquidation shortfall falls on, in order"},
     {"cascade", "external", pool_field<&Config::cascade, &CascadeConfig::external>(), k_unused, Presence::optional,
      "[\"insurance\", \"junior\", \"senior\"]", "the layers an external loss falls on, in order"},
+    {"cascade", "inventory", pool_field<&Config::cascade, &CascadeConfig::inventory>(), k_unused, Presence::optional,
+     "[\"junior\", \"senior\"]", "the layers a loss of value of a multi-asset pool's holdings falls on, in order",
+     true},
 
     {"locks", "enabled", pool_field<&Config::locks, &LockConfig::enabled>(), k_unused, Presence::implied, "",
      "deposits are lots that may be locked for a boost of their fee income"},
@@ -259,17 +262,23 @@ Status check_key(const ConfigKey& key, const Config& c, std::size_t entry, const
 std::span<const ConfigTableRule> config_table_rules() { return k_rules; }
 
 Status check_assets(const Config& c) {
-  if (c.assets.empty()) return {};
+  if (c.assets.empty()) {
+    if (c.cascade.inventory != CascadeConfig{}.inventory) {
+      return input_error("cascade.inventory applies to a multi-asset pool only, and this config has no [[assets]]; "
+                         "remove the key or add the [[assets]] tables.");
+    }
+    return {};
+  }
   constexpr std::size_t k_max_assets = 32;
   if (c.assets.size() > k_max_assets) {
     return input_error("the config has " + std::to_string(c.assets.size()) + " [[assets]] but at most " +
                        std::to_string(k_max_assets) + " are allowed.");
   }
   int64_t targets = 0;
-  bool settlement = false;
+  const AssetConfig* settlement_asset = nullptr;
   for (const AssetConfig& a : c.assets) {
     targets += a.target_weight_bps.value;
-    settlement = settlement || (a.stable && !a.priced_by_market());
+    if (!settlement_asset && a.stable && !a.priced_by_market()) settlement_asset = &a;
     if (a.priced_by_market() && !c.market(a.market)) {
       return input_error("assets." + a.symbol + ".price names the market " + a.market + ", which is not configured; " +
                          "the markets are " + market_symbols(c) + ".");
@@ -279,7 +288,12 @@ Status check_assets(const Config& c) {
     return input_error("the [[assets]] target_weight_bps sum to " + std::to_string(targets) +
                        " but must sum to exactly 10000.");
   }
-  if (!settlement) {
+  if (settlement_asset && settlement_asset->decimals != 6) {
+    return input_error("the settlement asset " + settlement_asset->symbol + " has " +
+                       std::to_string(settlement_asset->decimals) + " decimals but must have 6: its token unit is the "
+                       "pool's micro-USD (nexadex-assets(7), THE SETTLEMENT ASSET).");
+  }
+  if (!settlement_asset) {
     return input_error("no [[assets]] table is a stable priced by no market (the settlement asset, e.g. symbol = "
                        "\"USDC\" with stable = true and no price); add one.");
   }

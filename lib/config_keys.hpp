@@ -59,6 +59,7 @@ struct ConfigKey {
   Presence presence;
   std::string_view example;  // a valid value as TOML text: "8000", "\"5m\"", "[\"junior\"]"
   std::string_view doc;      // one line: what it governs
+  bool multi_asset = false;  // a key of a multi-asset pool only: read and shown only with [[assets]]
 
   // The name nexadex.toml(5) documents: "pool.max_utilization_bps", "markets[].symbol", and "[]" after
   // a list ("cascade.trader_pnl[]").

@@ -20,6 +20,8 @@ std::string_view kind_name(const EventBody& body) {
     std::string_view operator()(const LossAcknowledged&) const { return "loss_acknowledged"; }
     std::string_view operator()(const TrancheReset&) const { return "tranche_reset"; }
     std::string_view operator()(const RewardsClaimed&) const { return "rewards_claimed"; }
+    std::string_view operator()(const LpAssetDeposited&) const { return "lp_asset_deposited"; }
+    std::string_view operator()(const LpAssetWithdrew&) const { return "lp_asset_withdrew"; }
   };
   return std::visit(Name{}, body);
 }

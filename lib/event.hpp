@@ -134,9 +134,31 @@ struct RewardsClaimed {
   Usd amount;                 // > 0
 };
 
+// On a multi-asset pool (nexadex-assets(7)) every deposit and withdrawal is one of these two kinds.
+// `deposit LP AMOUNT [--asset A]`: AMOUNT tokens of A (default the settlement asset), the decimal text
+// as the command wrote it (at most the asset's decimals, checked when applied against the config).
+struct LpAssetDeposited {
+  std::string lp;
+  std::string asset;
+  std::string amount;         // "1.00000000": tokens of the asset, > 0
+  std::string tranche;        // as LpDeposited
+  Duration lock{0};
+  bool compound = true;
+};
+
+// `withdraw LP (AMOUNT | --shares N | --all) [--asset A]`: the shares' value at NAV_low, paid in A.
+struct LpAssetWithdrew {
+  std::string lp;
+  std::string asset;
+  WithdrawBy by = WithdrawBy::amount;
+  Usd amount;                 // by amount: the USD value redeemed
+  Shares shares;
+  std::string tranche;
+};
+
 using EventBody = std::variant<JournalCreated, ConfigApplied, PriceSet, LpDeposited, LpWithdrew, PositionOpened,
                                PositionClosed, PositionLiquidated, InsuranceDeposited, LossApplied, LossAcknowledged,
-                               TrancheReset, RewardsClaimed>;
+                               TrancheReset, RewardsClaimed, LpAssetDeposited, LpAssetWithdrew>;
 
 struct Event {
   int64_t seq = 0;            // 1, 2, 3, ... without gaps

@@ -1,4 +1,6 @@
 // lib/lp_events.cpp: deposits and withdrawals: shares minted and burned at the tranche's price.
+#include "lib/lp_events.hpp"
+
 #include "lib/transitions.hpp"
 
 #include <algorithm>
@@ -41,64 +43,71 @@ std::unexpected<Error> refused_beyond_free(const State& state, const std::string
 
 }  // namespace
 
-Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDeposited& e, Outcome* out) {
-  NX_TRY_STATUS(check_name(e.lp, "the LP"));
-  if (!e.amount.is_positive()) return input_error("the deposit amount must be greater than zero.");
-  NX_TRY(id, tranche_of(state, e.lp, e.tranche, LpEvent::deposit));
+Result<DepositPlan> detail::plan_deposit(const State& state, const Event& ev, const DepositTerms& d, Usd value_extra) {
+  NX_TRY_STATUS(check_name(d.lp, "the LP"));
+  if (!d.amount.is_positive()) return input_error("the deposit amount must be greater than zero.");
+  NX_TRY(id, tranche_of(state, d.lp, d.tranche, LpEvent::deposit));
   const bool lots = state.config.locks.enabled;
-  if (!lots && (e.lock.seconds > 0 || !e.compound)) {
-    return input_error(std::string(e.lock.seconds > 0 ? "--lock" : "--no-compound") +
+  if (!lots && (d.lock.seconds > 0 || !d.compound)) {
+    return input_error(std::string(d.lock.seconds > 0 ? "--lock" : "--no-compound") +
                        " needs a pool with lots, and this pool's config has no [locks]; apply a config with [locks] "
                        "first (nexadex.toml(5)).");
   }
-  if (e.lock.seconds < 0 || e.lock.seconds > locks::k_max_lock.seconds) {
-    return input_error("a lock of " + format_duration(e.lock) + " is longer than the longest allowed (" +
+  if (d.lock.seconds < 0 || d.lock.seconds > locks::k_max_lock.seconds) {
+    return input_error("a lock of " + format_duration(d.lock) + " is longer than the longest allowed (" +
                        format_duration(locks::k_max_lock) + ").");
   }
   NX_TRY_STATUS(require_fresh(state, ev.at, "a deposit"));
   NX_TRY(values, tranche::values(state));
-  Tranche& t = state.vault.tranche(id);
+  const Tranche& t = state.vault.tranche(id);
   const Usd value = id == TrancheId::junior ? values.junior : values.senior;
   if (!value.is_positive() && t.supply.is_positive()) {
     return rule_error(nav_owner(state, id) + " NAV is " + to_string(value) + ", so its share price is not defined; "
                       "deposits are refused until it is positive.");
   }
-  NX_TRY_STATUS(tranche::check_deposit(state, id, e.amount, values));
+  NX_TRY_STATUS(tranche::check_deposit(state, id, d.amount, values));
+  NX_TRY(priced_at, add(value, value_extra));
   // A NAV of a few micro-units under a large supply: the price is defined, but the shares minted, or
   // the supply with them, would not fit in 64 bits.
-  auto minted = shares_minted(e.amount, t.supply, value);
+  auto minted = shares_minted(d.amount, t.supply, priced_at);
   auto supply = minted ? add(t.supply, *minted) : Result<Shares>(std::unexpected(minted.error()));
   if (!supply) {
     return rule_error(nav_owner(state, id) + " NAV is " + to_string(value) + " for " + to_string(t.supply) +
-                      " shares, so a deposit of " + to_string(e.amount) +
+                      " shares, so a deposit of " + to_string(d.amount) +
                       " would take the shares past what the books can count; deposits are refused until the NAV recovers.");
   }
-  const Shares shares = *minted;
-  if (!shares.is_positive()) {
-    return input_error("a deposit of " + to_string(e.amount) + " mints no share unit at the current share price; "
+  if (!minted->is_positive()) {
+    return input_error("a deposit of " + to_string(d.amount) + " mints no share unit at the current share price; "
                        "deposit more.");
   }
-  NX_TRY(price_used, share_price_usd_floor(value, t.supply));
-  NX_TRY(capital, add(t.capital, e.amount));
+  return DepositPlan{id, value, priced_at, *minted};
+}
+
+Status detail::book_deposit(State& state, const Event& ev, const DepositTerms& d, const DepositPlan& plan, Outcome* out) {
+  Tranche& t = state.vault.tranche(plan.id);
+  NX_TRY(price_used, share_price_usd_floor(plan.priced_at, t.supply));
+  NX_TRY(capital, add(t.capital, d.amount));
+  NX_TRY(supply, add(t.supply, plan.shares));
   if (t.since.seconds == 0) t.since = ev.at;
-  t.supply = *supply;
+  t.supply = supply;
   t.capital = capital;
-  const LpKey key{e.lp, id};
+  const LpKey key{d.lp, plan.id};
+  const bool lots = state.config.locks.enabled;
   int64_t lot = 0;
   if (lots) {
-    NX_TRY(made, locks::add_lot(state, e.lp, id, e.amount, shares, ev.at, e.lock, e.compound));
+    NX_TRY(made, locks::add_lot(state, d.lp, plan.id, d.amount, plan.shares, ev.at, d.lock, d.compound));
     lot = made;
   } else {
-    NX_TRY_STATUS(add_to(state.lps[key].shares, shares, "an LP's shares"));
+    NX_TRY_STATUS(add_to(state.lps[key].shares, plan.shares, "an LP's shares"));
   }
   LpHolding& h = state.lps[key];
-  NX_TRY_STATUS(add_to(h.deposited, e.amount, "deposits"));
+  NX_TRY_STATUS(add_to(h.deposited, d.amount, "deposits"));
   state.store.dirty_lps.insert(key);
   mark(state);
   if (out != nullptr) {
     NX_TRY(after, tranche::values(state));
-    DepositOutcome o{e.lp, id, e.amount, shares, price_used.units(), value,
-                     id == TrancheId::junior ? after.junior : after.senior, 0, Timestamp{}, Bps{10'000}};
+    DepositOutcome o{d.lp, plan.id, d.amount, plan.shares, price_used.units(), plan.value,
+                     plan.id == TrancheId::junior ? after.junior : after.senior, 0, Timestamp{}, Bps{10'000}};
     if (lots) {
       const Lot& l = state.lots.all.at(lot);
       o.lot = lot;
@@ -107,11 +116,18 @@ Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDepo
     }
     *out = o;
   }
-  NX_TRY(paid_in, -e.amount);
-  return std::vector<Posting>{{tranche::account(id), e.amount}, {depositor(e.lp), paid_in}};
+  return {};
 }
 
-Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWithdrew& e, Outcome* out) {
+Result<std::vector<Posting>> deposit(State& state, const Event& ev, const LpDeposited& e, Outcome* out) {
+  const DepositTerms d{e.lp, e.tranche, e.amount, e.lock, e.compound};
+  NX_TRY(plan, plan_deposit(state, ev, d, Usd()));
+  NX_TRY_STATUS(book_deposit(state, ev, d, plan, out));
+  NX_TRY(paid_in, -e.amount);
+  return std::vector<Posting>{{tranche::account(plan.id), e.amount}, {depositor(e.lp), paid_in}};
+}
+
+Result<WithdrawalPlan> detail::plan_withdrawal(const State& state, const Event& ev, const WithdrawalTerms& e) {
   NX_TRY(id, tranche_of(state, e.lp, e.tranche, LpEvent::withdrawal));
   const LpKey key{e.lp, id};
   const auto it = state.lps.find(key);
@@ -129,7 +145,7 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
     return rule_error(nav_owner(state, id) + " NAV is " + to_string(value) + "; withdrawals are refused until it is "
                       "positive.");
   }
-  Tranche& t = state.vault.tranche(id);
+  const Tranche& t = state.vault.tranche(id);
   const Shares supply = t.supply;
   // With [locks] only the unlocked lots can be taken (with the compounding income due to them).
   const bool lots = state.config.locks.enabled;
@@ -188,17 +204,30 @@ Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWit
   if (amount > f.limit) return refused_beyond_free(state, e.lp, id, amount, f);
   NX_TRY_STATUS(tranche::check_withdrawal(state, id, amount, values));
   NX_TRY(price_used, share_price_usd_floor(value, supply));
-  if (lots) NX_TRY_STATUS(locks::take_shares(state, key, burn, amount, ev.at));
+  return WithdrawalPlan{id, burn, amount, price_used.units()};
+}
+
+Status detail::book_withdrawal(State& state, const Event& ev, const std::string& lp, const WithdrawalPlan& plan, Outcome* out) {
+  const LpKey key{lp, plan.id};
+  Tranche& t = state.vault.tranche(plan.id);
+  const bool lots = state.config.locks.enabled;
+  if (lots) NX_TRY_STATUS(locks::take_shares(state, key, plan.burn, plan.amount, ev.at));
   LpHolding& hw = state.lps[key];
-  if (!lots) NX_TRY_STATUS(sub_from(hw.shares, burn, "an LP's shares"));
-  NX_TRY_STATUS(add_to(hw.withdrawn, amount, "withdrawals"));
-  NX_TRY_STATUS(sub_from(t.supply, burn, "a tranche's shares"));
-  NX_TRY_STATUS(sub_from(t.capital, amount, "a tranche's capital"));
+  if (!lots) NX_TRY_STATUS(sub_from(hw.shares, plan.burn, "an LP's shares"));
+  NX_TRY_STATUS(add_to(hw.withdrawn, plan.amount, "withdrawals"));
+  NX_TRY_STATUS(sub_from(t.supply, plan.burn, "a tranche's shares"));
+  NX_TRY_STATUS(sub_from(t.capital, plan.amount, "a tranche's capital"));
   state.store.dirty_lps.insert(key);
   mark(state);
-  if (out != nullptr) *out = WithdrawOutcome{e.lp, id, amount, burn, price_used.units(), hw.shares};
-  NX_TRY(paid_out, -amount);
-  return std::vector<Posting>{{tranche::account(id), paid_out}, {depositor(e.lp), amount}};
+  if (out != nullptr) *out = WithdrawOutcome{lp, plan.id, plan.amount, plan.burn, plan.share_price, hw.shares};
+  return {};
+}
+
+Result<std::vector<Posting>> withdraw(State& state, const Event& ev, const LpWithdrew& e, Outcome* out) {
+  NX_TRY(plan, plan_withdrawal(state, ev, WithdrawalTerms{e.lp, e.tranche, e.by, e.amount, e.shares}));
+  NX_TRY_STATUS(book_withdrawal(state, ev, e.lp, plan, out));
+  NX_TRY(paid_out, -plan.amount);
+  return std::vector<Posting>{{tranche::account(plan.id), paid_out}, {depositor(e.lp), plan.amount}};
 }
 
 }  // namespace nexadex::vault

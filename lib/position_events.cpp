@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "lib/asset_events.hpp"
 #include "lib/cascade.hpp"
 #include "lib/pricing.hpp"
 #include "lib/valuation.hpp"
@@ -61,6 +62,7 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
     NX_TRY(values, tranche::values(state));
     NX_TRY_STATUS(tranche::check_senior_at_risk(state, reserved_after, values));
   }
+  NX_TRY_STATUS(check_settlement_reserve(state, reserved_after));
   NX_TRY(paid_in, -e.collateral);
   std::vector<Posting> postings{{trader_account(e.trader), paid_in}, {position_account(ev.seq), after_fee}};
   Position p;

@@ -101,14 +101,21 @@ std::string describe(const EventBody& body) {
     return e->lp + " deposits " + to_string(e->amount) + in(e->tranche) +
            (e->lock.seconds > 0 ? ", locked " + format_duration(e->lock) : "") + (e->compound ? "" : ", income claimed");
   }
-  if (const auto* e = std::get_if<RewardsClaimed>(&body)) return e->lp + " claims " + to_string(e->amount) + " of income";
-  if (const auto* e = std::get_if<LpWithdrew>(&body)) {
-    switch (e->by) {
-      case WithdrawBy::amount: return e->lp + " withdraws " + to_string(e->amount) + in(e->tranche);
-      case WithdrawBy::shares: return e->lp + " redeems " + to_string(e->shares) + " shares" + in(e->tranche);
-      case WithdrawBy::all: return e->lp + " withdraws all" + in(e->tranche);
-    }
+  if (const auto* e = std::get_if<LpAssetDeposited>(&body)) {
+    return e->lp + " deposits " + e->amount + " " + e->asset + in(e->tranche) +
+           (e->lock.seconds > 0 ? ", locked " + format_duration(e->lock) : "") + (e->compound ? "" : ", income claimed");
   }
+  if (const auto* e = std::get_if<RewardsClaimed>(&body)) return e->lp + " claims " + to_string(e->amount) + " of income";
+  const auto withdrawal = [&](const auto& e, const std::string& paid_in) {
+    switch (e.by) {
+      case WithdrawBy::amount: return e.lp + " withdraws " + to_string(e.amount) + paid_in + in(e.tranche);
+      case WithdrawBy::shares: return e.lp + " redeems " + to_string(e.shares) + " shares" + paid_in + in(e.tranche);
+      case WithdrawBy::all: break;
+    }
+    return e.lp + " withdraws all" + paid_in + in(e.tranche);
+  };
+  if (const auto* e = std::get_if<LpWithdrew>(&body)) return withdrawal(*e, "");
+  if (const auto* e = std::get_if<LpAssetWithdrew>(&body)) return withdrawal(*e, " in " + e->asset);
   if (const auto* e = std::get_if<PositionOpened>(&body)) {
     return e->trader + " opens " + std::string(side_name(e->side)) + " " + e->market + ", collateral " +
            to_string(e->collateral) +

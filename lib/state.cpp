@@ -26,7 +26,8 @@ bool same_balances(const Accounts& a, const Accounts& b) {
 bool states_equal(const State& a, const State& b) {
   return a.head_seq == b.head_seq && a.head_at == b.head_at && a.config_sha256 == b.config_sha256 && a.rules == b.rules &&
          a.config_seq == b.config_seq && a.markets == b.markets && same_balances(a.accounts, b.accounts) && a.vault == b.vault &&
-         a.books == b.books && a.positions == b.positions && a.lps == b.lps && a.lots.same_lots(b.lots);
+         a.books == b.books && a.positions == b.positions && a.lps == b.lps && a.lots.same_lots(b.lots) &&
+         a.assets == b.assets;
 }
 
 }  // namespace nexadex

@@ -16,6 +16,7 @@
 
 #include <absl/container/btree_set.h>
 
+#include "lib/asset.hpp"
 #include "lib/book.hpp"
 #include "lib/loss.hpp"
 #include "lib/lot.hpp"
@@ -100,6 +101,7 @@ struct StateStore {
   std::set<int64_t> dirty_lots;
   bool dirty_config = false;
   bool dirty_vault = false;
+  bool dirty_assets = false;       // the assets rows (a multi-asset pool)
 };
 
 struct State {
@@ -117,6 +119,8 @@ struct State {
   // position accounts; the readers that list them sort, the others only sum.
   mutable std::unordered_map<std::string, WideUsd> accounts;
   Vault vault;
+  // A multi-asset pool's books (nexadex-assets(7)): set while the config has [[assets]], else none.
+  std::optional<assets::AssetPool> assets;
   std::map<BookKey, Book> books;                // aggregates of every open position, by market and side
   // Positions by id, open and ended: all of them without a loader, else those read so far (reading
   // one does not change the state's value, hence mutable). Change them only through store_position.
