@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
+#include "lib/asset_books.hpp"
 
 namespace nexadex::cli {
 namespace {
@@ -29,7 +30,37 @@ struct Range {
 // account's balance before it, so that balances come out as nexadex's. Two passes over the postings
 // (the account names and the opening balances, then the events with their legs): memory holds the
 // accounts and one event, whatever the journal's length.
-Status write_ledger(journal::Journal& j, const Range& range, std::ostream& out, ProgressLine& line, int64_t total) {
+// On a multi-asset pool (nexadex-assets(7), POSTINGS AND THE LEDGER EXPORT) each asset but the
+// settlement asset (whose token is the USD of the books) is a commodity of its own: its token accounts
+// are in it, with its decimals; every price_set of a market that prices one is followed by a P
+// directive at the mid price, and a stable priced by no market has one at 1 USD on the first date.
+struct Commodities {
+  std::map<std::string, int, std::less<>> decimals;              // by symbol, the settlement asset not included
+  std::map<std::string, std::vector<std::string>> priced_by;    // market → the assets it prices
+  std::vector<std::string> one_dollar;                           // stables priced by no market
+  explicit Commodities(const Config& c) {
+    bool settlement = false;
+    for (const AssetConfig& a : c.assets) {
+      if (!settlement && a.stable && !a.priced_by_market()) {
+        settlement = true;
+        continue;
+      }
+      decimals[a.symbol] = static_cast<int>(a.decimals);
+      if (a.priced_by_market()) priced_by[a.market].push_back(a.symbol);
+      else one_dollar.push_back(a.symbol);
+    }
+  }
+  // The commodity and decimals of an account's amounts.
+  std::pair<std::string_view, int> of(std::string_view account) const {
+    const std::string_view asset = assets::token_commodity(account);
+    if (const auto it = decimals.find(asset); !asset.empty() && it != decimals.end()) return {it->first, it->second};
+    return {"USD", Usd::k_decimals};
+  }
+};
+
+Status write_ledger(journal::Journal& j, const Config& config, const Range& range, std::ostream& out,
+                    ProgressLine& line, int64_t total) {
+  const Commodities commodities(config);
   std::set<std::string> accounts;
   std::map<std::string, int128> opening;
   auto ok = j.scan_postings(1, range.to, [&](const journal::StoredPosting& p) -> Status {
@@ -41,19 +72,41 @@ Status write_ledger(journal::Journal& j, const Range& range, std::ostream& out, 
   out << "; nexadex postings, one transaction per event (nexadex-export(1))\n"
          "commodity USD\n"
          "    format 1000.000000 USD\n";
+  for (const auto& [symbol, d] : commodities.decimals) {
+    out << "commodity " << symbol << "\n    format 1000" << (d > 0 ? "." + std::string(static_cast<std::size_t>(d), '0') : "")
+        << " " << symbol << "\n";
+  }
   for (const auto& account : accounts) out << "account " << account << "\n";
   out << "tag at\n"
          "tag hash\n";
-  const auto posting = [&](const std::string& account, const std::string& amount) {
+  const auto posting = [&](const std::string& account, int128 units) {
+    const auto [commodity, decimals] = commodities.of(account);
+    const std::string amount = format_decimal_wide(units, decimals);
     out << "    " << account << std::string(account.size() < 40 ? 40 - account.size() : 2, ' ')
-        << std::string(amount.size() < 22 ? 22 - amount.size() : 1, ' ') << amount << " USD\n";
+        << std::string(amount.size() < 22 ? 22 - amount.size() : 1, ' ') << amount << " " << commodity << "\n";
+  };
+  bool first_date = true;
+  const auto prices = [&](const journal::StoredEvent& row, const std::string& day) -> Status {
+    if (first_date) {
+      first_date = false;
+      for (const auto& symbol : commodities.one_dollar) out << "\nP " << day << " " << symbol << " 1.00000000 USD\n";
+    }
+    if (commodities.priced_by.empty() || row.kind != "price_set") return {};
+    auto ev = journal::decode(row);
+    if (!ev) return journal_error("event " + std::to_string(row.seq) + " cannot be decoded; run 'nexadex verify'.");
+    const auto& e = std::get<PriceSet>(ev->body);
+    const auto it = commodities.priced_by.find(e.market);
+    if (it == commodities.priced_by.end()) return {};
+    out << "\n";
+    for (const auto& symbol : it->second) out << "P " << day << " " << symbol << " " << to_string(e.price) << " USD\n";
+    return {};
   };
   bool opened = range.from <= 1;
   const auto open_at = [&](const std::string& when) {
     opened = true;
     out << "\n" << when.substr(0, 10) << " opening balances: the postings of events 1 to " << range.from - 1 << "\n";
     for (const auto& [account, balance] : opening) {
-      if (balance != 0) posting(account, format_decimal_wide(balance, Usd::k_decimals));
+      if (balance != 0) posting(account, balance);
     }
   };
   NX_TRY_STATUS(j.scan_with_postings(range.from, range.to, [&](const journal::StoredEvent& row,
@@ -61,12 +114,13 @@ Status write_ledger(journal::Journal& j, const Range& range, std::ostream& out, 
     line.update(row.seq - range.from + 1, total);
     const std::string when = format_time(Timestamp{row.at});
     if (!opened) open_at(when);
+    NX_TRY_STATUS(prices(row, when.substr(0, 10)));
     if (legs.empty()) return {};
     auto ev = journal::decode(row);
     if (!ev) return journal_error("event " + std::to_string(row.seq) + " cannot be decoded; run 'nexadex verify'.");
     out << "\n" << when.substr(0, 10) << " (" << row.seq << ") " << row.kind << ": " << describe(ev->body) << "\n"
         << "    ; at: " << when << ", hash: " << row.hash << "\n";
-    for (const auto& p : legs) posting(p.account, format_decimal(p.amount, Usd::k_decimals));
+    for (const auto& p : legs) posting(p.account, p.amount);
     return {};
   }));
   if (!opened) open_at(format_time(range.since));   // no event at or after --since
@@ -151,7 +205,10 @@ Status export_journal(Context& ctx, const Options& o, const ExportArgs& a) {
       return {};
     };
     Status ok;
-    if (a.ledger) ok = write_ledger(j, range, out, line, total);
+    if (a.ledger) {
+      auto state = j.load_state();   // the config: the assets' commodities
+      ok = state ? write_ledger(j, state->config, range, out, line, total) : Status(std::unexpected(state.error()));
+    }
     else if (range.from <= range.to) ok = j.scan(range.from, range.to, events);
     line.clear();
     out.flush();
