@@ -264,6 +264,10 @@ Result<Report> pool_report(const State& s, Timestamp now) {
                             Cell::of_usd(upnl)});
   }
   sections.push_back(std::move(markets));
+  if (s.assets) {   // a multi-asset pool only: a single-USDC vault's report stays as it was
+    NX_TRY(holdings, assets_section(s, now));
+    sections.push_back(std::move(holdings));
+  }
   return Report{"pool", std::move(sections)};
 }
 

@@ -91,6 +91,12 @@ std::vector<Cell> event_row(const Event& event, const std::string& hash);
 // The vault reports (SPEC §3, issue 4), valued at the latest prices with ages measured at `now`.
 // Errors: an arithmetic overflow while valuing; an unknown LP or position id (ErrorKind::input).
 Result<Report> pool_report(const State& state, Timestamp now);
+// `report assets` (and the last section of `report pool` on a multi-asset pool): per asset its balances
+// in tokens, prices, value, weight and band, utilization, and the fee in bps a deposit and a withdrawal
+// of one whole token would pay now (none where the band rule would refuse it). Errors: a single-USDC
+// vault (input).
+Result<Report> assets_report(const State& state, Timestamp now);
+Result<Section> assets_section(const State& state, Timestamp now);
 // The journal replayed 7 and 30 days before the report's time (nullptr: not given, or before the
 // journal began), for the lots' realized APY over those windows.
 struct LotWindows {

@@ -2,6 +2,7 @@
 // many liquidations at one time).
 #include "lib/shock.hpp"
 
+#include <map>
 #include <set>
 #include <utility>
 
@@ -101,6 +102,43 @@ Result<Report> shock_preview(State state, Timestamp at, const std::vector<Shock>
   NX_TRY_STATUS(vault::update_utilization(after));
   std::vector<Section> extra;
   extra.push_back(std::move(liq));   // moved, not copied as a braced list would be: one row per liquidation
+  if (state.assets) {
+    // a multi-asset pool's own holdings, revalued by the shocked prices' events (nexadex-assets(7),
+    // STRESS TESTS), apart from the positions
+    Section holdings{"holdings", "The pool's holdings at the shocked prices", SectionShape::list,
+                     {{"asset", CellType::text},
+                      {"owned", CellType::text},
+                      {"low_before", CellType::price},
+                      {"low_after", CellType::price},
+                      {"book_before", CellType::usd},
+                      {"book_after", CellType::usd},
+                      {"change", CellType::usd}},
+                     {}};
+    const auto& was = *state.assets;
+    const auto& now = *after.assets;
+    for (std::size_t i = 0; i < was.configs.size(); ++i) {
+      if (was.books[i].owned == 0 && now.books[i].owned == 0) continue;
+      NX_TRY(change, now.books[i].book - was.books[i].book);
+      const auto price = [](const assets::AssetPrices& p, Price q) {
+        return p.known() ? Cell::of_price(q) : Cell::none(CellType::price);
+      };
+      holdings.rows.push_back({Cell::of_text(was.configs[i].symbol),
+                               Cell::of_text(format_decimal(was.books[i].owned, static_cast<int>(was.configs[i].decimals))),
+                               price(was.prices[i], was.prices[i].low), price(now.prices[i], now.prices[i].low),
+                               Cell::of_usd(was.books[i].book), Cell::of_usd(now.books[i].book), Cell::of_usd(change)});
+    }
+    // where the holdings' losses fell (cascade.inventory), from the preview's loss records
+    Section layers{"holdings_layers", "The holdings' losses by layer (cascade.inventory)", SectionShape::list,
+                   {{"layer", CellType::text}, {"absorbed", CellType::usd}}, {}};
+    std::map<std::string, Usd> by_layer;
+    for (const LossRecord& rec : after.losses) {
+      if (rec.seq <= state.head_seq || rec.kind != loss_kind_name(LossKind::inventory)) continue;
+      for (const LossLeg& leg : rec.legs) NX_TRY_STATUS(add_to(by_layer[leg.layer], leg.amount, "a layer's losses"));
+    }
+    for (const auto& [layer, amount] : by_layer) layers.rows.push_back({Cell::of_text(layer), Cell::of_usd(amount)});
+    extra.push_back(std::move(holdings));
+    extra.push_back(std::move(layers));
+  }
   return cascade_report(state, after, std::move(extra));
 }
 
