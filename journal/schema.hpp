@@ -1,4 +1,4 @@
-// journal/schema.hpp: the journal's SQLite schema, version 6 (nexadex-journal(5) documents each table).
+// journal/schema.hpp: the journal's SQLite schema, version 7 (nexadex-journal(5) documents each table).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@ namespace nexadex::journal {
 // PRAGMA application_id: the ASCII bytes "NXDX".
 inline constexpr int32_t k_application_id = 0x4E584458;
 // PRAGMA user_version: bumped, with a migration and its test, on any schema change.
-inline constexpr int32_t k_schema_version = 6;
+inline constexpr int32_t k_schema_version = 7;
 // The oldest schema this nexadex reads; a writer upgrades it in place (migrate.cpp).
 inline constexpr int32_t k_oldest_schema_version = 1;
 
@@ -160,7 +160,7 @@ CREATE TABLE losses (
   seq     INTEGER NOT NULL,
   leg     INTEGER NOT NULL,
   at      INTEGER NOT NULL,
-  kind    TEXT    NOT NULL CHECK (kind IN ('trader_pnl', 'bad_debt', 'external')),
+  kind    TEXT    NOT NULL CHECK (kind IN ('trader_pnl', 'bad_debt', 'external', 'inventory')),
   market  TEXT    NOT NULL,
   layer   TEXT    NOT NULL CHECK (layer IN ('total', 'insurance', 'junior', 'senior', 'unabsorbed')),
   amount  INTEGER NOT NULL,
@@ -186,10 +186,18 @@ CREATE TABLE position_legs (
 ) WITHOUT ROWID;
 
 CREATE TABLE assets (
-  symbol             TEXT PRIMARY KEY,
-  decimals           INTEGER NOT NULL,
-  balance            INTEGER NOT NULL,
-  target_weight_bps  INTEGER NOT NULL
+  symbol      TEXT PRIMARY KEY,
+  position    INTEGER NOT NULL,
+  held        INTEGER NOT NULL,
+  owned       INTEGER NOT NULL,
+  reserved    INTEGER NOT NULL,
+  collateral  INTEGER NOT NULL,
+  insurance   INTEGER NOT NULL,
+  treasury    INTEGER NOT NULL,
+  book        INTEGER NOT NULL,
+  mid         INTEGER NOT NULL,
+  low         INTEGER NOT NULL,
+  high        INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql";
 
@@ -198,8 +206,5 @@ CREATE TABLE assets (
 inline constexpr const char* k_derived_tables[] = {"config", "markets",   "accounts", "pool",          "lps",
                                                    "tranches", "lots",    "losses",   "position_legs", "assets",
                                                    "positions", "books"};
-
-// Tables of later phases, empty until their events exist (`verify` checks that they are).
-inline constexpr std::string_view k_future_tables[] = {"assets"};
 
 }  // namespace nexadex::journal

@@ -138,54 +138,6 @@ const char* status_name(PositionStatus s) {
   return s == PositionStatus::open ? "open" : s == PositionStatus::closed ? "closed" : "liquidated";
 }
 
-// A multi-asset pool's books (nexadex-journal(5), the pool row 'assets'): per asset in file order its
-// balances in token units, its book value B_A and its three prices; the running sums are not stored
-// (they are recomputed when the row is read).
-std::string assets_to_json(const assets::AssetPool& pool) {
-  json a = json::array();
-  for (std::size_t i = 0; i < pool.configs.size(); ++i) {
-    const auto& b = pool.books[i];
-    const auto& p = pool.prices[i];
-    a.push_back({{"asset", pool.configs[i].symbol}, {"held", b.held}, {"owned", b.owned}, {"reserved", b.reserved},
-                 {"collateral", b.collateral}, {"insurance", b.insurance}, {"treasury", b.treasury},
-                 {"book", to_string(b.book)}, {"mid", to_string(p.mid)}, {"low", to_string(p.low)},
-                 {"high", to_string(p.high)}});
-  }
-  return a.dump();
-}
-
-// The pool of `config` with the stored balances; the prices from the markets, as the replay sets them.
-Result<assets::AssetPool> assets_from_json(const Config& config, const std::map<std::string, MarketState>& markets,
-                                           const std::string& text) {
-  NX_TRY(pool, assets::make_pool(config.assets));
-  for (const auto& [symbol, m] : markets) {
-    if (m.priced()) NX_TRY_STATUS(assets::set_market_price(pool, symbol, m.price));
-  }
-  try {
-    const json a = json::parse(text);
-    if (!a.is_array() || a.size() != pool.configs.size()) throw std::runtime_error("not one entry per asset");
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      const json& e = a[i];
-      if (e.at("asset").get<std::string>() != pool.configs[i].symbol) throw std::runtime_error("an asset out of order");
-      AssetBook b;
-      b.held = e.at("held").get<int64_t>();
-      b.owned = e.at("owned").get<int64_t>();
-      b.reserved = e.at("reserved").get<int64_t>();
-      b.collateral = e.at("collateral").get<int64_t>();
-      b.insurance = e.at("insurance").get<int64_t>();
-      b.treasury = e.at("treasury").get<int64_t>();
-      NX_TRY_STATUS(assets::set_books(pool, i, b));
-      auto book = parse_usd(e.at("book").get<std::string>(), Sign::any, "book");
-      if (!book) throw std::runtime_error(book.error().message);
-      // a stored book value that is not the balance at the low price stays as stored, for verify to find
-      if (*book != pool.books[i].book) pool.books[i].book = *book;
-    }
-  } catch (const std::exception& e) {
-    return journal_error(std::string("the pool table's assets row is damaged (") + e.what() + ")");
-  }
-  return pool;
-}
-
 std::string buckets_to_json(const Book& b) {
   json a = json::array();
   for (const auto& [bucket, n] : b.buckets) a.push_back({bucket, n});
@@ -225,9 +177,36 @@ Status Journal::Impl::load_state_tables() {
     }
   }
   if (!s.config.assets.empty()) {
-    SQLite::Statement q(db, "SELECT value FROM pool WHERE key = 'assets'");
-    if (!q.executeStep()) return journal_error("the journal " + path + " is a multi-asset pool without its assets row; it is damaged.");
-    NX_TRY(pool, assets_from_json(s.config, s.markets, q.getColumn(0).getString()));
+    // a multi-asset pool's books (schema 7): one row per asset, in file order; the prices and running
+    // sums are recomputed from the markets and the balances; a stored book value that is not the
+    // balance at the low price stays as stored, for verify to find
+    NX_TRY(pool, assets::make_pool(s.config.assets));
+    for (const auto& [symbol, m] : s.markets) {
+      if (m.priced()) NX_TRY_STATUS(assets::set_market_price(pool, symbol, m.price));
+    }
+    SQLite::Statement q(db, "SELECT symbol, held, owned, reserved, collateral, insurance, treasury, book FROM assets "
+                            "ORDER BY position");
+    std::size_t i = 0;
+    bool extra = false;
+    for (; q.executeStep(); ++i) {
+      if (i >= pool.configs.size() || q.getColumn(0).getString() != pool.configs[i].symbol) {
+        extra = true;
+        break;
+      }
+      AssetBook b;
+      b.held = q.getColumn(1).getInt64();
+      b.owned = q.getColumn(2).getInt64();
+      b.reserved = q.getColumn(3).getInt64();
+      b.collateral = q.getColumn(4).getInt64();
+      b.insurance = q.getColumn(5).getInt64();
+      b.treasury = q.getColumn(6).getInt64();
+      NX_TRY_STATUS(assets::set_books(pool, i, b));
+      pool.books[i].book = Usd(q.getColumn(7).getInt64());
+    }
+    if (i != pool.configs.size() || extra) {
+      return journal_error("the assets table of " + path + " does not hold one row per asset of its config; it is "
+                           "damaged.");
+    }
     s.assets = std::move(pool);
   }
   {
@@ -342,9 +321,27 @@ Status Journal::Impl::write_state_rows() {
   }
   if (state.store.dirty_assets) {
     if (state.assets) {
-      SQLite::Statement q(db, "INSERT OR REPLACE INTO pool (key, value) VALUES ('assets', ?)");
-      q.bind(1, assets_to_json(*state.assets));
-      q.exec();
+      const auto& pool = *state.assets;
+      SQLite::Statement q(db, "INSERT OR REPLACE INTO assets (symbol, position, held, owned, reserved, collateral, "
+                              "insurance, treasury, book, mid, low, high) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      for (std::size_t i = 0; i < pool.configs.size(); ++i) {
+        const auto& b = pool.books[i];
+        const auto& p = pool.prices[i];
+        q.bind(1, pool.configs[i].symbol);
+        q.bind(2, static_cast<int64_t>(i));
+        q.bind(3, static_cast<int64_t>(b.held));
+        q.bind(4, static_cast<int64_t>(b.owned));
+        q.bind(5, static_cast<int64_t>(b.reserved));
+        q.bind(6, static_cast<int64_t>(b.collateral));
+        q.bind(7, static_cast<int64_t>(b.insurance));
+        q.bind(8, static_cast<int64_t>(b.treasury));
+        q.bind(9, static_cast<int64_t>(b.book.units()));
+        q.bind(10, static_cast<int64_t>(p.mid.units()));
+        q.bind(11, static_cast<int64_t>(p.low.units()));
+        q.bind(12, static_cast<int64_t>(p.high.units()));
+        q.exec();
+        q.reset();
+      }
     }
     state.store.dirty_assets = false;
   }
