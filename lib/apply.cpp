@@ -18,8 +18,8 @@ namespace nexadex {
 namespace {
 
 // A multi-asset pool's books under a new config (nexadex-assets(7), OPTIONS): a pool with [[assets]]
-// keeps them and one without never gains them; an asset keeps its symbol, decimals and market, may be
-// added, and may be removed only when every balance of it is 0. Checked before anything changes.
+// keeps them and one without never gains them; an asset keeps its place, symbol, decimals and market, and
+// is never removed; new ones come after. Checked before anything changes.
 Result<std::optional<assets::AssetPool>> assets_under(const State& state, const Config& config) {
   if (config.assets.empty()) {
     if (state.assets) return rule_error("this pool has [[assets]] (a multi-asset pool); a config without them cannot be applied.");
@@ -38,14 +38,9 @@ Result<std::optional<assets::AssetPool>> assets_under(const State& state, const 
     for (std::size_t i = 0; i < old.configs.size(); ++i) {
       const auto& was = old.configs[i];
       const auto now = assets::find_asset(pool, was.symbol);
-      const auto& b = old.books[i];
-      if (!now) {
-        if (b.held != 0 || b.owned != 0 || b.insurance != 0 || b.treasury != 0) {
-          return rule_error("the asset " + was.symbol + " may not be removed: the pool still holds " +
-                            assets::format_tokens(was, b.held) + " of it.");
-        }
-        continue;
-      }
+      // (its accounts and rows stay in the journal: the export and verify read them by the config)
+      if (!now) return rule_error("the asset " + was.symbol + " may not be removed from a pool's [[assets]]; keep its table.");
+      if (*now < i) return rule_error("the assets keep their order; add new ones after " + was.symbol + ".");
       const auto& is = pool.configs[*now];
       if (is.decimals != was.decimals || is.market != was.market) {
         return rule_error("the asset " + was.symbol + " may not change its decimals or its price market.");

@@ -36,16 +36,12 @@ Status require_fresh_assets(const State& state, Timestamp at, std::size_t moved,
     const auto& a = pool.configs[i];
     if (!a.priced_by_market() || (i != moved && pool.books[i].owned <= 0)) continue;
     if (auto p = fresh_price(state, a.market, at); !p) {
-      return rule_error(std::string(what) + " of " + pool.configs[moved].symbol + " values the pool's " + a.symbol +
-                        ", but " + p.error().message);
+      const std::string head = std::string(what) + " of " + pool.configs[moved].symbol;
+      return rule_error(head + (i == moved ? " needs its price: " : " values the pool's " + a.symbol + ": ") +
+                        p.error().message);
     }
   }
   return {};
-}
-
-// The insurance fund's room in `asset`'s tokens (none without a target).
-Result<std::optional<int64_t>> room_in(const State& state, std::size_t asset) {
-  return assets::insurance_room(*state.assets, asset, insurance_target(state));
 }
 
 // Fee totals (report fees) of a fee paid in a non-settlement asset, valued at its low price.
@@ -72,9 +68,8 @@ void push_if(std::vector<Posting>& postings, std::string account, int64_t units)
 
 }  // namespace
 
-Status sync_settlement(State& state) {
-  if (!state.assets || state.what_if) return {};
-  auto& pool = *state.assets;
+Result<assets::AssetPool> synced_pool(const State& state) {
+  assets::AssetPool pool = *state.assets;
   const auto& v = state.vault;
   // the USD the LPs own, less what the other assets' books hold
   WideUsd owned = wide_add(WideUsd(v.senior().capital), v.junior().capital);
@@ -95,8 +90,15 @@ Status sync_settlement(State& state) {
   NX_TRY(held, checked_add(book.owned, book.insurance, "the settlement asset's tokens"));
   NX_TRY(held_all, checked_add(held, book.treasury, "the settlement asset's tokens"));
   book.held = held_all;
-  if (book == pool.books[pool.settlement]) return {};
-  NX_TRY_STATUS(assets::set_books(pool, pool.settlement, book));
+  if (!(book == pool.books[pool.settlement])) NX_TRY_STATUS(assets::set_books(pool, pool.settlement, book));
+  return pool;
+}
+
+Status sync_settlement(State& state) {
+  if (!state.assets || state.what_if) return {};
+  NX_TRY(pool, synced_pool(state));
+  if (pool == *state.assets) return {};
+  *state.assets = std::move(pool);
   state.store.dirty_assets = true;
   return {};
 }
@@ -140,10 +142,11 @@ Result<std::vector<Posting>> revalue(State& state, const Event& ev, const std::s
 
 Result<std::vector<Posting>> asset_deposit(State& state, const Event& ev, const LpAssetDeposited& e, Outcome* out) {
   if (!state.assets) return input_error("--asset needs a multi-asset pool, and this pool's config has no [[assets]].");
-  auto& pool = *state.assets;
   NX_TRY_STATUS(check_name(e.lp, "the LP"));
-  NX_TRY(i, asset_index(pool, e.asset));
-  const auto& asset = pool.configs[i];
+  NX_TRY(i, asset_index(*state.assets, e.asset));
+  // the books with the settlement asset's up to date, changed only once every check has passed
+  NX_TRY(pool, synced_pool(state));
+  const AssetConfig asset = pool.configs[i];
   const bool settlement = i == pool.settlement;
   auto parsed = parse_decimal(e.amount, static_cast<int>(asset.decimals), Sign::positive, "the amount");
   if (!parsed) {
@@ -152,8 +155,7 @@ Result<std::vector<Posting>> asset_deposit(State& state, const Event& ev, const 
   }
   const int64_t units = *parsed;
   NX_TRY_STATUS(require_fresh_assets(state, ev.at, i, "a deposit"));
-  NX_TRY_STATUS(sync_settlement(state));
-  NX_TRY(room, room_in(state, i));
+  NX_TRY(room, assets::insurance_room(pool, i, insurance_target(state)));
   NX_TRY(q, assets::quote_deposit(pool, i, units, state.config.fees.split, room));
   // Every refusal of a deposit, with the shares priced at an upper bound of the NAV_high they are minted
   // at (the tranche's NAV + I + ε + the whole spread): if that mints a share unit, the mint below does.
@@ -161,9 +163,13 @@ Result<std::vector<Posting>> asset_deposit(State& state, const Event& ev, const 
   NX_TRY(bound, extra + q.spread_before);
   DepositTerms d{e.lp, e.tranche, q.value, e.lock, e.compound};
   NX_TRY(plan, plan_deposit(state, ev, d, bound));
+  // the share price the outcome shows, at its highest (the mint's NAV_high is at most plan.priced_at)
+  NX_TRY_STATUS(share_price_usd_floor(plan.priced_at, state.vault.tranche(plan.id).supply));
   // From here the books change.
   const Usd book_before = pool.books[i].book;
   NX_TRY_STATUS(assets::apply_deposit(pool, q));
+  const Usd book_after = pool.books[i].book;
+  *state.assets = std::move(pool);
   state.store.dirty_assets = true;
   std::vector<Posting> postings;
   NX_TRY(paid_in, -Usd(units));
@@ -178,7 +184,7 @@ Result<std::vector<Posting>> asset_deposit(State& state, const Event& ev, const 
     push_if(postings, assets::token_account("pool", asset.symbol), units - q.parts.insurance - q.parts.treasury);
     push_if(postings, assets::token_account("insurance", asset.symbol), q.parts.insurance);
     push_if(postings, assets::token_account("treasury", asset.symbol), q.parts.treasury);
-    NX_TRY(rise, pool.books[i].book - book_before);
+    NX_TRY(rise, book_after - book_before);
     NX_TRY(leg, -rise);
     postings.push_back({assets::inventory_account(asset.symbol), leg});
     NX_TRY_STATUS(count_token_fee(state, "deposit", i, q.fee, q.parts, q.fee_income));
@@ -193,29 +199,44 @@ Result<std::vector<Posting>> asset_deposit(State& state, const Event& ev, const 
   NX_TRY(high, tranche::values_given(state, high_result));
   const Tranche& t = state.vault.tranche(plan.id);
   const Usd nav_high = plan.id == TrancheId::junior ? high.junior : high.senior;
+  if (nav_high > plan.priced_at) {   // cannot happen: the credits and H add at most I + ε + H to it
+    return discrepancy_error("the mint's NAV_high " + to_string(nav_high) + " is above its bound " +
+                             to_string(plan.priced_at));
+  }
   NX_TRY(shares, shares_minted(q.value, t.supply, nav_high));
   plan.priced_at = nav_high;
   plan.shares = shares;
   NX_TRY_STATUS(book_deposit(state, ev, d, plan, out));
+  if (out != nullptr) {
+    std::get<DepositOutcome>(*out).asset = AssetMove{asset.symbol, static_cast<int>(asset.decimals), units, q.fee,
+                                                     q.rate, q.weights.before, q.weights.after, q.value,
+                                                     q.fee_income, q.dust};
+  }
   postings.push_back({tranche::account(plan.id), q.value});
   return postings;
 }
 
 Result<std::vector<Posting>> asset_withdraw(State& state, const Event& ev, const LpAssetWithdrew& e, Outcome* out) {
   if (!state.assets) return input_error("--asset needs a multi-asset pool, and this pool's config has no [[assets]].");
-  auto& pool = *state.assets;
-  NX_TRY(i, asset_index(pool, e.asset));
-  const auto& asset = pool.configs[i];
-  const bool settlement = i == pool.settlement;
+  NX_TRY(i, asset_index(*state.assets, e.asset));
   NX_TRY(plan, plan_withdrawal(state, ev, WithdrawalTerms{e.lp, e.tranche, e.by, e.amount, e.shares}));
   NX_TRY_STATUS(require_fresh_assets(state, ev.at, i, "a withdrawal"));
-  NX_TRY_STATUS(sync_settlement(state));
-  NX_TRY(room, room_in(state, i));
+  NX_TRY(pool, synced_pool(state));
+  const std::string symbol = pool.configs[i].symbol;
+  const bool settlement = i == pool.settlement;
+  NX_TRY(room, assets::insurance_room(pool, i, insurance_target(state)));
   NX_TRY(q, assets::quote_withdrawal(pool, i, plan.amount, state.config.fees.split, room));
   // From here the books change: the burn, then the gains of the LPs who remain.
   NX_TRY_STATUS(book_withdrawal(state, ev, e.lp, plan, out));
+  if (out != nullptr) {
+    std::get<WithdrawOutcome>(*out).asset = AssetMove{symbol, static_cast<int>(pool.configs[i].decimals), q.paid, q.fee,
+                                                      q.rate, q.weights.before, q.weights.after, plan.amount,
+                                                      q.fee_income, q.spread_gain};
+  }
   const Usd book_before = pool.books[i].book;
   NX_TRY_STATUS(assets::apply_withdrawal(pool, q));
+  const Usd book_after = pool.books[i].book;
+  *state.assets = std::move(pool);
   state.store.dirty_assets = true;
   NX_TRY(redeemed, -plan.amount);
   std::vector<Posting> postings{{tranche::account(plan.id), redeemed}};
@@ -226,12 +247,12 @@ Result<std::vector<Posting>> asset_withdraw(State& state, const Event& ev, const
                                     Usd(q.parts.treasury)},
                            postings));
   } else {
-    postings.push_back({assets::token_account("depositor:" + e.lp, asset.symbol), Usd(q.paid)});
-    push_if(postings, assets::token_account("pool", asset.symbol), q.parts.lp - q.gross);
-    push_if(postings, assets::token_account("insurance", asset.symbol), q.parts.insurance);
-    push_if(postings, assets::token_account("treasury", asset.symbol), q.parts.treasury);
-    NX_TRY(fall, book_before - pool.books[i].book);
-    postings.push_back({assets::inventory_account(asset.symbol), fall});
+    postings.push_back({assets::token_account("depositor:" + e.lp, symbol), Usd(q.paid)});
+    push_if(postings, assets::token_account("pool", symbol), q.parts.lp - q.gross);
+    push_if(postings, assets::token_account("insurance", symbol), q.parts.insurance);
+    push_if(postings, assets::token_account("treasury", symbol), q.parts.treasury);
+    NX_TRY(fall, book_before - book_after);
+    postings.push_back({assets::inventory_account(symbol), fall});
     NX_TRY_STATUS(count_token_fee(state, "withdrawal", i, q.fee, q.parts, q.fee_income));
     NX_TRY_STATUS(tranche::credit_gain(state, q.fee_income, postings, tranche::Channel::fee));
   }

@@ -23,6 +23,8 @@ Result<std::vector<Posting>> revalue(State& state, const Event& ev, const std::s
 // owned = Σ tranche capital + Σ claimable − unabsorbed − Σ_{A≠S} B_A, insurance and treasury the vault's,
 // reserved the positions' reserves. Set after every event (O(1)); nothing on a what-if copy.
 Status sync_settlement(State& state);
+// The books with the settlement asset's set so (a copy; the state unchanged).
+Result<assets::AssetPool> synced_pool(const State& state);
 // An open may not reserve more than the pool owns of the settlement asset (exit status 2).
 Status check_settlement_reserve(const State& state, Usd reserved_after);
 

@@ -1,6 +1,8 @@
 // lib/insurance.cpp: fee splits, the fund's target and its cover of a loss.
 #include "lib/insurance.hpp"
 
+#include "lib/asset_books.hpp"
+
 #include <algorithm>
 
 #include "lib/valuation.hpp"
@@ -23,7 +25,17 @@ Result<FeeParts> split_fee(const State& state, Usd fee, Usd taken) {
   NX_TRY(tre, fee.mul_bps_floor(split.treasury_bps, "fee split"));
   Usd take = ins;
   if (const auto target = insurance_target(state)) {
-    NX_TRY(room, *target - state.vault.insurance - taken);
+    // on a multi-asset pool the fund's value counts its tokens of the other assets, at their low prices
+    Usd tokens;
+    if (state.assets) {
+      const auto& pool = *state.assets;
+      NX_TRY(all, assets::insurance_value(pool));
+      NX_TRY(settlement, assets::value_floor(pool.books[pool.settlement].insurance, pool.prices[pool.settlement].low,
+                                             pool.configs[pool.settlement].decimals));
+      NX_TRY(others, all - settlement);
+      tokens = others;
+    }
+    NX_TRY(room, *target - state.vault.insurance - tokens - taken);
     take = std::min(ins, std::max(room, Usd()));
   }
   NX_TRY(to_lps, fee - take - tre);

@@ -68,9 +68,12 @@ Result<DepositPlan> detail::plan_deposit(const State& state, const Event& ev, co
   NX_TRY_STATUS(tranche::check_deposit(state, id, d.amount, values));
   NX_TRY(priced_at, add(value, value_extra));
   // A NAV of a few micro-units under a large supply: the price is defined, but the shares minted, or
-  // the supply with them, would not fit in 64 bits.
+  // the supply with them, would not fit in 64 bits. With an extra (a multi-asset pool's mint, priced
+  // at most at `priced_at` and at least at `value`), the most shares it can mint (at `value`) is
+  // checked, so that the mint that follows cannot fail.
   auto minted = shares_minted(d.amount, t.supply, priced_at);
-  auto supply = minted ? add(t.supply, *minted) : Result<Shares>(std::unexpected(minted.error()));
+  auto most = value_extra.is_zero() ? minted : shares_minted(d.amount, t.supply, value);
+  auto supply = minted && most ? add(t.supply, *most) : Result<Shares>(std::unexpected(Error{ErrorKind::input, ""}));
   if (!supply) {
     return rule_error(nav_owner(state, id) + " NAV is " + to_string(value) + " for " + to_string(t.supply) +
                       " shares, so a deposit of " + to_string(d.amount) +
@@ -107,7 +110,8 @@ Status detail::book_deposit(State& state, const Event& ev, const DepositTerms& d
   if (out != nullptr) {
     NX_TRY(after, tranche::values(state));
     DepositOutcome o{d.lp, plan.id, d.amount, plan.shares, price_used.units(), plan.value,
-                     plan.id == TrancheId::junior ? after.junior : after.senior, 0, Timestamp{}, Bps{10'000}};
+                     plan.id == TrancheId::junior ? after.junior : after.senior, 0, Timestamp{}, Bps{10'000},
+                     std::nullopt};
     if (lots) {
       const Lot& l = state.lots.all.at(lot);
       o.lot = lot;
@@ -219,7 +223,7 @@ Status detail::book_withdrawal(State& state, const Event& ev, const std::string&
   NX_TRY_STATUS(sub_from(t.capital, plan.amount, "a tranche's capital"));
   state.store.dirty_lps.insert(key);
   mark(state);
-  if (out != nullptr) *out = WithdrawOutcome{lp, plan.id, plan.amount, plan.burn, plan.share_price, hw.shares};
+  if (out != nullptr) *out = WithdrawOutcome{lp, plan.id, plan.amount, plan.burn, plan.share_price, hw.shares, std::nullopt};
   return {};
 }
 

@@ -9,7 +9,7 @@ namespace {
 
 // The section of each kind of outcome, in the order a report lists them.
 enum class Kind {
-  prices, deposits, lots, withdrawals, claims, opens, closes, liquidations, insurance, losses, acknowledgements, resets
+  prices, deposits, lots, withdrawals, asset_moves, claims, opens, closes, liquidations, insurance, losses, acknowledgements, resets
 };
 
 std::optional<Kind> kind_of(const Outcome& o) {
@@ -43,6 +43,13 @@ std::set<Kind> own_kinds(const std::string& command) {
   return {};
 }
 
+// A multi-asset pool's move in tokens, if the outcome is one.
+const AssetMove* asset_move_of(const Outcome& o) {
+  if (const auto* d = std::get_if<DepositOutcome>(&o); d != nullptr && d->asset) return &*d->asset;
+  if (const auto* w = std::get_if<WithdrawOutcome>(&o); w != nullptr && w->asset) return &*w->asset;
+  return nullptr;
+}
+
 Cell usd(Usd v) { return Cell::of_usd(v); }
 Cell shares(Shares v) { return Cell::of_shares(v); }
 Cell share_price(int64_t micro) { return Cell::of_unit_price(micro); }
@@ -66,6 +73,14 @@ Section section(Kind k) {
       return {"lots", "Lots", SectionShape::list,
               {{"seq", CellType::integer}, {"lot", CellType::integer}, {"lp", CellType::text},
                {"shares", CellType::shares}, {"lock_until", CellType::time}, {"boost_bps", CellType::bps}},
+              {}};
+    case Kind::asset_moves:
+      return {"asset_moves", "In tokens", SectionShape::list,
+              {{"seq", CellType::integer}, {"lp", CellType::text}, {"asset", CellType::text},
+               {"move", CellType::text}, {"tokens", CellType::text}, {"fee_tokens", CellType::text},
+               {"fee_bps", CellType::bps}, {"weight_before_bps", CellType::bps},
+               {"weight_after_bps", CellType::bps}, {"value", CellType::usd}, {"fee_income", CellType::usd},
+               {"dust", CellType::usd}},
               {}};
     case Kind::claims:
       return {"claims", "Claimed", SectionShape::list,
@@ -232,6 +247,7 @@ Result<Report> outcome_report(const std::string& name, const std::vector<Applied
     if (const auto k = kind_of(a.outcome)) kinds.insert(*k);
     if (junior_cancelled_by(a.outcome).is_positive()) kinds.insert(Kind::resets);
     if (const auto* d = std::get_if<DepositOutcome>(&a.outcome); d != nullptr && d->lot > 0) kinds.insert(Kind::lots);
+    if (asset_move_of(a.outcome) != nullptr) kinds.insert(Kind::asset_moves);
   }
   Report report{name, {}};
   for (const Kind k : kinds) {
@@ -247,6 +263,14 @@ Result<Report> outcome_report(const std::string& name, const std::vector<Applied
         s.rows.push_back({Cell::of_int(a.event.seq), Cell::of_int(d->lot), text(d->lp), shares(d->minted),
                           d->lock_until.seconds > 0 ? Cell::of_time(d->lock_until) : Cell::none(CellType::time),
                           Cell::of_bps(d->boost)});
+      }
+      if (const AssetMove* m = asset_move_of(a.outcome); k == Kind::asset_moves && m != nullptr) {
+        const auto tokens = [&](int64_t units) { return text(format_decimal(units, m->decimals)); };
+        const bool in = std::holds_alternative<DepositOutcome>(a.outcome);
+        const std::string& lp = in ? std::get<DepositOutcome>(a.outcome).lp : std::get<WithdrawOutcome>(a.outcome).lp;
+        s.rows.push_back({Cell::of_int(a.event.seq), text(lp), text(m->asset), text(in ? "deposit" : "withdrawal"),
+                          tokens(m->tokens), tokens(m->fee), Cell::of_bps(m->rate), Cell::of_bps(m->weight_before),
+                          Cell::of_bps(m->weight_after), usd(m->value), usd(m->fee_income), usd(m->dust)});
       }
       if (k == Kind::resets && junior_cancelled_by(a.outcome).is_positive()) {
         s.rows.push_back({Cell::of_int(a.event.seq), text("junior"), shares(junior_cancelled_by(a.outcome)),

@@ -21,7 +21,9 @@ struct AppliedEvent {
 // A write command's report: one section per kind of outcome, as a list (one row per event of that
 // kind: `deposits`, `withdrawals`, `opens`, `closes`, `liquidations`, `prices`, `insurance_deposits`,
 // `losses`, `acknowledgements`, `resets`), `liquidation_totals` and `layers` where they apply, then the
-// `events` as `report events` lists them. The sections and their keys do not depend on the config.
+// `events` as `report events` lists them. The sections and their keys do not depend on the config,
+// but for `asset_moves` (tokens, fee, weights), which only a multi-asset pool's deposits and
+// withdrawals have.
 // Errors: a derived figure (a total, a price change) beyond int64.
 Result<Report> outcome_report(const std::string& name, const std::vector<AppliedEvent>& applied);
 

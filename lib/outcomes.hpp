@@ -28,6 +28,21 @@ struct PriceOutcome {
   std::optional<Price> previous;    // none for the market's first price
 };
 
+// A multi-asset pool's deposit or withdrawal in tokens (nexadex-assets(7)): what moved, its fee and
+// the asset's weight, and the USD figures of the books.
+struct AssetMove {
+  std::string asset;
+  int decimals = 6;
+  int64_t tokens = 0;               // T deposited, or P paid
+  int64_t fee = 0;                  // F, in tokens
+  Bps rate;                         // f
+  Bps weight_before;
+  Bps weight_after;
+  Usd value;                        // D minted against, or V_out redeemed
+  Usd fee_income;                   // I, to the other LPs
+  Usd dust;                         // ε (a deposit) or R (a withdrawal), to the other LPs
+};
+
 struct DepositOutcome {
   std::string lp;
   TrancheId tranche = TrancheId::senior;
@@ -39,6 +54,7 @@ struct DepositOutcome {
   int64_t lot = 0;                  // with [locks]: the lot made, its lock end and boost
   Timestamp lock_until;
   Bps boost{10'000};
+  std::optional<AssetMove> asset;   // on a multi-asset pool
 };
 
 struct ClaimOutcome {
@@ -53,6 +69,7 @@ struct WithdrawOutcome {
   Shares burned;
   int64_t share_price = 0;          // as for a deposit
   Shares left;                      // the LP's shares of the tranche afterwards
+  std::optional<AssetMove> asset;   // on a multi-asset pool
 };
 
 struct OpenOutcome {

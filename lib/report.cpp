@@ -386,7 +386,9 @@ Result<Report> fees_report(const State& s) {
                {"to_insurance", CellType::usd},
                {"to_treasury", CellType::usd}},
               {}};
-  for (const char* kind : {"open", "close", "borrow", "liquidation"}) {
+  std::vector<const char*> kinds{"open", "close", "borrow", "liquidation"};
+  if (s.assets) kinds.insert(kinds.end(), {"deposit", "withdrawal"});   // a multi-asset pool's, in USD at the low price
+  for (const char* kind : kinds) {
     const auto it = s.vault.fees.find(kind);
     const FeeTotals f = it == s.vault.fees.end() ? FeeTotals{} : it->second;
     sec.rows.push_back({Cell::of_text(kind), Cell::of_usd(f.charged), Cell::of_usd(f.forgone), Cell::of_usd(f.to_lps),

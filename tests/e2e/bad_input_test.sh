@@ -115,21 +115,66 @@ check "config with a market twice: exit 1, file:line and key" bad_config twice "
 check "init with a missing config file: exit 1, names it" refused 1 "^nexadex: init: .*nosuch\\.toml" \
   init --config nosuch.toml --journal nosuch.db
 
-# [[assets]] (nexadex-assets(7)): read and checked, but no journal can be made or changed with them yet.
-printf '[[markets]]\nsymbol = "BTC"\n\n[[assets]]\nsymbol = "USDC"\nstable = true\ntarget_weight_bps = 5000\n\n[[assets]]\nsymbol = "BTC"\ndecimals = 8\nprice = "BTC"\ntarget_weight_bps = 5000\n' >assets.toml
+# [[assets]] (nexadex-assets(7)): a multi-asset pool's config, and its mistakes.
+printf '[pool]\nmax_price_age = "5m"\n\n[[markets]]\nsymbol = "BTC"\n\n[[assets]]\nsymbol = "USDC"\nstable = true\ntarget_weight_bps = 5000\nmax_weight_bps = 7000\n\n[[assets]]\nsymbol = "BTC"\ndecimals = 8\nprice = "BTC"\ntarget_weight_bps = 5000\nmax_weight_bps = 7000\n' >assets.toml
 sed 's/^target_weight_bps = 5000$/target_weight_bps = 4000/' assets.toml >assets-targets.toml
-assets_refused() {
-  expect_error 1 "^nexadex: init: this config has \\[\\[assets\\]\\] .*nexadex-assets\\(7\\)" \
-    init --config assets.toml --journal assets.db
-  [ ! -e assets.db ] || fail "init with [[assets]] created assets.db"
-  refused 1 "^nexadex: config apply: this config has \\[\\[assets\\]\\]" config apply assets.toml --at "$LATER"
-  refused 1 "^nexadex: config apply: this config has \\[\\[assets\\]\\]" config apply --dry-run assets.toml --at "$LATER"
+sed '0,/^stable = true$/s//stable = true\ndecimals = 8/' assets.toml >assets-decimals.toml
+printf '[cascade]\ninventory = ["senior"]\n\n[[markets]]\nsymbol = "BTC"\n' >inventory-alone.toml
+assets_config() {
+  # a single-USDC vault may not become a multi-asset pool (nor the reverse)
+  refused 2 "^nexadex: config apply: this pool is a single-USDC vault; a config with \\[\\[assets\\]\\] cannot be applied" \
+    config apply assets.toml --at "$LATER"
   expect_error 1 "^nexadex: init: assets-targets\\.toml: the \\[\\[assets\\]\\] target_weight_bps sum to 8000" \
     init --config assets-targets.toml --journal assets.db
+  expect_error 1 "^nexadex: init: assets-decimals\\.toml: the settlement asset USDC has 8 decimals but must have 6" \
+    init --config assets-decimals.toml --journal assets.db
+  expect_error 1 "^nexadex: init: inventory-alone\\.toml: cascade\\.inventory applies to a multi-asset pool only" \
+    init --config inventory-alone.toml --journal assets.db
+  [ ! -e assets.db ] || fail "a refused init created assets.db"
   expect_rc 0 config show --config assets.toml --format json
   grep -q '"price": "BTC"' "$WORK/out" || fail "config show does not show the BTC asset's price: $(cat "$WORK/out")"
+  grep -q '"inventory"' "$WORK/out" || fail "config show does not show cascade.inventory of a multi-asset pool"
+  expect_rc 0 config show --format json
+  ! grep -q '"inventory"' "$WORK/out" || fail "config show shows cascade.inventory on a single-USDC vault"
+  # --asset and report assets need a multi-asset pool
+  refused 1 "^nexadex: deposit: --asset needs a multi-asset pool" deposit alice 100 --asset USDC --at "$LATER"
+  refused 1 "^nexadex: withdraw: --asset needs a multi-asset pool" withdraw alice --all --asset USDC --at "$LATER"
+  refused 1 "^nexadex: report: report assets needs a multi-asset pool" report assets
 }
-check "config with [[assets]]: read and shown, refused by init and config apply (exit 1)" assets_refused
+check "config with [[assets]]: its rules, and --asset on a single-USDC vault (exit 1 or 2, nothing written)" assets_config
+
+# refused_on M N PATTERN ARGS...: as refused, on the multi-asset journal M.
+refused_on() {
+  local before
+  before=$(events_of "$1")
+  expect_error "$2" "$3" "${@:4}" --journal "$1"
+  [ "$(events_of "$1")" = "$before" ] || fail "nexadex ${*:4} changed the multi-asset journal's events"
+}
+multi_asset_refusals() {
+  local M=$WORK/multi.db
+  "$NEXADEX" init --config assets.toml --journal "$M" -q
+  "$NEXADEX" price set BTC 60000 --journal "$M" --at "$LATER" -q
+  "$NEXADEX" deposit alice 100000 --journal "$M" --at "$LATER" -q
+  "$NEXADEX" deposit bob 1 --asset BTC --journal "$M" --at "$LATER" -q
+  refused_on "$M" 1 "^nexadex: deposit: unknown asset 'ETH'; the pool's assets are USDC, BTC" \
+    deposit carl 1 --asset ETH --at "$LATER"
+  refused_on "$M" 1 "^nexadex: deposit: AMOUNT .*" deposit carl 0.000000001 --asset BTC --at "$LATER"
+  refused_on "$M" 1 "^nexadex: deposit: AMOUNT .*" deposit carl 1.0000001 --at "$LATER"
+  # the band: 3 more BTC would take it from 37.50% to 70.58% of the pool, above its 70% max
+  refused_on "$M" 2 "^nexadex: deposit: .*BTC.*70\\.58%.*70(\\.00)?%" deposit carl 3 --asset BTC --at "$LATER"
+  # a stale price of a held asset: every deposit values the BTC held
+  refused_on "$M" 2 "^nexadex: deposit: a deposit of USDC values the pool's BTC, but .*BTC" \
+    deposit carl 10 --at 2026-01-01T00:11:00Z
+  "$NEXADEX" open tom BTC long --collateral 10000 --size 90000 --price 60000 --journal "$M" --at "$LATER" -q
+  # tom's 90,000 reserve is in USDC: a withdrawal in USDC may not take it (the free capital would allow it)
+  refused_on "$M" 2 "^nexadex: withdraw: .*reserved for open positions" withdraw alice 20000 --asset USDC --at "$LATER"
+  refused_on "$M" 2 "^nexadex: open: .*settlement asset" open ann BTC short --collateral 5000 --size 20000 --at "$LATER"
+  refused_on "$M" 1 "^nexadex: withdraw: unknown asset 'SOL'" withdraw alice 10 --asset SOL --at "$LATER"
+  # a multi-asset pool never takes the single-USDC vault's config (nor the reverse)
+  refused_on "$M" 2 "^nexadex: config apply: this pool has \\[\\[assets\\]\\]" config apply config.toml --at "$LATER"
+  expect_rc 0 verify --journal "$M"
+}
+check "a multi-asset pool's refusals: exit 1 or 2, one line naming the rule, nothing written" multi_asset_refusals
 
 config_apply_bad() {
   local f

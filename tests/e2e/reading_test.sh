@@ -39,7 +39,7 @@ events_filters() {
 check "report events: --kind, --since, --until, --offset, --limit, with --as-of and --seq" events_filters
 
 events_refused() {
-  expect_error 1 "^nexadex: report: --kind 'fills' is not an event kind; the kinds are journal_created, .*, rewards_claimed\\.$" \
+  expect_error 1 "^nexadex: report: --kind 'fills' is not an event kind; the kinds are journal_created, .*, lp_asset_withdrew\\.$" \
     --journal "$J" report events --kind price_set,fills
   expect_error 1 "^nexadex: report: --limit '0' is not a count" --journal "$J" report events --limit 0
   expect_error 1 "^nexadex: report: --offset '-1' is not a count" --journal "$J" report events --offset -1

@@ -1,10 +1,11 @@
-# tests/e2e/upgrade_test.sh: journals of schemas 1 to 5 (tests/fixtures/schema-N.db, made by the
+# tests/e2e/upgrade_test.sh: journals of schemas 1 to 6 (tests/fixtures/schema-N.db, made by the
 # nexadex of that schema from tests/fixtures/schema-N.run) are read as they are, and upgraded in place by
-# the first write: reads leave their bytes untouched; after the upgrade they have schema 6 (its positions'
+# the first write: reads leave their bytes untouched; after the upgrade they have schema 7 (its positions'
 # legs rebuilt from the events, its LPs' cancelled shares as 128-bit text, the lots table of issue 16,
-# empty), `verify` passes, its reports are what they were, and it keeps the rules version it was made
+# empty, the assets table of issue 17, empty for these single-USDC vaults), `verify` passes, its reports are what they were, and it keeps the rules version it was made
 # under until a `config apply` adopts this release's (schemas 1 to 3: rules 1, made before rules
-# versions; schemas 4 and 5: rules 3).
+# versions; schemas 4 to 6: rules 3). The schema-6 journal was made by the release before multi-asset
+# pools (commit c99c923): its head hash is the same after the upgrade.
 source "$(dirname "$0")/lib.sh" "$@"
 
 # The events of a journal without their hashes, and without the rules version a journal_created
@@ -12,7 +13,7 @@ source "$(dirname "$0")/lib.sh" "$@"
 commands_of() { events_of "$1" | sed -e 's/,"prev_hash".*//' -e 's/,"rules":[0-9]*//'; }
 
 REPORTS=(pool lps positions "positions --all" traders insurance fees)
-for from in 1 2 3 4 5; do
+for from in 1 2 3 4 5 6; do
   cp "$SRC/tests/fixtures/schema-$from.db" old.db
   # its last event's time (the reports' now), and a minute before it
   last=$(sqlite3 old.db "SELECT at FROM events ORDER BY seq DESC LIMIT 1")
@@ -60,7 +61,8 @@ for from in 1 2 3 4 5; do
   btc=$(sqlite3 old.db "SELECT price FROM markets WHERE symbol = 'BTC'")
   btc=$(printf '%d.%08d' $((btc / 100000000)) $((btc % 100000000)))
   expect_rc 0 price set BTC "$btc" --journal old.db --at "$last_at" -q
-  [ "$(version old.db)" = 6 ] || fail "the write did not upgrade the journal to schema 6 (user_version $(version old.db))"
+  [ "$(version old.db)" = 7 ] || fail "the write did not upgrade the journal to schema 7 (user_version $(version old.db))"
+  [ "$(sqlite3 old.db "SELECT count(*) FROM assets")" = 0 ] || fail "the upgrade made assets rows of a single-USDC vault"
   [ "$(sqlite3 old.db "SELECT count(*) FROM lots")" = 0 ] || fail "the upgrade made lots of a pool without [locks]"
   expect_rc 0 verify --journal old.db --verbose
   grep -q "head hash" out || fail "verify --verbose printed no head hash"
