@@ -151,6 +151,7 @@ Result<std::vector<Posting>> apply_vault(State& state, const Event& ev, Outcome*
   if (const auto* e = std::get_if<LossApplied>(&ev.body)) return vault::apply_loss(state, ev, *e, out);
   if (const auto* e = std::get_if<LossAcknowledged>(&ev.body)) return vault::acknowledge(state, *e, out);
   if (const auto* e = std::get_if<RewardsClaimed>(&ev.body)) {
+    NX_TRY_STATUS(vault::check_settlement_payment(state, e->amount, "a claim"));
     NX_TRY(postings, locks::claim(state, e->lp, e->amount, ev.at));
     if (out != nullptr) *out = ClaimOutcome{e->lp, e->amount};
     return postings;
@@ -278,8 +279,15 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
     const bool adopt = e->config.locks.enabled && !state.config.locks.enabled;
     set_config(state, e->config_text, e->config_sha256, e->config, e->rules, event.seq);
     if (state.assets || *pool) {
+      // a new confidence band moves the low prices: the books' change is an inventory result, booked
+      // in this event as a price's is
+      std::optional<assets::AssetPool> before = std::move(state.assets);
       state.assets = std::move(*pool);
       state.store.dirty_assets = true;
+      if (before) {
+        NX_TRY(rebooked, vault::rebook(state, event, *before));
+        postings = std::move(rebooked);
+      }
     }
     (void)rekey_open_positions(state);   // cannot fail: every key was computed above
     if (adopt) NX_TRY_STATUS(locks::adopt_holdings(state, event.at));

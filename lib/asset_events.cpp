@@ -114,22 +114,22 @@ Status check_settlement_reserve(const State& state, Usd reserved_after) {
                     "asset-backed trading (nexadex-assets(7), BOOKS); open less, or deposit " + s.symbol + ".");
 }
 
-Result<std::vector<Posting>> revalue(State& state, const Event& ev, const std::string& market, Price price) {
+namespace {
+
+// The inventory result of the assets `changed` (index, B_A before): each asset's inventory leg, and the
+// sum a gain through the income waterfall or a loss through cascade.inventory.
+Result<std::vector<Posting>> book_inventory(State& state, const Event& ev, const std::string& market,
+                                            const std::vector<std::pair<std::size_t, Usd>>& changed) {
   std::vector<Posting> postings;
-  if (!state.assets) return postings;
-  auto& pool = *state.assets;
-  std::vector<std::pair<std::size_t, Usd>> before;
-  for (std::size_t i = 0; i < pool.configs.size(); ++i) {
-    if (pool.configs[i].market == market) before.emplace_back(i, pool.books[i].book);
-  }
-  if (before.empty()) return postings;
-  NX_TRY(delta, assets::set_market_price(pool, market, price));
-  state.store.dirty_assets = true;
-  for (const auto& [i, b] : before) {
+  const auto& pool = *state.assets;
+  WideUsd total;
+  for (const auto& [i, b] : changed) {
     NX_TRY(d, pool.books[i].book - b);
     NX_TRY(leg, -d);
+    total = wide_add(total, d);
     if (!d.is_zero()) postings.push_back({assets::inventory_account(pool.configs[i].symbol), leg});
   }
+  NX_TRY(delta, narrow(total, "an inventory result"));
   if (delta.is_positive()) {
     NX_TRY_STATUS(tranche::credit_gain(state, delta, postings));
   } else if (delta.is_negative()) {
@@ -138,6 +138,43 @@ Result<std::vector<Posting>> revalue(State& state, const Event& ev, const std::s
     (void)rec;
   }
   return postings;
+}
+
+}  // namespace
+
+Result<std::vector<Posting>> revalue(State& state, const Event& ev, const std::string& market, Price price) {
+  if (!state.assets) return std::vector<Posting>{};
+  auto& pool = *state.assets;
+  std::vector<std::pair<std::size_t, Usd>> before;
+  for (std::size_t i = 0; i < pool.configs.size(); ++i) {
+    if (pool.configs[i].market == market) before.emplace_back(i, pool.books[i].book);
+  }
+  if (before.empty()) return std::vector<Posting>{};
+  NX_TRY(delta, assets::set_market_price(pool, market, price));
+  (void)delta;   // the sum of the changes, booked asset by asset below
+  state.store.dirty_assets = true;
+  return book_inventory(state, ev, market, before);
+}
+
+Result<std::vector<Posting>> rebook(State& state, const Event& ev, const assets::AssetPool& before) {
+  std::vector<std::pair<std::size_t, Usd>> changed;
+  for (std::size_t i = 0; i < before.configs.size(); ++i) {
+    const auto now = assets::find_asset(*state.assets, before.configs[i].symbol);
+    if (now && state.assets->books[*now].book != before.books[i].book) changed.emplace_back(*now, before.books[i].book);
+  }
+  if (changed.empty()) return std::vector<Posting>{};
+  return book_inventory(state, ev, "", changed);
+}
+
+Status check_settlement_payment(const State& state, Usd amount, const char* what) {
+  if (!state.assets) return {};
+  NX_TRY(pool, synced_pool(state));
+  const auto& s = pool.configs[pool.settlement];
+  const auto& b = pool.books[pool.settlement];
+  if (b.owned - amount.units() >= b.reserved) return {};
+  return rule_error(std::string(what) + " of " + to_string(amount) + " would leave the pool " +
+                    assets::format_tokens(s, b.owned - amount.units()) + ", below the " +
+                    assets::format_tokens(s, b.reserved) + " reserved for open positions; wait for positions to close.");
 }
 
 Result<std::vector<Posting>> asset_deposit(State& state, const Event& ev, const LpAssetDeposited& e, Outcome* out) {

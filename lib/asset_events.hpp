@@ -19,6 +19,14 @@ Result<std::vector<Posting>> asset_withdraw(State& state, const Event& ev, const
 // through the income waterfall or a loss through cascade.inventory, in the price_set event's postings.
 Result<std::vector<Posting>> revalue(State& state, const Event& ev, const std::string& market, Price price);
 
+// A config_applied on a multi-asset pool: each asset's book value B_A under the new config (a new
+// price_confidence_bps moves its low price) against `before`'s, the change booked as a price's is.
+Result<std::vector<Posting>> rebook(State& state, const Event& ev, const assets::AssetPool& before);
+
+// A payment in the settlement asset (a claim) may not take tokens reserved for open positions
+// (exit status 2). Nothing on a single-USDC vault.
+Status check_settlement_payment(const State& state, Usd amount, const char* what);
+
 // The settlement asset's books are the vault's USD books (nexadex-assets(7), THE SETTLEMENT ASSET):
 // owned = Σ tranche capital + Σ claimable − unabsorbed − Σ_{A≠S} B_A, insurance and treasury the vault's,
 // reserved the positions' reserves. Set after every event (O(1)); nothing on a what-if copy.

@@ -236,6 +236,30 @@ TEST_CASE("a crash of a held asset is an inventory loss through cascade.inventor
   CHECK(p.s.vault.senior().capital == senior);
 }
 
+TEST_CASE("a config that widens an asset's confidence band books the fall of its low price",
+          "[assets][events]") {
+  MultiPool p;
+  p.ok(PriceSet{"BTC", Price::whole(60'000)});
+  p.ok(deposit("alice", "100000", "USDC"));
+  p.ok(deposit("bob", "1", "BTC"));
+  const Usd before = p.book("BTC").book;   // 0.99961 BTC at 59,940
+  std::string wide = k_example;
+  wide.replace(wide.find("price_confidence_bps = 10"), 25, "price_confidence_bps = 50");
+  auto config = journal::parse_config(wide, "wide.toml");
+  REQUIRE(config.has_value());
+  // low 60,000 × 9950 / 10^4 = 59,700: B = floor(99,961,000 × 5,970,000,000,000 / 10^10) = 59,676.717000
+  auto legs = p.ok(ConfigApplied{wide, "wide", *config});
+  CHECK(p.book("BTC").book == Usd(59'676'717'000));
+  CHECK(leg(legs, "inventory:BTC") == before.units() - 59'676'717'000);
+  CHECK(p.s.losses.back().kind == "inventory");
+  // a config without the BTC asset, or without [[assets]], is refused
+  const std::string no_btc =
+      "[[markets]]\nsymbol = \"BTC\"\n\n[[assets]]\nsymbol = \"USDC\"\nstable = true\ntarget_weight_bps = 10000\n";
+  auto removed = journal::parse_config(no_btc, "no-btc.toml");
+  REQUIRE(removed.has_value());
+  p.refused(ConfigApplied{no_btc, "no-btc", *removed}, ErrorKind::rule);
+}
+
 TEST_CASE("random operations on a multi-asset pool keep every asset's books, conservation and verify",
           "[assets][property]") {
   constexpr int64_t k_default_ops = 3'000;
