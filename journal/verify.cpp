@@ -106,13 +106,13 @@ void compare_states(const State& replayed, const State& stored, const LastWrites
     out.push_back({last.vault, "state", "the pool table's vault row differs from the vault the events give"});
   }
   if (replayed.assets.has_value() != stored.assets.has_value()) {
-    out.push_back({last.assets, "state", "the pool table's assets row does not match the config's [[assets]]"});
+    out.push_back({last.assets, "state", "the assets table does not match the config's [[assets]]"});
   } else if (replayed.assets) {
     const auto& r = *replayed.assets;
     const auto& s = *stored.assets;
     for (std::size_t i = 0; i < r.configs.size() && i < s.configs.size(); ++i) {
       if (!(r.books[i] == s.books[i])) {
-        out.push_back({last.assets, "state", "asset " + r.configs[i].symbol + ": the pool table's assets row holds " +
+        out.push_back({last.assets, "state", "asset " + r.configs[i].symbol + ": the assets table holds " +
                                                  assets::format_tokens(s.configs[i], s.books[i].owned) +
                                                  " owned (book " + to_string(s.books[i].book) + ") but the events give " +
                                                  assets::format_tokens(r.configs[i], r.books[i].owned) + " (book " +

@@ -62,7 +62,7 @@ fill() {
   } >"$dir/fill_$name.txt"
   rm -f "$dir/$name.db"*
   "$nx" --journal "$dir/$name.db" init --config "$dir/$name.toml" --at "@$t0" -q 2>>"$log" || fail "init $name"
-  "$nx" --journal "$dir/$name.db" run "$dir/fill_$name.txt" --at "@$t0" -q 2>>"$log" || fail "filling $name"
+  "$nx" --journal "$dir/$name.db" run "$dir/fill_$name.txt" --at "@$t0" -q >/dev/null 2>>"$log" || fail "filling $name"
 }
 # book NAME OPEN: a 2-asset pool (USDC, and A1 priced by BTC) with OPEN open positions (bench/gen_book's
 # batch: USDC deposits, 2x opens on BTC and ETH), then 10 tokens of A1 deposited: the pool holds BTC.
@@ -80,11 +80,11 @@ book() {
   "$nx" --journal "$dir/$name.db" init --config "$dir/$name.toml" --at "@$t0" -q 2>>"$log" || fail "init $name"
   while ((from < total)); do
     "$gen_book" "$dir/book.txt" "$open" 0 "$from" "$build_batch" || fail "gen_book failed"
-    "$nx" --journal "$dir/$name.db" run "$dir/book.txt" --at "@$((t0 + 1))" -q 2>>"$log" || fail "building $name"
+    "$nx" --journal "$dir/$name.db" run "$dir/book.txt" --at "@$((t0 + 1))" -q >/dev/null 2>>"$log" || fail "building $name"
     from=$((from + build_batch))
   done
   echo "deposit holder 10 --asset A1" >"$dir/hold.txt"
-  "$nx" --journal "$dir/$name.db" run "$dir/hold.txt" --at "@$((t0 + 1))" -q 2>>"$log" || fail "holding BTC in $name"
+  "$nx" --journal "$dir/$name.db" run "$dir/hold.txt" --at "@$((t0 + 1))" -q >/dev/null 2>>"$log" || fail "holding BTC in $name"
 }
 # arms FIG AT J1 J2 ARGS...: RUNS runs of `nexadex ARGS` on fresh copies of J1 and J2, interleaved;
 # appends each run's wall microseconds to $dir/FIG_J1.us and $dir/FIG_J2.us.

@@ -163,7 +163,7 @@ multi_asset_refusals() {
   # the band: 3 more BTC would take it from 37.50% to 70.58% of the pool, above its 70% max
   refused_on "$M" 2 "^nexadex: deposit: .*BTC.*70\\.58%.*70(\\.00)?%" deposit carl 3 --asset BTC --at "$LATER"
   # a stale price of a held asset: every deposit values the BTC held
-  refused_on "$M" 2 "^nexadex: deposit: a deposit of USDC values the pool's BTC, but .*BTC" \
+  refused_on "$M" 2 "^nexadex: deposit: a deposit of USDC values the pool's BTC: the BTC price is" \
     deposit carl 10 --at 2026-01-01T00:11:00Z
   "$NEXADEX" open tom BTC long --collateral 10000 --size 90000 --price 60000 --journal "$M" --at "$LATER" -q
   # tom's 90,000 reserve is in USDC: a withdrawal in USDC may not take it (the free capital would allow it)
@@ -173,6 +173,10 @@ multi_asset_refusals() {
   # a multi-asset pool never takes the single-USDC vault's config (nor the reverse)
   refused_on "$M" 2 "^nexadex: config apply: this pool has \\[\\[assets\\]\\]" config apply config.toml --at "$LATER"
   expect_rc 0 verify --journal "$M"
+  # an assets row changed behind nexadex's back: verify names the asset (exit 4)
+  sqlite3 "$M" "UPDATE assets SET owned = owned + 1 WHERE symbol = 'BTC'"
+  expect_error 4 "discrepanc" verify --journal "$M"
+  grep -q "asset BTC: the assets table holds" "$WORK/out" || fail "verify does not name the BTC row: $(cat "$WORK/out")"
 }
 check "a multi-asset pool's refusals: exit 1 or 2, one line naming the rule, nothing written" multi_asset_refusals
 

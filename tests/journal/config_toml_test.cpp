@@ -621,7 +621,7 @@ TEST_CASE("an unknown key in tranches is an error naming it and the keys allowed
 TEST_CASE("an unknown key in cascade is an error naming it and the keys allowed", "[config][cascade][errors]") {
   config_refused("[cascade]\nliquidation = [\"insurance\"]\n" + k_btc, 2, "cascade.liquidation", "unknown key");
   config_refused("[cascade]\ntrader-pnl = [\"junior\"]\n" + k_btc, 2, "cascade.trader-pnl",
-                 "[cascade] are bad_debt, external, trader_pnl");
+                 "[cascade] are bad_debt, external, inventory, trader_pnl");
   config_refused("[cascade]\nbad_debt = [\"insurance\"]\n\nunrealized = [\"junior\"]\n" + k_btc, 4,
                  "cascade.unrealized", "unknown key");
   config_refused("cascade = [\"junior\"]\n" + k_btc, 1, "cascade", "expected a table");
