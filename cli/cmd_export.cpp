@@ -73,8 +73,9 @@ Status write_ledger(journal::Journal& j, const Config& config, const Range& rang
          "commodity USD\n"
          "    format 1000.000000 USD\n";
   for (const auto& [symbol, d] : commodities.decimals) {
-    out << "commodity " << symbol << "\n    format 1000" << (d > 0 ? "." + std::string(static_cast<std::size_t>(d), '0') : "")
-        << " " << symbol << "\n";
+    // (a commodity of 0 decimals keeps its decimal mark, which hledger needs to read the format)
+    out << "commodity " << symbol << "\n    format 1000." << std::string(static_cast<std::size_t>(d), '0') << " "
+        << symbol << "\n";
   }
   for (const auto& account : accounts) out << "account " << account << "\n";
   out << "tag at\n"

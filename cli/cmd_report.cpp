@@ -313,16 +313,23 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
       }
       return {};
     };
-    if (what == "positions" && !a.all) {
-      // one list: its rows are written as they are read (a million positions in a few megabytes)
+    if (what == "positions") {
+      // its lists' rows are written as they are read (a million positions in a few megabytes): the
+      // positions, then with --all their legs, in a second pass over the same positions
       NX_TRY(filter, position_filter(a, state));
       NX_TRY_STATUS(warn_unacknowledged());
       if (!h.seq && !h.at) NX_TRY_STATUS(j.read_without_map());   // one pass: nothing kept resident
       ListStream list("positions", positions_section(), format, ctx.out());
-      NX_TRY_STATUS(for_each_position_row(state, Listing::open, filter, [&](std::vector<Cell> row) -> Status {
+      const auto to_list = [&](std::vector<Cell> row) -> Status {
         list.row(std::move(row));
         return {};
-      }));
+      };
+      const Listing listing = a.all ? Listing::all : Listing::open;
+      NX_TRY_STATUS(for_each_position_row(state, listing, filter, to_list));
+      if (a.all) {
+        list.next(positions_legs_section());
+        NX_TRY_STATUS(for_each_listed_leg_row(state, listing, filter, to_list));
+      }
       list.finish();
       return {};
     }
@@ -334,10 +341,6 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
     else if (what == "tranches") report = tranches_report(state, report_at);
     else if (what == "cascades") report = cascades_report(state);
     else if (what == "lp") report = lp_report(state, a.id, report_at, windows);
-    else if (what == "positions") {
-      NX_TRY(filter, position_filter(a, state));
-      report = positions_report(state, a.all ? Listing::all : Listing::open, filter);
-    }
     else if (what == "traders") report = traders_report(state);
     else if (what == "insurance") report = insurance_report(state);
     else if (what == "fees") report = fees_report(state);

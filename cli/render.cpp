@@ -237,13 +237,17 @@ ListStream::ListStream(std::string report_name, Section section, Format format, 
 void ListStream::start() {
   m_started = true;
   if (m_format == Format::json) {
-    nlohmann::ordered_json head;
-    head["schema_version"] = k_json_schema_version;
-    head["report"] = m_name;
-    std::string text = head.dump(2);   // "{\n  ...\n}": reopened to append the list
-    text.resize(text.size() - 2);
-    m_out << text << ",\n  " << nlohmann::json(m_section.name).dump() << ": [";
+    if (m_sections == 0) {
+      nlohmann::ordered_json head;
+      head["schema_version"] = k_json_schema_version;
+      head["report"] = m_name;
+      std::string text = head.dump(2);   // "{\n  ...\n}": reopened to append the list
+      text.resize(text.size() - 2);
+      m_out << text;
+    }
+    m_out << ",\n  " << nlohmann::json(m_section.name).dump() << ": [";
   } else if (m_format == Format::csv) {
+    if (m_sections > 0) m_out << '\n';
     for (std::size_t i = 0; i < m_section.columns.size(); ++i) m_out << (i ? "," : "") << csv_field(m_section.columns[i].key);
     m_out << '\n';
   }
@@ -280,28 +284,44 @@ void ListStream::row(std::vector<Cell> cells) {
   }
 }
 
-void ListStream::finish() {
+void ListStream::end_section() {
   if (!m_started) start();
   if (m_format == Format::table) {
+    if (m_sections > 0) m_out << '\n';
     const Section& s = m_section;
     if (m_rows <= 1 || s.shape == SectionShape::record) {
       render_table(Report{m_name, {s}}, m_out);   // (none), or one row that may show as a record
-      return;
+    } else {
+      m_out << s.title << '\n';
+      std::size_t at = 0;
+      draw_list(s, m_width, [&](std::vector<std::string>& line) {
+        if (at >= m_text.size()) return false;
+        for (auto& cell : line) {
+          const std::size_t end = m_text.find('\x1f', at);
+          cell.assign(m_text, at, end - at);
+          at = end + 1;
+        }
+        return true;
+      }, m_out);
     }
-    m_out << s.title << '\n';
-    std::size_t at = 0;
-    draw_list(s, m_width, [&](std::vector<std::string>& line) {
-      if (at >= m_text.size()) return false;
-      for (auto& cell : line) {
-        const std::size_t end = m_text.find('\x1f', at);
-        cell.assign(m_text, at, end - at);
-        at = end + 1;
-      }
-      return true;
-    }, m_out);
   } else if (m_format == Format::json) {
-    m_out << (m_rows == 0 ? "]\n}\n" : "\n  ]\n}\n");
+    m_out << (m_rows == 0 ? "]" : "\n  ]");
   }
+  ++m_sections;
+}
+
+void ListStream::next(Section section) {
+  end_section();
+  m_section = std::move(section);
+  m_started = false;
+  m_rows = 0;
+  m_width.clear();
+  m_text.clear();
+}
+
+void ListStream::finish() {
+  end_section();
+  if (m_format == Format::json) m_out << "\n}\n";
 }
 
 void render(const Report& report, Format format, std::ostream& out) {

@@ -20,13 +20,16 @@ inline constexpr int k_json_schema_version = 1;
 // header of its JSON keys and its rows, sections separated by one empty line.
 void render(const Report& report, Format format, std::ostream& out);
 
-// A report of one list section (`report events`, `report positions`) written row by row: in JSON and
+// A report of list sections (`report events`, `report positions`) written row by row: in JSON and
 // CSV the bytes that render() writes for the whole report, with memory for one row; a table needs
-// every row's width first, so it keeps the rows' text (not their cells) and draws them at finish().
+// every row's width first, so it keeps a section's rows' text (not their cells) and draws them when
+// the section ends (next() or finish()).
 class ListStream {
  public:
   ListStream(std::string report_name, Section section, Format format, std::ostream& out);
   void row(std::vector<Cell> cells);
+  // Ends the current section and starts `section` (the next of the same report).
+  void next(Section section);
   void finish();
 
  private:
@@ -38,7 +41,9 @@ class ListStream {
   std::size_t m_rows = 0;
   std::vector<std::size_t> m_width;   // table: each column's width so far
   std::string m_text;                 // table: the rows' cells as table text, each ended by \x1f
+  std::size_t m_sections = 0;         // sections ended so far
   void start();
+  void end_section();
 };
 
 // One cell as JSON (also used by `export --events`).

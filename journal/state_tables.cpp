@@ -177,15 +177,12 @@ Status Journal::Impl::load_state_tables() {
     }
   }
   if (!s.config.assets.empty()) {
-    // a multi-asset pool's books (schema 7): one row per asset, in file order; the prices and running
-    // sums are recomputed from the markets and the balances; a stored book value that is not the
-    // balance at the low price stays as stored, for verify to find
+    // a multi-asset pool's books (schema 7): one row per asset, in file order, with its prices; the
+    // running sums are recomputed. A row that is not what the replay gives (a book value that is not
+    // the balance at the low price, a price that is not the market's) stays as stored, for verify.
     NX_TRY(pool, assets::make_pool(s.config.assets));
-    for (const auto& [symbol, m] : s.markets) {
-      if (m.priced()) NX_TRY_STATUS(assets::set_market_price(pool, symbol, m.price));
-    }
-    SQLite::Statement q(db, "SELECT symbol, held, owned, reserved, collateral, insurance, treasury, book FROM assets "
-                            "ORDER BY position");
+    SQLite::Statement q(db, "SELECT symbol, held, owned, reserved, collateral, insurance, treasury, book, mid, low, "
+                            "high FROM assets ORDER BY position");
     std::size_t i = 0;
     bool extra = false;
     for (; q.executeStep(); ++i) {
@@ -200,6 +197,8 @@ Status Journal::Impl::load_state_tables() {
       b.collateral = q.getColumn(4).getInt64();
       b.insurance = q.getColumn(5).getInt64();
       b.treasury = q.getColumn(6).getInt64();
+      pool.prices[i] = assets::AssetPrices{Price(q.getColumn(8).getInt64()), Price(q.getColumn(9).getInt64()),
+                                           Price(q.getColumn(10).getInt64())};
       NX_TRY_STATUS(assets::set_books(pool, i, b));
       pool.books[i].book = Usd(q.getColumn(7).getInt64());
     }

@@ -111,12 +111,17 @@ void compare_states(const State& replayed, const State& stored, const LastWrites
     const auto& r = *replayed.assets;
     const auto& s = *stored.assets;
     for (std::size_t i = 0; i < r.configs.size() && i < s.configs.size(); ++i) {
-      if (!(r.books[i] == s.books[i])) {
-        out.push_back({last.assets, "state", "asset " + r.configs[i].symbol + ": the assets table holds " +
-                                                 assets::format_tokens(s.configs[i], s.books[i].owned) +
-                                                 " owned (book " + to_string(s.books[i].book) + ") but the events give " +
-                                                 assets::format_tokens(r.configs[i], r.books[i].owned) + " (book " +
-                                                 to_string(r.books[i].book) + ")"});
+      if (!(r.books[i] == s.books[i]) || !(r.prices[i] == s.prices[i])) {
+        const auto row = [&](const assets::AssetPool& p) {
+          const auto& c = p.configs[i];
+          const auto& b = p.books[i];
+          return "held " + assets::format_tokens(c, b.held) + ", owned " + assets::format_tokens(c, b.owned) +
+                 ", reserved " + assets::format_tokens(c, b.reserved) + ", insurance " +
+                 assets::format_tokens(c, b.insurance) + ", treasury " + assets::format_tokens(c, b.treasury) +
+                 ", book " + to_string(b.book) + ", low " + to_string(p.prices[i].low);
+        };
+        out.push_back({last.assets, "state", "asset " + r.configs[i].symbol + ": the assets table holds " + row(s) +
+                                                 "; the events give " + row(r)});
       }
     }
   }

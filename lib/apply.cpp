@@ -40,7 +40,10 @@ Result<std::optional<assets::AssetPool>> assets_under(const State& state, const 
       const auto now = assets::find_asset(pool, was.symbol);
       // (its accounts and rows stay in the journal: the export and verify read them by the config)
       if (!now) return rule_error("the asset " + was.symbol + " may not be removed from a pool's [[assets]]; keep its table.");
-      if (*now < i) return rule_error("the assets keep their order; add new ones after " + was.symbol + ".");
+      if (*now != i) {
+        return rule_error("the assets keep their places: " + was.symbol + " is asset " + std::to_string(i + 1) +
+                          " of [[assets]]; add new ones after the last.");
+      }
       const auto& is = pool.configs[*now];
       if (is.decimals != was.decimals || is.market != was.market) {
         return rule_error("the asset " + was.symbol + " may not change its decimals or its price market.");

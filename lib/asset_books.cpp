@@ -138,6 +138,8 @@ Result<Usd> insurance_value(const AssetPool& pool) {
 
 Result<std::optional<int64_t>> insurance_room(const AssetPool& pool, std::size_t asset, std::optional<Usd> target) {
   if (!target) return std::optional<int64_t>();
+  // (tokens valued at 0 bring the fund no nearer its target, and cannot be counted: no cap on them)
+  if (!pool.prices[asset].low.is_positive()) return std::optional<int64_t>();
   NX_TRY(value, insurance_value(pool));
   if (value >= *target) return std::optional<int64_t>(0);
   NX_TRY(missing, *target - value);

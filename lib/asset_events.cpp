@@ -81,6 +81,11 @@ Result<assets::AssetPool> synced_pool(const State& state) {
   // Σ_{A≠S} B_A = ΣB − B_S
   owned = wide_add(wide_sub(owned, pool.total_book), pool.books[pool.settlement].book);
   NX_TRY(units, narrow(owned, "the settlement asset's tokens"));
+  if (units.is_negative()) {   // the rules keep it from happening (reserves, claims, external losses)
+    return rule_error("the pool would owe " + to_string(Usd(-units.units())) + " " +
+                      pool.configs[pool.settlement].symbol + " more than it holds of the settlement asset; this "
+                      "event is refused (nexadex-assets(7), THE SETTLEMENT ASSET).");
+  }
   AssetBook book = pool.books[pool.settlement];
   book.owned = units.units();
   book.insurance = v.insurance.units();
@@ -173,8 +178,10 @@ Status check_settlement_payment(const State& state, Usd amount, const char* what
   const auto& b = pool.books[pool.settlement];
   if (b.owned - amount.units() >= b.reserved) return {};
   return rule_error(std::string(what) + " of " + to_string(amount) + " would leave the pool " +
-                    assets::format_tokens(s, b.owned - amount.units()) + ", below the " +
-                    assets::format_tokens(s, b.reserved) + " reserved for open positions; wait for positions to close.");
+                    assets::format_tokens(s, b.owned - amount.units()) + " of the settlement asset " + s.symbol +
+                    ", below the " + assets::format_tokens(s, b.reserved) + " reserved for open positions (" +
+                    "nexadex-assets(7), THE SETTLEMENT ASSET); wait for positions to close, or for deposits of " +
+                    s.symbol + ".");
 }
 
 Result<std::vector<Posting>> asset_deposit(State& state, const Event& ev, const LpAssetDeposited& e, Outcome* out) {

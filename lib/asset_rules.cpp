@@ -98,7 +98,9 @@ bool improves(const AssetConfig& asset, WeightMove w) {
          distance(w.after, asset.target_weight_bps) < distance(w.before, asset.target_weight_bps);
 }
 
-Result<Bps> fee_rate(const AssetConfig& asset, Direction direction, WeightMove w) {
+namespace {
+
+Bps curve_rate(const AssetConfig& asset, Direction direction, WeightMove w) {
   const int64_t b = (direction == Direction::deposit ? asset.add_fee_bps : asset.remove_fee_bps).value;
   const int64_t target = asset.target_weight_bps.value;
   const int64_t lo = asset.min_weight_bps.value;
@@ -129,6 +131,14 @@ Result<Bps> fee_rate(const AssetConfig& asset, Direction direction, WeightMove w
     }
   }
   return Bps{b};
+}
+
+}  // namespace
+
+Result<Bps> fee_rate(const AssetConfig& asset, Direction direction, WeightMove w) {
+  // at most the whole move: a curve far out of its band, or a config of large base fees and
+  // multipliers, could ask more (such a move then pays nothing and is refused)
+  return Bps{std::min<int64_t>(curve_rate(asset, direction, w).value, k_bps_scale)};
 }
 
 Result<int64_t> fee_units_ceil(int64_t units, Bps rate) {

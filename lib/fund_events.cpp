@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "lib/asset_events.hpp"
 #include "lib/gains_losses.hpp"
 #include "lib/transition.hpp"
 
@@ -24,6 +25,8 @@ Result<std::vector<Posting>> insure(State& state, const InsuranceDeposited& e, O
 Result<std::vector<Posting>> apply_loss(State& state, const Event& ev, const LossApplied& e, Outcome* out) {
   if (!e.amount.is_positive()) return input_error("the loss must be greater than zero.");
   NX_TRY_STATUS(check_reason(e.reason));
+  // a multi-asset pool loses it in the settlement asset, which must have it beyond the reserves
+  NX_TRY_STATUS(check_settlement_payment(state, e.amount, "an external loss"));
   std::vector<Posting> postings;
   NX_TRY(rec, tranche::absorb_loss(state, LossKind::external, e.amount, "", ev, postings));
   if (out != nullptr) *out = LossOutcome{e.amount, layers_of(rec), rec->junior_cancelled};

@@ -133,6 +133,11 @@ Result<Report> positions_report(const State& state, Listing listing, const Posit
 Section positions_section();
 Status for_each_position_row(const State& state, Listing listing, const PositionFilter& filter,
                              const std::function<Status(std::vector<Cell>)>& row);
+// The rows of its section *legs* (with Listing::all), the same way: the legs of the positions listed,
+// by (id, seq), a chunk of positions at a time. Its columns are positions_legs_section().
+Section positions_legs_section();
+Status for_each_listed_leg_row(const State& state, Listing listing, const PositionFilter& filter,
+                               const std::function<Status(std::vector<Cell>)>& row);
 Result<Report> position_report(const State& state, int64_t id);
 Result<Report> traders_report(const State& state);
 Result<Report> insurance_report(const State& state);

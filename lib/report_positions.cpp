@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
+#include <span>
 
 #include "lib/pricing.hpp"
 #include "lib/valuation.hpp"
@@ -53,14 +53,6 @@ struct LegTotals {
     return back - collateral_posted;
   }
 };
-
-// Every position's totals, by id.
-Result<std::map<int64_t, LegTotals>> leg_totals(const State& s, int64_t id) {
-  NX_TRY(legs, position_legs(s, id));
-  std::map<int64_t, LegTotals> out;
-  for (const auto& l : legs) NX_TRY_STATUS(out[l.id].add(l));
-  return out;
-}
 
 Section position_section() {
   return Section{"positions", "Positions", SectionShape::list,
@@ -169,26 +161,37 @@ constexpr int64_t k_chunk = 4096;
 
 Section positions_section() { return position_section(); }
 
-Status for_each_position_row(const State& s, Listing listing, const PositionFilter& filter,
-                             const std::function<Status(std::vector<Cell>)>& row) {
+namespace {
+
+// Each listed position (by id, up to the filter's limit) with its legs by seq. Streams from the tables
+// a chunk at a time when the state has written every change (nothing of it kept), else reads them all.
+Status for_each_listed(const State& s, Listing listing, const PositionFilter& filter,
+                       const std::function<Status(const Position&, std::span<const PositionLeg>)>& fn) {
   int64_t count = 0;
   const auto full = [&] { return filter.limit && count >= *filter.limit; };
-  const auto emit = [&](const Position& p, const LegTotals& totals) -> Status {
+  // legs sorted by (id, seq): those of `id` from `at` on
+  const auto legs_of = [](const std::vector<PositionLeg>& legs, std::size_t& at, int64_t id) {
+    while (at < legs.size() && legs[at].id < id) ++at;
+    const std::size_t from = at;
+    while (at < legs.size() && legs[at].id == id) ++at;
+    return std::span<const PositionLeg>(legs.data() + from, at - from);
+  };
+  const auto emit = [&](const Position& p, std::span<const PositionLeg> legs) -> Status {
     NX_TRY(listed, listed_by(s, p, listing, filter));
     if (!listed) return {};
-    NX_TRY(cells, position_row(s, p, totals));
     ++count;
-    return row(std::move(cells));
+    return fn(p, legs);
   };
   const auto& store = s.store;
   const bool stream = store.loader != nullptr && !store.positions_complete && store.dirty_positions.empty() &&
                       store.legs_written == s.legs.size();
   if (!stream) {
     NX_TRY_STATUS(load_all_positions(s));
-    NX_TRY(totals, leg_totals(s, 0));
+    NX_TRY(legs, position_legs(s, 0));
+    std::size_t at = 0;
     for (const Position* p : positions_by_id(s)) {
       if (full()) break;
-      NX_TRY_STATUS(emit(*p, totals[p->id]));
+      NX_TRY_STATUS(emit(*p, legs_of(legs, at, p->id)));
     }
     return {};
   }
@@ -198,33 +201,52 @@ Status for_each_position_row(const State& s, Listing listing, const PositionFilt
     NX_TRY(chunk, store.loader->positions_after(after, k_chunk));
     if (chunk.empty()) break;
     NX_TRY(legs, store.loader->legs_between(chunk.front().id, chunk.back().id));
-    std::map<int64_t, LegTotals> totals;
-    for (const auto& l : legs) NX_TRY_STATUS(totals[l.id].add(l));
+    std::size_t at = 0;
     for (const Position& p : chunk) {
       if (full()) break;
-      NX_TRY_STATUS(emit(p, totals[p.id]));
+      NX_TRY_STATUS(emit(p, legs_of(legs, at, p.id)));
     }
     after = chunk.back().id;
   }
   return {};
 }
 
+}  // namespace
+
+Status for_each_position_row(const State& s, Listing listing, const PositionFilter& filter,
+                             const std::function<Status(std::vector<Cell>)>& row) {
+  return for_each_listed(s, listing, filter, [&](const Position& p, std::span<const PositionLeg> legs) -> Status {
+    LegTotals totals;
+    for (const auto& l : legs) NX_TRY_STATUS(totals.add(l));
+    NX_TRY(cells, position_row(s, p, totals));
+    return row(std::move(cells));
+  });
+}
+
+Section positions_legs_section() { return legs_section(); }
+
+Status for_each_listed_leg_row(const State& s, Listing listing, const PositionFilter& filter,
+                               const std::function<Status(std::vector<Cell>)>& row) {
+  return for_each_listed(s, listing, filter, [&](const Position&, std::span<const PositionLeg> legs) -> Status {
+    for (const auto& l : legs) NX_TRY_STATUS(row(leg_row(l)));
+    return {};
+  });
+}
+
 Result<Report> positions_report(const State& s, Listing listing, const PositionFilter& filter) {
   Section sec = position_section();
-  std::set<int64_t> listed;
-  NX_TRY_STATUS(for_each_position_row(s, listing, filter, [&](std::vector<Cell> cells) -> Status {
-    listed.insert(static_cast<int64_t>(cells.front().number));
-    sec.rows.push_back(std::move(cells));
-    return {};
-  }));
+  const auto add_to = [](Section& section) {
+    return [&section](std::vector<Cell> cells) -> Status {
+      section.rows.push_back(std::move(cells));
+      return {};
+    };
+  };
+  NX_TRY_STATUS(for_each_position_row(s, listing, filter, add_to(sec)));
   Report report{"positions", {std::move(sec)}};
   if (listing == Listing::all) {
     // the whole life of every position listed: each open, close and liquidation
     Section legs = legs_section();
-    NX_TRY(all, position_legs(s, 0));
-    for (const auto& l : all) {
-      if (listed.count(l.id)) legs.rows.push_back(leg_row(l));
-    }
+    NX_TRY_STATUS(for_each_listed_leg_row(s, listing, filter, add_to(legs)));
     report.sections.push_back(std::move(legs));
   }
   return report;

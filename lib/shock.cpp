@@ -33,7 +33,10 @@ Status check_shocks(const State& state, const std::vector<Shock>& shocks) {
 }
 
 // Prices every market with open positions or a shock at `at`: shocked, or at its latest price again.
-Status set_shocked_prices(State& after, Timestamp at, const std::vector<Shock>& shocks) {
+// On a multi-asset pool, adds to `inventory` the layers' parts of each price's inventory loss (a what-if
+// copy keeps only the latest loss record, so they are taken as each price is applied).
+Status set_shocked_prices(State& after, Timestamp at, const std::vector<Shock>& shocks,
+                          std::map<std::string, Usd>& inventory) {
   std::set<std::string> with_positions;
   for (const auto& [book, b] : after.books) with_positions.insert(book.market);
   for (const auto& s : shocks) with_positions.insert(s.market);
@@ -52,6 +55,12 @@ Status set_shocked_prices(State& after, Timestamp at, const std::vector<Shock>& 
     }
     if (!price.is_positive()) return input_error("the shocked " + market + " price rounds to zero; shock it less.");
     NX_TRY_STATUS(apply_next(after, PriceSet{market, price}, at));
+    if (!after.losses.empty() && after.losses.back().seq == after.head_seq &&
+        after.losses.back().kind == loss_kind_name(LossKind::inventory)) {
+      for (const LossLeg& leg : after.losses.back().legs) {
+        NX_TRY_STATUS(add_to(inventory[leg.layer], leg.amount, "a layer's losses"));
+      }
+    }
   }
   return {};
 }
@@ -73,7 +82,8 @@ Result<Report> shock_preview(State state, Timestamp at, const std::vector<Shock>
   NX_TRY_STATUS(vault::accrue(state, at));
   State after = state;
   after.what_if = true;
-  NX_TRY_STATUS(set_shocked_prices(after, at, shocks));
+  std::map<std::string, Usd> by_layer;   // the holdings' losses, by layer
+  NX_TRY_STATUS(set_shocked_prices(after, at, shocks, by_layer));
   NX_TRY(ids, vault::liquidatable(after, ""));
   Section liq{"liquidations", "Liquidations at the shocked prices", SectionShape::list,
               {{"id", CellType::integer},
@@ -130,11 +140,6 @@ Result<Report> shock_preview(State state, Timestamp at, const std::vector<Shock>
     // where the holdings' losses fell (cascade.inventory), from the preview's loss records
     Section layers{"holdings_layers", "The holdings' losses by layer (cascade.inventory)", SectionShape::list,
                    {{"layer", CellType::text}, {"absorbed", CellType::usd}}, {}};
-    std::map<std::string, Usd> by_layer;
-    for (const LossRecord& rec : after.losses) {
-      if (rec.seq <= state.head_seq || rec.kind != loss_kind_name(LossKind::inventory)) continue;
-      for (const LossLeg& leg : rec.legs) NX_TRY_STATUS(add_to(by_layer[leg.layer], leg.amount, "a layer's losses"));
-    }
     for (const auto& [layer, amount] : by_layer) layers.rows.push_back({Cell::of_text(layer), Cell::of_usd(amount)});
     extra.push_back(std::move(holdings));
     extra.push_back(std::move(layers));

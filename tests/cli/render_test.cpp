@@ -91,3 +91,28 @@ TEST_CASE("a list streamed row by row is byte for byte the list rendered whole, 
     }
   }
 }
+
+TEST_CASE("two lists streamed one after the other are byte for byte the report rendered whole", "[render]") {
+  for (const std::size_t n : {0, 1, 3}) {
+    for (const std::size_t m : {0, 1, 2}) {
+      Section a{"positions", "Positions", SectionShape::list, {{"id", CellType::integer}, {"note", CellType::text}}, {}};
+      Section b{"legs", "Legs", SectionShape::list, {{"id", CellType::integer}, {"pnl", CellType::usd}}, {}};
+      for (std::size_t i = 0; i < n; ++i) a.rows.push_back({Cell::of_int(static_cast<int64_t>(i)), Cell::of_text("x,y")});
+      for (std::size_t i = 0; i < m; ++i) b.rows.push_back({Cell::of_int(static_cast<int64_t>(i)), Cell::of_usd(Usd(-5))});
+      for (const Format f : {Format::table, Format::json, Format::csv}) {
+        CAPTURE(n, m, static_cast<int>(f));
+        std::ostringstream whole, streamed;
+        render(Report{"positions", {a, b}}, f, whole);
+        Section a0 = a, b0 = b;
+        a0.rows.clear();
+        b0.rows.clear();
+        nexadex::cli::ListStream list("positions", a0, f, streamed);
+        for (const auto& row : a.rows) list.row(row);
+        list.next(b0);
+        for (const auto& row : b.rows) list.row(row);
+        list.finish();
+        CHECK(streamed.str() == whole.str());
+      }
+    }
+  }
+}

@@ -210,6 +210,24 @@ TEST_CASE("a multi-asset pool's refusals change nothing", "[assets][events]") {
   CHECK(o.message.find("settlement asset") != std::string::npos);
 }
 
+TEST_CASE("an external loss is lost in the settlement asset, never its reserved tokens", "[assets][events]") {
+  MultiPool p;
+  p.ok(PriceSet{"BTC", Price::whole(60'000)});
+  p.ok(deposit("alice", "100000", "USDC"));
+  p.ok(deposit("bob", "1", "BTC"));
+  p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(9'500'000'000), Usd(90'000'000'000), Leverage{0}});
+  // about 100,063 USDC owned (alice's 100,000 and the LPs' parts of the fees), 90,000 reserved by tom's
+  // long: a loss of more than the difference would leave less than the reserves
+  const int64_t owned = p.book("USDC").owned;
+  const int64_t reserved = p.book("USDC").reserved;
+  REQUIRE(reserved == 90'000'000'000);
+  const auto e = p.refused(LossApplied{Usd(owned - reserved + 1), "oracle incident"}, ErrorKind::rule);
+  CHECK(e.message.find("reserved for open positions") != std::string::npos);
+  p.ok(LossApplied{Usd(owned - reserved), "oracle incident"});
+  // (the insurance fund, first in cascade.external, took its 18 USDC of the loss out of its own tokens)
+  CHECK(p.book("USDC").owned == reserved + 18'000'000);
+}
+
 TEST_CASE("a crash of a held asset is an inventory loss through cascade.inventory, junior first",
           "[assets][events]") {
   std::string text = std::string(k_example) + "\n[tranches]\n\n[cascade]\ninventory = [\"junior\", \"senior\"]\n";

@@ -521,3 +521,22 @@ TEST_CASE("property: per-asset books over random deposits, withdrawals and price
   }
   CHECK(refusals < steps / 2);
 }
+
+TEST_CASE("a fee rate is at most the whole move, whatever the curve asks", "[assets]") {
+  AssetConfig a;
+  a.symbol = "X";
+  a.target_weight_bps = Bps{5000};
+  a.min_weight_bps = Bps{4000};
+  a.max_weight_bps = Bps{6000};
+  a.add_fee_bps = Bps{1000};
+  a.fee_curve = FeeCurve::linear;
+  a.fee_ratio_mult_bps = Bps{100'000};
+  // w' = 6000 at the band's edge, away from the target: k = 10000 + 100000 = 110000, 1000 × 11 = 11000
+  // bps asked, 10000 charged
+  CHECK(ok(fee_rate(a, Direction::deposit, WeightMove{Bps{5500}, Bps{6000}})) == Bps{10'000});
+  a.fee_curve = FeeCurve::optimal;
+  a.fee_optimal_bps = Bps{5000};
+  a.fee_max_bps = Bps{10'000};
+  // the line at the edge is M = 10000, plus b = 1000: 11000 asked, 10000 charged
+  CHECK(ok(fee_rate(a, Direction::deposit, WeightMove{Bps{5500}, Bps{6000}})) == Bps{10'000});
+}
