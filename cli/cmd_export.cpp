@@ -102,9 +102,28 @@ Status write_ledger(journal::Journal& j, const Config& config, const Range& rang
     for (const auto& symbol : it->second) out << "P " << day << " " << symbol << " " << to_string(e.price) << " USD\n";
     return {};
   };
+  // --since on a multi-asset pool: each market's latest price before it, given with the opening
+  // balances, so that they can be valued (hledger bal -V) without the events before
+  std::map<std::string, Price> before;
+  if (range.from > 1 && !commodities.priced_by.empty()) {
+    NX_TRY_STATUS(j.scan(1, range.from - 1, [&](const journal::StoredEvent& row) -> Status {
+      if (row.kind != "price_set") return {};
+      auto ev = journal::decode(row);
+      if (!ev) return journal_error("event " + std::to_string(row.seq) + " cannot be decoded; run 'nexadex verify'.");
+      const auto& e = std::get<PriceSet>(ev->body);
+      if (commodities.priced_by.count(e.market)) before[e.market] = e.price;
+      return {};
+    }));
+  }
   bool opened = range.from <= 1;
   const auto open_at = [&](const std::string& when) {
     opened = true;
+    if (!before.empty()) out << "\n";
+    for (const auto& [market, price] : before) {
+      for (const auto& symbol : commodities.priced_by.at(market)) {
+        out << "P " << when.substr(0, 10) << " " << symbol << " " << to_string(price) << " USD\n";
+      }
+    }
     out << "\n" << when.substr(0, 10) << " opening balances: the postings of events 1 to " << range.from - 1 << "\n";
     for (const auto& [account, balance] : opening) {
       if (balance != 0) posting(account, balance);
