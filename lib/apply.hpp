@@ -20,9 +20,9 @@ namespace nexadex {
 // reloads). The account balances are 128-bit (money.hpp WideUsd), so booking the postings cannot
 // overflow; a balance beyond int64 is a journal error when the journal writes it.
 Result<std::vector<Posting>> apply(State& state, const Event& event);
-// A config this version can run: valid, and without [[assets]], whose rules (nexadex-assets(7)) the
-// reader checks but whose books this version does not keep yet (ErrorKind::input). apply() checks it
-// for journal_created and config_applied; `config apply --dry-run` asks it first.
+// A config this version can run: a valid one (validate(), ErrorKind::input). apply() checks it for
+// journal_created and config_applied; `config apply --dry-run` asks it first. (The version before
+// multi-asset pools also refused [[assets]] here.)
 Status check_supported(const Config& config);
 Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* outcome);
 
