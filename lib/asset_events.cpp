@@ -66,10 +66,9 @@ void push_if(std::vector<Posting>& postings, std::string account, int64_t units)
   if (units != 0) postings.push_back({std::move(account), Usd(units)});
 }
 
-}  // namespace
-
-Result<assets::AssetPool> synced_pool(const State& state) {
-  assets::AssetPool pool = *state.assets;
+// The settlement asset's book as the vault's USD books give it (THE SETTLEMENT ASSET).
+Result<AssetBook> settlement_book(const State& state) {
+  const auto& pool = *state.assets;
   const auto& v = state.vault;
   // the USD the LPs own, less what the other assets' books hold
   WideUsd owned = wide_add(WideUsd(v.senior().capital), v.junior().capital);
@@ -95,15 +94,24 @@ Result<assets::AssetPool> synced_pool(const State& state) {
   NX_TRY(held, checked_add(book.owned, book.insurance, "the settlement asset's tokens"));
   NX_TRY(held_all, checked_add(held, book.treasury, "the settlement asset's tokens"));
   book.held = held_all;
+  return book;
+}
+
+}  // namespace
+
+Result<assets::AssetPool> synced_pool(const State& state) {
+  NX_TRY(book, settlement_book(state));
+  assets::AssetPool pool = *state.assets;
   if (!(book == pool.books[pool.settlement])) NX_TRY_STATUS(assets::set_books(pool, pool.settlement, book));
   return pool;
 }
 
 Status sync_settlement(State& state) {
   if (!state.assets || state.what_if) return {};
-  NX_TRY(pool, synced_pool(state));
-  if (pool == *state.assets) return {};
-  *state.assets = std::move(pool);
+  NX_TRY(book, settlement_book(state));
+  auto& pool = *state.assets;
+  if (book == pool.books[pool.settlement]) return {};
+  NX_TRY_STATUS(assets::set_books(pool, pool.settlement, book));
   state.store.dirty_assets = true;
   return {};
 }

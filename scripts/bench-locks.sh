@@ -65,20 +65,7 @@ make() {
   "$nx" --journal "$dir/$name.db" init --config "$dir/locks.toml" --at "@$t0" -q 2>>"$log" || fail "init $name"
   "$nx" --journal "$dir/$name.db" run "$dir/build.txt" --at "@$t0" -q 2>>"$log" || fail "building $name"
 }
-# arms FIG FILE_OR_EMPTY AT J1 J2 ARGS...: RUNS runs of `nexadex ARGS` on fresh copies of J1 and J2,
-# interleaved; appends each run's wall microseconds to $dir/FIG_J1.us and $dir/FIG_J2.us.
-arms() {
-  local fig=$1 at=$2 j1=$3 j2=$4 r; shift 4
-  : >"$dir/${fig}_$j1.us"; : >"$dir/${fig}_$j2.us"
-  for ((r = 1; r <= runs; r++)); do
-    for j in "$j1" "$j2"; do rm -f "$dir/c_$j.db"*; cp "$dir/$j.db" "$dir/c_$j.db"; sync "$dir/c_$j.db"; done
-    "$timer" --runs 1 --log "$log" --arm "$j1" "$at" "$nx" --journal "$dir/c_$j1.db" "$@" \
-      --arm "$j2" "$at" "$nx" --journal "$dir/c_$j2.db" "$@" >"$dir/out.txt" || fail "($fig) failed"
-    for j in "$j1" "$j2"; do awk -v a="$j" '$1 == a { for (i = 2; i < NF; i++) if ($i == "median_us") print $(i + 1) }' "$dir/out.txt" >>"$dir/${fig}_$j.us"; done
-  done
-}
-median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+source scripts/bench-arms.sh   # arms, median, ratio (the working directory is the repository)
 status=0
 
 echo "bench-locks: building journals of $big_lots and 10 lots" >&2
