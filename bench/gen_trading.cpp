@@ -2,8 +2,11 @@
 // of which succeeds on a fresh journal of the config that scripts/bench.sh writes (trading.toml:
 // examples/basic.toml's rules, markets BTC, ETH and SOL).
 //
-//   gen_trading FILE OPS FIRST_AT [SEED]
+//   gen_trading FILE OPS FIRST_AT [SEED [MAX_OPEN]]
 //
+// MAX_OPEN (0: no bound) keeps the book in a steady state, as a pool's is over a year: while that many
+// BTC and ETH positions are open, an open becomes a whole close (the 10M-event journal of
+// scripts/bench-audit.sh).
 // The mix: oracle prices (BTC and ETH walk within ±1.5% of 65,000 and 3,200), LP deposits and
 // withdrawals (by amount and --all), opens (--leverage 2 to 10 or --size), whole and partial closes,
 // insurance deposits, and liquidations: SOL holds only positions opened at 10x near 150 for that, and a
@@ -103,14 +106,15 @@ struct Market {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4 && argc != 5) {
-    std::fprintf(stderr, "usage: gen_trading FILE OPS FIRST_AT [SEED]\n"
+  if (argc < 4 || argc > 6) {
+    std::fprintf(stderr, "usage: gen_trading FILE OPS FIRST_AT [SEED [MAX_OPEN]]\n"
                          "  writes OPS lines of a trading day that all succeed on a fresh trading.toml journal\n");
     return 1;
   }
   const int64_t ops = arg_int("gen_trading", "OPS", argv[2]);
   const int64_t first_at = arg_int("gen_trading", "FIRST_AT", argv[3]);
-  const int64_t seed = argc == 5 ? arg_int("gen_trading", "SEED", argv[4]) : 4;
+  const int64_t seed = argc >= 5 ? arg_int("gen_trading", "SEED", argv[4]) : 4;
+  const int64_t max_open = argc == 6 ? arg_int("gen_trading", "MAX_OPEN", argv[5]) : 0;
   if (ops < 10) {
     std::fprintf(stderr, "gen_trading: OPS must be at least 10.\n");
     return 1;
@@ -204,7 +208,8 @@ int main(int argc, char** argv) {
     }
     if (repriced) continue;
 
-    const int64_t r = rng.below(1000);
+    int64_t r = rng.below(1000);
+    if (r >= 180 && r < 460 && max_open > 0 && static_cast<int64_t>(open.size()) >= max_open) r = 460;  // a close
     if (r < 180) {  // an oracle tick on BTC or ETH
       walk(markets[rng.below(2)]);
     } else if (r < 460) {  // open on BTC or ETH: --leverage (mostly) or --size

@@ -22,7 +22,7 @@ Status run_batch(Context& ctx, const Options& o, const RunArgs a, Cli& cli) {
   NX_TRY(now, ctx.time(batch_opts));
   NX_TRY(format, ctx.format(batch_opts));  // checked before anything is written
   NX_TRY(path, ctx.journal_path(batch_opts));
-  NX_TRY(j, journal::Journal::open(path, journal::Access::write));
+  NX_TRY(j, ctx.open_writer(path));
   if (auto ok = j.begin(); !ok) return ok;
   const int64_t first_seq = j.head().seq + 1;
   ctx.begin_batch(&j, now);

@@ -31,11 +31,29 @@ Result<Timestamp> Context::time(const Options& o) const {
   return m_env.clock;
 }
 
+Result<journal::Journal> Context::open_writer(const std::string& path) const {
+  std::optional<int64_t> every;
+  if (m_env.checkpoint_every) {
+    const std::string& v = *m_env.checkpoint_every;
+    int64_t n = 0;
+    const bool digits = !v.empty() && v.size() <= 12 && v.find_first_not_of("0123456789") == std::string::npos;
+    if (digits) n = std::stoll(v);
+    if (!digits || n < 1) {
+      return input_error("NEXADEX_CHECKPOINT_EVERY is '" + v + "'; give a whole number of events of at least 1, e.g. "
+                         "16384, or unset it.");
+    }
+    every = n;
+  }
+  NX_TRY(j, journal::Journal::open(path, journal::Access::write));
+  if (every) j.set_checkpoint_every(*every);
+  return j;
+}
+
 Status Context::write(const Options& o, const std::function<Status(journal::Journal&, Timestamp)>& fn) {
   NX_TRY(at, time(o));
   if (m_batch) return fn(*m_batch, at);
   NX_TRY(path, journal_path(o));
-  NX_TRY(j, journal::Journal::open(path, journal::Access::write));
+  NX_TRY(j, open_writer(path));
   if (auto ok = j.begin(); !ok) return ok;
   if (auto ok = fn(j, at); !ok) {
     j.rollback();

@@ -19,6 +19,7 @@ struct Environment {
   std::optional<std::string> journal;   // NEXADEX_JOURNAL
   std::optional<std::string> format;    // NEXADEX_FORMAT
   std::optional<std::string> now;       // NEXADEX_NOW
+  std::optional<std::string> checkpoint_every;   // NEXADEX_CHECKPOINT_EVERY
   Timestamp clock;                      // the system clock at start-up
   bool stderr_is_terminal = false;
   bool stdout_is_terminal = false;     // a progress line would be mixed into what streams there
@@ -41,6 +42,8 @@ class Context {
   // The command's time: --at, else the batch's time, else NEXADEX_NOW, else the clock.
   Result<Timestamp> time(const Options& o) const;
 
+  // Opens the journal at `path` for writing, with the environment's checkpoint interval.
+  Result<journal::Journal> open_writer(const std::string& path) const;
   // Runs `fn` in a write transaction: the batch's, or one of its own that commits when `fn` succeeds
   // and leaves the journal untouched when it fails.
   Status write(const Options& o, const std::function<Status(journal::Journal&, Timestamp)>& fn);

@@ -69,6 +69,7 @@ Result<int64_t> Journal::Impl::append(EventBody body, Timestamp at, Outcome* out
     }
   }
   head = JournalHead{ev.seq, std::move(hash), at};
+  NX_TRY_STATUS(maybe_checkpoint());
   return ev.seq;
 }
 

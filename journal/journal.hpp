@@ -52,7 +52,9 @@ struct Discrepancy {
 
 struct VerifyResult {
   JournalHead head;
-  int64_t events = 0;
+  int64_t events = 0;        // events checked
+  int64_t checkpoints = 0;   // checkpoints compared with the replay
+  int64_t from_seq = 1;      // the first event checked: 1, or the one after the checkpoint verify started at
   std::vector<Discrepancy> problems;   // first bad seq first
 };
 
@@ -85,6 +87,10 @@ class Journal {
   void rollback();
   // Writes the state rows changed so far without committing (reports inside a batch read them).
   Status flush();
+
+  // Writers: events between checkpoints, at least (journal/checkpoint.hpp's k_checkpoint_every unless
+  // set; NEXADEX_CHECKPOINT_EVERY). Readers ignore it.
+  void set_checkpoint_every(int64_t events);
 
   // Readers: the state as the derived tables hold it (no replay), and the head.
   Result<State> load_state();
@@ -131,9 +137,13 @@ class Journal {
   Result<std::vector<std::string>> integrity_check();
 
   // `verify`: recomputes the hash chain, replays every event into a fresh state, checks each event's
-  // postings balance and match the replay, and compares the replayed state with the stored tables.
+  // postings balance and match the replay, compares the state at every checkpoint with the checkpoint
+  // and the replayed state with the stored tables.
+  // With `from_checkpoint`: starts at the latest checkpoint instead (its own hash, its image's and its
+  // event's), checks the events after it the same way, then the live tables against the state
+  // replayed from it; no checkpoint, and it checks everything.
   // An error is returned only when the journal cannot be read at all; findings are in the result.
-  Result<VerifyResult> verify(const Progress& progress);
+  Result<VerifyResult> verify(const Progress& progress, bool from_checkpoint = false);
 
   const std::string& path() const;
 

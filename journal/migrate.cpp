@@ -12,6 +12,7 @@ Status Journal::upgrade() {
   for (const char* table : k_derived_tables) m->db.exec(std::string("DROP TABLE IF EXISTS ") + table);
   m->db.exec(std::string(k_derived_sql));
   m->db.exec(std::string(k_positions_sql));
+  m->db.exec(std::string(k_checkpoints_sql));   // the next checkpoint is written after the next K events
   s.store.dirty_config = true;
   s.store.dirty_vault = true;
   s.store.dirty_assets = s.assets.has_value();

@@ -173,7 +173,22 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
     head = JournalHead{row.seq, row.hash, Timestamp{row.at}};
     return {};
   };
-  NX_TRY_STATUS(scan(1, last, replay_one));
+  // From the latest checkpoint at or before the end, if any: at most K events replayed (schema 8).
+  // report history sees every state from the first event, so it replays them all.
+  int64_t from = 1;
+  if (!before_each && last > 0) {
+    try {
+      if (const auto cp = m->checkpoint_at_or_before(last)) {
+        NX_TRY(at_cp, m->state_at_checkpoint(*cp));
+        state = std::move(at_cp.first);
+        head = std::move(at_cp.second);
+        from = cp->seq + 1;
+      }
+    } catch (const SQLite::Exception& e) {
+      return std::unexpected(sqlite_error(m->path, e));
+    }
+  }
+  if (from <= last) NX_TRY_STATUS(scan(from, last, replay_one));
   state.store.dirty_markets.clear();
   state.store.dirty_accounts.clear();
   state.store.dirty_positions.clear();

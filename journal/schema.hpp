@@ -1,4 +1,4 @@
-// journal/schema.hpp: the journal's SQLite schema, version 7 (nexadex-journal(5) documents each table).
+// journal/schema.hpp: the journal's SQLite schema, version 8 (nexadex-journal(5) documents each table).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@ namespace nexadex::journal {
 // PRAGMA application_id: the ASCII bytes "NXDX".
 inline constexpr int32_t k_application_id = 0x4E584458;
 // PRAGMA user_version: bumped, with a migration and its test, on any schema change.
-inline constexpr int32_t k_schema_version = 7;
+inline constexpr int32_t k_schema_version = 8;
 // The oldest schema this nexadex reads; a writer upgrades it in place (migrate.cpp).
 inline constexpr int32_t k_oldest_schema_version = 1;
 
@@ -201,10 +201,28 @@ CREATE TABLE assets (
 ) WITHOUT ROWID;
 )sql";
 
+// Schema 8: verified checkpoints of the derived state (journal/checkpoint.cpp, nexadex-journal(5)).
+// Each row holds, for the state after event `seq`, a SQLite database image of the derived tables'
+// live rows (config, markets, pool, assets, LPs, lots, books, the open positions and the accounts
+// not at zero), chained: hash = SHA-256 of prev_hash "\n" seq "\n" at "\n" event_hash "\n"
+// image_sha256. Derived like the state tables: an upgrade drops them, and a journal without them is
+// read by replay from its first event.
+inline constexpr std::string_view k_checkpoints_sql = R"sql(
+CREATE TABLE checkpoints (
+  seq           INTEGER PRIMARY KEY,
+  at            INTEGER NOT NULL,
+  event_hash    TEXT    NOT NULL,
+  prev_hash     TEXT    NOT NULL,
+  image_sha256  TEXT    NOT NULL,
+  hash          TEXT    NOT NULL,
+  image         BLOB    NOT NULL
+);
+)sql";
+
 // Every derived table, for an upgrade (which drops and rebuilds them). Older schemas had a `tranches`
 // table, never written; schema 3 keeps the tranches' books in the pool table's vault row.
 inline constexpr const char* k_derived_tables[] = {"config", "markets",   "accounts", "pool",          "lps",
                                                    "tranches", "lots",    "losses",   "position_legs", "assets",
-                                                   "positions", "books"};
+                                                   "positions", "books",    "checkpoints"};
 
 }  // namespace nexadex::journal

@@ -226,6 +226,7 @@ Result<JournalHead> Journal::create(const std::string& path, const std::string& 
     impl.db.exec(std::string(k_record_sql));
     impl.db.exec(std::string(k_derived_sql));
     impl.db.exec(std::string(k_positions_sql));
+    impl.db.exec(std::string(k_checkpoints_sql));
     impl.head.hash = std::string(k_genesis_prev_hash);
     JournalCreated genesis{config_text, sha256_hex(config_text), config};
     auto seq = impl.append(std::move(genesis), at, nullptr);
@@ -294,6 +295,7 @@ Result<Journal> Journal::open(const std::string& path, Access access) {
 
 Status Journal::begin() {
   try {
+    m->last_checkpoint = -1;   // another writer may have written one since
     m->db.exec("BEGIN IMMEDIATE");
     m->in_write = true;
     if (m->version < k_schema_version) {
@@ -328,6 +330,7 @@ Status Journal::commit() {
 }
 
 void Journal::rollback() {
+  m->last_checkpoint = -1;
   m->insert_event.reset();
   m->insert_posting.reset();
   m->positions.reset();
@@ -340,6 +343,8 @@ void Journal::rollback() {
 }
 
 const std::string& Journal::path() const { return m->path; }
+
+void Journal::set_checkpoint_every(int64_t events) { m->checkpoint_every = events; }
 
 Result<int64_t> Journal::event_count() {
   try {

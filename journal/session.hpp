@@ -6,9 +6,12 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "journal/checkpoint.hpp"
 #include "journal/journal.hpp"
 #include "journal/schema.hpp"
 #include "journal/sqlite_error.hpp"
@@ -44,6 +47,12 @@ struct Journal::Impl {
   std::optional<SQLite::Statement> insert_posting;
   SqlTableLoader positions{db, path};
   int64_t version = k_schema_version;
+  // checkpoint.cpp: the checkpoints (checkpoint.hpp).
+  bool image_attached = false;         // the in-memory image schema, attached at the first checkpoint
+  int64_t last_checkpoint = -1;        // its seq (0: none yet); -1 until read in this transaction
+  std::string last_checkpoint_hash;
+  int64_t checkpoint_every = k_checkpoint_every;
+  std::vector<std::unique_ptr<CheckpointReader>> readers;   // behind the states read from checkpoints
 
   // session.cpp: opens `p` with SQLite's `flags`, or `name` (a file: URI with `flags` holding
   // SQLite::OPEN_URI) with `p` naming it in messages.
@@ -59,6 +68,20 @@ struct Journal::Impl {
   // Applies `body` at `at` to `state`, then stores the event, chained to `head`, with its postings.
   // Errors: the rule's refusal (nothing stored); SQLite's throw SQLite::Exception.
   Result<int64_t> append(EventBody body, Timestamp at, Outcome* outcome);
+
+  // checkpoint.cpp: attaches the image schema (inside the write transaction: SQLite allows that, but
+  // no DETACH there, so it stays attached while the connection lives); after an event is stored,
+  // writes a checkpoint when one is due.
+  Status attach_image();
+  Status maybe_checkpoint();
+  // The latest checkpoint at or before `seq` (none before schema 8), every checkpoint without its
+  // image, one's image, and the state and head at one (its reader kept in `readers`).
+  std::optional<CheckpointRow> checkpoint_at_or_before(int64_t seq);
+  std::vector<CheckpointRow> checkpoint_rows();
+  std::string checkpoint_image(int64_t seq);
+  Result<std::pair<State, JournalHead>> state_at_checkpoint(const CheckpointRow& row);
+  // The accounts table's rows not at zero (one pass; memory for those only).
+  LiveAccounts stored_live_accounts();
 
   // state_tables.cpp: the derived tables as a whole.
   // Reads config, markets, vault, LPs and books into `state` (positions and accounts stay in their

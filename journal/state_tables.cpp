@@ -146,7 +146,7 @@ std::string buckets_to_json(const Book& b) {
 
 }  // namespace
 
-Status Journal::Impl::load_state_tables() {
+Result<State> read_state_tables(SQLite::Database& db, const std::string& path, TableLoader& loader) {
   State s;
   {
     SQLite::Statement q(db, "SELECT seq, sha256, text, effective, rules FROM config WHERE id = 1");
@@ -253,8 +253,13 @@ Status Journal::Impl::load_state_tables() {
     }
   }
   // Positions are read when a command needs them (State::loader), never all at once here.
-  s.store.loader = &positions;
+  s.store.loader = &loader;
   s.store.positions_complete = false;
+  return s;
+}
+
+Status Journal::Impl::load_state_tables() {
+  NX_TRY(s, read_state_tables(db, path, positions));
   NX_TRY_STATUS(load_head());
   s.head_seq = head.seq;
   s.head_at = head.at;

@@ -9,11 +9,13 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "journal/checkpoint.hpp"
 #include "journal/codec.hpp"
 #include "journal/config_toml.hpp"
 #include "journal/journal.hpp"
 #include "journal/schema.hpp"
 #include "journal/session.hpp"
+#include "journal/sha256.hpp"
 #include "journal/sqlite_error.hpp"
 #include "lib/asset_books.hpp"
 #include "lib/locks.hpp"
@@ -223,8 +225,8 @@ namespace {
 // anything else), then by seq (the earliest cause first; at one seq the chain, then the payload, the
 // replay, the postings, the state), then what concerns the journal as a whole.
 int check_rank(const std::string& check) {
-  static const char* const k_order[] = {"structure", "chain", "payload", "replay", "postings", "conservation",
-                                        "state", "accounts", "tables", "head"};
+  static const char* const k_order[] = {"structure", "chain",  "payload",  "replay", "postings", "conservation",
+                                        "checkpoint", "state", "accounts", "tables",   "head"};
   for (int i = 0; i < static_cast<int>(std::size(k_order)); ++i) {
     if (check == k_order[i]) return i;
   }
@@ -248,7 +250,7 @@ std::string missing_text(int64_t from, int64_t to) {
 
 }  // namespace
 
-Result<VerifyResult> Journal::verify(const Progress& progress) {
+Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpoint) {
   VerifyResult result;
   std::vector<Discrepancy>& problems = result.problems;
 
@@ -275,6 +277,63 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
   auto total = event_count();
   if (!total) return unreadable(total.error());
 
+  // The checkpoints (schema 8), without their images: each chained to the one before and hashed.
+  // With from_checkpoint, the latest is where the check starts: only its own hash is checked.
+  std::vector<CheckpointRow> checkpoints;
+  try {
+    checkpoints = m->checkpoint_rows();
+  } catch (const SQLite::Exception& e) {
+    problems.push_back({0, "checkpoint", "the checkpoints table cannot be read: " + sqlite_error(m->path, e).message});
+  }
+  std::optional<CheckpointRow> start_cp;
+  if (from_checkpoint && !checkpoints.empty()) {
+    start_cp = checkpoints.back();
+    checkpoints.clear();
+  }
+  {
+    std::string prev(k_genesis_prev_hash);
+    for (const auto& cp : start_cp ? std::vector<CheckpointRow>{*start_cp} : checkpoints) {
+      if (!start_cp && cp.prev_hash != prev) {
+        problems.push_back({cp.seq, "checkpoint", "the checkpoint's prev_hash " + cp.prev_hash +
+                                                      " is not the previous checkpoint's hash " + prev});
+      }
+      if (const std::string h = checkpoint_hash(cp); h != cp.hash) {
+        problems.push_back({cp.seq, "checkpoint", "stored hash " + cp.hash + " but the checkpoint hashes to " + h +
+                                                      " (it was changed after it was written)"});
+      }
+      prev = cp.hash;
+    }
+  }
+  // A checkpoint's image, checked against its SHA-256; none (and a finding) when it cannot be used.
+  const auto image_of = [&](const CheckpointRow& cp) -> std::optional<std::string> {
+    std::string image;
+    try {
+      image = m->checkpoint_image(cp.seq);
+    } catch (const SQLite::Exception& e) {
+      problems.push_back({cp.seq, "checkpoint", "its image cannot be read: " + sqlite_error(m->path, e).message});
+      return std::nullopt;
+    }
+    if (const std::string h = sha256_hex(image); h != cp.image_sha256) {
+      problems.push_back({cp.seq, "checkpoint", "its image hashes to " + h + ", not to its image_sha256 " +
+                                                    cp.image_sha256 + " (it was changed after it was written)"});
+      return std::nullopt;
+    }
+    return image;
+  };
+  const auto name_of = [&](const CheckpointRow& cp) {
+    return "the checkpoint at seq " + std::to_string(cp.seq) + " of " + m->path;
+  };
+  const auto event_matches = [&](const CheckpointRow& cp, const StoredEvent& row) {
+    if (cp.event_hash == row.hash && cp.at == row.at) return true;
+    problems.push_back({cp.seq, "checkpoint", "it names event hash " + cp.event_hash + " at " +
+                                                  format_time(Timestamp{cp.at}) + " but the event is " + row.hash +
+                                                  " at " + format_time(Timestamp{row.at})});
+    return false;
+  };
+  const int64_t start = start_cp ? start_cp->seq + 1 : 1;
+  result.from_seq = start;
+  if (start_cp) *total = std::max<int64_t>(0, *total - start_cp->seq);   // the events after it
+
   // Stored postings, read in (seq, leg) order alongside the events: memory holds one event's legs and
   // the balance of each account, whatever the number of postings.
   std::map<std::string, std::pair<int128, int64_t>> posted;   // account → (balance, last seq)
@@ -295,7 +354,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
   };
   try {
     postings_q.emplace(m->db, k_postings_in_order);
-    postings_q->bind(1, int64_t{INT64_MIN});
+    postings_q->bind(1, start == 1 ? int64_t{INT64_MIN} : start);
     postings_q->bind(2, int64_t{INT64_MAX});
   } catch (const SQLite::Exception& e) {
     postings_error = sqlite_error(m->path, e);
@@ -331,10 +390,59 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
   State state;
   LastWrites last;
   std::string prev_hash(k_genesis_prev_hash);
-  int64_t expected_seq = 1;
+  int64_t expected_seq = start;
   int64_t done = 0;
+  if (start_cp) {
+    // the state at the checkpoint, read from its image, and the chain from its event on
+    bool usable = false;
+    auto at_event = scan_rows(start_cp->seq, start_cp->seq, [&](const StoredEvent& row) -> Status {
+      usable = event_matches(*start_cp, row);
+      return {};
+    });
+    if (!at_event) return unreadable(at_event.error());
+    if (!usable && problems.empty()) {
+      problems.push_back({start_cp->seq, "checkpoint", "the event it names is missing"});
+    }
+    std::optional<std::string> image;
+    if (usable) image = image_of(*start_cp);
+    if (!image) {
+      sort_findings(problems);
+      return result;
+    }
+    auto reader = CheckpointReader::open(*image, *start_cp, m->positions, name_of(*start_cp));
+    auto at_cp = reader ? (*reader)->state() : std::unexpected(reader.error());
+    if (!at_cp) {
+      problems.push_back({start_cp->seq, "checkpoint", at_cp.error().message});
+      sort_findings(problems);
+      return result;
+    }
+    m->readers.push_back(std::move(*reader));
+    state = std::move(*at_cp);
+    prev_hash = start_cp->event_hash;
+    ++result.checkpoints;
+  }
+  // The accounts not at zero along the replay, kept from each event's changes (a checkpoint holds
+  // those; finding them among every account ever posted to would cost the whole map each time).
+  LiveAccounts live;
+  std::size_t next_cp = 0;
+  const auto check_checkpoint = [&](const CheckpointRow& cp, const StoredEvent& row) {
+    if (!event_matches(cp, row)) return;
+    const auto image = image_of(cp);
+    if (!image) return;
+    auto reader = CheckpointReader::open(*image, cp, m->positions, name_of(cp));
+    auto at_cp = reader ? (*reader)->state() : std::unexpected(reader.error());
+    auto accounts = at_cp ? live_accounts(*at_cp) : std::unexpected(at_cp.error());
+    if (!accounts) {
+      problems.push_back({cp.seq, "checkpoint", accounts.error().message});
+      return;
+    }
+    for (auto& message : live_differences(state, *at_cp, live, *accounts, "the checkpoint")) {
+      problems.push_back({cp.seq, "checkpoint", std::move(message)});
+    }
+    ++result.checkpoints;
+  };
   // Every row, whatever its seq (a seq below 1 is itself a finding).
-  auto scanned = scan_rows(INT64_MIN, INT64_MAX, [&](const StoredEvent& row) -> Status {
+  auto scanned = scan_rows(start == 1 ? INT64_MIN : start, INT64_MAX, [&](const StoredEvent& row) -> Status {
     if (row.seq < 1) {
       problems.push_back({1, "chain", "an event has seq " + std::to_string(row.seq) + "; seqs start at 1"});
       ++done;
@@ -377,6 +485,13 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
         problems.push_back({row.seq, "replay", "the event cannot be applied: " + postings.error().message});
       } else {
         replayed = true;
+        if (!checkpoints.empty()) {
+          for (const auto& name : state.store.dirty_accounts) {
+            const auto it = state.accounts.find(name);
+            if (it != state.accounts.end() && it->second != WideUsd()) live[name] = it->second;
+            else live.erase(name);
+          }
+        }
         last.take(state, row.seq);
         const std::size_t stored_n = legs.size();
         std::size_t leg = 0;   // the first leg that differs
@@ -403,13 +518,21 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
       state.head_at = Timestamp{std::max(state.head_at.seconds, row.at)};
     }
     result.head = JournalHead{row.seq, row.hash, Timestamp{row.at}};
+    for (; next_cp < checkpoints.size() && checkpoints[next_cp].seq <= row.seq; ++next_cp) {
+      if (checkpoints[next_cp].seq == row.seq) check_checkpoint(checkpoints[next_cp], row);
+      else problems.push_back({checkpoints[next_cp].seq, "checkpoint", "the event it names is missing"});
+    }
     ++done;
     if (progress && done % 4096 == 0) progress(done, *total);
     return {};
   });
   if (!scanned) return unreadable(scanned.error());
   result.events = done;
-  if (expected_seq == 1) {
+  for (; next_cp < checkpoints.size(); ++next_cp) {
+    problems.push_back({checkpoints[next_cp].seq, "checkpoint", "it is past the last event, seq " +
+                                                                   std::to_string(expected_seq - 1)});
+  }
+  if (expected_seq == 1 && start == 1) {
     problems.push_back({1, "chain", "the journal has no events, not even its journal_created event"});
   }
   // Postings after the last event: of events cut from the end.
@@ -435,6 +558,30 @@ Result<VerifyResult> Journal::verify(const Progress& progress) {
     posted.clear();
   }
 
+  if (start_cp) {
+    // From a checkpoint: the live tables against the state replayed from it (the history tables, the
+    // ended positions and every account's postings are what a full verify checks).
+    auto stored = load_state();
+    auto want = live_accounts(state);
+    std::optional<LiveAccounts> got;
+    if (stored) {
+      try {
+        got = m->stored_live_accounts();
+      } catch (const SQLite::Exception& e) {
+        problems.push_back({0, "state", "the accounts table cannot be read: " + sqlite_error(m->path, e).message});
+      }
+    }
+    if (!stored || !want) {
+      problems.push_back({0, "state", (!stored ? stored.error() : want.error()).message});
+    } else if (got) {
+      for (auto& message : live_differences(state, *stored, *want, *got, "the tables")) {
+        problems.push_back({0, "state", std::move(message)});
+      }
+    }
+    if (progress) progress(done, *total);
+    sort_findings(problems);
+    return result;
+  }
   for (auto& [seq, message] : vault::conservation_problems(state)) problems.push_back({seq, "conservation", message});
   // Derived tables against the replay.
   {

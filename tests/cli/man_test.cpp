@@ -379,7 +379,8 @@ TEST_CASE("nexadex-journal(5) gives every event kind and the whole schema", "[ma
   // Each statement of the schema, as journal/schema.hpp creates it (blanks squeezed).
   const std::string page = squeeze(text);
   const std::string sql = std::string(nexadex::journal::k_record_sql) + std::string(nexadex::journal::k_derived_sql) +
-                          std::string(nexadex::journal::k_positions_sql);
+                          std::string(nexadex::journal::k_positions_sql) +
+                          std::string(nexadex::journal::k_checkpoints_sql);
   std::size_t start = 0;
   int statements = 0;
   while (start < sql.size()) {

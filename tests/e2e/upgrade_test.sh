@@ -1,11 +1,13 @@
-# tests/e2e/upgrade_test.sh: journals of schemas 1 to 6 (tests/fixtures/schema-N.db, made by the
+# tests/e2e/upgrade_test.sh: journals of schemas 1 to 7 (tests/fixtures/schema-N.db, made by the
 # nexadex of that schema from tests/fixtures/schema-N.run) are read as they are, and upgraded in place by
-# the first write: reads leave their bytes untouched; after the upgrade they have schema 7 (its positions'
+# the first write: reads leave their bytes untouched; after the upgrade they have schema 8 (its positions'
 # legs rebuilt from the events, its LPs' cancelled shares as 128-bit text, the lots table of issue 16,
-# empty, the assets table of issue 17, empty for these single-USDC vaults), `verify` passes, its reports are what they were, and it keeps the rules version it was made
+# empty, the assets table of issue 17, empty for these single-USDC vaults, the checkpoints table of
+# issue 19), `verify` passes, its reports are what they were, and it keeps the rules version it was made
 # under until a `config apply` adopts this release's (schemas 1 to 3: rules 1, made before rules
 # versions; schemas 4 to 6: rules 3). The schema-6 journal was made by the release before multi-asset
-# pools (commit c99c923): its head hash is the same after the upgrade.
+# pools (commit c99c923), the schema-7 journal (a multi-asset pool) by the release before checkpoints
+# (commit 0e66407): their head hashes are the same after the upgrade.
 source "$(dirname "$0")/lib.sh" "$@"
 
 # The events of a journal without their hashes, and without the rules version a journal_created
@@ -61,7 +63,8 @@ for from in 1 2 3 4 5 6; do
   btc=$(sqlite3 old.db "SELECT price FROM markets WHERE symbol = 'BTC'")
   btc=$(printf '%d.%08d' $((btc / 100000000)) $((btc % 100000000)))
   expect_rc 0 price set BTC "$btc" --journal old.db --at "$last_at" -q
-  [ "$(version old.db)" = 7 ] || fail "the write did not upgrade the journal to schema 7 (user_version $(version old.db))"
+  [ "$(version old.db)" = 8 ] || fail "the write did not upgrade the journal to schema 8 (user_version $(version old.db))"
+  [ "$(sqlite3 old.db "SELECT count(*) FROM checkpoints")" = 0 ] || fail "the upgrade of a short journal made a checkpoint"
   [ "$(sqlite3 old.db "SELECT count(*) FROM assets")" = 0 ] || fail "the upgrade made assets rows of a single-USDC vault"
   [ "$(sqlite3 old.db "SELECT count(*) FROM lots")" = 0 ] || fail "the upgrade made lots of a pool without [locks]"
   expect_rc 0 verify --journal old.db --verbose
@@ -90,4 +93,43 @@ for from in 1 2 3 4 5 6; do
   expect_rc 0 verify --journal old.db
   echo "upgrade from schema $from: ok"
 done
+
+# Schema 7, a multi-asset pool (examples/multi-asset.run at 0e66407): read as it is, upgraded by the
+# first write with the same head, its assets rows rebuilt, its reports unchanged; a write with a short
+# checkpoint interval makes the upgraded journal's first checkpoint, and verify compares it.
+cp "$SRC/tests/fixtures/schema-7.db" old.db
+last=$(sqlite3 old.db "SELECT at FROM events ORDER BY seq DESC LIMIT 1")
+last_at=$(date -u -d "@$last" +%Y-%m-%dT%H:%M:%SZ)
+export NEXADEX_NOW=$last_at
+[ "$(sqlite3 old.db "PRAGMA user_version")" = 7 ] || fail "the fixture is not a schema-7 journal"
+before=$(checksum old.db)
+REPORTS7=(pool assets lps "positions --all" insurance fees)
+i=0
+for report in "${REPORTS7[@]}"; do
+  # shellcheck disable=SC2086
+  expect_rc 0 report $report --journal old.db --format json
+  cp out "before7.$i.json"
+  i=$((i + 1))
+done
+expect_rc 0 verify --journal old.db
+[ "$(checksum old.db)" = "$before" ] || fail "reading the schema-7 journal changed its bytes"
+old_head=$(events_of old.db | tail -n 1)
+assets_before=$(sqlite3 old.db "SELECT * FROM assets ORDER BY position")
+btc=$(sqlite3 old.db "SELECT price FROM markets WHERE symbol = 'BTC'")
+btc=$(printf '%d.%08d' $((btc / 100000000)) $((btc % 100000000)))
+NEXADEX_CHECKPOINT_EVERY=1 expect_rc 0 price set BTC "$btc" --journal old.db --at "$last_at" -q
+[ "$(sqlite3 old.db "PRAGMA user_version")" = 8 ] || fail "the write did not upgrade the schema-7 journal to schema 8"
+[ "$(events_of old.db | tail -n 2 | head -n 1)" = "$old_head" ] || fail "the upgrade changed the schema-7 journal's head"
+[ "$(sqlite3 old.db "SELECT * FROM assets ORDER BY position")" = "$assets_before" ] || fail "the upgrade changed the assets rows"
+[ "$(sqlite3 old.db "SELECT count(*) FROM checkpoints")" = 1 ] || fail "the first write after the upgrade made no checkpoint"
+expect_rc 0 verify --journal old.db --verbose --format json
+grep -q '"checkpoints": 1,' out || fail "verify did not compare the upgraded journal's checkpoint: $(cat out)"
+i=0
+for report in "${REPORTS7[@]}"; do
+  # shellcheck disable=SC2086
+  expect_rc 0 report $report --journal old.db --format json
+  cmp -s out "before7.$i.json" || fail "report $report after the schema-7 upgrade differs: $(diff "before7.$i.json" out | head -6)"
+  i=$((i + 1))
+done
+echo "upgrade from schema 7: ok"
 echo "upgrade: ok"
