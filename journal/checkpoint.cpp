@@ -357,10 +357,19 @@ std::vector<std::string> live_differences(const State& want, const State& got, c
       add("the open positions of book " + key.market + " cannot be read: " + (a ? b : a).error().message);
       continue;
     }
-    std::map<int64_t, Position> x, y;
-    for (const Position* p : *a) x.emplace(p->id, *p);
-    for (const Position* p : *b) y.emplace(p->id, *p);
-    keyed(x, y, [](int64_t id) { return "open position " + std::to_string(id); });
+    // both by id (book_positions sorts them): one walk, no copies
+    std::size_t i = 0, k = 0;
+    while (i < a->size() || k < b->size()) {
+      const Position* x = i < a->size() ? (*a)[i] : nullptr;
+      const Position* y = k < b->size() ? (*b)[k] : nullptr;
+      const int64_t id = !y || (x && x->id < y->id) ? x->id : y->id;
+      const bool in_a = x && x->id == id, in_b = y && y->id == id;
+      if (!in_b) add("open position " + std::to_string(id) + ": missing from " + where);
+      else if (!in_a) add("open position " + std::to_string(id) + ": in " + where + " but made by no event");
+      else if (!(*x == *y)) add("open position " + std::to_string(id) + ": differs in " + where + " from what the events give");
+      i += in_a;
+      k += in_b;
+    }
   }
   if (auto a = locks::read_all_lots(want), b = locks::read_all_lots(got); !a || !b) {
     add("the lots cannot be read: " + (a ? b : a).error().message);

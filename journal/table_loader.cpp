@@ -119,11 +119,21 @@ Result<std::map<std::string, Usd>> SqlTableLoader::all_accounts() {
   }
 }
 
-Result<std::vector<LossRecord>> SqlTableLoader::losses() {
+Result<std::vector<LossRecord>> SqlTableLoader::losses() { return loss_rows("", {}); }
+
+Result<std::vector<LossRecord>> SqlTableLoader::losses_at(int64_t seq) { return loss_rows(" WHERE seq = ?", {seq}); }
+
+Result<std::optional<PositionLeg>> SqlTableLoader::leg_at(int64_t id, int64_t seq) {
+  NX_TRY(rows, leg_rows(" WHERE id = ? AND seq = ?", {id, seq}));
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
+}
+
+Result<std::vector<LossRecord>> SqlTableLoader::loss_rows(const std::string& where, const std::vector<int64_t>& bind) {
   try {
     std::vector<LossRecord> out;
-    SQLite::Statement q(m_db,
-                        "SELECT seq, leg, at, kind, market, layer, amount, junior_cancelled FROM losses ORDER BY seq, leg");
+    SQLite::Statement& q = cached(
+        "SELECT seq, leg, at, kind, market, layer, amount, junior_cancelled FROM losses" + where + " ORDER BY seq, leg", bind);
     while (q.executeStep()) {
       if (q.getColumn(1).getInt64() == 0) {
         LossRecord r;
@@ -149,9 +159,9 @@ Result<std::vector<LossRecord>> SqlTableLoader::losses() {
 Result<std::vector<PositionLeg>> SqlTableLoader::leg_rows(const std::string& where, const std::vector<int64_t>& bind) {
   try {
     std::vector<PositionLeg> out;
-    SQLite::Statement q(m_db, "SELECT id, seq, at, kind, size, price, collateral, pnl, open_fee, close_fee, "
-                              "borrow_fee, keeper_fee, payout FROM position_legs" + where + " ORDER BY id, seq");
-    for (std::size_t i = 0; i < bind.size(); ++i) q.bind(static_cast<int>(i + 1), bind[i]);
+    SQLite::Statement& q = cached("SELECT id, seq, at, kind, size, price, collateral, pnl, open_fee, close_fee, "
+                                  "borrow_fee, keeper_fee, payout FROM position_legs" + where + " ORDER BY id, seq",
+                                  bind);
     while (q.executeStep()) {
       const auto i64 = [&](int c) { return static_cast<int64_t>(q.getColumn(c).getInt64()); };
       const std::string kind = q.getColumn(3).getString();
@@ -198,8 +208,17 @@ Result<std::vector<Position>> SqlTableLoader::positions_after(int64_t after, int
   }
 }
 
+SQLite::Statement& SqlTableLoader::cached(const std::string& sql, const std::vector<int64_t>& bind) {
+  auto& slot = m_cached[sql];
+  if (!slot) slot = std::make_unique<SQLite::Statement>(m_db, sql);
+  slot->reset();
+  for (std::size_t i = 0; i < bind.size(); ++i) slot->bind(static_cast<int>(i + 1), bind[i]);
+  return *slot;
+}
+
 void SqlTableLoader::reset() {
   m_by_id.reset(), m_account.reset();
+  m_cached.clear();
   for (auto& slot : m_indexed) slot.reset();
 }
 

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,6 +71,9 @@ class SqlTableLoader final : public TableLoader {
   Result<std::vector<Position>> positions_after(int64_t after, int64_t count) override;
   Result<std::vector<PositionLeg>> legs_between(int64_t from, int64_t to) override;
   Result<std::vector<Lot>> lots(const LotQuery& q) override;
+  // For verify, which checks them event by event: the losses of one event, one leg of a position.
+  Result<std::vector<LossRecord>> losses_at(int64_t seq);
+  Result<std::optional<PositionLeg>> leg_at(int64_t id, int64_t seq);
 
   // Finalizes the prepared statements (at the end of a write transaction).
   void reset();
@@ -82,12 +86,17 @@ class SqlTableLoader final : public TableLoader {
   Result<std::vector<Position>> rows(RawStatement& q);
   // The legs WHERE `where` (with ? bound to `bind`, in order), by (id, seq).
   Result<std::vector<PositionLeg>> leg_rows(const std::string& where, const std::vector<int64_t>& bind);
+  // The losses WHERE `where` (with ? bound to `bind`), by (seq, leg).
+  Result<std::vector<LossRecord>> loss_rows(const std::string& where, const std::vector<int64_t>& bind);
 
   SQLite::Database& m_db;
   const std::string& m_path;
   std::optional<RawStatement> m_by_id;
   std::optional<SQLite::Statement> m_account;
   std::array<std::optional<RawStatement>, 4> m_indexed;   // by IndexKind
+  // The statements of leg_rows and loss_rows, by SQL text, prepared once (verify asks per event).
+  std::map<std::string, std::unique_ptr<SQLite::Statement>> m_cached;
+  SQLite::Statement& cached(const std::string& sql, const std::vector<int64_t>& bind);
 };
 
 }  // namespace nexadex::journal
