@@ -491,4 +491,36 @@ void write_history_svg(const Section& history, std::optional<Timestamp> end, std
   out << "</svg>\n";
 }
 
+void ChartPoints::add(std::vector<Cell> row, std::vector<std::vector<Cell>>& kept) {
+  if (m_bucket <= 1) {
+    kept.push_back(std::move(row));
+    return;
+  }
+  m_run.push_back(std::move(row));
+  if (static_cast<int64_t>(m_run.size()) >= m_bucket) finish(kept);
+}
+
+void ChartPoints::finish(std::vector<std::vector<Cell>>& kept) {
+  if (m_run.empty()) return;
+  std::vector<bool> keep(m_run.size(), false);
+  keep.front() = keep.back() = true;
+  for (std::size_t c = 0; c < m_run.front().size(); ++c) {
+    const CellType t = m_run.front()[c].type;
+    if (t != CellType::usd && t != CellType::unit_price && t != CellType::price && t != CellType::bps) continue;
+    std::size_t lo = m_run.size(), hi = m_run.size();
+    for (std::size_t i = 0; i < m_run.size(); ++i) {
+      const Cell& cell = m_run[i][c];
+      if (cell.null) continue;
+      if (lo == m_run.size() || cell.number < m_run[lo][c].number) lo = i;
+      if (hi == m_run.size() || cell.number > m_run[hi][c].number) hi = i;
+    }
+    if (lo < m_run.size()) keep[lo] = true;
+    if (hi < m_run.size()) keep[hi] = true;
+  }
+  for (std::size_t i = 0; i < m_run.size(); ++i) {
+    if (keep[i]) kept.push_back(std::move(m_run[i]));
+  }
+  m_run.clear();
+}
+
 }  // namespace nexadex::cli

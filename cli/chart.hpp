@@ -19,6 +19,28 @@ namespace nexadex::cli {
 // for a single point). Same section and `end`, same bytes: coordinates are integers, no locale.
 void write_history_svg(const Section& history, std::optional<Timestamp> end, std::ostream& out);
 
+// The points a chart of a long series keeps, as they come (report history --svg over millions of
+// events): every point when there are at most k_chart_points_whole of them in all; else, of each run
+// of `bucket` consecutive points, the first, the last, and for each column of money, price or rate
+// the point where it is lowest and where it is highest (the first such), in their order. Memory: one
+// run, and what was kept (at most about k_chart_buckets × (2 + 2 × columns) points), whatever the
+// number of points.
+inline constexpr int64_t k_chart_points_whole = 8'192;
+inline constexpr int64_t k_chart_buckets = 2'048;
+class ChartPoints {
+ public:
+  // `expected`: about how many points will come (the bucket is a 2,048th of it).
+  explicit ChartPoints(int64_t expected)
+      : m_bucket(expected <= k_chart_points_whole ? 1 : (expected + k_chart_buckets - 1) / k_chart_buckets) {}
+  void add(std::vector<Cell> row, std::vector<std::vector<Cell>>& kept);
+  // The last run's points: call once, after the last add.
+  void finish(std::vector<std::vector<Cell>>& kept);
+
+ private:
+  int64_t m_bucket;
+  std::vector<std::vector<Cell>> m_run;
+};
+
 // A value axis from `lo` to `hi` in steps of `step` (all in the series' units): the smallest step of
 // 1, 2, 2.5 or 5 × 10^k units that covers [min, max] in at most 6 ticks, widened by whole steps to 4
 // ticks when it gives fewer. A flat series (min == max) gets ±1% of its value (±1 whole unit around

@@ -189,15 +189,17 @@ Status report_history(Context& ctx, const Options& o, const ReportArgs& a, journ
   // Without --svg the rows are written as they come (JSON and CSV keep no row; see ListStream).
   std::optional<ListStream> list;
   if (!a.svg) list.emplace("history", history_section(locks), format, ctx.out());
-  const auto add_row = [&](std::vector<Cell> row) {
-    if (list) list->row(std::move(row));
-    else rows.push_back(std::move(row));
-  };
-  const auto interval = [&](int64_t at) { return at / *every; };
   NX_TRY_STATUS(j.read_without_map());   // one pass through the events: nothing of them kept resident
   ProgressLine line(ctx, o, "report history", "events");
   NX_TRY(last, j.last_seq());
   const int64_t total = h.seq.value_or(last);
+  // a chart of millions of events keeps the points that draw it (ChartPoints)
+  ChartPoints points(total);
+  const auto add_row = [&](std::vector<Cell> row) {
+    if (list) list->row(std::move(row));
+    else points.add(std::move(row), rows);
+  };
+  const auto interval = [&](int64_t at) { return at / *every; };
   auto replayed = j.replay(h.seq, h.at, [&](const State& s, Timestamp next_at) -> Status {
     line.update(s.head_seq, total);
     if (every && interval(s.head_at.seconds) == interval(next_at.seconds)) return {};
@@ -214,6 +216,7 @@ Status report_history(Context& ctx, const Options& o, const ReportArgs& a, journ
     list->finish();
     return {};
   }
+  points.finish(rows);
   // The chart's last point holds until the report's end: --as-of, else the end of its --every
   // interval (with --seq the report ends at that event).
   std::optional<Timestamp> end = h.at;

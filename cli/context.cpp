@@ -36,7 +36,7 @@ Result<journal::Journal> Context::open_writer(const std::string& path) const {
   if (m_env.checkpoint_every) {
     const std::string& v = *m_env.checkpoint_every;
     int64_t n = 0;
-    const bool digits = !v.empty() && v.size() <= 12 && v.find_first_not_of("0123456789") == std::string::npos;
+    const bool digits = !v.empty() && v.size() <= 18 && v.find_first_not_of("0123456789") == std::string::npos;
     if (digits) n = std::stoll(v);
     if (!digits || n < 1) {
       return input_error("NEXADEX_CHECKPOINT_EVERY is '" + v + "'; give a whole number of events of at least 1, e.g. "

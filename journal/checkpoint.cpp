@@ -9,6 +9,7 @@
 #include <set>
 
 #include "journal/codec.hpp"
+#include "journal/config_toml.hpp"
 #include "journal/session.hpp"
 #include "journal/sha256.hpp"
 #include "journal/sqlite_error.hpp"
@@ -77,7 +78,7 @@ std::vector<std::string> image_copy_sql(const char* schema) {
 
 Result<std::optional<Position>> CheckpointLoader::load(int64_t id) {
   NX_TRY(open, m_image.load(id));
-  if (open) return open;
+  if (open && open->status == PositionStatus::open) return open;
   NX_TRY(row, m_journal.load(id));
   if (row && ended_by_then(*row)) return row;
   return std::nullopt;
@@ -85,6 +86,7 @@ Result<std::optional<Position>> CheckpointLoader::load(int64_t id) {
 
 Result<std::vector<Position>> CheckpointLoader::load_many(const std::vector<int64_t>& ids) {
   NX_TRY(out, m_image.load_many(ids));
+  std::erase_if(out, [](const Position& p) { return p.status != PositionStatus::open; });
   std::set<int64_t> found;
   for (const auto& p : out) found.insert(p.id);
   std::vector<int64_t> rest;
@@ -103,9 +105,12 @@ Result<std::vector<Position>> CheckpointLoader::load_many(const std::vector<int6
 
 Result<std::vector<Position>> CheckpointLoader::all() {
   NX_TRY(out, m_image.all());
+  std::erase_if(out, [](const Position& p) { return p.status != PositionStatus::open; });
+  std::set<int64_t> open;
+  for (const auto& p : out) open.insert(p.id);
   NX_TRY(rows, m_journal.all());
   for (auto& p : rows) {
-    if (ended_by_then(p)) out.push_back(std::move(p));
+    if (ended_by_then(p) && !open.count(p.id)) out.push_back(std::move(p));
   }
   std::sort(out.begin(), out.end(), [](const Position& a, const Position& b) { return a.id < b.id; });
   return out;
@@ -113,17 +118,22 @@ Result<std::vector<Position>> CheckpointLoader::all() {
 
 Result<std::vector<Position>> CheckpointLoader::positions_after(int64_t after, int64_t count) {
   NX_TRY(out, m_image.positions_after(after, count));
+  std::erase_if(out, [](const Position& p) { return p.status != PositionStatus::open; });
+  std::set<int64_t> open;
+  for (const auto& p : out) open.insert(p.id);
   // the journal's rows ended by then, from the same id on, until `count` of them (a row with a
-  // later id than the checkpoint's seq was opened after it)
+  // later id than the checkpoint's seq was opened after it), and no further than the image's chunk
+  // when that is full (what lies beyond is the next call's)
+  const int64_t bound = static_cast<int64_t>(out.size()) >= count ? out.back().id : m_seq;
   int64_t cursor = after;
   int64_t ended = 0;
-  while (ended < count && cursor < m_seq) {
+  while (ended < count && cursor < bound) {
     NX_TRY(chunk, m_journal.positions_after(cursor, count));
     if (chunk.empty()) break;
     cursor = chunk.back().id;
     const bool last = static_cast<int64_t>(chunk.size()) < count;
     for (auto& p : chunk) {
-      if (ended_by_then(p)) {
+      if (ended_by_then(p) && !open.count(p.id) && p.id <= bound) {
         out.push_back(std::move(p));
         ++ended;
       }
@@ -179,9 +189,25 @@ Result<std::unique_ptr<CheckpointReader>> CheckpointReader::open(const std::stri
     if (rc != SQLITE_OK) {
       return journal_error(r->m_name + " is not a database image SQLite can read; run 'nexadex verify'.");
     }
+    // tables only, as this schema makes them: no view or trigger (whose queries could run for ever)
+    const std::string names =
+        r->m_db.execAndGet("SELECT coalesce(group_concat(type || ' ' || name, ','), '') FROM "
+                           "(SELECT type, name FROM sqlite_schema WHERE type NOT IN ('table', 'index') ORDER BY name)")
+            .getString();
+    if (!names.empty()) {
+      return journal_error(r->m_name + " holds what no checkpoint holds (" + names + "); run 'nexadex verify'.");
+    }
     return r;
   } catch (const SQLite::Exception& e) {
     return std::unexpected(sqlite_error("the checkpoint at seq " + std::to_string(row.seq), e));
+  }
+}
+
+int64_t CheckpointReader::position_rows() {
+  try {
+    return m_db.execAndGet("SELECT count(*) FROM positions").getInt64();
+  } catch (const SQLite::Exception&) {
+    return -1;   // the comparison names the unreadable table
   }
 }
 
@@ -209,7 +235,8 @@ Status Journal::Impl::attach_image() {
 Status Journal::Impl::maybe_checkpoint() {
   if (!in_write || version < 8) return {};
   if (last_checkpoint < 0) {
-    SQLite::Statement q(db, "SELECT seq, hash FROM checkpoints ORDER BY seq DESC LIMIT 1");
+    SQLite::Statement q(db, "SELECT seq, hash FROM checkpoints WHERE seq <= ? ORDER BY seq DESC LIMIT 1");
+    q.bind(1, head.seq);
     last_checkpoint = 0;
     last_checkpoint_hash = std::string(k_genesis_prev_hash);
     if (q.executeStep()) {
@@ -265,6 +292,14 @@ std::optional<CheckpointRow> Journal::Impl::checkpoint_at_or_before(int64_t seq)
   return checkpoint_row(q);
 }
 
+bool Journal::Impl::checkpoint_checks_out(const CheckpointRow& row) {
+  if (checkpoint_hash(row) != row.hash) return false;
+  SQLite::Statement q(db, "SELECT at, hash FROM events WHERE seq = ?");
+  q.bind(1, row.seq);
+  if (!q.executeStep() || q.getColumn(0).getInt64() != row.at || q.getColumn(1).getString() != row.event_hash) return false;
+  return sha256_hex(checkpoint_image(row.seq)) == row.image_sha256;
+}
+
 std::vector<CheckpointRow> Journal::Impl::checkpoint_rows() {
   std::vector<CheckpointRow> out;
   if (version < 8) return out;
@@ -282,8 +317,9 @@ std::string Journal::Impl::checkpoint_image(int64_t seq) {
 }
 
 Result<std::pair<State, JournalHead>> Journal::Impl::state_at_checkpoint(const CheckpointRow& row) {
-  const std::string name = "the checkpoint at seq " + std::to_string(row.seq) + " of " + path;
-  NX_TRY(reader, CheckpointReader::open(checkpoint_image(row.seq), row, positions, name));
+  const std::string name = path + " (its checkpoint at seq " + std::to_string(row.seq) + ")";
+  const std::string image = checkpoint_image(row.seq);
+  NX_TRY(reader, CheckpointReader::open(image, row, positions, name));
   NX_TRY(s, reader->state());
   readers.push_back(std::move(reader));
   return std::make_pair(std::move(s), JournalHead{row.seq, row.event_hash, Timestamp{row.at}});
@@ -308,7 +344,7 @@ Result<LiveAccounts> live_accounts(const State& state) {
 }
 
 std::vector<std::string> live_differences(const State& want, const State& got, const LiveAccounts& want_accounts,
-                                          const LiveAccounts& got_accounts, const std::string& where,
+                                          const LiveAccounts& got_accounts, int64_t got_rows, const std::string& where,
                                           std::size_t limit) {
   std::vector<std::string> out;
   std::size_t more = 0;
@@ -320,6 +356,9 @@ std::vector<std::string> live_differences(const State& want, const State& got, c
     add("the config: that of seq " + std::to_string(got.config_seq) + " (rules " + std::to_string(got.rules) + ") in " +
         where + ", that of seq " + std::to_string(want.config_seq) + " (rules " + std::to_string(want.rules) +
         ") from the events");
+  } else if (want.config_text != got.config_text || config_to_json(want.config) != config_to_json(got.config)) {
+    add("the config: its text or its effective settings differ in " + where + " from those of seq " +
+        std::to_string(want.config_seq));
   }
   // every keyed part: the keys of either side, each that differs named
   const auto keyed = [&](const auto& a, const auto& b, const auto& name) {
@@ -351,12 +390,14 @@ std::vector<std::string> live_differences(const State& want, const State& got, c
   std::set<BookKey> books;
   for (const auto& [k, v] : want.books) books.insert(k);
   for (const auto& [k, v] : got.books) books.insert(k);
+  int64_t walked = 0;   // the open positions of `got` found through its books
   for (const auto& key : books) {
     auto a = book_positions(want, key), b = book_positions(got, key);
     if (!a || !b) {
       add("the open positions of book " + key.market + " cannot be read: " + (a ? b : a).error().message);
       continue;
     }
+    walked += static_cast<int64_t>(b->size());
     // both by id (book_positions sorts them): one walk, no copies
     std::size_t i = 0, k = 0;
     while (i < a->size() || k < b->size()) {
@@ -370,6 +411,10 @@ std::vector<std::string> live_differences(const State& want, const State& got, c
       i += in_a;
       k += in_b;
     }
+  }
+  if (got_rows >= 0 && got_rows != walked) {
+    add("the positions: " + std::to_string(got_rows) + " rows in " + where + " where its books find " +
+        std::to_string(walked) + " open positions (a row outside every book, or not open)");
   }
   if (auto a = locks::read_all_lots(want), b = locks::read_all_lots(got); !a || !b) {
     add("the lots cannot be read: " + (a ? b : a).error().message);

@@ -58,6 +58,8 @@ std::vector<std::string> image_copy_sql(const char* schema);
 class CheckpointLoader final : public TableLoader {
  public:
   CheckpointLoader(TableLoader& image, TableLoader& journal, int64_t seq) : m_image(image), m_journal(journal), m_seq(seq) {}
+  // A replay that drops what ended moves the seq along with it (Journal::replay).
+  void set_seq(int64_t seq) { m_seq = seq; }
 
   Result<std::optional<Position>> load(int64_t id) override;
   Result<std::vector<Position>> load_many(const std::vector<int64_t>& ids) override;
@@ -80,6 +82,23 @@ class CheckpointLoader final : public TableLoader {
   int64_t m_seq;
 };
 
+// No rows at all: the "image" of a replay from the first event, whose state holds every open position,
+// account and lot itself.
+class EmptyLoader final : public TableLoader {
+ public:
+  Result<std::optional<Position>> load(int64_t) override { return std::nullopt; }
+  Result<std::vector<Position>> load_many(const std::vector<int64_t>&) override { return std::vector<Position>{}; }
+  Result<std::vector<int64_t>> query_ids(const IndexQuery&) override { return std::vector<int64_t>{}; }
+  Result<std::vector<Position>> all() override { return std::vector<Position>{}; }
+  Result<std::optional<Usd>> load_account(const std::string&) override { return std::nullopt; }
+  Result<std::map<std::string, Usd>> all_accounts() override { return std::map<std::string, Usd>{}; }
+  Result<std::vector<LossRecord>> losses() override { return std::vector<LossRecord>{}; }
+  Result<std::vector<PositionLeg>> legs(int64_t) override { return std::vector<PositionLeg>{}; }
+  Result<std::vector<Position>> positions_after(int64_t, int64_t) override { return std::vector<Position>{}; }
+  Result<std::vector<PositionLeg>> legs_between(int64_t, int64_t) override { return std::vector<PositionLeg>{}; }
+  Result<std::vector<Lot>> lots(const LotQuery&) override { return std::vector<Lot>{}; }
+};
+
 // One checkpoint's image opened in memory, and the state at its seq read from it (positions,
 // accounts and lots on demand, through a CheckpointLoader over `journal`). Lives as long as a state
 // read from it.
@@ -90,8 +109,10 @@ class CheckpointReader {
                                                         TableLoader& journal, std::string name);
   // The state after the checkpoint's event, its head set from the row.
   Result<State> state();
-  // The image's own tables (verify compares them without the journal's history).
+  // The image's own tables (verify compares them without the journal's history), and its rows of
+  // positions (all of them: an image holds only open ones).
   TableLoader& image() { return m_image; }
+  int64_t position_rows();
 
  private:
   CheckpointReader(const CheckpointRow& row, TableLoader& journal, std::string name);
@@ -114,8 +135,10 @@ Result<LiveAccounts> live_accounts(const State& state);
 // positions, LPs, lots, the accounts given), each a sentence naming the row: `want` is what the events
 // give, `got` what `where` holds ("the checkpoint at seq N", "the tables"). At most `limit` of them,
 // then one saying how many more.
+// `got_rows`: how many positions rows `got`'s tables hold that a live state must match: the open ones
+// (an image holds nothing else, so for an image every row), so that a row outside every book is found.
 std::vector<std::string> live_differences(const State& want, const State& got, const LiveAccounts& want_accounts,
-                                          const LiveAccounts& got_accounts, const std::string& where,
+                                          const LiveAccounts& got_accounts, int64_t got_rows, const std::string& where,
                                           std::size_t limit = 8);
 
 }  // namespace nexadex::journal

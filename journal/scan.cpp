@@ -156,7 +156,34 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
     NX_TRY(at_or_before, last_seq_at_or_before(*upto_at, std::min(last, head_seq)));
     last = at_or_before;
   }
+  // A replay from the first event keeps in memory what the state holds at each point, as a writer's
+  // state does: an ended position (final once ended) is dropped and read back from the table if asked
+  // for, an account back at zero is dropped, and the legs and losses are the tables' up to the point
+  // reached (a CheckpointLoader without an image). An older schema's tables are not this one's: its
+  // replay keeps everything.
+  CheckpointLoader* history = nullptr;
+  const auto drop_ended = [&] {
+    for (const int64_t id : state.store.dirty_positions) {
+      const auto it = state.positions.find(id);
+      if (it != state.positions.end() && it->second.status != PositionStatus::open) state.positions.erase(it);
+    }
+    for (const auto& name : state.store.dirty_accounts) {
+      const auto it = state.accounts.find(name);
+      if (it != state.accounts.end() && it->second == WideUsd()) state.accounts.erase(it);
+    }
+    state.legs.clear();
+    state.losses.clear();
+    state.store.legs_written = state.store.losses_written = 0;
+    state.store.dirty_markets.clear();
+    state.store.dirty_accounts.clear();
+    state.store.dirty_positions.clear();
+    state.store.dirty_books.clear();
+    state.store.dirty_lps.clear();
+    state.store.dirty_lots.clear();
+    state.store.positions_complete = false;
+  };
   const auto replay_one = [&](const StoredEvent& row) -> Status {
+    if (history) history->set_seq(state.head_seq);
     auto ev = decode(row);
     if (!ev) {
       return journal_error("event " + std::to_string(row.seq) + " of " + m->path + " cannot be decoded (" +
@@ -171,6 +198,7 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
                            applied.error().message + "); run 'nexadex verify'.");
     }
     head = JournalHead{row.seq, row.hash, Timestamp{row.at}};
+    if (history) drop_ended();
     return {};
   };
   // From the latest checkpoint at or before the end, if any: at most K events replayed (schema 8).
@@ -178,7 +206,8 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
   int64_t from = 1;
   if (!before_each && last > 0) {
     try {
-      if (const auto cp = m->checkpoint_at_or_before(last)) {
+      // one that does not check out (damaged since it was written: verify names it) is not used
+      if (const auto cp = m->checkpoint_at_or_before(last); cp && m->checkpoint_checks_out(*cp)) {
         NX_TRY(at_cp, m->state_at_checkpoint(*cp));
         state = std::move(at_cp.first);
         head = std::move(at_cp.second);
@@ -188,7 +217,14 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
       return std::unexpected(sqlite_error(m->path, e));
     }
   }
+  if (from == 1 && m->version == k_schema_version) {
+    m->replay_loaders.push_back(std::make_unique<CheckpointLoader>(m->empty, m->positions, 0));
+    history = m->replay_loaders.back().get();
+    state.store.loader = history;
+  }
+  if (state.store.loader != nullptr) state.store.tables_hold_state = false;
   if (from <= last) NX_TRY_STATUS(scan(from, last, replay_one));
+  if (history) history->set_seq(head.seq);
   state.store.dirty_markets.clear();
   state.store.dirty_accounts.clear();
   state.store.dirty_positions.clear();

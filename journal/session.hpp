@@ -53,6 +53,8 @@ struct Journal::Impl {
   std::string last_checkpoint_hash;
   int64_t checkpoint_every = k_checkpoint_every;
   std::vector<std::unique_ptr<CheckpointReader>> readers;   // behind the states read from checkpoints
+  EmptyLoader empty;                                         // and behind replays from the first event
+  std::vector<std::unique_ptr<CheckpointLoader>> replay_loaders;
 
   // session.cpp: opens `p` with SQLite's `flags`, or `name` (a file: URI with `flags` holding
   // SQLite::OPEN_URI) with `p` naming it in messages.
@@ -77,6 +79,9 @@ struct Journal::Impl {
   // The latest checkpoint at or before `seq` (none before schema 8), every checkpoint without its
   // image, one's image, and the state and head at one (its reader kept in `readers`).
   std::optional<CheckpointRow> checkpoint_at_or_before(int64_t seq);
+  // Its hash, its event's hash and time, its image's SHA-256: what a report checks before using one
+  // (verify also compares the state it holds with the replay).
+  bool checkpoint_checks_out(const CheckpointRow& row);
   std::vector<CheckpointRow> checkpoint_rows();
   std::string checkpoint_image(int64_t seq);
   Result<std::pair<State, JournalHead>> state_at_checkpoint(const CheckpointRow& row);

@@ -123,7 +123,7 @@ class EvictedLoader final : public TableLoader {
 struct Streamed {
   const EvictedLoader* evicted = nullptr;
   int64_t legs = 0;
-  int64_t losses = 0;
+  int64_t losses = 0;            // rows: each loss's total and its layers
   bool legs_differ = false;     // a finding was made at the event
   bool losses_differ = false;
 };
@@ -266,7 +266,7 @@ void compare_states(const State& replayed, const State& stored, const LastWrites
   }
   if (!streamed.losses_differ && stored_rows[1] != streamed.losses) {
     out.push_back({0, "state", "the losses table holds " + std::to_string(stored_rows[1]) +
-                                   " losses but the events allocate " + std::to_string(streamed.losses)});
+                                   " rows but the losses the events allocate make " + std::to_string(streamed.losses)});
   }
 }
 
@@ -276,9 +276,21 @@ void compare_states(const State& replayed, const State& stored, const LastWrites
 void compare_accounts(SQLite::Database& db, const std::string& path, const State& replayed, const LastWrites& last,
                       const Posted& posted, bool postings_read,
                       std::vector<Discrepancy>& out) {
-  const auto posted_at = [&](const std::string& account) {
+  // the seq a finding on an account is listed at: the last event that changed it (for an account back
+  // at zero, which verify no longer holds, its last posting, looked up for the finding only)
+  const auto seq_of = [&](const std::string& account) {
     const auto it = posted.find(account);
-    return it == posted.end() ? int64_t{0} : it->second.second;
+    int64_t seq = std::max(LastWrites::of(last.accounts, account), it == posted.end() ? int64_t{0} : it->second.second);
+    if (seq == 0) {
+      try {
+        SQLite::Statement q(db, "SELECT coalesce(max(seq), 0) FROM postings WHERE account = ?");
+        q.bind(1, account);
+        if (q.executeStep()) seq = q.getColumn(0).getInt64();
+      } catch (const SQLite::Exception&) {
+        // the postings' findings say why
+      }
+    }
+    return seq;
   };
   std::unordered_set<std::string> with_row;
   try {
@@ -289,14 +301,14 @@ void compare_accounts(SQLite::Database& db, const std::string& path, const State
       const auto r = replayed.accounts.find(name);
       const WideUsd want = r == replayed.accounts.end() ? WideUsd() : r->second;
       if (want != balance) {
-        out.push_back({std::max(LastWrites::of(last.accounts, name), posted_at(name)), "state",
+        out.push_back({seq_of(name), "state",
                        "account " + name + ": the accounts table holds " + to_string(balance) + " but the events give " +
                            to_string(want)});
       }
       const auto p = posted.find(name);
       const WideUsd sum(p == posted.end() ? 0 : p->second.first);
       if (postings_read && sum != balance) {
-        out.push_back({p == posted.end() ? 0 : p->second.second, "accounts",
+        out.push_back({p == posted.end() ? seq_of(name) : p->second.second, "accounts",
                        "account " + name + " holds " + to_string(balance) + " but its postings sum to " + to_string(sum)});
       }
       if (want != WideUsd() || sum != WideUsd()) with_row.insert(name);
@@ -311,7 +323,7 @@ void compare_accounts(SQLite::Database& db, const std::string& path, const State
   }
   std::sort(missing.begin(), missing.end());
   for (const auto& [name, balance] : missing) {
-    out.push_back({std::max(LastWrites::of(last.accounts, name), posted_at(name)), "state",
+    out.push_back({seq_of(name), "state",
                    "account " + name + ": the accounts table holds " + to_string(WideUsd()) + " but the events give " +
                        to_string(balance)});
   }
@@ -531,6 +543,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
     m->readers.push_back(std::move(*reader));
     state = std::move(*at_cp);
     prev_hash = start_cp->event_hash;
+    result.head = JournalHead{start_cp->seq, start_cp->event_hash, Timestamp{start_cp->at}};   // if none follows
     ++result.checkpoints;
   }
   // A full verify keeps in memory what the state holds now: each ended position is compared with its
@@ -541,6 +554,9 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
   // (the tables of an older schema are not this one's: its state is the replay, kept whole)
   const bool tables_current = m->version == k_schema_version;
   const bool streaming = !start_cp && tables_current;
+  // from a checkpoint the events after it are checked the same way, their rows kept in memory (the
+  // checkpoint's loader would give a dropped one as it was then)
+  const bool per_event = tables_current;
   if (streaming) {
     state.store.loader = &evicted;
     streamed.evicted = &evicted;
@@ -564,7 +580,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
       }
     }
     streamed.legs += static_cast<int64_t>(state.legs.size());
-    streamed.losses += static_cast<int64_t>(state.losses.size());
+    for (const auto& loss : state.losses) streamed.losses += 1 + static_cast<int64_t>(loss.legs.size());   // its rows
     state.legs.clear();
     state.losses.clear();
   };
@@ -578,12 +594,20 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
       const auto acct = state.accounts.find(account);
       if (acct != state.accounts.end() && acct->second != WideUsd()) continue;   // the audit names it
       auto row = m->positions.load(id);
-      if (!row || !*row || !(**row == it->second)) continue;   // compared again at the end, and named
+      if (!row || !*row || !(**row == it->second)) {
+        if (!streaming) {
+          problems.push_back({id == 0 ? 0 : std::max(it->second.ended_seq, id), "state",
+                              "position " + std::to_string(id) + ": the positions table " +
+                                  (row && *row ? "differs from the events" : "has no row")});
+        }
+        continue;   // a full verify compares it again at the end, and names it
+      }
+      if (!streaming) continue;
       state.positions.erase(it);
       last.positions.erase(id);
       evicted.evict(id);
     }
-    for (const auto& name : zeroed) {
+    for (const auto& name : streaming ? zeroed : std::vector<std::string>{}) {
       const auto it = state.accounts.find(name);
       if (it == state.accounts.end() || it->second != WideUsd()) continue;
       state.accounts.erase(it);
@@ -606,7 +630,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
       problems.push_back({cp.seq, "checkpoint", accounts.error().message});
       return;
     }
-    for (auto& message : live_differences(state, *at_cp, live, *accounts, "the checkpoint")) {
+    for (auto& message : live_differences(state, *at_cp, live, *accounts, (*reader)->position_rows(), "the checkpoint")) {
       problems.push_back({cp.seq, "checkpoint", std::move(message)});
     }
     ++result.checkpoints;
@@ -657,7 +681,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
         replayed = true;
         ended.clear();
         zeroed.clear();
-        if (streaming) {
+        if (per_event) {
           for (const int64_t id : state.store.dirty_positions) {
             const auto it = state.positions.find(id);
             if (it != state.positions.end() && it->second.status != PositionStatus::open) ended.push_back(id);
@@ -675,11 +699,11 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
           }
         }
         last.take(state, row.seq);
-        if (streaming) {
+        if (per_event) {
           check_history(row.seq);
           drop_checked();
-          state.store.positions_complete = false;   // an evicted position is read back if an event names it
         }
+        if (streaming) state.store.positions_complete = false;   // a dropped position is read back if named
         const std::size_t stored_n = legs.size();
         std::size_t leg = 0;   // the first leg that differs
         while (leg < stored_n && leg < postings->size() && legs[leg].account == (*postings)[leg].account &&
@@ -751,9 +775,11 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
     auto stored = load_state();
     auto want = live_accounts(state);
     std::optional<LiveAccounts> got;
+    int64_t open_rows = -1;
     if (stored) {
       try {
         got = m->stored_live_accounts();
+        open_rows = m->db.execAndGet("SELECT count(*) FROM positions WHERE status = 'open'").getInt64();
       } catch (const SQLite::Exception& e) {
         problems.push_back({0, "state", "the accounts table cannot be read: " + sqlite_error(m->path, e).message});
       }
@@ -761,7 +787,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
     if (!stored || !want) {
       problems.push_back({0, "state", (!stored ? stored.error() : want.error()).message});
     } else if (got) {
-      for (auto& message : live_differences(state, *stored, *want, *got, "the tables")) {
+      for (auto& message : live_differences(state, *stored, *want, *got, open_rows, "the tables")) {
         problems.push_back({0, "state", std::move(message)});
       }
     }
@@ -805,7 +831,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
           if (!state.positions.contains(id) && !evicted.evicted(id)) extra_ids.push_back(id);
         }
         stored_rows[0] = m->db.execAndGet("SELECT count(*) FROM position_legs").getInt64();
-        stored_rows[1] = m->db.execAndGet("SELECT count(*) FROM losses WHERE leg = 0").getInt64();
+        stored_rows[1] = m->db.execAndGet("SELECT count(*) FROM losses").getInt64();
       } catch (const SQLite::Exception& e) {
         problems.push_back({0, "state", "the positions cannot be read: " + sqlite_error(m->path, e).message});
       }

@@ -183,8 +183,8 @@ Status for_each_listed(const State& s, Listing listing, const PositionFilter& fi
     return fn(p, legs);
   };
   const auto& store = s.store;
-  const bool stream = store.loader != nullptr && !store.positions_complete && store.dirty_positions.empty() &&
-                      store.legs_written == s.legs.size();
+  const bool stream = store.loader != nullptr && store.tables_hold_state && !store.positions_complete &&
+                      store.dirty_positions.empty() && store.legs_written == s.legs.size();
   if (!stream) {
     NX_TRY_STATUS(load_all_positions(s));
     NX_TRY(legs, position_legs(s, 0));

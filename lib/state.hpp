@@ -86,6 +86,9 @@ struct StateStore {
   TableLoader* loader = nullptr;
   bool positions_complete = true;   // false while the loader holds positions not read yet
   bool accounts_complete = true;    // false while the loader holds accounts not read yet
+  // false for a state replayed to a past point through a loader (journal/scan.cpp): its rows are not
+  // all in the loader's tables as it holds them, so a report cannot stream them from there
+  bool tables_hold_state = true;
   PositionIndex index;              // the positions in memory, by book
   // Per (kind, book, bucket): the widest bound already asked of the loader. Its rows do not change
   // under the state (every row written since is the state's own copy), so a narrower query is known.

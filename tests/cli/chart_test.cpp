@@ -212,3 +212,31 @@ TEST_CASE("many events: at most 4 points a pixel column, so the file stays small
   CHECK(static_cast<std::size_t>(std::count(points.begin(), points.end(), ',')) <= 4 * 761);
   CHECK(svg.size() < 80'000);
 }
+
+TEST_CASE("chart points: a long series keeps each run's first, last, lowest and highest", "[cli][chart]") {
+  using nexadex::cli::ChartPoints;
+  const auto row = [](int64_t seq, int64_t nav) { return std::vector<Cell>{Cell::of_int(seq), Cell::of_usd(Usd(nav))}; };
+  const auto seqs = [](const std::vector<std::vector<Cell>>& rows) {
+    std::vector<int64_t> out;
+    for (const auto& r : rows) out.push_back(static_cast<int64_t>(r[0].number));
+    return out;
+  };
+  SECTION("8,192 points or fewer: all of them") {
+    ChartPoints points(8'192);
+    std::vector<std::vector<Cell>> kept;
+    for (int64_t i = 0; i < 10; ++i) points.add(row(i, i % 3), kept);
+    points.finish(kept);
+    CHECK(kept.size() == 10);
+  }
+  SECTION("10,000 points: runs of ceil(10,000 / 2,048) = 5") {
+    ChartPoints points(10'000);
+    std::vector<std::vector<Cell>> kept;
+    // run 1: NAVs 5 1 3 9 2 → first (0), lowest (1), highest (3), last (4); run 2: all 4 → first and
+    // last (the lowest and the highest are the first); run 3, cut short by the end: 7 alone
+    const int64_t navs[] = {5, 1, 3, 9, 2, 4, 4, 4, 4, 4, 7};
+    for (int64_t i = 0; i < 11; ++i) points.add(row(i, navs[i]), kept);
+    CHECK(seqs(kept) == std::vector<int64_t>{0, 1, 3, 4, 5, 9});
+    points.finish(kept);
+    CHECK(seqs(kept) == std::vector<int64_t>{0, 1, 3, 4, 5, 9, 10});
+  }
+}

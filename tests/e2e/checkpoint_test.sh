@@ -77,10 +77,10 @@ grep -q "its image hashes to .*, not to its image_sha256" out || fail "a changed
 
 # A forged image: the insurance account's balance raised by 1 micro-USD, and the image's SHA-256 and
 # the checkpoint's hash recomputed (so that only the comparison with the replay can tell).
-forge() {  # JOURNAL SEQ
-  local db=$1 s=$2
+forge() {  # JOURNAL SEQ [SQL on the image]
+  local db=$1 s=$2 sql=${3:-"UPDATE accounts SET balance = balance + 1 WHERE account = 'insurance'"}
   sqlite3 "$db" "SELECT writefile('image.db', image) FROM checkpoints WHERE seq = $s" >/dev/null
-  sqlite3 image.db "UPDATE accounts SET balance = balance + 1 WHERE account = 'insurance'"
+  sqlite3 image.db "$sql"
   local sha prev at ev hash
   sha=$(sha256sum image.db | cut -d' ' -f1)
   IFS='|' read -r prev at ev < <(sqlite3 "$db" "SELECT prev_hash, at, event_hash FROM checkpoints WHERE seq = $s")
@@ -104,6 +104,46 @@ nx verify --journal t4.db --from-checkpoint --verbose
 grep -q "account insurance: .* in the tables, .* from the events" out ||
   fail "verify --from-checkpoint did not name the account: $(cat out)"
 expect_error 4 "discrepanc" verify --journal t4.db
+
+# a forged image's config (the same seq and SHA-256, other effective settings), and a row outside the
+# open positions: both named, and neither used by a report differently from the events (the report
+# replays from it; verify is what says it cannot be trusted)
+cp "$j" t7.db
+forge t7.db "$second" "UPDATE config SET effective = replace(effective, '\"close_fee_bps\":10', '\"close_fee_bps\":50')"
+expect_error 4 "discrepanc" verify --journal t7.db --verbose
+grep -q "$second .*checkpoint .*the config: its text or its effective settings differ in the checkpoint" out ||
+  fail "a forged checkpoint config was not named: $(cat out)"
+cp "$j" t8.db
+forge t8.db "$second" "INSERT INTO positions VALUES (999, 'zed', 'BTC', 'long', 1000000, 100000, 6500000000000, 0, '0', 0,
+  1767603600, 0, 'closed', $second, '1', 0, 0, 0, 0, 0)"
+expect_error 4 "discrepanc" verify --journal t8.db --verbose
+grep -q "the positions: .* rows in the checkpoint where its books find .* open positions" out ||
+  fail "a row outside the open positions of a checkpoint was not named: $(cat out)"
+
+# a damaged checkpoint (its image's bytes changed, its hashes not) is not used by a report: the
+# report replays from the first event and gives what the events give
+cp "$j" t9.db
+sqlite3 t9.db "UPDATE checkpoints SET at = at + 1 WHERE seq = $second"
+a=$("$NEXADEX" report summary --seq "$second" --journal t9.db --format json)
+b=$("$NEXADEX" report summary --seq "$second" --journal crash-nocp.db --format json)
+[ "$a" = "$b" ] || fail "a report used a checkpoint whose time was changed"
+
+# a losses row no event made, and an account back at zero changed: named, the account at its last posting
+cp "$j" t10.db
+sqlite3 t10.db "INSERT INTO losses VALUES (0, 1, 0, 'bad_debt', 'BTC', 'insurance', 1, 0)"
+expect_error 4 "discrepanc" verify --journal t10.db --verbose
+grep -q "the losses table holds .* rows but the losses the events allocate make" out || fail "a stray losses row was not named: $(cat out)"
+cp "$j" t11.db
+account=$(sqlite3 t11.db "SELECT account FROM accounts WHERE account LIKE 'position:%' AND balance = 0 LIMIT 1")
+last_posting=$(sqlite3 t11.db "SELECT max(seq) FROM postings WHERE account = '$account'")
+sqlite3 t11.db "UPDATE accounts SET balance = 1 WHERE account = '$account'"
+expect_error 4 "the first at seq $last_posting \\(state\\)" verify --journal t11.db
+
+# --from-checkpoint when the latest checkpoint is the head: the head is still named
+latest=$(sqlite3 "$j" "SELECT max(seq) FROM checkpoints")
+if [ "$latest" = "$(head_seq "$j")" ]; then
+  expect_rc 0 verify --journal "$j" --from-checkpoint --expect-head "$(sqlite3 "$j" "SELECT hash FROM events ORDER BY seq DESC LIMIT 1")"
+fi
 
 cp "$j" t5.db
 sqlite3 t5.db "DELETE FROM checkpoints WHERE seq = $second"
