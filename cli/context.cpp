@@ -40,7 +40,7 @@ Result<journal::Journal> Context::open_writer(const std::string& path) const {
     if (digits) n = std::stoll(v);
     if (!digits || n < 1) {
       return input_error("NEXADEX_CHECKPOINT_EVERY is '" + v + "'; give a whole number of events of at least 1, e.g. "
-                         "16384, or unset it.");
+                         "8192, or unset it.");
     }
     every = n;
   }
