@@ -118,10 +118,9 @@ class EvictedLoader final : public TableLoader {
   int64_t m_count = 0;
 };
 
-// What a full verify checked as it went and dropped: the ended positions (in `evicted`), and how many
-// position legs and losses the events gave (each compared with its row at its event).
+// What verify checked event by event: how many position legs and losses rows the events gave (each
+// compared with its row at its event).
 struct Streamed {
-  const EvictedLoader* evicted = nullptr;
   int64_t legs = 0;
   int64_t losses = 0;            // rows: each loss's total and its layers
   bool legs_differ = false;     // a finding was made at the event
@@ -564,7 +563,6 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
   const bool per_event = tables_current;
   if (streaming) {
     state.store.loader = &evicted;
-    streamed.evicted = &evicted;
   }
   const auto check_history = [&](int64_t seq) {
     for (const auto& leg : state.legs) {
