@@ -1,6 +1,6 @@
 // bench/gen_trading.cpp: writes a trading day as a `nexadex run` file of exactly OPS lines, every one
-// of which succeeds on a fresh journal of the config that scripts/bench.sh writes (trading.toml:
-// examples/basic.toml's rules, markets BTC, ETH and SOL).
+// of which succeeds on a fresh journal of bench/trading.toml (examples/basic.toml's rules, markets
+// BTC, ETH and SOL).
 //
 //   gen_trading FILE OPS FIRST_AT [SEED [MAX_OPEN]]
 //

@@ -292,14 +292,6 @@ std::optional<CheckpointRow> Journal::Impl::checkpoint_at_or_before(int64_t seq)
   return checkpoint_row(q);
 }
 
-bool Journal::Impl::checkpoint_checks_out(const CheckpointRow& row) {
-  if (checkpoint_hash(row) != row.hash) return false;
-  SQLite::Statement q(db, "SELECT at, hash FROM events WHERE seq = ?");
-  q.bind(1, row.seq);
-  if (!q.executeStep() || q.getColumn(0).getInt64() != row.at || q.getColumn(1).getString() != row.event_hash) return false;
-  return sha256_hex(checkpoint_image(row.seq)) == row.image_sha256;
-}
-
 std::vector<CheckpointRow> Journal::Impl::checkpoint_rows() {
   std::vector<CheckpointRow> out;
   if (version < 8) return out;
@@ -316,9 +308,17 @@ std::string Journal::Impl::checkpoint_image(int64_t seq) {
   return std::string(static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes()));
 }
 
-Result<std::pair<State, JournalHead>> Journal::Impl::state_at_checkpoint(const CheckpointRow& row) {
-  const std::string name = path + " (its checkpoint at seq " + std::to_string(row.seq) + ")";
+Result<std::optional<std::pair<State, JournalHead>>> Journal::Impl::state_at_checkpoint(const CheckpointRow& row) {
+  // what a report checks before using it: its hash, its event's hash and time, its image's SHA-256
+  if (checkpoint_hash(row) != row.hash) return std::nullopt;
+  SQLite::Statement q(db, "SELECT at, hash FROM events WHERE seq = ?");
+  q.bind(1, row.seq);
+  if (!q.executeStep() || q.getColumn(0).getInt64() != row.at || q.getColumn(1).getString() != row.event_hash) {
+    return std::nullopt;
+  }
   const std::string image = checkpoint_image(row.seq);
+  if (sha256_hex(image) != row.image_sha256) return std::nullopt;
+  const std::string name = path + " (its checkpoint at seq " + std::to_string(row.seq) + ")";
   NX_TRY(reader, CheckpointReader::open(image, row, positions, name));
   NX_TRY(s, reader->state());
   readers.push_back(std::move(reader));

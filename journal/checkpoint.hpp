@@ -87,7 +87,7 @@ class CheckpointLoader final : public TableLoader {
 
 // No rows at all: the "image" of a replay from the first event, whose state holds every open position,
 // account and lot itself.
-class EmptyLoader final : public TableLoader {
+class EmptyLoader : public TableLoader {
  public:
   Result<std::optional<Position>> load(int64_t) override { return std::nullopt; }
   Result<std::vector<Position>> load_many(const std::vector<int64_t>&) override { return std::vector<Position>{}; }

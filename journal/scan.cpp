@@ -174,12 +174,7 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
     state.legs.clear();
     state.losses.clear();
     state.store.legs_written = state.store.losses_written = 0;
-    state.store.dirty_markets.clear();
-    state.store.dirty_accounts.clear();
-    state.store.dirty_positions.clear();
-    state.store.dirty_books.clear();
-    state.store.dirty_lps.clear();
-    state.store.dirty_lots.clear();
+    state.store.clear_marks();
     state.store.positions_complete = false;
   };
   const auto replay_one = [&](const StoredEvent& row) -> Status {
@@ -207,11 +202,13 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
   if (!before_each && last > 0) {
     try {
       // one that does not check out (damaged since it was written: verify names it) is not used
-      if (const auto cp = m->checkpoint_at_or_before(last); cp && m->checkpoint_checks_out(*cp)) {
+      if (const auto cp = m->checkpoint_at_or_before(last)) {
         NX_TRY(at_cp, m->state_at_checkpoint(*cp));
-        state = std::move(at_cp.first);
-        head = std::move(at_cp.second);
-        from = cp->seq + 1;
+        if (at_cp) {
+          state = std::move(at_cp->first);
+          head = std::move(at_cp->second);
+          from = cp->seq + 1;
+        }
       }
     } catch (const SQLite::Exception& e) {
       return std::unexpected(sqlite_error(m->path, e));
@@ -225,14 +222,7 @@ Result<std::pair<State, JournalHead>> Journal::replay(std::optional<int64_t> upt
   if (state.store.loader != nullptr) state.store.tables_hold_state = false;
   if (from <= last) NX_TRY_STATUS(scan(from, last, replay_one));
   if (history) history->set_seq(head.seq);
-  state.store.dirty_markets.clear();
-  state.store.dirty_accounts.clear();
-  state.store.dirty_positions.clear();
-  state.store.dirty_books.clear();
-  state.store.dirty_lps.clear();
-  state.store.dirty_lots.clear();
-  state.store.dirty_config = false;
-  state.store.dirty_vault = false;
+  state.store.clear_marks();
   return std::make_pair(std::move(state), std::move(head));
 }
 

@@ -77,14 +77,13 @@ struct Journal::Impl {
   Status attach_image();
   Status maybe_checkpoint();
   // The latest checkpoint at or before `seq` (none before schema 8), every checkpoint without its
-  // image, one's image, and the state and head at one (its reader kept in `readers`).
+  // image, one's image; and the state and head at one (its reader kept in `readers`), none when its
+  // hash, its event's hash and time or its image's SHA-256 do not check out (verify also compares
+  // the state it holds with the replay).
   std::optional<CheckpointRow> checkpoint_at_or_before(int64_t seq);
-  // Its hash, its event's hash and time, its image's SHA-256: what a report checks before using one
-  // (verify also compares the state it holds with the replay).
-  bool checkpoint_checks_out(const CheckpointRow& row);
   std::vector<CheckpointRow> checkpoint_rows();
   std::string checkpoint_image(int64_t seq);
-  Result<std::pair<State, JournalHead>> state_at_checkpoint(const CheckpointRow& row);
+  Result<std::optional<std::pair<State, JournalHead>>> state_at_checkpoint(const CheckpointRow& row);
   // The accounts table's rows not at zero (one pass; memory for those only).
   LiveAccounts stored_live_accounts();
 

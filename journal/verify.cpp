@@ -53,13 +53,7 @@ struct LastWrites {
     for (const int64_t id : state.store.dirty_lots) lots[id] = seq;
     for (const auto& k : state.store.dirty_books) books[k] = seq;
     for (const auto& k : state.store.dirty_accounts) accounts[k] = seq;
-    state.store.dirty_config = state.store.dirty_vault = state.store.dirty_assets = false;
-    state.store.dirty_markets.clear();
-    state.store.dirty_positions.clear();
-    state.store.dirty_lps.clear();
-    state.store.dirty_lots.clear();
-    state.store.dirty_books.clear();
-    state.store.dirty_accounts.clear();
+    state.store.clear_marks();
   }
   template <class Map, class Key>
   static int64_t of(const Map& m, const Key& k) {
@@ -75,20 +69,18 @@ using Posted = std::unordered_map<std::string, std::pair<int128, int64_t>>;
 // The replay's loader in a full verify: the ended positions verify has checked against their rows and
 // dropped from memory, read back from the table in the rare case an event names one again (a close of
 // a closed position, which the replay refuses with the same words). Nothing else: every open
-// position, account and lot of the replay is in memory.
-class EvictedLoader final : public TableLoader {
+// position, account and lot of the replay is in memory (EmptyLoader's answers).
+class EvictedLoader final : public EmptyLoader {
  public:
   explicit EvictedLoader(SqlTableLoader& table) : m_table(table) {}
   void evict(int64_t id) {
     const auto i = static_cast<std::size_t>(id);
     if (i >= m_evicted.size()) m_evicted.resize(i + 1 + i / 2);
-    if (!m_evicted[i]) ++m_count;
     m_evicted[i] = true;
   }
   bool evicted(int64_t id) const {
     return id >= 0 && static_cast<std::size_t>(id) < m_evicted.size() && m_evicted[static_cast<std::size_t>(id)];
   }
-  int64_t count() const { return m_count; }
 
   Result<std::optional<Position>> load(int64_t id) override {
     if (!evicted(id)) return std::nullopt;
@@ -102,20 +94,10 @@ class EvictedLoader final : public TableLoader {
     if (some.empty()) return std::vector<Position>{};
     return m_table.load_many(some);
   }
-  Result<std::vector<int64_t>> query_ids(const IndexQuery&) override { return std::vector<int64_t>{}; }
-  Result<std::vector<Position>> all() override { return std::vector<Position>{}; }
-  Result<std::optional<Usd>> load_account(const std::string&) override { return std::nullopt; }
-  Result<std::map<std::string, Usd>> all_accounts() override { return std::map<std::string, Usd>{}; }
-  Result<std::vector<LossRecord>> losses() override { return std::vector<LossRecord>{}; }
-  Result<std::vector<PositionLeg>> legs(int64_t) override { return std::vector<PositionLeg>{}; }
-  Result<std::vector<Position>> positions_after(int64_t, int64_t) override { return std::vector<Position>{}; }
-  Result<std::vector<PositionLeg>> legs_between(int64_t, int64_t) override { return std::vector<PositionLeg>{}; }
-  Result<std::vector<Lot>> lots(const LotQuery&) override { return std::vector<Lot>{}; }
 
  private:
   SqlTableLoader& m_table;
   std::vector<bool> m_evicted;   // by id
-  int64_t m_count = 0;
 };
 
 // What verify checked event by event: how many position legs and losses rows the events gave (each

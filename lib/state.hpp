@@ -105,6 +105,16 @@ struct StateStore {
   bool dirty_config = false;
   bool dirty_vault = false;
   bool dirty_assets = false;       // the assets rows (a multi-asset pool)
+  // Forgets every mark (a replay, which writes no row, or once its marks were read).
+  void clear_marks() {
+    dirty_markets.clear();
+    dirty_accounts.clear();
+    dirty_positions.clear();
+    dirty_books.clear();
+    dirty_lps.clear();
+    dirty_lots.clear();
+    dirty_config = dirty_vault = dirty_assets = false;
+  }
 };
 
 struct State {

@@ -49,42 +49,7 @@ j=$dir/audit-$ops-$max_open.db
 if [ ! -s "$j.done" ]; then
   echo "bench-audit: writing the $ops-event journal (steady book of $max_open) into $j" >&2
   rm -f "$j" "$j-wal" "$j-shm"
-  cat >"$dir/trading.toml" <<'EOF'
-[pool]
-max_utilization_bps = 8000
-max_price_age = "5m"
-
-[fees]
-open_fee_bps = 10
-close_fee_bps = 10
-liquidation_fee = "5"
-borrow_base_apr_bps = 100
-borrow_slope_apr_bps = 2000
-
-[fees.split]
-lp_bps = 7000
-insurance_bps = 2000
-treasury_bps = 1000
-
-[[markets]]
-symbol = "BTC"
-max_leverage = 10
-maintenance_margin_bps = 100
-max_profit_bps = 10000
-
-[[markets]]
-symbol = "ETH"
-max_leverage = 10
-maintenance_margin_bps = 100
-max_profit_bps = 10000
-
-[[markets]]
-symbol = "SOL"
-max_leverage = 10
-maintenance_margin_bps = 100
-max_profit_bps = 10000
-EOF
-  "$nx" --journal "$j" init --config "$dir/trading.toml" --at "@$t0" -q 2>>"$log" || fail "init failed"
+  "$nx" --journal "$j" init --config bench/trading.toml --at "@$t0" -q 2>>"$log" || fail "init failed"
   "$gen_trading" "$dir/ops.txt" "$ops" $((t0 + 1)) 4 "$max_open" >"$dir/mix.txt" || fail "gen_trading failed"
   split -l "$batch" -d -a 3 "$dir/ops.txt" "$dir/part."
   rm -f "$dir/ops.txt"

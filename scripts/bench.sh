@@ -265,48 +265,11 @@ if want b; then
   "$raw_verify" "$dir/big_raw_pw.db" >/dev/null || fail "(b) raw_append's --persist-wal copy does not chain"
 fi
 
-# (d) a trading day as one batch. The config is examples/basic.toml's rules, which gen_trading counts
-# on, written out here, with a third market, SOL, on which gen_trading opens only the positions it
-# liquidates. Each repetition starts from a copy of the fresh trading journal; the arms alternate
-# which goes first. Both arms append trading_ops events to it.
+# (d) a trading day as one batch, on bench/trading.toml. Each repetition starts from a copy of the
+# fresh trading journal; the arms alternate which goes first. Both arms append trading_ops events to it.
 if want d; then
   echo "bench: (d) run of a $trading_ops-operation trading day vs raw_trading, $reps times" >&2
-  cat >"$dir/trading.toml" <<'EOF'
-[pool]
-max_utilization_bps = 8000
-max_price_age = "5m"
-
-[fees]
-open_fee_bps = 10
-close_fee_bps = 10
-liquidation_fee = "5"
-borrow_base_apr_bps = 100
-borrow_slope_apr_bps = 2000
-
-[fees.split]
-lp_bps = 7000
-insurance_bps = 2000
-treasury_bps = 1000
-
-[[markets]]
-symbol = "BTC"
-max_leverage = 10
-maintenance_margin_bps = 100
-max_profit_bps = 10000
-
-[[markets]]
-symbol = "ETH"
-max_leverage = 10
-maintenance_margin_bps = 100
-max_profit_bps = 10000
-
-[[markets]]
-symbol = "SOL"
-max_leverage = 10
-maintenance_margin_bps = 100
-max_profit_bps = 10000
-EOF
-  "$nx" --journal "$dir/trading_fresh.db" init --config "$dir/trading.toml" --at "@$t0" -q 2>>"$log" ||
+  "$nx" --journal "$dir/trading_fresh.db" init --config bench/trading.toml --at "@$t0" -q 2>>"$log" ||
     fail "(d) init of the trading journal failed"
   d_mix=$("$gen_trading" "$dir/batch_d.txt" "$trading_ops" $((t0 + 1))) || fail "(d) gen_trading failed"
   batch_vs_raw d "$dir/trading_fresh.db" "$dir/batch_d.txt" "$raw_trading" "$trading_ops" ||
