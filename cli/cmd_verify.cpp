@@ -23,10 +23,12 @@ Status verify(Context& ctx, const Options& o, const VerifyArgs& a) {
                          "that 'nexadex verify --verbose' prints.");
     }
   }
+  NX_TRY(threads, ctx.threads());
   return ctx.read(o, [&](journal::Journal& j) -> Status {
     if (!ctx.in_batch()) NX_TRY_STATUS(j.read_without_map());   // one pass: nothing of it kept resident
     ProgressLine line(ctx, o, "verify", "events", 1);
-    auto result = j.verify([&](int64_t done, int64_t total) { line.update(done, total); }, a.from_checkpoint);
+    auto result = j.verify([&](int64_t done, int64_t total) { line.update(done, total); }, a.from_checkpoint,
+                           threads > 1);
     line.clear();
     if (!result) return std::unexpected(result.error());
     auto& problems = result->problems;

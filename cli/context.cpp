@@ -31,6 +31,17 @@ Result<Timestamp> Context::time(const Options& o) const {
   return m_env.clock;
 }
 
+Result<int64_t> Context::threads() const {
+  if (!m_env.threads) return 3;
+  const std::string& v = *m_env.threads;
+  const bool digits = !v.empty() && v.size() <= 18 && v.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || std::stoll(v) < 1) {
+    return input_error("NEXADEX_THREADS is '" + v + "'; give a whole number of threads of at least 1 (1: verify "
+                       "runs on one), or unset it.");
+  }
+  return std::stoll(v);
+}
+
 Result<journal::Journal> Context::open_writer(const std::string& path) const {
   std::optional<int64_t> every;
   if (m_env.checkpoint_every) {

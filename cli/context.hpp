@@ -20,6 +20,7 @@ struct Environment {
   std::optional<std::string> format;    // NEXADEX_FORMAT
   std::optional<std::string> now;       // NEXADEX_NOW
   std::optional<std::string> checkpoint_every;   // NEXADEX_CHECKPOINT_EVERY
+  std::optional<std::string> threads;            // NEXADEX_THREADS
   Timestamp clock;                      // the system clock at start-up
   bool stderr_is_terminal = false;
   bool stdout_is_terminal = false;     // a progress line would be mixed into what streams there
@@ -44,6 +45,8 @@ class Context {
 
   // Opens the journal at `path` for writing, with the environment's checkpoint interval.
   Result<journal::Journal> open_writer(const std::string& path) const;
+  // NEXADEX_THREADS: how many threads a command may use (unset: 3, the most verify uses; 1: one).
+  Result<int64_t> threads() const;
   // Runs `fn` in a write transaction: the batch's, or one of its own that commits when `fn` succeeds
   // and leaves the journal untouched when it fails.
   Status write(const Options& o, const std::function<Status(journal::Journal&, Timestamp)>& fn);

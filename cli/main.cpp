@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
     e.format = env("NEXADEX_FORMAT");
     e.now = env("NEXADEX_NOW");
     e.checkpoint_every = env("NEXADEX_CHECKPOINT_EVERY");
+    e.threads = env("NEXADEX_THREADS");
     e.clock = Timestamp{std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count()};

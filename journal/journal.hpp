@@ -142,8 +142,12 @@ class Journal {
   // With `from_checkpoint`: starts at the latest checkpoint instead (its own hash, its image's and its
   // event's), checks the events after it the same way, then the live tables against the state
   // replayed from it; no checkpoint, and it checks everything.
+  // With `parallel`: SQLite's check of the file's structure, and the reading of the events and postings
+  // (the chain, the payloads, the sums; the rows the replay compares, read ahead), each on a
+  // connection and thread of its own beside the replay, when they see the same snapshot as this
+  // connection; the findings are the same either way.
   // An error is returned only when the journal cannot be read at all; findings are in the result.
-  Result<VerifyResult> verify(const Progress& progress, bool from_checkpoint = false);
+  Result<VerifyResult> verify(const Progress& progress, bool from_checkpoint = false, bool parallel = true);
 
   const std::string& path() const;
 

@@ -2,6 +2,11 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
+#include <future>
+#include <thread>
+#include <mutex>
+#include <deque>
+#include <condition_variable>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -118,7 +123,7 @@ struct Streamed {
 // `extra_ids`, the stored rows of ids the replay neither holds nor dropped; legs and losses were
 // compared event by event (`streamed`), so here only their numbers of rows; the accounts are compared
 // by compare_accounts, a pass over the table.
-void compare_states(const State& replayed, const State& stored, const LastWrites& last,
+void compare_states(const State& replayed, const State& stored, SqlTableLoader& table, const LastWrites& last,
                     const Posted& posted, const Streamed& streamed,
                     const std::vector<int64_t>& extra_ids, const std::array<int64_t, 2>& stored_rows,
                     std::vector<Discrepancy>& out) {
@@ -174,48 +179,62 @@ void compare_states(const State& replayed, const State& stored, const LastWrites
       }
     }
   }
-  // The stored rows of the replay's positions and of the extra ids; a table that cannot be read is
-  // one finding, not a difference in every row.
+  // The stored rows of the replay's positions and of the extra ids, read by id in runs and compared as
+  // they are read (memory: a run, not a second copy of the book); a table that cannot be read is one
+  // finding, not a difference in every row. The findings on positions follow those on books.
   std::vector<int64_t> wanted;
+  wanted.reserve(replayed.positions.size() + extra_ids.size());
   for (const auto& [id, p] : replayed.positions) wanted.push_back(id);
   wanted.insert(wanted.end(), extra_ids.begin(), extra_ids.end());
   std::sort(wanted.begin(), wanted.end());
+  std::vector<Discrepancy> position_findings;
+  std::map<BookKey, int64_t> stored_book_seq;   // the latest open or end of a stored position of each book
   Status positions_read;
-  for (const int64_t id : wanted) {
-    if (auto found = find_position(stored, id); !found) {
-      positions_read = std::unexpected(found.error());
+  constexpr std::size_t k_run = 4096;
+  for (std::size_t from = 0; from < wanted.size() && positions_read; from += k_run) {
+    const std::vector<int64_t> run(wanted.begin() + static_cast<std::ptrdiff_t>(from),
+                                   wanted.begin() + static_cast<std::ptrdiff_t>(std::min(wanted.size(), from + k_run)));
+    auto rows = table.load_many(run);
+    if (!rows) {
+      positions_read = std::unexpected(rows.error());
       break;
     }
+    std::size_t k = 0;   // rows come by id, a subset of run's
+    for (const int64_t id : run) {
+      const Position* s = k < rows->size() && (*rows)[k].id == id ? &(*rows)[k++] : nullptr;
+      if (s) {
+        auto& seq = stored_book_seq[BookKey{s->market, s->side}];
+        seq = std::max({seq, s->id, s->ended_seq});
+      }
+      const auto r = replayed.positions.find(id);
+      if (r != replayed.positions.end() && s && r->second == *s) continue;
+      int64_t seq = LastWrites::of(last.positions, id);
+      if (s) seq = std::max({seq, s->ended_seq, s->id});
+      seq = std::max(seq, posted_at(vault::position_account(id)));
+      position_findings.push_back({seq, "state", "position " + std::to_string(id) + ": the positions table " +
+                                                     (!s ? "has no row" : "differs from the events") +
+                                                     (r == replayed.positions.end() ? " (no event opened it)" : "")});
+    }
   }
-  if (!positions_read) out.push_back({0, "state", "the positions table cannot be read: " + positions_read.error().message});
+  if (!positions_read) {
+    out.push_back({0, "state", "the positions table cannot be read: " + positions_read.error().message});
+    position_findings.clear();
+    stored_book_seq.clear();
+  }
   std::set<BookKey> book_keys;
   for (const auto& [k, v] : replayed.books) book_keys.insert(k);
   for (const auto& [k, v] : stored.books) book_keys.insert(k);
   for (const auto& key : book_keys) {
     const auto r = replayed.books.find(key), s = stored.books.find(key);
     if (r != replayed.books.end() && s != stored.books.end() && r->second == s->second) continue;
-    // the stored side: the latest open or end of a stored position of that book
-    int64_t seq = LastWrites::of(last.books, key);
-    for (const auto& [id, p] : positions_read ? stored.positions : decltype(stored.positions){}) {
-      if (p.market == key.market && p.side == key.side) seq = std::max({seq, p.id, p.ended_seq});
-    }
+    const int64_t seq = std::max(LastWrites::of(last.books, key), LastWrites::of(stored_book_seq, key));
     out.push_back({seq, "state",
                    "book " + key.market + " " + std::string(side_name(key.side)) + ": the books table " +
                        (s == stored.books.end() ? "has no row" : r == replayed.books.end() ? "has a row no event made"
                                                                                           : "differs from the events")});
   }
-  std::set<int64_t> position_ids(wanted.begin(), wanted.end());
-  if (!positions_read) position_ids.clear();
-  for (const int64_t id : position_ids) {
-    const auto r = replayed.positions.find(id), s = stored.positions.find(id);
-    if (r != replayed.positions.end() && s != stored.positions.end() && r->second == s->second) continue;
-    int64_t seq = LastWrites::of(last.positions, id);
-    if (s != stored.positions.end()) seq = std::max({seq, s->second.ended_seq, s->second.id});
-    seq = std::max(seq, posted_at(vault::position_account(id)));
-    out.push_back({seq, "state", "position " + std::to_string(id) + ": the positions table " +
-                                    (s == stored.positions.end() ? "has no row" : "differs from the events") +
-                                    (r == replayed.positions.end() ? " (no event opened it)" : "")});
-  }
+  out.insert(out.end(), std::make_move_iterator(position_findings.begin()),
+             std::make_move_iterator(position_findings.end()));
   std::set<LpKey> lp_keys;
   for (const auto& [k, v] : replayed.lps) lp_keys.insert(k);
   for (const auto& [k, v] : stored.lps) lp_keys.insert(k);
@@ -352,34 +371,267 @@ std::string missing_text(int64_t from, int64_t to) {
 
 }  // namespace
 
-Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpoint) {
+namespace {
+
+// One event as the feeder hands it to the replay: the row, its payload decoded, its postings.
+struct FedEvent {
+  StoredEvent row;
+  bool skipped = false;   // its seq is below 1: not replayed
+  bool gap = false;       // events are missing before it: the replay goes on at its seq
+  Result<Event> event = std::unexpected(Error{});
+  std::vector<StoredPosting> legs;   // the postings of its seq
+  bool postings_read = true;         // false once the postings could not be read
+  // Read ahead for the replay's checks of its rows: the losses rows of its seq; the position_legs row
+  // at its seq of the position it names (an open's own, a close's or a liquidation's); the positions
+  // row of the one it closes or liquidates. The replay reads any other itself.
+  std::optional<Result<std::vector<LossRecord>>> losses;
+  int64_t named = 0;   // the position it names, 0: none
+  std::optional<Result<std::optional<PositionLeg>>> named_leg;
+  std::optional<Result<std::optional<Position>>> named_row;
+};
+
+// What verify checks of each event without the replay: the chain (seqs, prev_hash, the recomputed
+// hash), the payload decoded, the postings read in (seq, leg) order beside the events (each seq's sum,
+// each account's balance; those of no event). Memory: one event's legs and the balance of each account
+// not at zero, whatever the number of postings. Its findings are its own (`problems`), listed with the
+// replay's at the end; it runs on a connection and thread of its own ahead of the replay, or inline.
+class Feeder {
+ public:
+  // `table`: the history read ahead (FedEvent), on `db`'s connection; none when the tables are not
+  // this schema's.
+  Feeder(SQLite::Database& db, SqlTableLoader* table, const std::string& path, int64_t start, std::string prev_hash)
+      : expected_seq(start), m_path(path), m_start(start), m_prev_hash(std::move(prev_hash)), m_table(table) {
+    try {
+      m_postings.emplace(db, k_postings_in_order);
+      m_postings->bind(1, start == 1 ? int64_t{INT64_MIN} : start);
+      m_postings->bind(2, int64_t{INT64_MAX});
+    } catch (const SQLite::Exception& e) {
+      postings_error = sqlite_error(path, e);
+      m_read = false;
+    }
+    advance();
+  }
+
+  void feed(const StoredEvent& row, FedEvent& out) {
+    out.row = row;
+    if (row.seq < 1) {
+      problems.push_back({1, "chain", "an event has seq " + std::to_string(row.seq) + "; seqs start at 1"});
+      out.skipped = true;
+      return;
+    }
+    if (row.seq != expected_seq) {
+      problems.push_back({expected_seq, "chain",
+                          missing_text(expected_seq, row.seq - 1) +
+                              (expected_seq == 1 ? " (the first event is seq " + std::to_string(row.seq) + ")"
+                                                 : " (seq " + std::to_string(row.seq) + " follows seq " +
+                                                       std::to_string(expected_seq - 1) + ")")});
+      // the replay goes on at the stored seqs, so that ids (the seqs of opens) stay those of the journal
+      out.gap = true;
+    } else if (row.prev_hash != m_prev_hash) {
+      problems.push_back({row.seq, "chain", "prev_hash " + row.prev_hash + " is not the previous event's hash " + m_prev_hash});
+    }
+    const std::string recomputed = chain_hash(row.prev_hash, row.seq, row.at, row.kind, row.payload);
+    if (recomputed != row.hash) {
+      problems.push_back({row.seq, "chain", "stored hash " + row.hash + " but the event hashes to " + recomputed +
+                                                " (the event was changed after it was written)"});
+    }
+    m_prev_hash = row.hash;
+    expected_seq = row.seq + 1;
+    // the postings of seqs before this event's belong to no event; then this event's own legs
+    while (m_next && m_next->seq < row.seq) {
+      const int64_t seq = m_next->seq;
+      take_seq(seq, m_scratch);
+      orphans(seq, m_scratch.size());
+    }
+    take_seq(row.seq, out.legs);
+    out.postings_read = m_read;
+    out.event = decode(row);
+    if (m_table && out.event) read_ahead(out);
+  }
+
+  // After the last event: the postings of events cut from the end.
+  void finish() {
+    if (expected_seq == 1 && m_start == 1) {
+      problems.push_back({1, "chain", "the journal has no events, not even its journal_created event"});
+    }
+    bool after_end = false;
+    while (m_next) {
+      const int64_t seq = m_next->seq;
+      take_seq(seq, m_scratch);
+      orphans(seq, m_scratch.size());
+      after_end = after_end || seq >= expected_seq;
+    }
+    if (expected_seq > 1 && after_end) {
+      problems.push_back({expected_seq, "chain",
+                          "the events end at seq " + std::to_string(expected_seq - 1) + " but postings go on to seq " +
+                              std::to_string(m_last_posting_seq) + ": events after seq " +
+                              std::to_string(expected_seq - 1) + " are missing"});
+    }
+  }
+
+  std::vector<Discrepancy> problems;
+  Posted posted;
+  std::optional<Error> postings_error;
+  int64_t expected_seq;   // the seq after the last event fed
+
+ private:
+  void advance() {
+    m_next.reset();
+    if (!m_read) return;
+    try {
+      if (m_postings->executeStep()) m_next = posting_row(*m_postings);
+    } catch (const SQLite::Exception& e) {
+      postings_error = sqlite_error(m_path, e);
+      m_read = false;
+    }
+  }
+  // The legs of the next seq of the postings at or below `upto` into `legs` (none: empty): their sum
+  // checked, their accounts' balances kept.
+  void take_seq(int64_t upto, std::vector<StoredPosting>& legs) {
+    legs.clear();
+    if (!m_next || m_next->seq > upto) return;
+    const int64_t seq = m_next->seq;
+    int64_t sum = 0;
+    while (m_next && m_next->seq == seq) {
+      sum += m_next->amount;
+      auto it = posted.try_emplace(m_next->account).first;
+      auto& [balance, at] = it->second;
+      balance += m_next->amount;
+      at = seq;
+      // an account back at zero (a position's, once it ends) is dropped: memory follows the live accounts
+      if (balance == 0) posted.erase(it);
+      legs.push_back(std::move(*m_next));
+      advance();
+    }
+    m_last_posting_seq = seq;
+    if (sum != 0) {
+      problems.push_back({seq, "postings", "the postings of this event sum to " + to_string(Usd(sum)) + ", not zero"});
+    }
+  }
+  void orphans(int64_t seq, std::size_t n) {
+    problems.push_back({seq, "postings", std::to_string(n) + " postings belong to no replayed event"});
+  }
+  void read_ahead(FedEvent& out) {
+    const int64_t seq = out.row.seq;
+    out.losses = m_table->losses_at(seq);
+    if (std::holds_alternative<PositionOpened>(out.event->body)) out.named = seq;
+    bool ends = false;
+    if (const auto* c = std::get_if<PositionClosed>(&out.event->body)) {
+      out.named = c->id;
+      ends = true;
+    } else if (const auto* l = std::get_if<PositionLiquidated>(&out.event->body)) {
+      out.named = l->id;
+      ends = true;
+    }
+    if (out.named <= 0) return;
+    out.named_leg = m_table->leg_at(out.named, seq);
+    if (ends) out.named_row = m_table->load(out.named);
+  }
+
+  std::string m_path;
+  int64_t m_start;
+  std::string m_prev_hash;
+  std::optional<SQLite::Statement> m_postings;
+  std::optional<StoredPosting> m_next;
+  bool m_read = true;
+  int64_t m_last_posting_seq = 0;
+  std::vector<StoredPosting> m_scratch;
+  SqlTableLoader* m_table;
+};
+
+// Batches of fed events from the feeder's thread to the replay, a bounded number ahead.
+class FeedQueue {
+ public:
+  static constexpr std::size_t k_batch = 512;
+  static constexpr std::size_t k_ahead = 8;
+
+  // False when the replay has stopped taking them.
+  bool push(std::vector<FedEvent>&& batch) {
+    std::unique_lock lock(m_mutex);
+    m_space.wait(lock, [&] { return m_cancelled || m_batches.size() < k_ahead; });
+    if (m_cancelled) return false;
+    m_batches.push_back(std::move(batch));
+    m_ready.notify_one();
+    return true;
+  }
+  // False when the feeder is done and every batch was taken.
+  bool pop(std::vector<FedEvent>& batch) {
+    std::unique_lock lock(m_mutex);
+    m_ready.wait(lock, [&] { return m_closed || !m_batches.empty(); });
+    if (m_batches.empty()) return false;
+    batch = std::move(m_batches.front());
+    m_batches.pop_front();
+    m_space.notify_one();
+    return true;
+  }
+  void close() {
+    std::lock_guard lock(m_mutex);
+    m_closed = true;
+    m_ready.notify_one();
+  }
+  void cancel() {
+    std::lock_guard lock(m_mutex);
+    m_cancelled = true;
+    m_space.notify_one();
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::condition_variable m_ready, m_space;
+  std::deque<std::vector<FedEvent>> m_batches;
+  bool m_closed = false, m_cancelled = false;
+};
+
+}  // namespace
+
+Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpoint, bool parallel) {
   VerifyResult result;
   std::vector<Discrepancy>& problems = result.problems;
 
-  // SQLite's own check of every page, index and constraint, before anything is read through them. A
-  // file SQLite cannot even check is not readable as a journal (ErrorKind::journal). Reading every
-  // page of the file is a full verify's: from a checkpoint, only what the tail reads is read.
-  std::vector<std::string> structure;
+  // SQLite's own check of every page, index and constraint: a full verify's reads every page of the
+  // file, on its own connection and thread while the events are replayed (the other core); its
+  // findings come first whatever the order they are found in. A file SQLite cannot even check is not
+  // readable as a journal (ErrorKind::journal). From a checkpoint, only what the tail reads is read.
+  std::future<Result<std::vector<std::string>>> checking;
   if (!from_checkpoint) {
-    NX_TRY(checked, integrity_check());
-    structure = std::move(checked);
+    checking = std::async(parallel ? std::launch::async : std::launch::deferred, [path = m->path]() -> Result<std::vector<std::string>> {
+      NX_TRY(other, Journal::open(path, Access::read));
+      return other.integrity_check();
+    });
   }
-  for (const auto& text : structure) {
-    // one row may hold several lines, under a "*** in database main ***" heading
-    std::size_t from = 0;
-    while (from <= text.size()) {
-      const std::size_t nl = std::min(text.find('\n', from), text.size());
-      const std::string line = text.substr(from, nl - from);
-      if (!line.empty() && !line.starts_with("***")) problems.push_back({0, "structure", "SQLite: " + line});
-      from = nl + 1;
+  // The structure's findings, once the check is done; its error when it could not run.
+  std::optional<std::vector<Discrepancy>> structure;
+  const auto checked_structure = [&]() -> Status {
+    if (structure) return {};
+    structure.emplace();
+    if (!checking.valid()) return {};
+    auto checked = checking.get();
+    if (!checked) return std::unexpected(checked.error());
+    for (const auto& text : *checked) {
+      // one row may hold several lines, under a "*** in database main ***" heading
+      std::size_t from = 0;
+      while (from <= text.size()) {
+        const std::size_t nl = std::min(text.find('\n', from), text.size());
+        const std::string line = text.substr(from, nl - from);
+        if (!line.empty() && !line.starts_with("***")) structure->push_back({0, "structure", "SQLite: " + line});
+        from = nl + 1;
+      }
     }
-  }
-  const bool damaged = !problems.empty();
+    return {};
+  };
   // Events that cannot be read leave nothing to verify: the file is not readable as a journal.
   const auto unreadable = [&](const Error& e) -> std::unexpected<Error> {
-    if (!damaged) return std::unexpected(e);
+    if (auto ok = checked_structure(); !ok) return std::unexpected(ok.error());
+    if (structure->empty()) return std::unexpected(e);
     return std::unexpected(Error{ErrorKind::journal, "the journal " + path() + " cannot be read as a journal: its "
-                                 "events are on damaged pages (" + problems.front().message + "); restore it from a copy."});
+                                 "events are on damaged pages (" + structure->front().message + "); restore it from a copy."});
+  };
+  // The findings, sorted, with the structure's; or the check's error.
+  const auto finish = [&]() -> Result<VerifyResult> {
+    NX_TRY_STATUS(checked_structure());
+    problems.insert(problems.begin(), structure->begin(), structure->end());
+    sort_findings(problems);
+    return std::move(result);
   };
   auto total = event_count();
   if (!total) return unreadable(total.error());
@@ -441,66 +693,9 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
   result.from_seq = start;
   if (start_cp) *total = std::max<int64_t>(0, *total - start_cp->seq);   // the events after it
 
-  // Stored postings, read in (seq, leg) order alongside the events: memory holds one event's legs and
-  // the balance of each account, whatever the number of postings.
-  Posted posted;
-  bool postings_read = true;
-  std::optional<SQLite::Statement> postings_q;
-  std::optional<StoredPosting> next_posting;
-  int64_t last_posting_seq = 0;
-  std::optional<Error> postings_error;
-  const auto advance = [&] {
-    next_posting.reset();
-    if (!postings_read) return;
-    try {
-      if (postings_q->executeStep()) next_posting = posting_row(*postings_q);
-    } catch (const SQLite::Exception& e) {
-      postings_error = sqlite_error(m->path, e);
-      postings_read = false;
-    }
-  };
-  try {
-    postings_q.emplace(m->db, k_postings_in_order);
-    postings_q->bind(1, start == 1 ? int64_t{INT64_MIN} : start);
-    postings_q->bind(2, int64_t{INT64_MAX});
-  } catch (const SQLite::Exception& e) {
-    postings_error = sqlite_error(m->path, e);
-    postings_read = false;
-  }
-  advance();
-  // The legs of the next seq of the postings at or below `upto`: their sum checked, their accounts'
-  // balances kept. False when there are none.
-  std::vector<StoredPosting> legs;
-  const auto take_seq = [&](int64_t upto) {
-    legs.clear();
-    if (!next_posting || next_posting->seq > upto) return false;
-    const int64_t seq = next_posting->seq;
-    int64_t sum = 0;
-    while (next_posting && next_posting->seq == seq) {
-      sum += next_posting->amount;
-      auto it = posted.try_emplace(next_posting->account).first;
-      auto& [balance, at] = it->second;
-      balance += next_posting->amount;
-      at = seq;
-      // an account back at zero (a position's, once it ends) is dropped: memory follows the live accounts
-      if (balance == 0) posted.erase(it);
-      legs.push_back(std::move(*next_posting));
-      advance();
-    }
-    last_posting_seq = seq;
-    if (sum != 0) {
-      problems.push_back({seq, "postings", "the postings of this event sum to " + to_string(Usd(sum)) + ", not zero"});
-    }
-    return true;
-  };
-  const auto orphans = [&](int64_t seq, std::size_t n) {
-    problems.push_back({seq, "postings", std::to_string(n) + " postings belong to no replayed event"});
-  };
-
   State state;
   LastWrites last;
   std::string prev_hash(k_genesis_prev_hash);
-  int64_t expected_seq = start;
   int64_t done = 0;
   if (start_cp) {
     // the state at the checkpoint, read from its image, and the chain from its event on
@@ -516,15 +711,13 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
     std::optional<std::string> image;
     if (usable) image = image_of(*start_cp);
     if (!image) {
-      sort_findings(problems);
-      return result;
+      return finish();
     }
     auto reader = CheckpointReader::open(*image, *start_cp, m->positions, name_of(*start_cp));
     auto at_cp = reader ? (*reader)->state() : std::unexpected(reader.error());
     if (!at_cp) {
       problems.push_back({start_cp->seq, "checkpoint", at_cp.error().message});
-      sort_findings(problems);
-      return result;
+      return finish();
     }
     m->readers.push_back(std::move(*reader));
     state = std::move(*at_cp);
@@ -546,10 +739,13 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
   if (streaming) {
     state.store.loader = &evicted;
   }
+  const FedEvent* fed_now = nullptr;   // the event being replayed, with what the feeder read ahead
   const auto check_history = [&](int64_t seq) {
     for (const auto& leg : state.legs) {
       if (streamed.legs_differ) break;
-      auto stored_leg = m->positions.leg_at(leg.id, leg.seq);
+      auto stored_leg = fed_now->named_leg && leg.id == fed_now->named && leg.seq == fed_now->row.seq
+                            ? *fed_now->named_leg
+                            : m->positions.leg_at(leg.id, leg.seq);
       if (!stored_leg || !*stored_leg || !(**stored_leg == leg)) {
         streamed.legs_differ = true;
         problems.push_back({seq, "state", "position " + std::to_string(leg.id) + ": the position_legs table differs from "
@@ -557,7 +753,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
       }
     }
     if (!streamed.losses_differ) {
-      auto stored_losses = m->positions.losses_at(seq);
+      auto stored_losses = fed_now->losses ? *fed_now->losses : m->positions.losses_at(seq);
       if (!stored_losses || *stored_losses != state.losses) {
         streamed.losses_differ = true;
         problems.push_back({seq, "state", "the losses table differs from the losses the events allocate (first at seq " +
@@ -578,7 +774,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
       const std::string account = vault::position_account(id);
       const auto acct = state.accounts.find(account);
       if (acct != state.accounts.end() && acct->second != WideUsd()) continue;   // the audit names it
-      auto row = m->positions.load(id);
+      auto row = fed_now->named_row && id == fed_now->named ? *fed_now->named_row : m->positions.load(id);
       if (!row || !*row || !(**row == it->second)) {
         if (!streaming) {
           problems.push_back({id == 0 ? 0 : std::max(it->second.ended_seq, id), "state",
@@ -620,41 +816,18 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
     }
     ++result.checkpoints;
   };
-  // Every row, whatever its seq (a seq below 1 is itself a finding).
-  auto scanned = scan_rows(start == 1 ? INT64_MIN : start, INT64_MAX, [&](const StoredEvent& row) -> Status {
-    if (row.seq < 1) {
-      problems.push_back({1, "chain", "an event has seq " + std::to_string(row.seq) + "; seqs start at 1"});
+  // Every row, whatever its seq (a seq below 1 is itself a finding): the feeder reads and checks what
+  // needs no replay, the replay takes each event from it.
+  const auto replay_one = [&](FedEvent& fed) {
+    if (fed.skipped) {
       ++done;
-      return {};
+      return;
     }
-    if (row.seq != expected_seq) {
-      problems.push_back({expected_seq, "chain",
-                          missing_text(expected_seq, row.seq - 1) +
-                              (expected_seq == 1 ? " (the first event is seq " + std::to_string(row.seq) + ")"
-                                                 : " (seq " + std::to_string(row.seq) + " follows seq " +
-                                                       std::to_string(expected_seq - 1) + ")")});
-      // Replay on at the stored seqs, so that ids (the seqs of opens) stay those of the journal.
-      state.head_seq = row.seq - 1;
-    } else if (row.prev_hash != prev_hash) {
-      problems.push_back({row.seq, "chain", "prev_hash " + row.prev_hash + " is not the previous event's hash " + prev_hash});
-    }
-    const std::string recomputed = chain_hash(row.prev_hash, row.seq, row.at, row.kind, row.payload);
-    if (recomputed != row.hash) {
-      problems.push_back({row.seq, "chain", "stored hash " + row.hash + " but the event hashes to " + recomputed +
-                                                " (the event was changed after it was written)"});
-    }
-    prev_hash = row.hash;
-    expected_seq = row.seq + 1;
-
-    // the postings of seqs before this event's belong to no event; then this event's own legs
-    while (next_posting && next_posting->seq < row.seq) {
-      const int64_t seq = next_posting->seq;
-      take_seq(seq);
-      orphans(seq, legs.size());
-    }
-    if (!take_seq(row.seq)) legs.clear();
-
-    auto ev = decode(row);
+    if (fed.gap) state.head_seq = fed.row.seq - 1;
+    fed_now = &fed;
+    const StoredEvent& row = fed.row;
+    const auto& ev = fed.event;
+    const std::vector<StoredPosting>& legs = fed.legs;
     bool replayed = false;
     if (!ev) {
       problems.push_back({row.seq, "payload", ev.error().message});
@@ -695,7 +868,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
                legs[leg].amount == (*postings)[leg].amount.units()) {
           ++leg;
         }
-        if ((leg < stored_n || leg < postings->size()) && postings_read) {
+        if ((leg < stored_n || leg < postings->size()) && fed.postings_read) {
           const auto side = [](const std::string& account, int64_t amount) {
             return account + " " + to_string(Usd(amount));
           };
@@ -708,7 +881,9 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
         }
       }
     }
-    if (!replayed && !legs.empty()) orphans(row.seq, legs.size());
+    if (!replayed && !legs.empty()) {
+      problems.push_back({row.seq, "postings", std::to_string(legs.size()) + " postings belong to no replayed event"});
+    }
     if (!replayed) {
       state.head_seq = row.seq;
       state.head_at = Timestamp{std::max(state.head_at.seconds, row.at)};
@@ -720,36 +895,88 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
     }
     ++done;
     if (progress && done % 4096 == 0) progress(done, *total);
-    return {};
-  });
+  };
+  const int64_t scan_from = start == 1 ? INT64_MIN : start;
+  // The feeder on a connection of its own when it reads the same snapshot as this one (the same last
+  // event: every commit appends one), on the other core; otherwise inline.
+  std::optional<Journal> other;
+  if (auto opened = parallel ? Journal::open(m->path, Access::read) : Result<Journal>(std::unexpected(Error{})); opened) {
+    const auto last_row = [](SQLite::Database& db) {
+      try {
+        SQLite::Statement q(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+        return q.executeStep() ? std::to_string(q.getColumn(0).getInt64()) + " " + q.getColumn(1).getString()
+                               : std::string("none");
+      } catch (const SQLite::Exception&) {
+        return std::string();   // (the feeder inline finds why)
+      }
+    };
+    const std::string here = last_row(m->db);
+    if (!here.empty() && here == last_row(opened->m->db)) other.emplace(std::move(*opened));
+    if (other && !other->read_without_map()) other.reset();   // one pass: nothing of it kept resident
+  }
+  Feeder feeder(other ? other->m->db : m->db, per_event ? other ? &other->m->positions : &m->positions : nullptr, m->path,
+                start, prev_hash);
+  Status scanned;
+  if (!other) {
+    FedEvent fed;
+    scanned = scan_rows(scan_from, INT64_MAX, [&](const StoredEvent& row) -> Status {
+      fed = FedEvent{};
+      feeder.feed(row, fed);
+      replay_one(fed);
+      return {};
+    });
+    if (scanned) feeder.finish();
+  } else {
+    FeedQueue queue;
+    std::thread thread([&] {
+      Status fed_all;
+      try {
+        std::vector<FedEvent> batch;
+        fed_all = other->scan_rows(scan_from, INT64_MAX, [&](const StoredEvent& row) -> Status {
+          feeder.feed(row, batch.emplace_back());
+          if (batch.size() < FeedQueue::k_batch) return {};
+          if (!queue.push(std::move(batch))) return stop_scan();
+          batch = {};
+          return {};
+        });
+        if (fed_all && (batch.empty() || queue.push(std::move(batch)))) feeder.finish();
+      } catch (const std::exception& e) {
+        fed_all = journal_error(std::string("verify's reader stopped: ") + e.what());
+      }
+      scanned = fed_all;
+      queue.close();
+    });
+    // the thread is joined however this scope is left
+    struct Joined {
+      FeedQueue& queue;
+      std::thread& thread;
+      ~Joined() {
+        queue.cancel();
+        thread.join();
+      }
+    } joined{queue, thread};
+    std::vector<FedEvent> batch;
+    while (queue.pop(batch)) {
+      for (auto& fed : batch) replay_one(fed);
+    }
+  }
   if (!scanned) return unreadable(scanned.error());
+  problems.insert(problems.begin(), std::make_move_iterator(feeder.problems.begin()),
+                  std::make_move_iterator(feeder.problems.end()));
+  Posted posted = std::move(feeder.posted);
+  const std::optional<Error>& postings_error = feeder.postings_error;
+  const int64_t expected_seq = feeder.expected_seq;
   result.events = done;
   for (; next_cp < checkpoints.size(); ++next_cp) {
     problems.push_back({checkpoints[next_cp].seq, "checkpoint", "it is past the last event, seq " +
                                                                    std::to_string(expected_seq - 1)});
   }
-  if (expected_seq == 1 && start == 1) {
-    problems.push_back({1, "chain", "the journal has no events, not even its journal_created event"});
-  }
-  // Postings after the last event: of events cut from the end.
-  bool after_end = false;
-  while (next_posting) {
-    const int64_t seq = next_posting->seq;
-    take_seq(seq);
-    orphans(seq, legs.size());
-    after_end = after_end || seq >= expected_seq;
-  }
-  if (expected_seq > 1 && after_end) {
-    problems.push_back({expected_seq, "chain",
-                        "the events end at seq " + std::to_string(expected_seq - 1) + " but postings go on to seq " +
-                            std::to_string(last_posting_seq) + ": events after seq " + std::to_string(expected_seq - 1) +
-                            " are missing"});
-  }
   // Postings that cannot be read: the structure findings say why (a file SQLite finds sound whose
   // postings cannot be read is not readable as a journal); comparing each event with what could be
   // read would only add noise, so no finding of the postings is kept.
   if (postings_error) {
-    if (!damaged) return std::unexpected(*postings_error);
+    NX_TRY_STATUS(checked_structure());
+    if (structure->empty()) return std::unexpected(*postings_error);
     std::erase_if(problems, [](const Discrepancy& d) { return d.check == "postings"; });
     posted.clear();
   }
@@ -777,8 +1004,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
       }
     }
     if (progress) progress(done, *total);
-    sort_findings(problems);
-    return result;
+    return finish();
   }
   for (auto& [seq, message] : vault::conservation_problems(state)) problems.push_back({seq, "conservation", message});
   // Derived tables against the replay. An older schema's are not read (every reader takes its state
@@ -820,7 +1046,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
       } catch (const SQLite::Exception& e) {
         problems.push_back({0, "state", "the positions cannot be read: " + sqlite_error(m->path, e).message});
       }
-      compare_states(state, *stored, last, posted, streamed, extra_ids, stored_rows, problems);
+      compare_states(state, *stored, m->positions, last, posted, streamed, extra_ids, stored_rows, problems);
       compare_accounts(m->db, m->path, state, last, posted, !postings_error.has_value(), problems);
     }
     // a single-USDC vault has no assets rows (schema 7 writes them for a multi-asset pool only)
@@ -835,8 +1061,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
     }
   }
   if (progress) progress(done, *total);
-  sort_findings(problems);
-  return result;
+  return finish();
 }
 
 }  // namespace nexadex::journal

@@ -85,6 +85,15 @@ nexadex_format_xml_init() {
   [ ! -e fmt.db ] || fail "init exited 1 over NEXADEX_FORMAT but created fmt.db"
 }
 check "NEXADEX_FORMAT=xml on init: exit 1, no journal created" nexadex_format_xml_init
+nexadex_threads_bad() {
+  local t
+  for t in 0 -1 x 1.5 "" " 2" 99999999999999999999; do
+    NEXADEX_THREADS=$t refused 1 "^nexadex: verify: NEXADEX_THREADS is '.*'; give a whole number of threads of at least 1" verify
+  done
+  NEXADEX_THREADS=1 expect_rc 0 verify
+  NEXADEX_THREADS=64 expect_rc 0 verify
+}
+check "bad NEXADEX_THREADS on verify: exit 1, names it; 1 and 64 accepted" nexadex_threads_bad
 
 check "completion tcsh: exit 1, names it" refused 1 "^nexadex: .*tcsh" completion tcsh
 check "report of an unknown kind: exit 1, names it" refused 1 "^nexadex: .*bogus" report bogus

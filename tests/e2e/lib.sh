@@ -14,10 +14,19 @@ cd "$WORK"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # nx ARGS...: runs nexadex, capturing stdout in $WORK/out, stderr in $WORK/err and the status in $rc.
+# A verify is run twice: on its threads (the default) and on one (NEXADEX_THREADS=1), which must print
+# the same and exit the same (journal/verify.cpp reads ahead on other threads, findings unchanged).
 nx() {
   set +e
   "$NEXADEX" "$@" >"$WORK/out" 2>"$WORK/err"
   rc=$?
+  if [[ " $* " == *" verify "* ]] && [ -z "${NEXADEX_THREADS+set}" ]; then
+    NEXADEX_THREADS=1 "$NEXADEX" "$@" >"$WORK/out.1" 2>"$WORK/err.1"
+    local rc1=$?
+    if [ "$rc1" != "$rc" ] || ! cmp -s "$WORK/out" "$WORK/out.1" || ! cmp -s "$WORK/err" "$WORK/err.1"; then
+      fail "nexadex $* differs on one thread: exit $rc1 vs $rc; $(diff "$WORK/out" "$WORK/out.1"; diff "$WORK/err" "$WORK/err.1")"
+    fi
+  fi
   set -e
 }
 
