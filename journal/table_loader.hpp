@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "lib/state.hpp"
@@ -95,7 +96,7 @@ class SqlTableLoader final : public TableLoader {
   std::optional<SQLite::Statement> m_account;
   std::array<std::optional<RawStatement>, 4> m_indexed;   // by IndexKind
   // The statements of leg_rows and loss_rows, by SQL text, prepared once (verify asks per event).
-  std::map<std::string, std::unique_ptr<SQLite::Statement>> m_cached;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> m_cached;   // by SQL text (hashed: the texts share long prefixes)
   SQLite::Statement& cached(const std::string& sql, const std::vector<int64_t>& bind);
 };
 
