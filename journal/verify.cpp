@@ -2,15 +2,15 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
-#include <future>
-#include <thread>
-#include <mutex>
-#include <deque>
 #include <condition_variable>
+#include <deque>
+#include <future>
 #include <iterator>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 

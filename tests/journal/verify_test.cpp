@@ -66,18 +66,26 @@ int64_t query_int(const std::string& path, const std::string& sql) {
   return db.execAndGet(sql).getInt64();
 }
 
-VerifyResult verify(const std::string& path) {
-  auto j = Journal::open(path, Access::read);
-  if (!j) FAIL("open: " << j.error().message);
-  auto v = j->verify({});
-  if (!v) FAIL("verify: " << v.error().message);
-  return *v;
-}
-
 std::string findings(const VerifyResult& v) {
   std::string out;
   for (const auto& d : v.problems) out += std::to_string(d.seq) + " " + d.check + ": " + d.message + "\n";
   return out;
+}
+
+// verify on its threads, which must find the same, in the same order and words, as on one.
+VerifyResult verify(const std::string& path) {
+  VerifyResult got[2];
+  for (const bool parallel : {true, false}) {
+    auto j = Journal::open(path, Access::read);
+    if (!j) FAIL("open: " << j.error().message);
+    auto v = j->verify({}, false, parallel);
+    if (!v) FAIL("verify: " << v.error().message);
+    got[parallel ? 0 : 1] = std::move(*v);
+  }
+  REQUIRE(findings(got[0]) == findings(got[1]));
+  REQUIRE(got[0].events == got[1].events);
+  REQUIRE(got[0].head.hash == got[1].head.hash);
+  return got[0];
 }
 
 }  // namespace
