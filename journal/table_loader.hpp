@@ -95,8 +95,9 @@ class SqlTableLoader final : public TableLoader {
   std::optional<RawStatement> m_by_id;
   std::optional<SQLite::Statement> m_account;
   std::array<std::optional<RawStatement>, 4> m_indexed;   // by IndexKind
-  // The statements of leg_rows and loss_rows, by SQL text, prepared once (verify asks per event).
-  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> m_cached;   // by SQL text (hashed: the texts share long prefixes)
+  // The statements of leg_rows and loss_rows, by SQL text, prepared once (verify asks per event);
+  // hashed, as the texts share long prefixes.
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> m_cached;
   SQLite::Statement& cached(const std::string& sql, const std::vector<int64_t>& bind);
 };
 

@@ -428,7 +428,8 @@ class Feeder {
       // the replay goes on at the stored seqs, so that ids (the seqs of opens) stay those of the journal
       out.gap = true;
     } else if (row.prev_hash != m_prev_hash) {
-      problems.push_back({row.seq, "chain", "prev_hash " + row.prev_hash + " is not the previous event's hash " + m_prev_hash});
+      problems.push_back(
+          {row.seq, "chain", "prev_hash " + row.prev_hash + " is not the previous event's hash " + m_prev_hash});
     }
     const std::string recomputed = chain_hash(row.prev_hash, row.seq, row.at, row.kind, row.payload);
     if (recomputed != row.hash) {
@@ -900,7 +901,8 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
   // The feeder on a connection of its own when it reads the same snapshot as this one (the same last
   // event: every commit appends one), on the other core; otherwise inline.
   std::optional<Journal> other;
-  if (auto opened = parallel ? Journal::open(m->path, Access::read) : Result<Journal>(std::unexpected(Error{})); opened) {
+  if (parallel) {
+    auto opened = Journal::open(m->path, Access::read);
     const auto last_row = [](SQLite::Database& db) {
       try {
         SQLite::Statement q(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
@@ -911,11 +913,11 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
       }
     };
     const std::string here = last_row(m->db);
-    if (!here.empty() && here == last_row(opened->m->db)) other.emplace(std::move(*opened));
+    if (opened && !here.empty() && here == last_row(opened->m->db)) other.emplace(std::move(*opened));
     if (other && !other->read_without_map()) other.reset();   // one pass: nothing of it kept resident
   }
-  Feeder feeder(other ? other->m->db : m->db, per_event ? other ? &other->m->positions : &m->positions : nullptr, m->path,
-                start, prev_hash);
+  Journal::Impl& reader = other ? *other->m : *m;
+  Feeder feeder(reader.db, per_event ? &reader.positions : nullptr, m->path, start, prev_hash);
   Status scanned;
   if (!other) {
     FedEvent fed;
