@@ -364,6 +364,12 @@ void sort_findings(std::vector<Discrepancy>& problems) {
   });
 }
 
+// Postings of a seq no replayed event explains (the feeder's before or after the events, the replay's
+// of an event it could not apply).
+Discrepancy orphan_postings(int64_t seq, std::size_t n) {
+  return {seq, "postings", std::to_string(n) + " postings belong to no replayed event"};
+}
+
 std::string missing_text(int64_t from, int64_t to) {
   return from == to ? "event " + std::to_string(from) + " is missing"
                     : "events " + std::to_string(from) + " to " + std::to_string(to) + " are missing";
@@ -442,7 +448,7 @@ class Feeder {
     while (m_next && m_next->seq < row.seq) {
       const int64_t seq = m_next->seq;
       take_seq(seq, m_scratch);
-      orphans(seq, m_scratch.size());
+      problems.push_back(orphan_postings(seq, m_scratch.size()));
     }
     take_seq(row.seq, out.legs);
     out.postings_read = m_read;
@@ -459,7 +465,7 @@ class Feeder {
     while (m_next) {
       const int64_t seq = m_next->seq;
       take_seq(seq, m_scratch);
-      orphans(seq, m_scratch.size());
+      problems.push_back(orphan_postings(seq, m_scratch.size()));
       after_end = after_end || seq >= expected_seq;
     }
     if (expected_seq > 1 && after_end) {
@@ -508,9 +514,6 @@ class Feeder {
     if (sum != 0) {
       problems.push_back({seq, "postings", "the postings of this event sum to " + to_string(Usd(sum)) + ", not zero"});
     }
-  }
-  void orphans(int64_t seq, std::size_t n) {
-    problems.push_back({seq, "postings", std::to_string(n) + " postings belong to no replayed event"});
   }
   void read_ahead(FedEvent& out) {
     const int64_t seq = out.row.seq;
@@ -595,10 +598,11 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
   // readable as a journal (ErrorKind::journal). From a checkpoint, only what the tail reads is read.
   std::future<Result<std::vector<std::string>>> checking;
   if (!from_checkpoint) {
-    checking = std::async(parallel ? std::launch::async : std::launch::deferred, [path = m->path]() -> Result<std::vector<std::string>> {
+    const auto check = [path = m->path]() -> Result<std::vector<std::string>> {
       NX_TRY(other, Journal::open(path, Access::read));
       return other.integrity_check();
-    });
+    };
+    checking = std::async(parallel ? std::launch::async : std::launch::deferred, check);
   }
   // The structure's findings, once the check is done; its error when it could not run.
   std::optional<std::vector<Discrepancy>> structure;
@@ -882,9 +886,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
         }
       }
     }
-    if (!replayed && !legs.empty()) {
-      problems.push_back({row.seq, "postings", std::to_string(legs.size()) + " postings belong to no replayed event"});
-    }
+    if (!replayed && !legs.empty()) problems.push_back(orphan_postings(row.seq, legs.size()));
     if (!replayed) {
       state.head_seq = row.seq;
       state.head_at = Timestamp{std::max(state.head_at.seconds, row.at)};
