@@ -339,6 +339,7 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
     Result<Report> report = summary_report(state, head, report_at);
     if (what == "pool") report = pool_report(state, report_at);
     else if (what == "assets") report = assets_report(state, report_at);
+    else if (what == "exposure") report = exposure_report(state);
     else if (what == "lps") report = lps_report(state, report_at, windows);
     else if (what == "points") report = points_report(state, report_at);
     else if (what == "tranches") report = tranches_report(state, report_at);
@@ -365,9 +366,9 @@ class ReportCommand final : public CommandWith<ReportArgs> {
     auto* cmd = app.add_subcommand("report", "Read-only reports of the journal's state");
     one_of(cli,
            cmd->add_option("WHAT", m_args.what,
-                           "summary (default), pool, assets, tranches, lps, lp ID, positions, position ID, traders, "
+                           "summary (default), pool, assets, exposure, tranches, lps, lp ID, positions, position ID, traders, "
                            "insurance, fees, cascades, events or history"),
-           {"summary", "pool", "assets", "tranches", "lps", "lp", "points", "positions", "position", "traders", "insurance", "fees",
+           {"summary", "pool", "assets", "exposure", "tranches", "lps", "lp", "points", "positions", "position", "traders", "insurance", "fees",
             "cascades", "events", "history"});
     cmd->add_option("ID", m_args.id, "The LP of 'report lp' or the position id of 'report position'");
     cmd->add_flag("--all", m_args.all, "With positions: also the closed and liquidated ones");

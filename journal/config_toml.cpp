@@ -353,6 +353,7 @@ nlohmann::json table_to_json(const Config& c, std::string_view table, std::size_
     const std::string name(item.name);
     if (item.key) {
       if (item.key->multi_asset && c.assets.empty()) continue;  // not a key of a single-USDC vault
+      if (item.key->shown_when_set && ranged_units(*item.key, c, entry) == 0) continue;   // off: not shown
       out[name] = std::visit([&](const auto& field) { return to_json(field(c, entry)); }, item.key->field);
     } else if (item.array) {
       if (!item.array->required && item.array->count(c) == 0) continue;  // left out, not shown
@@ -417,7 +418,7 @@ void from_json(const nlohmann::json& j, std::vector<LockTier>& out) {
 void table_from_json(const nlohmann::json& j, std::string_view table, Config& c, std::size_t entry) {
   for (const auto& item : table_items(table)) {
     if (item.array && !item.array->required && !j.contains(std::string(item.name))) continue;
-    if (item.key && item.key->multi_asset && !j.contains(std::string(item.name))) continue;
+    if (item.key && (item.key->multi_asset || item.key->shown_when_set) && !j.contains(std::string(item.name))) continue;
     const nlohmann::json& v = j.at(std::string(item.name));
     if (item.key) {
       std::visit([&](const auto& field) { from_json(v, field(c, entry)); }, item.key->field);

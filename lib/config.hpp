@@ -24,6 +24,7 @@ struct MarketConfig {
   Leverage max_leverage{1000};                  // SPEC §3: 10x
   Bps maintenance_margin_bps{100};              // 1% of size
   Bps max_profit_bps{10'000};                   // SPEC §3: profit capped at 100% of size
+  Bps max_net_exposure_bps{0};                  // SPEC §6: 0: no cap; else of AUM (lib/exposure.hpp)
 };
 
 struct FeeSplit {

@@ -129,6 +129,9 @@ const ConfigKey k_keys[] = {
      Presence::optional, "100", "below this margin of size a position may be liquidated"},
     {"markets[]", "max_profit_bps", market_field<&MarketConfig::max_profit_bps>(), {1, 1'000'000},
      Presence::optional, "10000", "a position's profit cap, reserved from the pool"},
+    {"markets[]", "max_net_exposure_bps", market_field<&MarketConfig::max_net_exposure_bps>(), {0, 1'000'000},
+     Presence::optional, "5000",
+     "opens may not push the pool's net exposure to the market beyond this share of AUM (0: no cap)", false, true},
 
     // nexadex-assets(7): read and checked; a pool with [[assets]] cannot be created yet
     {"assets[]", "symbol", asset_field<&AssetConfig::symbol>(), {1, 16}, Presence::identity, "\"USDC\"",

@@ -60,6 +60,9 @@ struct ConfigKey {
   std::string_view example;  // a valid value as TOML text: "8000", "\"5m\"", "[\"junior\"]"
   std::string_view doc;      // one line: what it governs
   bool multi_asset = false;  // a key of a multi-asset pool only: read and shown only with [[assets]]
+  // A key added after journals were written whose default (0) is "off": left out of the effective
+  // config while at 0, so that the cached config and checkpoints of those journals read as they were.
+  bool shown_when_set = false;
 
   // The name nexadex.toml(5) documents: "pool.max_utilization_bps", "markets[].symbol", and "[]" after
   // a list ("cascade.trader_pnl[]").

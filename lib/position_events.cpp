@@ -5,6 +5,7 @@
 
 #include "lib/asset_events.hpp"
 #include "lib/cascade.hpp"
+#include "lib/exposure.hpp"
 #include "lib/pricing.hpp"
 #include "lib/valuation.hpp"
 #include "lib/transition.hpp"
@@ -77,7 +78,9 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   p.borrow_index_open = state.vault.borrow_index;
   p.opened_at = ev.at;
   // its keys are computed here too, so that a position out of their range is refused before anything changes
-  NX_TRY_STATUS(position_keys(state.config, p));
+  NX_TRY(keys, position_keys(state.config, p));
+  // the market's cap on the pool's net exposure (nexadex-assets(7), NET EXPOSURE), when it has one
+  NX_TRY_STATUS(exposure::check_open(state, *mc, e.side, keys.quantity));
   // A position liquidatable at its own entry would let its keeper fee exceed what backs it: the
   // shortfall would be bad debt of the pool, so it is refused (a keeper fee farm otherwise).
   NX_TRY(at_entry, margin(state, p, price));

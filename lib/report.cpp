@@ -268,6 +268,10 @@ Result<Report> pool_report(const State& s, Timestamp now) {
     NX_TRY(holdings, assets_section(s, now));
     sections.push_back(std::move(holdings));
   }
+  if (shows_exposure(s)) {   // a single-USDC vault without a cap: the report stays as it was
+    NX_TRY(exposure, exposure_section(s));
+    sections.push_back(std::move(exposure));
+  }
   return Report{"pool", std::move(sections)};
 }
 

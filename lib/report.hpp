@@ -97,6 +97,14 @@ Result<Report> pool_report(const State& state, Timestamp now);
 // vault (input).
 Result<Report> assets_report(const State& state, Timestamp now);
 Result<Section> assets_section(const State& state, Timestamp now);
+// `report exposure` (and a section of `report pool` when shows_exposure): per market the pool's net
+// exposure (lib/exposure.hpp): held, owed to longs, owed by shorts and net in tokens (every decimal
+// of the exact amount, at least the market's asset's), net in USD (magnitude rounded up), its share of
+// AUM in bps (rounded up; none when AUM ≤ 0) and the market's cap (none: no cap).
+Result<Report> exposure_report(const State& state);
+Result<Section> exposure_section(const State& state);
+// A pool with [[assets]], or with a market that caps its net exposure.
+bool shows_exposure(const State& state);
 // The journal replayed 7 and 30 days before the report's time (nullptr: not given, or before the
 // journal began), for the lots' realized APY over those windows.
 struct LotWindows {

@@ -1,0 +1,144 @@
+// lib/exposure.cpp: the pool's net exposure per market and its cap (nexadex-assets(7), NET EXPOSURE).
+#include "lib/exposure.hpp"
+
+#include "lib/book.hpp"
+#include "lib/cascade.hpp"
+
+namespace nexadex::exposure {
+namespace {
+
+// 10^n on 128 bits (n ≤ 38).
+int128 pow10(int n) {
+  int128 v = 1;
+  for (int i = 0; i < n; ++i) v *= 10;
+  return v;
+}
+
+// A position's quantity (10^-16 token: size × 10^18 / entry, size in 10^-6 USD and entry in 10^-8 USD
+// per token) in 10^-18 token.
+constexpr int128 k_quantity_to_tokens = 100;
+// tokens (10^-18) × price (10^-8 USD) / this = micro-USD
+const int128 k_value_divisor = pow10(k_token_decimals + Price::k_decimals - Usd::k_decimals);
+
+Result<int128> checked(int128 a, int128 b, bool add) {
+  int128 out{};
+  if (add ? __builtin_add_overflow(a, b, &out) : __builtin_sub_overflow(a, b, &out)) {
+    return overflow_error("the net exposure", 128);
+  }
+  return out;
+}
+
+// The quantity of a book's open positions whose value at `price` is not clamped (a clamped position's
+// value no longer moves with the price: it owes or is owed nothing more as the price moves).
+Result<int128> unclamped_quantity(const State& state, const BookKey& key, Price price) {
+  const auto book = state.books.find(key);
+  if (book == state.books.end()) return int128{0};
+  int128 quantity = book->second.quantity;
+  NX_TRY(candidates, clamp_candidates(state, key, price));
+  for (const Position* p : candidates) {
+    NX_TRY(c, fine_clamp_correction(*p, price));
+    if (c.x != 0 || c.y != 0) quantity -= p->keys.quantity;
+  }
+  int128 tokens{};
+  if (__builtin_mul_overflow(quantity, k_quantity_to_tokens, &tokens)) return overflow_error("the net exposure", 128);
+  return tokens;
+}
+
+}  // namespace
+
+Result<Usd> value_away_from_zero(int128 tokens, Price price) {
+  const int128 magnitude = tokens < 0 ? -tokens : tokens;
+  NX_TRY(v, mul_div_wide(magnitude, price.units(), k_value_divisor, Rounding::ceil, "the net exposure's value"));
+  NX_TRY(usd, narrow_to<Usd>(tokens < 0 ? -v : v, "the net exposure's value"));
+  return usd;
+}
+
+Result<MarketExposure> of_market(const State& state, const MarketConfig& market, Usd aum) {
+  MarketExposure out;
+  out.market = market.symbol;
+  out.cap = market.max_net_exposure_bps;
+  bool shown_set = false;
+  if (state.assets) {
+    const auto& pool = *state.assets;
+    for (std::size_t i = 0; i < pool.configs.size(); ++i) {
+      const auto& a = pool.configs[i];
+      if (a.market != market.symbol) continue;
+      if (!shown_set) out.shown_decimals = static_cast<int>(a.decimals), shown_set = true;
+      NX_TRY(held, checked(out.held, pool.books[i].owned * pow10(k_token_decimals - static_cast<int>(a.decimals)), true));
+      out.held = held;
+    }
+  }
+  const auto m = state.markets.find(market.symbol);
+  if (m == state.markets.end() || !m->second.priced()) {
+    out.net = out.held;   // no position opens before a price
+    return out;
+  }
+  const Price price = m->second.price;
+  out.price = price;
+  NX_TRY(longs, unclamped_quantity(state, BookKey{market.symbol, Side::long_}, price));
+  NX_TRY(shorts, unclamped_quantity(state, BookKey{market.symbol, Side::short_}, price));
+  out.longs = longs;
+  out.shorts = shorts;
+  NX_TRY(less_longs, checked(out.held, longs, false));
+  NX_TRY(net, checked(less_longs, shorts, true));
+  out.net = net;
+  NX_TRY(usd, value_away_from_zero(net, price));
+  out.net_usd = usd;
+  if (aum.is_positive()) {
+    NX_TRY(share, bps_ceil(Usd(usd.is_negative() ? -usd.units() : usd.units()), aum));
+    out.share = share;
+  }
+  return out;
+}
+
+Result<std::vector<MarketExposure>> all(const State& state) {
+  NX_TRY(aum, tranche::pool_nav(state));
+  std::vector<MarketExposure> out;
+  for (const auto& market : state.config.markets) {
+    NX_TRY(e, of_market(state, market, aum));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Status check_open(const State& state, const MarketConfig& market, Side side, int128 quantity) {
+  const Bps cap = market.max_net_exposure_bps;
+  if (cap.value == 0) return {};
+  NX_TRY(aum, tranche::pool_nav(state));
+  NX_TRY(before, of_market(state, market, aum));
+  if (!before.price) return {};   // (an open needs a fresh price)
+  int128 tokens{};
+  if (__builtin_mul_overflow(quantity, k_quantity_to_tokens, &tokens)) return overflow_error("the net exposure", 128);
+  // a long is owed the asset's moves (the pool is short them), a short owes them
+  NX_TRY(after, checked(before.net, tokens, side == Side::short_));
+  const auto magnitude = [](int128 v) { return v < 0 ? -v : v; };
+  if (magnitude(after) <= magnitude(before.net)) return {};   // closer to zero (or as close): always allowed
+  NX_TRY(usd, value_away_from_zero(after, *before.price));
+  const Usd counted = std::max(aum, Usd());
+  const Usd size = usd.is_negative() ? Usd(-usd.units()) : usd;
+  // compared without division: |exposure after| / AUM ≤ cap
+  NX_TRY(order, compare_to_bps(size, counted, cap, "the net exposure"));
+  if (order != std::strong_ordering::greater) return {};
+  NX_TRY(limit, counted.mul_bps_floor(cap, "the net exposure limit"));
+  const std::string share = counted.is_positive()
+                                ? format_decimal(bps_ceil(size, counted).value_or(Bps{0}).value, 2) + "% of AUM " +
+                                      to_string(aum)
+                                : "with AUM at " + to_string(aum);
+  return rule_error("the open would take the pool's net " + market.symbol + " exposure to " +
+                    format_tokens(after, before.shown_decimals) + " " + market.symbol + " (" + to_string(usd) +
+                    " USD, " + share + "), beyond its cap of " + to_string(limit) + " USD (max_net_exposure_bps " +
+                    std::to_string(cap.value) + ", " + format_decimal(cap.value, 2) +
+                    "% of AUM); open less, or wait for trades on the other side.");
+}
+
+std::string format_tokens(int128 tokens, int shown) {
+  std::string text = format_decimal_wide(tokens, k_token_decimals);
+  const std::size_t point = text.find('.');
+  std::size_t keep = text.size();
+  while (keep > point + 1 + static_cast<std::size_t>(shown) && text[keep - 1] == '0') --keep;
+  text.resize(keep);
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
+}  // namespace nexadex::exposure
