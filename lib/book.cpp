@@ -52,7 +52,7 @@ Result<PositionKeys> position_keys(const Config& config, const Position& p) {
   const int128 s = p.size.units(), c = p.collateral.units(), r = p.reserve.units(), e = p.entry.units();
   if (s <= 0 || e <= 0) return input_error("a position without size or entry price cannot be valued.");
   const bool is_long = p.side == Side::long_;
-  k.quantity = is_long ? ceil_div(s * k_scale, e) : floor_div(s * k_scale, e);
+  k.quantity = position_quantity(p.side, p.size, p.entry);
   const int128 q = k.quantity;
   constexpr int128 never_below = 0;                                   // no price ≤ 0
   constexpr int128 always_below = std::numeric_limits<int64_t>::max();

@@ -26,6 +26,11 @@ namespace nexadex {
 // = price × quantity / 10^18. Rounded so that the pool's value of it is the lower one: a long's
 // quantity up, a short's down.
 inline constexpr int128 k_quantity_scale = 1'000'000'000'000'000'000;
+// A position's quantity as defined above, for a positive size and entry.
+inline int128 position_quantity(Side side, Usd size, Price entry) {
+  const int128 n = static_cast<int128>(size.units()) * k_quantity_scale;
+  return side == Side::long_ ? ceil_div(n, entry.units()) : floor_div(n, entry.units());
+}
 
 struct BookKey {
   std::string market;

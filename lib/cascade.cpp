@@ -227,15 +227,17 @@ Status check_withdrawal(const State& state, TrancheId id, Usd amount, const Valu
   return {};
 }
 
-Status check_senior_at_risk(const State& state, Usd reserved_after, const Values& v) {
+Status check_senior_at_risk(const State& state, Usd reserved_after, const Values& v, Usd exposure) {
   const Bps max = state.config.tranches.max_senior_at_risk_bps;
   if (max.value == 0) return {};
-  const Usd at_risk = senior_at_risk(state, v, reserved_after);
+  NX_TRY(counted, reserved_after + exposure);
+  const Usd at_risk = senior_at_risk(state, v, counted);
   // floor: the limit rounds against the open
   NX_TRY(limit, std::max(v.senior, Usd()).mul_bps_floor(max, "the senior-at-risk limit"));
   if (at_risk > limit) {
+    const std::string exposed = exposure.is_zero() ? "" : " and net exposure " + to_string(exposure);
     return rule_error("the position would put " + to_string(at_risk) + " of the senior tranche at risk (reserves " +
-                      to_string(reserved_after) + " beyond what the layers ahead of it can take), above the limit " +
+                      to_string(reserved_after) + exposed + " beyond what the layers ahead of it can take), above the limit " +
                       to_string(limit) + " (" + percent(max) +
                       " of senior NAV " + to_string(v.senior) + "); open less or wait for junior deposits.");
   }

@@ -97,7 +97,8 @@ Usd senior_at_risk(const State& state, const Values& v, Usd reserved);
 Status check_deposit(const State& state, TrancheId id, Usd amount, const Values& v);
 Status check_withdrawal(const State& state, TrancheId id, Usd amount, const Values& v);
 // An open that would raise senior at risk above max_senior_at_risk_bps of the senior NAV is refused.
-Status check_senior_at_risk(const State& state, Usd reserved_after, const Values& v);
+// `exposure`: what it counts of the net exposure after the open (exposure::counted; 0 without a cap).
+Status check_senior_at_risk(const State& state, Usd reserved_after, const Values& v, Usd exposure = Usd());
 
 // A tranche's realized share price: (capital + 1) / (supply + V), floored (vault::share_price_floor of
 // its capital).

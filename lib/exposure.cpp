@@ -131,6 +131,27 @@ Status check_open(const State& state, const MarketConfig& market, Side side, int
                     "% of AUM); open less, or wait for trades on the other side.");
 }
 
+Result<Usd> counted(const State& state, const std::string& market, Side side, int128 quantity) {
+  Usd total;
+  for (const auto& m : state.config.markets) {
+    if (m.max_net_exposure_bps.value == 0) continue;
+    // (the AUM only divides the share, which is not used here)
+    NX_TRY(e, of_market(state, m, Usd()));
+    if (!e.price) continue;
+    int128 net = e.net;
+    if (m.symbol == market) {
+      int128 tokens{};
+      if (__builtin_mul_overflow(quantity, k_quantity_to_tokens, &tokens)) return overflow_error("the net exposure", 128);
+      NX_TRY(after, checked(net, tokens, side == Side::short_));
+      net = after;
+    }
+    NX_TRY(usd, value_away_from_zero(net, *e.price));
+    NX_TRY(sum, total + Usd(usd.is_negative() ? -usd.units() : usd.units()));
+    total = sum;
+  }
+  return total;
+}
+
 std::string format_tokens(int128 tokens, int shown) {
   std::string text = format_decimal_wide(tokens, k_token_decimals);
   const std::size_t point = text.find('.');

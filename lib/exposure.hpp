@@ -43,6 +43,12 @@ Result<Usd> value_away_from_zero(int128 tokens, Price price);
 // always allowed. Nothing when the market has no cap.
 Status check_open(const State& state, const MarketConfig& market, Side side, int128 quantity);
 
+// What the senior at risk counts of the net exposure (DESIGN-risk §12; nexadex-assets(7), NET
+// EXPOSURE): Σ |net_usd| over the markets with a cap, with an open of `quantity` on `side` of
+// `market` applied when `market` is not empty (0 when no market has a cap).
+Result<Usd> counted(const State& state, const std::string& market = "", Side side = Side::long_,
+                    int128 quantity = 0);
+
 // "1.50000000" for 1.5 token shown with 8 decimals: every decimal of the exact amount, at least
 // `shown`.
 std::string format_tokens(int128 tokens, int shown);

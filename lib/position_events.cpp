@@ -61,7 +61,10 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   }
   if (state.config.tranches.max_senior_at_risk_bps.value > 0) {
     NX_TRY(values, tranche::values(state));
-    NX_TRY_STATUS(tranche::check_senior_at_risk(state, reserved_after, values));
+    // with a market's net exposure capped, what a full move against the pool's net position would
+    // cost, after this open (DESIGN-risk §12)
+    NX_TRY(exposed, exposure::counted(state, e.market, e.side, position_quantity(e.side, size, price)));
+    NX_TRY_STATUS(tranche::check_senior_at_risk(state, reserved_after, values, exposed));
   }
   NX_TRY_STATUS(check_settlement_reserve(state, reserved_after));
   NX_TRY(paid_in, -e.collateral);

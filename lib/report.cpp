@@ -7,6 +7,7 @@
 #include <map>
 
 #include "lib/cascade.hpp"
+#include "lib/exposure.hpp"
 #include "lib/insurance.hpp"
 #include "lib/locks.hpp"
 #include "lib/pricing.hpp"
@@ -474,6 +475,8 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
     absorbed_by.rows.push_back({name, absorbed("trader_pnl"), absorbed("bad_debt"), absorbed("external")});
   }
   const auto capacity = tranche::senior_capacity(s, values);
+  NX_TRY(exposed, exposure::counted(s));   // with a cap, the net exposure counts (DESIGN-risk §12)
+  NX_TRY(counted, v.reserved + exposed);
   Section risk{"subordination", "Subordination", SectionShape::record,
                {{"junior_ratio_bps", CellType::bps},
                 {"min_junior_ratio_bps", CellType::bps},
@@ -490,7 +493,7 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
                        Cell::of_bps(cfg.min_junior_ratio_bps),
                        cfg.max_junior_ratio_bps.value ? Cell::of_bps(cfg.max_junior_ratio_bps) : Cell::none(CellType::bps),
                        capacity ? Cell::of_usd(*capacity) : Cell::none(CellType::usd),
-                       Cell::of_usd(tranche::senior_at_risk(s, values, v.reserved)),
+                       Cell::of_usd(tranche::senior_at_risk(s, values, counted)),
                        Cell::of_bps(cfg.senior_target_apr_bps), Cell::of_usd(values.uncovered),
                        Cell::of_usd(v.unabsorbed), Cell::of_usd(v.acknowledged)});
   return Report{"tranches", {std::move(sec), std::move(returns), std::move(absorbed_by), std::move(risk)}};
@@ -528,7 +531,8 @@ Result<Report> cascades_report(const State& s) {
   return Report{"cascades", {std::move(sec)}};
 }
 
-Result<Report> cascade_report(const State& before, const State& after, std::vector<Section> extra) {
+Result<Report> cascade_report(const State& before, const State& after, std::vector<Section> extra,
+                              const CascadeMidpoint* mid) {
   NX_TRY(vb, tranche::values(before));
   NX_TRY(va, tranche::values(after));
   Section layers{"layers", "By layer", SectionShape::list,
@@ -538,25 +542,41 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
                   {"absorbed", CellType::usd},
                   {"lost_bps", CellType::bps}},
                  {}};
+  if (mid) {
+    layers.columns.push_back({"absorbed_holdings", CellType::usd});
+    layers.columns.push_back({"absorbed_positions", CellType::usd});
+  }
   // (b − a) / b on 128 bits, truncated toward zero as it always was (a gain shows as a negative loss)
   const auto lost_bps_toward_zero = [](Usd b, Usd a) {
     const int128 lost = static_cast<int128>(b.units()) - a.units();
     return b.is_positive() ? Cell::of_bps(Bps{static_cast<int64_t>(lost * k_bps_scale / b.units())})
                            : Cell::none(CellType::bps);
   };
-  const auto layer_row = [&](const char* name, const Result<Usd>& before_r, const Result<Usd>& after_r) -> Status {
+  // `between`: the layer at the midpoint (ignored without one)
+  const auto layer_row = [&](const char* name, const Result<Usd>& before_r, const Result<Usd>& after_r,
+                             const Result<Usd>& between_r) -> Status {
     NX_TRY(b, before_r);
     NX_TRY(a, after_r);
     NX_TRY(absorbed, b - a);
     layers.rows.push_back(
         {Cell::of_text(name), Cell::of_usd(b), Cell::of_usd(a), Cell::of_usd(absorbed), lost_bps_toward_zero(b, a)});
+    if (mid) {
+      NX_TRY(m, between_r);
+      NX_TRY(by_holdings, b - m);
+      NX_TRY(by_positions, m - a);
+      layers.rows.back().push_back(Cell::of_usd(by_holdings));
+      layers.rows.back().push_back(Cell::of_usd(by_positions));
+    }
     return {};
   };
-  NX_TRY_STATUS(layer_row("insurance", before.vault.insurance, after.vault.insurance));
-  NX_TRY_STATUS(layer_row("junior", vb.junior, va.junior));
-  NX_TRY_STATUS(layer_row("senior", vb.senior, va.senior));
+  const tranche::Values vm = mid ? mid->values : va;
+  NX_TRY_STATUS(layer_row("insurance", before.vault.insurance, after.vault.insurance,
+                          mid ? mid->insurance : after.vault.insurance));
+  NX_TRY_STATUS(layer_row("junior", vb.junior, va.junior, vm.junior));
+  NX_TRY_STATUS(layer_row("senior", vb.senior, va.senior, vm.senior));
   // unabsorbed grows: shown as what is left over (a negative "absorbed")
-  NX_TRY_STATUS(layer_row("unabsorbed", -before.vault.unabsorbed - vb.uncovered, -after.vault.unabsorbed - va.uncovered));
+  NX_TRY_STATUS(layer_row("unabsorbed", -before.vault.unabsorbed - vb.uncovered, -after.vault.unabsorbed - va.uncovered,
+                          mid ? -mid->unabsorbed - vm.uncovered : Result<Usd>(Usd())));
   Section lps{"lps", "By LP", SectionShape::list,
               {{"lp", CellType::text},
                {"tranche", CellType::text},
@@ -565,20 +585,33 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
                {"lost", CellType::usd},
                {"lost_bps", CellType::bps}},
               {}};
+  if (mid) {
+    lps.columns.push_back({"lost_holdings", CellType::usd});
+    lps.columns.push_back({"lost_positions", CellType::usd});
+  }
   for (const auto& [key, h] : before.lps) {
     if (!h.shares.is_positive()) continue;
     NX_TRY(held_before, held_shares(before, key, h));
     NX_TRY(b, value_of(before, key, held_before, vb));
     const auto it = after.lps.find(key);
-    Usd a(0);
+    Usd a(0), m(0);
     if (it != after.lps.end()) {
       NX_TRY(held_after, held_shares(after, key, it->second));
       NX_TRY(av, value_of(after, key, held_after, va));
       a = av;
+      // (a shock changes no LP's shares nor a tranche's supply: the midpoint's value is on the same)
+      NX_TRY(mv, value_of(after, key, held_after, vm));
+      m = mv;
     }
     NX_TRY(lost, b - a);
     lps.rows.push_back({Cell::of_text(key.lp), Cell::of_text(std::string(tranche_name(key.tranche))), Cell::of_usd(b),
                         Cell::of_usd(a), Cell::of_usd(lost), lost_bps_toward_zero(b, a)});
+    if (mid) {
+      NX_TRY(by_holdings, b - m);
+      NX_TRY(by_positions, m - a);
+      lps.rows.back().push_back(Cell::of_usd(by_holdings));
+      lps.rows.back().push_back(Cell::of_usd(by_positions));
+    }
   }
   Report r{"cascade", {std::move(layers), std::move(lps)}};
   for (auto& sec : extra) r.sections.push_back(std::move(sec));

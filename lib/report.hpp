@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/cascade.hpp"
 #include "lib/event.hpp"
 #include "lib/journal_head.hpp"
 #include "lib/state.hpp"
@@ -160,7 +161,17 @@ Result<Report> cascades_report(const State& state);
 // `cascade`: how a loss (or a shock) would fall, from the state before to the state after: per layer
 // (insurance, junior, senior at virtual NAV, unabsorbed) and per LP holding (value before and after,
 // lost, % lost). `extra` sections (the shock's liquidations) are appended.
-Result<Report> cascade_report(const State& before, const State& after, std::vector<Section> extra);
+// With `mid` (a shock of a multi-asset pool): the point between the shock's two causes, the holdings
+// revalued at the shocked prices and the positions still valued as before; each layer's and LP's
+// change is then split into what the holdings and what the positions did (columns
+// absorbed_holdings/absorbed_positions and lost_holdings/lost_positions; they sum to the total).
+struct CascadeMidpoint {
+  tranche::Values values;   // the tranches' values with the traders' unrealized PnL as before
+  Usd insurance;
+  Usd unabsorbed;
+};
+Result<Report> cascade_report(const State& before, const State& after, std::vector<Section> extra,
+                              const CascadeMidpoint* mid = nullptr);
 
 // `report history` (SPEC §8): the pool's time series, one row per point, each the state after an
 // event: NAV, the share price (one tranche) or each tranche's virtual NAV and price, utilization,

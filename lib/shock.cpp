@@ -3,6 +3,7 @@
 #include "lib/shock.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -84,6 +85,14 @@ Result<Report> shock_preview(State state, Timestamp at, const std::vector<Shock>
   after.what_if = true;
   std::map<std::string, Usd> by_layer;   // the holdings' losses, by layer
   NX_TRY_STATUS(set_shocked_prices(after, at, shocks, by_layer));
+  // a multi-asset pool: the point between the two causes, the holdings at the shocked prices (their
+  // gain or loss already in the tranches' capital) and the traders' unrealized PnL as it was
+  std::optional<CascadeMidpoint> mid;
+  if (state.assets) {
+    NX_TRY(unrealized_before, vault::unrealized_floor(state));
+    NX_TRY(values_mid, tranche::values_given(after, unrealized_before));
+    mid = CascadeMidpoint{values_mid, after.vault.insurance, after.vault.unabsorbed};
+  }
   NX_TRY(ids, vault::liquidatable(after, ""));
   Section liq{"liquidations", "Liquidations at the shocked prices", SectionShape::list,
               {{"id", CellType::integer},
@@ -144,7 +153,7 @@ Result<Report> shock_preview(State state, Timestamp at, const std::vector<Shock>
     extra.push_back(std::move(holdings));
     extra.push_back(std::move(layers));
   }
-  return cascade_report(state, after, std::move(extra));
+  return cascade_report(state, after, std::move(extra), mid ? &*mid : nullptr);
 }
 
 }  // namespace nexadex

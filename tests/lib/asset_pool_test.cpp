@@ -13,6 +13,7 @@
 #include "journal/config_toml.hpp"
 #include "lib/asset_books.hpp"
 #include "lib/cascade.hpp"
+#include "lib/exposure.hpp"
 #include "lib/vault.hpp"
 #include "expect_ok.hpp"
 #include "property_journal.hpp"
@@ -199,7 +200,8 @@ TEST_CASE("a config that widens an asset's confidence band books the fall of its
   p.refused(ConfigApplied{no_btc, "no-btc", *removed}, ErrorKind::rule);
 }
 
-TEST_CASE("random operations on a multi-asset pool keep every asset's books, conservation and verify",
+TEST_CASE("random operations on a multi-asset pool keep every asset's books, conservation, the exposure cap "
+          "and verify",
           "[assets][property]") {
   constexpr int64_t k_default_ops = 3'000;
   const uint64_t seed = test::property_seed(20261207);
@@ -230,6 +232,7 @@ inventory = ["insurance", "junior", "senior"]
 [[markets]]
 symbol = "BTC"
 max_leverage = 10
+max_net_exposure_bps = 3000
 [[markets]]
 symbol = "ETH"
 max_leverage = 10
@@ -287,7 +290,7 @@ add_fee_bps = 1
   const std::vector<std::string> lps{"ann", "ben", "cal", "dee"};
   const std::vector<std::string> symbols{"USDC", "BTC", "SOL", "USDT"};
   const char* tranches[] = {"senior", "junior", ""};
-  int refused = 0, deposits = 0, withdrawals = 0, inventory_losses = 0;
+  int refused = 0, deposits = 0, withdrawals = 0, inventory_losses = 0, capped = 0;
   test::OpenIds open_ids;
   for (int64_t step = 1; step <= n; ++step) {
     now.seconds += pick(0, 120);
@@ -332,7 +335,23 @@ add_fee_bps = 1
       INFO(result.error().message);
       REQUIRE(result.error().kind != ErrorKind::journal);
       REQUIRE(states_equal(state, before));
+      capped += result.error().message.find("net BTC exposure") != std::string::npos;
       continue;
+    }
+    // BTC's cap (3000 bps): an accepted open either left the net exposure no further from zero or
+    // within 30% of the NAV before it
+    if (const auto* o = std::get_if<PositionOpened>(&body); o && o->market == "BTC") {
+      const MarketConfig& btc = *state.config.market("BTC");
+      auto nav = tranche::pool_nav(before);
+      REQUIRE(nav.has_value());
+      auto was = exposure::of_market(before, btc, *nav);
+      auto now_is = exposure::of_market(state, btc, *nav);
+      REQUIRE(was.has_value());
+      REQUIRE(now_is.has_value());
+      const auto size = [](int128 v) { return v < 0 ? -v : v; };
+      const int128 usd = now_is->net_usd ? size(now_is->net_usd->units()) : 0;
+      CHECK((size(now_is->net) <= size(was->net) ||
+             usd * 10'000 <= int128{3'000} * std::max<int64_t>(nav->units(), 0)));
     }
     REQUIRE(balanced(*result));
     auto books = assets::check_books(*state.assets);
@@ -350,10 +369,12 @@ add_fee_bps = 1
   }
   WARN("assets property: seed " << seed << ", " << n << " operations, " << accepted.size() << " events, " << deposits
                                 << " deposits, " << withdrawals << " withdrawals, " << inventory_losses
-                                << " inventory losses, " << refused << " refusals");
+                                << " inventory losses, " << refused << " refusals (" << capped
+                                << " by BTC's exposure cap)");
   CHECK(deposits > n / 20);
   CHECK(withdrawals > n / 60);
   CHECK(inventory_losses > n / 60);
+  CHECK(capped > 0);
   test::journal_and_verify("assets", text, *config, accepted, seed);
 }
 

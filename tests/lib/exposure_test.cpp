@@ -8,6 +8,7 @@
 
 #include "lib/exposure.hpp"
 #include "lib/report.hpp"
+#include "lib/shock.hpp"
 #include "multi_pool.hpp"
 #include "pool_fixture.hpp"
 
@@ -169,4 +170,83 @@ TEST_CASE("report pool of a single-USDC vault without a cap stays as it was", "[
   CHECK_FALSE(shows_exposure(plain.s));
   Pool with_cap(capped(500));
   CHECK(shows_exposure(with_cap.s));
+}
+
+TEST_CASE("with a cap, the senior at risk counts the net exposure after the open", "[exposure][tranches]") {
+  Config c = capped(10'000);   // a cap of 100% of the NAV, which does not bind here
+  c.fees.open_fee_bps = Bps{0};
+  c.tranches.enabled = true;
+  c.tranches.max_senior_at_risk_bps = Bps{5'000};   // 50% of the senior NAV
+  Pool b(c);
+  b.price("BTC", test::k_btc);
+  b.ok(LpDeposited{"jill", Usd(1'000 * k_usd), "junior"});
+  b.ok(LpDeposited{"sam", Usd(9'000 * k_usd), "senior"});
+  // tom: long 2,000 = 0.04 BTC, reserve 2,000; at risk = reserves 2,000 + |net| 2,000 − junior 1,000
+  // = 3,000 ≤ 50% × 9,000 = 4,500 (without the exposure it would be 1,000)
+  b.open("tom", "BTC", Side::long_, 500 * k_usd, 2'000 * k_usd);
+  // 1,000 more long: 3,000 + 3,000 − 1,000 = 5,000 > 4,500, refused naming both
+  const Error e = b.refused(test::open_by_size("tom", "BTC", Side::long_, 500 * k_usd, 1'000 * k_usd), ErrorKind::rule);
+  CHECK_THAT(e.message, Catch::Contains("would put 5000.000000 of the senior tranche at risk (reserves 3000.000000 "
+                                        "and net exposure 3000.000000 beyond"));
+  // a short of 1,000 instead: 3,000 + |−0.04 + 0.02| × 50,000 = 1,000, − 1,000 = 3,000: allowed, a
+  // balanced book weighs less than a one-sided one
+  b.open("sue", "BTC", Side::short_, 500 * k_usd, 1'000 * k_usd);
+  auto report = tranches_report(b.s, b.now);
+  REQUIRE(report.has_value());
+  const Section& risk = report->sections.back();
+  REQUIRE(risk.name == "subordination");
+  CHECK(risk.columns[4].key == "senior_at_risk");
+  CHECK(risk.rows[0][4].number == 3'000 * k_usd);
+}
+
+TEST_CASE("cascade --shock on a pool holding BTC splits each layer's and LP's change into holdings and positions",
+          "[exposure][assets][shock]") {
+  test::MultiPool p;
+  p.ok(PriceSet{"BTC", Price::whole(60'000)});
+  p.ok(LpAssetDeposited{"alice", "USDC", "100000", "", Duration{0}, true});
+  p.ok(LpAssetDeposited{"bob", "BTC", "1", "", Duration{0}, true});   // the LPs own 0.99961 BTC
+  // tom: long 30,000 = 0.5 BTC on 10,000 (9,970 after the fee)
+  p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(10'000 * k_usd), Usd(30'000 * k_usd), Leverage{0}});
+  // BTC −30%: 42,000, low 41,958 (10 bps band). The holdings' book falls from 0.99961 × 59,940 =
+  // 59,916.6234 to 0.99961 × 41,958 = 41,941.63638: 17,974.98702, all the senior's (no junior;
+  // cascade.inventory junior, senior). tom is 30,000 × 18,000 / 60,000 = 9,000 behind, within his
+  // collateral, and not liquidatable (equity 9,970 − 9,000 − 30 = 940 above 300): the positions give
+  // the pool 9,000 (an absorbed −9,000).
+  auto r = shock_preview(p.s, p.now, {Shock{"BTC", Bps{-3'000}}});
+  REQUIRE(r.has_value());
+  const Section& layers = r->sections[0];
+  REQUIRE(layers.columns.size() == 7);
+  CHECK(layers.columns[5].key == "absorbed_holdings");
+  CHECK(layers.columns[6].key == "absorbed_positions");
+  for (const auto& row : layers.rows) {
+    INFO(row[0].text);
+    CHECK(row[5].number + row[6].number == row[3].number);   // the parts sum to what the layer absorbed
+    if (row[0].text == "senior") {
+      CHECK(row[5].number == 17'974'987'020);
+      CHECK(row[6].number == -9'000 * k_usd);
+    } else {
+      CHECK(row[5].number == 0);
+      CHECK(row[6].number == 0);
+    }
+  }
+  const Section& lps = r->sections[1];
+  REQUIRE(lps.columns.size() == 8);
+  CHECK(lps.columns[6].key == "lost_holdings");
+  REQUIRE(lps.rows.size() == 2);
+  int128 holdings = 0;
+  for (const auto& row : lps.rows) {
+    CHECK(row[6].number + row[7].number == row[4].number);
+    holdings += row[6].number;
+  }
+  // each LP's part is floored from its shares: together within a micro-unit per LP of the layer's
+  CHECK(holdings <= 17'974'987'020);
+  CHECK(holdings >= 17'974'987'020 - 2);
+  // a single-USDC vault's cascade report keeps its columns
+  Pool b;
+  b.price("BTC", test::k_btc);
+  b.deposit("lp1", 1'000 * k_usd);
+  auto plain = shock_preview(b.s, b.now, {Shock{"BTC", Bps{-3'000}}});
+  REQUIRE(plain.has_value());
+  CHECK(plain->sections[0].columns.size() == 5);
+  CHECK(plain->sections[1].columns.size() == 6);
 }
