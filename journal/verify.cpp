@@ -1010,11 +1010,31 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
     if (progress) progress(done, *total);
     return finish();
   }
-  for (auto& [seq, message] : vault::conservation_problems(state)) problems.push_back({seq, "conservation", message});
+  // The accounts table is compared on the feeder's connection and a thread of its own (the other
+  // core; the same snapshot) while this one checks conservation and compares the positions. The
+  // findings go where a single pass made them. The replay is read-only from here: what conservation
+  // would load on demand is loaded first (nothing, for the streaming replay's loader).
+  std::vector<Discrepancy> conserved, accounted;
+  const bool accounts_apart = tables_current && other.has_value();
+  const auto check_conservation = [&] {
+    for (auto& [seq, message] : vault::conservation_problems(state)) conserved.push_back({seq, "conservation", message});
+  };
+  const auto check_accounts = [&](SQLite::Database& db) {
+    compare_accounts(db, m->path, state, last, posted, !postings_error.has_value(), accounted);
+  };
+  std::future<void> apart;
+  const std::size_t conservation_at = problems.size();
+  if (accounts_apart) {
+    if (auto loaded = load_all_positions(state); loaded) (void)load_all_accounts(state);
+    apart = std::async(std::launch::async, [&] { check_accounts(other->m->db); });
+  }
+  check_conservation();
   // Derived tables against the replay. An older schema's are not read (every reader takes its state
   // from the replay, and the first write rebuilds them): its postings are checked against the replay's
   // balances instead.
   if (!tables_current) {
+    problems.insert(problems.begin() + static_cast<std::ptrdiff_t>(conservation_at),
+                    std::make_move_iterator(conserved.begin()), std::make_move_iterator(conserved.end()));
     std::set<std::string> names;
     for (const auto& [name, balance] : state.accounts) {
       if (balance != WideUsd()) names.insert(name);
@@ -1051,8 +1071,14 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
         problems.push_back({0, "state", "the positions cannot be read: " + sqlite_error(m->path, e).message});
       }
       compare_states(state, *stored, m->positions, last, posted, streamed, extra_ids, stored_rows, problems);
-      compare_accounts(m->db, m->path, state, last, posted, !postings_error.has_value(), problems);
+      if (!accounts_apart) check_accounts(m->db);
     }
+    if (apart.valid()) apart.get();
+    problems.insert(problems.begin() + static_cast<std::ptrdiff_t>(conservation_at),
+                    std::make_move_iterator(conserved.begin()), std::make_move_iterator(conserved.end()));
+    // (the accounts are not compared when the stored state cannot be read)
+    if (stored) problems.insert(problems.end(), std::make_move_iterator(accounted.begin()),
+                                std::make_move_iterator(accounted.end()));
     // a single-USDC vault has no assets rows (schema 7 writes them for a multi-asset pool only)
     for (std::string_view table : state.assets ? std::vector<std::string_view>{} : std::vector<std::string_view>{"assets"}) {
       auto n = row_count(table);
