@@ -743,6 +743,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
   const bool per_event = tables_current;
   if (streaming) {
     state.store.loader = &evicted;
+    state.store.open_complete = true;   // it drops ended positions only
   }
   const FedEvent* fed_now = nullptr;   // the event being replayed, with what the feeder read ahead
   const auto check_history = [&](int64_t seq) {

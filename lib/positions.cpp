@@ -103,7 +103,7 @@ void sort_unique_by_id(std::vector<const Position*>& positions) {
 }
 
 Status read_matching(const State& s, const IndexQuery& q) {
-  if (s.store.loader == nullptr || s.store.positions_complete) return {};
+  if (s.store.loader == nullptr || s.store.positions_complete || s.store.open_complete) return {};
   // below and liq ask for key ≥ bound, above and dead for key ≤ bound
   const bool at_least = q.kind == IndexKind::below || q.kind == IndexKind::liq;
   const auto key = std::make_tuple(q.kind, q.book, q.bucket);
@@ -182,6 +182,11 @@ Result<std::vector<const Position*>> clamp_candidates(const State& state, const 
   const auto it = state.store.index.books.find(book);
   if (it == state.store.index.books.end()) return out;
   const auto& sets = it->second;
+  // the usual book has no position near a bound: its largest `below` key is under the price and its
+  // smallest `above` key over it, read at the ends of the trees without a search
+  const bool none_below = sets.below.empty() || std::prev(sets.below.end())->first < p;
+  const bool none_above = sets.above.empty() || sets.above.begin()->first > p;
+  if (none_below && none_above) return out;
   collect(state, sets.below.lower_bound({p, k_min}), sets.below.end(), out);
   collect(state, sets.above.begin(), sets.above.upper_bound({p, k_max}), out);
   sort_unique_by_id(out);

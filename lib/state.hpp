@@ -85,6 +85,10 @@ struct PositionIndex {
 struct StateStore {
   TableLoader* loader = nullptr;
   bool positions_complete = true;   // false while the loader holds positions not read yet
+  // true when every open position is in memory though the loader may hold ended ones not read (a full
+  // verify's replay, which drops the ended positions it checked): index queries, which look for open
+  // positions only, need not ask the loader
+  bool open_complete = false;
   bool accounts_complete = true;    // false while the loader holds accounts not read yet
   // false for a state replayed to a past point through a loader (journal/scan.cpp): its rows are not
   // all in the loader's tables as it holds them, so a report cannot stream them from there
