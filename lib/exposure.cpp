@@ -28,6 +28,22 @@ Result<int128> checked(int128 a, int128 b, bool add) {
   return out;
 }
 
+// A position's quantity in 10^-18 token.
+Result<int128> tokens_of(int128 quantity) {
+  int128 tokens{};
+  if (__builtin_mul_overflow(quantity, k_quantity_to_tokens, &tokens)) return overflow_error("the net exposure", 128);
+  return tokens;
+}
+
+// The net exposure `net` after an open of `quantity` on `side`: a long is owed the asset's moves (the
+// pool is short them), a short owes them.
+Result<int128> after_open(int128 net, Side side, int128 quantity) {
+  NX_TRY(tokens, tokens_of(quantity));
+  return checked(net, tokens, side == Side::short_);
+}
+
+Usd magnitude(Usd v) { return v.is_negative() ? Usd(-v.units()) : v; }
+
 // The quantity of a book's open positions whose value at `price` is not clamped (a clamped position's
 // value no longer moves with the price: it owes or is owed nothing more as the price moves).
 Result<int128> unclamped_quantity(const State& state, const BookKey& key, Price price) {
@@ -39,9 +55,7 @@ Result<int128> unclamped_quantity(const State& state, const BookKey& key, Price 
     NX_TRY(c, fine_clamp_correction(*p, price));
     if (c.x != 0 || c.y != 0) quantity -= p->keys.quantity;
   }
-  int128 tokens{};
-  if (__builtin_mul_overflow(quantity, k_quantity_to_tokens, &tokens)) return overflow_error("the net exposure", 128);
-  return tokens;
+  return tokens_of(quantity);
 }
 
 }  // namespace
@@ -85,7 +99,7 @@ Result<MarketExposure> of_market(const State& state, const MarketConfig& market,
   NX_TRY(usd, value_away_from_zero(net, price));
   out.net_usd = usd;
   if (aum.is_positive()) {
-    NX_TRY(share, bps_ceil(Usd(usd.is_negative() ? -usd.units() : usd.units()), aum));
+    NX_TRY(share, bps_ceil(magnitude(usd), aum));
     out.share = share;
   }
   return out;
@@ -107,15 +121,12 @@ Status check_open(const State& state, const MarketConfig& market, Side side, int
   NX_TRY(aum, tranche::pool_nav(state));
   NX_TRY(before, of_market(state, market, aum));
   if (!before.price) return {};   // (an open needs a fresh price)
-  int128 tokens{};
-  if (__builtin_mul_overflow(quantity, k_quantity_to_tokens, &tokens)) return overflow_error("the net exposure", 128);
-  // a long is owed the asset's moves (the pool is short them), a short owes them
-  NX_TRY(after, checked(before.net, tokens, side == Side::short_));
-  const auto magnitude = [](int128 v) { return v < 0 ? -v : v; };
-  if (magnitude(after) <= magnitude(before.net)) return {};   // closer to zero (or as close): always allowed
+  NX_TRY(after, after_open(before.net, side, quantity));
+  const auto size_of = [](int128 v) { return v < 0 ? -v : v; };
+  if (size_of(after) <= size_of(before.net)) return {};   // closer to zero (or as close): always allowed
   NX_TRY(usd, value_away_from_zero(after, *before.price));
   const Usd counted = std::max(aum, Usd());
-  const Usd size = usd.is_negative() ? Usd(-usd.units()) : usd;
+  const Usd size = magnitude(usd);
   // compared without division: |exposure after| / AUM ≤ cap
   NX_TRY(order, compare_to_bps(size, counted, cap, "the net exposure"));
   if (order != std::strong_ordering::greater) return {};
@@ -138,15 +149,9 @@ Result<Usd> counted(const State& state, const std::string& market, Side side, in
     // (the AUM only divides the share, which is not used here)
     NX_TRY(e, of_market(state, m, Usd()));
     if (!e.price) continue;
-    int128 net = e.net;
-    if (m.symbol == market) {
-      int128 tokens{};
-      if (__builtin_mul_overflow(quantity, k_quantity_to_tokens, &tokens)) return overflow_error("the net exposure", 128);
-      NX_TRY(after, checked(net, tokens, side == Side::short_));
-      net = after;
-    }
+    NX_TRY(net, m.symbol == market ? after_open(e.net, side, quantity) : Result<int128>(e.net));
     NX_TRY(usd, value_away_from_zero(net, *e.price));
-    NX_TRY(sum, total + Usd(usd.is_negative() ? -usd.units() : usd.units()));
+    NX_TRY(sum, total + magnitude(usd));
     total = sum;
   }
   return total;
