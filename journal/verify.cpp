@@ -1012,30 +1012,23 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
     return finish();
   }
   // The accounts table is compared on the feeder's connection and a thread of its own (the other
-  // core; the same snapshot) while this one checks conservation and compares the positions. The
-  // findings go where a single pass made them. The replay is read-only from here: what conservation
-  // would load on demand is loaded first (nothing, for the streaming replay's loader).
-  std::vector<Discrepancy> conserved, accounted;
-  const bool accounts_apart = tables_current && other.has_value();
-  const auto check_conservation = [&] {
-    for (auto& [seq, message] : vault::conservation_problems(state)) conserved.push_back({seq, "conservation", message});
-  };
+  // core; the same snapshot) while this one checks conservation and compares the positions; its
+  // findings are appended where a single pass made them. The replay is read-only from here: what
+  // conservation would load on demand is loaded first (nothing, for the streaming replay's loader).
+  std::vector<Discrepancy> accounted;
   const auto check_accounts = [&](SQLite::Database& db) {
     compare_accounts(db, m->path, state, last, posted, !postings_error.has_value(), accounted);
   };
   std::future<void> apart;
-  const std::size_t conservation_at = problems.size();
-  if (accounts_apart) {
+  if (tables_current && other) {
     if (auto loaded = load_all_positions(state); loaded) (void)load_all_accounts(state);
     apart = std::async(std::launch::async, [&] { check_accounts(other->m->db); });
   }
-  check_conservation();
+  for (auto& [seq, message] : vault::conservation_problems(state)) problems.push_back({seq, "conservation", message});
   // Derived tables against the replay. An older schema's are not read (every reader takes its state
   // from the replay, and the first write rebuilds them): its postings are checked against the replay's
   // balances instead.
   if (!tables_current) {
-    problems.insert(problems.begin() + static_cast<std::ptrdiff_t>(conservation_at),
-                    std::make_move_iterator(conserved.begin()), std::make_move_iterator(conserved.end()));
     std::set<std::string> names;
     for (const auto& [name, balance] : state.accounts) {
       if (balance != WideUsd()) names.insert(name);
@@ -1072,11 +1065,9 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
         problems.push_back({0, "state", "the positions cannot be read: " + sqlite_error(m->path, e).message});
       }
       compare_states(state, *stored, m->positions, last, posted, streamed, extra_ids, stored_rows, problems);
-      if (!accounts_apart) check_accounts(m->db);
+      if (!apart.valid()) check_accounts(m->db);
     }
     if (apart.valid()) apart.get();
-    problems.insert(problems.begin() + static_cast<std::ptrdiff_t>(conservation_at),
-                    std::make_move_iterator(conserved.begin()), std::make_move_iterator(conserved.end()));
     // (the accounts are not compared when the stored state cannot be read)
     if (stored) problems.insert(problems.end(), std::make_move_iterator(accounted.begin()),
                                 std::make_move_iterator(accounted.end()));

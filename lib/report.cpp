@@ -599,9 +599,11 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
       NX_TRY(held_after, held_shares(after, key, it->second));
       NX_TRY(av, value_of(after, key, held_after, va));
       a = av;
-      // (a shock changes no LP's shares nor a tranche's supply: the midpoint's value is on the same)
-      NX_TRY(mv, value_of(after, key, held_after, vm));
-      m = mv;
+      if (mid) {
+        // (a shock changes no LP's shares nor a tranche's supply: the midpoint's value is on the same)
+        NX_TRY(mv, value_of(after, key, held_after, vm));
+        m = mv;
+      }
     }
     NX_TRY(lost, b - a);
     lps.rows.push_back({Cell::of_text(key.lp), Cell::of_text(std::string(tranche_name(key.tranche))), Cell::of_usd(b),
