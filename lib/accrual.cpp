@@ -51,9 +51,6 @@ void mark_day(State& state, Timestamp at) {
 namespace vault {
 namespace {
 
-// the denominator of the exact borrow rate's index growth (rules 3): 10^4 × 10^4 × 31,536,000
-constexpr int128 k_exact_rate_scale = static_cast<int128>(k_bps_scale) * k_bps_scale * k_seconds_per_year;
-
 void mark(State& state) { state.store.dirty_vault = true; }
 
 }  // namespace
@@ -73,17 +70,15 @@ Status accrue(State& state, Timestamp at) {
   const auto& fees = state.config.fees;
   // the utilization in the rate is in bps rounded up (SPEC §10)
   int128 growth = 0;
-  if (state.rules >= 3) {
-    // SPEC §10: rate = base + slope × utilization / 10^4 bps a year, exactly (issue 20 item 2), so
-    //   Δindex = (base × 10^4 + slope × utilization) × Δt × 10^18 / (10^4 × 10^4 × 31,536,000).
-    // floor: the index grows by whole 10^-18 units (SPEC §10; DESIGN-risk §9, accumulator increments),
-    // less than 10^-18 of a position's size per event, under a micro-USD in 1,000 events on a billion
-    // USD; what a position is charged from the index rounds up, against the trader (borrow_due).
-    const int128 rate_e4 = static_cast<int128>(fees.borrow_base_apr_bps.value) * k_bps_scale +
-                           static_cast<int128>(fees.borrow_slope_apr_bps.value) * v.utilization_bps.value;
-    NX_TRY(exact, mul_div_wide(rate_e4, static_cast<int128>(dt) * k_index_scale, k_exact_rate_scale, Rounding::floor,
-                               "the borrow index"));
-    growth = exact;
+  if (state.rules >= 3 || fees.borrow_kink_bps.value != 0) {
+    // SPEC §10: rate = base + slope × utilization / 10^4 bps a year, exactly (issue 20 item 2), or the
+    // two-slope curve when a kink is set (a key newer than rules 3: never on a journal of rules 1 or 2
+    // before, so exact there too). Δindex = rate × Δt × 10^18 / (10^4 × 31,536,000), floored: the
+    // index grows by whole 10^-18 units (SPEC §10; DESIGN-risk §9, accumulator increments), less than
+    // 10^-18 of a position's size per event, under a micro-USD in 1,000 events on a billion USD; what a
+    // position is charged from the index rounds up, against the trader (borrow_due).
+    NX_TRY(exact, borrow_index_growth(fees, v.utilization_bps, dt));
+    growth = exact.units();
   } else {
     // Rules 1 and 2 (nexadex-journal(5), RULES): the slope's part rounded up to whole bps.
     // ceil: the rate rounds against the trader

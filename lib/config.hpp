@@ -38,7 +38,9 @@ struct FeeConfig {
   Bps close_fee_bps{10};                        // SPEC §10
   Usd liquidation_fee = Usd::whole(5);          // to the keeper
   Bps borrow_base_apr_bps{100};
-  Bps borrow_slope_apr_bps{2'000};              // × utilization
+  Bps borrow_slope_apr_bps{2'000};              // × utilization (up to the kink, with one)
+  Bps borrow_kink_bps{0};                       // 0: one line; else the utilization where the second slope starts
+  Bps borrow_slope2_apr_bps{0};                 // added from the kink to 100% utilization
   FeeSplit split;
 };
 

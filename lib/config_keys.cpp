@@ -69,7 +69,12 @@ const ConfigKey k_keys[] = {
     {"fees", "borrow_base_apr_bps", pool_field<&Config::fees, &FeeConfig::borrow_base_apr_bps>(), {0, 1'000'000},
      Presence::optional, "100", "the borrow rate a year at no utilization"},
     {"fees", "borrow_slope_apr_bps", pool_field<&Config::fees, &FeeConfig::borrow_slope_apr_bps>(), {0, 1'000'000},
-     Presence::optional, "2000", "the borrow rate a year added at 100% utilization"},
+     Presence::optional, "2000", "the borrow rate a year added at 100% utilization (at the kink, with one)"},
+    {"fees", "borrow_kink_bps", pool_field<&Config::fees, &FeeConfig::borrow_kink_bps>(), {0, 9'999},
+     Presence::optional, "8000", "the utilization where the borrow rate's second slope starts (0: one line)", false,
+     true},
+    {"fees", "borrow_slope2_apr_bps", pool_field<&Config::fees, &FeeConfig::borrow_slope2_apr_bps>(), {0, 1'000'000},
+     Presence::optional, "12000", "the borrow rate a year added from the kink to 100% utilization", false, true},
 
     {"fees.split", "lp_bps", pool_field<&Config::fees, &FeeConfig::split, &FeeSplit::lp_bps>(), k_bps_0_10000,
      Presence::optional, "7000", "the liquidity providers' part of each fee"},
@@ -211,7 +216,17 @@ Status split_sums_to_whole(const Config& c, std::size_t) {
   return input_error("lp_bps + insurance_bps + treasury_bps is " + std::to_string(sum) + " but must be 10000.");
 }
 
+// The borrow curve (nexadex-close(1), Borrow fee): a second slope needs the kink it starts at.
+Status second_slope_has_kink(const Config& c, std::size_t) {
+  const auto& f = c.fees;
+  if (f.borrow_slope2_apr_bps.value == 0 || f.borrow_kink_bps.value != 0) return {};
+  return input_error("borrow_slope2_apr_bps is " + std::to_string(f.borrow_slope2_apr_bps.value) +
+                     " but borrow_kink_bps is 0 (one line); set the kink (the utilization where the second slope "
+                     "starts, e.g. 8000) or remove the second slope.");
+}
+
 const ConfigTableRule k_rules[] = {
+    {"fees", &second_slope_has_kink},
     {"fees.split", &split_sums_to_whole},
     {"assets[]", &asset_entry_rules},
 };

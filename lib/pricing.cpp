@@ -17,6 +17,26 @@ Result<Usd> pnl_floor(Side side, Usd size, Price entry, Price price) {
   return mul_div_floor_as<Usd>(size, move.units(), entry.units(), "PnL");
 }
 
+Result<BorrowIndex> borrow_index_growth(const FeeConfig& fees, Bps u, int64_t dt) {
+  // rate = num / den bps a year, with den the kink (or 10^4) below it and 10^4 − kink above it
+  const int128 base = fees.borrow_base_apr_bps.value;
+  const int128 slope = fees.borrow_slope_apr_bps.value;
+  const int128 kink = fees.borrow_kink_bps.value == 0 ? k_bps_scale : fees.borrow_kink_bps.value;
+  int128 num = 0;
+  int128 den = 0;
+  if (u.value <= kink) {
+    num = base * kink + slope * u.value;
+    den = kink;
+  } else {
+    den = k_bps_scale - kink;
+    num = (base + slope) * den + static_cast<int128>(fees.borrow_slope2_apr_bps.value) * (u.value - kink);
+  }
+  // floor: the index grows by whole 10^-18 units (rates, u and dt are not negative)
+  NX_TRY(growth, mul_div_wide(num, static_cast<int128>(dt) * k_index_scale,
+                              den * k_bps_scale * k_seconds_per_year, Rounding::floor, "the borrow index"));
+  return BorrowIndex(growth);
+}
+
 Result<Usd> borrow_due(const Position& p, BorrowIndex index_now) {
   NX_TRY(growth_index, index_now.minus(p.borrow_index_open, "the borrow index"));
   const int128 growth = growth_index.units();

@@ -22,6 +22,13 @@ std::string position_account(int64_t id);                // "position:42"
 // pool pays it), a loss rounds up (the pool is owed it).
 Result<Usd> pnl_floor(Side side, Usd size, Price entry, Price price);
 
+// The borrow index's growth over `dt` seconds at utilization `u` (nexadex-close(1), Borrow fee),
+// exactly: the rate a year is base + slope × u / k up to the kink k (10000 when borrow_kink_bps is 0:
+// one line, the rate of rules 3) and base + slope + slope2 × (u − k) / (10000 − k) above it, and the
+// index grows by floor(rate × dt × 10^18 / (10^4 × 31,536,000)) (floor: whole 10^-18 units; what a
+// position is charged from it rounds up, borrow_due). The curve is solana-labs' two-slope one.
+Result<BorrowIndex> borrow_index_growth(const FeeConfig& fees, Bps u, int64_t dt);
+
 // Borrow fee a position owes now: ceil(size × (index − index_open) / 10^18) + what it carried.
 Result<Usd> borrow_due(const Position& p, BorrowIndex index_now);
 

@@ -35,7 +35,9 @@ std::string array_name(std::string_view table) { return std::string(table.substr
 std::string file_with(const ConfigKey& key, const std::string& name, const std::string& value) {
   const ConfigKey& id = identity_of("markets[]");
   const std::string market = "[[markets]]\n" + std::string(id.name) + " = " + std::string(id.example) + "\n";
-  if (!key.per_entry()) return "[" + std::string(key.table) + "]\n" + name + " = " + value + "\n" + market;
+  // a second borrow slope needs its kink (the rule across the two keys)
+  const std::string companion = key.path() == "fees.borrow_slope2_apr_bps" ? "borrow_kink_bps = 8000\n" : "";
+  if (!key.per_entry()) return "[" + std::string(key.table) + "]\n" + companion + name + " = " + value + "\n" + market;
   if (key.table == "assets[]") {
     std::string text = market + "[[assets]]\nsymbol = \"USD\"\nstable = true\ntarget_weight_bps = 5000\n[[assets]]\n";
     for (const auto& [k, v] : {std::pair<std::string, std::string>{"symbol", "\"ZZZ\""}, {"price", "\"BTC\""},
@@ -139,7 +141,9 @@ TEST_CASE("the key table names each key once, and every default is within its ra
 
 TEST_CASE("config show prints exactly the keys of the table", "[config][keys]") {
   Config c = full_config();
-  c.markets[0].max_net_exposure_bps = Bps{5'000};   // a key shown only when set
+  c.markets[0].max_net_exposure_bps = Bps{5'000};   // keys shown only when set
+  c.fees.borrow_kink_bps = Bps{8'000};
+  c.fees.borrow_slope2_apr_bps = Bps{12'000};
   std::set<std::string> shown;
   flatten(journal::config_to_json(c), "", shown);
   std::set<std::string> table;
@@ -147,9 +151,13 @@ TEST_CASE("config show prints exactly the keys of the table", "[config][keys]") 
   CHECK(shown == table);
   // unset, it is left out: a journal written before it existed reads its cached config as it was
   c.markets[0].max_net_exposure_bps = Bps{0};
+  c.fees.borrow_kink_bps = Bps{0};
+  c.fees.borrow_slope2_apr_bps = Bps{0};
   shown.clear();
   flatten(journal::config_to_json(c), "", shown);
-  table.erase("markets[].max_net_exposure_bps");
+  for (const char* key : {"markets[].max_net_exposure_bps", "fees.borrow_kink_bps", "fees.borrow_slope2_apr_bps"}) {
+    CHECK(table.erase(key) == 1);
+  }
   CHECK(shown == table);
   CHECK(journal::config_from_json(journal::config_to_json(c).dump()).has_value());
 }
@@ -166,6 +174,16 @@ TEST_CASE("the reader accepts every key of the table, with its example value", "
     REQUIRE(again.has_value());
     CHECK(journal::config_to_json(*again) == journal::config_to_json(*c));
   }
+}
+
+TEST_CASE("a second borrow slope without its kink is refused, naming both keys", "[config][keys]") {
+  auto c = journal::parse_config("[fees]\nborrow_slope2_apr_bps = 12000\n[[markets]]\nsymbol = \"BTC\"\n", "pool.toml");
+  REQUIRE_FALSE(c.has_value());
+  CHECK(c.error().message ==
+        "pool.toml:1: fees: borrow_slope2_apr_bps is 12000 but borrow_kink_bps is 0 (one line); set the kink (the "
+        "utilization where the second slope starts, e.g. 8000) or remove the second slope.");
+  // a kink alone is a curve whose second slope is flat: the rate stops rising at the kink
+  CHECK(journal::parse_config("[fees]\nborrow_kink_bps = 8000\n[[markets]]\nsymbol = \"BTC\"\n", "pool.toml").has_value());
 }
 
 TEST_CASE("the reader refuses a key outside the table, in every table, naming those allowed", "[config][keys]") {
