@@ -2,7 +2,7 @@
 // of which succeeds on a fresh journal of bench/trading.toml (examples/basic.toml's rules, markets
 // BTC, ETH and SOL).
 //
-//   gen_trading FILE OPS FIRST_AT [SEED [MAX_OPEN]]
+//   gen_trading FILE OPS FIRST_AT [SEED [MAX_OPEN [FIRST_SEQ]]]
 //
 // MAX_OPEN (0: no bound) keeps the book in a steady state, as a pool's is over a year: while that many
 // BTC and ETH positions are open, an open becomes a whole close (the 10M-event journal of
@@ -13,7 +13,8 @@
 // liquidation episode is three consecutive kinds of line: SOL drops to 136 (a 9.4% loss: below the 1%
 // maintenance margin, above bankruptcy), one `liquidate ID` line per such position, SOL back near 150.
 // Line k (0-based) is dated FIRST_AT + k × 86400 / OPS (a day, whatever OPS is) and writes exactly one
-// event, so its seq is k + 2 on a journal holding only its journal_created event; a position's id is
+// event, so its seq is k + FIRST_SEQ (2: on a journal holding only its journal_created event; more when
+// the journal was prepared first, as scripts/bench-assets.sh's 3-asset pool is); a position's id is
 // the seq of its open. To keep every line accepted the generator tracks what the pool rules look at,
 // in integers (micro-USD, 8-decimal prices, no floating point): the price of every market is set
 // again when it is 120 s old (max_price_age is 5 minutes); an open is written only while the reserves
@@ -106,15 +107,16 @@ struct Market {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 4 || argc > 6) {
-    std::fprintf(stderr, "usage: gen_trading FILE OPS FIRST_AT [SEED [MAX_OPEN]]\n"
+  if (argc < 4 || argc > 7) {
+    std::fprintf(stderr, "usage: gen_trading FILE OPS FIRST_AT [SEED [MAX_OPEN [FIRST_SEQ]]]\n"
                          "  writes OPS lines of a trading day that all succeed on a fresh trading.toml journal\n");
     return 1;
   }
   const int64_t ops = arg_int("gen_trading", "OPS", argv[2]);
   const int64_t first_at = arg_int("gen_trading", "FIRST_AT", argv[3]);
   const int64_t seed = argc >= 5 ? arg_int("gen_trading", "SEED", argv[4]) : 4;
-  const int64_t max_open = argc == 6 ? arg_int("gen_trading", "MAX_OPEN", argv[5]) : 0;
+  const int64_t max_open = argc >= 6 ? arg_int("gen_trading", "MAX_OPEN", argv[5]) : 0;
+  const int64_t first_seq = argc == 7 ? arg_int("gen_trading", "FIRST_SEQ", argv[6]) : 2;
   if (ops < 10) {
     std::fprintf(stderr, "gen_trading: OPS must be at least 10.\n");
     return 1;
@@ -182,7 +184,7 @@ int main(int argc, char** argv) {
     } else {
       line += " --size " + usd(size);
     }
-    book.push_back({k + 2, size, size});
+    book.push_back({k + first_seq, size, size});
     reserved += size;
     emit(k_open);
   };
