@@ -1,5 +1,6 @@
-// cli/chart.cpp: `report history --svg FILE`: the history section drawn as an SVG chart, four panels
-// of step lines (the state holds between events): NAV, share prices, utilization, insurance, each on
+// cli/chart.cpp: `report history --svg FILE`: the history section drawn as an SVG chart, panels of
+// step lines (the state holds between events): NAV, share prices, utilization, insurance (and, on a
+// pool showing its net exposure, market prices and net exposure; with [locks], the APY), each on
 // round-number axes with grid lines, dates and a legend. Every coordinate is an integer computed in
 // 128 bits; nothing here rounds money, it only places pixels and prints tick values exactly.
 #include "cli/chart.hpp"
@@ -28,6 +29,13 @@ constexpr const char* k_axis = "#666";
 // A series' colour by its name, the same in every panel: the pool (its NAV and, with one tranche,
 // its share price) blue, the senior tranche orange, the junior green.
 const char* color_of(std::string_view key) {
+  // a market's price and net exposure: "market-I", the I-th market's colour of a palette apart from the above
+  if (key.starts_with("market-")) {
+    static constexpr const char* k_markets[] = {"#d62728", "#17becf", "#bcbd22", "#e377c2", "#7f7f7f"};
+    std::size_t i = 0;
+    for (const char c : key.substr(7)) i = i * 10 + static_cast<std::size_t>(c - '0');
+    return k_markets[i % std::size(k_markets)];
+  }
   if (key == "senior") return "#ff7f0e";
   if (key == "junior") return "#2ca02c";
   if (key == "utilization") return "#9467bd";
@@ -42,9 +50,9 @@ struct Series {
 };
 
 struct Panel {
-  std::string id;            // of its SVG group: panel-nav, panel-price, panel-utilization, panel-insurance
+  std::string id;            // of its SVG group: panel-nav, -price, -utilization, -insurance, -prices, -exposure, -apy
   std::string title;
-  int scale = 6;             // decimals of the values' unit: 6 for USD, 2 for bps shown as a percentage
+  int scale = 6;             // decimals of the values' unit: 6 for USD, 8 for prices, 2 for bps as a percentage
   std::string suffix;        // "%" for bps
   std::vector<Series> series;
 };
@@ -431,6 +439,21 @@ std::vector<Panel> panels_of(const Section& history) {
                          {series_of(history, "utilization_bps", "utilization", "utilization")}});
   panels.push_back(
       Panel{"insurance", "Insurance fund (USD)", 6, "", {series_of(history, "insurance", "insurance", "insurance")}});
+  // a pool showing its net exposure: each market's price and net_usd (> 0: the pool is long the asset),
+  // a market the same colour in both panels
+  Panel prices{"prices", "Market prices (USD)", 8, "", {}};
+  Panel exposure{"exposure", "Net exposure (USD; above 0 the pool is long)", 6, "", {}};
+  for (std::size_t c = 0; c < history.columns.size(); ++c) {
+    const std::string& key = history.columns[c].key;
+    if (!key.starts_with("net_usd_")) continue;
+    const std::string market = key.substr(8), colour = "market-" + std::to_string(exposure.series.size());
+    prices.series.push_back(series_of(history, "price_" + market, colour, market));
+    exposure.series.push_back(series_of(history, key, colour, market));
+  }
+  if (!exposure.series.empty()) {
+    panels.push_back(std::move(prices));
+    panels.push_back(std::move(exposure));
+  }
   // with [locks]: each tranche's ×1.0 APY since its start (what an unboosted compounding lot earned)
   if (column_of(history, "senior_apy_bps") >= 0) {
     Panel apy{"apy", "Realized APY since start, x1.0 lot", 2, "%", {}};

@@ -172,9 +172,10 @@ Status report_events(Context& ctx, const ReportArgs& a, journal::Journal& j, con
 // `report history`: the state after each event (or after the last event of each --every interval,
 // intervals counted from 1970-01-01T00:00:00Z) up to the horizon, as a list or an SVG chart. One
 // replay gives every point.
-// `locks`: the journal's config has [locks] now (the rows gain each tranche's ×1.0 APY).
+// `columns`: of the journal's state now ([locks]: each tranche's ×1.0 APY; a pool showing its net
+// exposure: each market's net_usd).
 Status report_history(Context& ctx, const Options& o, const ReportArgs& a, journal::Journal& j, const Horizon& h,
-                      Format format, bool locks) {
+                      Format format, const HistoryColumns& columns) {
   if (!a.id.empty()) {
     return input_error("report history takes no '" + a.id + "'; only 'report lp' and 'report position' take one.");
   }
@@ -184,11 +185,11 @@ Status report_history(Context& ctx, const Options& o, const ReportArgs& a, journ
     if (d.seconds <= 0) return input_error("--every must be longer than 0s, e.g. --every 1h.");
     every = d.seconds;
   }
-  Report report{"history", {history_section(locks)}};
+  Report report{"history", {history_section(columns)}};
   auto& rows = report.sections[0].rows;
   // Without --svg the rows are written as they come (JSON and CSV keep no row; see ListStream).
   std::optional<ListStream> list;
-  if (!a.svg) list.emplace("history", history_section(locks), format, ctx.out());
+  if (!a.svg) list.emplace("history", history_section(columns), format, ctx.out());
   NX_TRY_STATUS(j.read_without_map());   // one pass through the events: nothing of them kept resident
   ProgressLine line(ctx, o, "report history", "events");
   NX_TRY(last, j.last_seq());
@@ -203,14 +204,14 @@ Status report_history(Context& ctx, const Options& o, const ReportArgs& a, journ
   auto replayed = j.replay(h.seq, h.at, [&](const State& s, Timestamp next_at) -> Status {
     line.update(s.head_seq, total);
     if (every && interval(s.head_at.seconds) == interval(next_at.seconds)) return {};
-    NX_TRY(row, history_row(s, locks));
+    NX_TRY(row, history_row(s, columns));
     add_row(std::move(row));
     return {};
   });
   line.clear();
   if (!replayed) return std::unexpected(replayed.error());
   if (h.at && replayed->second.seq == 0) return before_first_event(*h.at);
-  NX_TRY(row, history_row(replayed->first, locks));
+  NX_TRY(row, history_row(replayed->first, columns));
   add_row(std::move(row));
   if (list) {
     list->finish();
@@ -272,7 +273,7 @@ Status show_report(Context& ctx, const Options& o, const ReportArgs& a) {
                          std::to_string(last.seq) + "; give at most " + std::to_string(last.seq) + ".");
     }
     if (a.what == "events") return report_events(ctx, a, j, h, last.seq, format);
-    if (a.what == "history") return report_history(ctx, o, a, j, h, format, current.config.locks.enabled);
+    if (a.what == "history") return report_history(ctx, o, a, j, h, format, history_columns(current));
     if (a.every || a.svg) return input_error("--every and --svg go with 'report history' only.");
     State state = std::move(current);
     JournalHead head = last;

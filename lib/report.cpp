@@ -626,7 +626,15 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
 
 namespace nexadex {
 
-Section history_section(bool locks) {
+HistoryColumns history_columns(const State& now) {
+  HistoryColumns c{now.config.locks.enabled, {}};
+  if (shows_exposure(now)) {
+    for (const auto& m : now.config.markets) c.exposure_markets.push_back(m.symbol);
+  }
+  return c;
+}
+
+Section history_section(const HistoryColumns& columns) {
   Section sec{"history", "History", SectionShape::list,
               {{"seq", CellType::integer},
                {"at", CellType::time},
@@ -641,14 +649,18 @@ Section history_section(bool locks) {
                {"open_interest", CellType::usd},
                {"unabsorbed", CellType::usd}},
               {}};
-  if (locks) {
+  if (columns.locks) {
     sec.columns.push_back({"senior_apy_bps", CellType::bps});
     sec.columns.push_back({"junior_apy_bps", CellType::bps});
+  }
+  for (const std::string& m : columns.exposure_markets) {
+    sec.columns.push_back({"price_" + m, CellType::price});
+    sec.columns.push_back({"net_usd_" + m, CellType::usd});
   }
   return sec;
 }
 
-Result<std::vector<Cell>> history_row(const State& s, bool locks) {
+Result<std::vector<Cell>> history_row(const State& s, const HistoryColumns& columns) {
   const Vault& v = s.vault;
   NX_TRY(pv, tranche::pool_value(s));   // the NAV and tranche values the pool report shows
   const Usd nav = pv.nav;
@@ -675,11 +687,20 @@ Result<std::vector<Cell>> history_row(const State& s, bool locks) {
   NX_TRY(open_interest, v.open_interest_long + v.open_interest_short);
   row.push_back(Cell::of_usd(open_interest));
   row.push_back(Cell::of_usd(v.unabsorbed));
-  if (locks) {
+  if (columns.locks) {
     // each tranche's ×1.0 APY since its start (a compounding lot without a boost), at this point
     for (const TrancheId id : k_tranche_ids) {
       const std::optional<int64_t> apy = tranche::apy_since_start_bps(v.tranche(id), s.head_at);
       row.push_back(apy ? Cell::of_bps(Bps{*apy}) : Cell::none(CellType::bps));
+    }
+  }
+  if (!columns.exposure_markets.empty()) {
+    NX_TRY(all, exposure::all(s));
+    for (const std::string& m : columns.exposure_markets) {
+      const auto it = std::find_if(all.begin(), all.end(), [&](const auto& e) { return e.market == m; });
+      const bool known = it != all.end();
+      row.push_back(known && it->price ? Cell::of_price(*it->price) : Cell::none(CellType::price));
+      row.push_back(known && it->net_usd ? Cell::of_usd(*it->net_usd) : Cell::none(CellType::usd));
     }
   }
   return row;

@@ -177,9 +177,17 @@ Result<Report> cascade_report(const State& before, const State& after, std::vect
 // event: NAV, the share price (one tranche) or each tranche's virtual NAV and price, utilization,
 // insurance, open interest and unabsorbed losses.
 // With [locks] (`locks`, the journal's config now) each point also has each tranche's ×1.0 APY since
-// its start (senior_apy_bps, junior_apy_bps).
-Section history_section(bool locks = false);
-Result<std::vector<Cell>> history_row(const State& state, bool locks = false);
+// its start (senior_apy_bps, junior_apy_bps). On a pool that shows its net exposure (shows_exposure,
+// of the journal's state now), each point also has, for each of `exposure_markets` (that state's
+// markets), its price, price_SYMBOL, and the pool's net exposure to it in USD, net_usd_SYMBOL
+// (signed: > 0 the pool is long the asset); null where the market is not configured or not priced.
+struct HistoryColumns {
+  bool locks = false;
+  std::vector<std::string> exposure_markets;
+};
+HistoryColumns history_columns(const State& now);
+Section history_section(const HistoryColumns& columns = {});
+Result<std::vector<Cell>> history_row(const State& state, const HistoryColumns& columns = {});
 
 // A one-line human description of an event's payload, e.g. "BTC 65000.00000000".
 std::string describe(const EventBody& body);

@@ -36,12 +36,15 @@ render() {
   between 20000 1000000 "$(wc -c <"$png")" "$png bytes"
 }
 
-# check_chart SVG: the structure every chart has.
+# check_chart SVG [PANEL...]: the structure every chart has, with the four panels every chart has and
+# the PANELs it has beside them.
 check_chart() {
   local svg=$1 panel n labels key colour
+  shift
   render "$svg"
-  [ "$(xp "$svg" "count(//g[@class='panel'])")" = 4 ] || fail "$svg: $(xp "$svg" "count(//g[@class='panel'])") panels, expected 4"
-  for panel in nav price utilization insurance; do
+  [ "$(xp "$svg" "count(//g[@class='panel'])")" = $((4 + $#)) ] ||
+    fail "$svg: $(xp "$svg" "count(//g[@class='panel'])") panels, expected $((4 + $#))"
+  for panel in nav price utilization insurance "$@"; do
     local g="//g[@id='panel-$panel']"
     [ -n "$(xp "$svg" "string($g/text[@font-weight='bold'])")" ] || fail "$svg: panel $panel has no title"
     n=$(xp "$svg" "count($g/g[@class='y-labels']/text)")
@@ -53,14 +56,14 @@ check_chart() {
     xp "$svg" "$g/g[@class='x-labels']/text/text()" | grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' ||
       fail "$svg: panel $panel has no date on its time axis"
     # every line of the panel has its legend entry, in the line's colour
-    for key in $(xp "$svg" "$g/polyline/@class" | sed 's/ *class="\([a-z]*\)"/\1\n/g' | sort -u); do
+    for key in $(xp "$svg" "$g/polyline/@class" | sed 's/ *class="\([a-z0-9-]*\)"/\1\n/g' | sort -u); do
       colour=$(xp "$svg" "string($g/polyline[@class='$key']/@stroke)")
       [ "$(xp "$svg" "count($g/g[@class='legend']/line[@class='$key'][@stroke='$colour'])")" = 1 ] ||
         fail "$svg: panel $panel: no legend entry for $key in $colour"
     done
   done
   # one colour per series name across the panels, and different series in different colours
-  for key in pool senior junior utilization insurance; do
+  for key in pool senior junior utilization insurance market-0 market-1; do
     n=$(xp "$svg" "count(//*[@class='$key'])")
     [ "$n" = 0 ] && continue
     colour=$(xp "$svg" "string((//*[@class='$key'])[1]/@stroke)")
@@ -128,4 +131,22 @@ for key in pool utilization insurance; do
 done
 [ "$(xp one.svg "//g[@id='panel-price']/g[@class='y-labels']/text/text()" | tr '\n' ' ')" = "0.990 0.995 1.000 1.005 1.010 " ] ||
   fail "one.svg price axis: $(xp one.svg "//g[@id='panel-price']/g[@class='y-labels']/text/text()" | tr '\n' ' ')"
-echo "ok: t.svg, b.svg, h.svg and one.svg render ($(wc -c <t.png) bytes of PNG for t.svg)"
+# a pool holding BTC (examples/rally-crash.run): two more panels, the BTC price and the pool's net
+# exposure to it, in one colour; the exposure axis spans the values (199,730 … 434,676 after the opens)
+export NEXADEX_JOURNAL=$WORK/rc.db
+n init --config "$SRC/examples/rally-crash.toml" --at 2026-02-01T00:00:00Z
+n run "$SRC/examples/rally-crash.run"
+expect_rc 0 report history --as-of 2026-02-06T12:00:00Z --svg rc.svg
+check_chart rc.svg prices exposure
+[ "$(xp rc.svg "count(//g[@id='panel-prices']//polyline[@class='market-0'])")" = 1 ] || fail "rc.svg: no BTC price line"
+[ "$(xp rc.svg "count(//g[@id='panel-exposure']//polyline[@class='market-0'])")" = 1 ] || fail "rc.svg: no exposure line"
+[ "$(xp rc.svg "//g[@id='panel-exposure']/g[@class='y-labels']/text/text()" | tr '\n' ' ')" = "0 100,000 200,000 300,000 400,000 500,000 " ] ||
+  fail "rc.svg exposure axis: $(xp rc.svg "//g[@id='panel-exposure']/g[@class='y-labels']/text/text()" | tr '\n' ' ')"
+[ "$(xp rc.svg "//g[@id='panel-prices']/g[@class='y-labels']/text/text()" | tr '\n' ' ')" = "40,000 50,000 60,000 70,000 80,000 " ] ||
+  fail "rc.svg price axis: $(xp rc.svg "//g[@id='panel-prices']/g[@class='y-labels']/text/text()" | tr '\n' ' ')"
+# the chart the README shows is this one, byte for byte (after a change of the chart, regenerate it
+# with the README's commands and review it: cp rc.svg examples/rally-crash.svg)
+cmp -s rc.svg "$SRC/examples/rally-crash.svg" || fail "examples/rally-crash.svg is not the chart of examples/rally-crash.run"
+# a single-USDC vault has neither panel
+[ "$(xp b.svg "count(//g[@id='panel-exposure'] | //g[@id='panel-prices'])")" = 0 ] || fail "b.svg has an exposure panel"
+echo "ok: t.svg, b.svg, h.svg, one.svg and rc.svg render ($(wc -c <t.png) bytes of PNG for t.svg)"
