@@ -173,7 +173,7 @@ Status report_events(Context& ctx, const ReportArgs& a, journal::Journal& j, con
 // intervals counted from 1970-01-01T00:00:00Z) up to the horizon, as a list or an SVG chart. One
 // replay gives every point.
 // `columns`: of the journal's state now ([locks]: each tranche's ×1.0 APY; a pool showing its net
-// exposure: each market's net_usd).
+// exposure: each market's price and net_usd).
 Status report_history(Context& ctx, const Options& o, const ReportArgs& a, journal::Journal& j, const Horizon& h,
                       Format format, const HistoryColumns& columns) {
   if (!a.id.empty()) {
