@@ -203,14 +203,6 @@ Result<std::unique_ptr<CheckpointReader>> CheckpointReader::open(const std::stri
   }
 }
 
-int64_t CheckpointReader::position_rows() {
-  try {
-    return m_db.execAndGet("SELECT count(*) FROM positions").getInt64();
-  } catch (const SQLite::Exception&) {
-    return -1;   // the comparison names the unreadable table
-  }
-}
-
 Result<State> CheckpointReader::state() {
   try {
     NX_TRY(s, read_state_tables(m_db, m_name, m_loader));
@@ -345,7 +337,7 @@ Result<LiveAccounts> live_accounts(const State& state) {
 
 std::vector<std::string> live_differences(const State& want, const State& got, const LiveAccounts& want_accounts,
                                           const LiveAccounts& got_accounts, int64_t got_rows, const std::string& where,
-                                          std::size_t limit) {
+                                          const std::vector<Position>* got_positions, std::size_t limit) {
   std::vector<std::string> out;
   std::size_t more = 0;
   const auto add = [&](std::string s) {
@@ -386,13 +378,25 @@ std::vector<std::string> live_differences(const State& want, const State& got, c
   }
   keyed(want.books, got.books, [](const BookKey& k) { return "book " + k.market + " " + std::string(side_name(k.side)); });
   keyed(want.lps, got.lps, [](const LpKey& k) { return "LP " + k.lp + " (" + std::string(tranche_name(k.tranche)) + ")"; });
-  // the open positions, book by book through the indexes (never the ended ones)
+  // the open positions, book by book through the indexes (never the ended ones); `got`'s from the rows
+  // given when there are (grouped by book, still by id), which spares the index queries of each book
   std::set<BookKey> books;
   for (const auto& [k, v] : want.books) books.insert(k);
   for (const auto& [k, v] : got.books) books.insert(k);
+  std::map<BookKey, std::vector<const Position*>> given;
+  if (got_positions) {
+    for (const Position& p : *got_positions) {
+      if (p.status == PositionStatus::open) given[BookKey{p.market, p.side}].push_back(&p);
+    }
+  }
+  const auto got_book = [&](const BookKey& key) -> Result<std::vector<const Position*>> {
+    if (!got_positions) return book_positions(got, key);
+    const auto it = given.find(key);
+    return it == given.end() ? std::vector<const Position*>{} : it->second;
+  };
   int64_t walked = 0;   // the open positions of `got` found through its books
   for (const auto& key : books) {
-    auto a = book_positions(want, key), b = book_positions(got, key);
+    auto a = book_positions(want, key), b = got_book(key);
     if (!a || !b) {
       add("the open positions of book " + key.market + " cannot be read: " + (a ? b : a).error().message);
       continue;

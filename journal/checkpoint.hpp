@@ -112,10 +112,9 @@ class CheckpointReader {
                                                         TableLoader& journal, std::string name);
   // The state after the checkpoint's event, its head set from the row.
   Result<State> state();
-  // The image's own tables (verify compares them without the journal's history), and its rows of
-  // positions (all of them: an image holds only open ones).
+  // The image's own tables (verify compares them without the journal's history; its positions, all
+  // open, in one scan by image().all()).
   TableLoader& image() { return m_image; }
-  int64_t position_rows();
 
  private:
   CheckpointReader(const CheckpointRow& row, TableLoader& journal, std::string name);
@@ -140,8 +139,11 @@ Result<LiveAccounts> live_accounts(const State& state);
 // then one saying how many more.
 // `got_rows`: how many positions rows `got`'s tables hold that a live state must match: the open ones
 // (an image holds nothing else, so for an image every row), so that a row outside every book is found.
+// `got_positions`: when given, every positions row of `got` by id (an image's, read in one scan), used
+// instead of `got`'s book indexes; only its open rows belong to a book.
 std::vector<std::string> live_differences(const State& want, const State& got, const LiveAccounts& want_accounts,
                                           const LiveAccounts& got_accounts, int64_t got_rows, const std::string& where,
+                                          const std::vector<Position>* got_positions = nullptr,
                                           std::size_t limit = 8);
 
 }  // namespace nexadex::journal

@@ -120,6 +120,13 @@ expect_error 4 "discrepanc" verify --journal t8.db --verbose
 grep -q "the positions: .* rows in the checkpoint where its books find .* open positions" out ||
   fail "a row outside the open positions of a checkpoint was not named: $(cat out)"
 
+# an image without its positions table (its hashes whole): verify names the table it cannot read,
+# and still compares the rest
+cp "$j" t11.db
+forge t11.db "$second" "DROP TABLE positions"
+expect_error 4 "discrepanc" verify --journal t11.db --verbose
+grep -q "$second .*checkpoint .*positions" out || fail "an image without its positions table was not named: $(cat out)"
+
 # a damaged checkpoint (its image's bytes changed, its hashes not) is not used by a report: the
 # report replays from the first event and gives what the events give
 cp "$j" t9.db
