@@ -1,6 +1,8 @@
 // journal/verify.cpp: `verify`'s named checks, in the spirit of `hledger check`.
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <absl/container/flat_hash_map.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -12,7 +14,6 @@
 #include <set>
 #include <thread>
 #include <tuple>
-#include <unordered_map>
 
 #include "journal/checkpoint.hpp"
 #include "journal/codec.hpp"
@@ -41,11 +42,11 @@ struct LastWrites {
   int64_t vault = 0;
   int64_t assets = 0;
   std::map<std::string, int64_t> markets;
-  std::unordered_map<int64_t, int64_t> positions;
+  absl::flat_hash_map<int64_t, int64_t> positions;
   std::map<LpKey, int64_t> lps;
   std::map<int64_t, int64_t> lots;
   std::map<BookKey, int64_t> books;
-  std::unordered_map<std::string, int64_t> accounts;
+  absl::flat_hash_map<std::string, int64_t> accounts;
 
   // Takes the rows `state`'s last event changed (its dirty sets, which the replay does not need).
   void take(State& state, int64_t seq) {
@@ -67,9 +68,10 @@ struct LastWrites {
   }
 };
 
-// Each account's postings so far: account → (balance, seq of the last). Hashed: a posting looks one
-// up among hundreds of thousands; what lists them sorts.
-using Posted = std::unordered_map<std::string, std::pair<int128, int64_t>>;
+// Each account's postings so far: account → (balance, seq of the last). Hashed (Abseil's open
+// addressing: no node to allocate and free as a position's account comes and goes): a posting looks
+// one up among hundreds of thousands; what lists them sorts.
+using Posted = absl::flat_hash_map<std::string, std::pair<int128, int64_t>>;
 
 // The replay's loader in a full verify: the ended positions verify has checked against their rows and
 // dropped from memory, read back from the table in the rare case an event names one again (a close of
