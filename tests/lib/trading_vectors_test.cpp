@@ -10,6 +10,9 @@
 // nexadex's utilization in bps (locked 1 of 1,000 = 10 bps).
 #include <catch2/catch.hpp>
 
+#include <utility>
+#include <vector>
+
 #include "lib/accrual.hpp"
 #include "lib/pricing.hpp"
 #include "tests/lib/pool_fixture.hpp"
@@ -69,6 +72,18 @@ std::vector<int128> index_sequence(const FeeConfig& f, const std::vector<int64_t
   return out;
 }
 
+// S6's and S16's interest: what a position of 100,000 owes after an hour at utilization u (the index
+// from 0), and the same with its snapshot at 70,000 of their units.
+std::pair<Usd, Usd> hour_of_interest(const FeeConfig& f, int64_t u_bps) {
+  const auto hour = vault::borrow_index_growth(f, Bps{u_bps}, 3'600);
+  REQUIRE(hour.has_value());
+  Position p;
+  p.size = Usd(100'000 * k_usd);
+  const Usd from_zero = vault::borrow_due(p, *hour).value();
+  p.borrow_index_open = BorrowIndex(70'000 * k_their_scale);
+  return {from_zero, vault::borrow_due(p, *hour).value()};
+}
+
 }  // namespace
 
 TEST_CASE("S5 test_update_borrow_rate: the two-slope curve, every rate and both index sequences", "[vectors][borrow]") {
@@ -97,13 +112,7 @@ TEST_CASE("S6 test_get_interest_amount_usd: 14 USD on 100,000 for an hour at 140
   // Interest = (index now − snapshot) × borrow size / 10^9: 140,000 × 100,000 / 10^9 = 14 USD; nexadex's
   // borrow_due = ceil(size × Δindex / 10^18) = ceil(100,000,000,000 × 1.4 × 10^14 / 10^18) = 14,000,000.
   // Their borrow size is the position's size here (max_payoff_mult 100%), as nexadex charges on size.
-  const auto hour = vault::borrow_index_growth(two_slope(), Bps{9'000}, 3'600);
-  REQUIRE(hour.has_value());
-  Position p;
-  p.size = Usd(100'000 * k_usd);
-  CHECK(vault::borrow_due(p, *hour).value() == Usd(14 * k_usd));
-  p.borrow_index_open = BorrowIndex(70'000 * k_their_scale);
-  CHECK(vault::borrow_due(p, *hour).value() == Usd(7 * k_usd));
+  CHECK(hour_of_interest(two_slope(), 9'000) == std::pair{Usd(14 * k_usd), Usd(7 * k_usd)});
   // Not reproduced: "a query at t = 7,199 after the update at 7,200 still gives 14" has no counterpart:
   // nexadex's index moves only forward, with the journal's events, and a report at an earlier time
   // replays the journal to that time.
@@ -124,13 +133,7 @@ TEST_CASE("S16 Adrena test_update_borrow_rate: the linear curve is nexadex's one
   CHECK(index_sequence(f, {3'600, 5'400, 7'200, 10'800, 14'400}, {9'000, 9'000, 9'000, 5'000, 5'000}) ==
         std::vector<int128>{0, 45'000, 90'000, 180'000, 230'000});
   // Interest on 100,000 for an hour at 90%: 9 USD; from a snapshot of 70,000: 2 USD.
-  const auto hour = vault::borrow_index_growth(f, Bps{9'000}, 3'600);
-  REQUIRE(hour.has_value());
-  Position p;
-  p.size = Usd(100'000 * k_usd);
-  CHECK(vault::borrow_due(p, *hour).value() == Usd(9 * k_usd));
-  p.borrow_index_open = BorrowIndex(70'000 * k_their_scale);
-  CHECK(vault::borrow_due(p, *hour).value() == Usd(2 * k_usd));
+  CHECK(hour_of_interest(f, 9'000) == std::pair{Usd(9 * k_usd), Usd(2 * k_usd)});
 }
 
 TEST_CASE("the two-slope curve in a pool: a 60% utilization above a 50% kink charges the second slope",
