@@ -3,7 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "journal/config_toml.hpp"
 #include "journal/sha256.hpp"
@@ -106,6 +108,137 @@ bool fast_price_set(std::string_view payload, std::string_view& market, std::str
   return literal_at(payload, pos, "{\"market\":") && plain_string_at(payload, pos, market) &&
          literal_at(payload, pos, ",\"price\":") && plain_string_at(payload, pos, price) &&
          literal_at(payload, pos, "}") && pos == payload.size();
+}
+
+// A non-negative int64 written as nlohmann writes one (no sign, no leading zero) at `pos`; false
+// otherwise, so that nlohmann reads whatever else it is.
+bool plain_id_at(std::string_view s, std::size_t& pos, int64_t& out) {
+  std::size_t i = pos;
+  int64_t v = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    if (i - pos == 18) return false;   // beyond 18 digits: nlohmann decides
+    v = v * 10 + (s[i] - '0');
+  }
+  if (i == pos || (s[pos] == '0' && i - pos > 1)) return false;
+  out = v;
+  pos = i;
+  return true;
+}
+
+bool ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// The trading events' payloads written by hand, byte for byte what nlohmann writes for the same
+// object (sorted keys, compact): they are most of a busy journal, and building a json object costs
+// more than the rest of an append or of verify's decode. Strings with a byte above ASCII go through
+// nlohmann, which refuses invalid UTF-8 (codec_fast_test checks both against nlohmann).
+std::optional<std::string> encode_trading(const EventBody& body) {
+  std::string out;
+  if (const auto* e = std::get_if<PositionOpened>(&body)) {
+    if (!ascii(e->trader) || !ascii(e->market)) return std::nullopt;
+    out.reserve(96 + e->trader.size() + e->market.size());
+    out += "{\"collateral\":\"";
+    out += to_string(e->collateral);
+    out += '"';
+    if (e->leverage.hundredths > 0) {
+      out += ",\"leverage\":\"";
+      out += format_decimal(e->leverage.hundredths, 2);
+      out += '"';
+    }
+    out += ",\"market\":";
+    append_json_string(out, e->market);
+    out += ",\"side\":\"";
+    out += side_name(e->side);
+    out += '"';
+    if (e->leverage.hundredths <= 0) {
+      out += ",\"size\":\"";
+      out += to_string(e->size);
+      out += '"';
+    }
+    out += ",\"trader\":";
+    append_json_string(out, e->trader);
+    out += '}';
+    return out;
+  }
+  if (const auto* e = std::get_if<PositionClosed>(&body)) {
+    out += "{\"id\":";
+    out += std::to_string(e->id);
+    if (e->size.is_positive()) {
+      out += ",\"size\":\"";
+      out += to_string(e->size);
+      out += '"';
+    }
+    out += '}';
+    return out;
+  }
+  if (const auto* e = std::get_if<PositionLiquidated>(&body)) {
+    if (!ascii(e->keeper)) return std::nullopt;
+    out += "{\"id\":";
+    out += std::to_string(e->id);
+    out += ",\"keeper\":";
+    append_json_string(out, e->keeper);
+    out += '}';
+    return out;
+  }
+  return std::nullopt;
+}
+
+// The trading events read directly when their payload has the canonical shape with plain strings
+// and every field is valid; nothing otherwise, and nlohmann and decode_vault read it (with the same
+// checks, so the same body or the same error).
+std::optional<EventBody> fast_trading(std::string_view kind, std::string_view payload) {
+  std::size_t pos = 0;
+  const auto field = [&](std::string_view name, std::string_view& out) {
+    return literal_at(payload, pos, name) && plain_string_at(payload, pos, out);
+  };
+  const auto end = [&] { return literal_at(payload, pos, "}") && pos == payload.size(); };
+  if (kind == "position_opened") {
+    std::string_view collateral, leverage, market, side, size, trader;
+    if (!field("{\"collateral\":", collateral)) return std::nullopt;
+    const bool levered = field(",\"leverage\":", leverage);
+    if (!field(",\"market\":", market) || !field(",\"side\":", side)) return std::nullopt;
+    if (!levered && !field(",\"size\":", size)) return std::nullopt;
+    if (!field(",\"trader\":", trader) || !end()) return std::nullopt;
+    if (side != "long" && side != "short") return std::nullopt;
+    PositionOpened e;
+    e.trader = std::string(trader);
+    e.market = std::string(market);
+    e.side = side == "short" ? Side::short_ : Side::long_;
+    auto c = parse_usd(collateral, Sign::positive, "collateral");
+    if (!c) return std::nullopt;
+    e.collateral = *c;
+    if (levered) {
+      auto l = parse_decimal(leverage, 2, Sign::positive, "leverage");
+      if (!l) return std::nullopt;
+      e.leverage.hundredths = *l;
+    } else {
+      auto s = parse_usd(size, Sign::positive, "size");
+      if (!s) return std::nullopt;
+      e.size = *s;
+    }
+    return e;
+  }
+  if (kind == "position_closed" || kind == "position_liquidated") {
+    int64_t id = 0;
+    if (!literal_at(payload, pos, "{\"id\":") || !plain_id_at(payload, pos, id)) return std::nullopt;
+    if (kind == "position_liquidated") {
+      std::string_view keeper;
+      if (!field(",\"keeper\":", keeper) || !end()) return std::nullopt;
+      return PositionLiquidated{id, std::string(keeper)};
+    }
+    PositionClosed e;
+    e.id = id;
+    std::string_view size;
+    if (field(",\"size\":", size)) {
+      auto s = parse_usd(size, Sign::positive, "size");
+      if (!s) return std::nullopt;
+      e.size = *s;
+    }
+    if (!end()) return std::nullopt;
+    return e;
+  }
+  return std::nullopt;
 }
 
 // The fields of a vault event; false when a field is missing or of the wrong type.
@@ -283,6 +416,7 @@ std::string encode_payload(const EventBody& body) {
     out += "\"}";
     return out;
   }
+  if (auto fast = encode_trading(body)) return std::move(*fast);
   json j = json::object();
   const auto deposit_fields = [&](const auto& e) {
     if (!e.tranche.empty()) j["tranche"] = e.tranche;
@@ -361,6 +495,10 @@ Result<EventBody> decode_payload(std::string_view kind, std::string_view payload
       if (encode_payload(body) != payload) return undecodable(kind, "is not in canonical form");
       return body;
     }
+  }
+  if (auto fast = fast_trading(kind, payload)) {
+    if (encode_payload(*fast) != payload) return undecodable(kind, "is not in canonical form");
+    return std::move(*fast);
   }
   json j = json::parse(payload, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return undecodable(kind, "is not a JSON object");

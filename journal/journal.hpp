@@ -132,9 +132,13 @@ class Journal {
   // Number of rows in a derived table that lib does not model yet (verify checks they are empty).
   Result<int64_t> row_count(std::string_view table);
 
-  // SQLite's integrity check of every page, index and constraint: the problems it lists (empty when
-  // the file is sound), or ErrorKind::journal when SQLite cannot check the file at all.
-  Result<std::vector<std::string>> integrity_check();
+  // SQLite's integrity check: the problems it lists (at most 20; empty when the file is sound), or
+  // ErrorKind::journal when SQLite cannot check the file at all. `whole`: every page, index and
+  // constraint (PRAGMA integrity_check). `but_positions_indexes`: the same but for the entries of the
+  // positions table's indexes (quick_check, then integrity_check of every other table), which a full
+  // verify compares with its replay instead; `positions`: that table and its indexes only.
+  enum class StructureScope { whole, but_positions_indexes, positions };
+  Result<std::vector<std::string>> integrity_check(StructureScope scope = StructureScope::whole);
 
   // `verify`: recomputes the hash chain, replays every event into a fresh state, checks each event's
   // postings balance and match the replay, compares the state at every checkpoint with the checkpoint

@@ -2,6 +2,8 @@
 // index range, account balances, losses and position legs.
 #include "journal/table_loader.hpp"
 
+#include <algorithm>
+
 #include "journal/codec.hpp"
 #include "journal/sqlite_error.hpp"
 
@@ -60,9 +62,31 @@ Result<std::optional<Position>> SqlTableLoader::load(int64_t id) {
 // Rows by id, in ascending order: the seeks then walk the table's pages front to back.
 Result<std::vector<Position>> SqlTableLoader::load_many(const std::vector<int64_t>& ids) {
   try {
-    auto& q = select(m_by_id, "id = ?");
     std::vector<Position> out;
     out.reserve(ids.size());
+    // Ids ascending and dense (at least half of their range, as verify's run of a book's open
+    // positions): one range read, the rows not asked for skipped, instead of a search per id.
+    if (ids.size() > 1 && std::is_sorted(ids.begin(), ids.end()) &&
+        static_cast<uint64_t>(ids.back()) - static_cast<uint64_t>(ids.front()) < 2 * ids.size()) {
+      auto& q = select(m_by_range, "id BETWEEN ? AND ?", " ORDER BY id");
+      q.bind(1, ids.front());
+      q.bind(2, ids.back());
+      std::size_t next = 0;
+      while (q.step()) {
+        const int64_t id = sqlite3_column_int64(q.get(), 0);
+        while (next < ids.size() && ids[next] < id) ++next;
+        if (next == ids.size() || ids[next] != id) continue;
+        auto p = position_from_row(q.get(), m_path);
+        if (!p) {
+          q.reset();
+          return std::unexpected(p.error());
+        }
+        out.push_back(std::move(*p));
+      }
+      q.reset();
+      return out;
+    }
+    auto& q = select(m_by_id, "id = ?");
     for (const int64_t id : ids) {
       q.bind(1, id);
       NX_TRY_STATUS(append_rows(q, out));
@@ -217,7 +241,7 @@ SQLite::Statement& SqlTableLoader::cached(const std::string& sql, const std::vec
 }
 
 void SqlTableLoader::reset() {
-  m_by_id.reset(), m_account.reset();
+  m_by_id.reset(), m_by_range.reset(), m_account.reset();
   m_cached.clear();
   for (auto& slot : m_indexed) slot.reset();
 }

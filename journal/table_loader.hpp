@@ -93,6 +93,7 @@ class SqlTableLoader final : public TableLoader {
   SQLite::Database& m_db;
   const std::string& m_path;
   std::optional<RawStatement> m_by_id;
+  std::optional<RawStatement> m_by_range;
   std::optional<SQLite::Statement> m_account;
   std::array<std::optional<RawStatement>, 4> m_indexed;   // by IndexKind
   // The statements of leg_rows and loss_rows, by SQL text, prepared once (verify asks per event);

@@ -4,6 +4,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -106,6 +107,107 @@ class EvictedLoader final : public EmptyLoader {
   SqlTableLoader& m_table;
   std::vector<bool> m_evicted;   // by id
 };
+
+// One book's entries of one of the replay's position indexes (lib's PositionIndex), in the order of the
+// positions table's index of that kind: (bucket, key, id), the bucket 0 but for the liquidation keys.
+class IndexWalk {
+ public:
+  explicit IndexWalk(IndexKind kind) : m_kind(kind) {}
+  void start(const PositionIndex::Sets& sets) {
+    m_sets = &sets;
+    if (m_kind == IndexKind::liq) {
+      m_bucket = sets.liq.begin();
+      enter();
+    } else {
+      const auto& keys = m_kind == IndexKind::below ? sets.below : m_kind == IndexKind::above ? sets.above : sets.dead;
+      m_it = keys.begin();
+      m_end = keys.end();
+    }
+  }
+  // The next entry; false past the last.
+  bool next(std::array<int64_t, 3>& out) {
+    if (m_sets == nullptr) return false;
+    if (m_kind == IndexKind::liq) {
+      if (m_bucket == m_sets->liq.end()) return false;
+      out = {m_bucket->first, m_it->first, m_it->second};
+      if (++m_it == m_end) {
+        ++m_bucket;
+        enter();
+      }
+      return true;
+    }
+    if (m_it == m_end) return false;
+    out = {0, m_it->first, m_it->second};
+    ++m_it;
+    return true;
+  }
+  bool any(const PositionIndex::Sets& sets) const {
+    return m_kind == IndexKind::liq     ? !sets.liq.empty()
+           : m_kind == IndexKind::below ? !sets.below.empty()
+           : m_kind == IndexKind::above ? !sets.above.empty()
+                                        : !sets.dead.empty();
+  }
+
+ private:
+  void enter() {
+    while (m_bucket != m_sets->liq.end() && m_bucket->second.empty()) ++m_bucket;
+    if (m_bucket != m_sets->liq.end()) {
+      m_it = m_bucket->second.begin();
+      m_end = m_bucket->second.end();
+    }
+  }
+  IndexKind m_kind;
+  const PositionIndex::Sets* m_sets = nullptr;
+  std::map<int64_t, PositionIndex::Keys>::const_iterator m_bucket;
+  PositionIndex::Keys::const_iterator m_it, m_end;
+};
+
+// Whether every entry of the positions table's four indexes of open positions, each read in its own
+// order, is the replay's (its open positions' keys, lib/book.hpp), and no entry is missing. With the
+// table's rows equal to the replay's (compare_states), that is what PRAGMA integrity_check checks of
+// these indexes, at a sequential read of each instead of a search of the four for every row.
+bool position_indexes_match(SQLite::Database& db, const State& state) {
+  static constexpr std::pair<IndexKind, const char*> k_scans[] = {
+      {IndexKind::below, "SELECT market, side, 0, key_below, id FROM positions INDEXED BY positions_below "
+                         "WHERE status = 'open' ORDER BY market, side, key_below, id"},
+      {IndexKind::above, "SELECT market, side, 0, key_above, id FROM positions INDEXED BY positions_above "
+                         "WHERE status = 'open' ORDER BY market, side, key_above, id"},
+      {IndexKind::liq, "SELECT market, side, liq_bucket, key_liq, id FROM positions INDEXED BY positions_liq "
+                       "WHERE status = 'open' ORDER BY market, side, liq_bucket, key_liq, id"},
+      {IndexKind::dead, "SELECT market, side, 0, key_dead, id FROM positions INDEXED BY positions_dead "
+                        "WHERE status = 'open' ORDER BY market, side, key_dead, id"},
+  };
+  const auto& books = state.store.index.books;
+  for (const auto& [kind, sql] : k_scans) {
+    SQLite::Statement q(db, sql);
+    IndexWalk walk(kind);
+    std::optional<BookKey> book;
+    std::size_t books_met = 0;
+    std::array<int64_t, 3> want{};
+    while (q.executeStep()) {
+      const std::string_view market(q.getColumn(0).getText(), static_cast<std::size_t>(q.getColumn(0).getBytes()));
+      const std::string_view side(q.getColumn(1).getText(), static_cast<std::size_t>(q.getColumn(1).getBytes()));
+      if (side != "long" && side != "short") return false;
+      const Side s = side == "long" ? Side::long_ : Side::short_;
+      if (!book || book->market != market || book->side != s) {
+        if (book && walk.next(want)) return false;   // the replay holds more of the book before
+        book = BookKey{std::string(market), s};
+        const auto it = books.find(*book);
+        if (it == books.end()) return false;
+        walk.start(it->second);
+        ++books_met;
+      }
+      if (!walk.next(want)) return false;
+      if (want != std::array<int64_t, 3>{q.getColumn(2).getInt64(), q.getColumn(3).getInt64(), q.getColumn(4).getInt64()}) {
+        return false;
+      }
+    }
+    if (book && walk.next(want)) return false;
+    const auto held = std::count_if(books.begin(), books.end(), [&](const auto& b) { return walk.any(b.second); });
+    if (static_cast<std::size_t>(held) != books_met) return false;
+  }
+  return true;
+}
 
 // What verify checked event by event: how many position legs and losses rows the events gave (each
 // compared with its row at its event).
@@ -294,27 +396,49 @@ void compare_accounts(SQLite::Database& db, const std::string& path, const State
     }
     return seq;
   };
-  std::unordered_set<std::string> with_row;
-  try {
+  // Each row is compared as it is read and counted by what it matched. Accounts are unique in the
+  // table, so when every replayed balance other than zero (and every posted sum) matched a row, none
+  // lacks one and no name needs keeping; otherwise a second pass keeps the names to find which.
+  std::size_t rows_replayed = 0, rows_posted = 0;
+  const auto read_rows = [&](std::unordered_set<std::string>* with_row) {
     SQLite::Statement q(db, "SELECT account, balance FROM accounts ORDER BY account");
     while (q.executeStep()) {
       const std::string name = q.getColumn(0).getString();
-      const WideUsd balance(q.getColumn(1).getInt64());
       const auto r = replayed.accounts.find(name);
       const WideUsd want = r == replayed.accounts.end() ? WideUsd() : r->second;
+      const auto p = posted.find(name);
+      const WideUsd sum(p == posted.end() ? 0 : p->second.first);
+      if (with_row != nullptr) {
+        if (want != WideUsd() || sum != WideUsd()) with_row->insert(name);
+        continue;
+      }
+      const WideUsd balance(q.getColumn(1).getInt64());
       if (want != balance) {
         out.push_back({seq_of(name), "state",
                        "account " + name + ": the accounts table holds " + to_string(balance) + " but the events give " +
                            to_string(want)});
       }
-      const auto p = posted.find(name);
-      const WideUsd sum(p == posted.end() ? 0 : p->second.first);
       if (postings_read && sum != balance) {
         out.push_back({p == posted.end() ? seq_of(name) : p->second.second, "accounts",
                        "account " + name + " holds " + to_string(balance) + " but its postings sum to " + to_string(sum)});
       }
-      if (want != WideUsd() || sum != WideUsd()) with_row.insert(name);
+      rows_replayed += want != WideUsd() ? 1 : 0;
+      rows_posted += sum != WideUsd() ? 1 : 0;
     }
+  };
+  const auto nonzero = [](const auto& accounts, const auto& value) {
+    return static_cast<std::size_t>(
+        std::count_if(accounts.begin(), accounts.end(), [&](const auto& a) { return value(a.second) != WideUsd(); }));
+  };
+  std::unordered_set<std::string> with_row;
+  try {
+    read_rows(nullptr);
+    const bool all_replayed = rows_replayed == nonzero(replayed.accounts, [](const WideUsd& b) { return b; });
+    const bool all_posted = !postings_read || rows_posted == nonzero(posted, [](const auto& pair) {
+                              return WideUsd(pair.first);
+                            });
+    if (all_replayed && all_posted) return;
+    read_rows(&with_row);
   } catch (const SQLite::Exception& e) {
     out.push_back({0, "state", "the accounts table cannot be read: " + sqlite_error(path, e).message});
     return;
@@ -600,21 +724,19 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
   // readable as a journal (ErrorKind::journal). From a checkpoint, only what the tail reads is read.
   std::future<Result<std::vector<std::string>>> checking;
   if (!from_checkpoint) {
-    const auto check = [path = m->path]() -> Result<std::vector<std::string>> {
+    // with this schema's tables, all but the entries of the positions indexes, which the replay
+    // stands for at the end (or SQLite checks them then)
+    const auto scope = m->version == k_schema_version ? StructureScope::but_positions_indexes : StructureScope::whole;
+    const auto check = [path = m->path, scope]() -> Result<std::vector<std::string>> {
       NX_TRY(other, Journal::open(path, Access::read));
-      return other.integrity_check();
+      return other.integrity_check(scope);
     };
     checking = std::async(parallel ? std::launch::async : std::launch::deferred, check);
   }
   // The structure's findings, once the check is done; its error when it could not run.
   std::optional<std::vector<Discrepancy>> structure;
-  const auto checked_structure = [&]() -> Status {
-    if (structure) return {};
-    structure.emplace();
-    if (!checking.valid()) return {};
-    auto checked = checking.get();
-    if (!checked) return std::unexpected(checked.error());
-    for (const auto& text : *checked) {
+  const auto add_structure = [&](const std::vector<std::string>& checked) {
+    for (const auto& text : checked) {
       // one row may hold several lines, under a "*** in database main ***" heading
       std::size_t from = 0;
       while (from <= text.size()) {
@@ -624,6 +746,14 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
         from = nl + 1;
       }
     }
+  };
+  const auto checked_structure = [&]() -> Status {
+    if (structure) return {};
+    structure.emplace();
+    if (!checking.valid()) return {};
+    auto checked = checking.get();
+    if (!checked) return std::unexpected(checked.error());
+    add_structure(*checked);
     return {};
   };
   // Events that cannot be read leave nothing to verify: the file is not readable as a journal.
@@ -1026,10 +1156,23 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
   const auto check_accounts = [&](SQLite::Database& db) {
     compare_accounts(db, m->path, state, last, posted, !postings_error.has_value(), accounted);
   };
+  // Then, on the same thread, the positions indexes' entries against the replay (used only when every
+  // other check passes, below).
+  const auto indexes_match = [&](SQLite::Database& db) {
+    try {
+      return position_indexes_match(db, state);
+    } catch (const SQLite::Exception&) {
+      return false;
+    }
+  };
+  std::optional<bool> indexes_shown;
   std::future<void> apart;
   if (tables_current && other) {
     if (auto loaded = load_all_positions(state); loaded) (void)load_all_accounts(state);
-    apart = std::async(std::launch::async, [&] { check_accounts(other->m->db); });
+    apart = std::async(std::launch::async, [&] {
+      check_accounts(other->m->db);
+      if (streaming) indexes_shown = indexes_match(other->m->db);
+    });
   }
   for (auto& [seq, message] : vault::conservation_problems(state)) problems.push_back({seq, "conservation", message});
   // Derived tables against the replay. An older schema's are not read (every reader takes its state
@@ -1087,6 +1230,16 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
         problems.push_back({0, "tables", "table " + std::string(table) + " holds " + std::to_string(*n) +
                                              " rows that no event of this journal produces"});
       }
+    }
+    // The positions indexes' entries: when every other check passed, the table's rows are the replay's,
+    // and entries equal to the replay's are what SQLite's check would find; otherwise (or when they
+    // differ) SQLite checks them, and its findings are the ones listed.
+    NX_TRY_STATUS(checked_structure());
+    const bool clean = problems.empty() && structure->empty();
+    if (clean && !indexes_shown) indexes_shown = streaming && indexes_match(m->db);
+    if (!clean || !*indexes_shown) {
+      NX_TRY(checked, integrity_check(StructureScope::positions));
+      add_structure(checked);
     }
   }
   if (progress) progress(done, *total);

@@ -126,6 +126,25 @@ edited_books_and_keys_are_found() {
   grep -Eq "^ *4 +state +position 4" "$WORK/out" || fail "verify does not name position 4's edited key: $(cat "$WORK/out")"
 }
 
+# An account row deleted: the replay's balance and the postings' sum each name it (the second pass of
+# the accounts comparison, which keeps the names only when a count says a row is missing).
+deleted_account_row_is_found() {
+  local A=$WORK/acct.db
+  "$NEXADEX" init --config config.toml --journal "$A" -q
+  "$NEXADEX" price set BTC 100 --journal "$A" -q
+  "$NEXADEX" deposit alice 10000 --journal "$A" -q
+  "$NEXADEX" open tom BTC long --collateral 100 --leverage 2 --journal "$A" -q   # position 4
+  verify_silent "$A"
+  # its collateral after the open fee: size = 200 / (1 + 2 × 10 bps) = 199.600798, fee ceil(0.1996008) =
+  # 0.199601, 100 − 0.199601 = 99.800399
+  sqlite3 "$A" "DELETE FROM accounts WHERE account = 'position:4'"
+  expect_rc 4 verify --verbose --journal "$A"
+  grep -Eq "^ *4 +state +account position:4: the accounts table holds 0.000000 but the events give 99.800399" "$WORK/out" ||
+    fail "verify does not name the missing row against the replay: $(cat "$WORK/out")"
+  grep -Eq "^ *4 +accounts +account position:4 is missing from the accounts table; its postings sum to 99.800399" "$WORK/out" ||
+    fail "verify does not name the missing row against the postings: $(cat "$WORK/out")"
+}
+
 # A trading journal for the anomalies below: positions opened, closed and liquidated.
 trading_journal() {
   local T=$WORK/trading.db
@@ -162,6 +181,45 @@ corrupted_pages_are_structure_findings() {
   cp "$T" "$WORK/page1.db"
   garbage_over_page "$WORK/page1.db" 1
   expect_error 3 "^nexadex: verify: .*page1\\.db" verify --journal "$WORK/page1.db"
+}
+
+# An index whose entries are not its table's, every page sound: SQLite's integrity_check finds it
+# ("missing from index"), quick_check does not. A full verify compares the positions indexes' entries
+# with its replay and lets SQLite check them when they differ; each of the four is tried.
+index_entries_unlike_the_table_are_structure_findings() {
+  local T=$WORK/open.db index original column other
+  "$NEXADEX" init --config config.toml --journal "$T" -q
+  "$NEXADEX" price set BTC 100 --journal "$T" -q
+  "$NEXADEX" price set ETH 10 --journal "$T" -q
+  "$NEXADEX" deposit alice 10000 --journal "$T" -q
+  "$NEXADEX" deposit bob 5000 --journal "$T" -q
+  "$NEXADEX" open tom BTC long --collateral 100 --leverage 2 --journal "$T" -q
+  "$NEXADEX" open sue BTC short --collateral 100 --leverage 3 --journal "$T" -q
+  "$NEXADEX" open ann ETH long --collateral 50 --leverage 4 --journal "$T" -q
+  "$NEXADEX" open tom BTC long --collateral 80 --leverage 5 --journal "$T" -q
+  verify_silent "$T"
+  for index in positions_below positions_above positions_liq positions_dead; do
+    cp "$T" "$WORK/index.db"
+    original=$(sqlite3 "$WORK/index.db" "SELECT sql FROM sqlite_schema WHERE name = '$index'")
+    # the index rebuilt over other columns, then its schema text put back: its entries hold the other
+    # columns' values under the original's names
+    case $index in
+      positions_below) column=key_below other=key_above ;;
+      positions_above) column=key_above other=key_below ;;
+      positions_liq) column=key_liq other=key_dead ;;
+      positions_dead) column=key_dead other=key_below ;;
+    esac
+    sqlite3 "$WORK/index.db" "DROP INDEX $index; ${original/$column/$other};
+      PRAGMA writable_schema = ON;
+      UPDATE sqlite_schema SET sql = '${original//\'/\'\'}' WHERE name = '$index';"
+    [ "$(sqlite3 "$WORK/index.db" "SELECT sql FROM sqlite_schema WHERE name = '$index'")" = "$original" ] ||
+      fail "the schema text of $index was not put back"
+    sqlite3 "$WORK/index.db" "PRAGMA integrity_check" | grep -q "missing from index $index\|wrong # of entries in index $index" ||
+      fail "the rebuilt $index is not a damaged index to SQLite: $(sqlite3 "$WORK/index.db" "PRAGMA integrity_check")"
+    expect_error 4 "^nexadex: verify: .*the first in the file's structure" verify --verbose --journal "$WORK/index.db"
+    grep -Eq "^ +- +structure +SQLite: .*index $index" "$WORK/out" ||
+      fail "verify does not name the damaged index $index: $(cat "$WORK/out")"
+  done
 }
 
 deleted_middle_event_is_named_first() {
@@ -229,9 +287,11 @@ check "the original still verifies, silently" original_still_verifies
 check "direct UPDATE and DELETE of events fail and change nothing" direct_update_and_delete_fail
 check "an edited state row is a state finding" edited_state_row_is_found
 check "an edited book or position key is a state finding" edited_books_and_keys_are_found
+check "a deleted account row is named against the replay and the postings" deleted_account_row_is_found
 check "--expect-head: right 0, wrong 4, malformed 1" expect_head_pins_the_head
 check "INSERT OR REPLACE cannot rewrite an event" replace_cannot_rewrite_an_event
 check "garbage over a B-tree page is a structure finding, named first" corrupted_pages_are_structure_findings
+check "an index whose entries are not its table's is a structure finding" index_entries_unlike_the_table_are_structure_findings
 check "a deleted middle event is the first finding, at its seq" deleted_middle_event_is_named_first
 check "events that cannot be read are exit 3 for readers, a chain finding for verify" unreadable_events_are_exit_3
 check "an edited position leg is a state finding at its seq" edited_leg_is_found
