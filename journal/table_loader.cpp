@@ -153,6 +153,99 @@ Result<std::optional<PositionLeg>> SqlTableLoader::leg_at(int64_t id, int64_t se
   return rows.front();
 }
 
+namespace {
+
+PositionLeg leg_from_row(sqlite3_stmt* st) {
+  const auto i64 = [st](int c) { return static_cast<int64_t>(sqlite3_column_int64(st, c)); };
+  const auto* k = reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+  const std::string_view kind = k == nullptr ? std::string_view{} : std::string_view(k);
+  PositionLeg l;
+  l.id = i64(0);
+  l.seq = i64(1);
+  l.at = Timestamp{i64(2)};
+  l.kind = kind == "opened" ? LegKind::opened : kind == "closed" ? LegKind::closed : LegKind::liquidated;
+  l.size = Usd(i64(4));
+  l.price = Price(i64(5));
+  l.collateral = Usd(i64(6));
+  l.pnl = Usd(i64(7));
+  l.open_fee = Usd(i64(8));
+  l.close_fee = Usd(i64(9));
+  l.borrow_fee = Usd(i64(10));
+  l.keeper_fee = Usd(i64(11));
+  l.payout = Usd(i64(12));
+  return l;
+}
+
+std::string text_column(sqlite3_stmt* st, int c) {
+  const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+  return t == nullptr ? std::string() : std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(st, c)));
+}
+
+}  // namespace
+
+Result<std::vector<LossRecord>> SqlTableLoader::losses_in_order(int64_t seq) {
+  Scan& scan = m_loss_scan;
+  if (scan.failed) return std::unexpected(*scan.failed);
+  try {
+    if (!scan.q) {
+      scan.q.emplace(m_db.getHandle(), "SELECT seq, leg, at, kind, market, layer, amount, junior_cancelled FROM losses "
+                                       "ORDER BY seq, leg");
+      scan.on_row = scan.q->step();
+    }
+    sqlite3_stmt* st = scan.q->get();
+    while (scan.on_row && sqlite3_column_int64(st, 0) < seq) scan.on_row = scan.q->step();
+    std::vector<LossRecord> out;
+    while (scan.on_row && sqlite3_column_int64(st, 0) == seq) {
+      if (sqlite3_column_int64(st, 1) == 0) {
+        LossRecord r;
+        r.seq = seq;
+        r.at = Timestamp{sqlite3_column_int64(st, 2)};
+        r.kind = text_column(st, 3);
+        r.market = text_column(st, 4);
+        r.total = Usd(sqlite3_column_int64(st, 6));
+        r.junior_cancelled = Shares(sqlite3_column_int64(st, 7));
+        out.push_back(std::move(r));
+      } else if (!out.empty()) {
+        out.back().legs.push_back({text_column(st, 5), Usd(sqlite3_column_int64(st, 6))});
+      } else {
+        return journal_error("the losses table of " + m_path + " is damaged (a layer row without its total).");
+      }
+      scan.on_row = scan.q->step();
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    scan.failed = sqlite_error(m_path, e);
+    return std::unexpected(*scan.failed);
+  }
+}
+
+Result<std::optional<PositionLeg>> SqlTableLoader::leg_in_order(int64_t id, int64_t seq) {
+  Scan& scan = m_leg_scan;
+  if (scan.failed) return std::unexpected(*scan.failed);
+  try {
+    if (!scan.q) {
+      scan.q.emplace(m_db.getHandle(), "SELECT id, seq, at, kind, size, price, collateral, pnl, open_fee, close_fee, "
+                                       "borrow_fee, keeper_fee, payout FROM position_legs ORDER BY id, seq");
+      scan.on_row = scan.q->step();
+    }
+    sqlite3_stmt* st = scan.q->get();
+    // every leg of the positions up to `id`: the one asked for, and those of later events, which wait
+    while (scan.on_row && sqlite3_column_int64(st, 0) <= id) {
+      const int64_t row_seq = sqlite3_column_int64(st, 1);
+      if (row_seq >= seq) m_legs_waiting.emplace(std::pair(sqlite3_column_int64(st, 0), row_seq), leg_from_row(st));
+      scan.on_row = scan.q->step();
+    }
+  } catch (const SQLite::Exception& e) {
+    scan.failed = sqlite_error(m_path, e);
+    return std::unexpected(*scan.failed);
+  }
+  const auto it = m_legs_waiting.find({id, seq});
+  if (it == m_legs_waiting.end()) return std::nullopt;
+  PositionLeg leg = it->second;
+  m_legs_waiting.erase(it);
+  return leg;
+}
+
 Result<std::vector<LossRecord>> SqlTableLoader::loss_rows(const std::string& where, const std::vector<int64_t>& bind) {
   try {
     std::vector<LossRecord> out;

@@ -75,6 +75,13 @@ class SqlTableLoader final : public TableLoader {
   // For verify, which checks them event by event: the losses of one event, one leg of a position.
   Result<std::vector<LossRecord>> losses_at(int64_t seq);
   Result<std::optional<PositionLeg>> leg_at(int64_t id, int64_t seq);
+  // The same answers from one scan of each table in key order, for verify's pass beside the events:
+  // asked in ascending seq (the events' order), a leg only of a position opened at or before its
+  // seq. A row no event asks for is passed over (verify compares the numbers of rows). A leg read
+  // before its event (a close's, read with its open's) waits in memory: at most the legs still to come
+  // of the positions opened so far. Once the scan fails, every later answer is its error.
+  Result<std::vector<LossRecord>> losses_in_order(int64_t seq);
+  Result<std::optional<PositionLeg>> leg_in_order(int64_t id, int64_t seq);
 
   // Finalizes the prepared statements (at the end of a write transaction).
   void reset();
@@ -94,6 +101,15 @@ class SqlTableLoader final : public TableLoader {
   const std::string& m_path;
   std::optional<RawStatement> m_by_id;
   std::optional<RawStatement> m_by_range;
+  // losses_in_order's and leg_in_order's scans: the statement, whether it stands on a row, the
+  // legs read ahead by (id, seq), and the error that stopped the scan
+  struct Scan {
+    std::optional<RawStatement> q;
+    bool on_row = false;
+    std::optional<Error> failed;
+  };
+  Scan m_loss_scan, m_leg_scan;
+  std::map<std::pair<int64_t, int64_t>, PositionLeg> m_legs_waiting;
   std::optional<SQLite::Statement> m_account;
   std::array<std::optional<RawStatement>, 4> m_indexed;   // by IndexKind
   // The statements of leg_rows and loss_rows, by SQL text, prepared once (verify asks per event);

@@ -643,7 +643,10 @@ class Feeder {
   }
   void read_ahead(FedEvent& out) {
     const int64_t seq = out.row.seq;
-    out.losses = m_table->losses_at(seq);
+    // a full verify reads the history tables in one scan each beside the events; from a checkpoint,
+    // where the tail's events name rows anywhere in the tables, a search each
+    const bool in_order = m_start == 1;
+    out.losses = in_order ? m_table->losses_in_order(seq) : m_table->losses_at(seq);
     if (std::holds_alternative<PositionOpened>(out.event->body)) out.named = seq;
     bool ends = false;
     if (const auto* c = std::get_if<PositionClosed>(&out.event->body)) {
@@ -654,7 +657,8 @@ class Feeder {
       ends = true;
     }
     if (out.named <= 0) return;
-    out.named_leg = m_table->leg_at(out.named, seq);
+    // (an id after the event's own seq names no position yet: the replay refuses it, and a search finds no leg)
+    out.named_leg = in_order && out.named <= seq ? m_table->leg_in_order(out.named, seq) : m_table->leg_at(out.named, seq);
     if (ends) out.named_row = m_table->load(out.named);
   }
 

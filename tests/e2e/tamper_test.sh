@@ -282,6 +282,28 @@ edited_leg_is_found() {
   grep -q "the position_legs table differs" "$WORK/out" || fail "verify does not name the legs: $(cat "$WORK/out")"
 }
 
+# The history tables are read in one ordered scan each beside the events: an edited losses row, and a
+# deleted open leg (the scan then meets the position's later legs first), are found at their seqs, and
+# the legs after them still compare.
+edited_losses_and_deleted_leg_are_found() {
+  local T seq
+  T=$(trading_journal)
+  cp "$T" "$WORK/loss.db"
+  seq=$(sqlite3 "$WORK/loss.db" "SELECT seq FROM losses WHERE leg = 1 ORDER BY seq LIMIT 1 OFFSET 1")
+  sqlite3 "$WORK/loss.db" "UPDATE losses SET amount = amount - 1 WHERE seq = $seq AND leg = 1"
+  expect_error 4 "first at seq $seq \\(state\\)" verify --journal "$WORK/loss.db"
+  grep -q "the losses table differs from the losses the events allocate (first at seq $seq)" "$WORK/out" ||
+    fail "verify does not name the losses at seq $seq: $(cat "$WORK/out")"
+  cp "$T" "$WORK/noleg.db"
+  seq=$(sqlite3 "$WORK/noleg.db" "SELECT id FROM position_legs WHERE kind = 'closed' ORDER BY seq DESC LIMIT 1")
+  sqlite3 "$WORK/noleg.db" "DELETE FROM position_legs WHERE id = $seq AND seq = $seq"
+  expect_error 4 "first at seq $seq \\(state\\)" verify --verbose --journal "$WORK/noleg.db"
+  grep -Eq "^ *$seq +state +position $seq: the position_legs table differs" "$WORK/out" ||
+    fail "verify does not name position $seq's missing open leg: $(cat "$WORK/out")"
+  [ "$(grep -c "position_legs table differs" "$WORK/out")" = 1 ] ||
+    fail "verify names more than the first leg that differs: $(cat "$WORK/out")"
+}
+
 check "an edited payload breaks the chain at its seq" edited_payload_breaks_the_chain
 check "the original still verifies, silently" original_still_verifies
 check "direct UPDATE and DELETE of events fail and change nothing" direct_update_and_delete_fail
@@ -295,4 +317,5 @@ check "an index whose entries are not its table's is a structure finding" index_
 check "a deleted middle event is the first finding, at its seq" deleted_middle_event_is_named_first
 check "events that cannot be read are exit 3 for readers, a chain finding for verify" unreadable_events_are_exit_3
 check "an edited position leg is a state finding at its seq" edited_leg_is_found
+check "an edited losses row and a deleted leg are found at their seqs" edited_losses_and_deleted_leg_are_found
 finish
