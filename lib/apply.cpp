@@ -109,10 +109,24 @@ Status rekey_open_positions(State& state) {
 // postings (each a Usd) would need 2^64 of them to overflow, so the only failure left in practice is
 // the loader's read; a balance beyond int64 is refused when the journal writes it.
 Status post(State& state, const std::vector<Posting>& postings) {
-  std::vector<std::pair<WideUsd*, WideUsd>> sums;
-  sums.reserve(postings.size());
+  // Every account is found (or added) first. Adding one may move the others (open addressing: a
+  // growth, or a rehash in place of erased slots), so when one was added the balances are found again,
+  // with nothing added in between, before any is read.
+  const std::size_t count = state.accounts.size();
+  std::vector<WideUsd*> slots;
+  slots.reserve(postings.size());
   for (const auto& p : postings) {
     NX_TRY(slot, account_balance(state, p.account));
+    slots.push_back(slot);
+  }
+  if (state.accounts.size() != count) {
+    for (std::size_t i = 0; i < postings.size(); ++i) slots[i] = &state.accounts.find(postings[i].account)->second;
+  }
+  std::vector<std::pair<WideUsd*, WideUsd>> sums;
+  sums.reserve(postings.size());
+  for (std::size_t i = 0; i < postings.size(); ++i) {
+    const Posting& p = postings[i];
+    WideUsd* const slot = slots[i];
     // the same account twice in one event: add to the sum already computed
     const auto same = std::find_if(sums.begin(), sums.end(), [&](const auto& s) { return s.first == slot; });
     const WideUsd before = same == sums.end() ? *slot : same->second;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <absl/container/btree_set.h>
+#include <absl/container/flat_hash_map.h>
 
 #include "lib/asset.hpp"
 #include "lib/book.hpp"
@@ -133,8 +134,10 @@ struct State {
   // micro-USD balance per posting account: all of them without a loader, else those read so far; on
   // 128 bits so that booking postings cannot overflow (the journal stores int64, checked when written).
   // Hashed, not ordered: every posting looks one up among (on a trading day) tens of thousands of
-  // position accounts; the readers that list them sort, the others only sum.
-  mutable std::unordered_map<std::string, WideUsd> accounts;
+  // position accounts; the readers that list them sort, the others only sum. Abseil's open addressing
+  // (no node per account; iteration order differs from run to run, which no reader depends on): a
+  // balance's address holds until an account is added (post() takes that into account).
+  mutable absl::flat_hash_map<std::string, WideUsd> accounts;
   Vault vault;
   // A multi-asset pool's books (nexadex-assets(7)): set while the config has [[assets]], else none.
   std::optional<assets::AssetPool> assets;
