@@ -179,14 +179,19 @@ bool position_indexes_match(SQLite::Database& db, const State& state) {
   };
   const auto& books = state.store.index.books;
   for (const auto& [kind, sql] : k_scans) {
-    SQLite::Statement q(db, sql);
+    RawStatement q(db.getHandle(), sql);   // the C API: a SQLiteCpp Column per cell costs more than the cell
+    sqlite3_stmt* st = q.get();
+    const auto text = [st](int c) {
+      const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+      return t == nullptr ? std::string_view{} : std::string_view(t, static_cast<std::size_t>(sqlite3_column_bytes(st, c)));
+    };
     IndexWalk walk(kind);
     std::optional<BookKey> book;
     std::size_t books_met = 0;
     std::array<int64_t, 3> want{};
-    while (q.executeStep()) {
-      const std::string_view market(q.getColumn(0).getText(), static_cast<std::size_t>(q.getColumn(0).getBytes()));
-      const std::string_view side(q.getColumn(1).getText(), static_cast<std::size_t>(q.getColumn(1).getBytes()));
+    while (q.step()) {
+      const std::string_view market = text(0);
+      const std::string_view side = text(1);
       if (side != "long" && side != "short") return false;
       const Side s = side == "long" ? Side::long_ : Side::short_;
       if (!book || book->market != market || book->side != s) {
@@ -198,7 +203,7 @@ bool position_indexes_match(SQLite::Database& db, const State& state) {
         ++books_met;
       }
       if (!walk.next(want)) return false;
-      if (want != std::array<int64_t, 3>{q.getColumn(2).getInt64(), q.getColumn(3).getInt64(), q.getColumn(4).getInt64()}) {
+      if (want != std::array<int64_t, 3>{sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4)}) {
         return false;
       }
     }
@@ -401,9 +406,11 @@ void compare_accounts(SQLite::Database& db, const std::string& path, const State
   // lacks one and no name needs keeping; otherwise a second pass keeps the names to find which.
   std::size_t rows_replayed = 0, rows_posted = 0;
   const auto read_rows = [&](std::unordered_set<std::string>* with_row) {
-    SQLite::Statement q(db, "SELECT account, balance FROM accounts ORDER BY account");
-    while (q.executeStep()) {
-      const std::string name = q.getColumn(0).getString();
+    RawStatement q(db.getHandle(), "SELECT account, balance FROM accounts ORDER BY account");
+    while (q.step()) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0));
+      const std::string name =
+          text == nullptr ? std::string() : std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 0)));
       const auto r = replayed.accounts.find(name);
       const WideUsd want = r == replayed.accounts.end() ? WideUsd() : r->second;
       const auto p = posted.find(name);
@@ -412,7 +419,7 @@ void compare_accounts(SQLite::Database& db, const std::string& path, const State
         if (want != WideUsd() || sum != WideUsd()) with_row->insert(name);
         continue;
       }
-      const WideUsd balance(q.getColumn(1).getInt64());
+      const WideUsd balance(static_cast<int64_t>(sqlite3_column_int64(q.get(), 1)));
       if (want != balance) {
         out.push_back({seq_of(name), "state",
                        "account " + name + ": the accounts table holds " + to_string(balance) + " but the events give " +
@@ -679,18 +686,26 @@ class FeedQueue {
   static constexpr std::size_t k_batch = 512;
   static constexpr std::size_t k_ahead = 8;
 
-  // False when the replay has stopped taking them.
+  // False when the replay has stopped taking them. The batches the replay is done with are freed
+  // here, on the feeder's thread, which has time to spare (the replay is the longer of the two).
   bool push(std::vector<FedEvent>&& batch) {
-    std::unique_lock lock(m_mutex);
-    m_space.wait(lock, [&] { return m_cancelled || m_batches.size() < k_ahead; });
-    if (m_cancelled) return false;
-    m_batches.push_back(std::move(batch));
-    m_ready.notify_one();
+    std::deque<std::vector<FedEvent>> spent;
+    {
+      std::unique_lock lock(m_mutex);
+      m_space.wait(lock, [&] { return m_cancelled || m_batches.size() < k_ahead; });
+      if (m_cancelled) return false;
+      m_batches.push_back(std::move(batch));
+      spent.swap(m_spent);
+      m_ready.notify_one();
+    }
     return true;
   }
-  // False when the feeder is done and every batch was taken.
+  // False when the feeder is done and every batch was taken. `batch`, the one the replay is done with,
+  // goes back to the feeder to be freed.
   bool pop(std::vector<FedEvent>& batch) {
     std::unique_lock lock(m_mutex);
+    if (!batch.empty()) m_spent.push_back(std::move(batch));
+    batch.clear();
     m_ready.wait(lock, [&] { return m_closed || !m_batches.empty(); });
     if (m_batches.empty()) return false;
     batch = std::move(m_batches.front());
@@ -713,6 +728,7 @@ class FeedQueue {
   std::mutex m_mutex;
   std::condition_variable m_ready, m_space;
   std::deque<std::vector<FedEvent>> m_batches;
+  std::deque<std::vector<FedEvent>> m_spent;
   bool m_closed = false, m_cancelled = false;
 };
 
@@ -1160,8 +1176,7 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
   const auto check_accounts = [&](SQLite::Database& db) {
     compare_accounts(db, m->path, state, last, posted, !postings_error.has_value(), accounted);
   };
-  // Then, on the same thread, the positions indexes' entries against the replay (used only when every
-  // other check passes, below).
+  // The positions indexes' entries against the replay (used only when every other check passes, below).
   const auto indexes_match = [&](SQLite::Database& db) {
     try {
       return position_indexes_match(db, state);
@@ -1171,18 +1186,31 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
   };
   std::optional<bool> indexes_shown;
   std::future<void> apart;
+  // The conservation audit, on a thread of its own while this one compares the tables (the replay is
+  // only read from here); its findings go where a single pass made them, before the tables'.
+  std::future<std::vector<std::pair<int64_t, std::string>>> conserving;
   if (tables_current && other) {
     if (auto loaded = load_all_positions(state); loaded) (void)load_all_accounts(state);
+    (void)locks::read_all_lots(state);
     apart = std::async(std::launch::async, [&] {
       check_accounts(other->m->db);
       if (streaming) indexes_shown = indexes_match(other->m->db);
     });
+    conserving = std::async(std::launch::async, [&] { return vault::conservation_problems(state); });
   }
-  for (auto& [seq, message] : vault::conservation_problems(state)) problems.push_back({seq, "conservation", message});
+  const std::size_t conservation_at = problems.size();
+  const auto take_conservation = [&] {
+    auto found = conserving.valid() ? conserving.get() : vault::conservation_problems(state);
+    std::vector<Discrepancy> rows;
+    for (auto& [seq, message] : found) rows.push_back({seq, "conservation", std::move(message)});
+    problems.insert(problems.begin() + static_cast<std::ptrdiff_t>(conservation_at), std::make_move_iterator(rows.begin()),
+                    std::make_move_iterator(rows.end()));
+  };
   // Derived tables against the replay. An older schema's are not read (every reader takes its state
   // from the replay, and the first write rebuilds them): its postings are checked against the replay's
   // balances instead.
   if (!tables_current) {
+    take_conservation();
     std::set<std::string> names;
     for (const auto& [name, balance] : state.accounts) {
       if (balance != WideUsd()) names.insert(name);
@@ -1221,6 +1249,10 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
       compare_states(state, *stored, m->positions, last, posted, streamed, extra_ids, stored_rows, problems);
       if (!apart.valid()) check_accounts(m->db);
     }
+    take_conservation();
+    // The replay's positions are freed while the other thread finishes (what it reads is the
+    // accounts and the positions' index, not the positions).
+    { [[maybe_unused]] const auto freed = std::move(state.positions); }
     if (apart.valid()) apart.get();
     // (the accounts are not compared when the stored state cannot be read)
     if (stored) problems.insert(problems.end(), std::make_move_iterator(accounted.begin()),
