@@ -9,26 +9,34 @@
 #      the checkpoints removed from a copy, at 3 of those N, the time of the full replay it replaces;
 #  (j) `nexadex report history --every 1d` over the whole journal: time and peak RSS;
 #  (k) `nexadex verify --from-checkpoint`: time.
+#  (l) issue 19's own figure: `nexadex verify` of the bench book of figure (e) (bench/gen_book: 1,000,000
+#      opens ending with 1,000,000 open positions, 1,000,006 events, 5,000,002 postings) vs
+#      bench/raw_verify --postings on the same file, REPS pairs interleaved (raw first): each pair's
+#      times and ratio, and the median ratio (goal >= 0.30).
 # Times are wall clock of whole processes (date +%s%N around each), peak RSS from GNU time.
-# Overrides: BENCH_AUDIT_OPS (10000000), BENCH_AUDIT_MAX_OPEN (5000), BENCH_DIR (keep the journal
-# there and reuse it when it is already built: building 10M events takes about 10 minutes).
+# Overrides: BENCH_AUDIT_OPS (10000000), BENCH_AUDIT_MAX_OPEN (5000), BENCH_AUDIT_BOOK (1000000),
+# BENCH_REPS (5: pairs of (l)), BENCH_AUDIT_BOOK_ONLY (set: (l) only), BENCH_DIR (keep the journals there and reuse them when they are already
+# built: building 10M events takes about 10 minutes, the book about 4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ops=${BENCH_AUDIT_OPS:-10000000}
 max_open=${BENCH_AUDIT_MAX_OPEN:-5000}
+book_open=${BENCH_AUDIT_BOOK:-1000000}
+reps=${BENCH_REPS:-5}
 batch=1000000
 t0=1767225600   # 2026-01-01T00:00:00Z
 
 echo "bench-audit: building Release into build-bench/" >&2
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DNEXADEX_BENCH=ON -DBUILD_TESTING=OFF >/dev/null
-cmake --build build-bench -j2 --target nexadex gen_trading raw_verify >/dev/null
+cmake --build build-bench -j2 --target nexadex gen_trading gen_book raw_verify >/dev/null
 tree=$(git rev-parse --short HEAD 2>/dev/null || echo "no git")
 if [ -n "$(git status --porcelain -- lib journal cli CMakeLists.txt 2>/dev/null)" ]; then
   tree="$tree + uncommitted changes in lib/ journal/ cli/"
 fi
 nx=$PWD/build-bench/nexadex
 gen_trading=$PWD/build-bench/bench/gen_trading
+gen_book=$PWD/build-bench/bench/gen_book
 raw_verify=$PWD/build-bench/bench/raw_verify
 
 if [ -n "${BENCH_DIR:-}" ]; then
@@ -45,6 +53,7 @@ ms_since() { echo $((($(now_ns) - $1) / 1000000)); }
 # peak KB of a command (its output discarded): GNU time's %M
 peak_kb() { /usr/bin/time -f "%M" -o "$dir/time.txt" "$@" >/dev/null 2>>"$log" || fail "$* failed (see $log)"; cat "$dir/time.txt"; }
 
+if [ -z "${BENCH_AUDIT_BOOK_ONLY:-}" ]; then   # the 10M-event journal's figures (h) to (k)
 j=$dir/audit-$ops-$max_open.db
 if [ ! -s "$j.done" ]; then
   echo "bench-audit: writing the $ops-event journal (steady book of $max_open) into $j" >&2
@@ -112,10 +121,43 @@ start=$(now_ns)
 "$nx" --journal "$j" verify --from-checkpoint 2>>"$log" || fail "verify --from-checkpoint failed"
 tail_ms=$(ms_since "$start")
 
+fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-echo "bench-audit at $tree on $(nproc) cores; journal: $head events, $size_mb MB ($image_mb MB of them in $checkpoints checkpoints), $open_now open positions at the end, written in $((build_ms / 1000)) s"
+
+# (l) the book: examples/basic.toml, then gen_book's opens by `run --at` in batches of 250,000 lines
+b=$dir/book-$book_open.db
+if [ ! -s "$b.done" ]; then
+  echo "bench-audit: writing the book of $book_open open positions into $b" >&2
+  rm -f "$b" "$b-wal" "$b-shm"
+  "$nx" --journal "$b" init --config examples/basic.toml --at "@$t0" -q 2>>"$log" || fail "init of the book failed"
+  from=0
+  while ((from < book_open + 5)); do
+    "$gen_book" "$dir/book.txt" "$book_open" 0 "$from" 250000 || fail "gen_book failed"
+    "$nx" --journal "$b" run "$dir/book.txt" --at "@$((t0 + 1))" -q 2>>"$log" || fail "building the book failed at line $from"
+    from=$((from + 250000))
+  done
+  rm -f "$dir/book.txt"
+  echo done >"$b.done"
+fi
+echo "bench-audit: (l) verify of the book vs raw_verify --postings, $reps pairs" >&2
+book_pairs=""
+book_ratios=()
+for ((i = 0; i < reps; i++)); do
+  start=$(now_ns); out=$("$raw_verify" "$b" --postings) || fail "raw_verify of the book: $out"; r_ms=$(ms_since "$start")
+  start=$(now_ns); "$nx" --journal "$b" verify 2>>"$log" || fail "verify of the book failed (see $log)"; v_ms=$(ms_since "$start")
+  book_pairs="$book_pairs $v_ms/$r_ms"
+  book_ratios+=("$(ratio "$r_ms" "$v_ms")")
+done
+book_median=$(printf '%s\n' "${book_ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+book_kb=$(peak_kb "$nx" --journal "$b" verify)
+echo "bench-audit at $tree on $(nproc) cores"
+if [ -z "${BENCH_AUDIT_BOOK_ONLY:-}" ]; then
+echo "  journal: $head events, $size_mb MB ($image_mb MB of them in $checkpoints checkpoints), $open_now open positions at the end, written in $((build_ms / 1000)) s"
 echo "  mix: $(cat "$dir/mix.txt" 2>/dev/null || echo '(reused)')"
 echo "  (h) verify $verify_ms ms vs raw_verify --postings $raw_ms ms: raw/verify $(ratio "$raw_ms" "$verify_ms") (goal >= 0.30); peak RSS verify $((verify_kb / 1024)) MB, raw $((raw_kb / 1024)) MB"
 echo "  (i) report pool --seq N at 20 random N: median $seq_median ms, worst $seq_worst ms (goal <= 200), peak RSS $((seq_kb / 1024)) MB; by full replay (no checkpoints), worst of 3: $replay_worst ms"
 echo "  (j) report history --every 1d: $history_ms ms, peak RSS $((history_kb / 1024)) MB"
 echo "  (k) verify --from-checkpoint: $tail_ms ms"
+fi
+echo "  (l) verify of the book of $book_open open positions vs raw_verify --postings, ms (verify/raw):$book_pairs;"
+echo "      ratios ${book_ratios[*]}, median $book_median (goal >= 0.30); peak RSS $((book_kb / 1024)) MB"
