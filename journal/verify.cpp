@@ -1206,7 +1206,9 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
     conserving = std::async(std::launch::async, [&] {
       auto found = vault::conservation_problems(state);
       if (streaming && !here.empty()) {
-        if (auto opened = Journal::open(m->path, Access::read); opened && last_row(opened->m->db) == here) {
+        // (one pass: nothing of it kept resident)
+        if (auto opened = Journal::open(m->path, Access::read);
+            opened && opened->read_without_map() && last_row(opened->m->db) == here) {
           indexes_shown = indexes_match(opened->m->db);
         }
       }
