@@ -135,8 +135,9 @@ class Journal {
   // SQLite's integrity check: the problems it lists (at most 20; empty when the file is sound), or
   // ErrorKind::journal when SQLite cannot check the file at all. `whole`: every page, index and
   // constraint (PRAGMA integrity_check). `but_positions_indexes`: the same but for the entries of the
-  // positions table's indexes (quick_check, then integrity_check of every other table), which a full
-  // verify compares with its replay instead; `positions`: that table and its indexes only.
+  // positions table's indexes and the postings' key order (quick_check, then integrity_check of the
+  // other tables with more to check), which a full verify checks in its own reads instead;
+  // `positions`: that table and its indexes only.
   enum class StructureScope { whole, but_positions_indexes, positions };
   Result<std::vector<std::string>> integrity_check(StructureScope scope = StructureScope::whole);
 

@@ -627,6 +627,18 @@ class Feeder {
                                account == nullptr ? std::string()
                                                   : std::string(account, static_cast<std::size_t>(sqlite3_column_bytes(st, 2))),
                                sqlite3_column_int64(st, 3)};
+        // SQLite walks the table's B-tree in its order for this query: a key not above the one before
+        // is a B-tree out of order, what PRAGMA integrity_check finds of this table (its structure
+        // check leaves it to this read)
+        const std::pair key(m_next->seq, m_next->leg);
+        if (m_key && !(key > *m_key) && !m_disorder) {
+          m_disorder = true;
+          problems.push_back({0, "structure", "the postings table's B-tree is out of key order (seq " +
+                                                  std::to_string(key.first) + " leg " + std::to_string(key.second) +
+                                                  " follows seq " + std::to_string(m_key->first) + " leg " +
+                                                  std::to_string(m_key->second) + ")"});
+        }
+        m_key = key;
       }
     } catch (const SQLite::Exception& e) {
       postings_error = sqlite_error(m_path, e);
@@ -682,6 +694,8 @@ class Feeder {
   std::string m_prev_hash;
   std::optional<RawStatement> m_postings;
   std::optional<StoredPosting> m_next;
+  std::optional<std::pair<int64_t, int64_t>> m_key;   // the (seq, leg) read last
+  bool m_disorder = false;                            // (named once)
   bool m_read = true;
   int64_t m_last_posting_seq = 0;
   std::vector<StoredPosting> m_scratch;

@@ -8,6 +8,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -195,4 +198,75 @@ TEST_CASE("an edit verify finds leaves the events readable and the head unchange
   CHECK(v.problems.front().seq == 6);
   CHECK(v.events == 6);
   CHECK(v.head.hash == head.hash);
+}
+
+namespace {
+
+// SQLite's variable-length integer at `p` (big-endian, 7 bits a byte, the ninth byte whole).
+uint64_t read_varint(const std::vector<unsigned char>& b, std::size_t& p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 9; ++i) {
+    const unsigned char c = b.at(p++);
+    if (i == 8) return (v << 8) | c;
+    v = (v << 7) | (c & 0x7f);
+    if ((c & 0x80) == 0) return v;
+  }
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("postings whose B-tree is out of key order are a structure finding", "[verify]") {
+  // The postings table is a WITHOUT ROWID B-tree: its order is the key's, which quick_check does not
+  // check and verify's read of every posting in key order does. Two cells' seqs are swapped in the
+  // file's bytes (the first legs of the deposit at seq 3 and of the open at seq 4), every page still
+  // well formed: the B-tree now holds (4, 0) before (3, 1).
+  TempDir dir;
+  const std::string path = dir.file("j.db");
+  make_journal(path);
+  edit(path, "PRAGMA wal_checkpoint(TRUNCATE)");
+  const int64_t root = query_int(path, "SELECT rootpage FROM sqlite_schema WHERE name = 'postings'");
+  const int64_t page_size = query_int(path, "PRAGMA page_size");
+  std::vector<unsigned char> bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::size_t base = static_cast<std::size_t>((root - 1) * page_size);
+  const std::size_t header = base + (root == 1 ? 100 : 0);
+  REQUIRE(bytes.at(header) == 0x0a);   // a leaf page of an index B-tree: every posting on it
+  const std::size_t cells = static_cast<std::size_t>(bytes.at(header + 3) << 8 | bytes.at(header + 4));
+  // the offset of each cell's seq value (serial type 1: one byte) by (seq, leg)
+  std::map<std::pair<int, int>, std::size_t> seq_at;
+  for (std::size_t k = 0; k < cells; ++k) {
+    std::size_t p = base + static_cast<std::size_t>(bytes.at(header + 8 + 2 * k) << 8 | bytes.at(header + 9 + 2 * k));
+    (void)read_varint(bytes, p);   // the payload's size
+    const std::size_t record = p;
+    const uint64_t header_size = read_varint(bytes, p);
+    const uint64_t seq_type = read_varint(bytes, p);
+    const uint64_t leg_type = read_varint(bytes, p);
+    REQUIRE(seq_type == 1);
+    const std::size_t body = record + header_size;
+    const int leg = leg_type == 8 ? 0 : leg_type == 9 ? 1 : bytes.at(body + 1);
+    seq_at[{bytes.at(body), leg}] = body;
+  }
+  REQUIRE(seq_at.count({3, 0}) == 1);
+  REQUIRE(seq_at.count({4, 0}) == 1);
+  std::swap(bytes.at(seq_at[{3, 0}]), bytes.at(seq_at[{4, 0}]));
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  }
+  // the damage is SQLite's to find, not only ours: integrity_check names it, quick_check does not
+  {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("PRAGMA quick_check").getString() == "ok");
+    CHECK_THAT(db.execAndGet("PRAGMA integrity_check").getString(), Contains("row not in PRIMARY KEY order for postings"));
+  }
+  const VerifyResult v = verify(path);
+  INFO(findings(v));
+  REQUIRE_FALSE(v.problems.empty());
+  CHECK(v.problems.front().check == "structure");
+  CHECK_THAT(v.problems.front().message,
+             Contains("the postings table's B-tree is out of key order (seq 3 leg 1 follows seq 4 leg 0)"));
 }
