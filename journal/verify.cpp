@@ -1281,8 +1281,8 @@ Result<VerifyResult> Journal::verify(const Progress& progress, bool from_checkpo
       if (!apart.valid()) check_accounts(m->db);
     }
     take_conservation();
-    // The replay's positions are freed while the other thread finishes (what it reads is the
-    // accounts and the positions' index, not the positions).
+    // The replay's positions are freed while the reader's thread may still compare the accounts
+    // (which reads the accounts only; the index comparison is done by now).
     { [[maybe_unused]] const auto freed = std::move(state.positions); }
     if (apart.valid()) apart.get();
     // (the accounts are not compared when the stored state cannot be read)
