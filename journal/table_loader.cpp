@@ -181,6 +181,30 @@ std::string text_column(sqlite3_stmt* st, int c) {
   return t == nullptr ? std::string() : std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(st, c)));
 }
 
+// Adds a losses row (seq, leg, at, kind, market, layer, amount, junior_cancelled) to `out`: a loss's
+// total (leg 0) starts a record, a layer joins the record of its seq before it; false for a layer
+// without its total.
+bool add_loss_row(sqlite3_stmt* st, std::vector<LossRecord>& out) {
+  if (sqlite3_column_int64(st, 1) == 0) {
+    LossRecord r;
+    r.seq = sqlite3_column_int64(st, 0);
+    r.at = Timestamp{sqlite3_column_int64(st, 2)};
+    r.kind = text_column(st, 3);
+    r.market = text_column(st, 4);
+    r.total = Usd(sqlite3_column_int64(st, 6));
+    r.junior_cancelled = Shares(sqlite3_column_int64(st, 7));
+    out.push_back(std::move(r));
+    return true;
+  }
+  if (out.empty() || out.back().seq != sqlite3_column_int64(st, 0)) return false;
+  out.back().legs.push_back({text_column(st, 5), Usd(sqlite3_column_int64(st, 6))});
+  return true;
+}
+
+std::string damaged_losses(const std::string& path) {
+  return "the losses table of " + path + " is damaged (a layer row without its total).";
+}
+
 }  // namespace
 
 Result<std::vector<LossRecord>> SqlTableLoader::losses_in_order(int64_t seq) {
@@ -196,20 +220,7 @@ Result<std::vector<LossRecord>> SqlTableLoader::losses_in_order(int64_t seq) {
     while (scan.on_row && sqlite3_column_int64(st, 0) < seq) scan.on_row = scan.q->step();
     std::vector<LossRecord> out;
     while (scan.on_row && sqlite3_column_int64(st, 0) == seq) {
-      if (sqlite3_column_int64(st, 1) == 0) {
-        LossRecord r;
-        r.seq = seq;
-        r.at = Timestamp{sqlite3_column_int64(st, 2)};
-        r.kind = text_column(st, 3);
-        r.market = text_column(st, 4);
-        r.total = Usd(sqlite3_column_int64(st, 6));
-        r.junior_cancelled = Shares(sqlite3_column_int64(st, 7));
-        out.push_back(std::move(r));
-      } else if (!out.empty()) {
-        out.back().legs.push_back({text_column(st, 5), Usd(sqlite3_column_int64(st, 6))});
-      } else {
-        return journal_error("the losses table of " + m_path + " is damaged (a layer row without its total).");
-      }
+      if (!add_loss_row(st, out)) return journal_error(damaged_losses(m_path));
       scan.on_row = scan.q->step();
     }
     return out;
@@ -249,22 +260,12 @@ Result<std::optional<PositionLeg>> SqlTableLoader::leg_in_order(int64_t id, int6
 Result<std::vector<LossRecord>> SqlTableLoader::loss_rows(const std::string& where, const std::vector<int64_t>& bind) {
   try {
     std::vector<LossRecord> out;
-    SQLite::Statement& q = cached(
+    RawStatement& q = cached(
         "SELECT seq, leg, at, kind, market, layer, amount, junior_cancelled FROM losses" + where + " ORDER BY seq, leg", bind);
-    while (q.executeStep()) {
-      if (q.getColumn(1).getInt64() == 0) {
-        LossRecord r;
-        r.seq = q.getColumn(0).getInt64();
-        r.at = Timestamp{q.getColumn(2).getInt64()};
-        r.kind = q.getColumn(3).getString();
-        r.market = q.getColumn(4).getString();
-        r.total = Usd(q.getColumn(6).getInt64());
-        r.junior_cancelled = Shares(q.getColumn(7).getInt64());
-        out.push_back(std::move(r));
-      } else if (!out.empty() && out.back().seq == q.getColumn(0).getInt64()) {
-        out.back().legs.push_back({q.getColumn(5).getString(), Usd(q.getColumn(6).getInt64())});
-      } else {
-        return journal_error("the losses table of " + m_path + " is damaged (a layer row without its total).");
+    while (q.step()) {
+      if (!add_loss_row(q.get(), out)) {
+        q.reset();
+        return journal_error(damaged_losses(m_path));
       }
     }
     return out;
@@ -276,28 +277,10 @@ Result<std::vector<LossRecord>> SqlTableLoader::loss_rows(const std::string& whe
 Result<std::vector<PositionLeg>> SqlTableLoader::leg_rows(const std::string& where, const std::vector<int64_t>& bind) {
   try {
     std::vector<PositionLeg> out;
-    SQLite::Statement& q = cached("SELECT id, seq, at, kind, size, price, collateral, pnl, open_fee, close_fee, "
-                                  "borrow_fee, keeper_fee, payout FROM position_legs" + where + " ORDER BY id, seq",
-                                  bind);
-    while (q.executeStep()) {
-      const auto i64 = [&](int c) { return static_cast<int64_t>(q.getColumn(c).getInt64()); };
-      const std::string kind = q.getColumn(3).getString();
-      PositionLeg l;
-      l.id = i64(0);
-      l.seq = i64(1);
-      l.at = Timestamp{i64(2)};
-      l.kind = kind == "opened" ? LegKind::opened : kind == "closed" ? LegKind::closed : LegKind::liquidated;
-      l.size = Usd(i64(4));
-      l.price = Price(i64(5));
-      l.collateral = Usd(i64(6));
-      l.pnl = Usd(i64(7));
-      l.open_fee = Usd(i64(8));
-      l.close_fee = Usd(i64(9));
-      l.borrow_fee = Usd(i64(10));
-      l.keeper_fee = Usd(i64(11));
-      l.payout = Usd(i64(12));
-      out.push_back(l);
-    }
+    RawStatement& q = cached("SELECT id, seq, at, kind, size, price, collateral, pnl, open_fee, close_fee, "
+                             "borrow_fee, keeper_fee, payout FROM position_legs" + where + " ORDER BY id, seq",
+                             bind);
+    while (q.step()) out.push_back(leg_from_row(q.get()));
     return out;
   } catch (const SQLite::Exception& e) {
     return std::unexpected(sqlite_error(m_path, e));
@@ -325,9 +308,9 @@ Result<std::vector<Position>> SqlTableLoader::positions_after(int64_t after, int
   }
 }
 
-SQLite::Statement& SqlTableLoader::cached(const std::string& sql, const std::vector<int64_t>& bind) {
+RawStatement& SqlTableLoader::cached(const std::string& sql, const std::vector<int64_t>& bind) {
   auto& slot = m_cached[sql];
-  if (!slot) slot = std::make_unique<SQLite::Statement>(m_db, sql);
+  if (!slot) slot = std::make_unique<RawStatement>(m_db.getHandle(), sql);
   slot->reset();
   for (std::size_t i = 0; i < bind.size(); ++i) slot->bind(static_cast<int>(i + 1), bind[i]);
   return *slot;

@@ -114,8 +114,8 @@ class SqlTableLoader final : public TableLoader {
   std::array<std::optional<RawStatement>, 4> m_indexed;   // by IndexKind
   // The statements of leg_rows and loss_rows, by SQL text, prepared once (verify asks per event);
   // hashed, as the texts share long prefixes.
-  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> m_cached;
-  SQLite::Statement& cached(const std::string& sql, const std::vector<int64_t>& bind);
+  std::unordered_map<std::string, std::unique_ptr<RawStatement>> m_cached;
+  RawStatement& cached(const std::string& sql, const std::vector<int64_t>& bind);
 };
 
 }  // namespace nexadex::journal

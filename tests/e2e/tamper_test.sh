@@ -108,14 +108,19 @@ replace_cannot_rewrite_an_event() {
   [ "$(checksum "$WORK/replaced.db")" = "$sum" ] || fail "INSERT OR REPLACE changed the journal"
 }
 
+# one_open_journal FILE: alice's 10,000 and tom's 2x BTC long of 100 (position 4), verified clean.
+one_open_journal() {
+  "$NEXADEX" init --config config.toml --journal "$1" -q
+  "$NEXADEX" price set BTC 100 --journal "$1" -q
+  "$NEXADEX" deposit alice 10000 --journal "$1" -q
+  "$NEXADEX" open tom BTC long --collateral 100 --leverage 2 --journal "$1" -q   # position 4
+  verify_silent "$1"
+}
+
 edited_books_and_keys_are_found() {
   # The books' aggregates and the positions' index keys are derived too: verify rebuilds both.
   local P=$WORK/pos.db
-  "$NEXADEX" init --config config.toml --journal "$P" -q
-  "$NEXADEX" price set BTC 100 --journal "$P" -q
-  "$NEXADEX" deposit alice 10000 --journal "$P" -q
-  "$NEXADEX" open tom BTC long --collateral 100 --leverage 2 --journal "$P" -q   # position 4
-  verify_silent "$P"
+  one_open_journal "$P"
   cp "$P" "$WORK/books.db"
   cp "$P" "$WORK/keys.db"
   sqlite3 "$WORK/books.db" "UPDATE books SET quantity = '1' WHERE market = 'BTC'"
@@ -130,11 +135,7 @@ edited_books_and_keys_are_found() {
 # the accounts comparison, which keeps the names only when a count says a row is missing).
 deleted_account_row_is_found() {
   local A=$WORK/acct.db
-  "$NEXADEX" init --config config.toml --journal "$A" -q
-  "$NEXADEX" price set BTC 100 --journal "$A" -q
-  "$NEXADEX" deposit alice 10000 --journal "$A" -q
-  "$NEXADEX" open tom BTC long --collateral 100 --leverage 2 --journal "$A" -q   # position 4
-  verify_silent "$A"
+  one_open_journal "$A"
   # its collateral after the open fee: size = 200 / (1 + 2 × 10 bps) = 199.600798, fee ceil(0.1996008) =
   # 0.199601, 100 − 0.199601 = 99.800399
   sqlite3 "$A" "DELETE FROM accounts WHERE account = 'position:4'"
