@@ -125,11 +125,15 @@ Section config_effects_section(const ConfigEffects& fx) {
             {}};
   std::string dropped;
   for (const auto& [market, n] : fx.dropped_markets) {
-    dropped += (dropped.empty() ? "" : ", ") + market + " (" + std::to_string(n) + ")";
+    if (!dropped.empty()) dropped += ", ";
+    dropped += market + " (" + std::to_string(n) + ")";
   }
   auto ids = [](const std::vector<int64_t>& v) {
     std::string out;
-    for (const int64_t id : v) out += (out.empty() ? "" : " ") + std::to_string(id);
+    for (const int64_t id : v) {
+      if (!out.empty()) out += ' ';
+      out += std::to_string(id);
+    }
     return out.empty() ? Cell::none(CellType::text) : Cell::of_text(out);
   };
   s.rows.push_back({Cell::of_int(fx.open_positions),
