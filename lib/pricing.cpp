@@ -2,6 +2,7 @@
 #include "lib/pricing.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace nexadex::vault {
 
@@ -139,10 +140,12 @@ Result<Price> liquidation_price(const State& state, const Position& p) {
   NX_TRY(m, margin(state, p, p.entry));
   NX_TRY(room, p.collateral - m.close_fee - m.borrow_fee - m.threshold);
   if (room.is_negative()) return p.entry;  // liquidatable at the entry price already
-  // loss that uses up the room: size × |Δ| / entry = room → |Δ| = room × entry / size (floor)
-  NX_TRY(delta, mul_div_floor_as<Price>(room, p.entry.units(), p.size.units(), "liquidation price"));
-  NX_TRY(lp, p.side == Side::long_ ? p.entry - delta : p.entry + delta);
-  return std::max(lp, Price());
+  // loss that uses up the room: size × |Δ| / entry = room → |Δ| = room × entry / size (floor), on
+  // 128 bits: with collateral far above the size it leaves the price range, and then a long has none
+  // (0: no price takes its room) and a short's is the largest price there is
+  NX_TRY(delta, mul_div_wide(room.units(), p.entry.units(), p.size.units(), Rounding::floor, "liquidation price"));
+  const int128 lp = p.side == Side::long_ ? p.entry.units() - delta : p.entry.units() + delta;
+  return Price(static_cast<int64_t>(std::clamp<int128>(lp, 0, std::numeric_limits<int64_t>::max())));
 }
 
 }  // namespace nexadex::vault

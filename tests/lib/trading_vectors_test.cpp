@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <utility>
+#include <limits>
 #include <vector>
 
 #include "lib/accrual.hpp"
@@ -222,6 +223,22 @@ TEST_CASE("S7 test_get_liquidation_price: 21,250 for a long at 25,000, every row
     CHECK(vault::margin(b.s, s7_long(entry), Price(Price::whole(liq).units() - 1)).value().liquidatable());
   }
   // Not reproduced: their entry price 0 (liquidation price 0); nexadex has no position without a price.
+}
+
+TEST_CASE("a liquidation price beyond the price range: a long's is 0, a short's the largest price", "[liquidation]") {
+  // 25,000 of collateral on a size of 1 micro-dollar (S7's pool, maintenance margin 1,000 bps: the
+  // threshold is 0.0000001, floored to 0): the room 25,000 asks for a move of 25,000 × 25,000 / 0.000001
+  // = 6.25 × 10^14 USD, 6.25 × 10^22 price units, past int64. No price takes a long's room (0); a
+  // short's is beyond every price there is (INT64_MAX units), so neither is an overflow.
+  test::Pool b = s7_pool();
+  Position p = s7_long(25'000);
+  p.size = Usd(1);
+  CHECK(vault::liquidation_price(b.s, p).value() == Price(0));
+  p.side = Side::short_;
+  CHECK(vault::liquidation_price(b.s, p).value() == Price(std::numeric_limits<int64_t>::max()));
+  // within the range, unchanged: a short of 100,000 at 25,000 on 25,000 rises 3,750 to 28,750
+  p.size = Usd(100'000 * k_usd);
+  CHECK(vault::liquidation_price(b.s, p).value() == Price::whole(28'750));
 }
 
 TEST_CASE("S7 test_get_leverage: size over margin, rounded against the trader in hundredths", "[vectors][pnl]") {
