@@ -92,6 +92,17 @@ TEST_CASE("a value in USD rounds its magnitude up, tokens show every decimal", "
   CHECK(exposure::format_tokens(-k_token / 4, 0) == "-0.25");
 }
 
+TEST_CASE("a net exposure whose tokens × price pass 128 bits is still valued, if its USD fits", "[exposure][edge]") {
+  // 1,000 BTC at 1,701,411,835 USD: 10^21 × 170,141,183,500,000,000 (10^-8 USD) = 1.7014 × 10^38,
+  // past 2^127 − 1 = 1.7014118346 × 10^38; divided by 10^20 it is 1,701,411,835,000 USD exactly
+  const int128 thousand = k_token * 1'000;
+  const Price price = Price::whole(1'701'411'835);
+  CHECK(exposure::value_away_from_zero(thousand, price) == Usd(static_cast<int64_t>(1'701'411'835'000) * k_usd));
+  CHECK(exposure::value_away_from_zero(-thousand, price) == Usd(-static_cast<int64_t>(1'701'411'835'000) * k_usd));
+  // one more 10^-18 of a token: + 1.7 × 10^-10 micro-USD, away from zero
+  CHECK(exposure::value_away_from_zero(thousand + 1, price) == Usd(static_cast<int64_t>(1'701'411'835'000) * k_usd + 1));
+}
+
 TEST_CASE("max_net_exposure_bps refuses an open beyond the cap, at the boundary exactly", "[exposure]") {
   Pool b(capped(1'000));   // 10% of AUM
   b.price("BTC", test::k_btc);

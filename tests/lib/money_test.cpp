@@ -491,8 +491,31 @@ TEST_CASE("mul_div_floor_as / mul_div_ceil_as convert units with the rounding na
   // the result must fit the target: INT64_MAX x 10 / 1 does not fit a Usd, fits a WideUsd
   is_error(mul_div_floor_as<Usd>(Shares(k_max), 10, 1, "amount paid"), "arithmetic overflow in amount paid");
   CHECK(mul_div_floor_as<WideUsd>(Shares(k_max), 10, 1) == WideUsd(static_cast<int128>(k_max) * 10));
-  // a product beyond 128 bits is an error, never a wrap: 2^126 x 4
+  // a quotient beyond 128 bits is an error, never a wrap: 2^126 x 4 / 1
   is_error(mul_div_floor_as<WideUsd>(WideUsd(static_cast<int128>(1) << 126), 4, 1), "does not fit in 128 bits");
+}
+
+TEST_CASE("mul_div_wide: a product beyond 128 bits whose quotient fits is exact, rounded as asked", "[money][ops][edge]") {
+  const int128 two = 2;
+  const auto pow2 = [&](int n) { return static_cast<int128>(1) << n; };
+  // 2^100 x 2^40 / 2^30 = 2^110 (the product 2^140 fits no int128)
+  CHECK(mul_div_wide(pow2(100), pow2(40), pow2(30), Rounding::floor, "x").value() == pow2(110));
+  // (2^100 + 1) x 2^40 / (3 x 2^20) = (2^120 + 2^20) / 3, and 2^120 + 2^20 = 2 mod 3 (2^even = 1 mod 3):
+  // floor q = (2^120 + 2^20 - 2) / 3, ceil q + 1
+  const int128 d = 3 * pow2(20);
+  const int128 q = (pow2(120) + pow2(20) - 2) / 3;
+  CHECK(mul_div_wide(pow2(100) + 1, pow2(40), d, Rounding::floor, "x").value() == q);
+  CHECK(mul_div_wide(pow2(100) + 1, pow2(40), d, Rounding::ceil, "x").value() == q + 1);
+  // negative: floors to -(q + 1) and ceils to -q; both signs negative is the positive case
+  CHECK(mul_div_wide(-(pow2(100) + 1), pow2(40), d, Rounding::floor, "x").value() == -(q + 1));
+  CHECK(mul_div_wide(-(pow2(100) + 1), pow2(40), d, Rounding::ceil, "x").value() == -q);
+  CHECK(mul_div_wide(pow2(100) + 1, -pow2(40), -d, Rounding::floor, "x").value() == q);
+  // the largest and smallest quotients: (2^127 - 1) x 2 / 2, and -2^126 x 4 / 2 = -2^127
+  const int128 top = std::numeric_limits<int128>::max();
+  CHECK(mul_div_wide(top, two, two, Rounding::floor, "x").value() == top);
+  CHECK(mul_div_wide(-pow2(126), 4, two, Rounding::floor, "x").value() == std::numeric_limits<int128>::min());
+  // one beyond: 2^126 x 4 / 2 = 2^127
+  is_error(mul_div_wide(pow2(126), 4, two, Rounding::floor, "x"), "does not fit in 128 bits");
 }
 
 TEST_CASE("WideUsd holds sums beyond int64 and narrows back checked", "[money][ops][edge]") {
