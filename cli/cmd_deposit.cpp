@@ -11,7 +11,7 @@ struct DepositArgs {
   std::string tranche;   // --tranche T
   std::string lock;      // --lock D
   bool no_compound = false;   // --no-compound
-  std::string asset;          // --asset A
+  std::optional<std::string> asset;   // --asset A
   FirstPrice first;
   bool operator==(const DepositArgs&) const = default;
 };

@@ -11,7 +11,7 @@ struct WithdrawArgs {
   std::optional<std::string> shares;   // --shares N
   bool all = false;                    // --all
   std::string tranche;                 // --tranche T
-  std::string asset;                   // --asset A
+  std::optional<std::string> asset;    // --asset A
   FirstPrice first;
   bool operator==(const WithdrawArgs&) const = default;
 };

@@ -54,19 +54,23 @@ Result<int64_t> position_id(const std::string& text) {
   return *id;
 }
 
-Result<const AssetConfig*> pool_asset(const State& state, const std::string& symbol) {
+Result<const AssetConfig*> pool_asset(const State& state, const std::optional<std::string>& symbol) {
   const auto& pool = *state.assets;
-  if (symbol.empty()) return &pool.configs[pool.settlement];
+  if (!symbol) return &pool.configs[pool.settlement];
   for (const auto& a : pool.configs) {
-    if (a.symbol == symbol) return &a;
+    if (a.symbol == *symbol) return &a;
   }
   std::string names;
-  for (const auto& a : pool.configs) names += (names.empty() ? "" : ", ") + a.symbol;
-  return input_error("unknown asset '" + symbol + "'; the pool's assets are " + names + " (report assets).");
+  for (const auto& a : pool.configs) {
+    if (!names.empty()) names += ", ";
+    names += a.symbol;
+  }
+  if (symbol->empty()) return input_error("--asset is empty; name one of the pool's assets, " + names + " (report assets).");
+  return input_error("unknown asset '" + *symbol + "'; the pool's assets are " + names + " (report assets).");
 }
 
-Status no_asset_option(const std::string& symbol) {
-  if (symbol.empty()) return {};
+Status no_asset_option(const std::optional<std::string>& symbol) {
+  if (!symbol) return {};
   return input_error("--asset needs a multi-asset pool, and this pool's config has no [[assets]] (nexadex-assets(7)); "
                      "drop --asset.");
 }

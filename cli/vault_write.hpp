@@ -46,9 +46,9 @@ Status vault_write(Context& ctx, const Options& o, const FirstPrice& first, cons
 Result<int64_t> position_id(const std::string& text);
 
 // --asset A on a multi-asset pool: the asset (default: the settlement asset), or an unknown asset (input).
-Result<const AssetConfig*> pool_asset(const State& state, const std::string& symbol);
+Result<const AssetConfig*> pool_asset(const State& state, const std::optional<std::string>& symbol);
 // --asset A on a single-USDC vault: refused (input) when given.
-Status no_asset_option(const std::string& symbol);
+Status no_asset_option(const std::optional<std::string>& symbol);
 
 // The one event of a command that makes one.
 Result<std::vector<EventBody>> one_event(EventBody body);
