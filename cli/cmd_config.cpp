@@ -127,6 +127,8 @@ Status config_apply(Context& ctx, const Options& o, const ConfigArgs& a) {
     return ctx.read(o, [&](journal::Journal& j) -> Status {
       NX_TRY(state, j.load_state());
       auto verdict = weigh(state);
+      // and what the event's own rules would refuse (the assets, the rules version, [locks], the keys)
+      if (verdict) verdict = check_config_applicable(state, config, ConfigApplied{}.rules);
       if (!report.sections.empty()) render(report, format, ctx.out());
       if (!verdict) {
         return std::unexpected(Error{verdict.error().kind, "applying it would be refused: " + verdict.error().message});

@@ -46,7 +46,10 @@ Result<std::optional<assets::AssetPool>> assets_under(const State& state, const 
       }
       const auto& is = pool.configs[*now];
       if (is.decimals != was.decimals || is.market != was.market) {
-        return rule_error("the asset " + was.symbol + " may not change its decimals or its price market.");
+        return rule_error("the asset " + was.symbol + " may not change its decimals or its price market; keep decimals = " +
+                          std::to_string(was.decimals) +
+                          (was.market.empty() ? std::string(" and no price") : " and price = \"" + was.market + "\"") +
+                          " in its table.");
       }
     }
   }
@@ -190,6 +193,21 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) { return ap
 
 Status check_supported(const Config& config) { return validate(config); }
 
+Status check_config_applicable(const State& state, const Config& config, int64_t rules) {
+  NX_TRY_STATUS(check_supported(config));
+  NX_TRY_STATUS(assets_under(state, config));
+  if (rules < state.rules) {
+    return input_error("a config may not go back to rules version " + std::to_string(rules) + " from version " +
+                       std::to_string(state.rules) + ".");
+  }
+  NX_TRY_STATUS(check_keys(state, config));
+  if (!config.locks.enabled && state.lots.next_id > 1) {   // lots are never deleted
+    return rule_error("this pool has lots (deposits made under [locks]), so a config without [locks] cannot be "
+                      "applied; keep the [locks] table (with no tiers, no new lock earns a boost).");
+  }
+  return {};
+}
+
 Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* outcome) {
   const bool genesis = std::holds_alternative<JournalCreated>(event.body);
   if (event.seq != state.head_seq + 1) {
@@ -270,28 +288,14 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
     state.assets = std::move(*pool);
     state.store.dirty_assets = true;
   } else if (const auto* e = std::get_if<ConfigApplied>(&event.body)) {
-    if (auto ok = check_supported(e->config); !ok) {
+    if (auto ok = check_config_applicable(state, e->config, e->rules); !ok) {
       restore();
       return std::unexpected(ok.error());
     }
-    auto pool = assets_under(state, e->config);
+    auto pool = assets_under(state, e->config);   // accepted above
     if (!pool) {
       restore();
       return std::unexpected(pool.error());
-    }
-    if (e->rules < state.rules) {
-      restore();
-      return input_error("a config may not go back to rules version " + std::to_string(e->rules) + " from version " +
-                         std::to_string(state.rules) + ".");
-    }
-    if (auto ok = check_keys(state, e->config); !ok) {
-      restore();
-      return std::unexpected(ok.error());
-    }
-    if (!e->config.locks.enabled && state.lots.next_id > 1) {   // lots are never deleted
-      restore();
-      return rule_error("this pool has lots (deposits made under [locks]), so a config without [locks] cannot be "
-                        "applied; keep the [locks] table (with no tiers, no new lock earns a boost).");
     }
     const bool adopt = e->config.locks.enabled && !state.config.locks.enabled;
     set_config(state, e->config_text, e->config_sha256, e->config, e->rules, event.seq);

@@ -24,6 +24,11 @@ Result<std::vector<Posting>> apply(State& state, const Event& event);
 // journal_created and config_applied; `config apply --dry-run` asks it first. (The version before
 // multi-asset pools also refused [[assets]] here.)
 Status check_supported(const Config& config);
+// Whether `config`, journaled at rules version `rules`, may replace the state's: the checks apply()
+// makes of a config_applied before anything changes (a valid config; the assets keep their places,
+// symbols, decimals and markets; no going back to older rules; every open position keyed under it; no
+// dropping [locks] once lots exist). `config apply --dry-run` asks it too, so it refuses what the apply would.
+Status check_config_applicable(const State& state, const Config& config, int64_t rules);
 Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* outcome);
 
 // The events the rules journal on their own after an event, in order (none almost always): a
