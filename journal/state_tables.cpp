@@ -146,6 +146,24 @@ std::string buckets_to_json(const Book& b) {
 
 }  // namespace
 
+namespace {
+
+// What no event can write in an assets row and no rule can read, in words ("" when nothing is): a
+// negative amount or price. Any other difference from the replay is left for verify to describe.
+std::string damaged_asset_row(const AssetBook& b, const assets::AssetPrices& p, int64_t book) {
+  const std::pair<const char*, int64_t> amounts[] = {{"held", b.held},           {"owned", b.owned},
+                                                     {"reserved", b.reserved},   {"collateral", b.collateral},
+                                                     {"insurance", b.insurance}, {"treasury", b.treasury},
+                                                     {"book", book}};
+  for (const auto& [name, v] : amounts) {
+    if (v < 0) return std::string("holds a negative ") + name + " (" + std::to_string(v) + ")";
+  }
+  if (p.low.is_negative() || p.mid.is_negative() || p.high.is_negative()) return "holds a negative price";
+  return "";
+}
+
+}  // namespace
+
 Result<State> read_state_tables(SQLite::Database& db, const std::string& path, TableLoader& loader) {
   State s;
   {
@@ -199,6 +217,11 @@ Result<State> read_state_tables(SQLite::Database& db, const std::string& path, T
       b.treasury = q.getColumn(6).getInt64();
       pool.prices[i] = assets::AssetPrices{Price(q.getColumn(8).getInt64()), Price(q.getColumn(9).getInt64()),
                                            Price(q.getColumn(10).getInt64())};
+      // what no event can write: the rules cannot run on it (verify lists how it differs from the replay)
+      if (const std::string bad = damaged_asset_row(b, pool.prices[i], q.getColumn(7).getInt64()); !bad.empty()) {
+        return journal_error("the assets table of " + path + " is damaged: the " + pool.configs[i].symbol + " row " +
+                             bad + "; run 'nexadex verify' and restore the journal from a copy.");
+      }
       NX_TRY_STATUS(assets::set_books(pool, i, b));
       pool.books[i].book = Usd(q.getColumn(7).getInt64());
     }

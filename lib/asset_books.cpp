@@ -45,7 +45,7 @@ Status need_price(const AssetPool& pool, std::size_t i) {
   if (pool.prices[i].known()) return {};
   const auto& a = pool.configs[i];
   return rule_error(a.symbol + " has no price yet; record one for market " + a.market + " with `nexadex price set " +
-                    a.market + " PRICE` first");
+                    a.market + " PRICE` first.");
 }
 
 }  // namespace
@@ -55,13 +55,13 @@ std::string format_tokens(const AssetConfig& asset, int64_t units) {
 }
 
 Result<AssetPool> make_pool(std::vector<AssetConfig> configs) {
-  if (configs.empty()) return input_error("a multi-asset pool needs at least one [[assets]] table");
+  if (configs.empty()) return input_error("a multi-asset pool needs at least one [[assets]] table.");
   AssetPool pool;
   const auto settlement = std::find_if(configs.begin(), configs.end(),
                                        [](const AssetConfig& a) { return a.stable && !a.priced_by_market(); });
   if (settlement == configs.end()) {
     return input_error("no [[assets]] table is a stable priced by no market (the settlement asset, e.g. USDC with "
-                       "stable = true and no price); add one");
+                       "stable = true and no price); add one.");
   }
   pool.settlement = static_cast<std::size_t>(settlement - configs.begin());
   const std::size_t n = configs.size();
@@ -152,7 +152,7 @@ Result<DepositQuote> quote_deposit(const AssetPool& pool, std::size_t i, int64_t
   const auto& asset = pool.configs[i];
   const auto& book = pool.books[i];
   const auto& p = pool.prices[i];
-  if (units <= 0) return input_error("a deposit must be a positive amount of " + asset.symbol);
+  if (units <= 0) return input_error("a deposit must be a positive amount of " + asset.symbol + ".");
   NX_TRY_STATUS(need_price(pool, i));
   DepositQuote q;
   q.asset = i;
@@ -185,12 +185,13 @@ Result<DepositQuote> quote_deposit(const AssetPool& pool, std::size_t i, int64_t
   q.book_after = book_after;
   NX_TRY(dust, book_after - book.book - value - income);
   q.dust = dust;
-  if (q.dust.is_negative()) {  // cannot happen: a floor of a sum is at least the sum of the floors
-    return discrepancy_error("the deposit's book value of " + asset.symbol + " rose less than its parts");
+  if (q.dust.is_negative()) {  // not on books the events gave: a floor of a sum is at least the sum of the floors
+    return journal_error("the deposit's book value of " + asset.symbol + " would rise less than its parts, which the "
+                         "rules cannot give: the assets table is not what the events give; run 'nexadex verify'.");
   }
   if (!q.value.is_positive()) {
     return input_error("a deposit of " + format_tokens(asset, units) + " is worth nothing after its fee at " +
-                       to_string(p.low) + " USD; deposit more");
+                       to_string(p.low) + " USD; deposit more.");
   }
   NX_TRY(spread, narrow(pool.total_spread, "the holdings' spread"));
   q.spread_before = spread;
@@ -220,12 +221,12 @@ Result<WithdrawalQuote> quote_withdrawal(const AssetPool& pool, std::size_t i, U
   q.gross = gross;
   if (gross == 0) {
     return input_error("a withdrawal of " + to_string(redeemed) + " USD pays less than one token unit of " +
-                       asset.symbol + " at " + to_string(p.high) + " USD; withdraw more");
+                       asset.symbol + " at " + to_string(p.high) + " USD; withdraw more, or in another asset.");
   }
   if (gross > book.owned) {
     return rule_error("a withdrawal of " + to_string(redeemed) + " USD would pay " + format_tokens(asset, gross) +
                       " but the pool owns only " + format_tokens(asset, book.owned) +
-                      "; withdraw less, or in another asset");
+                      "; withdraw less, or in another asset.");
   }
   // Step 3: weights on the gross move, the band rule, the fee and its split
   NX_TRY(value_after, value_floor(book.owned - gross, p.mid, asset.decimals));
@@ -245,14 +246,14 @@ Result<WithdrawalQuote> quote_withdrawal(const AssetPool& pool, std::size_t i, U
   q.paid = gross - fee;
   if (q.paid <= 0) {
     return input_error("a withdrawal of " + format_tokens(asset, gross) + " pays nothing after its fee of " +
-                       format_tokens(asset, fee) + "; withdraw more");
+                       format_tokens(asset, fee) + "; withdraw more.");
   }
   // Step 5: owned loses what is paid and the insurance and treasury parts; the LP part stays
   q.owned_after = book.owned - (gross - parts.lp);
   if (q.owned_after < book.reserved) {
     return rule_error("a withdrawal of " + format_tokens(asset, gross) + " would leave the pool " +
                       format_tokens(asset, q.owned_after) + ", below the " + format_tokens(asset, book.reserved) +
-                      " reserved for open positions; withdraw less, or in another asset");
+                      " reserved for open positions; withdraw less, or in another asset.");
   }
   // Step 6: what the LPs who remain gain
   NX_TRY(income, value_floor(parts.lp, p.low, asset.decimals));
@@ -261,8 +262,9 @@ Result<WithdrawalQuote> quote_withdrawal(const AssetPool& pool, std::size_t i, U
   q.book_after = book_after;
   NX_TRY(spread_gain, redeemed - (book.book - book_after) - income);
   q.spread_gain = spread_gain;
-  if (q.spread_gain.is_negative()) {  // cannot happen: paid at the high price, booked at the low
-    return discrepancy_error("the withdrawal's book value of " + asset.symbol + " fell more than it paid");
+  if (q.spread_gain.is_negative()) {  // not on books the events gave: paid at the high price, booked at the low
+    return journal_error("the withdrawal's book value of " + asset.symbol + " would fall more than it pays, which the "
+                         "rules cannot give: the assets table is not what the events give; run 'nexadex verify'.");
   }
   return q;
 }

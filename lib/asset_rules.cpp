@@ -41,15 +41,15 @@ Result<AssetPrices> prices_of(const AssetConfig& asset, Price mid) {
 }
 
 Result<Usd> value_floor(int64_t units, Price price, int64_t decimals) {
-  if (units < 0) return input_error("a negative token amount cannot be valued (" + std::to_string(units) + " units)");
+  if (units < 0) return input_error("a negative token amount cannot be valued (" + std::to_string(units) + " units).");
   NX_TRY(v, mul_div_wide(units, price.units(), value_scale(decimals), Rounding::floor, "a token value"));
   return narrow_to<Usd>(v, "a token value");
 }
 
 namespace {
 Result<int64_t> tokens_rounded(Usd value, Price price, int64_t decimals, Rounding rounding) {
-  if (!price.is_positive()) return input_error("tokens cannot be priced at " + to_string(price) + " USD");
-  if (value.is_negative()) return input_error("a negative value cannot be paid in tokens (" + to_string(value) + " USD)");
+  if (!price.is_positive()) return input_error("tokens cannot be priced at " + to_string(price) + " USD.");
+  if (value.is_negative()) return input_error("a negative value cannot be paid in tokens (" + to_string(value) + " USD).");
   NX_TRY(t, mul_div_wide(value.units(), value_scale(decimals), price.units(), rounding, "a token amount"));
   if (t > std::numeric_limits<int64_t>::max()) return overflow_error("a token amount");
   return static_cast<int64_t>(t);
@@ -85,10 +85,10 @@ Status check_band(const AssetConfig& asset, WeightMove w, std::string_view what)
                       std::string(advice));
   };
   if (w.after < asset.min_weight_bps && w.after < w.before) {
-    return refuse("below", asset.min_weight_bps, "withdraw less, or in an asset above its target weight");
+    return refuse("below", asset.min_weight_bps, "withdraw less, or in an asset above its target weight.");
   }
   if (w.after > asset.max_weight_bps && w.after > w.before) {
-    return refuse("above", asset.max_weight_bps, "deposit less, or an asset below its target weight");
+    return refuse("above", asset.max_weight_bps, "deposit less, or an asset below its target weight.");
   }
   return {};
 }
