@@ -75,6 +75,13 @@ Result<DepositPlan> detail::plan_deposit(const State& state, const Event& ev, co
   auto most = value_extra.is_zero() ? minted : shares_minted(d.amount, t.supply, value);
   auto supply = minted && most ? add(t.supply, *most) : Result<Shares>(std::unexpected(Error{ErrorKind::input, ""}));
   if (!supply) {
+    // at the first share price (none yet, or the NAV at par) it would not fit either: the amount is
+    // too large, whatever the NAV
+    const auto at_par = shares_minted(d.amount, Shares(0), Usd(0));
+    if (!at_par || !add(t.supply, *at_par)) {
+      return input_error("a deposit of " + to_string(d.amount) + " would mint more shares than the books can count " +
+                         "(64-bit share units); deposit less.");
+    }
     return rule_error(nav_owner(state, id) + " NAV is " + to_string(value) + " for " + to_string(t.supply) +
                       " shares, so a deposit of " + to_string(d.amount) +
                       " would take the shares past what the books can count; deposits are refused until the NAV recovers.");

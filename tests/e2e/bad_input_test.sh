@@ -63,6 +63,10 @@ bad_amounts() {
 check "bad amounts for price set: exit 1, naming the price" bad_amounts
 
 check "unknown market: exit 1, names it" refused 1 "^nexadex: price set: unknown market 'DOGE'" price set DOGE 5 --at "$LATER"
+# 9,223,372,036.854776 USD mints 9,223,372,036,854,776,000 share units at par, one past int64
+check "a deposit too large for the share units: exit 1, deposit less" refused 1 \
+  "^nexadex: deposit: a deposit of 9223372036\.854776 would mint more shares than the books can count .*; deposit less\.$" \
+  deposit whale 9223372036.854776 --at "$LATER"
 check "bad --format value: exit 1, names it" refused 1 "^nexadex: .*--format.*xml" report --format xml
 check "bad --format on a write command: exit 1" refused 1 "^nexadex: .*--format.*xml" price set BTC 5 --format xml --at "$LATER"
 nexadex_format_xml() {
@@ -179,9 +183,26 @@ multi_asset_refusals() {
   refused_on "$M" 2 "^nexadex: withdraw: .*reserved for open positions" withdraw alice 20000 --asset USDC --at "$LATER"
   refused_on "$M" 2 "^nexadex: open: .*settlement asset" open ann BTC short --collateral 5000 --size 20000 --at "$LATER"
   refused_on "$M" 1 "^nexadex: withdraw: unknown asset 'SOL'" withdraw alice 10 --asset SOL --at "$LATER"
+  # an empty --asset is not the default asset
+  refused_on "$M" 1 "^nexadex: deposit: --asset is empty; name one of the pool's assets, USDC, BTC" \
+    deposit carl 5 --asset '' --at "$LATER"
+  refused_on "$M" 1 "^nexadex: withdraw: --asset is empty" withdraw alice 5 --asset '' --at "$LATER"
+  # a dry run refuses what the apply would, with its status and sentence
+  sed 's/^decimals = 8$/decimals = 6/' assets.toml >assets-btc6.toml
+  refused_on "$M" 2 "^nexadex: config apply: applying it would be refused: the asset BTC may not change its decimals or its price market; keep decimals = 8 and price = \"BTC\"" \
+    config apply assets-btc6.toml --dry-run --at "$LATER"
+  refused_on "$M" 2 "^nexadex: config apply: the asset BTC may not change its decimals" config apply assets-btc6.toml --at "$LATER"
   # a multi-asset pool never takes the single-USDC vault's config (nor the reverse)
   refused_on "$M" 2 "^nexadex: config apply: this pool has \\[\\[assets\\]\\]" config apply config.toml --at "$LATER"
   expect_rc 0 verify --journal "$M"
+  # an assets row no event can write (a negative balance): every command refuses the journal as
+  # damaged (exit 3, nothing written), verify lists it (exit 4)
+  sqlite3 "$M" ".backup '$WORK/negative.db'"
+  sqlite3 "$WORK/negative.db" "UPDATE assets SET owned = -5, held = -5 WHERE symbol = 'BTC'"
+  refused_on "$WORK/negative.db" 3 "^nexadex: report: the assets table of .*negative\.db is damaged: the BTC row holds a negative held \(-5\); run 'nexadex verify'" \
+    report assets --at "$LATER"
+  refused_on "$WORK/negative.db" 3 "^nexadex: deposit: the assets table of .* is damaged" deposit carl 1 --asset USDC --at "$LATER"
+  expect_error 4 "discrepanc" verify --journal "$WORK/negative.db"
   # an assets row changed behind nexadex's back: verify names the asset (exit 4)
   sqlite3 "$M" "UPDATE assets SET owned = owned + 1 WHERE symbol = 'BTC'"
   expect_error 4 "discrepanc" verify --journal "$M"
