@@ -3,6 +3,7 @@
 #include "journal/config_toml.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -168,12 +169,22 @@ class Reader {
     }
   }
 
+  // A TOML integer as written. toml11 reads one beyond 64 bits as the nearest end of the range, so an
+  // end is refused rather than named as if the file held it.
+  int64_t toml_integer(const Value& v, const std::string& key) const {
+    const int64_t n = v.as_integer();
+    if (n == std::numeric_limits<int64_t>::max() || n == std::numeric_limits<int64_t>::min()) {
+      fail(v, key, "the integer is at or beyond the end of the 64-bit range; write a smaller one.");
+    }
+    return n;
+  }
+
   int64_t integer(const Value& v, const std::string& key, int64_t lo, int64_t hi, const char* unit) const {
     if (v.is_floating()) {
       fail(v, key, std::string("expected a whole number of ") + unit + ", got a float; floats are never used for money or rates.");
     }
     if (!v.is_integer()) fail(v, key, std::string("expected a whole number of ") + unit + ", got " + type_name(v) + ".");
-    const int64_t n = v.as_integer();
+    const int64_t n = toml_integer(v, key);
     if (n < lo || n > hi) {
       fail(v, key, std::to_string(n) + " is out of range; use " + std::to_string(lo) + " to " + std::to_string(hi) + ".");
     }
@@ -188,7 +199,7 @@ class Reader {
   void read(const Value& v, const std::string& key, const ConfigRange&, Usd& out) const {
     std::string text;
     if (v.is_integer()) {
-      text = std::to_string(v.as_integer());
+      text = std::to_string(toml_integer(v, key));
     } else if (v.is_string()) {
       text = v.as_string().str;
     } else if (v.is_floating()) {
@@ -212,7 +223,7 @@ class Reader {
   // Leverage: an integer or a decimal string with at most 2 decimals ("12.5"); the range in hundredths.
   void read(const Value& v, const std::string& key, const ConfigRange& range, Leverage& out) const {
     std::string text;
-    if (v.is_integer()) text = std::to_string(v.as_integer());
+    if (v.is_integer()) text = std::to_string(toml_integer(v, key));
     else if (v.is_string()) text = v.as_string().str;
     else fail(v, key, "expected a number such as 10 or \"12.5\" (at most 2 decimals), got " + type_name(v) + ".");
     auto n = parse_decimal(text, 2, Sign::positive, "the value");
@@ -318,9 +329,15 @@ class Reader {
 };
 
 // The first line of a toml11 message, without its "[error] " prefix.
+// toml11's message as one clause: its first line without the "[error] " tag, the name of the
+// library function that threw ("toml::insert_value: ") or a final period (the caller ends the sentence).
 std::string first_line(const std::string& what) {
   std::string s = what.substr(0, what.find('\n'));
   if (s.rfind("[error] ", 0) == 0) s = s.substr(8);
+  if (s.rfind("toml::", 0) == 0) {
+    if (const auto colon = s.find(": "); colon != std::string::npos) s = s.substr(colon + 2);
+  }
+  while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.pop_back();
   return s;
 }
 

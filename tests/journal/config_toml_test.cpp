@@ -189,12 +189,27 @@ TEST_CASE("a symbol is 1 to 16 of A-Z and 0-9", "[config]") {
 // ---------------------------------------------------------------------------------------------
 // Errors: each names pool.toml:LINE: and the key.
 
+TEST_CASE("an integer beyond 64 bits is refused, not named as the end of the range", "[config][errors]") {
+  // toml11 reads 99999999999999999999 as 9223372036854775807: neither is what the file says
+  for (const std::string big : {"99999999999999999999", "-99999999999999999999", "9223372036854775807"}) {
+    config_refused(k_btc + "max_leverage = " + big + "\n", 3, "max_leverage", "end of the 64-bit range");
+    config_refused("[fees]\nopen_fee_bps = " + big + "\n" + k_btc, 2, "open_fee_bps", "end of the 64-bit range");
+    config_refused("[fees]\nliquidation_fee = " + big + "\n" + k_btc, 2, "liquidation_fee", "end of the 64-bit range");
+  }
+}
+
 TEST_CASE("a TOML syntax error names the file and its line", "[config][errors]") {
   config_refused(k_btc + "max_leverage = = 10\n", 3, "TOML syntax error");
   config_refused("[pool\n" + k_btc, 1, "TOML syntax error");
   config_refused(k_btc + "\n\nsymbol = \"ETH\n", 5, "TOML syntax error");
-  // a key given twice is a TOML error, not "last one wins"
+  // a key given twice is a TOML error, not "last one wins"; one sentence, without toml11's function name
   config_refused("[fees]\nopen_fee_bps = 10\nopen_fee_bps = 20\n" + k_btc, 3, "open_fee_bps");
+  {
+    auto r = parse_config("[fees]\nopen_fee_bps = 10\nopen_fee_bps = 20\n" + k_btc, "pool.toml");
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().message ==
+          "pool.toml:3: TOML syntax error: value (\"open_fee_bps\") already exists; fix the file and try again.");
+  }
   // a table given twice
   config_refused("[pool]\n[pool]\n" + k_btc, 2, "pool");
 }
