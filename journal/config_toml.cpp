@@ -328,7 +328,6 @@ class Reader {
   std::string m_file;
 };
 
-// The first line of a toml11 message, without its "[error] " prefix.
 // toml11's message as one clause: its first line without the "[error] " tag, the name of the
 // library function that threw ("toml::insert_value: ") or a final period (the caller ends the sentence).
 std::string first_line(const std::string& what) {
