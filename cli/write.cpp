@@ -15,6 +15,10 @@ void warn_unabsorbed(Context& ctx, Usd newly) {
 }  // namespace
 
 Status Appended::add(journal::Journal& j, EventBody body, Timestamp at) {
+  // A price that leaves the pool beyond what its books can value would leave every report, close and
+  // liquidation unable to run: refused (the command's transaction is rolled back).
+  std::optional<PriceSet> price;
+  if (const auto* p = std::get_if<PriceSet>(&body)) price = *p;
   if (!keep) {
     NX_TRY_STATUS(j.append(std::move(body), at));
   } else {
@@ -23,6 +27,11 @@ Status Appended::add(journal::Journal& j, EventBody body, Timestamp at) {
     a.event.seq = seq;
     a.hash = j.head().hash;
     applied.push_back(std::move(a));
+  }
+  if (price && j.state().unvalued) {
+    return input_error("a " + price->market + " price of " + to_string(price->price) +
+                       " USD is so far from the open positions' entry prices that the pool's value no longer fits "
+                       "the books' arithmetic; check the price (nothing was written).");
   }
   // what the rules journal on their own after it (a wiped tranche's reset), at the same time
   NX_TRY(more, follow_up_events(j.state()));

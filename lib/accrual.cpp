@@ -96,6 +96,7 @@ Status accrue(State& state, Timestamp at) {
 
 Status update_utilization(State& state) {
   auto value = tranche::pool_nav(state);
+  state.unvalued = !value;
   if (!value) return {};  // an overflowing NAV keeps the previous utilization
   const Bps u = utilization_ceil(state.vault.reserved, *value);
   if (u != state.vault.utilization_bps) {

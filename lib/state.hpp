@@ -166,6 +166,10 @@ struct State {
   // With [locks], while apply() runs a trading event: the tranches' values (senior, junior) before it,
   // the moment's price at which compounding income is minted (lib/locks.cpp). Not part of the value.
   std::optional<std::array<Usd, 2>> moment_values;
+  // Set by apply() when the NAV after the event could not be computed (its valuation overflows: a
+  // price far out of range of the open positions' entries). Replays accept such an event as they
+  // always did; a writer refuses a price that does it (cli/write.cpp). Not part of the value.
+  bool unvalued = false;
   // Reading through the loader fills the caches of a const State, hence mutable.
   mutable StateStore store;
 

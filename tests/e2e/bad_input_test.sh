@@ -63,6 +63,25 @@ bad_amounts() {
 check "bad amounts for price set: exit 1, naming the price" bad_amounts
 
 check "unknown market: exit 1, names it" refused 1 "^nexadex: price set: unknown market 'DOGE'" price set DOGE 5 --at "$LATER"
+# a price so far from the open positions' entries that the pool cannot be valued: refused (exit 1,
+# nothing written), so that reports, closes and liquidations keep working; a sane price is accepted
+price_out_of_range() {
+  local P=$WORK/far.db
+  "$NEXADEX" init --config config.toml --journal "$P" -q
+  "$NEXADEX" price set BTC 1 --journal "$P" --at "$LATER" -q
+  "$NEXADEX" deposit alice 100000 --journal "$P" --at "$LATER" -q
+  "$NEXADEX" open bob BTC long --collateral 1000 --leverage 10 --journal "$P" --at "$LATER" -q
+  "$NEXADEX" open eve BTC short --collateral 1000 --leverage 10 --journal "$P" --at "$LATER" -q
+  refused_on "$P" 1 "^nexadex: price set: a BTC price of 92233720368\.00000000 USD is so far from the open positions' entry prices .*; check the price \(nothing was written\)\.$" \
+    price set BTC 92233720368 --at "$LATER"
+  expect_rc 0 price set BTC 1000 --journal "$P" --at "$LATER" -q
+  expect_rc 0 report pool --journal "$P"
+  expect_rc 0 liquidate 5 --journal "$P" --at "$LATER" -q
+  expect_rc 0 close 4 --journal "$P" --at "$LATER" -q
+  expect_rc 0 verify --journal "$P"
+}
+# (refused_on is defined with the multi-asset checks below)
+
 # 9,223,372,036.854776 USD mints 9,223,372,036,854,776,000 share units at par, one past int64
 check "a deposit too large for the share units: exit 1, deposit less" refused 1 \
   "^nexadex: deposit: a deposit of 9223372036\.854776 would mint more shares than the books can count .*; deposit less\.$" \
@@ -209,6 +228,7 @@ multi_asset_refusals() {
   grep -q "asset BTC: the assets table holds" "$WORK/out" || fail "verify does not name the BTC row: $(cat "$WORK/out")"
 }
 check "a multi-asset pool's refusals: exit 1 or 2, one line naming the rule, nothing written" multi_asset_refusals
+check "a price the pool cannot be valued at: exit 1, nothing written; a sane one after it works" price_out_of_range
 
 config_apply_bad() {
   local f
