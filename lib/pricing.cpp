@@ -14,8 +14,13 @@ Result<Usd> pnl_floor(Side side, Usd size, Price entry, Price price) {
   using WidePrice = Fixed<PriceTag, Price::k_decimals, int128>;
   const WidePrice move = side == Side::long_ ? wide_sub(WidePrice(price), entry) : wide_sub(WidePrice(entry), price);
   // floor: a profit rounds down (paid by the pool), a loss rounds up in size (owed to it); exact:
-  // size × move < 2^63 × 2^64
-  return mul_div_floor_as<Usd>(size, move.units(), entry.units(), "PnL");
+  // size × move < 2^63 × 2^64. Clamped to ±2^62 micro-USD (4.6 trillion USD, with room for the sums
+  // it enters): a price a billion times the entry would otherwise leave a position that can be neither
+  // closed nor liquidated; beyond that bound a profit is capped by the reserve and a loss takes the
+  // whole collateral either way.
+  NX_TRY(pnl, mul_div_wide(size.units(), move.units(), entry.units(), Rounding::floor, "PnL"));
+  constexpr int128 k_bound = static_cast<int128>(1) << 62;
+  return Usd(static_cast<int64_t>(std::clamp<int128>(pnl, -k_bound, k_bound)));
 }
 
 Result<BorrowIndex> borrow_index_growth(const FeeConfig& fees, Bps u, int64_t dt) {

@@ -225,6 +225,19 @@ TEST_CASE("S7 test_get_liquidation_price: 21,250 for a long at 25,000, every row
   // Not reproduced: their entry price 0 (liquidation price 0); nexadex has no position without a price.
 }
 
+TEST_CASE("a PnL beyond the books' range is clamped to 2^62 micro-USD, not an overflow", "[pnl]") {
+  // 100,000 at 1 USD to 92,233,720,368 USD: a profit of 100,000 × 92,233,720,367 = 9.2 × 10^15 USD,
+  // past int64's 9.2 × 10^12 USD; clamped to 2^62 micro-USD. The short's loss the same, negative.
+  const Price entry = Price::whole(1);
+  const Price far = Price::whole(92'233'720'368);
+  const Usd size(100'000 * k_usd);
+  const Usd bound(static_cast<int64_t>(1) << 62);
+  CHECK(vault::pnl_floor(Side::long_, size, entry, far).value() == bound);
+  CHECK(vault::pnl_floor(Side::short_, size, entry, far).value() == Usd(-bound.units()));
+  // within the range, unchanged: 100,000 from 1 to 2 is 100,000
+  CHECK(vault::pnl_floor(Side::long_, size, entry, Price::whole(2)).value() == size);
+}
+
 TEST_CASE("a liquidation price beyond the price range: a long's is 0, a short's the largest price", "[liquidation]") {
   // 25,000 of collateral on a size of 1 micro-dollar (S7's pool, maintenance margin 1,000 bps: the
   // threshold is 0.0000001, floored to 0): the room 25,000 asks for a move of 25,000 × 25,000 / 0.000001
