@@ -92,7 +92,7 @@ struct Journal::Impl {
   // tables, read through `positions`), then the head.
   Status load_state_tables();
   // Writes the rows that `state` marks as changed and clears the marks.
-  // Errors: an account balance beyond int64 (the accounts table is INTEGER; ErrorKind::journal),
+  // Errors: an account balance beyond int64 (the accounts table is INTEGER; ErrorKind::input: the amounts given),
   // found before any row is written.
   Status write_state_rows();
 };

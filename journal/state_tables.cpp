@@ -301,8 +301,10 @@ Status Journal::Impl::write_state_rows() {
     const std::string& acct = *name;
     auto balance = narrow(state.accounts.at(acct), "account " + acct);
     if (!balance) {
-      return journal_error("account " + acct + " would hold " + to_string(state.accounts.at(acct)) +
-                           ", beyond the accounts table's 64 bits; the command was not written.");
+      // the amounts given add up past the table's range: bad input, not a damaged journal
+      return input_error("account " + acct + " would hold " + to_string(state.accounts.at(acct)) +
+                         ", beyond the accounts table's 64 bits; nothing was written: use a smaller amount, or "
+                         "another name for the trader, LP or funder.");
     }
     balances.emplace_back(&acct, *balance);
   }
