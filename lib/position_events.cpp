@@ -26,7 +26,12 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
     NX_TRY(s, size_for_leverage(e.collateral, e.leverage, fee_bps));
     size = s;
   }
-  if (!size.is_positive()) return input_error("the position size must be greater than zero.");
+  if (!size.is_positive()) {
+    return input_error(e.leverage.hundredths > 0
+                           ? "the position size (the collateral after the open fee, times the leverage) rounds to 0; "
+                             "add collateral or ask for more leverage."
+                           : "the position size must be greater than zero.");
+  }
   NX_TRY(fee, open_fee(size, fee_bps));
   if (fee >= e.collateral) {
     return input_error("the collateral " + to_string(e.collateral) + " does not cover the open fee " + to_string(fee) +
@@ -40,7 +45,8 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
     return rule_error("the leverage after the open fee would be " + format_decimal(lev.hundredths, 2) + "x (size " +
                       to_string(size) + " on " + to_string(after_fee) + " of collateral after a fee of " + to_string(fee) +
                       "), above the " + e.market + " maximum of " + format_decimal(mc->max_leverage.hundredths, 2) +
-                      "x; add collateral or open less.");
+                      (e.leverage.hundredths > 0 ? std::string("x; ask for less leverage.")
+                                                 : std::string("x; add collateral or open less.")));
   }
   // ceil: the reserve, the pool's cover of the profit, rounds in the pool's favour
   NX_TRY(reserve, size.mul_bps_ceil(mc->max_profit_bps, "reserve"));
@@ -91,7 +97,9 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
     return rule_error("the position would be liquidatable at once: its equity " + to_string(at_entry.equity) +
                       " (collateral " + to_string(after_fee) + " after the open fee, less a close fee of " +
                       to_string(at_entry.close_fee) + ") is below its maintenance margin " +
-                      to_string(at_entry.threshold) + "; add collateral.");
+                      to_string(at_entry.threshold) +
+                      // with --leverage the size grows with the collateral: only less leverage helps
+                      (e.leverage.hundredths > 0 ? "; ask for less leverage." : "; add collateral."));
   }
   // What the open did, before anything changes (its liquidation price depends on the borrow index only).
   if (out != nullptr) {
