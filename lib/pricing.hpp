@@ -19,8 +19,8 @@ std::string position_account(int64_t id);                // "position:42"
 
 // Signed PnL in micro-USD of `size` entry notional from `entry` to `price`: a long earns
 // size × (price − entry) / entry, a short size × (entry − price) / entry. A profit rounds down (the
-// pool pays it), a loss rounds up (the pool is owed it). Clamped to ±2^62 micro-USD (no reserve or
-// collateral comes near it, so the clamp changes no payout).
+// pool pays it), a loss rounds up (the pool is owed it). Clamped to ±2^62 micro-USD (4.6 trillion USD:
+// the clamp changes a payout only for a reserve or collateral beyond that).
 Result<Usd> pnl_floor(Side side, Usd size, Price entry, Price price);
 
 // The borrow index's growth over `dt` seconds at utilization `u` (nexadex-close(1), Borrow fee),
