@@ -35,35 +35,18 @@ Result<int128> mul_div_wide(int128 a, int128 b, int128 d, Rounding rounding, std
   if (d == 0) return input_error("division by zero in " + std::string(what) + ".");
   int128 n = 0;
   if (!__builtin_mul_overflow(a, b, &n)) return rounding == Rounding::floor ? floor_div(n, d) : ceil_div(n, d);
-  // a × b beyond 128 bits: the product on 256 (exact), and only a quotient beyond 128 bits is an overflow
+  // a × b beyond 128 bits: the product on 256 (exact; boost converts int128 both ways), and only a
+  // quotient beyond 128 bits is an overflow
   using boost::multiprecision::int256_t;
-  const auto wide = [](int128 v) {
-    const bool negative = v < 0;
-    // |v| as an unsigned 128-bit number (also for the smallest int128), then the sign
-    const unsigned __int128 m = negative ? static_cast<unsigned __int128>(0) - static_cast<unsigned __int128>(v)
-                                         : static_cast<unsigned __int128>(v);
-    int256_t out = static_cast<uint64_t>(m >> 64);
-    out <<= 64;
-    out += static_cast<uint64_t>(m);
-    return negative ? int256_t(-out) : out;
-  };
-  const int256_t num = wide(a) * wide(b);
-  const int256_t den = wide(d);
-  int256_t q = num / den;   // truncates toward zero
-  const bool exact = q * den == num;
-  const bool negative = (num < 0) != (den < 0);
-  if (!exact) {
+  const int256_t num = int256_t(a) * b;
+  int256_t q = num / d;   // truncates toward zero
+  if (q * d != num) {
+    const bool negative = (num < 0) != (d < 0);
     if (rounding == Rounding::floor && negative) q -= 1;
     if (rounding == Rounding::ceil && !negative) q += 1;
   }
-  const int256_t largest = wide(std::numeric_limits<int128>::max());
-  if (q > largest || q < -largest - 1) return overflow_error(what, 128);
-  const bool q_negative = q < 0;
-  const int256_t m = q_negative ? int256_t(-q) : q;
-  const unsigned __int128 hi = static_cast<uint64_t>(m >> 64);
-  const unsigned __int128 lo = static_cast<uint64_t>(m & int256_t(std::numeric_limits<uint64_t>::max()));
-  const unsigned __int128 u = (hi << 64) | lo;
-  return q_negative ? static_cast<int128>(static_cast<unsigned __int128>(0) - u) : static_cast<int128>(u);
+  if (q > std::numeric_limits<int128>::max() || q < std::numeric_limits<int128>::min()) return overflow_error(what, 128);
+  return static_cast<int128>(q);
 }
 
 Result<TokenAmount> operator+(TokenAmount a, TokenAmount b) {
