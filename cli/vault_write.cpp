@@ -2,6 +2,7 @@
 #include "cli/vault_write.hpp"
 
 #include "cli/write.hpp"
+#include "lib/asset_events.hpp"
 
 namespace nexadex::cli {
 
@@ -57,16 +58,8 @@ Result<int64_t> position_id(const std::string& text) {
 Result<const AssetConfig*> pool_asset(const State& state, const std::optional<std::string>& symbol) {
   const auto& pool = *state.assets;
   if (!symbol) return &pool.configs[pool.settlement];
-  for (const auto& a : pool.configs) {
-    if (a.symbol == *symbol) return &a;
-  }
-  std::string names;
-  for (const auto& a : pool.configs) {
-    if (!names.empty()) names += ", ";
-    names += a.symbol;
-  }
-  if (symbol->empty()) return input_error("--asset is empty; name one of the pool's assets, " + names + " (report assets).");
-  return input_error("unknown asset '" + *symbol + "'; the pool's assets are " + names + " (report assets).");
+  NX_TRY(i, vault::asset_index(pool, *symbol));
+  return &pool.configs[i];
 }
 
 Status no_asset_option(const std::optional<std::string>& symbol) {

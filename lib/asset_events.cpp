@@ -17,15 +17,18 @@ namespace nexadex::vault {
 
 using namespace detail;
 
-namespace {
-
-// The asset named by an event: unknown is bad input.
 Result<std::size_t> asset_index(const assets::AssetPool& pool, const std::string& symbol) {
   if (const auto i = assets::find_asset(pool, symbol)) return *i;
   std::string names;
-  for (const auto& a : pool.configs) names += (names.empty() ? "" : ", ") + a.symbol;
+  for (const auto& a : pool.configs) {
+    if (!names.empty()) names += ", ";
+    names += a.symbol;
+  }
+  if (symbol.empty()) return input_error("--asset is empty; name one of the pool's assets, " + names + " (report assets).");
   return input_error("unknown asset '" + symbol + "'; the pool's assets are " + names + " (report assets).");
 }
+
+namespace {
 
 // A deposit or a withdrawal values the whole AUM: the prices of the asset moved and of every asset
 // held must be fresh, as must those of the markets with open positions (nexadex-assets(7), PRICES).

@@ -9,6 +9,10 @@
 
 namespace nexadex::vault {
 
+// The asset an event or --asset names, by symbol: an unknown or empty one is bad input, naming the
+// pool's assets.
+Result<std::size_t> asset_index(const assets::AssetPool& pool, const std::string& symbol);
+
 // lp_asset_deposited: T tokens of the asset in; the fee split in tokens, the LPs' fee income I and the
 // dust ε credited to the LPs already in, then shares minted for D at the tranche's NAV_high.
 Result<std::vector<Posting>> asset_deposit(State& state, const Event& ev, const LpAssetDeposited& e, Outcome* out);
