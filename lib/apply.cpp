@@ -193,9 +193,12 @@ Result<std::vector<Posting>> apply(State& state, const Event& event) { return ap
 
 Status check_supported(const Config& config) { return validate(config); }
 
-Status check_config_applicable(const State& state, const Config& config, int64_t rules) {
+namespace {
+
+// check_config_applicable's checks, in order, giving the books under the new config (apply() keeps them).
+Result<std::optional<assets::AssetPool>> applicable(const State& state, const Config& config, int64_t rules) {
   NX_TRY_STATUS(check_supported(config));
-  NX_TRY_STATUS(assets_under(state, config));
+  NX_TRY(pool, assets_under(state, config));
   if (rules < state.rules) {
     return input_error("a config may not go back to rules version " + std::to_string(rules) + " from version " +
                        std::to_string(state.rules) + ".");
@@ -205,6 +208,13 @@ Status check_config_applicable(const State& state, const Config& config, int64_t
     return rule_error("this pool has lots (deposits made under [locks]), so a config without [locks] cannot be "
                       "applied; keep the [locks] table (with no tiers, no new lock earns a boost).");
   }
+  return pool;
+}
+
+}  // namespace
+
+Status check_config_applicable(const State& state, const Config& config, int64_t rules) {
+  NX_TRY_STATUS(applicable(state, config, rules));
   return {};
 }
 
@@ -288,11 +298,7 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
     state.assets = std::move(*pool);
     state.store.dirty_assets = true;
   } else if (const auto* e = std::get_if<ConfigApplied>(&event.body)) {
-    if (auto ok = check_config_applicable(state, e->config, e->rules); !ok) {
-      restore();
-      return std::unexpected(ok.error());
-    }
-    auto pool = assets_under(state, e->config);   // accepted above
+    auto pool = applicable(state, e->config, e->rules);
     if (!pool) {
       restore();
       return std::unexpected(pool.error());
