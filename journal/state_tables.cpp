@@ -144,10 +144,6 @@ std::string buckets_to_json(const Book& b) {
   return a.dump();
 }
 
-}  // namespace
-
-namespace {
-
 // What no event can write in an assets row and no rule can read, in words ("" when nothing is): a
 // negative amount or price. Any other difference from the replay is left for verify to describe.
 std::string damaged_asset_row(const AssetBook& b, const assets::AssetPrices& p, int64_t book) {
