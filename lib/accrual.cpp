@@ -89,6 +89,18 @@ Status accrue(State& state, Timestamp at) {
     growth = floor_div(rate * dt * k_index_scale, static_cast<int128>(k_bps_scale) * k_seconds_per_year);
   }
   NX_TRY_STATUS(add_to(v.borrow_index, BorrowIndex(growth), "the borrow index"));
+  // Rules 4 (nexadex-assets(7) A4): every other asset's index grows at the same curve at its own
+  // utilization over the same interval (the vault's is the settlement asset's).
+  if (state.rules >= 4 && state.assets) {
+    auto& pool = *state.assets;
+    for (std::size_t i = 0; i < pool.books.size(); ++i) {
+      if (i == pool.settlement) continue;
+      NX_TRY(g, borrow_index_growth(fees, pool.books[i].utilization_bps, dt));
+      if (g.units() == 0) continue;
+      NX_TRY_STATUS(add_to(pool.books[i].borrow_index, g, "the borrow index of " + pool.configs[i].symbol));
+      state.store.dirty_assets = true;
+    }
+  }
   v.index_at = at;
   mark(state);
   return {};
@@ -97,6 +109,21 @@ Status accrue(State& state, Timestamp at) {
 Status update_utilization(State& state) {
   auto value = tranche::pool_nav(state);
   state.unvalued = !value;
+  if (state.rules >= 4 && state.assets) {
+    // Rules 4 (A4): per asset, u_A = ceil(reserved_A × 10^4 / owned_A) bps (at most 10^4), the
+    // settlement asset's in the vault; token counts read as units through utilization_ceil
+    auto& pool = *state.assets;
+    for (std::size_t i = 0; i < pool.books.size(); ++i) {
+      AssetBook& b = pool.books[i];
+      const Bps u = utilization_ceil(Usd(b.reserved), Usd(b.owned));
+      Bps& kept = i == pool.settlement ? state.vault.utilization_bps : b.utilization_bps;
+      if (u == kept) continue;
+      kept = u;
+      if (i == pool.settlement) mark(state);
+      else state.store.dirty_assets = true;
+    }
+    return {};
+  }
   if (!value) return {};  // an overflowing NAV keeps the previous utilization
   const Bps u = utilization_ceil(state.vault.reserved, *value);
   if (u != state.vault.utilization_bps) {

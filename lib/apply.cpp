@@ -204,6 +204,18 @@ Result<std::optional<assets::AssetPool>> applicable(const State& state, const Co
                        std::to_string(state.rules) + ".");
   }
   NX_TRY_STATUS(check_keys(state, config));
+  // Every position of a book reserves the same asset (its borrow index and keys depend on it): a config
+  // or rules version that would change what a market's longs reserve waits until they are closed.
+  for (const auto& [key, book] : state.books) {
+    if (book.open == 0) continue;
+    const std::string before = reserve_asset_for(state.rules, state.config, key.market, key.side);
+    const std::string after = reserve_asset_for(rules, config, key.market, key.side);
+    if (before == after) continue;
+    const auto name = [](const std::string& asset) { return asset.empty() ? std::string("the settlement asset") : asset; };
+    return rule_error("this config would make new " + std::string(side_name(key.side)) + "s of " + key.market +
+                      " reserve " + name(after) + " while " + std::to_string(book.open) + " of them reserve " +
+                      name(before) + " (nexadex-assets(7), A1); close them first.");
+  }
   if (!config.locks.enabled && state.lots.next_id > 1) {   // lots are never deleted
     return rule_error("this pool has lots (deposits made under [locks]), so a config without [locks] cannot be "
                       "applied; keep the [locks] table (with no tiers, no new lock earns a boost).");
@@ -249,8 +261,20 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
   const Usd unpaid_before = state.vault.senior().unpaid_target;
   const int128 remainder_before = state.vault.senior().accrual_remainder;
   const bool vault_was_dirty = state.store.dirty_vault;
+  // rules 4: the other assets' borrow indexes grow too (vault::accrue)
+  std::vector<BorrowIndex> asset_indexes_before;
+  if (state.assets && state.rules >= 4) {
+    for (const AssetBook& b : state.assets->books) asset_indexes_before.push_back(b.borrow_index);
+  }
+  const bool assets_were_dirty = state.store.dirty_assets;
   locks::Undo unlocked;
   auto restore = [&] {
+    if (state.assets && !asset_indexes_before.empty() && state.assets->books.size() == asset_indexes_before.size()) {
+      for (std::size_t i = 0; i < asset_indexes_before.size(); ++i) {
+        state.assets->books[i].borrow_index = asset_indexes_before[i];
+      }
+    }
+    state.store.dirty_assets = assets_were_dirty;
     locks::restore(state, unlocked);
     state.moment_values.reset();
     state.vault.borrow_index = index_before;
@@ -345,8 +369,9 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
   }
   if (!state.what_if) {
     NX_TRY_STATUS(post(state, postings));
-    (void)vault::update_utilization(state);
+    // (the settlement asset's books first: rules 4 read its utilization from them)
     NX_TRY_STATUS(vault::sync_settlement(state));
+    (void)vault::update_utilization(state);
   }
   tranche::mark_day(state, event.at);
   state.head_seq = event.seq;

@@ -55,6 +55,10 @@ struct AssetBook {
   int64_t insurance = 0;    // the insurance fund's tokens
   int64_t treasury = 0;     // the treasury's tokens
   Usd book;                 // B_A: owned at the low price, floored
+  // Rules 4 (nexadex-assets(7) A4), an asset other than the settlement asset: its borrow index (the
+  // settlement asset's is the vault's) and its utilization u_A = ceil(reserved × 10^4 / owned) bps.
+  BorrowIndex borrow_index;
+  Bps utilization_bps{0};
 
   bool operator==(const AssetBook&) const = default;
 };

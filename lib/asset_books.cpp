@@ -120,9 +120,11 @@ std::string_view token_commodity(std::string_view account) {
   for (const std::string_view prefix : {"pool:", "insurance:", "treasury:"}) {
     if (account.starts_with(prefix)) return account.substr(prefix.size());
   }
-  if (account.starts_with("depositor:")) {
+  // an LP's or (rules 4) a trader's tokens
+  for (const std::string_view prefix : {"depositor:", "trader:"}) {
+    if (!account.starts_with(prefix)) continue;
     const std::size_t last = account.rfind(':');
-    if (last > std::string_view("depositor:").size()) return account.substr(last + 1);
+    if (last > prefix.size()) return account.substr(last + 1);
   }
   return {};
 }

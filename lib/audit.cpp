@@ -1,6 +1,8 @@
 // lib/audit.cpp: money in less money out equals what the pool holds, and the books equal their accounts.
 #include "lib/audit.hpp"
 
+#include <map>
+
 #include "lib/asset_books.hpp"
 #include "lib/locks.hpp"
 #include "lib/pricing.hpp"
@@ -34,7 +36,8 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
   std::map<std::string, WideUsd, std::less<>> paid_in_tokens;   // −Σ depositor:*:A, by asset
   for (const auto& [name, balance] : s.accounts) {
     if (const std::string_view asset = assets::token_commodity(name); !asset.empty()) {
-      if (name.rfind("depositor:", 0) == 0) {
+      // (tokens leave the pool to depositors and, rules 4, to traders: a long's profit in its reserve's asset)
+      if (name.rfind("depositor:", 0) == 0 || name.rfind("trader:", 0) == 0) {
         WideUsd& t = paid_in_tokens[std::string(asset)];
         t = wide_sub(t, balance);
       }
@@ -79,16 +82,47 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
     }
   }
   WideUsd open_collateral;
+  std::map<std::string, WideUsd, std::less<>> reserved;   // Σ reserves of the open positions, by asset ("": USD)
   for (const Position* pp : positions_by_id(s)) {
     const Position& p = *pp;
     const int64_t id = p.id;
-    if (p.status == PositionStatus::open) open_collateral = wide_add(open_collateral, p.collateral);
+    if (p.status == PositionStatus::open) {
+      open_collateral = wide_add(open_collateral, p.collateral);
+      WideUsd& r = reserved[p.reserve_asset];
+      r = wide_add(r, p.reserve);
+    }
     const auto it = s.accounts.find(position_account(id));
     const WideUsd posted = it == s.accounts.end() ? WideUsd() : it->second;
     const Usd held = p.status == PositionStatus::open ? p.collateral : Usd();
     if (posted != WideUsd(held)) {
       out.push_back({id, "position " + std::to_string(id) + " holds " + to_string(held) +
                                              " of collateral but its account holds " + to_string(posted)});
+    }
+  }
+  // the books' reserves: the vault's in USD, and under rules 4 each asset's reserved tokens
+  const auto reserved_of = [&](const std::string& asset) {
+    const auto it = reserved.find(asset);
+    return it == reserved.end() ? WideUsd() : it->second;
+  };
+  if (reserved_of("") != WideUsd(s.vault.reserved)) {
+    out.push_back({0, "the vault's books reserve " + to_string(s.vault.reserved) + " but its open positions reserve " +
+                          to_string(reserved_of(""))});
+  }
+  if (s.assets) {
+    const auto& pool = *s.assets;
+    for (std::size_t i = 0; i < pool.configs.size(); ++i) {
+      if (i == pool.settlement) continue;
+      const auto& a = pool.configs[i];
+      if (reserved_of(a.symbol) != WideUsd(Usd(pool.books[i].reserved))) {
+        out.push_back({0, "the books of " + a.symbol + " reserve " + assets::format_tokens(a, pool.books[i].reserved) +
+                              " but its open positions reserve " +
+                              format_decimal_wide(reserved_of(a.symbol).units(), static_cast<int>(a.decimals))});
+      }
+    }
+  }
+  for (const auto& [asset, sum] : reserved) {
+    if (!asset.empty() && !(s.assets && assets::find_asset(*s.assets, asset))) {
+      out.push_back({0, "open positions reserve " + asset + ", an asset the pool does not have"});
     }
   }
   const auto balance = [&](const char* name) {

@@ -5,6 +5,8 @@
 #include <bit>
 #include <limits>
 
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include "lib/position.hpp"
 
 namespace nexadex {
@@ -47,8 +49,56 @@ BucketRange bucket_range(int64_t bucket) {
   return {m << (n - 8), (m + 1) << (n - 8)};
 }
 
+Result<std::optional<TokenReserve>> token_reserve(const Config& config, const Position& p) {
+  if (p.reserve_asset.empty()) return std::optional<TokenReserve>();
+  for (const AssetConfig& a : config.assets) {
+    if (a.symbol == p.reserve_asset) return std::optional<TokenReserve>(TokenReserve{a.decimals, a.price_confidence_bps.value});
+  }
+  return input_error("position " + std::to_string(p.id) + " reserves " + p.reserve_asset +
+                     ", an asset its pool's config does not have.");
+}
+
+namespace {
+
+int128 pow10(int64_t n) {
+  int128 r = 1;
+  while (n-- > 0) r *= 10;
+  return r;
+}
+
+// The cap of `t`'s tokens at `price` (see TokenReserve), saturated at int64's end.
+int128 token_cap(const TokenReserve& t, int128 reserve, Price price) {
+  const int128 low = floor_div(static_cast<int128>(price.units()) * (k_bps_scale - t.confidence_bps), k_bps_scale);
+  // reserve and low are below 2^63: the product fits
+  return std::min<int128>(floor_div(reserve * low, pow10(t.decimals + 2)), std::numeric_limits<int64_t>::max());
+}
+
+// The smallest price at which a long with a token reserve may be capped (a lower bound: the keys find
+// a superset). cap(P) > R·P·(10^4 − c)/M − R·10^4/M − 1 with M = 10^(d+6), so capped ⟹ P·q − K·s ≥
+// K·cap(P) ⟹ P·A > B with A = q·M − K·R·(10^4 − c) and B = K·(s·M − R·10^4 − M), on 256 bits.
+int64_t token_capped_from(const TokenReserve& t, int128 s, int128 q, int128 r) {
+  using boost::multiprecision::int256_t;
+  const int256_t m = int256_t(pow10(t.decimals + 6));
+  const int256_t a = int256_t(q) * m - int256_t(k_scale) * r * (k_bps_scale - t.confidence_bps);
+  const int256_t b = int256_t(k_scale) * (int256_t(s) * m - int256_t(r) * k_bps_scale - m);
+  constexpr int64_t never = std::numeric_limits<int64_t>::max();
+  if (a <= 0) return b < 0 ? 0 : never;   // P·A ≤ 0: only a negative B lets some price through
+  if (b < 0) return 0;
+  const int256_t bound = b / a;            // P > B/A ⟹ P ≥ floor(B/A)
+  return bound >= never ? never : static_cast<int64_t>(bound);
+}
+
+}  // namespace
+
+Result<int128> profit_cap(const Config& config, const Position& p, Price price) {
+  NX_TRY(t, token_reserve(config, p));
+  if (!t) return static_cast<int128>(p.reserve.units());
+  return token_cap(*t, p.reserve.units(), price);
+}
+
 Result<PositionKeys> position_keys(const Config& config, const Position& p) {
   PositionKeys k;
+  NX_TRY(tokens, token_reserve(config, p));
   const int128 s = p.size.units(), c = p.collateral.units(), r = p.reserve.units(), e = p.entry.units();
   if (s <= 0 || e <= 0) return input_error("a position without size or entry price cannot be valued.");
   const bool is_long = p.side == Side::long_;
@@ -62,7 +112,7 @@ Result<PositionKeys> position_keys(const Config& config, const Position& p) {
   } else if (is_long) {
     // bankrupt: K·s − P·q ≥ K·c ⟺ P ≤ K(s − c)/q; capped: P·q − K·s ≥ K·r ⟺ P ≥ K(s + r)/q
     k.below = saturate(s > c ? floor_div(k_scale * (s - c), q) : never_below);
-    k.above = saturate(ceil_div(k_scale * (s + r), q));
+    k.above = tokens ? token_capped_from(*tokens, s, q, r) : saturate(ceil_div(k_scale * (s + r), q));
   } else {
     // capped: K·s − P·q ≥ K·r ⟺ P ≤ K(s − r)/q; bankrupt: P·q − K·s ≥ K·c ⟺ P ≥ K(s + c)/q
     k.below = saturate(s > r ? floor_div(k_scale * (s - r), q) : never_below);
@@ -87,7 +137,10 @@ Result<PositionKeys> position_keys(const Config& config, const Position& p) {
   }
   // With its profit capped, equity = c + r − cf − due < T ⟺ due > c + r − cf − T, which implies
   // s·(I − I0)/10^18 > c + r − cf − T − carried − 1, i.e. I > dead: a candidate (a superset again).
-  k.dead = saturate(i0 + floor_div((c + r - close_fee - threshold - carried - 1) * k_ratio, s));
+  // A cap in tokens grows with the price, so no index alone bounds it: such a position is never a
+  // `dead` candidate, and a capped one is found by its `above` key instead (liquidation_candidates).
+  k.dead = tokens ? std::numeric_limits<int64_t>::max()
+                  : saturate(i0 + floor_div((c + r - close_fee - threshold - carried - 1) * k_ratio, s));
   return k;
 }
 
@@ -175,7 +228,7 @@ Result<FineValue> book_fine_value(const BookKey& key, const Book& book, Price pr
   return v;
 }
 
-Result<FineValue> fine_clamp_correction(const Position& p, Price price) {
+Result<FineValue> fine_clamp_correction(const Position& p, Price price, int128 cap) {
   NX_TRY(q, fine_quantity(p.side, p.size, p.entry));
   NX_TRY(ph, times_price(price, q.hi));
   const int128 ks = k_scale * p.size.units();
@@ -194,7 +247,7 @@ Result<FineValue> fine_clamp_correction(const Position& p, Price price) {
     if (d.x < -k_limb) return {-1, 0};
     return {0, d.x * k_limb + d.y};
   };
-  const int128 c = p.collateral.units(), r = p.reserve.units();
+  const int128 c = p.collateral.units(), r = cap;
   // the pool's value at or above the collateral: exact ≥ K'·c ⟺ d_c ≤ price × err / entry
   const auto [sc, dc] = gap(c);
   const bool at_collateral = sc < 0 || (sc == 0 && (dc <= 0 || (dc < P && dc * e <= P * q.err)));
@@ -227,9 +280,9 @@ Result<int128> position_linear_value(const Position& p, Price price) {
   return p.side == Side::long_ ? ks - pq : pq - ks;
 }
 
-Result<int128> clamp_correction(const Position& p, Price price) {
+Result<int128> clamp_correction(const Position& p, Price price, int128 cap) {
   NX_TRY(v, position_linear_value(p, price));
-  const int128 clamped = std::clamp<int128>(v, -k_scale * p.reserve.units(), k_scale * p.collateral.units());
+  const int128 clamped = std::clamp<int128>(v, -k_scale * cap, k_scale * p.collateral.units());
   return clamped - v;
 }
 

@@ -73,6 +73,20 @@ struct Book {
   bool operator==(const Book&) const = default;
 };
 
+// Rules 4 (nexadex-assets(7) A2, A3): a long whose reserve is in token units of a pool asset has its
+// profit capped at value(reserve, low(P)) = floor(reserve × floor(P × (10^4 − c) / 10^4) / 10^(d+2))
+// micro-USD at the market price P, d being the asset's decimals and c its price_confidence_bps.
+struct TokenReserve {
+  int64_t decimals = 0;
+  int64_t confidence_bps = 0;
+};
+// The asset of a position's reserve, or none (a reserve in micro-USD). Error: an asset the config
+// does not have (a damaged row: assets are never removed).
+Result<std::optional<TokenReserve>> token_reserve(const Config& config, const Position& p);
+// The profit cap at `price`, in micro-USD saturated at int64's end: the reserve itself, or the value
+// of its tokens at the asset's low price at `price`, floored.
+Result<int128> profit_cap(const Config& config, const Position& p, Price price);
+
 // The keys of an open position under `config` (its market's maintenance margin, the close fee and
 // the liquidation fee enter the liquidation keys).
 Result<PositionKeys> position_keys(const Config& config, const Position& p);
@@ -84,10 +98,10 @@ void book_add(Book& book, const Position& p, int sign);
 // clamped: long K·Σsize − price·Σquantity, short the opposite (K = k_quantity_scale).
 Result<int128> book_linear_value(const BookKey& key, const Book& book, Price price);
 
-// One position's linear value (as above) and its correction for clamping: clamp(v, −K·reserve,
-// K·collateral) − v (0 when its value is not clamped).
+// One position's linear value (as above) and its correction for clamping: clamp(v, −K·cap,
+// K·collateral) − v (0 when its value is not clamped), `cap` being its profit_cap at `price`.
 Result<int128> position_linear_value(const Position& p, Price price);
-Result<int128> clamp_correction(const Position& p, Price price);
+Result<int128> clamp_correction(const Position& p, Price price, int128 cap);
 
 // Rules 2, the same at K' (FineValue): the book's linear value, which is at most its exact value and
 // less by under `price` units of 10^-36 micro-USD per position (the rounding of q' costs a position
@@ -95,7 +109,7 @@ Result<int128> clamp_correction(const Position& p, Price price);
 // value, rounding and all); and the one entry price of every position of the book, if they share
 // one (then its linear value is exactly Σ size × (e − price) / e, a long's, from the aggregates).
 Result<FineValue> book_fine_value(const BookKey& key, const Book& book, Price price);
-Result<FineValue> fine_clamp_correction(const Position& p, Price price);
+Result<FineValue> fine_clamp_correction(const Position& p, Price price, int128 cap);
 std::optional<int64_t> book_uniform_entry(const Book& book);
 
 // The entry-price range [lo, hi) of a liquidation bucket.

@@ -49,7 +49,7 @@ Result<ConfigEffects> config_effects(const State& state, const Config& next) {
       const auto m = state.markets.find(p->market);
       if (m == state.markets.end() || !m->second.priced()) continue;
       NX_TRY(before, vault::margin(state, *p, m->second.price));
-      NX_TRY(after, vault::margin_under(next, state.vault.borrow_index, *p, m->second.price));
+      NX_TRY(after, vault::margin_under(next, borrow_index_of(state, p->reserve_asset), *p, m->second.price));
       if (after.liquidatable() && !before.liquidatable()) fx.made_liquidatable.push_back(p->id);
       NX_TRY(above_cap, vault::leverage_exceeds(p->size, p->collateral, mc->max_leverage));
       const MarketConfig* old = state.config.market(p->market);

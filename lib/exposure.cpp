@@ -45,17 +45,31 @@ Result<int128> after_open(int128 net, Side side, int128 quantity) {
 Usd magnitude(Usd v) { return v.is_negative() ? Usd(-v.units()) : v; }
 
 // The quantity of a book's open positions whose value at `price` is not clamped (a clamped position's
-// value no longer moves with the price: it owes or is owed nothing more as the price moves).
+// value no longer moves with the price: it owes or is owed nothing more as the price moves), in 10^-18
+// token. A long capped at a reserve in tokens (rules 4, nexadex-assets(7) A3) is owed the value of its
+// reserve at the low price, which moves with the price: it counts ceil(reserve × (10^4 − c) / 10^4)
+// tokens.
 Result<int128> unclamped_quantity(const State& state, const BookKey& key, Price price) {
   const auto book = state.books.find(key);
   if (book == state.books.end()) return int128{0};
   int128 quantity = book->second.quantity;
+  int128 capped_tokens = 0;
   NX_TRY(candidates, clamp_candidates(state, key, price));
   for (const Position* p : candidates) {
-    NX_TRY(c, fine_clamp_correction(*p, price));
-    if (c.x != 0 || c.y != 0) quantity -= p->keys.quantity;
+    NX_TRY(cap, profit_cap(state.config, *p, price));
+    NX_TRY(c, fine_clamp_correction(*p, price, cap));
+    if (c.x == 0 && c.y == 0) continue;
+    quantity -= p->keys.quantity;
+    NX_TRY(t, token_reserve(state.config, *p));
+    if (t && (c.x > 0 || (c.x == 0 && c.y > 0))) {   // capped at its reserve, not at its collateral
+      // ceil: a long's tokens round up, as its quantity does
+      const int128 scaled = static_cast<int128>(p->reserve.units()) * pow10(k_token_decimals - static_cast<int>(t->decimals));
+      NX_TRY(owed, checked(capped_tokens, ceil_div(scaled * (k_bps_scale - t->confidence_bps), k_bps_scale), true));
+      capped_tokens = owed;
+    }
   }
-  return tokens_of(quantity);
+  NX_TRY(tokens, tokens_of(quantity));
+  return checked(tokens, capped_tokens, true);
 }
 
 }  // namespace

@@ -40,7 +40,11 @@ struct Position {
   Usd size;                         // entry notional still open
   Usd collateral;                   // still backing it, after the open fee
   Price entry;
-  Usd reserve;                      // the pool's maximum payout to it
+  // The pool's cover of its profit, in token units of `reserve_asset`: micro-USD when that is "" (the
+  // settlement asset, or the single-USDC vault), else units of the pool asset its long reserves (rules 4,
+  // nexadex-assets(7) A2), whose value at the asset's low price caps its profit (A3).
+  Usd reserve;
+  std::string reserve_asset;
   BorrowIndex borrow_index_open;    // the pool's borrow index when opened or last settled (10^18)
   Usd borrow_carried;               // borrow fee owed from before the last partial close
   Timestamp opened_at;

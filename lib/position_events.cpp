@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "lib/asset_books.hpp"
 #include "lib/asset_events.hpp"
 #include "lib/cascade.hpp"
 #include "lib/exposure.hpp"
@@ -13,6 +14,107 @@
 namespace nexadex::vault {
 
 using namespace detail;
+
+namespace {
+
+std::size_t asset_of(const State& state, const std::string& symbol) {
+  return *assets::find_asset(*state.assets, symbol);   // reserve_asset_for named one of the pool's
+}
+
+// A2: a long of `size` at `entry` on a market backed by `asset` reserves
+// ceil(size × max_profit_bps / 10^4 × 10^(d+2) / entry) token units (size in micro-USD, entry in 10^-8 USD).
+Result<Usd> token_reserve_ceil(const State& state, const std::string& asset, Usd size, const MarketConfig& mc, Price entry) {
+  const int64_t d = state.assets->configs[asset_of(state, asset)].decimals;
+  int128 scale = 100;
+  for (int64_t i = 0; i < d; ++i) scale *= 10;
+  // ceil: the pool locks more, never less
+  NX_TRY(tokens, mul_div_wide(static_cast<int128>(size.units()) * mc.max_profit_bps.value, scale,
+                              static_cast<int128>(k_bps_scale) * entry.units(), Rounding::ceil, "reserve"));
+  return narrow_to<Usd>(tokens, "reserve");
+}
+
+// What `tokens` of `asset` cover at its low price now (A3), floored.
+Result<Usd> reserve_value_floor(const State& state, const std::string& asset, Usd tokens) {
+  const std::size_t i = asset_of(state, asset);
+  return assets::value_floor(tokens.units(), state.assets->prices[i].low, state.assets->configs[i].decimals);
+}
+
+// Rules 4 (A4): the reserve may not take the asset it is held in beyond max_utilization_bps of what the
+// pool owns of it (owned before the open: its fee's LP part is not counted).
+Status check_asset_utilization(const State& state, const std::string& asset, Usd tokens) {
+  const auto& pool = *state.assets;
+  const std::size_t i = asset.empty() ? pool.settlement : asset_of(state, asset);
+  const AssetBook& b = pool.books[i];
+  const Bps max_util = state.config.pool.max_utilization_bps;
+  // floor: the room rounds down
+  NX_TRY(limit, mul_div_floor(std::max<int64_t>(b.owned, 0), max_util.value, k_bps_scale, "the reserve limit"));
+  int64_t after{};
+  if (!__builtin_add_overflow(b.reserved, tokens.units(), &after) && after <= limit) return {};
+  const AssetConfig& a = pool.configs[i];
+  return rule_error("the position would reserve " + assets::format_tokens(a, tokens.units()) + " but only " +
+                    assets::format_tokens(a, std::max<int64_t>(limit - b.reserved, 0)) + " of the pool's " + a.symbol +
+                    " is free to reserve (" + format_decimal(max_util.value, 2) + "% of the " +
+                    assets::format_tokens(a, b.owned) + " it owns at most); open less or wait for " + a.symbol +
+                    " deposits.");
+}
+
+// A close's payment in the tokens of a long's reserve (A5, collateral in the settlement asset): of the
+// trader's amount `payout`, min(payout, max(collateral − fees, 0)) in the settlement asset and the rest
+// as floor(rest × 10^(d+2) / p+) tokens (at most the part's reserve), taken from owned_A at once. None
+// (units 0) for a reserve in the settlement asset or an amount the collateral covers.
+struct TokenPayment {
+  int64_t units = 0;
+  Usd settlement;    // paid in the settlement asset
+  Usd book_out;      // ΔB_A = B_A before − B_A after: the tokens' book value that left
+  Usd pool_result;   // collateral − settlement − fees − ΔB_A: the LPs' result (a gain when positive)
+};
+Result<TokenPayment> pay_in_tokens(State& state, const Position& p, Usd reserve_part, Usd coll_part, Usd close_fee,
+                                   Usd due_part, Usd payout) {
+  TokenPayment out;
+  if (p.reserve_asset.empty() || !state.assets) return out;
+  NX_TRY(fees, close_fee + due_part);
+  NX_TRY(coll_less_fees, coll_part - fees);
+  out.settlement = std::min(payout, std::max(coll_less_fees, Usd()));
+  NX_TRY(rest, payout - out.settlement);
+  if (!rest.is_positive()) return out;
+  const std::size_t i = asset_of(state, p.reserve_asset);
+  auto& pool = *state.assets;
+  NX_TRY(units, assets::tokens_floor(rest, pool.prices[i].high, pool.configs[i].decimals));
+  out.units = std::min(units, reserve_part.units());
+  if (out.units == 0) return out;
+  AssetBook book = pool.books[i];
+  const Usd book_before = book.book;
+  book.owned -= out.units;   // ≤ the part's reserve ≤ reserved ≤ owned
+  book.held -= out.units;
+  NX_TRY_STATUS(assets::set_books(pool, i, book));
+  state.store.dirty_assets = true;
+  NX_TRY(book_out, book_before - pool.books[i].book);
+  out.book_out = book_out;
+  NX_TRY(a, coll_part - out.settlement);
+  NX_TRY(b, a - fees);
+  NX_TRY(result, b - book_out);
+  out.pool_result = result;
+  return out;
+}
+
+// Rules 1 to 3: the reserves may not exceed max_utilization_bps of the pool's NAV.
+Status check_nav_utilization(const State& state, Usd reserve, Usd reserved_after) {
+  NX_TRY(nav_now, tranche::pool_nav(state));
+  const Bps max_util = state.config.pool.max_utilization_bps;
+  const Usd nav_counted = std::max(nav_now, Usd());
+  // compared without division: reserved_after / NAV ≤ max_util
+  NX_TRY(utilization, compare_to_bps(reserved_after, nav_counted, max_util, "utilization"));
+  if (utilization != std::strong_ordering::greater) return {};
+  // floor: the room shown rounds down
+  NX_TRY(limit, nav_counted.mul_bps_floor(max_util, "the reserve limit"));
+  NX_TRY(room, limit - state.vault.reserved);
+  return rule_error("the position would reserve " + to_string(reserve) + " but only " +
+                    to_string(std::max(room, Usd())) + " of the pool is free to reserve (" +
+                    format_decimal(max_util.value, 2) + "% of NAV " + to_string(nav_now) +
+                    " at most); open less or wait for LP deposits.");
+}
+
+}  // namespace
 
 Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionOpened& e, Outcome* out) {
   const MarketConfig* mc = state.config.market(e.market);
@@ -49,21 +151,18 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
                                                  : std::string("x; add collateral or open less.")));
   }
   // ceil: the reserve, the pool's cover of the profit, rounds in the pool's favour
-  NX_TRY(reserve, size.mul_bps_ceil(mc->max_profit_bps, "reserve"));
-  NX_TRY(nav_now, tranche::pool_nav(state));
-  NX_TRY(reserved_after, state.vault.reserved + reserve);
-  const Bps max_util = state.config.pool.max_utilization_bps;
-  const Usd nav_counted = std::max(nav_now, Usd());
-  // compared without division: reserved_after / NAV ≤ max_util
-  NX_TRY(utilization, compare_to_bps(reserved_after, nav_counted, max_util, "utilization"));
-  if (utilization == std::strong_ordering::greater) {
-    // floor: the room shown rounds down
-    NX_TRY(limit, nav_counted.mul_bps_floor(max_util, "the reserve limit"));
-    NX_TRY(room, limit - state.vault.reserved);
-    return rule_error("the position would reserve " + to_string(reserve) + " but only " +
-                      to_string(std::max(room, Usd())) + " of the pool is free to reserve (" +
-                      format_decimal(max_util.value, 2) + "% of NAV " + to_string(nav_now) +
-                      " at most); open less or wait for LP deposits.");
+  NX_TRY(reserve_usd, size.mul_bps_ceil(mc->max_profit_bps, "reserve"));
+  const std::string reserve_asset = reserve_asset_for(state, e.market, e.side);
+  NX_TRY(reserve, reserve_asset.empty() ? Result<Usd>(reserve_usd) : token_reserve_ceil(state, reserve_asset, size, *mc, price));
+  NX_TRY(reserved_now, reserves_usd(state));
+  NX_TRY(reserve_value, reserve_asset.empty() ? Result<Usd>(reserve) : reserve_value_floor(state, reserve_asset, reserve));
+  NX_TRY(reserved_after, reserved_now + reserve_value);
+  if (state.rules >= 4 && state.assets) {
+    // A4: per asset, reserved_A after the open ≤ floor(owned_A × max_utilization_bps / 10^4)
+    NX_TRY_STATUS(check_asset_utilization(state, reserve_asset, reserve));
+  } else {
+    NX_TRY(usd_after, state.vault.reserved + reserve);
+    NX_TRY_STATUS(check_nav_utilization(state, reserve, usd_after));
   }
   if (state.config.tranches.max_senior_at_risk_bps.value > 0) {
     NX_TRY(values, tranche::values(state));
@@ -72,7 +171,10 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
     NX_TRY(exposed, exposure::counted(state, e.market, e.side, position_quantity(e.side, size, price)));
     NX_TRY_STATUS(tranche::check_senior_at_risk(state, reserved_after, values, exposed));
   }
-  NX_TRY_STATUS(check_settlement_reserve(state, reserved_after));
+  if (reserve_asset.empty()) {
+    NX_TRY(usd_after, state.vault.reserved + reserve);
+    NX_TRY_STATUS(check_settlement_reserve(state, usd_after));
+  }
   NX_TRY(paid_in, -e.collateral);
   std::vector<Posting> postings{{trader_account(e.trader), paid_in}, {position_account(ev.seq), after_fee}};
   Position p;
@@ -84,7 +186,8 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   p.collateral = after_fee;
   p.entry = price;
   p.reserve = reserve;
-  p.borrow_index_open = state.vault.borrow_index;
+  p.reserve_asset = reserve_asset;
+  p.borrow_index_open = borrow_index_of(state, reserve_asset);
   p.opened_at = ev.at;
   // its keys are computed here too, so that a position out of their range is refused before anything changes
   NX_TRY(keys, position_keys(state.config, p));
@@ -105,12 +208,12 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   if (out != nullptr) {
     NX_TRY(lev, leverage_ceil(size, after_fee));
     NX_TRY(liq, liquidation_price(state, p));
-    *out = OpenOutcome{p.id, p.trader, p.market, p.side, size, p.collateral, fee, price, lev.hundredths, p.reserve, liq};
+    *out = OpenOutcome{p.id, p.trader, p.market, p.side, size, p.collateral, fee, price, lev.hundredths, reserve_value, liq};
   }
   // The fee is split on the state as it is before this position adds to open interest.
   NX_TRY(parts, split_fee(state, fee));
   NX_TRY_STATUS(book_fee(state, "open", fee, Usd(0), parts, postings));
-  NX_TRY_STATUS(add_to(state.vault.reserved, p.reserve, "reserves"));
+  NX_TRY_STATUS(move_reserve(state, p, p.reserve, +1));
   NX_TRY_STATUS(add_to(e.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short, size,
                        "open interest"));
   add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::opened, size, price, p.collateral, Usd(0), fee, Usd(0), Usd(0),
@@ -131,7 +234,7 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
   }
   const bool whole = size == p.size;
   NX_TRY(pnl, pnl_floor(p.side, size, p.entry, price));
-  NX_TRY(due_total, borrow_due(p, state.vault.borrow_index));
+  NX_TRY(due_total, borrow_due(p, borrow_index_of(state, p.reserve_asset)));
   // SPEC §10: the closed part takes floor(collateral × closed / size) and owes
   // ceil(borrow_fee × closed / size); the rest stays with the position.
   NX_TRY(coll_part, whole ? Result<Usd>(p.collateral)
@@ -143,7 +246,11 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
                              : p.reserve.mul_div_floor(size.units(), p.size.units(), "reserve"));
   // ceil: the fee rounds against the trader
   NX_TRY(close_fee, size.mul_bps_ceil(state.config.fees.close_fee_bps, "close fee"));
-  const Usd profit = std::min(std::max(pnl, Usd()), reserve_part);
+  // A3: the profit is capped at what the closed part reserves, at its asset's low price for tokens
+  Position part = p;
+  part.reserve = reserve_part;
+  NX_TRY(cap, profit_cap(state.config, part, price));
+  const Usd profit = Usd(static_cast<int64_t>(std::min<int128>(std::max(pnl, Usd()).units(), cap)));
   NX_TRY(loss, -std::min(pnl, Usd()));
   // on 128 bits: a loss far beyond the collateral is refused below, not an overflow
   NX_TRY(payout_wide, WideUsd(coll_part) + WideUsd(profit) - WideUsd(loss) - WideUsd(close_fee) - WideUsd(due_part));
@@ -159,7 +266,19 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
   NX_TRY(realized, profit - loss);
   NX_TRY(pool_result, loss - profit);
   NX_TRY(size_left, p.size - size);
-  std::vector<Posting> postings{{position_account(p.id), coll_out}, {trader_account(p.trader), payout}};
+  // A5, collateral in the settlement asset: a long with a reserve in tokens is paid its collateral less
+  // the fees in the settlement asset, and the rest of its amount (its profit) in the reserve's asset at
+  // its high price, floored; the pool's result is then the book value of the tokens that left.
+  NX_TRY(tokens, pay_in_tokens(state, p, reserve_part, coll_part, close_fee, due_part, payout));
+  const Usd paid_settlement = tokens.units > 0 ? tokens.settlement : payout;
+  if (tokens.units > 0) pool_result = tokens.pool_result;
+  std::vector<Posting> postings{{position_account(p.id), coll_out}, {trader_account(p.trader), paid_settlement}};
+  if (tokens.units > 0) {
+    const std::string& sym = p.reserve_asset;
+    postings.push_back({assets::token_account(trader_account(p.trader), sym), Usd(tokens.units)});
+    postings.push_back({assets::token_account("pool", sym), Usd(-tokens.units)});
+    postings.push_back({assets::inventory_account(sym), tokens.book_out});
+  }
   NX_TRY(close_parts, split_fee(state, close_fee));
   NX_TRY(borrow_parts, split_fee(state, due_part, close_parts.insurance));
   NX_TRY_STATUS(book_fee(state, "close", close_fee, Usd(0), close_parts, postings));
@@ -178,13 +297,13 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
   } else {
     Usd& oi = p.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short;
     NX_TRY_STATUS(sub_from(oi, size, "open interest"));
-    NX_TRY_STATUS(sub_from(state.vault.reserved, reserve_part, "reserves"));
+    NX_TRY_STATUS(move_reserve(state, p, reserve_part, -1));
     p.size = size_left;
     NX_TRY_STATUS(sub_from(p.collateral, coll_part, "collateral"));
     NX_TRY_STATUS(sub_from(p.reserve, reserve_part, "reserve"));
     NX_TRY(carried, due_total - due_part);
     p.borrow_carried = carried;
-    p.borrow_index_open = state.vault.borrow_index;
+    p.borrow_index_open = borrow_index_of(state, p.reserve_asset);
   }
   (void)store_position(state, pp, std::move(p));  // cannot fail: its size and entry are positive
   mark(state);

@@ -204,11 +204,39 @@ Result<std::vector<const Position*>> book_positions(const State& state, const Bo
   return out;
 }
 
+std::string reserve_asset_for(const State& state, const std::string& market, Side side) {
+  return reserve_asset_for(state.rules, state.config, market, side);
+}
+
+std::string reserve_asset_for(int64_t rules, const Config& config, const std::string& market, Side side) {
+  if (rules < 4 || side != Side::long_) return {};
+  for (const AssetConfig& a : config.assets) {
+    if (!a.stable && a.market == market) return a.symbol;
+  }
+  return {};
+}
+
+BorrowIndex borrow_index_of(const State& state, const std::string& asset) {
+  if (asset.empty() || !state.assets) return state.vault.borrow_index;
+  for (std::size_t i = 0; i < state.assets->configs.size(); ++i) {
+    if (state.assets->configs[i].symbol == asset) return state.assets->books[i].borrow_index;
+  }
+  return state.vault.borrow_index;
+}
+
 Result<std::vector<const Position*>> liquidation_candidates(const State& state, const BookKey& book, Price price) {
   std::vector<const Position*> out;
   const auto b = state.books.find(book);
   if (b == state.books.end()) return out;
-  const int128 index = state.vault.borrow_index.units();
+  // Every position of a book reserves the same asset (a config that would change it while the book
+  // is open is refused): its index, and with a cap in tokens, the capped positions too (their `dead`
+  // key never finds them; PositionKeys).
+  const std::string asset = reserve_asset_for(state, book.market, book.side);
+  if (!asset.empty()) {
+    NX_TRY(capped, clamp_candidates(state, book, price));
+    out = std::move(capped);
+  }
+  const int128 index = borrow_index_of(state, asset).units();
   const int64_t dead = dead_bound(index);
   NX_TRY_STATUS(read_matching(state, {IndexKind::dead, book, 0, dead}));
   for (const auto& [bucket, count] : b->second.buckets) {

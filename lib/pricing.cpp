@@ -117,7 +117,7 @@ Result<Leverage> leverage_ceil(Usd size, Usd collateral) {
 }
 
 Result<Margin> margin(const State& state, const Position& p, Price price) {
-  return margin_under(state.config, state.vault.borrow_index, p, price);
+  return margin_under(state.config, borrow_index_of(state, p.reserve_asset), p, price);
 }
 
 Result<Margin> margin_under(const Config& config, BorrowIndex borrow_index, const Position& p, Price price) {
@@ -130,7 +130,8 @@ Result<Margin> margin_under(const Config& config, BorrowIndex borrow_index, cons
   NX_TRY(cf, p.size.mul_bps_ceil(config.fees.close_fee_bps, "close fee"));
   // ceil: the maintenance threshold rounds against the trader (SPEC §10)
   NX_TRY(mm, p.size.mul_bps_ceil(Bps{mm_bps}, "maintenance margin"));
-  NX_TRY(equity, p.collateral + std::min(pnl, p.reserve) - cf - due);
+  NX_TRY(cap, profit_cap(config, p, price));
+  NX_TRY(equity, p.collateral + Usd(static_cast<int64_t>(std::min<int128>(pnl.units(), cap))) - cf - due);
   m.pnl = pnl;
   m.borrow_fee = due;
   m.close_fee = cf;

@@ -179,6 +179,15 @@ struct State {
   }
 };
 
+// Rules 4 on a multi-asset pool (nexadex-assets(7) A1): the asset a new position of `market` and `side`
+// reserves: for a long, the first non-stable asset priced by the market (it is asset-backed); else ""
+// (the settlement asset, in micro-USD), as under every earlier rules version and on a single-USDC vault.
+std::string reserve_asset_for(const State& state, const std::string& market, Side side);
+std::string reserve_asset_for(int64_t rules, const Config& config, const std::string& market, Side side);
+// The borrow index that positions reserving `asset` owe from (A4): the vault's for "" (the settlement
+// asset), else the asset's own.
+BorrowIndex borrow_index_of(const State& state, const std::string& asset);
+
 // The positions the state holds (all of them after load_all_positions), by id.
 std::vector<const Position*> positions_by_id(const State& state);
 // The position with this id (open or ended), read through the loader if need be; nullptr if none.

@@ -1,6 +1,7 @@
 // lib/transition.cpp: what the event rules share.
 #include "lib/transition.hpp"
 
+#include "lib/asset_books.hpp"
 #include "lib/cascade.hpp"
 #include "lib/gains_losses.hpp"
 #include "lib/pricing.hpp"
@@ -142,10 +143,26 @@ Result<Position*> open_position(State& state, int64_t id) {
   return p;
 }
 
+Status move_reserve(State& state, const Position& p, Usd tokens, int sign) {
+  if (p.reserve_asset.empty() || !state.assets) {
+    return sign > 0 ? add_to(state.vault.reserved, tokens, "reserves") : sub_from(state.vault.reserved, tokens, "reserves");
+  }
+  const auto i = assets::find_asset(*state.assets, p.reserve_asset);
+  if (!i) return journal_error("position " + std::to_string(p.id) + " reserves " + p.reserve_asset + ", an asset the pool does not have.");
+  AssetBook& b = state.assets->books[*i];
+  int64_t after{};
+  if (__builtin_add_overflow(b.reserved, sign * tokens.units(), &after) || after < 0) {
+    return journal_error("the reserved tokens of " + p.reserve_asset + " would leave their range.");
+  }
+  b.reserved = after;
+  state.store.dirty_assets = true;
+  return {};
+}
+
 Status end_position(State& state, Position& p, PositionStatus status, int64_t seq) {
   Usd& oi = p.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short;
   NX_TRY_STATUS(sub_from(oi, p.size, "open interest"));
-  NX_TRY_STATUS(sub_from(state.vault.reserved, p.reserve, "reserves"));
+  NX_TRY_STATUS(move_reserve(state, p, p.reserve, -1));
   p.status = status;
   p.ended_seq = seq;
   return {};

@@ -48,6 +48,10 @@ Status check_reason(const std::string& reason);
 // The open position of that id (read through the loader if need be), or a refusal: unknown (input) or
 // already ended (rule).
 Result<Position*> open_position(State& state, int64_t id);
+// A position's reserve of `tokens` enters (sign +1) or leaves (−1) the books of the asset it reserves:
+// the vault's USD reserves for "" (the settlement asset), else the asset's reserved tokens (rules 4).
+// Errors: a total beyond int64 or below 0.
+Status move_reserve(State& state, const Position& p, Usd tokens, int sign);
 // Ends a position: its open interest and reserve leave the books. Errors: a total beyond int64.
 Status end_position(State& state, Position& p, PositionStatus status, int64_t seq);
 

@@ -8,6 +8,7 @@
 
 #include <boost/multiprecision/cpp_int.hpp>
 
+#include "lib/asset_rules.hpp"
 #include "lib/pricing.hpp"
 
 namespace nexadex::vault {
@@ -45,7 +46,8 @@ Result<int64_t> unrealized_exact(const State& state) {
     FineValue corrections;
     int64_t clamped = 0;
     for (const Position* p : candidates) {
-      NX_TRY(c, fine_clamp_correction(*p, price));
+      NX_TRY(cap, profit_cap(state.config, *p, price));
+      NX_TRY(c, fine_clamp_correction(*p, price, cap));
       if (c.x == 0 && c.y == 0) continue;
       ++clamped;
       corrections.add(c.x, c.y);
@@ -92,14 +94,15 @@ Result<int64_t> unrealized_exact(const State& state) {
     } else {
       NX_TRY(positions, book_positions(state, *part.key));
       for (const Position* p : positions) {
-        NX_TRY(c, fine_clamp_correction(*p, part.price));
+        NX_TRY(cap, profit_cap(state.config, *p, part.price));
+        NX_TRY(c, fine_clamp_correction(*p, part.price, cap));
         if (c.x == 0 && c.y == 0) {
           by_entry[p->entry.units()] += p->size.units();
           continue;
         }
         // clamped: the value is its bound exactly
         NX_TRY(pnl_now, pnl_floor(p->side, p->size, p->entry, part.price));
-        exact += !pnl_now.is_negative() ? cpp_rational(-p->reserve.units()) : cpp_rational(p->collateral.units());
+        exact += !pnl_now.is_negative() ? cpp_rational(cpp_int(-cap)) : cpp_rational(p->collateral.units());
       }
     }
     for (const auto& [entry, size] : by_entry) {
@@ -134,7 +137,8 @@ Result<Usd> unrealized_floor(const State& state) {
     NX_TRY(v, book_linear_value(key, book, price));
     NX_TRY(candidates, clamp_candidates(state, key, price));
     for (const Position* p : candidates) {
-      NX_TRY(c, clamp_correction(*p, price));
+      NX_TRY(cap, profit_cap(state.config, *p, price));
+      NX_TRY(c, clamp_correction(*p, price, cap));
       v += c;
     }
     total += v;
@@ -157,9 +161,23 @@ Bps utilization_ceil(Usd reserved, Usd nav) {
   return u ? std::min(*u, k_full) : k_full;
 }
 
+Result<Usd> reserves_usd(const State& state) {
+  Usd total = state.vault.reserved;
+  if (!state.assets) return total;
+  const auto& pool = *state.assets;
+  for (std::size_t i = 0; i < pool.configs.size(); ++i) {
+    if (i == pool.settlement || pool.books[i].reserved == 0) continue;
+    NX_TRY(v, assets::value_floor(pool.books[i].reserved, pool.prices[i].low, pool.configs[i].decimals));
+    NX_TRY(sum, total + v);
+    total = sum;
+  }
+  return total;
+}
+
 Result<Usd> reserve_backing_ceil(const State& state) {
+  NX_TRY(reserved, reserves_usd(state));
   // ceil: the capital backing the reserves rounds up, so what is free rounds down
-  return state.vault.reserved.mul_div_ceil(k_bps_scale, state.config.pool.max_utilization_bps.value,
+  return reserved.mul_div_ceil(k_bps_scale, state.config.pool.max_utilization_bps.value,
                                            "reserved capital");
 }
 

@@ -26,6 +26,11 @@ Result<Usd> nav_floor(const State& state);
 // is reserved.
 Bps utilization_ceil(Usd reserved, Usd nav);
 
+// Σ reserves in micro-USD: the reserves in the settlement asset, plus under rules 4 each other asset's
+// reserved tokens at its low price, floored (their value caps the profits they cover, nexadex-assets(7)
+// A3).
+Result<Usd> reserves_usd(const State& state);
+
 // The capital that backs open positions: ceil(Σ reserves × 10,000 / max_utilization_bps) (SPEC §10:
 // free capital = NAV − this, so rounded down; tranche::free_capital applies it).
 Result<Usd> reserve_backing_ceil(const State& state);

@@ -272,8 +272,8 @@ TEST_CASE("clamp_correction: a long past bankruptcy, past its cap, and in the li
     //   correction = 10^26 − v = −33,333,333,333,331,600,000,000,000
     const Price price(2'600'000'000'000);
     CHECK(str(position_linear_value(p, price).value()) == "133333333333331600000000000");
-    CHECK(str(clamp_correction(p, price).value()) == "-33333333333331600000000000");
-    CHECK(str(position_linear_value(p, price).value() + clamp_correction(p, price).value()) ==
+    CHECK(str(clamp_correction(p, price, (p).reserve.units()).value()) == "-33333333333331600000000000");
+    CHECK(str(position_linear_value(p, price).value() + clamp_correction(p, price, (p).reserve.units()).value()) ==
           "100000000000000000000000000");
   }
   SECTION("past its cap: value clamped at −K·r") {
@@ -282,26 +282,26 @@ TEST_CASE("clamp_correction: a long past bankruptcy, past its cap, and in the li
     //   correction = −10^27 − v = 33,333,333,333,337,400,000,000,000
     const Price price(6'100'000'000'000);
     CHECK(str(position_linear_value(p, price).value()) == "-1033333333333337400000000000");
-    CHECK(str(clamp_correction(p, price).value()) == "33333333333337400000000000");
-    CHECK(str(position_linear_value(p, price).value() + clamp_correction(p, price).value()) ==
+    CHECK(str(clamp_correction(p, price, (p).reserve.units()).value()) == "33333333333337400000000000");
+    CHECK(str(position_linear_value(p, price).value() + clamp_correction(p, price, (p).reserve.units()).value()) ==
           "-1000000000000000000000000000");
   }
   SECTION("in the linear region: no correction") {
     // P = 30,000 (the entry): P × q = 10^27 + 2×10^12, v = −2×10^12 (0.000002 micro-USD of profit: q rounded up)
     const Price price(3'000'000'000'000);
     CHECK(str(position_linear_value(p, price).value()) == "-2000000000000");
-    CHECK(str(clamp_correction(p, price).value()) == "0");
+    CHECK(str(clamp_correction(p, price, (p).reserve.units()).value()) == "0");
   }
   SECTION("the keys are tight: clamped at `below` and `above`, not one unit inside") {
     // P = below = 2,699,999,999,999: P × q = (9×10^26 + 1.8×10^12) − q = 9×10^26 − 331,533,333,333,334,
     //   v = 10^26 + 331,533,333,333,334 > K·c → correction −331,533,333,333,334
-    CHECK(str(clamp_correction(p, Price(2'699'999'999'999)).value()) == "-331533333333334");
+    CHECK(str(clamp_correction(p, Price(2'699'999'999'999), (p).reserve.units()).value()) == "-331533333333334");
     // P = 2,700,000,000,000: v = 10^26 − 1.8×10^12 < K·c → 0
-    CHECK(str(clamp_correction(p, Price(2'700'000'000'000)).value()) == "0");
+    CHECK(str(clamp_correction(p, Price(2'700'000'000'000), (p).reserve.units()).value()) == "0");
     // P = above = 6×10^12: P × q = 2×10^27 + 4×10^12, v = −10^27 − 4×10^12 → correction 4×10^12
-    CHECK(str(clamp_correction(p, Price(6'000'000'000'000)).value()) == "4000000000000");
+    CHECK(str(clamp_correction(p, Price(6'000'000'000'000), (p).reserve.units()).value()) == "4000000000000");
     // P = 5,999,999,999,999: v = −10^27 − 4×10^12 + q = −999,999,999,999,670,666,666,666,666 > −K·r → 0
-    CHECK(str(clamp_correction(p, Price(5'999'999'999'999)).value()) == "0");
+    CHECK(str(clamp_correction(p, Price(5'999'999'999'999), (p).reserve.units()).value()) == "0");
   }
   SECTION("a short past bankruptcy") {
     // The ETH short of the second case: s = 1,000, c = 100, r = 500, q = (10^16 − 1)/3; v = P × q − K × s.
@@ -309,15 +309,15 @@ TEST_CASE("clamp_correction: a long past bankruptcy, past its cap, and in the li
                              500 * k_usd);
     // P = 3,600: P × q = 1.2×10^27 − 1.2×10^11, v = 2×10^26 − 1.2×10^11 → clamped at 10^26:
     //   correction = 10^26 − v = −99,999,999,999,999,880,000,000,000
-    CHECK(str(clamp_correction(sh, Price(360'000'000'000)).value()) == "-99999999999999880000000000");
+    CHECK(str(clamp_correction(sh, Price(360'000'000'000), (sh).reserve.units()).value()) == "-99999999999999880000000000");
     // P = above − 1 = 3,300: v = 1.1×10^27 − 1.1×10^11 − 10^27 = 10^26 − 1.1×10^11 < K·c → 0;
     // P = above = 3,300.00000001: v = 10^26 − 1.1×10^11 + q > K·c → −(q − 1.1×10^11) = −3,333,223,333,333,333
-    CHECK(str(clamp_correction(sh, Price(330'000'000'000)).value()) == "0");
-    CHECK(str(clamp_correction(sh, Price(330'000'000'001)).value()) == "-3333223333333333");
+    CHECK(str(clamp_correction(sh, Price(330'000'000'000), (sh).reserve.units()).value()) == "0");
+    CHECK(str(clamp_correction(sh, Price(330'000'000'001), (sh).reserve.units()).value()) == "-3333223333333333");
     // its capped price below = 1,500: v = 5×10^26 − 5×10^10 − 10^27 = −5×10^26 − 5×10^10 → +5×10^10;
     // one unit above it: v = −5×10^26 − 5×10^10 + q > −K·r → 0
-    CHECK(str(clamp_correction(sh, Price(150'000'000'000)).value()) == "50000000000");
-    CHECK(str(clamp_correction(sh, Price(150'000'000'001)).value()) == "0");
+    CHECK(str(clamp_correction(sh, Price(150'000'000'000), (sh).reserve.units()).value()) == "50000000000");
+    CHECK(str(clamp_correction(sh, Price(150'000'000'001), (sh).reserve.units()).value()) == "0");
   }
 }
 
@@ -382,13 +382,13 @@ TEST_CASE("unrealized: floor of the books' sum, one position clamped, a micro-un
   CHECK(ids_of(clamp_candidates(b.s, btc, Price::whole(31'500)).value()).empty());
   CHECK(ids_of(clamp_candidates(b.s, eth, Price::whole(4'800)).value()) == std::vector<int64_t>{p3});
   // P3's correction −5×10^26 − v3 = 10^26 + 3.2×10^11
-  CHECK(str(clamp_correction(b.pos(p3), Price::whole(4'800)).value()) == "100000000000000320000000000");
+  CHECK(str(clamp_correction(b.pos(p3), Price::whole(4'800), (b.pos(p3)).reserve.units()).value()) == "100000000000000320000000000");
 
   CHECK(vault::unrealized_floor(b.s).value() == Usd(-500'000'001));
   int64_t per_position = 0;
   for (const int64_t id : {p1, p2, p3}) {
     const Price price = b.s.markets.at(b.pos(id).market).price;
-    const int128 v = position_linear_value(b.pos(id), price).value() + clamp_correction(b.pos(id), price).value();
+    const int128 v = position_linear_value(b.pos(id), price).value() + clamp_correction(b.pos(id), price, (b.pos(id)).reserve.units()).value();
     per_position += static_cast<int64_t>(v / k_quantity_scale - (v % k_quantity_scale < 0 ? 1 : 0));
   }
   CHECK(per_position == -500'000'002);

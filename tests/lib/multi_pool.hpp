@@ -71,11 +71,11 @@ inline int64_t leg(const std::vector<Posting>& postings, const std::string& acco
 struct MultiPool {
   State s;
   Timestamp now{1'767'225'600};   // 2026-01-01T00:00:00Z
-  explicit MultiPool(const char* text = k_example) {
+  explicit MultiPool(const char* text = k_example, int64_t rules = k_rules_version) {
     auto config = journal::parse_config(text, "multi.toml");
     INFO((config ? std::string() : config.error().message));
     REQUIRE(config.has_value());
-    REQUIRE(apply(s, Event{1, now, JournalCreated{text, "test", *config}}).has_value());
+    REQUIRE(apply(s, Event{1, now, JournalCreated{text, "test", *config, rules}}).has_value());
   }
   std::vector<Posting> ok(EventBody body) {
     const std::string kind(kind_name(body));

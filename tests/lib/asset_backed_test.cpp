@@ -1,0 +1,262 @@
+// tests/lib/asset_backed_test.cpp: rules 4's asset-backed trading through apply() (nexadex-assets(7),
+// LATER: ASSET-BACKED TRADING, A1 to A5 with the collateral in the settlement asset): a long reserves
+// its market's asset in tokens, a short the settlement asset; the profit cap is the reserve's value at
+// the low price; utilization, the borrow rate and its index are per asset; a long's profit is paid in
+// the reserve's tokens at the high price. Every accepted event balances per commodity and keeps the
+// pool's conservation (the open positions' reserves equal each asset's reserved tokens); every refusal
+// changes nothing. Numbers are the page's examples, computed by hand in the comments.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "journal/config_toml.hpp"
+#include "lib/asset_books.hpp"
+#include "lib/book.hpp"
+#include "lib/exposure.hpp"
+#include "lib/pricing.hpp"
+#include "lib/valuation.hpp"
+#include "lib/vault.hpp"
+#include "expect_ok.hpp"
+#include "multi_pool.hpp"
+
+namespace nexadex {
+namespace {
+
+using test::leg;
+using test::MultiPool;
+
+constexpr int64_t k_t0 = 1'767'225'600;   // 2026-01-01T00:00:00Z
+constexpr int64_t k_day = 86'400;
+
+// The page's pool: fees 10 bps, keeper 5, borrow 100 + 2000 × u bps a year, max utilization 8000; no
+// deposit fee, so that the pool owns exactly 100,000 USDC and 1 BTC. ETH is a synthetic market (the pool
+// holds no ETH).
+std::string config_text(int max_profit_bps) {
+  return R"toml(
+[fees]
+open_fee_bps = 10
+close_fee_bps = 10
+liquidation_fee = "5"
+
+[[markets]]
+symbol = "BTC"
+max_leverage = 10
+max_profit_bps = )toml" +
+         std::to_string(max_profit_bps) + R"toml(
+
+[[markets]]
+symbol = "ETH"
+max_leverage = 10
+
+[[assets]]
+symbol = "USDC"
+decimals = 6
+stable = true
+target_weight_bps = 5000
+
+[[assets]]
+symbol = "BTC"
+decimals = 8
+price = "BTC"
+target_weight_bps = 5000
+price_confidence_bps = 10
+)toml";
+}
+
+struct Backed {
+  std::string text;
+  MultiPool p;
+  explicit Backed(int max_profit_bps = 10'000, int64_t rules = 4)
+      : text(config_text(max_profit_bps)), p(text.c_str(), rules) {
+    p.ok(PriceSet{"BTC", Price::whole(60'000)});
+    p.ok(PriceSet{"ETH", Price::whole(3'000)});
+    p.ok(LpAssetDeposited{"alice", "USDC", "100000", "", Duration{0}, true});
+    p.ok(LpAssetDeposited{"bob", "BTC", "1", "", Duration{0}, true});
+  }
+  int64_t open(const char* trader, const char* market, Side side, int64_t size_usd, int64_t collateral_usd) {
+    p.ok(PositionOpened{trader, market, side, Usd::whole(collateral_usd), Usd::whole(size_usd), Leverage{0}});
+    return p.s.head_seq;
+  }
+  const Position& pos(int64_t id) { return p.s.positions.at(id); }
+};
+
+}  // namespace
+
+TEST_CASE("rules 4: a long reserves its market's asset in tokens, a short the settlement asset (A1, A2)",
+          "[assets][backed]") {
+  Backed b;
+  REQUIRE(b.p.book("BTC").owned == 100'000'000);
+  // tom's long of 6,000 at 60,000 reserves 6,000 × 10000 / 10^4 × 10^10 / 6,000,000,000,000 = 10,000,000
+  // units (0.1 BTC)
+  const int64_t tom = b.open("tom", "BTC", Side::long_, 6'000, 1'200);
+  CHECK(b.pos(tom).reserve_asset == "BTC");
+  CHECK(b.pos(tom).reserve == Usd(10'000'000));
+  CHECK(b.p.book("BTC").reserved == 10'000'000);
+  CHECK(b.p.s.vault.reserved == Usd(0));
+  // sue's short of 3,000 reserves 3,000 USDC, as today
+  const int64_t sue = b.open("sue", "BTC", Side::short_, 3'000, 600);
+  CHECK(b.pos(sue).reserve_asset.empty());
+  CHECK(b.pos(sue).reserve == Usd(3'000'000'000));
+  CHECK(b.p.s.vault.reserved == Usd(3'000'000'000));
+  // a long of a market the pool holds nothing of (synthetic, A1) reserves the settlement asset
+  const int64_t ann = b.open("ann", "ETH", Side::long_, 3'000, 600);
+  CHECK(b.pos(ann).reserve_asset.empty());
+  CHECK(b.p.s.vault.reserved == Usd(6'000'000'000));
+  // A4: u_BTC = ceil(10,000,000 × 10^4 / 100,000,000) = 1000 bps; u_USDC = ceil(6,000 × 10^4 / owned_USDC)
+  // with owned_USDC = 100,000 + the LP parts of three open fees (70% of 6 + 3 + 3 = 8.4) → ceil(599.95) = 600
+  CHECK(b.p.book("BTC").utilization_bps == Bps{1000});
+  CHECK(b.p.book("USDC").owned == 100'008'400'000);
+  CHECK(b.p.s.vault.utilization_bps == Bps{600});
+  // what the pool reserves in USD: 6,000 + 0.1 BTC at the low price 59,940 = 11,994
+  CHECK(test::ok(vault::reserves_usd(b.p.s)) == Usd(11'994'000'000));
+}
+
+TEST_CASE("rules 3 (a multi-asset journal of today) keeps every reserve in the settlement asset", "[assets][backed]") {
+  Backed b(10'000, 3);
+  const int64_t tom = b.open("tom", "BTC", Side::long_, 6'000, 1'200);
+  CHECK(b.pos(tom).reserve_asset.empty());
+  CHECK(b.pos(tom).reserve == Usd(6'000'000'000));
+  CHECK(b.p.book("BTC").reserved == 0);
+  CHECK(b.p.s.vault.reserved == Usd(6'000'000'000));
+}
+
+TEST_CASE("rules 4: utilization, the borrow rate and its index per asset (A4)", "[assets][backed]") {
+  Backed b;
+  const int64_t tom = b.open("tom", "BTC", Side::long_, 6'000, 1'200);
+  const int64_t sue = b.open("sue", "BTC", Side::short_, 3'000, 600);
+  CHECK(b.p.book("BTC").utilization_bps == Bps{1000});
+  // owned_USDC = 100,000 + 70% of the fees 6 and 3 = 100,006.3: u = ceil(3,000 × 10^4 / 100,006.3) = 300
+  CHECK(b.p.s.vault.utilization_bps == Bps{300});
+  // A long of 45,000 more would reserve 0.75 BTC: 0.85 > floor(1 BTC × 8000 / 10^4) = 0.8
+  const Error e = b.p.refused(PositionOpened{"ann", "BTC", Side::long_, Usd::whole(5'000), Usd::whole(45'000),
+                                             Leverage{0}},
+                              ErrorKind::rule);
+  INFO(e.message);
+  CHECK(e.message.find("reserve 0.75000000 BTC but only 0.70000000 BTC of the pool's BTC is free") !=
+        std::string::npos);
+  // a day later: BTC's index grows at 100 + 2000 × 1000 / 10^4 = 300 bps a year,
+  // floor(300 × 86,400 × 10^18 / (10^4 × 31,536,000)) = 82,191,780,821,917; USDC's (the vault's) at 160 bps,
+  // 43,835,616,438,356
+  b.p.now = Timestamp{k_t0 + k_day};
+  b.p.ok(PriceSet{"BTC", Price::whole(60'000)});
+  CHECK(b.p.book("BTC").borrow_index == BorrowIndex(82'191'780'821'917));
+  CHECK(b.p.s.vault.borrow_index == BorrowIndex(43'835'616'438'356));
+  CHECK(b.p.book("USDC").borrow_index == BorrowIndex(0));   // the settlement asset's is the vault's
+  // tom owes ceil(6,000,000,000 × 82,191,780,821,917 / 10^18) = 493,151; sue ceil(3,000,000,000 ×
+  // 43,835,616,438,356 / 10^18) = 131,507
+  CHECK(test::ok(vault::margin(b.p.s, b.pos(tom), Price::whole(60'000))).borrow_fee == Usd(493'151));
+  CHECK(test::ok(vault::margin(b.p.s, b.pos(sue), Price::whole(60'000))).borrow_fee == Usd(131'507));
+  // a refused event puts every index back
+  b.p.now = Timestamp{k_t0 + 2 * k_day};
+  b.p.refused(PositionOpened{"ann", "BTC", Side::long_, Usd::whole(5'000), Usd::whole(45'000), Leverage{0}},
+              ErrorKind::rule);
+}
+
+TEST_CASE("rules 4: a long's profit is paid in its reserve's asset at the high price (A5)", "[assets][backed]") {
+  Backed b;
+  const int64_t tom = b.open("tom", "BTC", Side::long_, 6'000, 1'200);   // 1,194 after the fee of 6
+  b.p.now = Timestamp{k_t0 + k_day};
+  b.p.ok(PriceSet{"BTC", Price::whole(66'000)});   // low 65,934, high 66,066
+  // PnL 600, close fee 6, borrow fee 0.493151: the trader's amount 1,194 + 600 − 6 − 0.493151 = 1,787.506849,
+  // of which the collateral less the fees, 1,187.506849, in USDC and the profit 600 in BTC at 66,066:
+  // floor(600,000,000 × 10^10 / 6,606,600,000,000) = 908,182 units
+  const auto legs = b.p.ok(PositionClosed{tom, Usd()});
+  CHECK(leg(legs, "trader:tom") == 1'187'506'849);
+  CHECK(leg(legs, "trader:tom:BTC") == 908'182);
+  CHECK(leg(legs, "pool:BTC") == -908'182);
+  // B_BTC: value(100,000,000, 65,934) = 65,934.000000 → value(99,091,818, 65,934) = 65,335.199280
+  CHECK(leg(legs, "inventory:BTC") == 598'800'720);
+  // the LPs lose the tokens' book value (598.800720, under the 600 paid: the confidence spread) and
+  // gain the fees' LP part
+  CHECK(b.p.book("BTC").owned == 99'091'818);
+  CHECK(b.p.book("BTC").held == 99'091'818);
+  CHECK(b.p.book("BTC").reserved == 0);
+  CHECK(b.p.book("BTC").book == Usd(65'335'199'280));
+  const auto& closed = b.p.s.legs.back();
+  CHECK(closed.pnl == Usd(600'000'000));
+  CHECK(closed.borrow_fee == Usd(493'151));
+  CHECK(closed.payout == Usd(1'787'506'849));
+}
+
+TEST_CASE("rules 4: a partial close releases its part of the tokens and settles the index", "[assets][backed]") {
+  Backed b;
+  const int64_t tom = b.open("tom", "BTC", Side::long_, 6'000, 1'200);
+  b.p.now = Timestamp{k_t0 + k_day};
+  b.p.ok(PriceSet{"BTC", Price::whole(66'000)});
+  // a third: reserve floor(10,000,000 × 2,000 / 6,000) = 3,333,333 units leave; 6,666,667 stay
+  b.p.ok(PositionClosed{tom, Usd::whole(2'000)});
+  CHECK(b.pos(tom).reserve == Usd(6'666'667));
+  CHECK(b.p.book("BTC").reserved == 6'666'667);
+  CHECK(b.pos(tom).borrow_index_open == b.p.book("BTC").borrow_index);
+  // a loss paid from the collateral pays nothing in tokens
+  b.p.ok(PriceSet{"BTC", Price::whole(59'000)});
+  const auto legs = b.p.ok(PositionClosed{tom, Usd()});
+  CHECK(leg(legs, "trader:tom:BTC") == 0);
+  CHECK(b.p.book("BTC").reserved == 0);
+}
+
+TEST_CASE("rules 4: the profit cap is the reserve's value at the low price (A3)", "[assets][backed]") {
+  // max_profit_bps 5000: tom's long of 6,000 reserves 0.05 BTC; at 120,000 (low 119,880) its PnL of 6,000 is
+  // capped at floor(5,000,000 × 11,988,000,000,000 / 10^10) = 5,994.000000
+  Backed b(5'000);
+  const int64_t tom = b.open("tom", "BTC", Side::long_, 6'000, 1'200);
+  const Position& p = b.pos(tom);
+  CHECK(p.reserve == Usd(5'000'000));
+  CHECK(test::ok(profit_cap(b.p.s.config, p, Price::whole(120'000))) == 5'994'000'000);
+  // the cap binds from 119,880.12: at 119,880.11 the PnL 5,988.011000 is under the cap
+  // floor(5,000,000 × floor(11,988,011,000,000 × 9990 / 10^4) / 10^10) = 5,988.011494; at 119,880.12 the PnL
+  // 5,988.012000 is over the cap 5,988.011994. The `above` key is at or below the first such price.
+  CHECK(p.keys.above <= 11'988'012'000'000);
+  CHECK(p.keys.above > 11'900'000'000'000);
+  const int128 cap_below = test::ok(profit_cap(b.p.s.config, p, Price(11'988'011'000'000)));
+  const int128 cap_above = test::ok(profit_cap(b.p.s.config, p, Price(11'988'012'000'000)));
+  CHECK(cap_below == 5'988'011'494);
+  CHECK(cap_above == 5'988'011'994);
+  CHECK(test::ok(clamp_correction(p, Price(11'988'011'000'000), cap_below)) == 0);
+  CHECK(test::ok(clamp_correction(p, Price(11'988'012'000'000), cap_above)) != 0);
+  // the NAV counts the capped profit: U = −5,994.000000 at 120,000
+  b.p.ok(PriceSet{"BTC", Price::whole(120'000)});
+  CHECK(test::ok(vault::unrealized_floor(b.p.s)) == Usd(-5'994'000'000));
+  // its exposure is the reserve's at the low price, ceil(5,000,000 × 9990 / 10^4) = 4,995,000 units
+  // (10^-18 token: × 10^10): the pool holds 1 BTC and owes the long 0.04995 BTC of every move
+  const auto e = test::ok(exposure::all(b.p.s));
+  REQUIRE(e.size() == 2);
+  CHECK(e[0].longs == int128{4'995'000} * 10'000'000'000);
+  // closed there: the profit 5,994 paid in BTC at 120,120, floor(5,994,000,000 × 10^10 / 12,012,000,000,000)
+  // = 4,990,009 units, within the 5,000,000 reserved
+  const auto legs = b.p.ok(PositionClosed{tom, Usd()});
+  CHECK(leg(legs, "trader:tom:BTC") == 4'990'009);
+  CHECK(b.p.s.legs.back().pnl == Usd(5'994'000'000));
+}
+
+TEST_CASE("rules 4: a liquidated long releases its tokens, the loss is the collateral's", "[assets][backed]") {
+  Backed b;
+  const int64_t tom = b.open("tom", "BTC", Side::long_, 6'000, 1'200);
+  b.p.ok(PriceSet{"BTC", Price::whole(48'000)});
+  const auto ids = test::ok(vault::liquidatable(b.p.s, "BTC"));
+  REQUIRE(ids == std::vector<int64_t>{tom});
+  const auto legs = b.p.ok(PositionLiquidated{tom, "keeper"});
+  CHECK(leg(legs, "trader:tom:BTC") == 0);
+  CHECK(b.p.book("BTC").reserved == 0);
+  CHECK(b.p.book("BTC").owned == 100'000'000);
+}
+
+TEST_CASE("rules 4: a config that would change what a market's open longs reserve is refused", "[assets][backed]") {
+  // a rules 3 journal with an open BTC long may not adopt rules 4 (its long reserves USD, new ones BTC)
+  Backed b(10'000, 3);
+  const int64_t tom = b.open("tom", "BTC", Side::long_, 6'000, 1'200);
+  auto config = journal::parse_config(b.text, "multi.toml");
+  REQUIRE(config.has_value());
+  const Error e = b.p.refused(ConfigApplied{b.text, "test", *config, 4}, ErrorKind::rule);
+  INFO(e.message);
+  CHECK(e.message.find("new longs of BTC reserve BTC while 1 of them reserve the settlement asset") !=
+        std::string::npos);
+  // with no open long the same change is accepted
+  b.p.ok(PositionClosed{tom, Usd()});
+  b.p.ok(ConfigApplied{b.text, "test", *config, 4});
+  CHECK(b.p.s.rules == 4);
+  const int64_t ann = b.open("ann", "BTC", Side::long_, 6'000, 1'200);
+  CHECK(b.pos(ann).reserve_asset == "BTC");
+}
+
+}  // namespace nexadex
