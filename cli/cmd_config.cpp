@@ -128,7 +128,7 @@ Status config_apply(Context& ctx, const Options& o, const ConfigArgs& a) {
       NX_TRY(state, j.load_state());
       auto verdict = weigh(state);
       // and what the event's own rules would refuse (the assets, the rules version, [locks], the keys)
-      if (verdict) verdict = check_config_applicable(state, config, ConfigApplied{}.rules);
+      if (verdict) verdict = check_config_applicable(state, config, rules_to_write(config, state.rules));
       if (!report.sections.empty()) render(report, format, ctx.out());
       if (!verdict) {
         return std::unexpected(Error{verdict.error().kind, "applying it would be refused: " + verdict.error().message});
@@ -146,7 +146,8 @@ Status config_apply(Context& ctx, const Options& o, const ConfigArgs& a) {
       }
       return std::unexpected(Error{verdict.error().kind, message});
     }
-    return appended.add(j, ConfigApplied{text, journal::sha256_hex(text), std::move(config)}, at);
+    const int64_t rules = rules_to_write(config, j.state().rules);
+    return appended.add(j, ConfigApplied{text, journal::sha256_hex(text), std::move(config), rules}, at);
   };
   return write_events(ctx, o, format, append, [&](const Appended& appended) -> Result<Report> {
     report.sections.push_back(applied_events_section(appended.applied));

@@ -35,9 +35,9 @@ Result<EventBody> decode_config(std::string_view kind, const json& j, bool genes
   if (const auto it = j.find("rules"); it != j.end()) {
     if (!it->is_number_integer()) return undecodable(kind, "has a rules version that is not an integer");
     rules = it->get<int64_t>();
-    if (rules > k_rules_version) {
+    if (rules > k_rules_newest) {
       return undecodable(kind, "adopts rules version " + std::to_string(rules) + ", newer than the version " +
-                                   std::to_string(k_rules_version) + " this nexadex applies; use a newer nexadex");
+                                   std::to_string(k_rules_newest) + " this nexadex applies; use a newer nexadex");
     }
     if (rules < 2) return undecodable(kind, "has rules version " + std::to_string(rules) + " written out");
   }

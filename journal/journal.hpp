@@ -65,9 +65,10 @@ class Journal {
  public:
   // `init`: creates a journal at `path` whose first event holds `config_text` (already validated by the
   // caller as `config`). Refuses an existing path (ErrorKind::input) and never touches it; the file
-  // appears whole or not at all (built beside it, then linked into place).
+  // appears whole or not at all (built beside it, then linked into place). Its journal_created adopts
+  // `rules`, by default the version `init` writes for the config (rules_to_write).
   static Result<JournalHead> create(const std::string& path, const std::string& config_text, const Config& config,
-                                    Timestamp at);
+                                    Timestamp at, std::optional<int64_t> rules = std::nullopt);
 
   // Opens an existing journal. Missing, foreign (not SQLite, or another application's SQLite file),
   // newer-schema or damaged files are refused with ErrorKind::journal before SQLite writes anything.

@@ -194,7 +194,7 @@ Journal::~Journal() {
 }
 
 Result<JournalHead> Journal::create(const std::string& path, const std::string& config_text, const Config& config,
-                                    Timestamp at) {
+                                    Timestamp at, std::optional<int64_t> rules) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 || errno != ENOENT) {
     return input_error(path + " already exists; init never overwrites a file, so give a new --journal path "
@@ -228,7 +228,7 @@ Result<JournalHead> Journal::create(const std::string& path, const std::string& 
     impl.db.exec(std::string(k_positions_sql));
     impl.db.exec(std::string(k_checkpoints_sql));
     impl.head.hash = std::string(k_genesis_prev_hash);
-    JournalCreated genesis{config_text, sha256_hex(config_text), config};
+    JournalCreated genesis{config_text, sha256_hex(config_text), config, rules.value_or(rules_to_write(config, 0))};
     auto seq = impl.append(std::move(genesis), at, nullptr);
     if (!seq) {
       impl.db.exec("ROLLBACK");

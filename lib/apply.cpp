@@ -266,7 +266,6 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
   if (state.assets && state.rules >= 4) {
     for (const AssetBook& b : state.assets->books) asset_indexes_before.push_back(b.borrow_index);
   }
-  const bool assets_were_dirty = state.store.dirty_assets;
   locks::Undo unlocked;
   auto restore = [&] {
     if (state.assets && !asset_indexes_before.empty() && state.assets->books.size() == asset_indexes_before.size()) {
@@ -274,7 +273,6 @@ Result<std::vector<Posting>> apply(State& state, const Event& event, Outcome* ou
         state.assets->books[i].borrow_index = asset_indexes_before[i];
       }
     }
-    state.store.dirty_assets = assets_were_dirty;
     locks::restore(state, unlocked);
     state.moment_values.reset();
     state.vault.borrow_index = index_before;

@@ -57,7 +57,8 @@ Result<ConfigEffects> config_effects(const State& state, const Config& next) {
     }
   }
   NX_TRY(nav, tranche::pool_nav(state));
-  fx.utilization_bps = vault::utilization_ceil(state.vault.reserved, nav).value;
+  NX_TRY(reserved, vault::reserves_usd(state));
+  fx.utilization_bps = vault::utilization_ceil(reserved, nav).value;
   fx.utilization_over = fx.max_utilization_after < fx.max_utilization_before &&
                         fx.utilization_bps > fx.max_utilization_after.value;
   if (!next.tranches.enabled && state.vault.junior().supply.is_positive()) {

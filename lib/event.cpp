@@ -37,4 +37,8 @@ std::vector<std::string_view> kind_names() { return names_of(std::make_index_seq
 
 std::string_view side_name(Side side) { return side == Side::long_ ? "long" : "short"; }
 
+int64_t rules_to_write(const Config& /*config*/, int64_t current) {
+  return current > k_rules_version ? current : k_rules_version;
+}
+
 }  // namespace nexadex

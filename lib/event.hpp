@@ -27,7 +27,17 @@ namespace nexadex {
 //      of a bps (issue 20 item 2; rules 1 and 2 rounded the slope's part up to whole bps).
 //      Also: the pool's NAV (utilization, open limits, free capital) values unrealized profit through
 //      cascade.trader_pnl as the tranches' values do (issue 20 item 1).
+//   4: asset-backed trading on a multi-asset pool (nexadex-assets(7), LATER: ASSET-BACKED TRADING): a
+//      long of a market pricing a pool asset reserves it in tokens, its profit capped at their value at
+//      the low price and paid in them; utilization, borrow rate and index per asset. On a single-USDC
+//      vault it is rules 3. This nexadex reads and applies it; init and config apply do not write it yet
+//      (rules_to_write).
 inline constexpr int64_t k_rules_version = 3;
+inline constexpr int64_t k_rules_newest = 4;   // the newest version this nexadex reads and applies
+
+// The version `init` (current 0) and `config apply` write for `config` on a journal at `current`: never
+// older than the journal's (a config may not go back).
+int64_t rules_to_write(const Config& config, int64_t current);
 
 // seq 1 of every journal: the whole config text, so that a journal is self-contained (SPEC §7).
 struct JournalCreated {

@@ -64,7 +64,8 @@ Result<int128> unclamped_quantity(const State& state, const BookKey& key, Price 
     if (t && (c.x > 0 || (c.x == 0 && c.y > 0))) {   // capped at its reserve, not at its collateral
       // ceil: a long's tokens round up, as its quantity does
       const int128 scaled = static_cast<int128>(p->reserve.units()) * pow10(k_token_decimals - static_cast<int>(t->decimals));
-      NX_TRY(owed, checked(capped_tokens, ceil_div(scaled * (k_bps_scale - t->confidence_bps), k_bps_scale), true));
+      NX_TRY(at_low, mul_div_wide(scaled, k_bps_scale - t->confidence_bps, k_bps_scale, Rounding::ceil, "the net exposure"));
+      NX_TRY(owed, checked(capped_tokens, at_low, true));
       capped_tokens = owed;
     }
   }

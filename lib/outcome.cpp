@@ -301,6 +301,18 @@ Result<Report> outcome_report(const std::string& name, const std::vector<Applied
     }
     report.sections.push_back(std::move(layers));
   }
+  // Rules 4: closes that paid a long's profit in its reserve's tokens (nexadex-assets(7) A5)
+  Section tokens{"tokens", "Paid in tokens", SectionShape::list,
+                 {{"seq", CellType::integer}, {"position_id", CellType::integer}, {"paid_usd", CellType::usd},
+                  {"asset", CellType::text}, {"tokens", CellType::text}},
+                 {}};
+  for (const auto& a : applied) {
+    const auto* c = std::get_if<CloseOutcome>(&a.outcome);
+    if (c == nullptr || c->tokens.empty()) continue;
+    tokens.rows.push_back({Cell::of_int(a.event.seq), Cell::of_int(c->id), usd(c->paid_settlement), text(c->token_asset),
+                           text(c->tokens)});
+  }
+  if (!tokens.rows.empty()) report.sections.push_back(std::move(tokens));
   report.sections.push_back(applied_events_section(applied));
   return report;
 }

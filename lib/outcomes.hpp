@@ -100,6 +100,11 @@ struct CloseOutcome {
   Usd pool_result;                  // the LPs' realized result: the trader's loss (> 0) or profit (< 0)
   std::vector<LayerPart> layers;    // where a trader's profit fell (empty for a trader's loss)
   Shares junior_cancelled;          // junior shares cancelled because that profit took the junior to 0
+  // Rules 4, a long with a reserve in tokens (nexadex-assets(7) A5): of `payout`, what was paid in the
+  // settlement asset, and the tokens of `token_asset` paid for the rest ("0.00908182 BTC"; none: "")
+  Usd paid_settlement;
+  std::string token_asset;
+  std::string tokens;
 };
 
 struct LiquidationOutcome {

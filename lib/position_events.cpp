@@ -33,11 +33,6 @@ Result<Usd> token_reserve_ceil(const State& state, const std::string& asset, Usd
   return narrow_to<Usd>(tokens, "reserve");
 }
 
-// What `tokens` of `asset` cover at its low price now (A3), floored.
-Result<Usd> reserve_value_floor(const State& state, const std::string& asset, Usd tokens) {
-  const std::size_t i = asset_of(state, asset);
-  return assets::value_floor(tokens.units(), state.assets->prices[i].low, state.assets->configs[i].decimals);
-}
 
 // Rules 4 (A4): the reserve may not take the asset it is held in beyond max_utilization_bps of what the
 // pool owns of it (owned before the open: its fee's LP part is not counted).
@@ -155,7 +150,9 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   const std::string reserve_asset = reserve_asset_for(state, e.market, e.side);
   NX_TRY(reserve, reserve_asset.empty() ? Result<Usd>(reserve_usd) : token_reserve_ceil(state, reserve_asset, size, *mc, price));
   NX_TRY(reserved_now, reserves_usd(state));
-  NX_TRY(reserve_value, reserve_asset.empty() ? Result<Usd>(reserve) : reserve_value_floor(state, reserve_asset, reserve));
+  NX_TRY(reserve_value, reserve_asset.empty() ? Result<Usd>(reserve)
+                                                : reserve_value_ceil(*state.assets, asset_of(state, reserve_asset),
+                                                                     reserve.units()));
   NX_TRY(reserved_after, reserved_now + reserve_value);
   if (state.rules >= 4 && state.assets) {
     // A4: per asset, reserved_A after the open ≤ floor(owned_A × max_utilization_bps / 10^4)
@@ -289,7 +286,11 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
   if (out != nullptr) {
     *out = CloseOutcome{p.id, p.trader, size, size_left, price, realized, coll_part,
                         due_part, close_fee, payout, pool_result,
-                        layers_of(rec), rec ? rec->junior_cancelled : Shares(0)};
+                        layers_of(rec), rec ? rec->junior_cancelled : Shares(0), paid_settlement,
+                        tokens.units > 0 ? p.reserve_asset : std::string(),
+                        tokens.units > 0 ? assets::format_tokens(state.assets->configs[asset_of(state, p.reserve_asset)],
+                                                                 tokens.units)
+                                         : std::string()};
   }
   if (whole) {
     p.collateral = Usd(0);

@@ -209,11 +209,13 @@ Result<Report> pool_report(const State& s, Timestamp now) {
   // what the LPs' values, each rounded down, leave of the tranches' values
   NX_TRY(lp_total, narrow(lp_values, "LP values"));
   NX_TRY(rounding_reserve, values.senior + values.junior - lp_total);
+  // (under rules 4 the reserves in tokens too, at their low prices, rounded up)
+  NX_TRY(reserved, vault::reserves_usd(s));
   pool.rows.push_back({Cell::of_usd(nav), tranched ? Cell::none(CellType::unit_price) : Cell::of_unit_price(share_price.units()),
                        Cell::of_shares(supply),
-                       Cell::of_usd(lp_capital), Cell::of_usd(unrealized), Cell::of_usd(v.reserved),
+                       Cell::of_usd(lp_capital), Cell::of_usd(unrealized), Cell::of_usd(reserved),
                        Cell::of_usd(free),
-                       Cell::of_bps(vault::utilization_ceil(v.reserved, nav)),
+                       Cell::of_bps(vault::utilization_ceil(reserved, nav)),
                        Cell::of_usd(v.open_interest_long), Cell::of_usd(v.open_interest_short), Cell::of_usd(v.insurance),
                        target ? Cell::of_usd(*target) : Cell::none(CellType::usd), Cell::of_usd(v.treasury),
                        Cell::of_usd(v.unabsorbed), Cell::of_usd(v.acknowledged),
@@ -476,7 +478,8 @@ Result<Report> tranches_report(const State& s, Timestamp now) {
   }
   const auto capacity = tranche::senior_capacity(s, values);
   NX_TRY(exposed, exposure::counted(s));   // with a cap, the net exposure counts (DESIGN-risk §12)
-  NX_TRY(counted, v.reserved + exposed);
+  NX_TRY(reserved, vault::reserves_usd(s));
+  NX_TRY(counted, reserved + exposed);
   Section risk{"subordination", "Subordination", SectionShape::record,
                {{"junior_ratio_bps", CellType::bps},
                 {"min_junior_ratio_bps", CellType::bps},
@@ -682,7 +685,8 @@ Result<std::vector<Cell>> history_row(const State& s, const HistoryColumns& colu
       row.push_back(Cell::none(t));
     }
   }
-  row.push_back(Cell::of_bps(vault::utilization_ceil(v.reserved, nav)));
+  NX_TRY(reserved, vault::reserves_usd(s));
+  row.push_back(Cell::of_bps(vault::utilization_ceil(reserved, nav)));
   row.push_back(Cell::of_usd(v.insurance));
   NX_TRY(open_interest, v.open_interest_long + v.open_interest_short);
   row.push_back(Cell::of_usd(open_interest));

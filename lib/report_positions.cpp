@@ -303,10 +303,13 @@ Result<Report> position_report(const State& s, int64_t id) {
                         Cell::of_usd(t.size_opened),
                         Cell::of_usd(t.collateral_posted),
                         Cell::of_usd(open ? p->size : Usd(0)),
-                        Cell::of_usd(open ? p->collateral : Usd(0)),
-                        Cell::of_usd(open ? p->reserve : Usd(0))};
+                        Cell::of_usd(open ? p->collateral : Usd(0))};
+  // the reserve in USD: under rules 4 a reserve in tokens is shown as the profit it caps at the price
+  const Price at = latest(s, p->market, p->entry);
+  NX_TRY(cap, profit_cap(s.config, *p, at));
+  row.push_back(Cell::of_usd(open ? Usd(static_cast<int64_t>(cap)) : Usd(0)));
   if (open) {
-    const Price price = latest(s, p->market, p->entry);
+    const Price price = at;
     NX_TRY(m, vault::margin(s, *p, price));
     NX_TRY(liq, vault::liquidation_price(s, *p));
     row.insert(row.end(), {Cell::of_price(price), Cell::of_usd(m.pnl), Cell::of_usd(m.borrow_fee),

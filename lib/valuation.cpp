@@ -161,13 +161,21 @@ Bps utilization_ceil(Usd reserved, Usd nav) {
   return u ? std::min(*u, k_full) : k_full;
 }
 
+Result<Usd> reserve_value_ceil(const assets::AssetPool& pool, std::size_t asset, int64_t tokens) {
+  int128 scale = 100;
+  for (int64_t i = 0; i < pool.configs[asset].decimals; ++i) scale *= 10;
+  // ceil: what the pool reserves is counted up, so the capital free of it rounds down
+  NX_TRY(v, mul_div_wide(tokens, pool.prices[asset].low.units(), scale, Rounding::ceil, "reserves"));
+  return narrow_to<Usd>(v, "reserves");
+}
+
 Result<Usd> reserves_usd(const State& state) {
   Usd total = state.vault.reserved;
   if (!state.assets) return total;
   const auto& pool = *state.assets;
   for (std::size_t i = 0; i < pool.configs.size(); ++i) {
     if (i == pool.settlement || pool.books[i].reserved == 0) continue;
-    NX_TRY(v, assets::value_floor(pool.books[i].reserved, pool.prices[i].low, pool.configs[i].decimals));
+    NX_TRY(v, reserve_value_ceil(pool, i, pool.books[i].reserved));
     NX_TRY(sum, total + v);
     total = sum;
   }

@@ -27,8 +27,9 @@ Result<Usd> nav_floor(const State& state);
 Bps utilization_ceil(Usd reserved, Usd nav);
 
 // Σ reserves in micro-USD: the reserves in the settlement asset, plus under rules 4 each other asset's
-// reserved tokens at its low price, floored (their value caps the profits they cover, nexadex-assets(7)
-// A3).
+// reserved tokens at its low price (their value caps the profits they cover, nexadex-assets(7) A3),
+// rounded up (reserve_value_ceil: what is reserved counts against free capital and the senior at risk).
+Result<Usd> reserve_value_ceil(const assets::AssetPool& pool, std::size_t asset, int64_t tokens);
 Result<Usd> reserves_usd(const State& state);
 
 // The capital that backs open positions: ceil(Σ reserves × 10,000 / max_utilization_bps) (SPEC §10:

@@ -1,9 +1,9 @@
-# tests/e2e/upgrade_test.sh: journals of schemas 1 to 7 (tests/fixtures/schema-N.db, made by the
+# tests/e2e/upgrade_test.sh: journals of schemas 1 to 8 (tests/fixtures/schema-N.db, made by the
 # nexadex of that schema from tests/fixtures/schema-N.run) are read as they are, and upgraded in place by
-# the first write: reads leave their bytes untouched; after the upgrade they have schema 8 (its positions'
+# the first write: reads leave their bytes untouched; after the upgrade they have schema 9 (its positions'
 # legs rebuilt from the events, its LPs' cancelled shares as 128-bit text, the lots table of issue 16,
 # empty, the assets table of issue 17, empty for these single-USDC vaults, the checkpoints table of
-# issue 19), `verify` passes, its reports are what they were, and it keeps the rules version it was made
+# issue 19, the positions' reserve assets and the assets' borrow indexes of issue 18), `verify` passes, its reports are what they were, and it keeps the rules version it was made
 # under until a `config apply` adopts this release's (schemas 1 to 3: rules 1, made before rules
 # versions; schemas 4 to 6: rules 3). The schema-6 journal was made by the release before multi-asset
 # pools (commit c99c923), the schema-7 journal (a multi-asset pool) by the release before checkpoints
@@ -63,7 +63,7 @@ for from in 1 2 3 4 5 6; do
   btc=$(sqlite3 old.db "SELECT price FROM markets WHERE symbol = 'BTC'")
   btc=$(printf '%d.%08d' $((btc / 100000000)) $((btc % 100000000)))
   expect_rc 0 price set BTC "$btc" --journal old.db --at "$last_at" -q
-  [ "$(version old.db)" = 8 ] || fail "the write did not upgrade the journal to schema 8 (user_version $(version old.db))"
+  [ "$(version old.db)" = 9 ] || fail "the write did not upgrade the journal to schema 9 (user_version $(version old.db))"
   [ "$(sqlite3 old.db "SELECT count(*) FROM checkpoints")" = 0 ] || fail "the upgrade of a short journal made a checkpoint"
   [ "$(sqlite3 old.db "SELECT count(*) FROM assets")" = 0 ] || fail "the upgrade made assets rows of a single-USDC vault"
   [ "$(sqlite3 old.db "SELECT count(*) FROM lots")" = 0 ] || fail "the upgrade made lots of a pool without [locks]"
@@ -114,13 +114,14 @@ done
 expect_rc 0 verify --journal old.db
 [ "$(checksum old.db)" = "$before" ] || fail "reading the schema-7 journal changed its bytes"
 old_head=$(events_of old.db | tail -n 1)
-assets_before=$(sqlite3 old.db "SELECT * FROM assets ORDER BY position")
+assets_columns="symbol, position, held, owned, reserved, collateral, insurance, treasury, book, mid, low, high"
+assets_before=$(sqlite3 old.db "SELECT $assets_columns FROM assets ORDER BY position")
 btc=$(sqlite3 old.db "SELECT price FROM markets WHERE symbol = 'BTC'")
 btc=$(printf '%d.%08d' $((btc / 100000000)) $((btc % 100000000)))
 NEXADEX_CHECKPOINT_EVERY=1 expect_rc 0 price set BTC "$btc" --journal old.db --at "$last_at" -q
-[ "$(sqlite3 old.db "PRAGMA user_version")" = 8 ] || fail "the write did not upgrade the schema-7 journal to schema 8"
+[ "$(sqlite3 old.db "PRAGMA user_version")" = 9 ] || fail "the write did not upgrade the schema-7 journal to schema 9"
 [ "$(events_of old.db | tail -n 2 | head -n 1)" = "$old_head" ] || fail "the upgrade changed the schema-7 journal's head"
-[ "$(sqlite3 old.db "SELECT * FROM assets ORDER BY position")" = "$assets_before" ] || fail "the upgrade changed the assets rows"
+[ "$(sqlite3 old.db "SELECT $assets_columns FROM assets ORDER BY position")" = "$assets_before" ] || fail "the upgrade changed the assets rows"
 [ "$(sqlite3 old.db "SELECT count(*) FROM checkpoints")" = 1 ] || fail "the first write after the upgrade made no checkpoint"
 expect_rc 0 verify --journal old.db --verbose --format json
 grep -q '"checkpoints": 1,' out || fail "verify did not compare the upgraded journal's checkpoint: $(cat out)"
@@ -132,4 +133,45 @@ for report in "${REPORTS7[@]}"; do
   i=$((i + 1))
 done
 echo "upgrade from schema 7: ok"
+
+# Schema 8 (tests/fixtures/schema-8.run: a multi-asset pool of rules 3 with a long and a short open): read
+# as it is; the first write upgrades it to schema 9, every position reserving the settlement asset ('')
+# and every asset's borrow index and utilization 0, with the same head, reports and verify.
+cp "$SRC/tests/fixtures/schema-8.db" old.db
+rm -f old.db-wal old.db-shm
+last=$(sqlite3 old.db "SELECT at FROM events ORDER BY seq DESC LIMIT 1")
+last_at=$(date -u -d "@$last" +%Y-%m-%dT%H:%M:%SZ)
+export NEXADEX_NOW=$last_at
+[ "$(sqlite3 old.db "PRAGMA user_version")" = 8 ] || fail "the fixture is not a schema-8 journal"
+before=$(checksum old.db)
+i=0
+for report in "${REPORTS7[@]}"; do
+  # shellcheck disable=SC2086
+  expect_rc 0 report $report --journal old.db --format json
+  cp out "before8.$i.json"
+  i=$((i + 1))
+done
+expect_rc 0 verify --journal old.db
+[ "$(checksum old.db)" = "$before" ] || fail "reading the schema-8 journal changed its bytes"
+old_head=$(events_of old.db | tail -n 1)
+assets_before=$(sqlite3 old.db "SELECT $assets_columns FROM assets ORDER BY position")
+btc=$(sqlite3 old.db "SELECT price FROM markets WHERE symbol = 'BTC'")
+btc=$(printf '%d.%08d' $((btc / 100000000)) $((btc % 100000000)))
+expect_rc 0 price set BTC "$btc" --journal old.db --at "$last_at" -q
+[ "$(sqlite3 old.db "PRAGMA user_version")" = 9 ] || fail "the write did not upgrade the schema-8 journal to schema 9"
+[ "$(events_of old.db | tail -n 2 | head -n 1)" = "$old_head" ] || fail "the upgrade changed the schema-8 journal's head"
+[ "$(sqlite3 old.db "SELECT $assets_columns FROM assets ORDER BY position")" = "$assets_before" ] || fail "the upgrade changed the assets rows"
+[ "$(sqlite3 old.db "SELECT count(*) FROM positions WHERE reserve_asset <> ''")" = 0 ] || fail "an upgraded position reserves a token"
+[ "$(sqlite3 old.db "SELECT count(*) FROM assets WHERE borrow_index <> '0' OR utilization_bps <> 0")" = 0 ] ||
+  fail "an upgraded asset has a borrow index of its own"
+[ "$(sqlite3 old.db "SELECT count(*) FROM positions WHERE status = 'open'")" = 2 ] || fail "the upgrade lost an open position"
+expect_rc 0 verify --journal old.db --verbose
+i=0
+for report in "${REPORTS7[@]}"; do
+  # shellcheck disable=SC2086
+  expect_rc 0 report $report --journal old.db --format json
+  cmp -s out "before8.$i.json" || fail "report $report after the schema-8 upgrade differs: $(diff "before8.$i.json" out | head -6)"
+  i=$((i + 1))
+done
+echo "upgrade from schema 8: ok"
 echo "upgrade: ok"

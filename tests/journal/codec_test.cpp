@@ -130,7 +130,7 @@ TEST_CASE("a config payload holds the text and its hash, keys sorted", "[codec][
   CHECK(std::get<ConfigApplied>(*new_one).rules == k_rules_version);
   CHECK_FALSE(decode_payload("journal_created", want.substr(0, want.size() - 1) + ",\"rules\":1}").has_value());
   const auto future = decode_payload("journal_created", want.substr(0, want.size() - 1) + ",\"rules\":" +
-                                                            std::to_string(k_rules_version + 1) + "}");
+                                                            std::to_string(k_rules_newest + 1) + "}");
   REQUIRE_FALSE(future.has_value());
   CHECK(future.error().message.find("use a newer nexadex") != std::string::npos);
   CHECK(kind_name(EventBody{JournalCreated{}}) == "journal_created");

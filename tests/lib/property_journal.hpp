@@ -49,7 +49,10 @@ inline void journal_and_verify(const std::string& name, const std::string& confi
   std::string dir = "/tmp/nexadex-" + name + "-property.XXXXXX";
   REQUIRE(::mkdtemp(dir.data()) != nullptr);
   const std::string path = dir + "/j.db";
-  REQUIRE(journal::Journal::create(path, config_text, config, accepted.front().at).has_value());
+  // (with the rules version the test's journal_created adopted)
+  const auto* genesis = std::get_if<JournalCreated>(&accepted.front().body);
+  const std::optional<int64_t> rules = genesis ? std::optional<int64_t>(genesis->rules) : std::nullopt;
+  REQUIRE(journal::Journal::create(path, config_text, config, accepted.front().at, rules).has_value());
   auto j = journal::Journal::open(path, journal::Access::write);
   REQUIRE(j.has_value());
   for (std::size_t i = 1; i < accepted.size(); ++i) {
