@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "lib/accrual.hpp"
+#include "lib/asset_rules.hpp"
 #include "lib/pricing.hpp"
 #include "tests/lib/pool_fixture.hpp"
 
@@ -284,13 +285,17 @@ TEST_CASE("S7 test_get_leverage: size over margin, rounded against the trader in
 
 TEST_CASE("S7 test_get_close_amount: 24,000 USD paid on a loss of 1,000", "[vectors][pnl]") {
   // Their close pays collateral − loss = 25,000 − 1,000 = 24,000 USD, 0.948616600 token at their
-  // max(25,000, 25,300). nexadex pays the same 24,000 USD (no fee, no interest: equity = payout); the
-  // token conversion at the paid asset's high price is asset-backed trading (issue 18 item 2, not built).
+  // max(25,000, 25,300). nexadex pays the same 24,000 USD (no fee, no interest: equity = payout).
   test::Pool b = s7_pool();
   const auto m = vault::margin(b.s, s7_long(25'000), Price::whole(24'750)).value();
   CHECK(m.equity == Usd(24'000 * k_usd));
   CHECK(m.close_fee == Usd(0));
   CHECK(m.borrow_fee == Usd(0));
+  // The conversion rules 4 pays tokens with (nexadex-assets(7) A5: at the paid asset's high price,
+  // floored), for a 9-decimal token at a high price of 25,300: floor(24,000,000,000 × 10^11 /
+  // 2,530,000,000,000) = floor(948,616,600.79) = 948,616,600 units, their 0.948616600 token. (A close
+  // paying its collateral in tokens, which this row is, waits for A5's collateral in tokens.)
+  CHECK(assets::tokens_floor(Usd(24'000 * k_usd), Price::whole(25'300), 9).value() == 948'616'600);
 }
 
 TEST_CASE("S15 Adrena test_get_pnl_usd: the price term exact, the exit fee on another base", "[vectors][pnl]") {
