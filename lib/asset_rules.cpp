@@ -7,14 +7,9 @@
 
 namespace nexadex::assets {
 
-namespace {
+int128 value_scale(int64_t decimals) { return pow10(decimals + 2); }
 
-// 10^(d+2): token units × price (10^-8 USD) → micro-USD for a d-decimal asset.
-int128 value_scale(int64_t decimals) {
-  int128 s = 1;
-  for (int64_t i = 0; i < decimals + 2; ++i) s *= 10;
-  return s;
-}
+namespace {
 
 int64_t distance(Bps a, Bps b) { return a.value > b.value ? a.value - b.value : b.value - a.value; }
 
@@ -40,10 +35,19 @@ Result<AssetPrices> prices_of(const AssetConfig& asset, Price mid) {
   return AssetPrices{mid, low, high};
 }
 
-Result<Usd> value_floor(int64_t units, Price price, int64_t decimals) {
+namespace {
+Result<Usd> value_rounded(int64_t units, Price price, int64_t decimals, Rounding rounding) {
   if (units < 0) return input_error("a negative token amount cannot be valued (" + std::to_string(units) + " units).");
-  NX_TRY(v, mul_div_wide(units, price.units(), value_scale(decimals), Rounding::floor, "a token value"));
+  NX_TRY(v, mul_div_wide(units, price.units(), value_scale(decimals), rounding, "a token value"));
   return narrow_to<Usd>(v, "a token value");
+}
+}  // namespace
+
+Result<Usd> value_floor(int64_t units, Price price, int64_t decimals) {
+  return value_rounded(units, price, decimals, Rounding::floor);
+}
+Result<Usd> value_ceil(int64_t units, Price price, int64_t decimals) {
+  return value_rounded(units, price, decimals, Rounding::ceil);
 }
 
 namespace {

@@ -21,9 +21,14 @@ inline constexpr Price k_one_usd{100'000'000};
 // The prices of `asset` at the market price `mid` (ignored for an asset priced by no market).
 Result<AssetPrices> prices_of(const AssetConfig& asset, Price mid);
 
+// 10^(d+2): token units × price (10^-8 USD) → micro-USD for a d-decimal asset.
+int128 value_scale(int64_t decimals);
+
 // value(t, q) = floor(t × q / 10^(d+2)): the micro-USD of t token units of a d-decimal asset at price q
 // (what the pool receives or holds, floored). Errors: t negative, the result beyond int64.
 Result<Usd> value_floor(int64_t units, Price price, int64_t decimals);
+// value_ceil is the same rounded up (what the pool owes or locks, counted against what is free).
+Result<Usd> value_ceil(int64_t units, Price price, int64_t decimals);
 // tokens(v, q) = floor(v × 10^(d+2) / q): the token units worth v at price q (what the pool pays,
 // floored); tokens_ceil is the same rounded up (what the insurance fund moves to cover v). Errors:
 // q not positive, v negative, the result beyond int64.

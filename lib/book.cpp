@@ -60,12 +60,6 @@ Result<std::optional<TokenReserve>> token_reserve(const Config& config, const Po
 
 namespace {
 
-int128 pow10(int64_t n) {
-  int128 r = 1;
-  while (n-- > 0) r *= 10;
-  return r;
-}
-
 // The cap of `t`'s tokens at `price` (see TokenReserve), saturated at int64's end.
 int128 token_cap(const TokenReserve& t, int128 reserve, Price price) {
   const int128 low = floor_div(static_cast<int128>(price.units()) * (k_bps_scale - t.confidence_bps), k_bps_scale);

@@ -7,13 +7,6 @@
 namespace nexadex::exposure {
 namespace {
 
-// 10^n on 128 bits (n ≤ 38).
-int128 pow10(int n) {
-  int128 v = 1;
-  for (int i = 0; i < n; ++i) v *= 10;
-  return v;
-}
-
 // A position's quantity (10^-16 token: size × 10^18 / entry, size in 10^-6 USD and entry in 10^-8 USD
 // per token) in 10^-18 token.
 constexpr int128 k_quantity_to_tokens = 100;

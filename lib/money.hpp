@@ -51,6 +51,13 @@ constexpr int64_t k_bps_scale = 10'000;
 
 enum class Rounding { floor, ceil };
 
+// 10^n on 128 bits (0 ≤ n ≤ 38).
+constexpr int128 pow10(int64_t n) {
+  int128 v = 1;
+  while (n-- > 0) v *= 10;
+  return v;
+}
+
 // The error of a result beyond `bits` bits (ErrorKind::input, "arithmetic overflow in <what>: ...").
 std::unexpected<Error> overflow_error(std::string_view what, int bits = 64);
 

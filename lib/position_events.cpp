@@ -25,10 +25,8 @@ std::size_t asset_of(const State& state, const std::string& symbol) {
 // ceil(size × max_profit_bps / 10^4 × 10^(d+2) / entry) token units (size in micro-USD, entry in 10^-8 USD).
 Result<Usd> token_reserve_ceil(const State& state, const std::string& asset, Usd size, const MarketConfig& mc, Price entry) {
   const int64_t d = state.assets->configs[asset_of(state, asset)].decimals;
-  int128 scale = 100;
-  for (int64_t i = 0; i < d; ++i) scale *= 10;
   // ceil: the pool locks more, never less
-  NX_TRY(tokens, mul_div_wide(static_cast<int128>(size.units()) * mc.max_profit_bps.value, scale,
+  NX_TRY(tokens, mul_div_wide(static_cast<int128>(size.units()) * mc.max_profit_bps.value, assets::value_scale(d),
                               static_cast<int128>(k_bps_scale) * entry.units(), Rounding::ceil, "reserve"));
   return narrow_to<Usd>(tokens, "reserve");
 }

@@ -18,8 +18,7 @@ Result<std::optional<Bps>> one_token_rate(const AssetPool& pool, std::size_t i, 
   const auto& b = pool.books[i];
   const auto& p = pool.prices[i];
   if (!p.known()) return std::optional<Bps>();
-  int64_t one = 1;
-  for (int64_t d = 0; d < a.decimals; ++d) one *= 10;
+  const auto one = static_cast<int64_t>(pow10(a.decimals));
   if (direction == Direction::deposit && pool.assets_held == 0) return std::optional<Bps>(Bps{0});   // a first deposit
   if (direction == Direction::withdrawal && b.owned < one) return std::optional<Bps>();
   NX_TRY(after_units, direction == Direction::deposit ? checked_add(b.owned, one) : checked_sub(b.owned, one));

@@ -162,11 +162,8 @@ Bps utilization_ceil(Usd reserved, Usd nav) {
 }
 
 Result<Usd> reserve_value_ceil(const assets::AssetPool& pool, std::size_t asset, int64_t tokens) {
-  int128 scale = 100;
-  for (int64_t i = 0; i < pool.configs[asset].decimals; ++i) scale *= 10;
   // ceil: what the pool reserves is counted up, so the capital free of it rounds down
-  NX_TRY(v, mul_div_wide(tokens, pool.prices[asset].low.units(), scale, Rounding::ceil, "reserves"));
-  return narrow_to<Usd>(v, "reserves");
+  return assets::value_ceil(tokens, pool.prices[asset].low, pool.configs[asset].decimals);
 }
 
 Result<Usd> reserves_usd(const State& state) {

@@ -94,84 +94,68 @@ for from in 1 2 3 4 5 6; do
   echo "upgrade from schema $from: ok"
 done
 
-# Schema 7, a multi-asset pool (examples/multi-asset.run at 0e66407): read as it is, upgraded by the
-# first write with the same head, its assets rows rebuilt, its reports unchanged; a write with a short
-# checkpoint interval makes the upgraded journal's first checkpoint, and verify compares it.
-cp "$SRC/tests/fixtures/schema-7.db" old.db
-last=$(sqlite3 old.db "SELECT at FROM events ORDER BY seq DESC LIMIT 1")
-last_at=$(date -u -d "@$last" +%Y-%m-%dT%H:%M:%SZ)
-export NEXADEX_NOW=$last_at
-[ "$(sqlite3 old.db "PRAGMA user_version")" = 7 ] || fail "the fixture is not a schema-7 journal"
-before=$(checksum old.db)
-REPORTS7=(pool assets lps "positions --all" insurance fees)
-i=0
-for report in "${REPORTS7[@]}"; do
-  # shellcheck disable=SC2086
-  expect_rc 0 report $report --journal old.db --format json
-  cp out "before7.$i.json"
-  i=$((i + 1))
-done
-expect_rc 0 verify --journal old.db
-[ "$(checksum old.db)" = "$before" ] || fail "reading the schema-7 journal changed its bytes"
-old_head=$(events_of old.db | tail -n 1)
+# A multi-asset fixture of schema $1: read as it is (its reports and verify, its bytes unchanged), then
+# upgraded to schema 9 by the first write (the same BTC price at the same time, with a checkpoint every
+# $3 events when given) with the same head and assets rows; then the fixture's own checks ($2, a
+# function), verify and the reports, unchanged.
+REPORTS_MULTI=(pool assets lps "positions --all" insurance fees)
 assets_columns="symbol, position, held, owned, reserved, collateral, insurance, treasury, book, mid, low, high"
-assets_before=$(sqlite3 old.db "SELECT $assets_columns FROM assets ORDER BY position")
-btc=$(sqlite3 old.db "SELECT price FROM markets WHERE symbol = 'BTC'")
-btc=$(printf '%d.%08d' $((btc / 100000000)) $((btc % 100000000)))
-NEXADEX_CHECKPOINT_EVERY=1 expect_rc 0 price set BTC "$btc" --journal old.db --at "$last_at" -q
-[ "$(sqlite3 old.db "PRAGMA user_version")" = 9 ] || fail "the write did not upgrade the schema-7 journal to schema 9"
-[ "$(events_of old.db | tail -n 2 | head -n 1)" = "$old_head" ] || fail "the upgrade changed the schema-7 journal's head"
-[ "$(sqlite3 old.db "SELECT $assets_columns FROM assets ORDER BY position")" = "$assets_before" ] || fail "the upgrade changed the assets rows"
-[ "$(sqlite3 old.db "SELECT count(*) FROM checkpoints")" = 1 ] || fail "the first write after the upgrade made no checkpoint"
-expect_rc 0 verify --journal old.db --verbose --format json
-grep -q '"checkpoints": 1,' out || fail "verify did not compare the upgraded journal's checkpoint: $(cat out)"
-i=0
-for report in "${REPORTS7[@]}"; do
-  # shellcheck disable=SC2086
-  expect_rc 0 report $report --journal old.db --format json
-  cmp -s out "before7.$i.json" || fail "report $report after the schema-7 upgrade differs: $(diff "before7.$i.json" out | head -6)"
-  i=$((i + 1))
-done
-echo "upgrade from schema 7: ok"
+upgrade_multi_asset() {
+  local from=$1 checks=$2 every=${3:-} i report
+  cp "$SRC/tests/fixtures/schema-$from.db" old.db
+  rm -f old.db-wal old.db-shm
+  last=$(sqlite3 old.db "SELECT at FROM events ORDER BY seq DESC LIMIT 1")
+  last_at=$(date -u -d "@$last" +%Y-%m-%dT%H:%M:%SZ)
+  export NEXADEX_NOW=$last_at
+  [ "$(sqlite3 old.db "PRAGMA user_version")" = "$from" ] || fail "the fixture is not a schema-$from journal"
+  before=$(checksum old.db)
+  i=0
+  for report in "${REPORTS_MULTI[@]}"; do
+    # shellcheck disable=SC2086
+    expect_rc 0 report $report --journal old.db --format json
+    cp out "before$from.$i.json"
+    i=$((i + 1))
+  done
+  expect_rc 0 verify --journal old.db
+  [ "$(checksum old.db)" = "$before" ] || fail "reading the schema-$from journal changed its bytes"
+  old_head=$(events_of old.db | tail -n 1)
+  assets_before=$(sqlite3 old.db "SELECT $assets_columns FROM assets ORDER BY position")
+  btc=$(sqlite3 old.db "SELECT price FROM markets WHERE symbol = 'BTC'")
+  btc=$(printf '%d.%08d' $((btc / 100000000)) $((btc % 100000000)))
+  [ -n "$every" ] && export NEXADEX_CHECKPOINT_EVERY=$every
+  expect_rc 0 price set BTC "$btc" --journal old.db --at "$last_at" -q
+  unset NEXADEX_CHECKPOINT_EVERY
+  [ "$(sqlite3 old.db "PRAGMA user_version")" = 9 ] || fail "the write did not upgrade the schema-$from journal to schema 9"
+  [ "$(events_of old.db | tail -n 2 | head -n 1)" = "$old_head" ] || fail "the upgrade changed the schema-$from journal's head"
+  [ "$(sqlite3 old.db "SELECT $assets_columns FROM assets ORDER BY position")" = "$assets_before" ] || fail "the upgrade changed the assets rows"
+  "$checks"
+  i=0
+  for report in "${REPORTS_MULTI[@]}"; do
+    # shellcheck disable=SC2086
+    expect_rc 0 report $report --journal old.db --format json
+    cmp -s out "before$from.$i.json" || fail "report $report after the schema-$from upgrade differs: $(diff "before$from.$i.json" out | head -6)"
+    i=$((i + 1))
+  done
+  echo "upgrade from schema $from: ok"
+}
 
-# Schema 8 (tests/fixtures/schema-8.run: a multi-asset pool of rules 3 with a long and a short open): read
-# as it is; the first write upgrades it to schema 9, every position reserving the settlement asset ('')
-# and every asset's borrow index and utilization 0, with the same head, reports and verify.
-cp "$SRC/tests/fixtures/schema-8.db" old.db
-rm -f old.db-wal old.db-shm
-last=$(sqlite3 old.db "SELECT at FROM events ORDER BY seq DESC LIMIT 1")
-last_at=$(date -u -d "@$last" +%Y-%m-%dT%H:%M:%SZ)
-export NEXADEX_NOW=$last_at
-[ "$(sqlite3 old.db "PRAGMA user_version")" = 8 ] || fail "the fixture is not a schema-8 journal"
-before=$(checksum old.db)
-i=0
-for report in "${REPORTS7[@]}"; do
-  # shellcheck disable=SC2086
-  expect_rc 0 report $report --journal old.db --format json
-  cp out "before8.$i.json"
-  i=$((i + 1))
-done
-expect_rc 0 verify --journal old.db
-[ "$(checksum old.db)" = "$before" ] || fail "reading the schema-8 journal changed its bytes"
-old_head=$(events_of old.db | tail -n 1)
-assets_before=$(sqlite3 old.db "SELECT $assets_columns FROM assets ORDER BY position")
-btc=$(sqlite3 old.db "SELECT price FROM markets WHERE symbol = 'BTC'")
-btc=$(printf '%d.%08d' $((btc / 100000000)) $((btc % 100000000)))
-expect_rc 0 price set BTC "$btc" --journal old.db --at "$last_at" -q
-[ "$(sqlite3 old.db "PRAGMA user_version")" = 9 ] || fail "the write did not upgrade the schema-8 journal to schema 9"
-[ "$(events_of old.db | tail -n 2 | head -n 1)" = "$old_head" ] || fail "the upgrade changed the schema-8 journal's head"
-[ "$(sqlite3 old.db "SELECT $assets_columns FROM assets ORDER BY position")" = "$assets_before" ] || fail "the upgrade changed the assets rows"
-[ "$(sqlite3 old.db "SELECT count(*) FROM positions WHERE reserve_asset <> ''")" = 0 ] || fail "an upgraded position reserves a token"
-[ "$(sqlite3 old.db "SELECT count(*) FROM assets WHERE borrow_index <> '0' OR utilization_bps <> 0")" = 0 ] ||
-  fail "an upgraded asset has a borrow index of its own"
-[ "$(sqlite3 old.db "SELECT count(*) FROM positions WHERE status = 'open'")" = 2 ] || fail "the upgrade lost an open position"
-expect_rc 0 verify --journal old.db --verbose
-i=0
-for report in "${REPORTS7[@]}"; do
-  # shellcheck disable=SC2086
-  expect_rc 0 report $report --journal old.db --format json
-  cmp -s out "before8.$i.json" || fail "report $report after the schema-8 upgrade differs: $(diff "before8.$i.json" out | head -6)"
-  i=$((i + 1))
-done
-echo "upgrade from schema 8: ok"
+# Schema 7, a multi-asset pool (examples/multi-asset.run at 0e66407): a write with a short checkpoint
+# interval makes the upgraded journal's first checkpoint, and verify compares it.
+checks_7() {
+  [ "$(sqlite3 old.db "SELECT count(*) FROM checkpoints")" = 1 ] || fail "the first write after the upgrade made no checkpoint"
+  expect_rc 0 verify --journal old.db --verbose --format json
+  grep -q '"checkpoints": 1,' out || fail "verify did not compare the upgraded journal's checkpoint: $(cat out)"
+}
+upgrade_multi_asset 7 checks_7 1
+
+# Schema 8 (tests/fixtures/schema-8.run: a multi-asset pool of rules 3 with a long and a short open):
+# every position reserves the settlement asset ('') and every asset's borrow index and utilization are 0.
+checks_8() {
+  [ "$(sqlite3 old.db "SELECT count(*) FROM positions WHERE reserve_asset <> ''")" = 0 ] || fail "an upgraded position reserves a token"
+  [ "$(sqlite3 old.db "SELECT count(*) FROM assets WHERE borrow_index <> '0' OR utilization_bps <> 0")" = 0 ] ||
+    fail "an upgraded asset has a borrow index of its own"
+  [ "$(sqlite3 old.db "SELECT count(*) FROM positions WHERE status = 'open'")" = 2 ] || fail "the upgrade lost an open position"
+  expect_rc 0 verify --journal old.db --verbose
+}
+upgrade_multi_asset 8 checks_8
 echo "upgrade: ok"
