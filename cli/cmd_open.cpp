@@ -1,5 +1,5 @@
-// cli/cmd_open.cpp: `open TRADER MARKET long|short --collateral C --leverage L|--size S [--price P]`:
-// a position_opened event.
+// cli/cmd_open.cpp: `open TRADER MARKET long|short --collateral C [--collateral-asset A] --leverage L|--size S
+// [--price P]`: a position_opened event.
 #include "cli/vault_write.hpp"
 
 namespace nexadex::cli {
@@ -10,6 +10,7 @@ struct OpenArgs {
   std::string market;                    // MARKET
   std::string side;                      // long|short
   std::string collateral;                // --collateral C
+  std::optional<std::string> collateral_asset;   // --collateral-asset A
   std::optional<std::string> leverage;   // --leverage L
   std::optional<std::string> size;       // --size S
   FirstPrice first;                      // --price P (of MARKET; no --market)
@@ -23,9 +24,13 @@ class Open final : public CommandWith<OpenArgs> {
     cmd->add_option("TRADER", m_args.trader, "The trader's name")->required();
     cmd->add_option("MARKET", m_args.market, "Market symbol, e.g. BTC")->required();
     one_of(cli, cmd->add_option("SIDE", m_args.side, "long or short")->required(), {"long", "short"});
-    cmd->add_option("--collateral", m_args.collateral, "USDC put up, the open fee taken from it")
+    cmd->add_option("--collateral", m_args.collateral, "USDC put up, the open fee taken from it (tokens of A with --collateral-asset)")
         ->required()
         ->type_name("C");
+    cmd->add_option("--collateral-asset", m_args.collateral_asset,
+                    "On a multi-asset pool under rules 4: post the collateral in this asset (a long may post its "
+                    "market's asset), valued at its low price")
+        ->type_name("A");
     auto* leverage =
         cmd->add_option("--leverage", m_args.leverage, "Open the largest size with at most this leverage after the fee")
             ->type_name("L");
@@ -42,8 +47,10 @@ class Open final : public CommandWith<OpenArgs> {
     e.trader = a.trader;
     e.market = a.market;
     e.side = a.side == "short" ? Side::short_ : Side::long_;
-    NX_TRY(c, parse_usd(a.collateral, Sign::positive, "--collateral"));
-    e.collateral = c;
+    if (!a.collateral_asset) {
+      NX_TRY(c, parse_usd(a.collateral, Sign::positive, "--collateral"));
+      e.collateral = c;
+    }
     if (a.leverage) {
       NX_TRY(l, parse_decimal(*a.leverage, 2, Sign::positive, "--leverage"));
       e.leverage.hundredths = l;
@@ -54,7 +61,27 @@ class Open final : public CommandWith<OpenArgs> {
       return input_error("give the size: --leverage L or --size S.");
     }
     return vault_write(ctx, o, a.first, "open", [&](const State&) { return a.market; },
-                       [&](const State&) { return one_event(e); });
+                       [&](const State& state) -> Result<std::vector<EventBody>> {
+                         if (!a.collateral_asset) return one_event(e);
+                         if (!state.assets) {
+                           return input_error("--collateral-asset needs a multi-asset pool, and this pool's config "
+                                              "has no [[assets]] (nexadex-assets(7)); drop --collateral-asset.");
+                         }
+                         NX_TRY(asset, pool_asset(state, a.collateral_asset));
+                         PositionOpened ev = e;
+                         if (asset == &state.assets->configs[state.assets->settlement]) {
+                           // the settlement asset: USD collateral, as without the option
+                           NX_TRY(c, parse_usd(a.collateral, Sign::positive, "--collateral"));
+                           ev.collateral = c;
+                           return one_event(ev);
+                         }
+                         // tokens, written with the asset's decimals
+                         NX_TRY(units, parse_decimal(a.collateral, static_cast<int>(asset->decimals), Sign::positive,
+                                                     "--collateral"));
+                         ev.collateral_asset = asset->symbol;
+                         ev.collateral_tokens = format_decimal(units, static_cast<int>(asset->decimals));
+                         return one_event(ev);
+                       });
   }
 };
 

@@ -69,6 +69,10 @@ std::vector<std::string> image_copy_sql(const char* schema) {
   out.push_back("INSERT INTO " + s + "positions SELECT * FROM main.positions INDEXED BY positions_dead WHERE status = 'open'");
   out.push_back("INSERT INTO " + s + "accounts SELECT a.account, a.balance FROM " + s +
                 "positions p JOIN main.accounts a ON a.account = 'position:' || p.id WHERE a.balance <> 0");
+  // (rules 4: and the accounts of their collateral in tokens, position:ID:A)
+  out.push_back("INSERT INTO " + s + "accounts SELECT a.account, a.balance FROM " + s +
+                "positions p JOIN main.accounts a ON a.account = 'position:' || p.id || ':' || p.collateral_asset "
+                "WHERE p.collateral_asset <> '' AND a.balance <> 0");
   out.push_back("INSERT INTO " + s + "accounts SELECT account, balance FROM main.accounts "
                 "WHERE (account < 'position:' OR account >= 'position;') AND balance <> 0");
   return out;

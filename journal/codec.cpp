@@ -136,7 +136,8 @@ bool ascii(std::string_view s) {
 std::optional<std::string> encode_trading(const EventBody& body) {
   std::string out;
   if (const auto* e = std::get_if<PositionOpened>(&body)) {
-    if (!ascii(e->trader) || !ascii(e->market)) return std::nullopt;
+    // collateral in tokens (rules 4) is rare: nlohmann writes it
+    if (!ascii(e->trader) || !ascii(e->market) || !e->collateral_asset.empty()) return std::nullopt;
     out.reserve(96 + e->trader.size() + e->market.size());
     out += "{\"collateral\":\"";
     out += to_string(e->collateral);
@@ -350,7 +351,16 @@ Result<EventBody> decode_vault(std::string_view kind, const json& j) {
     const std::string side = f.text("side");
     f.ok = f.ok && (side == "long" || side == "short");
     e.side = side == "short" ? Side::short_ : Side::long_;
-    e.collateral = f.amount<Usd>("collateral", parse_usd);
+    if (f.has("collateral_asset")) {
+      // tokens of a pool asset (rules 4): a positive decimal of at most 9 places, checked against the
+      // asset's decimals when applied
+      e.collateral_asset = f.text("collateral_asset");
+      e.collateral_tokens = f.text("collateral_tokens");
+      f.ok = f.ok && !e.collateral_asset.empty() &&
+             parse_decimal(e.collateral_tokens, 9, Sign::positive, "collateral").has_value();
+    } else {
+      e.collateral = f.amount<Usd>("collateral", parse_usd);
+    }
     if (f.has("leverage")) {
       auto l = parse_decimal(f.text("leverage"), 2, Sign::positive, "leverage");
       f.ok = f.ok && l.has_value();
@@ -452,7 +462,12 @@ std::string encode_payload(const EventBody& body) {
     j["trader"] = e->trader;
     j["market"] = e->market;
     j["side"] = std::string(side_name(e->side));
-    j["collateral"] = to_string(e->collateral);
+    if (e->collateral_asset.empty()) {
+      j["collateral"] = to_string(e->collateral);
+    } else {
+      j["collateral_asset"] = e->collateral_asset;
+      j["collateral_tokens"] = e->collateral_tokens;
+    }
     if (e->leverage.hundredths > 0) j["leverage"] = format_decimal(e->leverage.hundredths, 2);
     else j["size"] = to_string(e->size);
   } else if (const auto* e = std::get_if<PositionClosed>(&body)) {

@@ -1,4 +1,4 @@
-// journal/schema.hpp: the journal's SQLite schema, version 9 (nexadex-journal(5) documents each table).
+// journal/schema.hpp: the journal's SQLite schema, version 10 (nexadex-journal(5) documents each table).
 #pragma once
 
 #include <cstdint>
@@ -9,14 +9,15 @@ namespace nexadex::journal {
 // PRAGMA application_id: the ASCII bytes "NXDX".
 inline constexpr int32_t k_application_id = 0x4E584458;
 // PRAGMA user_version: bumped, with a migration and its test, on any schema change.
-inline constexpr int32_t k_schema_version = 9;
+inline constexpr int32_t k_schema_version = 10;
 // The oldest schema this nexadex reads; a writer upgrades it in place (migrate.cpp).
 inline constexpr int32_t k_oldest_schema_version = 1;
 
 // Schema 2: the positions with their index keys (lib/book.hpp), and the books' aggregates. Shared by
 // init and by the upgrade of a schema-1 journal, whose positions table it replaces. Schema 9 adds each
 // position's reserve_asset ('' for the settlement asset; rules 4, nexadex-assets(7) A2) and each
-// asset's borrow_index and utilization_bps (A4).
+// asset's borrow_index and utilization_bps (A4). Schema 10 adds each position's collateral_asset and
+// collateral_tokens (A5: '' and 0 for collateral in the settlement asset) and each asset's collateral_usd (A6).
 inline constexpr std::string_view k_positions_sql = R"sql(
 CREATE TABLE positions (
   id                 INTEGER PRIMARY KEY,
@@ -39,7 +40,9 @@ CREATE TABLE positions (
   liq_bucket         INTEGER NOT NULL,
   key_liq            INTEGER NOT NULL,
   key_dead           INTEGER NOT NULL,
-  reserve_asset      TEXT    NOT NULL DEFAULT ''
+  reserve_asset      TEXT    NOT NULL DEFAULT '',
+  collateral_asset   TEXT    NOT NULL DEFAULT '',
+  collateral_tokens  INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX positions_below ON positions (market, side, key_below) WHERE status = 'open';
 CREATE INDEX positions_above ON positions (market, side, key_above) WHERE status = 'open';
@@ -202,7 +205,8 @@ CREATE TABLE assets (
   low         INTEGER NOT NULL,
   high        INTEGER NOT NULL,
   borrow_index     TEXT    NOT NULL DEFAULT '0',
-  utilization_bps  INTEGER NOT NULL DEFAULT 0
+  utilization_bps  INTEGER NOT NULL DEFAULT 0,
+  collateral_usd   INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 )sql";
 

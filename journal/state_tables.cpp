@@ -196,7 +196,7 @@ Result<State> read_state_tables(SQLite::Database& db, const std::string& path, T
     // the balance at the low price, a price that is not the market's) stays as stored, for verify.
     NX_TRY(pool, assets::make_pool(s.config.assets));
     SQLite::Statement q(db, "SELECT symbol, held, owned, reserved, collateral, insurance, treasury, book, mid, low, "
-                            "high, borrow_index, utilization_bps FROM assets ORDER BY position");
+                            "high, borrow_index, utilization_bps, collateral_usd FROM assets ORDER BY position");
     std::size_t i = 0;
     bool extra = false;
     for (; q.executeStep(); ++i) {
@@ -214,6 +214,7 @@ Result<State> read_state_tables(SQLite::Database& db, const std::string& path, T
       NX_TRY(index, parse_int128(q.getColumn(11).getString(), "borrow_index"));
       b.borrow_index = BorrowIndex(index);
       b.utilization_bps = Bps{q.getColumn(12).getInt64()};
+      b.collateral_usd = Usd(q.getColumn(13).getInt64());
       pool.prices[i] = assets::AssetPrices{Price(q.getColumn(8).getInt64()), Price(q.getColumn(9).getInt64()),
                                            Price(q.getColumn(10).getInt64())};
       // what no event can write: the rules cannot run on it (verify lists how it differs from the replay)
@@ -351,8 +352,8 @@ Status Journal::Impl::write_state_rows() {
     if (state.assets) {
       const auto& pool = *state.assets;
       SQLite::Statement q(db, "INSERT OR REPLACE INTO assets (symbol, position, held, owned, reserved, collateral, "
-                              "insurance, treasury, book, mid, low, high, borrow_index, utilization_bps) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                              "insurance, treasury, book, mid, low, high, borrow_index, utilization_bps, collateral_usd) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       for (std::size_t i = 0; i < pool.configs.size(); ++i) {
         const auto& b = pool.books[i];
         const auto& p = pool.prices[i];
@@ -370,6 +371,7 @@ Status Journal::Impl::write_state_rows() {
         q.bind(12, static_cast<int64_t>(p.high.units()));
         q.bind(13, format_int128(b.borrow_index.units()));
         q.bind(14, static_cast<int64_t>(b.utilization_bps.value));
+        q.bind(15, static_cast<int64_t>(b.collateral_usd.units()));
         q.exec();
         q.reset();
       }
@@ -473,8 +475,8 @@ Status Journal::Impl::write_state_rows() {
     SQLite::Statement q(db,
                         "INSERT OR REPLACE INTO positions (id, trader, market, side, size, collateral, entry_price, "
                         "reserve, borrow_index_open, borrow_carried, opened_at, liquidation_price, status, ended_seq, "
-                        "quantity, key_below, key_above, liq_bucket, key_liq, key_dead, reserve_asset) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        "quantity, key_below, key_above, liq_bucket, key_liq, key_dead, reserve_asset, collateral_asset, "
+                        "collateral_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const int64_t id : state.store.dirty_positions) {
       const Position& p = state.positions.at(id);
       auto liq = p.status == PositionStatus::open ? vault::liquidation_price(state, p) : Result<Price>(Price(0));
@@ -500,6 +502,8 @@ Status Journal::Impl::write_state_rows() {
       q.bind(19, static_cast<int64_t>(p.keys.liq));
       q.bind(20, static_cast<int64_t>(p.keys.dead));
       q.bind(21, p.reserve_asset);
+      q.bind(22, p.collateral_asset);
+      q.bind(23, static_cast<int64_t>(p.collateral_tokens));
       q.exec();
       q.reset();
     }

@@ -13,7 +13,7 @@ namespace {
 // The columns of a positions row that make a Position, in the order position_from_row reads them.
 constexpr const char* k_position_columns =
     "id, trader, market, side, size, collateral, entry_price, reserve, borrow_index_open, borrow_carried, opened_at, "
-    "status, ended_seq, quantity, key_below, key_above, liq_bucket, key_liq, key_dead, reserve_asset";
+    "status, ended_seq, quantity, key_below, key_above, liq_bucket, key_liq, key_dead, reserve_asset, collateral_asset, collateral_tokens";
 
 Result<Position> position_from_row(sqlite3_stmt* st, const std::string& path) {
   const auto i64 = [st](int c) { return static_cast<int64_t>(sqlite3_column_int64(st, c)); };
@@ -43,6 +43,8 @@ Result<Position> position_from_row(sqlite3_stmt* st, const std::string& path) {
   p.ended_seq = sqlite3_column_type(st, 12) == SQLITE_NULL ? 0 : i64(12);
   p.keys = PositionKeys{*qty, i64(14), i64(15), i64(16), i64(17), i64(18)};
   p.reserve_asset = text(19);
+  p.collateral_asset = text(20);
+  p.collateral_tokens = i64(21);
   return p;
 }
 

@@ -59,6 +59,9 @@ struct AssetBook {
   // settlement asset's is the vault's) and its utilization u_A = ceil(reserved × 10^4 / owned) bps.
   BorrowIndex borrow_index;
   Bps utilization_bps{0};
+  // Rules 4 (A6): the USD recorded for the open positions' collateral held in this asset (the sum of their
+  // `collateral`), against which the NAV values their `collateral` tokens at the low price
+  Usd collateral_usd;
 
   bool operator==(const AssetBook&) const = default;
 };

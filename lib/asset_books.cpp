@@ -120,8 +120,8 @@ std::string_view token_commodity(std::string_view account) {
   for (const std::string_view prefix : {"pool:", "insurance:", "treasury:"}) {
     if (account.starts_with(prefix)) return account.substr(prefix.size());
   }
-  // an LP's or (rules 4) a trader's tokens
-  for (const std::string_view prefix : {"depositor:", "trader:"}) {
+  // an LP's, or (rules 4) a trader's, a keeper's or a position's collateral ("position:42:BTC")
+  for (const std::string_view prefix : {"depositor:", "trader:", "position:", "keeper:"}) {
     if (!account.starts_with(prefix)) continue;
     const std::size_t last = account.rfind(':');
     if (last > prefix.size()) return account.substr(last + 1);

@@ -35,7 +35,7 @@ Result<Usd> set_market_price(AssetPool& pool, std::string_view market, Price mid
 Status set_books(AssetPool& pool, std::size_t i, const AssetBook& book);
 
 // Posting accounts of token balances, in the asset's units: "pool:BTC", "insurance:BTC",
-// "treasury:BTC", "depositor:bob:BTC", "trader:tom:BTC" (`holder` is the part before the symbol).
+// "treasury:BTC", "depositor:bob:BTC", "trader:tom:BTC", "position:42:BTC", "keeper:kim:BTC" (`holder` is the part before the symbol).
 std::string token_account(std::string_view holder, std::string_view symbol);
 // "inventory:BTC": minus the book value B_A of the LPs' tokens of A, in micro-USD.
 std::string inventory_account(std::string_view symbol);

@@ -47,24 +47,6 @@ Status require_fresh_assets(const State& state, Timestamp at, std::size_t moved,
   return {};
 }
 
-// Fee totals (report fees) of a fee paid in a non-settlement asset, valued at its low price.
-Status count_token_fee(State& state, const char* kind, std::size_t asset, int64_t fee,
-                       const assets::TokenFeeParts& parts, Usd income) {
-  const auto& pool = *state.assets;
-  const auto value = [&](int64_t units) {
-    return assets::value_floor(units, pool.prices[asset].low, pool.configs[asset].decimals);
-  };
-  NX_TRY(charged, value(fee));
-  NX_TRY(ins, value(parts.insurance));
-  NX_TRY(tre, value(parts.treasury));
-  FeeTotals& t = state.vault.fees[kind];
-  NX_TRY_STATUS(add_to(t.charged, charged, "fees charged"));
-  NX_TRY_STATUS(add_to(t.to_lps, income, "fees to LPs"));
-  NX_TRY_STATUS(add_to(t.to_insurance, ins, "fees to insurance"));
-  NX_TRY_STATUS(add_to(t.to_treasury, tre, "fees to the treasury"));
-  return {};
-}
-
 void push_if(std::vector<Posting>& postings, std::string account, int64_t units) {
   if (units != 0) postings.push_back({std::move(account), Usd(units)});
 }

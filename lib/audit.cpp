@@ -36,8 +36,9 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
   std::map<std::string, WideUsd, std::less<>> paid_in_tokens;   // −Σ depositor:*:A, by asset
   for (const auto& [name, balance] : s.accounts) {
     if (const std::string_view asset = assets::token_commodity(name); !asset.empty()) {
-      // (tokens leave the pool to depositors and, rules 4, to traders: a long's profit in its reserve's asset)
-      if (name.rfind("depositor:", 0) == 0 || name.rfind("trader:", 0) == 0) {
+      // (tokens leave the pool to depositors and, rules 4, to traders (a long's profit in its reserve's
+      // asset, collateral in tokens) and keepers; they come in from traders as collateral)
+      if (name.rfind("depositor:", 0) == 0 || name.rfind("trader:", 0) == 0 || name.rfind("keeper:", 0) == 0) {
         WideUsd& t = paid_in_tokens[std::string(asset)];
         t = wide_sub(t, balance);
       }
@@ -83,20 +84,54 @@ std::vector<std::pair<int64_t, std::string>> conservation_problems(const State& 
   }
   WideUsd open_collateral;
   std::map<std::string, WideUsd, std::less<>> reserved;   // Σ reserves of the open positions, by asset ("": USD)
+  // rules 4: Σ collateral tokens and Σ their recorded USD of the open positions, by asset
+  std::map<std::string, std::pair<WideUsd, WideUsd>, std::less<>> in_tokens;
   for (const Position* pp : positions_by_id(s)) {
     const Position& p = *pp;
     const int64_t id = p.id;
+    const bool tokens = !p.collateral_asset.empty();
     if (p.status == PositionStatus::open) {
-      open_collateral = wide_add(open_collateral, p.collateral);
+      if (tokens) {
+        auto& [units, usd] = in_tokens[p.collateral_asset];
+        units = wide_add(units, Usd(p.collateral_tokens));
+        usd = wide_add(usd, p.collateral);
+      } else {
+        open_collateral = wide_add(open_collateral, p.collateral);
+      }
       WideUsd& r = reserved[p.reserve_asset];
       r = wide_add(r, p.reserve);
     }
     const auto it = s.accounts.find(position_account(id));
     const WideUsd posted = it == s.accounts.end() ? WideUsd() : it->second;
-    const Usd held = p.status == PositionStatus::open ? p.collateral : Usd();
+    const Usd held = p.status == PositionStatus::open && !tokens ? p.collateral : Usd();
     if (posted != WideUsd(held)) {
       out.push_back({id, "position " + std::to_string(id) + " holds " + to_string(held) +
                                              " of collateral but its account holds " + to_string(posted)});
+    }
+    if (tokens) {
+      const auto t = s.accounts.find(assets::token_account(position_account(id), p.collateral_asset));
+      const WideUsd posted_tokens = t == s.accounts.end() ? WideUsd() : t->second;
+      const int64_t held_tokens = p.status == PositionStatus::open ? p.collateral_tokens : 0;
+      if (posted_tokens != WideUsd(Usd(held_tokens))) {
+        out.push_back({id, "position " + std::to_string(id) + " holds " + std::to_string(held_tokens) + " units of " +
+                               p.collateral_asset + " as collateral but its account holds " +
+                               std::to_string(static_cast<int64_t>(posted_tokens.units()))});
+      }
+    }
+  }
+  if (s.assets) {
+    const auto& pool = *s.assets;
+    for (std::size_t i = 0; i < pool.configs.size(); ++i) {
+      const auto& a = pool.configs[i];
+      const auto it = in_tokens.find(a.symbol);
+      const auto sums = it == in_tokens.end() ? std::pair<WideUsd, WideUsd>() : it->second;
+      if (sums.first != WideUsd(Usd(pool.books[i].collateral)) || sums.second != WideUsd(pool.books[i].collateral_usd)) {
+        out.push_back({0, "the books of " + a.symbol + " hold " + assets::format_tokens(a, pool.books[i].collateral) +
+                              " of collateral recorded at " + to_string(pool.books[i].collateral_usd) +
+                              " but the open positions hold " +
+                              format_decimal_wide(sums.first.units(), static_cast<int>(a.decimals)) + " recorded at " +
+                              to_string(sums.second)});
+      }
     }
   }
   // the books' reserves: the vault's in USD, and under rules 4 each asset's reserved tokens

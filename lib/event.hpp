@@ -90,9 +90,14 @@ struct PositionOpened {
   std::string trader;
   std::string market;
   Side side = Side::long_;
-  Usd collateral;             // before the open fee
+  Usd collateral;             // before the open fee (0 when posted in tokens)
   Usd size;                   // 0 when sized by leverage
   Leverage leverage;          // 0 when sized by --size
+  // "": the collateral is `collateral`, in the settlement asset (USD); else a pool asset it is posted in
+  // (rules 4, nexadex-assets(7) A5), `collateral_tokens` of it ("0.02000000", > 0, checked against the
+  // asset's decimals when applied)
+  std::string collateral_asset;
+  std::string collateral_tokens;
 };
 
 // `close ID [--size S]`.

@@ -86,7 +86,10 @@ Result<MarketExposure> of_market(const State& state, const MarketConfig& market,
       const auto& a = pool.configs[i];
       if (a.market != market.symbol) continue;
       if (!shown_set) out.shown_decimals = static_cast<int>(a.decimals), shown_set = true;
-      NX_TRY(held, checked(out.held, pool.books[i].owned * pow10(k_token_decimals - static_cast<int>(a.decimals)), true));
+      // the tokens posted as collateral (rules 4) are the pool's exposure too: it owes their USD value at
+      // the open, so it carries their price move (A6)
+      const int128 tokens = int128(pool.books[i].owned) + pool.books[i].collateral;
+      NX_TRY(held, checked(out.held, tokens * pow10(k_token_decimals - static_cast<int>(a.decimals)), true));
       out.held = held;
     }
   }
@@ -123,13 +126,14 @@ Result<std::vector<MarketExposure>> all(const State& state) {
   return out;
 }
 
-Status check_open(const State& state, const MarketConfig& market, Side side, int128 quantity) {
+Status check_open(const State& state, const MarketConfig& market, Side side, int128 quantity, int128 held_added) {
   const Bps cap = market.max_net_exposure_bps;
   if (cap.value == 0) return {};
   NX_TRY(aum, tranche::pool_nav(state));
   NX_TRY(before, of_market(state, market, aum));
   if (!before.price) return {};   // (an open needs a fresh price)
-  NX_TRY(after, after_open(before.net, side, quantity));
+  NX_TRY(held_after, checked(before.net, held_added, true));
+  NX_TRY(after, after_open(held_after, side, quantity));
   const auto size_of = [](int128 v) { return v < 0 ? -v : v; };
   if (size_of(after) <= size_of(before.net)) return {};   // closer to zero (or as close): always allowed
   NX_TRY(usd, value_away_from_zero(after, *before.price));
@@ -150,14 +154,15 @@ Status check_open(const State& state, const MarketConfig& market, Side side, int
                     "% of AUM); open less, or wait for trades on the other side.");
 }
 
-Result<Usd> counted(const State& state, const std::string& market, Side side, int128 quantity) {
+Result<Usd> counted(const State& state, const std::string& market, Side side, int128 quantity, int128 held_added) {
   Usd total;
   for (const auto& m : state.config.markets) {
     if (m.max_net_exposure_bps.value == 0) continue;
     // (the AUM only divides the share, which is not used here)
     NX_TRY(e, of_market(state, m, Usd()));
     if (!e.price) continue;
-    NX_TRY(net, m.symbol == market ? after_open(e.net, side, quantity) : Result<int128>(e.net));
+    NX_TRY(held, checked(e.net, m.symbol == market ? held_added : 0, true));
+    NX_TRY(net, m.symbol == market ? after_open(held, side, quantity) : Result<int128>(e.net));
     NX_TRY(usd, value_away_from_zero(net, *e.price));
     NX_TRY(sum, total + magnitude(usd));
     total = sum;

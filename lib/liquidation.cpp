@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "lib/asset_books.hpp"
 #include "lib/gains_losses.hpp"
 #include "lib/pricing.hpp"
 #include "lib/transition.hpp"
@@ -51,14 +52,41 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
   NX_TRY(realized, -kept);
   NX_TRY(gain, loss_paid + rest);
   // Every figure is known: from here on only an overflow can fail.
-  std::vector<Posting> postings{{position_account(p.id), taken}};
-  if (!keeper_fee.is_zero()) postings.push_back({"keeper:" + e.keeper, keeper_fee});
-  NX_TRY_STATUS(book_fee(state, "close", m.close_fee, close_forgone, close_parts, postings));
-  NX_TRY_STATUS(book_fee(state, "borrow", m.borrow_fee, borrow_forgone, borrow_parts, postings));
+  std::vector<Posting> postings;
+  Usd lp_result = gain;
   FeeTotals& liq = state.vault.fees["liquidation"];
+  if (p.collateral_asset.empty()) {
+    postings.push_back({position_account(p.id), taken});
+    if (!keeper_fee.is_zero()) postings.push_back({"keeper:" + e.keeper, keeper_fee});
+    NX_TRY_STATUS(book_fee(state, "close", m.close_fee, close_forgone, close_parts, postings));
+    NX_TRY_STATUS(book_fee(state, "borrow", m.borrow_fee, borrow_forgone, borrow_parts, postings));
+  } else {
+    // A7, collateral in tokens: the tokens pass to the pool, the fees the collateral paid taken from them
+    // in tokens; the keeper is paid its fee in them at the high price, floored, by the pool (never what
+    // the other positions reserve). The LPs' result is the book value gained less the fees' LP parts (fee
+    // income) and the keeper's tokens, plus the shortfall booked as bad debt below: what the collateral
+    // paid them (the loss and the remainder) with the collateral's price move since the open (A6).
+    NX_TRY(in, collateral_to_pool(state, p, p.collateral_tokens, c, {{"close", close_paid}, {"borrow", borrow_paid}},
+                                  postings));
+    NX_TRY_STATUS(add_to(state.vault.fees["close"].forgone, close_forgone, "fees forgone"));
+    NX_TRY_STATUS(add_to(state.vault.fees["borrow"].forgone, borrow_forgone, "fees forgone"));
+    const std::size_t ci = *assets::find_asset(*state.assets, p.collateral_asset);
+    const auto& pool = *state.assets;
+    const int64_t others = pool.books[ci].reserved - (p.reserve_asset == p.collateral_asset ? p.reserve.units() : 0);
+    NX_TRY(owed_units, assets::tokens_floor(keeper_fee, pool.prices[ci].high, pool.configs[ci].decimals));
+    const int64_t units = std::max<int64_t>(std::min(owed_units, pool.books[ci].owned - others), 0);
+    NX_TRY(paid_keeper, pay_tokens(state, ci, "keeper:" + e.keeper, units, postings));
+    NX_TRY_STATUS(tranche::credit_gain(state, in.income, postings, tranche::Channel::fee));
+    NX_TRY(r1, in.gained - in.income);
+    NX_TRY(r2, r1 - paid_keeper);
+    NX_TRY(result, r2 + shortfall);
+    lp_result = result;
+  }
   NX_TRY_STATUS(add_to(liq.charged, keeper_fee, "liquidation fees"));
   // the pool's share of the trader's loss and the remainder are a gain; the shortfall is bad debt
-  NX_TRY_STATUS(tranche::credit_gain(state, gain, postings));
+  // (a loss only when tokens posted as collateral lost more than the gain: their own price move)
+  NX_TRY(moved_rec, book_lp_result(state, ev, lp_result, LossKind::trader_pnl, p.market, postings));
+  (void)moved_rec;
   const LossRecord* rec = nullptr;
   if (shortfall.is_positive()) {
     NX_TRY(r, tranche::absorb_loss(state, LossKind::bad_debt, shortfall, p.market, ev, postings));
@@ -75,6 +103,7 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
   }
 
   p.collateral = Usd(0);
+  p.collateral_tokens = 0;
   NX_TRY_STATUS(end_position(state, p, PositionStatus::liquidated, ev.seq));
   (void)store_position(state, pp, std::move(p));  // cannot fail: an ended position has no keys
   mark(state);

@@ -38,7 +38,11 @@ struct Position {
   std::string market;
   Side side = Side::long_;
   Usd size;                         // entry notional still open
-  Usd collateral;                   // still backing it, after the open fee
+  Usd collateral;                   // still backing it, after the open fee (USD: frozen at open for tokens)
+  // Rules 4 (A5): "" for collateral in the settlement asset, else the pool asset it was posted in, of
+  // which the position still holds `collateral_tokens` units (after the open fee and partial closes)
+  std::string collateral_asset;
+  int64_t collateral_tokens = 0;
   Price entry;
   // The pool's cover of its profit, in token units of `reserve_asset`: micro-USD when that is "" (the
   // settlement asset, or the single-USDC vault), else units of the pool asset its long reserves (rules 4,

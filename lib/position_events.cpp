@@ -7,6 +7,7 @@
 #include "lib/asset_events.hpp"
 #include "lib/cascade.hpp"
 #include "lib/exposure.hpp"
+#include "lib/gains_losses.hpp"
 #include "lib/pricing.hpp"
 #include "lib/valuation.hpp"
 #include "lib/transition.hpp"
@@ -62,7 +63,7 @@ struct TokenPayment {
   Usd pool_result;   // collateral − settlement − fees − ΔB_A: the LPs' result (a gain when positive)
 };
 Result<TokenPayment> pay_in_tokens(State& state, const Position& p, Usd reserve_part, Usd coll_part, Usd close_fee,
-                                   Usd due_part, Usd payout) {
+                                   Usd due_part, Usd payout, std::vector<Posting>& postings) {
   TokenPayment out;
   if (p.reserve_asset.empty() || !state.assets) return out;
   NX_TRY(fees, close_fee + due_part);
@@ -75,13 +76,8 @@ Result<TokenPayment> pay_in_tokens(State& state, const Position& p, Usd reserve_
   NX_TRY(units, assets::tokens_floor(rest, pool.prices[i].high, pool.configs[i].decimals));
   out.units = std::min(units, reserve_part.units());
   if (out.units == 0) return out;
-  AssetBook book = pool.books[i];
-  const Usd book_before = book.book;
-  book.owned -= out.units;   // ≤ the part's reserve ≤ reserved ≤ owned
-  book.held -= out.units;
-  NX_TRY_STATUS(assets::set_books(pool, i, book));
-  state.store.dirty_assets = true;
-  NX_TRY(book_out, book_before - pool.books[i].book);
+  // ≤ the part's reserve ≤ reserved ≤ owned
+  NX_TRY(book_out, pay_tokens(state, i, trader_account(p.trader), out.units, postings));
   out.book_out = book_out;
   NX_TRY(a, coll_part - out.settlement);
   NX_TRY(b, a - fees);
@@ -107,18 +103,67 @@ Status check_nav_utilization(const State& state, Usd reserve, Usd reserved_after
                     " at most); open less or wait for LP deposits.");
 }
 
+
+// A5: the collateral an open posts. In the settlement asset ("" asset) it is e.collateral micro-USD; in
+// tokens (rules 4: a long of an asset-backed market may post that asset) it is valued at the asset's low
+// price, floored, and that USD amount is what the position records (frozen) and what its fee, leverage
+// and margin are computed on.
+struct PostedCollateral {
+  Usd usd;
+  std::optional<std::size_t> asset;   // the pool asset of tokens, none for the settlement asset
+  int64_t units = 0;                  // its token units
+};
+Result<PostedCollateral> posted_collateral(const State& state, const PositionOpened& e, const std::string& reserve_asset) {
+  if (e.collateral_asset.empty()) return PostedCollateral{e.collateral, std::nullopt, 0};
+  const std::string& sym = e.collateral_asset;
+  if (state.rules < 4 || !state.assets) {
+    return input_error("collateral in " + sym + " needs a multi-asset pool under rules version 4; post USD collateral "
+                       "instead (leave out --collateral-asset).");
+  }
+  const auto& pool = *state.assets;
+  NX_TRY(i, asset_index(pool, sym));
+  const std::string& settlement = pool.configs[pool.settlement].symbol;
+  if (i == pool.settlement) {
+    return input_error(sym + " is the settlement asset: post it as USD collateral (leave out --collateral-asset).");
+  }
+  if (e.side != Side::long_ || sym != reserve_asset) {
+    return input_error(e.side == Side::long_
+                           ? "a long of " + e.market + " may post " +
+                                 (reserve_asset.empty() ? settlement : reserve_asset + " or " + settlement) +
+                                 " as collateral, not " + sym + "."
+                           : "a short posts " + settlement + " as collateral, not " + sym + ".");
+  }
+  const AssetConfig& a = pool.configs[i];
+  const auto units = parse_decimal(e.collateral_tokens, static_cast<int>(a.decimals), Sign::positive, "the collateral");
+  if (!units) {
+    return input_error("the collateral " + e.collateral_tokens + " is not a positive number of " + sym +
+                       " with at most " + std::to_string(a.decimals) + " decimals.");
+  }
+  NX_TRY(usd, assets::value_floor(*units, pool.prices[i].low, a.decimals));
+  if (!usd.is_positive()) {
+    return input_error("the collateral " + assets::format_tokens(a, *units) + " is worth 0 at the " + sym +
+                       " low price; add collateral.");
+  }
+  return PostedCollateral{usd, i, *units};
+}
+
 }  // namespace
 
 Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionOpened& e, Outcome* out) {
   const MarketConfig* mc = state.config.market(e.market);
   if (mc == nullptr) return input_error("unknown market '" + e.market + "'.");
   NX_TRY_STATUS(check_name(e.trader, "the trader"));
-  if (!e.collateral.is_positive()) return input_error("the collateral must be greater than zero.");
+  if (e.collateral_asset.empty() && !e.collateral.is_positive()) {
+    return input_error("the collateral must be greater than zero.");
+  }
   NX_TRY(price, fresh_price(state, e.market, ev.at));
+  const std::string reserve_asset = reserve_asset_for(state, e.market, e.side);
+  NX_TRY(posted, posted_collateral(state, e, reserve_asset));
+  const Usd collateral = posted.usd;
   const Bps fee_bps = state.config.fees.open_fee_bps;
   Usd size = e.size;
   if (e.leverage.hundredths > 0) {
-    NX_TRY(s, size_for_leverage(e.collateral, e.leverage, fee_bps));
+    NX_TRY(s, size_for_leverage(collateral, e.leverage, fee_bps));
     size = s;
   }
   if (!size.is_positive()) {
@@ -128,11 +173,26 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
                            : "the position size must be greater than zero.");
   }
   NX_TRY(fee, open_fee(size, fee_bps));
-  if (fee >= e.collateral) {
-    return input_error("the collateral " + to_string(e.collateral) + " does not cover the open fee " + to_string(fee) +
+  if (fee >= collateral) {
+    return input_error("the collateral " + to_string(collateral) + " does not cover the open fee " + to_string(fee) +
                        "; add collateral.");
   }
-  NX_TRY(after_fee, e.collateral - fee);
+  NX_TRY(after_fee, collateral - fee);
+  int64_t fee_tokens = 0;
+  int128 held_added = 0;   // A8: what the open adds to the pool's holdings of the market's asset (10^-18 token)
+  if (posted.asset) {
+    const auto& pool = *state.assets;
+    const AssetConfig& a = pool.configs[*posted.asset];
+    NX_TRY(q, quote_token_fee(state, *posted.asset, fee, pool.books[*posted.asset]));
+    if (q.units >= posted.units) {
+      return input_error("the collateral " + assets::format_tokens(a, posted.units) + " does not cover the open fee " +
+                         to_string(fee) + " (" + assets::format_tokens(a, q.units) + " at the low price); add collateral.");
+    }
+    fee_tokens = q.units;
+    // the collateral and the fee's LP part; the fund's and the treasury's parts are not the LPs'
+    held_added = int128(posted.units - q.parts.insurance - q.parts.treasury) *
+                 pow10(exposure::k_token_decimals - a.decimals);
+  }
   // leverage after the fee = size / (collateral − fee) ≤ max_leverage (compared without division)
   NX_TRY(above_max, leverage_exceeds(size, after_fee, mc->max_leverage));
   if (above_max) {
@@ -145,7 +205,6 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   }
   // ceil: the reserve, the pool's cover of the profit, rounds in the pool's favour
   NX_TRY(reserve_usd, size.mul_bps_ceil(mc->max_profit_bps, "reserve"));
-  const std::string reserve_asset = reserve_asset_for(state, e.market, e.side);
   NX_TRY(reserve, reserve_asset.empty() ? Result<Usd>(reserve_usd) : token_reserve_ceil(state, reserve_asset, size, *mc, price));
   NX_TRY(reserved_now, reserves_usd(state));
   NX_TRY(reserve_value, reserve_asset.empty() ? Result<Usd>(reserve)
@@ -163,15 +222,18 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
     NX_TRY(values, tranche::values(state));
     // with a market's net exposure capped, what a full move against the pool's net position would
     // cost, after this open (DESIGN-risk §12)
-    NX_TRY(exposed, exposure::counted(state, e.market, e.side, position_quantity(e.side, size, price)));
+    NX_TRY(exposed, exposure::counted(state, e.market, e.side, position_quantity(e.side, size, price), held_added));
     NX_TRY_STATUS(tranche::check_senior_at_risk(state, reserved_after, values, exposed));
   }
   if (reserve_asset.empty()) {
     NX_TRY(usd_after, state.vault.reserved + reserve);
     NX_TRY_STATUS(check_settlement_reserve(state, usd_after));
   }
-  NX_TRY(paid_in, -e.collateral);
-  std::vector<Posting> postings{{trader_account(e.trader), paid_in}, {position_account(ev.seq), after_fee}};
+  std::vector<Posting> postings;
+  if (!posted.asset) {
+    NX_TRY(paid_in, -e.collateral);
+    postings = {{trader_account(e.trader), paid_in}, {position_account(ev.seq), after_fee}};
+  }
   Position p;
   p.id = ev.seq;
   p.trader = e.trader;
@@ -182,12 +244,16 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   p.entry = price;
   p.reserve = reserve;
   p.reserve_asset = reserve_asset;
+  if (posted.asset) {
+    p.collateral_asset = e.collateral_asset;
+    p.collateral_tokens = posted.units - fee_tokens;
+  }
   p.borrow_index_open = borrow_index_of(state, reserve_asset);
   p.opened_at = ev.at;
   // its keys are computed here too, so that a position out of their range is refused before anything changes
   NX_TRY(keys, position_keys(state.config, p));
   // the market's cap on the pool's net exposure (nexadex-assets(7), NET EXPOSURE), when it has one
-  NX_TRY_STATUS(exposure::check_open(state, *mc, e.side, keys.quantity));
+  NX_TRY_STATUS(exposure::check_open(state, *mc, e.side, keys.quantity, held_added));
   // A position liquidatable at its own entry would let its keeper fee exceed what backs it: the
   // shortfall would be bad debt of the pool, so it is refused (a keeper fee farm otherwise).
   NX_TRY(at_entry, margin(state, p, price));
@@ -205,9 +271,40 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
     NX_TRY(liq, liquidation_price(state, p));
     *out = OpenOutcome{p.id, p.trader, p.market, p.side, size, p.collateral, fee, price, lev.hundredths, reserve_value, liq};
   }
-  // The fee is split on the state as it is before this position adds to open interest.
-  NX_TRY(parts, split_fee(state, fee));
-  NX_TRY_STATUS(book_fee(state, "open", fee, Usd(0), parts, postings));
+  if (!posted.asset) {
+    // The fee is split on the state as it is before this position adds to open interest.
+    NX_TRY(parts, split_fee(state, fee));
+    NX_TRY_STATUS(book_fee(state, "open", fee, Usd(0), parts, postings));
+  } else {
+    // A5: the tokens enter the pool: the fee's, split in them (the insurance and treasury parts to the
+    // fund's and the treasury's tokens, the LPs' to owned_C), and the rest as the position's collateral
+    auto& pool = *state.assets;
+    const std::size_t c = *posted.asset;
+    const std::string& sym = pool.configs[c].symbol;
+    AssetBook book = pool.books[c];
+    const Usd before = book.book;
+    NX_TRY(taken, take_token_fee(state, "open", c, fee, book, postings));
+    NX_TRY(held, checked_add(book.held, posted.units, "held tokens"));
+    NX_TRY(owned, checked_add(book.owned, taken.parts.lp, "owned tokens"));
+    NX_TRY(in_collateral, checked_add(book.collateral, p.collateral_tokens, "collateral tokens"));
+    NX_TRY(recorded, book.collateral_usd + p.collateral);
+    book.held = held;
+    book.owned = owned;
+    book.collateral = in_collateral;
+    book.collateral_usd = recorded;
+    NX_TRY_STATUS(assets::set_books(pool, c, book));
+    state.store.dirty_assets = true;
+    NX_TRY(gained, pool.books[c].book - before);
+    postings.push_back({assets::token_account(trader_account(p.trader), sym), Usd(-posted.units)});
+    postings.push_back({assets::token_account(position_account(p.id), sym), Usd(p.collateral_tokens)});
+    if (taken.parts.lp != 0) postings.push_back({assets::token_account("pool", sym), Usd(taken.parts.lp)});
+    NX_TRY(inventory, -gained);
+    postings.push_back({assets::inventory_account(sym), inventory});
+    // the LPs' part is fee income at its low price; ΔB_C − that ≥ 0 (B's floor) is their gain
+    NX_TRY_STATUS(tranche::credit_gain(state, taken.income, postings, tranche::Channel::fee));
+    NX_TRY(dust, gained - taken.income);
+    NX_TRY_STATUS(tranche::credit_gain(state, dust, postings));
+  }
   NX_TRY_STATUS(move_reserve(state, p, p.reserve, +1));
   NX_TRY_STATUS(add_to(e.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short, size,
                        "open interest"));
@@ -261,23 +358,54 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
   NX_TRY(realized, profit - loss);
   NX_TRY(pool_result, loss - profit);
   NX_TRY(size_left, p.size - size);
-  // A5, collateral in the settlement asset: a long with a reserve in tokens is paid its collateral less
-  // the fees in the settlement asset, and the rest of its amount (its profit) in the reserve's asset at
-  // its high price, floored; the pool's result is then the book value of the tokens that left.
-  NX_TRY(tokens, pay_in_tokens(state, p, reserve_part, coll_part, close_fee, due_part, payout));
-  const Usd paid_settlement = tokens.units > 0 ? tokens.settlement : payout;
-  if (tokens.units > 0) pool_result = tokens.pool_result;
-  std::vector<Posting> postings{{position_account(p.id), coll_out}, {trader_account(p.trader), paid_settlement}};
-  if (tokens.units > 0) {
-    const std::string& sym = p.reserve_asset;
-    postings.push_back({assets::token_account(trader_account(p.trader), sym), Usd(tokens.units)});
-    postings.push_back({assets::token_account("pool", sym), Usd(-tokens.units)});
-    postings.push_back({assets::inventory_account(sym), tokens.book_out});
+  std::vector<Posting> postings;
+  TokenPayment tokens;
+  Usd paid_settlement = payout;
+  std::string paid_asset = p.reserve_asset;
+  int64_t coll_tokens_part = 0;
+  if (!p.collateral_asset.empty()) {
+    // A5, collateral in tokens: the closed part's tokens pass to the pool, the fees taken from them in
+    // tokens; the trader's amount is paid in the collateral's asset at its high price, floored, at most
+    // those tokens and the part's reserve when it is held in the same asset, and never what the other
+    // positions reserve
+    NX_TRY(tc, whole ? Result<int64_t>(p.collateral_tokens)
+                     : mul_div_floor(p.collateral_tokens, size.units(), p.size.units(), "collateral tokens"));
+    coll_tokens_part = tc;
+    NX_TRY(in, collateral_to_pool(state, p, tc, coll_part, {{"close", close_fee}, {"borrow", due_part}}, postings));
+    const std::size_t c = asset_of(state, p.collateral_asset);
+    const auto& pool = *state.assets;
+    const bool reserved_here = p.reserve_asset == p.collateral_asset;
+    NX_TRY(owed_units, assets::tokens_floor(payout, pool.prices[c].high, pool.configs[c].decimals));
+    const int64_t cover = tc + (reserved_here ? reserve_part.units() : 0);
+    const int64_t others = pool.books[c].reserved - (reserved_here ? reserve_part.units() : 0);
+    tokens.units = std::max<int64_t>(std::min({owed_units, cover, pool.books[c].owned - others}), 0);
+    NX_TRY(book_out, pay_tokens(state, c, trader_account(p.trader), tokens.units, postings));
+    tokens.book_out = book_out;
+    // the LPs: the fees' LP parts as fee income, and the book value gained less that and the book value
+    // paid as their result
+    NX_TRY_STATUS(tranche::credit_gain(state, in.income, postings, tranche::Channel::fee));
+    NX_TRY(r1, in.gained - in.income);
+    NX_TRY(r2, r1 - book_out);
+    pool_result = r2;
+    paid_settlement = Usd(0);
+    paid_asset = p.collateral_asset;
+  } else {
+    postings = {{position_account(p.id), coll_out}, {trader_account(p.trader), Usd(0)}};
+    // A5, collateral in the settlement asset: a long with a reserve in tokens is paid its collateral less
+    // the fees in the settlement asset, and the rest of its amount (its profit) in the reserve's asset at
+    // its high price, floored; the pool's result is then the book value of the tokens that left.
+    NX_TRY(t, pay_in_tokens(state, p, reserve_part, coll_part, close_fee, due_part, payout, postings));
+    tokens = t;
+    if (tokens.units > 0) {
+      paid_settlement = tokens.settlement;
+      pool_result = tokens.pool_result;
+    }
+    postings[1].amount = paid_settlement;
+    NX_TRY(close_parts, split_fee(state, close_fee));
+    NX_TRY(borrow_parts, split_fee(state, due_part, close_parts.insurance));
+    NX_TRY_STATUS(book_fee(state, "close", close_fee, Usd(0), close_parts, postings));
+    NX_TRY_STATUS(book_fee(state, "borrow", due_part, Usd(0), borrow_parts, postings));
   }
-  NX_TRY(close_parts, split_fee(state, close_fee));
-  NX_TRY(borrow_parts, split_fee(state, due_part, close_parts.insurance));
-  NX_TRY_STATUS(book_fee(state, "close", close_fee, Usd(0), close_parts, postings));
-  NX_TRY_STATUS(book_fee(state, "borrow", due_part, Usd(0), borrow_parts, postings));
   NX_TRY(rec, book_lp_result(state, ev, pool_result, LossKind::trader_pnl, p.market, postings));
   add_leg(state, PositionLeg{p.id, ev.seq, ev.at, LegKind::closed, size, price, coll_part, realized, Usd(0),
                              close_fee, due_part, Usd(0), payout});
@@ -285,13 +413,14 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
     *out = CloseOutcome{p.id, p.trader, size, size_left, price, realized, coll_part,
                         due_part, close_fee, payout, pool_result,
                         layers_of(rec), rec ? rec->junior_cancelled : Shares(0), paid_settlement,
-                        tokens.units > 0 ? p.reserve_asset : std::string(),
-                        tokens.units > 0 ? assets::format_tokens(state.assets->configs[asset_of(state, p.reserve_asset)],
+                        tokens.units > 0 ? paid_asset : std::string(),
+                        tokens.units > 0 ? assets::format_tokens(state.assets->configs[asset_of(state, paid_asset)],
                                                                  tokens.units)
                                          : std::string()};
   }
   if (whole) {
     p.collateral = Usd(0);
+    p.collateral_tokens = 0;
     NX_TRY_STATUS(end_position(state, p, PositionStatus::closed, ev.seq));
   } else {
     Usd& oi = p.side == Side::long_ ? state.vault.open_interest_long : state.vault.open_interest_short;
@@ -299,6 +428,7 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
     NX_TRY_STATUS(move_reserve(state, p, reserve_part, -1));
     p.size = size_left;
     NX_TRY_STATUS(sub_from(p.collateral, coll_part, "collateral"));
+    p.collateral_tokens -= coll_tokens_part;
     NX_TRY_STATUS(sub_from(p.reserve, reserve_part, "reserve"));
     NX_TRY(carried, due_total - due_part);
     p.borrow_carried = carried;

@@ -119,7 +119,7 @@ std::string describe(const EventBody& body) {
   if (const auto* e = std::get_if<LpAssetWithdrew>(&body)) return withdrawal(*e, " in " + e->asset);
   if (const auto* e = std::get_if<PositionOpened>(&body)) {
     return e->trader + " opens " + std::string(side_name(e->side)) + " " + e->market + ", collateral " +
-           to_string(e->collateral) +
+           (e->collateral_asset.empty() ? to_string(e->collateral) : e->collateral_tokens + " " + e->collateral_asset) +
            (e->leverage.hundredths > 0 ? ", leverage " + format_decimal(e->leverage.hundredths, 2) + "x"
                                        : ", size " + to_string(e->size));
   }

@@ -168,4 +168,132 @@ Status end_position(State& state, Position& p, PositionStatus status, int64_t se
   return {};
 }
 
+Result<CollateralIn> collateral_to_pool(State& state, const Position& p, int64_t tokens, Usd usd,
+                                        std::initializer_list<std::pair<const char*, Usd>> fees,
+                                        std::vector<Posting>& postings) {
+  auto& pool = *state.assets;
+  const auto i = assets::find_asset(pool, p.collateral_asset);
+  if (!i) {
+    return journal_error("position " + std::to_string(p.id) + " holds collateral in " + p.collateral_asset +
+                         ", an asset the pool does not have.");
+  }
+  AssetBook book = pool.books[*i];
+  const Usd before = book.book;
+  if (tokens < 0 || tokens > book.collateral) {
+    return journal_error("the collateral tokens of " + p.collateral_asset + " would leave their range.");
+  }
+  const std::string& sym = p.collateral_asset;
+  postings.push_back({assets::token_account(position_account(p.id), sym), Usd(-tokens)});
+  CollateralIn out;
+  // the fees' parts first, changing nothing: the fund and the treasury take theirs from the tokens that
+  // come in and, should those not be enough, from owned_C (never below 0)
+  int64_t to_fund_and_treasury = 0;
+  AssetBook quoted = book;
+  for (const auto& [kind, fee] : fees) {
+    NX_TRY(q, quote_token_fee(state, *i, fee, quoted));
+    quoted.insurance += q.parts.insurance;
+    to_fund_and_treasury += q.parts.insurance + q.parts.treasury;   // ≤ the fees' tokens, far below int64
+  }
+  NX_TRY(owned, checked_add(book.owned, tokens - to_fund_and_treasury, "owned tokens"));
+  if (owned < 0) return rule_error("the pool's " + sym + " cannot pay this event's fees in tokens.");
+  for (const auto& [kind, fee] : fees) {
+    NX_TRY(taken, take_token_fee(state, kind, *i, fee, book, postings));
+    NX_TRY(income, out.income + taken.income);
+    out.income = income;
+  }
+  book.collateral -= tokens;
+  book.owned = owned;
+  NX_TRY(recorded, book.collateral_usd - usd);
+  book.collateral_usd = recorded;
+  NX_TRY_STATUS(assets::set_books(pool, *i, book));
+  state.store.dirty_assets = true;
+  NX_TRY(gained, pool.books[*i].book - before);
+  out.gained = gained;
+  if (tokens != to_fund_and_treasury) {
+    postings.push_back({assets::token_account("pool", sym), Usd(tokens - to_fund_and_treasury)});
+  }
+  NX_TRY(inventory, -gained);
+  postings.push_back({assets::inventory_account(sym), inventory});
+  return out;
+}
+
+Result<Usd> pay_tokens(State& state, std::size_t asset, const std::string& holder, int64_t units,
+                       std::vector<Posting>& postings) {
+  auto& pool = *state.assets;
+  AssetBook book = pool.books[asset];
+  const Usd before = book.book;
+  if (units < 0 || units > book.owned) {
+    return journal_error("a payment of " + assets::format_tokens(pool.configs[asset], units) + " exceeds what the pool owns.");
+  }
+  book.owned -= units;
+  book.held -= units;
+  NX_TRY_STATUS(assets::set_books(pool, asset, book));
+  state.store.dirty_assets = true;
+  NX_TRY(left, before - pool.books[asset].book);
+  const std::string& sym = pool.configs[asset].symbol;
+  postings.push_back({assets::token_account(holder, sym), Usd(units)});
+  postings.push_back({assets::token_account("pool", sym), Usd(-units)});
+  postings.push_back({assets::inventory_account(sym), left});
+  return left;
+}
+
+Status count_token_fee(State& state, const char* kind, std::size_t asset, int64_t fee,
+                       const assets::TokenFeeParts& parts, Usd income) {
+  const auto& pool = *state.assets;
+  const auto value = [&](int64_t units) {
+    return assets::value_floor(units, pool.prices[asset].low, pool.configs[asset].decimals);
+  };
+  NX_TRY(charged, value(fee));
+  NX_TRY(ins, value(parts.insurance));
+  NX_TRY(tre, value(parts.treasury));
+  FeeTotals& t = state.vault.fees[kind];
+  NX_TRY_STATUS(add_to(t.charged, charged, "fees charged"));
+  NX_TRY_STATUS(add_to(t.to_lps, income, "fees to LPs"));
+  NX_TRY_STATUS(add_to(t.to_insurance, ins, "fees to insurance"));
+  NX_TRY_STATUS(add_to(t.to_treasury, tre, "fees to the treasury"));
+  return {};
+}
+
+Result<TokenFee> quote_token_fee(const State& state, std::size_t asset, Usd fee, const AssetBook& book) {
+  TokenFee out;
+  if (!fee.is_positive()) return out;
+  const auto& pool = *state.assets;
+  const AssetConfig& a = pool.configs[asset];
+  const Price low = pool.prices[asset].low;
+  // ceil: the fee taken in tokens rounds in the pool's favour
+  NX_TRY(units, assets::tokens_ceil(fee, low, a.decimals));
+  // the fund's room counts the tokens this event already gave it (book.insurance, not yet in the pool)
+  std::optional<int64_t> room;
+  if (book.insurance == pool.books[asset].insurance) {
+    NX_TRY(r, assets::insurance_room(pool, asset, insurance_target(state)));
+    room = r;
+  } else {
+    assets::AssetPool counted = pool;
+    counted.books[asset].insurance = book.insurance;
+    NX_TRY(r, assets::insurance_room(counted, asset, insurance_target(state)));
+    room = r;
+  }
+  NX_TRY(parts, assets::split_token_fee(units, state.config.fees.split, room));
+  NX_TRY(income, assets::value_floor(parts.lp, low, a.decimals));
+  out.units = units;
+  out.parts = parts;
+  out.income = income;
+  return out;
+}
+
+Result<TokenFee> take_token_fee(State& state, const char* kind, std::size_t asset, Usd fee, AssetBook& book,
+                                std::vector<Posting>& postings) {
+  NX_TRY(out, quote_token_fee(state, asset, fee, book));
+  if (out.units == 0) return out;
+  const std::string& sym = state.assets->configs[asset].symbol;
+  NX_TRY(insurance, checked_add(book.insurance, out.parts.insurance, "insurance tokens"));
+  NX_TRY(treasury, checked_add(book.treasury, out.parts.treasury, "treasury tokens"));
+  book.insurance = insurance;
+  book.treasury = treasury;
+  if (out.parts.insurance != 0) postings.push_back({assets::token_account("insurance", sym), Usd(out.parts.insurance)});
+  if (out.parts.treasury != 0) postings.push_back({assets::token_account("treasury", sym), Usd(out.parts.treasury)});
+  NX_TRY_STATUS(count_token_fee(state, kind, asset, out.units, out.parts, out.income));
+  return out;
+}
+
 }  // namespace nexadex::vault::detail

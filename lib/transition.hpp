@@ -3,9 +3,12 @@
 // reasons checked.
 #pragma once
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "lib/asset_rules.hpp"
 #include "lib/insurance.hpp"
 #include "lib/outcomes.hpp"
 #include "lib/state.hpp"
@@ -54,5 +57,40 @@ Result<Position*> open_position(State& state, int64_t id);
 Status move_reserve(State& state, const Position& p, Usd tokens, int sign);
 // Ends a position: its open interest and reserve leave the books. Errors: a total beyond int64.
 Status end_position(State& state, Position& p, PositionStatus status, int64_t seq);
+
+// Fee totals (report fees) of a fee paid in a non-settlement asset, valued at its low price.
+Status count_token_fee(State& state, const char* kind, std::size_t asset, int64_t fee,
+                       const assets::TokenFeeParts& parts, Usd income);
+// Rules 4 (A5): a fee of `fee` USD taken in tokens of `asset`: ceil(fee × 10^(d+2) / p−) units, split as
+// every fee is (insurance and treasury floored, the fund within its target's room; FEE SPLIT). Adds the
+// insurance and treasury parts to `book` (the caller's copy of the asset's books, whose owned tokens the
+// LPs' part joins with what else enters them) and their postings, and counts the fee in `kind`'s totals.
+// The LPs' income is value(lp part, p−) (the fee channel).
+struct TokenFee {
+  int64_t units = 0;
+  assets::TokenFeeParts parts;
+  Usd income;
+};
+Result<TokenFee> take_token_fee(State& state, const char* kind, std::size_t asset, Usd fee, AssetBook& book,
+                                std::vector<Posting>& postings);
+// What take_token_fee would take, changing nothing.
+Result<TokenFee> quote_token_fee(const State& state, std::size_t asset, Usd fee, const AssetBook& book);
+// Rules 4 (A5, A7): `tokens` of a position's collateral in p.collateral_asset, recorded at `usd`, pass to the
+// pool at the close or liquidation that takes them: each of `fees` (kind, USD) is taken from them in
+// tokens (take_token_fee), and the rest joins owned_C. Adds the postings position:ID:C −tokens, the fee
+// parts', pool:C and inventory:C −ΔB. `gained` is ΔB = B_C after − B_C before, the book value the LPs
+// gained (the fees' LP parts, `income`, included); the collateral's price move (A6) is realized in it.
+struct CollateralIn {
+  Usd gained;
+  Usd income;
+};
+Result<CollateralIn> collateral_to_pool(State& state, const Position& p, int64_t tokens, Usd usd,
+                                        std::initializer_list<std::pair<const char*, Usd>> fees,
+                                        std::vector<Posting>& postings);
+// Pays `units` of the pool's tokens of asset `asset` to `holder` ("trader:tom", "keeper:kim"; owned_A and
+// held_A fall): adds the postings HOLDER:A +units, pool:A −units and inventory:A +ΔB, and returns ΔB = B_A before − B_A
+// after, the book value that left. Errors: more than the pool owns, an overflow.
+Result<Usd> pay_tokens(State& state, std::size_t asset, const std::string& holder, int64_t units,
+                       std::vector<Posting>& postings);
 
 }  // namespace nexadex::vault::detail

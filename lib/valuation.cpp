@@ -120,10 +120,26 @@ Result<int64_t> unrealized_exact(const State& state) {
 
 }  // namespace
 
+Result<Usd> collateral_pnl_floor(const State& state) {
+  Usd total;
+  if (state.rules < 4 || !state.assets) return total;
+  const auto& pool = *state.assets;
+  for (std::size_t i = 0; i < pool.configs.size(); ++i) {
+    const AssetBook& b = pool.books[i];
+    if (b.collateral == 0 && b.collateral_usd.is_zero()) continue;
+    NX_TRY(value, assets::value_floor(b.collateral, pool.prices[i].low, pool.configs[i].decimals));
+    NX_TRY(moved, value - b.collateral_usd);
+    NX_TRY(sum, total + moved);
+    total = sum;
+  }
+  return total;
+}
+
 Result<Usd> unrealized_floor(const State& state) {
   if (state.rules >= 2) {
     NX_TRY(exact, unrealized_exact(state));
-    return Usd(exact);
+    NX_TRY(moved, collateral_pnl_floor(state));
+    return Usd(exact) + moved;
   }
   // Rules 1 (DESIGN-risk §4): U = Σ [min(trader loss, collateral) − min(trader profit, reserve)], in
   // units of 10^-18 micro-USD from the books' aggregates, floored once for the whole pool.

@@ -17,6 +17,9 @@ namespace nexadex::vault {
 // micro-USD, and floored once for the whole pool (floor: against the LPs). Accrued borrow fees are not
 // counted until paid. Errors: the result beyond int64 ("arithmetic overflow in NAV").
 Result<Usd> unrealized_floor(const State& state);
+// Rules 4 (nexadex-assets(7) A6): the pool's result on the collateral posted in tokens, Σ_A [value(collateral_A,
+// p−_A) − the USD recorded for it] (each term floored), which unrealized_floor() includes; 0 before rules 4.
+Result<Usd> collateral_pnl_floor(const State& state);
 
 // Realized LP capital + unrealized_floor() (so floored with it): the pool's NAV under rules 1 and 2;
 // tranche::pool_nav is the NAV every limit and report reads, under every rules version.

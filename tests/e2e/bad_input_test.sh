@@ -172,6 +172,8 @@ assets_config() {
   refused 1 "^nexadex: deposit: --asset needs a multi-asset pool" deposit alice 100 --asset USDC --at "$LATER"
   refused 1 "^nexadex: withdraw: --asset needs a multi-asset pool" withdraw alice --all --asset USDC --at "$LATER"
   refused 1 "^nexadex: report: report assets needs a multi-asset pool" report assets
+  refused 1 "^nexadex: open: --collateral-asset needs a multi-asset pool" \
+    open tom BTC long --collateral 0.02 --collateral-asset BTC --size 1000 --at "$LATER"
 }
 check "config with [[assets]]: its rules, and --asset on a single-USDC vault (exit 1 or 2, nothing written)" assets_config
 
@@ -202,6 +204,13 @@ multi_asset_refusals() {
   refused_on "$M" 2 "^nexadex: withdraw: .*reserved for open positions" withdraw alice 20000 --asset USDC --at "$LATER"
   refused_on "$M" 2 "^nexadex: open: .*settlement asset" open ann BTC short --collateral 5000 --size 20000 --at "$LATER"
   refused_on "$M" 1 "^nexadex: withdraw: unknown asset 'SOL'" withdraw alice 10 --asset SOL --at "$LATER"
+  # collateral in tokens (rules 4): an unknown asset, too many decimals, and this journal's rules 3
+  refused_on "$M" 1 "^nexadex: open: unknown asset 'SOL'" \
+    open ann BTC long --collateral 1 --collateral-asset SOL --size 1000 --at "$LATER"
+  refused_on "$M" 1 "^nexadex: open: --collateral" \
+    open ann BTC long --collateral 0.000000001 --collateral-asset BTC --size 1000 --at "$LATER"
+  refused_on "$M" 1 "^nexadex: open: collateral in BTC needs a multi-asset pool under rules version 4; post USD collateral instead" \
+    open ann BTC long --collateral 0.02 --collateral-asset BTC --size 1000 --at "$LATER"
   # an empty --asset is not the default asset
   refused_on "$M" 1 "^nexadex: deposit: --asset is empty; name one of the pool's assets, USDC, BTC" \
     deposit carl 5 --asset '' --at "$LATER"
@@ -213,6 +222,10 @@ multi_asset_refusals() {
   refused_on "$M" 2 "^nexadex: config apply: the asset BTC may not change its decimals" config apply assets-btc6.toml --at "$LATER"
   # a multi-asset pool never takes the single-USDC vault's config (nor the reverse)
   refused_on "$M" 2 "^nexadex: config apply: this pool has \\[\\[assets\\]\\]" config apply config.toml --at "$LATER"
+  # naming the settlement asset is the same as USD collateral
+  expect_rc 0 open sam BTC long --collateral 1000 --collateral-asset USDC --size 2000 --journal "$M" --at "$LATER" -q
+  events_of "$M" | tail -n 1 | grep -q '"collateral":"1000.000000"' ||
+    fail "--collateral-asset USDC did not post USD collateral: $(events_of "$M" | tail -n 1)"
   expect_rc 0 verify --journal "$M"
   # an assets row no event can write (a negative balance): every command refuses the journal as
   # damaged (exit 3, nothing written), verify lists it (exit 4)

@@ -115,7 +115,7 @@ grep -q "$second .*checkpoint .*the config: its text or its effective settings d
   fail "a forged checkpoint config was not named: $(cat out)"
 cp "$j" t8.db
 forge t8.db "$second" "INSERT INTO positions VALUES (999, 'zed', 'BTC', 'long', 1000000, 100000, 6500000000000, 0, '0', 0,
-  1767603600, 0, 'closed', $second, '1', 0, 0, 0, 0, 0, '')"
+  1767603600, 0, 'closed', $second, '1', 0, 0, 0, 0, 0, '', '', 0)"
 expect_error 4 "discrepanc" verify --journal t8.db --verbose
 grep -q "the positions: .* rows in the checkpoint where its books find .* open positions" out ||
   fail "a row outside the open positions of a checkpoint was not named: $(cat out)"

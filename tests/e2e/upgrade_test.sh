@@ -1,10 +1,11 @@
-# tests/e2e/upgrade_test.sh: journals of schemas 1 to 8 (tests/fixtures/schema-N.db, made by the
+# tests/e2e/upgrade_test.sh: journals of schemas 1 to 9 (tests/fixtures/schema-N.db, made by the
 # nexadex of that schema from tests/fixtures/schema-N.run) are read as they are, and upgraded in place by
-# the first write: reads leave their bytes untouched; after the upgrade they have schema 9 (its positions'
+# the first write: reads leave their bytes untouched; after the upgrade they have schema 10 (its positions'
 # legs rebuilt from the events, its LPs' cancelled shares as 128-bit text, the lots table of issue 16,
 # empty, the assets table of issue 17, empty for these single-USDC vaults, the checkpoints table of
-# issue 19, the positions' reserve assets and the assets' borrow indexes of issue 18), `verify` passes, its reports are what they were, and it keeps the rules version it was made
-# under until a `config apply` adopts this release's (schemas 1 to 3: rules 1, made before rules
+# issue 19, the positions' reserve assets and collateral assets and the assets' borrow indexes and
+# recorded collateral of issue 18), `verify` passes, its reports are what they were, and it keeps the
+# rules version it was made under until a `config apply` adopts this release's (schemas 1 to 3: rules 1, made before rules
 # versions; schemas 4 to 6: rules 3). The schema-6 journal was made by the release before multi-asset
 # pools (commit c99c923), the schema-7 journal (a multi-asset pool) by the release before checkpoints
 # (commit 0e66407): their head hashes are the same after the upgrade.
@@ -63,7 +64,7 @@ for from in 1 2 3 4 5 6; do
   btc=$(sqlite3 old.db "SELECT price FROM markets WHERE symbol = 'BTC'")
   btc=$(printf '%d.%08d' $((btc / 100000000)) $((btc % 100000000)))
   expect_rc 0 price set BTC "$btc" --journal old.db --at "$last_at" -q
-  [ "$(version old.db)" = 9 ] || fail "the write did not upgrade the journal to schema 9 (user_version $(version old.db))"
+  [ "$(version old.db)" = 10 ] || fail "the write did not upgrade the journal to schema 10 (user_version $(version old.db))"
   [ "$(sqlite3 old.db "SELECT count(*) FROM checkpoints")" = 0 ] || fail "the upgrade of a short journal made a checkpoint"
   [ "$(sqlite3 old.db "SELECT count(*) FROM assets")" = 0 ] || fail "the upgrade made assets rows of a single-USDC vault"
   [ "$(sqlite3 old.db "SELECT count(*) FROM lots")" = 0 ] || fail "the upgrade made lots of a pool without [locks]"
@@ -95,7 +96,7 @@ for from in 1 2 3 4 5 6; do
 done
 
 # A multi-asset fixture of schema $1: read as it is (its reports and verify, its bytes unchanged), then
-# upgraded to schema 9 by the first write (the same BTC price at the same time, with a checkpoint every
+# upgraded to schema 10 by the first write (the same BTC price at the same time, with a checkpoint every
 # $3 events when given) with the same head and assets rows; then the fixture's own checks ($2, a
 # function), verify and the reports, unchanged.
 REPORTS_MULTI=(pool assets lps "positions --all" insurance fees)
@@ -125,7 +126,7 @@ upgrade_multi_asset() {
   [ -n "$every" ] && export NEXADEX_CHECKPOINT_EVERY=$every
   expect_rc 0 price set BTC "$btc" --journal old.db --at "$last_at" -q
   unset NEXADEX_CHECKPOINT_EVERY
-  [ "$(sqlite3 old.db "PRAGMA user_version")" = 9 ] || fail "the write did not upgrade the schema-$from journal to schema 9"
+  [ "$(sqlite3 old.db "PRAGMA user_version")" = 10 ] || fail "the write did not upgrade the schema-$from journal to schema 10"
   [ "$(events_of old.db | tail -n 2 | head -n 1)" = "$old_head" ] || fail "the upgrade changed the schema-$from journal's head"
   [ "$(sqlite3 old.db "SELECT $assets_columns FROM assets ORDER BY position")" = "$assets_before" ] || fail "the upgrade changed the assets rows"
   "$checks"
@@ -158,4 +159,15 @@ checks_8() {
   expect_rc 0 verify --journal old.db --verbose
 }
 upgrade_multi_asset 8 checks_8
+
+# Schema 9 (tests/fixtures/schema-9.run: the same pool, made by the release before collateral in tokens):
+# every open position posts the settlement asset ('', 0 tokens) and no asset holds recorded collateral.
+checks_9() {
+  [ "$(sqlite3 old.db "SELECT count(*) FROM positions WHERE collateral_asset <> '' OR collateral_tokens <> 0")" = 0 ] ||
+    fail "an upgraded position posts tokens"
+  [ "$(sqlite3 old.db "SELECT count(*) FROM assets WHERE collateral_usd <> 0")" = 0 ] || fail "an upgraded asset records collateral"
+  [ "$(sqlite3 old.db "SELECT count(*) FROM positions WHERE status = 'open'")" = 2 ] || fail "the upgrade lost an open position"
+  expect_rc 0 verify --journal old.db --verbose
+}
+upgrade_multi_asset 9 checks_9
 echo "upgrade: ok"

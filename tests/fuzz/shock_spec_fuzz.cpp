@@ -33,10 +33,10 @@ State make_pool() {
   ok(InsuranceDeposited{Usd(500 * k_usd), "operator"});
   ok(LpDeposited{"alice", Usd(100'000 * k_usd), ""});
   ok(LpDeposited{"bob", Usd(20'000 * k_usd), ""});
-  ok(PositionOpened{"tom", "BTC", Side::long_, Usd(1'000 * k_usd), Usd(9'000 * k_usd), Leverage{0}});
-  ok(PositionOpened{"ann", "BTC", Side::short_, Usd(1'000 * k_usd), Usd(5'000 * k_usd), Leverage{0}});
-  ok(PositionOpened{"tom", "ETH", Side::long_, Usd(500 * k_usd), Usd(2'400 * k_usd), Leverage{0}});
-  ok(PositionOpened{"ann", "SOL", Side::short_, Usd(300 * k_usd), Usd(2'000 * k_usd), Leverage{0}});
+  ok(PositionOpened{"tom", "BTC", Side::long_, Usd(1'000 * k_usd), Usd(9'000 * k_usd), Leverage{0}, {}, {}});
+  ok(PositionOpened{"ann", "BTC", Side::short_, Usd(1'000 * k_usd), Usd(5'000 * k_usd), Leverage{0}, {}, {}});
+  ok(PositionOpened{"tom", "ETH", Side::long_, Usd(500 * k_usd), Usd(2'400 * k_usd), Leverage{0}, {}, {}});
+  ok(PositionOpened{"ann", "SOL", Side::short_, Usd(300 * k_usd), Usd(2'000 * k_usd), Leverage{0}, {}, {}});
   return s;
 }
 

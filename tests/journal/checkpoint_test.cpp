@@ -67,7 +67,7 @@ TEST_CASE("The writer makes a checkpoint after K events and as many as there are
   append(*j, LpDeposited{"alice", Usd(100'000 * k_usd), ""}, k_t0 + 20);   // seq 3: 1 since
   // seq 4, 5, 6: three opens; at seq 4, 2 events since seq 2 and 1 open: a checkpoint
   for (int i = 0; i < 3; ++i) {
-    append(*j, PositionOpened{"tom", "BTC", Side::long_, Usd(1'000 * k_usd), Usd(2'000 * k_usd), Leverage{0}},
+    append(*j, PositionOpened{"tom", "BTC", Side::long_, Usd(1'000 * k_usd), Usd(2'000 * k_usd), Leverage{0}, {}, {}},
            k_t0 + 30 + i);
   }
   // seq 7, 8: prices; since seq 4: at seq 6, 2 events but 3 open; at seq 7, 3 events ≥ 3 open

@@ -201,6 +201,31 @@ TEST_CASE("decode_payload refuses what is not a JSON object", "[codec][decode]")
   undecodable("price_set", "{\"market\":\"\xc0\xaf\",\"price\":\"65000.00000000\"}");  // overlong '/'
 }
 
+TEST_CASE("a position_opened with collateral in tokens (rules 4) reads back, and its tokens are checked",
+          "[codec][decode]") {
+  PositionOpened e{"tom", "BTC", Side::long_, Usd(), Usd(6'000'000'000), Leverage{0}, "BTC", "0.02000000"};
+  const std::string payload = encode_payload(e);
+  CHECK(payload ==
+        R"({"collateral_asset":"BTC","collateral_tokens":"0.02000000","market":"BTC","side":"long","size":"6000.000000","trader":"tom"})");
+  auto r = decode_payload("position_opened", payload);
+  if (!r) FAIL(r.error().message);
+  const auto* got = std::get_if<PositionOpened>(&*r);
+  REQUIRE(got != nullptr);
+  CHECK(got->collateral_asset == "BTC");
+  CHECK(got->collateral_tokens == "0.02000000");
+  CHECK(got->collateral == Usd());
+  CHECK(encode_payload(*r) == payload);
+  // the tokens: a positive decimal of at most 9 places (the asset's own decimals are checked when applied)
+  undecodable("position_opened",
+              R"({"collateral_asset":"BTC","collateral_tokens":"0","market":"BTC","side":"long","size":"6000.000000","trader":"tom"})");
+  undecodable("position_opened",
+              R"({"collateral_asset":"BTC","collateral_tokens":"0.0000000001","market":"BTC","side":"long","size":"6000.000000","trader":"tom"})");
+  undecodable("position_opened",
+              R"({"collateral_asset":"","collateral_tokens":"1","market":"BTC","side":"long","size":"6000.000000","trader":"tom"})");
+  undecodable("position_opened",
+              R"({"collateral_asset":"BTC","market":"BTC","side":"long","size":"6000.000000","trader":"tom"})");
+}
+
 TEST_CASE("decode_payload refuses extra and missing keys", "[codec][decode]") {
   undecodable("price_set", R"({"market":"BTC","price":"65000.00000000","x":"1"})", "exactly market and price");
   undecodable("price_set", R"({"a":"1","market":"BTC","price":"65000.00000000"})", "exactly market and price");

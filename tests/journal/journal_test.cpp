@@ -165,9 +165,9 @@ TEST_CASE("create stamps the file with the application id and schema version", "
   const std::string bytes = read_bytes(path);
   REQUIRE(bytes.size() >= 100);
   CHECK(bytes.compare(0, 16, std::string("SQLite format 3\0", 16)) == 0);
-  // header offset 68: application_id "NXDX"; offset 60: user_version 9 (big-endian)
+  // header offset 68: application_id "NXDX"; offset 60: user_version 10 (big-endian)
   CHECK(bytes.substr(68, 4) == "NXDX");
-  CHECK(bytes.substr(60, 4) == std::string("\0\0\0\11", 4));
+  CHECK(bytes.substr(60, 4) == std::string("\0\0\0\12", 4));
 }
 
 TEST_CASE("create refuses an existing path and leaves it untouched", "[journal]") {

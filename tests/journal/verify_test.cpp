@@ -51,7 +51,7 @@ JournalHead make_journal(const std::string& path) {
   REQUIRE(j->begin().has_value());
   append(*j, PriceSet{"BTC", Price::whole(50'000)}, k_t0 + 10);
   append(*j, LpDeposited{"alice", Usd(100'000 * k_usd), ""}, k_t0 + 20);
-  append(*j, PositionOpened{"tom", "BTC", Side::long_, Usd(2'000 * k_usd), Usd(10'000 * k_usd), Leverage{0}}, k_t0 + 30);
+  append(*j, PositionOpened{"tom", "BTC", Side::long_, Usd(2'000 * k_usd), Usd(10'000 * k_usd), Leverage{0}, {}, {}}, k_t0 + 30);
   append(*j, PriceSet{"BTC", Price::whole(51'000)}, k_t0 + 40);
   append(*j, PriceSet{"ETH", Price::whole(3'000)}, k_t0 + 50);
   REQUIRE(j->commit().has_value());

@@ -74,7 +74,7 @@ struct Backed {
     p.ok(LpAssetDeposited{"bob", "BTC", "1", "", Duration{0}, true});
   }
   int64_t open(const char* trader, const char* market, Side side, int64_t size_usd, int64_t collateral_usd) {
-    p.ok(PositionOpened{trader, market, side, Usd::whole(collateral_usd), Usd::whole(size_usd), Leverage{0}});
+    p.ok(PositionOpened{trader, market, side, Usd::whole(collateral_usd), Usd::whole(size_usd), Leverage{0}, {}, {}});
     return p.s.head_seq;
   }
   const Position& pos(int64_t id) { return p.s.positions.at(id); }
@@ -129,7 +129,7 @@ TEST_CASE("rules 4: utilization, the borrow rate and its index per asset (A4)", 
   CHECK(b.p.s.vault.utilization_bps == Bps{300});
   // A long of 45,000 more would reserve 0.75 BTC: 0.85 > floor(1 BTC × 8000 / 10^4) = 0.8
   const Error e = b.p.refused(PositionOpened{"ann", "BTC", Side::long_, Usd::whole(5'000), Usd::whole(45'000),
-                                             Leverage{0}},
+                                             Leverage{0}, {}, {}},
                               ErrorKind::rule);
   INFO(e.message);
   CHECK(e.message.find("reserve 0.75000000 BTC but only 0.70000000 BTC of the pool's BTC is free") !=
@@ -148,7 +148,7 @@ TEST_CASE("rules 4: utilization, the borrow rate and its index per asset (A4)", 
   CHECK(test::ok(vault::margin(b.p.s, b.pos(sue), Price::whole(60'000))).borrow_fee == Usd(131'507));
   // a refused event puts every index back
   b.p.now = Timestamp{k_t0 + 2 * k_day};
-  b.p.refused(PositionOpened{"ann", "BTC", Side::long_, Usd::whole(5'000), Usd::whole(45'000), Leverage{0}},
+  b.p.refused(PositionOpened{"ann", "BTC", Side::long_, Usd::whole(5'000), Usd::whole(45'000), Leverage{0}, {}, {}},
               ErrorKind::rule);
 }
 
@@ -239,6 +239,154 @@ TEST_CASE("rules 4: a liquidated long releases its tokens, the loss is the colla
   CHECK(leg(legs, "trader:tom:BTC") == 0);
   CHECK(b.p.book("BTC").reserved == 0);
   CHECK(b.p.book("BTC").owned == 100'000'000);
+}
+
+TEST_CASE("rules 4: a long posts its market's asset as collateral, valued at the low price (A5, A6)",
+          "[assets][backed]") {
+  Backed b;
+  // tom posts 0.02 BTC (2,000,000 units) on a long of 6,000 at 60,000 (low 59,940): worth
+  // floor(2,000,000 × 5,994,000,000,000 / 10^10) = 1,198.800000; the open fee of 6 takes
+  // ceil(6,000,000 × 10^10 / 5,994,000,000,000) = ceil(10,010.01) = 10,011 units, split in them as every fee
+  // is: floor(20%) = 2,002 to the fund, floor(10%) = 1,001 to the treasury, 7,008 to owned_BTC; he keeps
+  // 1,989,989 units, recorded at 1,198.80 − 6 = 1,192.80
+  const auto open = b.p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(), Usd::whole(6'000), Leverage{0}, "BTC",
+                                          "0.02"});
+  const int64_t tom = b.p.s.head_seq;
+  const Position& p = b.pos(tom);
+  CHECK(p.collateral_asset == "BTC");
+  CHECK(p.collateral_tokens == 1'989'989);
+  CHECK(p.collateral == Usd(1'192'800'000));
+  CHECK(p.reserve == Usd(10'000'000));
+  CHECK(leg(open, "trader:tom:BTC") == -2'000'000);
+  CHECK(leg(open, "position:" + std::to_string(tom) + ":BTC") == 1'989'989);
+  CHECK(leg(open, "pool:BTC") == 7'008);
+  CHECK(leg(open, "insurance:BTC") == 2'002);
+  CHECK(leg(open, "treasury:BTC") == 1'001);
+  CHECK(leg(open, "insurance") == 0);
+  // B_BTC: 100,000,000 × 599.4 = 59,940.000000 → floor(100,007,008 × 599.4) = 59,944.200595: ΔB = 4.200595,
+  // the LPs' fee income value(7,008, 59,940) = floor(4,200.5952) = 4.200595
+  CHECK(leg(open, "inventory:BTC") == -4'200'595);
+  CHECK(b.p.s.vault.fees["open"].to_lps == Usd(4'200'595));
+  CHECK(b.p.s.vault.fees["open"].to_insurance == Usd(1'199'998));   // floor(2,002 × 599.4)
+  const AssetBook& btc = b.p.book("BTC");
+  CHECK(btc.held == 102'000'000);
+  CHECK(btc.owned == 100'007'008);
+  CHECK(btc.collateral == 1'989'989);
+  CHECK(btc.insurance == 2'002);
+  CHECK(btc.treasury == 1'001);
+  CHECK(btc.collateral_usd == Usd(1'192'800'000));
+  CHECK(btc.book == Usd(59'944'200'595));
+  // A6: the NAV counts the tokens at the low price against the USD recorded for them:
+  // floor(1,989,989 × 599.4) = 1,192.799406, U = −0.000594 (the position itself is at its entry)
+  CHECK(test::ok(vault::collateral_pnl_floor(b.p.s)) == Usd(-594));
+  CHECK(test::ok(vault::unrealized_floor(b.p.s)) == Usd(-594));
+  // the pool carries the collateral's price move: it holds 1.00007008 + 0.01989989 BTC and owes the long
+  // its 0.1 BTC
+  const auto e = test::ok(exposure::all(b.p.s));
+  REQUIRE(e.size() == 2);
+  CHECK(e[0].held == int128{101'996'997} * 10'000'000'000);
+
+  // A day later at 66,000 (low 65,934, high 66,066): PnL 600, fees 6 + 0.493151 (I_BTC at u_BTC =
+  // ceil(10^7 × 10^4 / 100,007,008) = 1000 bps, as without the fee's tokens)
+  b.p.now = Timestamp{k_t0 + k_day};
+  b.p.ok(PriceSet{"BTC", Price::whole(66'000)});
+  // U = −600 + floor(1,989,989 × 659.34) − 1,192.80 = −600 + 1,312.079347 − 1,192.80 = −480.720653
+  CHECK(test::ok(vault::unrealized_floor(b.p.s)) == Usd(-480'720'653));
+  // the amount 1,192.80 + 600 − 6 − 0.493151 = 1,786.306849 is paid in BTC at 66,066:
+  // floor(1,786,306,849 × 10^10 / 6,606,600,000,000) = 2,703,821 units (his 1,989,989 and 713,832 of the reserve)
+  const auto legs = b.p.ok(PositionClosed{tom, Usd()});
+  CHECK(leg(legs, "trader:tom") == 0);
+  CHECK(leg(legs, "trader:tom:BTC") == 2'703'821);
+  CHECK(leg(legs, "position:" + std::to_string(tom) + ":BTC") == -1'989'989);
+  // the fees in tokens at 65,934: ceil(6,000,000 × 10^10 / 6,593,400,000,000) = 9,101 (1,820 to the fund, 910
+  // to the treasury, 6,371 the LPs') and ceil(493,151 × 10^10 / 6,593,400,000,000) = 748 (149, 74, 525)
+  CHECK(leg(legs, "insurance:BTC") == 1'820 + 149);
+  CHECK(leg(legs, "treasury:BTC") == 910 + 74);
+  CHECK(leg(legs, "pool:BTC") == (1'989'989 - 2'953) - 2'703'821);
+  // the rest of the tokens join owned_BTC: B from floor(100,007,008 × 659.34) = 65,938.620654 to
+  // floor(101,994,044 × 659.34) = 67,248.752970 (ΔB 1,310.132316); the payment takes it to
+  // floor(99,290,223 × 659.34) = 65,466.015632 (1,782.737338 out): inventory −1,310.132316 + 1,782.737338
+  CHECK(leg(legs, "inventory:BTC") == 472'605'022);
+  // the LPs: fee income value(6,371) + value(525) = 4.200655 + 0.346153, and the result 1,310.132316 −
+  // 4.546808 − 1,782.737338 = −477.151830 (−600 of profit, +119.279347 of the collateral's rise, the payment's
+  // spread and the fees' rounding)
+  CHECK(b.p.s.vault.fees["close"].to_lps == Usd(4'200'655));
+  CHECK(b.p.s.vault.fees["borrow"].to_lps == Usd(346'153));
+  CHECK(b.p.s.legs.back().payout == Usd(1'786'306'849));
+  CHECK(b.p.book("BTC").owned == 99'290'223);
+  CHECK(b.p.book("BTC").held == 99'290'223 + 2'002 + 1'001 + 1'969 + 984);
+  CHECK(b.p.book("BTC").collateral == 0);
+  CHECK(b.p.book("BTC").collateral_usd == Usd(0));
+  CHECK(b.p.book("BTC").reserved == 0);
+  CHECK(test::ok(vault::collateral_pnl_floor(b.p.s)) == Usd(0));
+}
+
+TEST_CASE("rules 4: a partial close pays its part of the collateral tokens", "[assets][backed]") {
+  Backed b;
+  b.p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(), Usd::whole(6'000), Leverage{0}, "BTC", "0.02"});
+  const int64_t tom = b.p.s.head_seq;
+  // a third at the entry price: floor(1,989,989 / 3) = 663,329 tokens and floor(1,192.80 / 3) = 397.60 leave;
+  // the amount 397.60 − the close fee 2 = 395.60 is paid as floor(395,600,000 × 10^10 / 6,006,000,000,000) =
+  // 658,674 units at the high price 60,060
+  const auto legs = b.p.ok(PositionClosed{tom, Usd::whole(2'000)});
+  CHECK(leg(legs, "trader:tom:BTC") == 658'674);
+  CHECK(b.pos(tom).collateral_tokens == 1'989'989 - 663'329);
+  CHECK(b.pos(tom).collateral == Usd(795'200'000));
+  CHECK(b.p.book("BTC").collateral == 1'326'660);
+  CHECK(b.p.book("BTC").collateral_usd == Usd(795'200'000));
+}
+
+TEST_CASE("rules 4: a liquidation takes the collateral's tokens into the pool at the low price (A7)",
+          "[assets][backed]") {
+  Backed b;
+  b.p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(), Usd::whole(6'000), Leverage{0}, "BTC", "0.02"});
+  const int64_t tom = b.p.s.head_seq;
+  // liquidation price: room 1,192.80 − 6 − 60 = 1,126.80, × 60,000 / 6,000 = 11,268 below 60,000: 48,732
+  CHECK(test::ok(vault::liquidation_price(b.p.s, b.pos(tom))) == Price::whole(48'732));
+  b.p.ok(PriceSet{"BTC", Price::whole(48'000)});   // low 47,952
+  const auto legs = b.p.ok(PositionLiquidated{tom, "keeper"});
+  // the loss of 1,200 takes all of the 1,192.80 (no fee is paid); the 1,989,989 units join owned_BTC: B from
+  // floor(100,007,008 × 479.52) = 47,955.360476 to floor(101,996,997 × 479.52) = 48,909.600001, ΔB 954.239525
+  // = value(1,989,989, 47,952): the LPs gain 1,192.80 and lose the 238.560475 the tokens fell since the open
+  // (A6), both already in the NAV. The keeper's 5 is paid by the pool in BTC at 48,048,
+  // floor(5,000,000 × 10^10 / 4,804,800,000,000) = 10,406 units (4.989885 of book value), and is a shortfall
+  // of the collateral: bad debt
+  CHECK(leg(legs, "position:" + std::to_string(tom) + ":BTC") == -1'989'989);
+  CHECK(leg(legs, "pool:BTC") == 1'989'989 - 10'406);
+  CHECK(leg(legs, "keeper:keeper:BTC") == 10'406);
+  CHECK(leg(legs, "keeper:keeper") == 0);
+  CHECK(leg(legs, "inventory:BTC") == -954'239'525 + 4'989'885);
+  CHECK(b.p.s.losses.back().kind == "bad_debt");
+  CHECK(b.p.s.losses.back().total == Usd(5'000'000));
+  CHECK(b.p.book("BTC").owned == 101'986'591);
+  CHECK(b.p.book("BTC").collateral == 0);
+  CHECK(b.p.book("BTC").collateral_usd == Usd(0));
+  CHECK(b.p.book("BTC").reserved == 0);
+}
+
+TEST_CASE("rules 4: collateral in tokens is refused where the rules do not allow it", "[assets][backed]") {
+  const auto refused = [](Backed& b, PositionOpened e, const char* says) {
+    const Error err = b.p.refused(std::move(e), ErrorKind::input);
+    INFO(err.message);
+    CHECK(err.message.find(says) != std::string::npos);
+  };
+  Backed b;
+  refused(b, {"sue", "BTC", Side::short_, Usd(), Usd::whole(3'000), Leverage{0}, "BTC", "0.02"},
+          "a short posts USDC as collateral, not BTC.");
+  refused(b, {"ann", "ETH", Side::long_, Usd(), Usd::whole(3'000), Leverage{0}, "BTC", "0.02"},
+          "a long of ETH may post USDC as collateral, not BTC.");
+  refused(b, {"tom", "BTC", Side::long_, Usd(), Usd::whole(3'000), Leverage{0}, "USDC", "600"},
+          "USDC is the settlement asset");
+  refused(b, {"tom", "BTC", Side::long_, Usd(), Usd::whole(3'000), Leverage{0}, "SOL", "1"}, "SOL");
+  refused(b, {"tom", "BTC", Side::long_, Usd(), Usd::whole(3'000), Leverage{0}, "BTC", "0.000000001"},
+          "is not a positive number of BTC with at most 8 decimals");
+  // 0.0001 BTC is worth 5.994 at the low price, under the open fee of 6 on a size of 6,000
+  refused(b, {"tom", "BTC", Side::long_, Usd(), Usd::whole(6'000), Leverage{0}, "BTC", "0.0001"},
+          "does not cover the open fee");
+  // rules 3 journals have no collateral in tokens
+  Backed old(10'000, 3);
+  refused(old, {"tom", "BTC", Side::long_, Usd(), Usd::whole(3'000), Leverage{0}, "BTC", "0.02"},
+          "needs a multi-asset pool under rules version 4");
 }
 
 TEST_CASE("rules 4: a config that would change what a market's open longs reserve is refused", "[assets][backed]") {

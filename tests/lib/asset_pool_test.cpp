@@ -119,14 +119,14 @@ TEST_CASE("a multi-asset pool's refusals change nothing", "[assets][events]") {
   p.ok(PriceSet{"BTC", Price::whole(60'000)});
   // reserved tokens: tom's long reserves 40,000 of the pool's USDC; a USDC withdrawal that would leave
   // less than that is refused, though the free capital (NAV 159,916 less the backing) would allow it
-  p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(10'000'000'000), Usd(40'000'000'000), Leverage{0}});
+  p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(10'000'000'000), Usd(40'000'000'000), Leverage{0}, {}, {}});
   const auto e = p.refused(LpAssetWithdrew{"alice", "USDC", WithdrawBy::amount, Usd(70'000'000'000), Shares(0), ""},
                            ErrorKind::rule);
   INFO(e.message);
   CHECK(e.message.find("reserved") != std::string::npos);
   // an open may not reserve more than the pool owns of the settlement asset
   const auto o = p.refused(PositionOpened{"ann", "BTC", Side::short_, Usd(20'000'000'000), Usd(70'000'000'000),
-                                          Leverage{0}},
+                                          Leverage{0}, {}, {}},
                            ErrorKind::rule);
   INFO(o.message);
   CHECK(o.message.find("settlement asset") != std::string::npos);
@@ -137,7 +137,7 @@ TEST_CASE("an external loss is lost in the settlement asset, never its reserved 
   p.ok(PriceSet{"BTC", Price::whole(60'000)});
   p.ok(deposit("alice", "100000", "USDC"));
   p.ok(deposit("bob", "1", "BTC"));
-  p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(9'500'000'000), Usd(90'000'000'000), Leverage{0}});
+  p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(9'500'000'000), Usd(90'000'000'000), Leverage{0}, {}, {}});
   // about 100,063 USDC owned (alice's 100,000 and the LPs' parts of the fees), 90,000 reserved by tom's
   // long: a loss of more than the difference would leave less than the reserves
   const int64_t owned = p.book("USDC").owned;
@@ -204,8 +204,8 @@ TEST_CASE("random operations on a multi-asset pool keep every asset's books, con
           "and verify",
           "[assets][property]") {
   // under rules 3 (every reserve in the settlement asset) and rules 4 (asset-backed: BTC's longs reserve
-  // BTC, ETH's SOL, their profits paid in those tokens; no command writes rules 4 yet, the journal of the
-  // accepted events does)
+  // BTC, ETH's SOL, their profits paid in those tokens, a third of the longs posting those tokens as
+  // collateral; no command writes rules 4 yet, the journal of the accepted events does)
   const int64_t rules = GENERATE(as<int64_t>{}, 3, 4);
   constexpr int64_t k_default_ops = 3'000;
   const uint64_t seed = test::property_seed(20261207);
@@ -294,7 +294,8 @@ add_fee_bps = 1
   const std::vector<std::string> lps{"ann", "ben", "cal", "dee"};
   const std::vector<std::string> symbols{"USDC", "BTC", "SOL", "USDT"};
   const char* tranches[] = {"senior", "junior", ""};
-  int refused = 0, deposits = 0, withdrawals = 0, inventory_losses = 0, capped = 0, paid_in_tokens = 0;
+  int refused = 0, deposits = 0, withdrawals = 0, inventory_losses = 0, capped = 0, paid_in_tokens = 0,
+      in_tokens = 0;
   test::OpenIds open_ids;
   for (int64_t step = 1; step <= n; ++step) {
     now.seconds += pick(0, 120);
@@ -324,7 +325,17 @@ add_fee_bps = 1
       if (how == 2) w.by = WithdrawBy::all;
       body = w;
     } else if (kind < 82) {
-      body = test::random_open(pick, 300);
+      PositionOpened o = test::random_open(pick, 300);
+      if (rules >= 4 && o.side == Side::long_ && pick(0, 2) == 0) {
+        // A5: the collateral posted in the market's asset (BTC's longs BTC, ETH's SOL), about the same USD
+        const bool btc = o.market == "BTC";
+        const int decimals = btc ? 8 : 9;
+        const int128 units = static_cast<int128>(o.collateral.units()) * pow10(decimals + 2) / price[o.market];
+        o.collateral_asset = btc ? "BTC" : "SOL";
+        o.collateral_tokens = format_decimal(static_cast<int64_t>(std::max<int128>(units, 1)), decimals);
+        o.collateral = Usd();
+      }
+      body = o;
     } else if (kind < 94) {
       body = test::random_close(state, open_ids, pick, step);
     } else {
@@ -369,13 +380,15 @@ add_fee_bps = 1
     inventory_losses += !state.losses.empty() && state.losses.back().seq == ev.seq &&
                         state.losses.back().kind == "inventory";
     if (std::holds_alternative<PositionOpened>(body)) open_ids.opened(ev.seq);
+    if (const auto* o = std::get_if<PositionOpened>(&body); o && !o->collateral_asset.empty()) ++in_tokens;
     for (const Posting& p : *result) {
       paid_in_tokens += p.account.starts_with("trader:") && !assets::token_commodity(p.account).empty();
     }
     accepted.push_back(ev);
   }
   WARN("assets property: rules " << rules << ", seed " << seed << ", " << n << " operations, " << accepted.size()
-                                << " events, " << paid_in_tokens << " payouts in tokens, " << deposits
+                                << " events, " << in_tokens << " opens on collateral in tokens, " << paid_in_tokens
+                                << " payouts in tokens, " << deposits
                                 << " deposits, " << withdrawals << " withdrawals, " << inventory_losses
                                 << " inventory losses, " << refused << " refusals (" << capped
                                 << " by BTC's exposure cap)");
@@ -383,8 +396,12 @@ add_fee_bps = 1
   CHECK(withdrawals > n / 60);
   CHECK(inventory_losses > n / 60);
   CHECK(capped > 0);
-  if (rules >= 4) CHECK(paid_in_tokens > n / 200);
-  else CHECK(paid_in_tokens == 0);
+  if (rules >= 4) {
+    CHECK(paid_in_tokens > n / 200);
+    CHECK(in_tokens > n / 200);
+  } else {
+    CHECK(paid_in_tokens == 0);
+  }
   test::journal_and_verify("assets", text, *config, accepted, seed);
 }
 

@@ -306,7 +306,7 @@ TEST_CASE("nexadex-assets(7)'s worked example to the micro-unit", "[assets][exam
   supply += bob;
   nav += d3.value.units();
   ok_status(apply_deposit(pool, d3));
-  CHECK(pool.books[1] == AssetBook{100'000'000, 99'961'000, 0, 0, 26'000, 13'000, Usd(59'916'623'400), BorrowIndex(), Bps{0}});
+  CHECK(pool.books[1] == AssetBook{100'000'000, 99'961'000, 0, 0, 26'000, 13'000, Usd(59'916'623'400), BorrowIndex(), Bps{0}, Usd()});
   CHECK(pool.total_book == WideUsd(Usd(nav)));  // 159,916.623400
 
   // 4. price set BTC 66000: B_BTC 59,916.623400 → 65,908.285740, an inventory gain of 5,991.662340
@@ -357,8 +357,8 @@ TEST_CASE("nexadex-assets(7)'s worked example to the micro-unit", "[assets][exam
   CHECK(nav == 103'679'500'166);
 
   // Balances at the end: held = owned + insurance + treasury per asset; ΣB = NAV
-  CHECK(pool.books[0] == AssetBook{48'124'285'594, 48'116'500'345, 0, 0, 5'190'166, 2'595'083, Usd(48'116'500'345), BorrowIndex(), Bps{0}});
-  CHECK(pool.books[1] == AssetBook{84'320'005, 84'270'634, 0, 0, 32'914, 16'457, Usd(55'562'999'821), BorrowIndex(), Bps{0}});
+  CHECK(pool.books[0] == AssetBook{48'124'285'594, 48'116'500'345, 0, 0, 5'190'166, 2'595'083, Usd(48'116'500'345), BorrowIndex(), Bps{0}, Usd()});
+  CHECK(pool.books[1] == AssetBook{84'320'005, 84'270'634, 0, 0, 32'914, 16'457, Usd(55'562'999'821), BorrowIndex(), Bps{0}, Usd()});
   CHECK(pool.total_book == WideUsd(Usd(nav)));
   ok_status(check_books(pool));
   CHECK(redeem(50'000'000'000'000) == 51'928'317'052);   // alice

@@ -163,7 +163,7 @@ TEST_CASE("a pool holding BTC: its holdings count, longs offset them", "[exposur
   CHECK(e.net == e.held);
   CHECK(e.net_usd == Usd(59'976'600'000));   // 0.99961 × 60,000 = 59,976.60
   // tom's long of 30,000 (0.5 BTC): the pool is short it, net 0.49961 BTC = 29,976.60
-  p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(10'000 * k_usd), Usd(30'000 * k_usd), Leverage{0}});
+  p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(10'000 * k_usd), Usd(30'000 * k_usd), Leverage{0}, {}, {}});
   e = of(p.s, "BTC");
   CHECK(e.longs == k_token / 2);
   CHECK(e.net == k_token * 49'961 / 100'000);
@@ -217,7 +217,7 @@ TEST_CASE("cascade --shock on a pool holding BTC splits each layer's and LP's ch
   p.ok(LpAssetDeposited{"alice", "USDC", "100000", "", Duration{0}, true});
   p.ok(LpAssetDeposited{"bob", "BTC", "1", "", Duration{0}, true});   // the LPs own 0.99961 BTC
   // tom: long 30,000 = 0.5 BTC on 10,000 (9,970 after the fee)
-  p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(10'000 * k_usd), Usd(30'000 * k_usd), Leverage{0}});
+  p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(10'000 * k_usd), Usd(30'000 * k_usd), Leverage{0}, {}, {}});
   // BTC −30%: 42,000, low 41,958 (10 bps band). The holdings' book falls from 0.99961 × 59,940 =
   // 59,916.6234 to 0.99961 × 41,958 = 41,941.63638: 17,974.98702, all the senior's (no junior;
   // cascade.inventory junior, senior). tom is 30,000 × 18,000 / 60,000 = 9,000 behind, within his

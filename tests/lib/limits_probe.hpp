@@ -132,7 +132,7 @@ inline void probe_limits(const State& s, LimitProbes& n) {
   const auto open_of = [](int128 size) {
     const int64_t sz = static_cast<int64_t>(size);
     // collateral: a fifth of the size and 10 USD (above the liquidation fee and the fees): at most 5x
-    return PositionOpened{"probe", "BTC", Side::long_, Usd(sz / 5 + 10'000'000), Usd(sz), Leverage{0}};
+    return PositionOpened{"probe", "BTC", Side::long_, Usd(sz / 5 + 10'000'000), Usd(sz), Leverage{0}, {}, {}};
   };
   INFO("open probe: NAV " << static_cast<int64_t>(nav) << ", reserved " << reserved << ", room "
                           << static_cast<int64_t>(room));

@@ -85,7 +85,7 @@ TEST_CASE("boost is zero-sum: lot A ×2.0 and lot B ×1.0 with equal shares shar
   // weights: A floor(10^14 × 20,000 / 10^4) = 2 × 10^14, B 10^14 (share units)
   CHECK(b.s.vault.senior().claiming.weight == int128{300'000'000'000'000});
   b.at(k_day);
-  const auto postings = b.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(30'000 * k_usd), Usd(100'000 * k_usd), {}});
+  const auto postings = b.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(30'000 * k_usd), Usd(100'000 * k_usd), {}, {}, {}});
   // every lot claims: I_n = floor(10^10 × 3×10^14 / 3×10^14) = all 10,000 to lp:senior:claimable
   CHECK(posted(postings, "lp:senior:claimable") == 10'000 * k_usd);
   CHECK(posted(postings, "lp:senior") == 0);

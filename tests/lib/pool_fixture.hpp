@@ -105,7 +105,7 @@ struct Pool {
   // Opens a position by --size (or --leverage when lev_hundredths > 0); returns its id (the seq).
   int64_t open(const std::string& trader, const std::string& market, Side side, int64_t collateral, int64_t size,
                int64_t lev_hundredths = 0) {
-    ok(PositionOpened{trader, market, side, Usd(collateral), Usd(size), Leverage{lev_hundredths}});
+    ok(PositionOpened{trader, market, side, Usd(collateral), Usd(size), Leverage{lev_hundredths}, {}, {}});
     return s.head_seq;
   }
   const Position& pos(int64_t id) const { return s.positions.at(id); }
@@ -114,7 +114,7 @@ struct Pool {
 
 inline PositionOpened open_by_size(const std::string& trader, const std::string& market, Side side, int64_t collateral,
                             int64_t size) {
-  return PositionOpened{trader, market, side, Usd(collateral), Usd(size), Leverage{0}};
+  return PositionOpened{trader, market, side, Usd(collateral), Usd(size), Leverage{0}, {}, {}};
 }
 
 // Issue 20's pool: trader_pnl = [insurance, senior], no open fee, BTC 20x with profits capped at 1%.
