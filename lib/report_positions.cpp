@@ -6,6 +6,7 @@
 #include <map>
 #include <span>
 
+#include "lib/asset_books.hpp"
 #include "lib/pricing.hpp"
 #include "lib/valuation.hpp"
 
@@ -331,7 +332,24 @@ Result<Report> position_report(const State& s, int64_t id) {
   sec.rows.push_back(std::move(row));
   Section steps = legs_section();
   for (const auto& l : legs) steps.rows.push_back(leg_row(l));
-  return Report{"position", {std::move(sec), std::move(steps)}};
+  Report report{"position", {std::move(sec), std::move(steps)}};
+  if (!p->collateral_asset.empty() && s.assets) {
+    // rules 4 (nexadex-assets(7) A5, A6): the tokens it holds, the USD they are recorded at (its collateral)
+    // and their value at the asset's low price, whose difference is in the NAV
+    const auto i = assets::find_asset(*s.assets, p->collateral_asset);
+    if (!i) return journal_error("position " + std::to_string(id) + " holds " + p->collateral_asset + ", an asset the pool does not have.");
+    const AssetConfig& a = s.assets->configs[*i];
+    const int64_t units = open ? p->collateral_tokens : 0;
+    NX_TRY(value, assets::value_floor(units, s.assets->prices[*i].low, a.decimals));
+    Section tokens{"collateral_tokens", "Collateral in tokens", SectionShape::record,
+                   {{"asset", CellType::text}, {"tokens", CellType::text}, {"recorded", CellType::usd},
+                    {"value_at_low_price", CellType::usd}},
+                   {}};
+    tokens.rows.push_back({Cell::of_text(a.symbol), Cell::of_text(format_decimal(units, static_cast<int>(a.decimals))),
+                           Cell::of_usd(open ? p->collateral : Usd(0)), Cell::of_usd(value)});
+    report.sections.push_back(std::move(tokens));
+  }
+  return report;
 }
 
 Result<Report> traders_report(const State& s) {

@@ -14,6 +14,7 @@
 #include "lib/book.hpp"
 #include "lib/exposure.hpp"
 #include "lib/pricing.hpp"
+#include "lib/report.hpp"
 #include "lib/valuation.hpp"
 #include "lib/vault.hpp"
 #include "expect_ok.hpp"
@@ -280,6 +281,15 @@ TEST_CASE("rules 4: a long posts its market's asset as collateral, valued at the
   // floor(1,989,989 × 599.4) = 1,192.799406, U = −0.000594 (the position itself is at its entry)
   CHECK(test::ok(vault::collateral_pnl_floor(b.p.s)) == Usd(-594));
   CHECK(test::ok(vault::unrealized_floor(b.p.s)) == Usd(-594));
+  // report position: its tokens, the USD recorded for them and their value at the low price
+  const Report r = test::ok(position_report(b.p.s, tom));
+  REQUIRE(r.sections.size() == 3);
+  REQUIRE(r.sections[2].name == "collateral_tokens");
+  REQUIRE(r.sections[2].rows.size() == 1);
+  CHECK(r.sections[2].rows[0][0].text == "BTC");
+  CHECK(r.sections[2].rows[0][1].text == "0.01989989");
+  CHECK(r.sections[2].rows[0][2].number == 1'192'800'000);
+  CHECK(r.sections[2].rows[0][3].number == 1'192'799'406);
   // the pool carries the collateral's price move: it holds 1.00007008 + 0.01989989 BTC and owes the long
   // its 0.1 BTC
   const auto e = test::ok(exposure::all(b.p.s));
