@@ -54,7 +54,6 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
   // Every figure is known: from here on only an overflow can fail.
   std::vector<Posting> postings;
   Usd lp_result = gain;
-  FeeTotals& liq = state.vault.fees["liquidation"];
   if (p.collateral_asset.empty()) {
     postings.push_back({position_account(p.id), taken});
     if (!keeper_fee.is_zero()) postings.push_back({"keeper:" + e.keeper, keeper_fee});
@@ -68,8 +67,12 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
     // paid them (the loss and the remainder) with the collateral's price move since the open (A6).
     NX_TRY(in, collateral_to_pool(state, p, p.collateral_tokens, c, {{"close", close_paid}, {"borrow", borrow_paid}},
                                   postings));
-    NX_TRY_STATUS(add_to(state.vault.fees["close"].forgone, close_forgone, "fees forgone"));
-    NX_TRY_STATUS(add_to(state.vault.fees["borrow"].forgone, borrow_forgone, "fees forgone"));
+    // (charged as the USD path counts them: paid and forgone)
+    for (const auto& [kind, forgone] : {std::pair{"close", close_forgone}, std::pair{"borrow", borrow_forgone}}) {
+      FeeTotals& t = state.vault.fees[kind];
+      NX_TRY_STATUS(add_to(t.charged, forgone, "fees charged"));
+      NX_TRY_STATUS(add_to(t.forgone, forgone, "fees forgone"));
+    }
     const std::size_t ci = *assets::find_asset(*state.assets, p.collateral_asset);
     const auto& pool = *state.assets;
     const int64_t others = pool.books[ci].reserved - (p.reserve_asset == p.collateral_asset ? p.reserve.units() : 0);
@@ -82,7 +85,7 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
     NX_TRY(result, r2 + shortfall);
     lp_result = result;
   }
-  NX_TRY_STATUS(add_to(liq.charged, keeper_fee, "liquidation fees"));
+  NX_TRY_STATUS(add_to(state.vault.fees["liquidation"].charged, keeper_fee, "liquidation fees"));
   // the pool's share of the trader's loss and the remainder are a gain; the shortfall is bad debt
   // (a loss only when tokens posted as collateral lost more than the gain: their own price move)
   NX_TRY(moved_rec, book_lp_result(state, ev, lp_result, LossKind::trader_pnl, p.market, postings));

@@ -130,8 +130,8 @@ Result<PostedCollateral> posted_collateral(const State& state, const PositionOpe
     return input_error(e.side == Side::long_
                            ? "a long of " + e.market + " may post " +
                                  (reserve_asset.empty() ? settlement : reserve_asset + " or " + settlement) +
-                                 " as collateral, not " + sym + "."
-                           : "a short posts " + settlement + " as collateral, not " + sym + ".");
+                                 " as collateral, not " + sym + " (leave out --collateral-asset)."
+                           : "a short posts " + settlement + " as collateral, not " + sym + " (leave out --collateral-asset).");
   }
   const AssetConfig& a = pool.configs[i];
   const auto units = parse_decimal(e.collateral_tokens, static_cast<int>(a.decimals), Sign::positive, "the collateral");
@@ -177,7 +177,8 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
     return input_error("the collateral " + to_string(collateral) + " does not cover the open fee " + to_string(fee) +
                        "; add collateral.");
   }
-  NX_TRY(after_fee, collateral - fee);
+  NX_TRY(after_fee_usd, collateral - fee);
+  Usd after_fee = after_fee_usd;
   int64_t fee_tokens = 0;
   int128 held_added = 0;   // A8: what the open adds to the pool's holdings of the market's asset (10^-18 token)
   if (posted.asset) {
@@ -189,6 +190,20 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
                          to_string(fee) + " (" + assets::format_tokens(a, q.units) + " at the low price); add collateral.");
     }
     fee_tokens = q.units;
+    // the position records what its tokens are worth after the fee's (rounded up) at the low price, floored:
+    // the NAV's A6 term starts at 0, and a coarse token unit's rounding is the trader's cost, not fee income
+    NX_TRY(kept, assets::value_floor(posted.units - q.units, pool.prices[*posted.asset].low, a.decimals));
+    after_fee = kept;
+    if (!after_fee.is_positive()) {
+      return input_error("the collateral " + assets::format_tokens(a, posted.units) + " does not cover the open fee " +
+                         to_string(fee) + "; add collateral.");
+    }
+    // at a leverage of 1x or more what a close owes never exceeds the position's tokens and reserve
+    if (size < after_fee) {
+      return rule_error("a position on collateral in tokens needs a size of at least its collateral (" +
+                        to_string(after_fee) + " after the open fee, size " + to_string(size) +
+                        "): open more or post less.");
+    }
     // the collateral and the fee's LP part; the fund's and the treasury's parts are not the LPs'
     held_added = int128(posted.units - q.parts.insurance - q.parts.treasury) *
                  pow10(exposure::k_token_decimals - a.decimals);
@@ -283,11 +298,13 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
     const std::string& sym = pool.configs[c].symbol;
     AssetBook book = pool.books[c];
     const Usd before = book.book;
-    NX_TRY(taken, take_token_fee(state, "open", c, fee, book, postings));
+    // (every sum checked before the first change)
+    NX_TRY(q, quote_token_fee(state, c, fee, book));
     NX_TRY(held, checked_add(book.held, posted.units, "held tokens"));
-    NX_TRY(owned, checked_add(book.owned, taken.parts.lp, "owned tokens"));
+    NX_TRY(owned, checked_add(book.owned, q.parts.lp, "owned tokens"));
     NX_TRY(in_collateral, checked_add(book.collateral, p.collateral_tokens, "collateral tokens"));
     NX_TRY(recorded, book.collateral_usd + p.collateral);
+    NX_TRY(taken, take_token_fee(state, "open", c, fee, book, postings));
     book.held = held;
     book.owned = owned;
     book.collateral = in_collateral;

@@ -195,7 +195,10 @@ Result<CollateralIn> collateral_to_pool(State& state, const Position& p, int64_t
     to_fund_and_treasury += q.parts.insurance + q.parts.treasury;   // ≤ the fees' tokens, far below int64
   }
   NX_TRY(owned, checked_add(book.owned, tokens - to_fund_and_treasury, "owned tokens"));
-  if (owned < 0) return rule_error("the pool's " + sym + " cannot pay this event's fees in tokens.");
+  if (owned < 0) {
+    return rule_error("the pool owns too little " + sym + " to pay this event's fees in it; deposit " + sym +
+                      " into the pool first.");
+  }
   for (const auto& [kind, fee] : fees) {
     NX_TRY(taken, take_token_fee(state, kind, *i, fee, book, postings));
     NX_TRY(income, out.income + taken.income);
@@ -219,6 +222,7 @@ Result<CollateralIn> collateral_to_pool(State& state, const Position& p, int64_t
 
 Result<Usd> pay_tokens(State& state, std::size_t asset, const std::string& holder, int64_t units,
                        std::vector<Posting>& postings) {
+  if (units == 0) return Usd();
   auto& pool = *state.assets;
   AssetBook book = pool.books[asset];
   const Usd before = book.book;
@@ -274,10 +278,18 @@ Result<TokenFee> quote_token_fee(const State& state, std::size_t asset, Usd fee,
     room = r;
   }
   NX_TRY(parts, assets::split_token_fee(units, state.config.fees.split, room));
-  NX_TRY(income, assets::value_floor(parts.lp, low, a.decimals));
+  NX_TRY(lp_value, assets::value_floor(parts.lp, low, a.decimals));
+  NX_TRY(insurance, assets::value_floor(parts.insurance, low, a.decimals));
+  NX_TRY(treasury, assets::value_floor(parts.treasury, low, a.decimals));
+  // the LPs' fee income: their part's value, at most what is left of the USD fee after the fund's and the
+  // treasury's parts (a coarse token unit rounds the fee up: that excess is a gain, not fee income)
+  NX_TRY(rest, fee - insurance);
+  NX_TRY(left, rest - treasury);
   out.units = units;
   out.parts = parts;
-  out.income = income;
+  out.income = std::min(lp_value, std::max(left, Usd()));
+  out.to_insurance = insurance;
+  out.to_treasury = treasury;
   return out;
 }
 
@@ -292,7 +304,12 @@ Result<TokenFee> take_token_fee(State& state, const char* kind, std::size_t asse
   book.treasury = treasury;
   if (out.parts.insurance != 0) postings.push_back({assets::token_account("insurance", sym), Usd(out.parts.insurance)});
   if (out.parts.treasury != 0) postings.push_back({assets::token_account("treasury", sym), Usd(out.parts.treasury)});
-  NX_TRY_STATUS(count_token_fee(state, kind, asset, out.units, out.parts, out.income));
+  // report fees: the USD fee charged, its parts at their low prices
+  FeeTotals& t = state.vault.fees[kind];
+  NX_TRY_STATUS(add_to(t.charged, fee, "fees charged"));
+  NX_TRY_STATUS(add_to(t.to_lps, out.income, "fees to LPs"));
+  NX_TRY_STATUS(add_to(t.to_insurance, out.to_insurance, "fees to insurance"));
+  NX_TRY_STATUS(add_to(t.to_treasury, out.to_treasury, "fees to the treasury"));
   return out;
 }
 

@@ -65,11 +65,14 @@ Status count_token_fee(State& state, const char* kind, std::size_t asset, int64_
 // every fee is (insurance and treasury floored, the fund within its target's room; FEE SPLIT). Adds the
 // insurance and treasury parts to `book` (the caller's copy of the asset's books, whose owned tokens the
 // LPs' part joins with what else enters them) and their postings, and counts the fee in `kind`'s totals.
-// The LPs' income is value(lp part, p−) (the fee channel).
+// The LPs' income (the fee channel) is value(lp part, p−), at most the USD fee less the other parts' values;
+// `kind`'s totals count the USD fee as charged.
 struct TokenFee {
   int64_t units = 0;
   assets::TokenFeeParts parts;
   Usd income;
+  Usd to_insurance;   // the parts' values at the low price (report fees)
+  Usd to_treasury;
 };
 Result<TokenFee> take_token_fee(State& state, const char* kind, std::size_t asset, Usd fee, AssetBook& book,
                                 std::vector<Posting>& postings);

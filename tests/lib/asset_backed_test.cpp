@@ -249,14 +249,14 @@ TEST_CASE("rules 4: a long posts its market's asset as collateral, valued at the
   // floor(2,000,000 × 5,994,000,000,000 / 10^10) = 1,198.800000; the open fee of 6 takes
   // ceil(6,000,000 × 10^10 / 5,994,000,000,000) = ceil(10,010.01) = 10,011 units, split in them as every fee
   // is: floor(20%) = 2,002 to the fund, floor(10%) = 1,001 to the treasury, 7,008 to owned_BTC; he keeps
-  // 1,989,989 units, recorded at 1,198.80 − 6 = 1,192.80
+  // 1,989,989 units, recorded at their value floor(1,989,989 × 599.4) = 1,192.799406
   const auto open = b.p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(), Usd::whole(6'000), Leverage{0}, "BTC",
                                           "0.02"});
   const int64_t tom = b.p.s.head_seq;
   const Position& p = b.pos(tom);
   CHECK(p.collateral_asset == "BTC");
   CHECK(p.collateral_tokens == 1'989'989);
-  CHECK(p.collateral == Usd(1'192'800'000));
+  CHECK(p.collateral == Usd(1'192'799'406));
   CHECK(p.reserve == Usd(10'000'000));
   CHECK(leg(open, "trader:tom:BTC") == -2'000'000);
   CHECK(leg(open, "position:" + std::to_string(tom) + ":BTC") == 1'989'989);
@@ -264,10 +264,12 @@ TEST_CASE("rules 4: a long posts its market's asset as collateral, valued at the
   CHECK(leg(open, "insurance:BTC") == 2'002);
   CHECK(leg(open, "treasury:BTC") == 1'001);
   CHECK(leg(open, "insurance") == 0);
-  // B_BTC: 100,000,000 × 599.4 = 59,940.000000 → floor(100,007,008 × 599.4) = 59,944.200595: ΔB = 4.200595,
-  // the LPs' fee income value(7,008, 59,940) = floor(4,200.5952) = 4.200595
+  // B_BTC: 100,000,000 × 599.4 = 59,940.000000 → floor(100,007,008 × 599.4) = 59,944.200595: ΔB = 4.200595, the
+  // LPs' fee income at most the fee less the other parts' values, 6 − 1.199998 − 0.599999 = 4.200003, and a
+  // gain of 0.000592
   CHECK(leg(open, "inventory:BTC") == -4'200'595);
-  CHECK(b.p.s.vault.fees["open"].to_lps == Usd(4'200'595));
+  CHECK(b.p.s.vault.fees["open"].charged == Usd(6'000'000));
+  CHECK(b.p.s.vault.fees["open"].to_lps == Usd(4'200'003));
   CHECK(b.p.s.vault.fees["open"].to_insurance == Usd(1'199'998));   // floor(2,002 × 599.4)
   const AssetBook& btc = b.p.book("BTC");
   CHECK(btc.held == 102'000'000);
@@ -275,12 +277,12 @@ TEST_CASE("rules 4: a long posts its market's asset as collateral, valued at the
   CHECK(btc.collateral == 1'989'989);
   CHECK(btc.insurance == 2'002);
   CHECK(btc.treasury == 1'001);
-  CHECK(btc.collateral_usd == Usd(1'192'800'000));
+  CHECK(btc.collateral_usd == Usd(1'192'799'406));
   CHECK(btc.book == Usd(59'944'200'595));
-  // A6: the NAV counts the tokens at the low price against the USD recorded for them:
-  // floor(1,989,989 × 599.4) = 1,192.799406, U = −0.000594 (the position itself is at its entry)
-  CHECK(test::ok(vault::collateral_pnl_floor(b.p.s)) == Usd(-594));
-  CHECK(test::ok(vault::unrealized_floor(b.p.s)) == Usd(-594));
+  // A6: the NAV counts the tokens at the low price against the USD recorded for them: 0 at the open (the
+  // position itself is at its entry)
+  CHECK(test::ok(vault::collateral_pnl_floor(b.p.s)) == Usd(0));
+  CHECK(test::ok(vault::unrealized_floor(b.p.s)) == Usd(0));
   // report position: its tokens, the USD recorded for them and their value at the low price
   const Report r = test::ok(position_report(b.p.s, tom));
   REQUIRE(r.sections.size() == 3);
@@ -288,7 +290,7 @@ TEST_CASE("rules 4: a long posts its market's asset as collateral, valued at the
   REQUIRE(r.sections[2].rows.size() == 1);
   CHECK(r.sections[2].rows[0][0].text == "BTC");
   CHECK(r.sections[2].rows[0][1].text == "0.01989989");
-  CHECK(r.sections[2].rows[0][2].number == 1'192'800'000);
+  CHECK(r.sections[2].rows[0][2].number == 1'192'799'406);
   CHECK(r.sections[2].rows[0][3].number == 1'192'799'406);
   // the pool carries the collateral's price move: it holds 1.00007008 + 0.01989989 BTC and owes the long
   // its 0.1 BTC
@@ -300,31 +302,32 @@ TEST_CASE("rules 4: a long posts its market's asset as collateral, valued at the
   // ceil(10^7 × 10^4 / 100,007,008) = 1000 bps, as without the fee's tokens)
   b.p.now = Timestamp{k_t0 + k_day};
   b.p.ok(PriceSet{"BTC", Price::whole(66'000)});
-  // U = −600 + floor(1,989,989 × 659.34) − 1,192.80 = −600 + 1,312.079347 − 1,192.80 = −480.720653
-  CHECK(test::ok(vault::unrealized_floor(b.p.s)) == Usd(-480'720'653));
-  // the amount 1,192.80 + 600 − 6 − 0.493151 = 1,786.306849 is paid in BTC at 66,066:
-  // floor(1,786,306,849 × 10^10 / 6,606,600,000,000) = 2,703,821 units (his 1,989,989 and 713,832 of the reserve)
+  // U = −600 + floor(1,989,989 × 659.34) − 1,192.799406 = −600 + 1,312.079347 − 1,192.799406 = −480.720059
+  CHECK(test::ok(vault::unrealized_floor(b.p.s)) == Usd(-480'720'059));
+  // the amount 1,192.799406 + 600 − 6 − 0.493151 = 1,786.306255 is paid in BTC at 66,066:
+  // floor(1,786,306,255 × 10^10 / 6,606,600,000,000) = 2,703,820 units (his 1,989,989 and 713,831 of the reserve)
   const auto legs = b.p.ok(PositionClosed{tom, Usd()});
   CHECK(leg(legs, "trader:tom") == 0);
-  CHECK(leg(legs, "trader:tom:BTC") == 2'703'821);
+  CHECK(leg(legs, "trader:tom:BTC") == 2'703'820);
   CHECK(leg(legs, "position:" + std::to_string(tom) + ":BTC") == -1'989'989);
   // the fees in tokens at 65,934: ceil(6,000,000 × 10^10 / 6,593,400,000,000) = 9,101 (1,820 to the fund, 910
   // to the treasury, 6,371 the LPs') and ceil(493,151 × 10^10 / 6,593,400,000,000) = 748 (149, 74, 525)
   CHECK(leg(legs, "insurance:BTC") == 1'820 + 149);
   CHECK(leg(legs, "treasury:BTC") == 910 + 74);
-  CHECK(leg(legs, "pool:BTC") == (1'989'989 - 2'953) - 2'703'821);
+  CHECK(leg(legs, "pool:BTC") == (1'989'989 - 2'953) - 2'703'820);
   // the rest of the tokens join owned_BTC: B from floor(100,007,008 × 659.34) = 65,938.620654 to
   // floor(101,994,044 × 659.34) = 67,248.752970 (ΔB 1,310.132316); the payment takes it to
-  // floor(99,290,223 × 659.34) = 65,466.015632 (1,782.737338 out): inventory −1,310.132316 + 1,782.737338
-  CHECK(leg(legs, "inventory:BTC") == 472'605'022);
-  // the LPs: fee income value(6,371) + value(525) = 4.200655 + 0.346153, and the result 1,310.132316 −
-  // 4.546808 − 1,782.737338 = −477.151830 (−600 of profit, +119.279347 of the collateral's rise, the payment's
-  // spread and the fees' rounding)
-  CHECK(b.p.s.vault.fees["close"].to_lps == Usd(4'200'655));
-  CHECK(b.p.s.vault.fees["borrow"].to_lps == Usd(346'153));
-  CHECK(b.p.s.legs.back().payout == Usd(1'786'306'849));
-  CHECK(b.p.book("BTC").owned == 99'290'223);
-  CHECK(b.p.book("BTC").held == 99'290'223 + 2'002 + 1'001 + 1'969 + 984);
+  // floor(99,290,224 × 659.34) = 65,466.016292 (1,782.736678 out): inventory −1,310.132316 + 1,782.736678
+  CHECK(leg(legs, "inventory:BTC") == 472'604'362);
+  // the LPs: fee income 6 − floor(1,820 × 659.34) − floor(910 × 659.34) = 4.200003 (under value(6,371) =
+  // 4.200655) and 0.493151 − 0.098241 − 0.048791 = 0.346119 (under value(525) = 0.346153), and the result
+  // 1,310.132316 − 4.546122 − 1,782.736678 = −477.150484 (−600 of profit, +119.279941 of the collateral's rise,
+  // the payment's spread and the fees' rounding)
+  CHECK(b.p.s.vault.fees["close"].to_lps == Usd(4'200'003));
+  CHECK(b.p.s.vault.fees["borrow"].to_lps == Usd(346'119));
+  CHECK(b.p.s.legs.back().payout == Usd(1'786'306'255));
+  CHECK(b.p.book("BTC").owned == 99'290'224);
+  CHECK(b.p.book("BTC").held == 99'290'224 + 2'002 + 1'001 + 1'969 + 984);
   CHECK(b.p.book("BTC").collateral == 0);
   CHECK(b.p.book("BTC").collateral_usd == Usd(0));
   CHECK(b.p.book("BTC").reserved == 0);
@@ -335,15 +338,15 @@ TEST_CASE("rules 4: a partial close pays its part of the collateral tokens", "[a
   Backed b;
   b.p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(), Usd::whole(6'000), Leverage{0}, "BTC", "0.02"});
   const int64_t tom = b.p.s.head_seq;
-  // a third at the entry price: floor(1,989,989 / 3) = 663,329 tokens and floor(1,192.80 / 3) = 397.60 leave;
-  // the amount 397.60 − the close fee 2 = 395.60 is paid as floor(395,600,000 × 10^10 / 6,006,000,000,000) =
-  // 658,674 units at the high price 60,060
+  // a third at the entry price: floor(1,989,989 / 3) = 663,329 tokens and floor(1,192.799406 / 3) = 397.599802
+  // leave; the amount 397.599802 − the close fee 2 = 395.599802 is paid as
+  // floor(395,599,802 × 10^10 / 6,006,000,000,000) = 658,674 units at the high price 60,060
   const auto legs = b.p.ok(PositionClosed{tom, Usd::whole(2'000)});
   CHECK(leg(legs, "trader:tom:BTC") == 658'674);
   CHECK(b.pos(tom).collateral_tokens == 1'989'989 - 663'329);
-  CHECK(b.pos(tom).collateral == Usd(795'200'000));
+  CHECK(b.pos(tom).collateral == Usd(795'199'604));
   CHECK(b.p.book("BTC").collateral == 1'326'660);
-  CHECK(b.p.book("BTC").collateral_usd == Usd(795'200'000));
+  CHECK(b.p.book("BTC").collateral_usd == Usd(795'199'604));
 }
 
 TEST_CASE("rules 4: a liquidation takes the collateral's tokens into the pool at the low price (A7)",
@@ -351,13 +354,14 @@ TEST_CASE("rules 4: a liquidation takes the collateral's tokens into the pool at
   Backed b;
   b.p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(), Usd::whole(6'000), Leverage{0}, "BTC", "0.02"});
   const int64_t tom = b.p.s.head_seq;
-  // liquidation price: room 1,192.80 − 6 − 60 = 1,126.80, × 60,000 / 6,000 = 11,268 below 60,000: 48,732
-  CHECK(test::ok(vault::liquidation_price(b.p.s, b.pos(tom))) == Price::whole(48'732));
+  // liquidation price: room 1,192.799406 − 6 − 60 = 1,126.799406, × 60,000 / 6,000 = 11,267.99406 below 60,000:
+  // 48,732.00594
+  CHECK(test::ok(vault::liquidation_price(b.p.s, b.pos(tom))) == Price(4'873'200'594'000));
   b.p.ok(PriceSet{"BTC", Price::whole(48'000)});   // low 47,952
   const auto legs = b.p.ok(PositionLiquidated{tom, "keeper"});
-  // the loss of 1,200 takes all of the 1,192.80 (no fee is paid); the 1,989,989 units join owned_BTC: B from
+  // the loss of 1,200 takes all of the 1,192.799406 (no fee is paid); the 1,989,989 units join owned_BTC: B from
   // floor(100,007,008 × 479.52) = 47,955.360476 to floor(101,996,997 × 479.52) = 48,909.600001, ΔB 954.239525
-  // = value(1,989,989, 47,952): the LPs gain 1,192.80 and lose the 238.560475 the tokens fell since the open
+  // = value(1,989,989, 47,952): the LPs gain 1,192.799406 and lose the 238.559881 the tokens fell since the open
   // (A6), both already in the NAV. The keeper's 5 is paid by the pool in BTC at 48,048,
   // floor(5,000,000 × 10^10 / 4,804,800,000,000) = 10,406 units (4.989885 of book value), and is a shortfall
   // of the collateral: bad debt
@@ -382,9 +386,9 @@ TEST_CASE("rules 4: collateral in tokens is refused where the rules do not allow
   };
   Backed b;
   refused(b, {"sue", "BTC", Side::short_, Usd(), Usd::whole(3'000), Leverage{0}, "BTC", "0.02"},
-          "a short posts USDC as collateral, not BTC.");
+          "a short posts USDC as collateral, not BTC (leave out --collateral-asset).");
   refused(b, {"ann", "ETH", Side::long_, Usd(), Usd::whole(3'000), Leverage{0}, "BTC", "0.02"},
-          "a long of ETH may post USDC as collateral, not BTC.");
+          "a long of ETH may post USDC as collateral, not BTC (leave out --collateral-asset).");
   refused(b, {"tom", "BTC", Side::long_, Usd(), Usd::whole(3'000), Leverage{0}, "USDC", "600"},
           "USDC is the settlement asset");
   refused(b, {"tom", "BTC", Side::long_, Usd(), Usd::whole(3'000), Leverage{0}, "SOL", "1"}, "SOL");
@@ -393,6 +397,13 @@ TEST_CASE("rules 4: collateral in tokens is refused where the rules do not allow
   // 0.0001 BTC is worth 5.994 at the low price, under the open fee of 6 on a size of 6,000
   refused(b, {"tom", "BTC", Side::long_, Usd(), Usd::whole(6'000), Leverage{0}, "BTC", "0.0001"},
           "does not cover the open fee");
+  // below a leverage of 1x what a close owes after a fall could exceed the tokens and the reserve (A5): a
+  // size of 600 on 0.02 BTC (1,198.20 recorded after the fee) is refused (exit status 2)
+  const Error lev = b.p.refused(PositionOpened{"tom", "BTC", Side::long_, Usd(), Usd::whole(600), Leverage{0}, "BTC",
+                                               "0.02"},
+                                ErrorKind::rule);
+  INFO(lev.message);
+  CHECK(lev.message.find("needs a size of at least its collateral") != std::string::npos);
   // rules 3 journals have no collateral in tokens
   Backed old(10'000, 3);
   refused(old, {"tom", "BTC", Side::long_, Usd(), Usd::whole(3'000), Leverage{0}, "BTC", "0.02"},
