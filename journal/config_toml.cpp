@@ -285,6 +285,26 @@ class Reader {
     out = std::move(list);
   }
 
+  // A list of asset symbols (markets[].collateral): a non-empty array of distinct names.
+  void read(const Value& v, const std::string& key, const ConfigRange& range, std::vector<std::string>& out) const {
+    if (!v.is_array()) fail(v, key, "expected an array of asset symbols such as [\"USDC\", \"BTC\"], got " + type_name(v) + ".");
+    if (v.as_array().empty()) fail(v, key, "the list is empty; list at least the settlement asset, or leave the key out.");
+    std::vector<std::string> list;
+    for (const Value& e : v.as_array()) {
+      if (!e.is_string()) fail(e, key, "expected asset symbols as strings, got " + type_name(e) + ".");
+      const std::string& name = e.as_string().str;
+      if (!name_in_range(name, range)) {
+        fail(e, key, "'" + name + "' must be " + std::to_string(range.min) + " to " + std::to_string(range.max) +
+                         " characters of A-Z and 0-9.");
+      }
+      for (const std::string& seen : list) {
+        if (seen == name) fail(e, key, "names " + name + " twice; list each asset once.");
+      }
+      list.push_back(name);
+    }
+    out = std::move(list);
+  }
+
   // Lock tiers (DESIGN-risk §7): an array of tables, each exactly { min = "30d", boost_bps = 11000 },
   // by ascending min; the order and the boosts' range are checked here to name the tier's line.
   void read(const Value& v, const std::string& key, const ConfigRange&, std::vector<LockTier>& out) const {
@@ -357,6 +377,7 @@ nlohmann::json to_json(const std::vector<LockTier>& tiers) {
   for (const LockTier& t : tiers) a.push_back({{"boost_bps", t.boost_bps.value}, {"min", format_duration(t.min)}});
   return a;
 }
+nlohmann::json to_json(const std::vector<std::string>& list) { return list; }
 nlohmann::json to_json(const std::vector<Layer>& list) {
   nlohmann::json a = nlohmann::json::array();
   for (const Layer layer : list) a.push_back(std::string(layer_name(layer)));
@@ -370,6 +391,10 @@ nlohmann::json table_to_json(const Config& c, std::string_view table, std::size_
     if (item.key) {
       if (item.key->multi_asset && c.assets.empty()) continue;  // not a key of a single-USDC vault
       if (item.key->shown_when_set && ranged_units(*item.key, c, entry) == 0) continue;   // off: not shown
+      if (const auto* list = std::get_if<ConfigField<std::vector<std::string>>>(&item.key->field);
+          list && (*list)(c, entry).empty()) {
+        continue;   // the default: not shown
+      }
       out[name] = std::visit([&](const auto& field) { return to_json(field(c, entry)); }, item.key->field);
     } else if (item.array) {
       if (!item.array->required && item.array->count(c) == 0) continue;  // left out, not shown
@@ -408,6 +433,7 @@ void from_json(const nlohmann::json& j, FeeCurve& out) {
   if (!curve) throw std::runtime_error("'" + j.get<std::string>() + "' is not a fee curve");
   out = *curve;
 }
+void from_json(const nlohmann::json& j, std::vector<std::string>& out) { out = j.get<std::vector<std::string>>(); }
 void from_json(const nlohmann::json& j, std::vector<Layer>& out) {
   std::vector<Layer> list;
   for (const nlohmann::json& e : j) {

@@ -25,6 +25,9 @@ struct MarketConfig {
   Bps maintenance_margin_bps{100};              // 1% of size
   Bps max_profit_bps{10'000};                   // SPEC §3: profit capped at 100% of size
   Bps max_net_exposure_bps{0};                  // SPEC §6: 0: no cap; else of AUM (lib/exposure.hpp)
+  // A multi-asset pool (nexadex-assets(7) A5): the pool assets its positions may post as collateral; empty:
+  // the default, the settlement asset and, for a long of a market pricing a pool asset, that asset
+  std::vector<std::string> collateral{};
 };
 
 struct FeeSplit {

@@ -137,6 +137,10 @@ const ConfigKey k_keys[] = {
     {"markets[]", "max_net_exposure_bps", market_field<&MarketConfig::max_net_exposure_bps>(), {0, 1'000'000},
      Presence::optional, "5000",
      "opens may not push the pool's net exposure to the market beyond this share of AUM (0: no cap)", false, true},
+    {"markets[]", "collateral", market_field<&MarketConfig::collateral>(), {1, 16}, Presence::optional,
+     "[\"USDC\", \"BTC\"]",
+     "the pool assets its positions may post as collateral (default: the settlement asset, and a long's market's)",
+     true, true},
 
     // nexadex-assets(7): read and checked; a pool with [[assets]] cannot be created yet
     {"assets[]", "symbol", asset_field<&AssetConfig::symbol>(), {1, 16}, Presence::identity, "\"USDC\"",
@@ -263,6 +267,16 @@ Status check_key(const ConfigKey& key, const Config& c, std::size_t entry, const
           }
         } else if constexpr (std::is_same_v<T, std::vector<LockTier>>) {
           NX_TRY_STATUS(check_lock_tiers(v, where));
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          for (std::size_t i = 0; i < v.size(); ++i) {
+            if (!name_in_range(v[i], key.range)) {
+              return input_error(where + " names '" + v[i] + "', which must be " + std::to_string(key.range.min) +
+                                 " to " + std::to_string(key.range.max) + " characters of A-Z and 0-9.");
+            }
+            for (std::size_t k = 0; k < i; ++k) {
+              if (v[k] == v[i]) return input_error(where + " names " + v[i] + " twice; list each asset once.");
+            }
+          }
         } else if constexpr (!std::is_same_v<T, bool> && !std::is_same_v<T, FeeCurve>) {
           const int64_t n = *ranged_units(key, c, entry);
           if (n < key.range.min || n > key.range.max) {
@@ -284,6 +298,12 @@ Status check_assets(const Config& c) {
     if (c.cascade.inventory != CascadeConfig{}.inventory) {
       return input_error("cascade.inventory applies to a multi-asset pool only, and this config has no [[assets]]; "
                          "remove the key or add the [[assets]] tables.");
+    }
+    for (const MarketConfig& m : c.markets) {
+      if (!m.collateral.empty()) {
+        return input_error("markets." + m.symbol + ".collateral applies to a multi-asset pool only, and this config has "
+                           "no [[assets]]; remove the key or add the [[assets]] tables.");
+      }
     }
     return {};
   }
@@ -314,6 +334,28 @@ Status check_assets(const Config& c) {
   if (!settlement_asset) {
     return input_error("no [[assets]] table is a stable priced by no market (the settlement asset, e.g. symbol = "
                        "\"USDC\" with stable = true and no price); add one.");
+  }
+  // A5: a market's collateral lists the settlement asset and at most the asset the market prices (the one its
+  // longs reserve); collateral in another asset is not built
+  for (const MarketConfig& m : c.markets) {
+    if (m.collateral.empty()) continue;
+    const AssetConfig* backed = nullptr;
+    for (const AssetConfig& a : c.assets) {
+      if (!backed && !a.stable && a.market == m.symbol) backed = &a;
+    }
+    const std::string where = "markets." + m.symbol + ".collateral";
+    bool settlement_listed = false;
+    for (const std::string& symbol : m.collateral) {
+      settlement_listed = settlement_listed || symbol == settlement_asset->symbol;
+      if (symbol == settlement_asset->symbol || (backed && symbol == backed->symbol)) continue;
+      return input_error(where + " names " + symbol + ", but a position of " + m.symbol + " may post only " +
+                         settlement_asset->symbol + (backed ? " or " + backed->symbol : std::string()) +
+                         " (nexadex-assets(7) A5); remove it.");
+    }
+    if (!settlement_listed) {
+      return input_error(where + " must list the settlement asset " + settlement_asset->symbol +
+                         " (a short always posts it); add it.");
+    }
   }
   return {};
 }
@@ -440,7 +482,8 @@ Status validate(const Config& config) {
 
 std::string ConfigKey::path() const {
   const bool list = std::holds_alternative<ConfigField<std::vector<Layer>>>(field) ||
-                    std::holds_alternative<ConfigField<std::vector<LockTier>>>(field);
+                    std::holds_alternative<ConfigField<std::vector<LockTier>>>(field) ||
+                    std::holds_alternative<ConfigField<std::vector<std::string>>>(field);
   return std::string(table) + "." + std::string(name) + (list ? "[]" : "");
 }
 

@@ -36,7 +36,8 @@ struct ConfigField {
 // optional, a TOML boolean; an int64_t a plain whole number (assets[].decimals).
 using ConfigFieldRef = std::variant<ConfigField<Bps>, ConfigField<Usd>, ConfigField<Duration>, ConfigField<Leverage>,
                                     ConfigField<std::string>, ConfigField<std::vector<Layer>>, ConfigField<bool>,
-                                    ConfigField<std::vector<LockTier>>, ConfigField<int64_t>, ConfigField<FeeCurve>>;
+                                    ConfigField<std::vector<LockTier>>, ConfigField<int64_t>, ConfigField<FeeCurve>,
+                                    ConfigField<std::vector<std::string>>>;
 
 // The allowed values, in the units of the type: basis points, micro-USD, seconds, hundredths (of
 // leverage), characters (of a name). Unused for layer lists and presence flags.

@@ -133,6 +133,13 @@ Result<PostedCollateral> posted_collateral(const State& state, const PositionOpe
                                  " as collateral, not " + sym + " (leave out --collateral-asset)."
                            : "a short posts " + settlement + " as collateral, not " + sym + " (leave out --collateral-asset).");
   }
+  // the market's config may allow less than the rule (markets[].collateral)
+  const MarketConfig* mc = state.config.market(e.market);
+  if (mc != nullptr && !mc->collateral.empty() &&
+      std::find(mc->collateral.begin(), mc->collateral.end(), sym) == mc->collateral.end()) {
+    return input_error("the " + e.market + " market's config does not allow collateral in " + sym +
+                       " (markets." + e.market + ".collateral); post USD collateral (leave out --collateral-asset).");
+  }
   const AssetConfig& a = pool.configs[i];
   const auto units = parse_decimal(e.collateral_tokens, static_cast<int>(a.decimals), Sign::positive, "the collateral");
   if (!units) {

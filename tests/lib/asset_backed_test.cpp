@@ -410,6 +410,50 @@ TEST_CASE("rules 4: collateral in tokens is refused where the rules do not allow
           "needs a multi-asset pool under rules version 4");
 }
 
+TEST_CASE("markets[].collateral: what a market's positions may post, checked against the pool's assets",
+          "[assets][backed][config]") {
+  const std::string base = config_text(10'000);
+  const auto with = [&](const std::string& line) {
+    std::string text = base;
+    const std::string at = "symbol = \"BTC\"\nmax_leverage = 10\n";
+    text.insert(text.find(at) + at.size(), line + "\n");
+    return text;
+  };
+  const auto refused = [](const std::string& text, const char* says) {
+    auto c = journal::parse_config(text, "multi.toml");
+    REQUIRE_FALSE(c.has_value());
+    INFO(c.error().message);
+    CHECK(c.error().message.find(says) != std::string::npos);
+  };
+  REQUIRE(journal::parse_config(with("collateral = [\"USDC\", \"BTC\"]"), "multi.toml").has_value());
+  REQUIRE(journal::parse_config(with("collateral = [\"USDC\"]"), "multi.toml").has_value());
+  refused(with("collateral = [\"BTC\"]"), "markets.BTC.collateral must list the settlement asset USDC");
+  refused(with("collateral = [\"USDC\", \"ETH\"]"), "names ETH, but a position of BTC may post only USDC or BTC");
+  refused(with("collateral = []"), "the list is empty");
+  refused(with("collateral = [\"USDC\", \"USDC\"]"), "names USDC twice");
+  refused(with("collateral = \"USDC\""), "expected an array of asset symbols");
+  refused("[[markets]]\nsymbol = \"BTC\"\ncollateral = [\"USDC\"]\n", "applies to a multi-asset pool only");
+  // a market that allows only USDC refuses collateral in BTC; USD collateral is always allowed
+  const std::string text = with("collateral = [\"USDC\"]");
+  test::MultiPool p(text.c_str(), 4);
+  p.ok(PriceSet{"BTC", Price::whole(60'000)});
+  p.ok(LpAssetDeposited{"alice", "USDC", "100000", "", Duration{0}, true});
+  p.ok(LpAssetDeposited{"bob", "BTC", "1", "", Duration{0}, true});
+  const Error e = p.refused(PositionOpened{"tom", "BTC", Side::long_, Usd(), Usd::whole(6'000), Leverage{0}, "BTC",
+                                          "0.02"},
+                            ErrorKind::input);
+  INFO(e.message);
+  CHECK(e.message.find("the BTC market's config does not allow collateral in BTC") != std::string::npos);
+  p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd::whole(1'200), Usd::whole(6'000), Leverage{0}, {}, {}});
+  // config show writes the key only when it is set
+  auto parsed = journal::parse_config(text, "multi.toml");
+  REQUIRE(parsed.has_value());
+  CHECK(journal::config_to_toml(*parsed).find("collateral = [") != std::string::npos);
+  auto plain = journal::parse_config(base, "multi.toml");
+  REQUIRE(plain.has_value());
+  CHECK(journal::config_to_toml(*plain).find("collateral") == std::string::npos);
+}
+
 TEST_CASE("rules 4: a config that would change what a market's open longs reserve is refused", "[assets][backed]") {
   // a rules 3 journal with an open BTC long may not adopt rules 4 (its long reserves USD, new ones BTC)
   Backed b(10'000, 3);

@@ -38,6 +38,12 @@ std::string file_with(const ConfigKey& key, const std::string& name, const std::
   // a second borrow slope needs its kink (the rule across the two keys)
   const std::string companion = key.path() == "fees.borrow_slope2_apr_bps" ? "borrow_kink_bps = 8000\n" : "";
   if (!key.per_entry()) return "[" + std::string(key.table) + "]\n" + companion + name + " = " + value + "\n" + market;
+  // a market's collateral names the assets of a multi-asset pool
+  if (key.path() == "markets[].collateral[]") {
+    return market + name + " = " + value +
+           "\n[[assets]]\nsymbol = \"USDC\"\nstable = true\ntarget_weight_bps = 5000\n"
+           "[[assets]]\nsymbol = \"BTC\"\ndecimals = 8\nprice = \"BTC\"\ntarget_weight_bps = 5000\n";
+  }
   if (key.table == "assets[]") {
     std::string text = market + "[[assets]]\nsymbol = \"USD\"\nstable = true\ntarget_weight_bps = 5000\n[[assets]]\n";
     for (const auto& [k, v] : {std::pair<std::string, std::string>{"symbol", "\"ZZZ\""}, {"price", "\"BTC\""},
@@ -142,6 +148,7 @@ TEST_CASE("the key table names each key once, and every default is within its ra
 TEST_CASE("config show prints exactly the keys of the table", "[config][keys]") {
   Config c = full_config();
   c.markets[0].max_net_exposure_bps = Bps{5'000};   // keys shown only when set
+  c.markets[0].collateral = {"USDC"};
   c.fees.borrow_kink_bps = Bps{8'000};
   c.fees.borrow_slope2_apr_bps = Bps{12'000};
   std::set<std::string> shown;
@@ -151,11 +158,13 @@ TEST_CASE("config show prints exactly the keys of the table", "[config][keys]") 
   CHECK(shown == table);
   // unset, it is left out: a journal written before it existed reads its cached config as it was
   c.markets[0].max_net_exposure_bps = Bps{0};
+  c.markets[0].collateral.clear();
   c.fees.borrow_kink_bps = Bps{0};
   c.fees.borrow_slope2_apr_bps = Bps{0};
   shown.clear();
   flatten(journal::config_to_json(c), "", shown);
-  for (const char* key : {"markets[].max_net_exposure_bps", "fees.borrow_kink_bps", "fees.borrow_slope2_apr_bps"}) {
+  for (const char* key : {"markets[].max_net_exposure_bps", "fees.borrow_kink_bps", "fees.borrow_slope2_apr_bps",
+                          "markets[].collateral[]"}) {
     CHECK(table.erase(key) == 1);
   }
   CHECK(shown == table);
