@@ -103,11 +103,10 @@ Status check_nav_utilization(const State& state, Usd reserve, Usd reserved_after
                     " at most); open less or wait for LP deposits.");
 }
 
-
 // A5: the collateral an open posts. In the settlement asset ("" asset) it is e.collateral micro-USD; in
 // tokens (rules 4: a long of an asset-backed market may post that asset) it is valued at the asset's low
-// price, floored, and that USD amount is what the position records (frozen) and what its fee, leverage
-// and margin are computed on.
+// price, floored: the size and the open fee are computed on that USD amount (the position then records
+// what its tokens left after the fee are worth, see open()).
 struct PostedCollateral {
   Usd usd;
   std::optional<std::size_t> asset;   // the pool asset of tokens, none for the settlement asset
