@@ -3,7 +3,9 @@
 
 #include <algorithm>
 
+#include "lib/asset_books.hpp"
 #include "lib/cascade.hpp"
+#include "lib/insurance.hpp"
 #include "lib/locks.hpp"
 
 namespace nexadex::tranche {
@@ -33,6 +35,35 @@ Status cancel_holdings(State& state, TrancheId id, Timestamp at) {
   t.daily.clear();
   state.store.dirty_vault = true;
   return {};
+}
+
+// Rules 4 (nexadex-assets(7) A7): `amount` of a loss the fund covers beyond its USD, paid in its tokens of
+// the other assets in file order at their low prices (assets::pay_from_insurance): they join the LPs'
+// tokens (owned_A), who pay the loss's USD for them; the rounding of the last asset is their gain.
+Status pay_insurance_tokens(State& state, Usd amount, std::vector<Posting>& postings) {
+  auto& pool = *state.assets;
+  std::vector<Usd> before;
+  for (const AssetBook& b : pool.books) before.push_back(b.book);
+  // the settlement asset's part is the vault's USD, paid by the caller
+  const int64_t settlement_insurance = pool.books[pool.settlement].insurance;
+  pool.books[pool.settlement].insurance = 0;
+  auto paid = assets::pay_from_insurance(pool, amount);
+  pool.books[pool.settlement].insurance = settlement_insurance;
+  if (!paid) return std::unexpected(paid.error());
+  if (paid->covered != amount) {
+    return journal_error("the insurance fund's tokens cover " + to_string(paid->covered) + " of the " +
+                         to_string(amount) + " its cover counted on.");
+  }
+  state.store.dirty_assets = true;
+  for (const auto& [i, units] : paid->tokens) {
+    const std::string& sym = pool.configs[i].symbol;
+    postings.push_back({assets::token_account("insurance", sym), Usd(-units)});
+    postings.push_back({assets::token_account("pool", sym), Usd(units)});
+    NX_TRY(gained, pool.books[i].book - before[i]);
+    NX_TRY(inventory, -gained);
+    postings.push_back({assets::inventory_account(sym), inventory});
+  }
+  return credit_gain(state, paid->book_gain, postings);
 }
 
 }  // namespace
@@ -84,15 +115,23 @@ Result<const LossRecord*> absorb_loss(State& state, LossKind kind, Usd amount, c
         auto& today = state.vault.cover_today[market];
         if (today.day != day) {
           // the day's cap is fixed at the market's first draw: bps of the fund's balance before it
-          NX_TRY(cap, state.vault.insurance.mul_bps_floor(state.config.insurance.max_cover_per_market_per_day_bps,
-                                                          "insurance cover"));
+          NX_TRY(fund, vault::fund_value(state));
+          NX_TRY(cap, fund.mul_bps_floor(state.config.insurance.max_cover_per_market_per_day_bps, "insurance cover"));
           today = Vault::DailyCover{day, cap, Usd(0)};
         }
         NX_TRY_STATUS(add_to(today.used, give, "insurance cover"));
       }
-      NX_TRY_STATUS(sub_from(state.vault.insurance, give, "the insurance fund"));
+      // its USD first; under rules 4 the rest in its tokens (A7)
+      const Usd from_usd = state.rules >= 4 && state.assets ? std::min(give, std::max(state.vault.insurance, Usd())) : give;
+      NX_TRY_STATUS(sub_from(state.vault.insurance, from_usd, "the insurance fund"));
       NX_TRY_STATUS(add_to(state.vault.insurance_paid, give, "insurance paid"));
-      postings.push_back({"insurance", taken});
+      if (from_usd == give) {
+        postings.push_back({"insurance", taken});
+      } else {
+        if (from_usd.is_positive()) postings.push_back({"insurance", Usd(-from_usd.units())});
+        NX_TRY(in_tokens, give - from_usd);
+        NX_TRY_STATUS(pay_insurance_tokens(state, in_tokens, postings));
+      }
     } else {
       const TrancheId id = layer == Layer::junior ? TrancheId::junior : TrancheId::senior;
       Tranche& t = state.vault.tranche(id);

@@ -18,6 +18,21 @@ std::optional<Usd> insurance_target(const State& state) {
   return narrow_clamped(std::max(by_oi, WideUsd(ins.target_min)), Usd(), Usd::largest());
 }
 
+Result<Usd> fund_tokens_value(const State& state) {
+  if (!state.assets) return Usd();
+  const auto& pool = *state.assets;
+  NX_TRY(all, assets::insurance_value(pool));
+  NX_TRY(settlement, assets::value_floor(pool.books[pool.settlement].insurance, pool.prices[pool.settlement].low,
+                                         pool.configs[pool.settlement].decimals));
+  return all - settlement;
+}
+
+Result<Usd> fund_value(const State& state) {
+  if (state.rules < 4) return state.vault.insurance;
+  NX_TRY(tokens, fund_tokens_value(state));
+  return state.vault.insurance + tokens;
+}
+
 Result<FeeParts> split_fee(const State& state, Usd fee, Usd taken) {
   const auto& split = state.config.fees.split;
   // floor each: the dust goes to the LPs (DESIGN-risk §9)
@@ -26,15 +41,7 @@ Result<FeeParts> split_fee(const State& state, Usd fee, Usd taken) {
   Usd take = ins;
   if (const auto target = insurance_target(state)) {
     // on a multi-asset pool the fund's value counts its tokens of the other assets, at their low prices
-    Usd tokens;
-    if (state.assets) {
-      const auto& pool = *state.assets;
-      NX_TRY(all, assets::insurance_value(pool));
-      NX_TRY(settlement, assets::value_floor(pool.books[pool.settlement].insurance, pool.prices[pool.settlement].low,
-                                             pool.configs[pool.settlement].decimals));
-      NX_TRY(others, all - settlement);
-      tokens = others;
-    }
+    NX_TRY(tokens, fund_tokens_value(state));
     NX_TRY(room, *target - state.vault.insurance - tokens - taken);
     take = std::min(ins, std::max(room, Usd()));
   }
@@ -44,6 +51,8 @@ Result<FeeParts> split_fee(const State& state, Usd fee, Usd taken) {
 
 Result<Usd> insurance_cover(const State& state, const std::string& market, int64_t day, Usd loss) {
   const auto& ins = state.config.insurance;
+  // rules 4: the fund's tokens of the other assets count, at their low prices (it pays in them too)
+  NX_TRY(fund, fund_value(state));
   NX_TRY(by_rate, loss.mul_bps_floor(ins.cover_rate_bps, "insurance cover"));
   Usd cover = std::min(loss, by_rate);
   if (ins.max_cover_per_event.is_positive()) cover = std::min(cover, ins.max_cover_per_event);
@@ -56,12 +65,12 @@ Result<Usd> insurance_cover(const State& state, const std::string& market, int64
       NX_TRY(left, it->second.cap - it->second.used);
       cap = left;
     } else {
-      NX_TRY(c, state.vault.insurance.mul_bps_floor(ins.max_cover_per_market_per_day_bps, "insurance cover"));
+      NX_TRY(c, fund.mul_bps_floor(ins.max_cover_per_market_per_day_bps, "insurance cover"));
       cap = c;
     }
     cover = std::min(cover, std::max(cap, Usd()));
   }
-  NX_TRY(above_floor, state.vault.insurance - ins.floor_balance);
+  NX_TRY(above_floor, fund - ins.floor_balance);
   cover = std::min(cover, std::max(above_floor, Usd()));
   return std::max(cover, Usd());
 }

@@ -24,6 +24,13 @@ Result<FeeParts> split_fee(const State& state, Usd fee, Usd taken = Usd(0));
 // (std::nullopt) when both are 0.
 std::optional<Usd> insurance_target(const State& state);
 
+// The fund's tokens of the assets other than the settlement asset, at their low prices, floored (0 for a
+// single-USDC vault).
+Result<Usd> fund_tokens_value(const State& state);
+// What the fund has to cover losses with: its USD and, under rules 4 (nexadex-assets(7) A7), its tokens
+// (fund_tokens_value); its daily cap and its floor are of this.
+Result<Usd> fund_value(const State& state);
+
 // What the fund covers of a bad-debt loss in `market` on `day` (DESIGN-risk §3 limits).
 Result<Usd> insurance_cover(const State& state, const std::string& market, int64_t day, Usd loss);
 

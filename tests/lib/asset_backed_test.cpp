@@ -366,16 +366,63 @@ TEST_CASE("rules 4: a liquidation takes the collateral's tokens into the pool at
   // floor(5,000,000 × 10^10 / 4,804,800,000,000) = 10,406 units (4.989885 of book value), and is a shortfall
   // of the collateral: bad debt
   CHECK(leg(legs, "position:" + std::to_string(tom) + ":BTC") == -1'989'989);
-  CHECK(leg(legs, "pool:BTC") == 1'989'989 - 10'406);
+  CHECK(leg(legs, "pool:BTC") == 1'989'989 - 10'406 + 2'002);
   CHECK(leg(legs, "keeper:keeper:BTC") == 10'406);
   CHECK(leg(legs, "keeper:keeper") == 0);
-  CHECK(leg(legs, "inventory:BTC") == -954'239'525 + 4'989'885);
+  CHECK(leg(legs, "inventory:BTC") == -954'239'525 + 4'989'885 - 959'999);
+  // the bad debt of 5 falls on the insurance fund first: it holds no USD, but the open fee's 2,002 units of
+  // BTC, worth floor(2,002 × 479.52) = 0.959999 at 47,952: it pays that in them (ceil(959,999 × 10^10 /
+  // 4,795,200,000,000) = 2,002 units into owned_BTC, B rising by exactly 0.959999), the LPs the 4.040001 left
   CHECK(b.p.s.losses.back().kind == "bad_debt");
   CHECK(b.p.s.losses.back().total == Usd(5'000'000));
-  CHECK(b.p.book("BTC").owned == 101'986'591);
+  REQUIRE(b.p.s.losses.back().legs.size() == 2);
+  CHECK(b.p.s.losses.back().legs[0] == LossLeg{"insurance", Usd(959'999)});
+  CHECK(b.p.s.losses.back().legs[1] == LossLeg{"senior", Usd(4'040'001)});
+  CHECK(leg(legs, "insurance:BTC") == -2'002);
+  CHECK(leg(legs, "insurance") == 0);
+  CHECK(b.p.book("BTC").insurance == 0);
+  CHECK(b.p.s.vault.insurance_paid == Usd(959'999));
+  CHECK(b.p.book("BTC").owned == 101'986'591 + 2'002);
   CHECK(b.p.book("BTC").collateral == 0);
   CHECK(b.p.book("BTC").collateral_usd == Usd(0));
   CHECK(b.p.book("BTC").reserved == 0);
+}
+
+TEST_CASE("rules 4: the insurance fund pays a bad debt in its USD first, then in its tokens (A7)",
+          "[assets][backed]") {
+  for (const int64_t rules : {int64_t{3}, int64_t{4}}) {
+    CAPTURE(rules);
+    Backed b(10'000, rules);
+    b.p.ok(InsuranceDeposited{Usd::whole(1), "funder"});
+    // the fund's tokens: the insurance part of a BTC deposit's fee would do; here a token open's fee
+    // (rules 4) gives it 2,002 units; under rules 3 the same long posts USD (1,200) and the fund gets 1.2 USD
+    if (rules >= 4) {
+      b.p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd(), Usd::whole(6'000), Leverage{0}, "BTC", "0.02"});
+    } else {
+      b.p.ok(PositionOpened{"tom", "BTC", Side::long_, Usd::whole(1'200), Usd::whole(6'000), Leverage{0}, {}, {}});
+    }
+    const int64_t tom = b.p.s.head_seq;
+    b.p.ok(PriceSet{"BTC", Price::whole(48'000)});
+    const auto legs = b.p.ok(PositionLiquidated{tom, "keeper"});
+    const LossRecord& loss = b.p.s.losses.back();
+    REQUIRE(loss.kind == "bad_debt");
+    REQUIRE(loss.legs.size() == 2);
+    if (rules >= 4) {
+      // 5 of bad debt: the fund's 1 USD, then its 2,002 units at 47,952 (0.959999); the LPs 3.040001
+      CHECK(loss.legs[0] == LossLeg{"insurance", Usd(1'959'999)});
+      CHECK(loss.legs[1] == LossLeg{"senior", Usd(3'040'001)});
+      CHECK(leg(legs, "insurance") == -1'000'000);
+      CHECK(leg(legs, "insurance:BTC") == -2'002);
+      CHECK(b.p.s.vault.insurance == Usd(0));
+      CHECK(b.p.book("BTC").insurance == 0);
+    } else {
+      // rules 3: the USD fund only (1 + the open fee's 1.2, a loss of 1,200 taking all of the 1,194 so no close
+      // fee is paid): it pays its 2.2, the LPs 2.8
+      CHECK(loss.legs[0] == LossLeg{"insurance", Usd(2'200'000)});
+      CHECK(loss.legs[1] == LossLeg{"senior", Usd(2'800'000)});
+      CHECK(b.p.s.vault.insurance == Usd(0));
+    }
+  }
 }
 
 TEST_CASE("rules 4: collateral in tokens is refused where the rules do not allow it", "[assets][backed]") {

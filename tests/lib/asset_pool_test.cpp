@@ -205,7 +205,8 @@ TEST_CASE("random operations on a multi-asset pool keep every asset's books, con
           "[assets][property]") {
   // under rules 3 (every reserve in the settlement asset) and rules 4 (asset-backed: BTC's longs reserve
   // BTC, ETH's SOL, their profits paid in those tokens, a third of the longs posting those tokens as
-  // collateral; no command writes rules 4 yet, the journal of the accepted events does)
+  // collateral, the insurance fund paying in its tokens too; no command writes rules 4 yet, the journal
+  // of the accepted events does)
   const int64_t rules = GENERATE(as<int64_t>{}, 3, 4);
   constexpr int64_t k_default_ops = 3'000;
   const uint64_t seed = test::property_seed(20261207);
@@ -295,7 +296,7 @@ add_fee_bps = 1
   const std::vector<std::string> symbols{"USDC", "BTC", "SOL", "USDT"};
   const char* tranches[] = {"senior", "junior", ""};
   int refused = 0, deposits = 0, withdrawals = 0, inventory_losses = 0, capped = 0, paid_in_tokens = 0,
-      in_tokens = 0;
+      in_tokens = 0, fund_paid_tokens = 0;
   test::OpenIds open_ids;
   for (int64_t step = 1; step <= n; ++step) {
     now.seconds += pick(0, 120);
@@ -383,12 +384,13 @@ add_fee_bps = 1
     if (const auto* o = std::get_if<PositionOpened>(&body); o && !o->collateral_asset.empty()) ++in_tokens;
     for (const Posting& p : *result) {
       paid_in_tokens += p.account.starts_with("trader:") && !assets::token_commodity(p.account).empty();
+      fund_paid_tokens += p.account.starts_with("insurance:") && p.amount.is_negative();
     }
     accepted.push_back(ev);
   }
   WARN("assets property: rules " << rules << ", seed " << seed << ", " << n << " operations, " << accepted.size()
                                 << " events, " << in_tokens << " opens on collateral in tokens, " << paid_in_tokens
-                                << " payouts in tokens, " << deposits
+                                << " payouts in tokens, " << fund_paid_tokens << " insurance payments in tokens, " << deposits
                                 << " deposits, " << withdrawals << " withdrawals, " << inventory_losses
                                 << " inventory losses, " << refused << " refusals (" << capped
                                 << " by BTC's exposure cap)");
@@ -399,8 +401,10 @@ add_fee_bps = 1
   if (rules >= 4) {
     CHECK(paid_in_tokens > n / 200);
     CHECK(in_tokens > n / 200);
+    CHECK(fund_paid_tokens > n / 200);
   } else {
     CHECK(paid_in_tokens == 0);
+    CHECK(fund_paid_tokens == 0);   // rules 3: the fund pays in USD only
   }
   test::journal_and_verify("assets", text, *config, accepted, seed);
 }
