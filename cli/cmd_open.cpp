@@ -64,8 +64,7 @@ class Open final : public CommandWith<OpenArgs> {
                        [&](const State& state) -> Result<std::vector<EventBody>> {
                          if (!a.collateral_asset) return one_event(e);
                          if (!state.assets) {
-                           return input_error("--collateral-asset needs a multi-asset pool, and this pool's config "
-                                              "has no [[assets]] (nexadex-assets(7)); drop --collateral-asset.");
+                           NX_TRY_STATUS(no_asset_option(a.collateral_asset, "--collateral-asset"));
                          }
                          NX_TRY(asset, pool_asset(state, a.collateral_asset));
                          PositionOpened ev = e;

@@ -62,10 +62,10 @@ Result<const AssetConfig*> pool_asset(const State& state, const std::optional<st
   return &pool.configs[i];
 }
 
-Status no_asset_option(const std::optional<std::string>& symbol) {
+Status no_asset_option(const std::optional<std::string>& symbol, std::string_view option) {
   if (!symbol) return {};
-  return input_error("--asset needs a multi-asset pool, and this pool's config has no [[assets]] (nexadex-assets(7)); "
-                     "drop --asset.");
+  return input_error(std::string(option) + " needs a multi-asset pool, and this pool's config has no [[assets]] "
+                     "(nexadex-assets(7)); drop " + std::string(option) + ".");
 }
 
 Result<std::vector<EventBody>> one_event(EventBody body) { return std::vector<EventBody>{std::move(body)}; }

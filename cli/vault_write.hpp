@@ -47,8 +47,8 @@ Result<int64_t> position_id(const std::string& text);
 
 // --asset A on a multi-asset pool: the asset (default: the settlement asset), or an unknown asset (input).
 Result<const AssetConfig*> pool_asset(const State& state, const std::optional<std::string>& symbol);
-// --asset A on a single-USDC vault: refused (input) when given.
-Status no_asset_option(const std::optional<std::string>& symbol);
+// --asset A (or `option`, such as --collateral-asset) on a single-USDC vault: refused (input) when given.
+Status no_asset_option(const std::optional<std::string>& symbol, std::string_view option = "--asset");
 
 // The one event of a command that makes one.
 Result<std::vector<EventBody>> one_event(EventBody body);

@@ -68,16 +68,12 @@ Result<std::vector<Posting>> liquidate(State& state, const Event& ev, const Posi
     NX_TRY(in, collateral_to_pool(state, p, p.collateral_tokens, c, {{"close", close_paid}, {"borrow", borrow_paid}},
                                   postings));
     // (charged as the USD path counts them: paid and forgone)
-    for (const auto& [kind, forgone] : {std::pair{"close", close_forgone}, std::pair{"borrow", borrow_forgone}}) {
-      FeeTotals& t = state.vault.fees[kind];
-      NX_TRY_STATUS(add_to(t.charged, forgone, "fees charged"));
-      NX_TRY_STATUS(add_to(t.forgone, forgone, "fees forgone"));
-    }
+    NX_TRY_STATUS(count_fee(state, "close", close_forgone, close_forgone, FeeParts{}));
+    NX_TRY_STATUS(count_fee(state, "borrow", borrow_forgone, borrow_forgone, FeeParts{}));
     const std::size_t ci = *assets::find_asset(*state.assets, p.collateral_asset);
     const auto& pool = *state.assets;
-    const int64_t others = pool.books[ci].reserved - (p.reserve_asset == p.collateral_asset ? p.reserve.units() : 0);
     NX_TRY(owed_units, assets::tokens_floor(keeper_fee, pool.prices[ci].high, pool.configs[ci].decimals));
-    const int64_t units = std::max<int64_t>(std::min(owed_units, pool.books[ci].owned - others), 0);
+    const int64_t units = std::min(owed_units, unreserved_tokens(pool.books[ci], p, p.reserve));
     NX_TRY(paid_keeper, pay_tokens(state, ci, "keeper:" + e.keeper, units, postings));
     NX_TRY_STATUS(tranche::credit_gain(state, in.income, postings, tranche::Channel::fee));
     NX_TRY(r1, in.gained - in.income);

@@ -185,17 +185,17 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   }
   NX_TRY(after_fee_usd, collateral - fee);
   Usd after_fee = after_fee_usd;
-  int64_t fee_tokens = 0;
+  TokenFee fee_quote;       // A5: the open fee in the collateral's tokens
   int128 held_added = 0;   // A8: what the open adds to the pool's holdings of the market's asset (10^-18 token)
   if (posted.asset) {
     const auto& pool = *state.assets;
     const AssetConfig& a = pool.configs[*posted.asset];
     NX_TRY(q, quote_token_fee(state, *posted.asset, fee, pool.books[*posted.asset]));
+    fee_quote = q;
     if (q.units >= posted.units) {
       return input_error("the collateral " + assets::format_tokens(a, posted.units) + " does not cover the open fee " +
                          to_string(fee) + " (" + assets::format_tokens(a, q.units) + " at the low price); add collateral.");
     }
-    fee_tokens = q.units;
     // the position records what its tokens are worth after the fee's (rounded up) at the low price, floored:
     // the NAV's A6 term starts at 0, and a coarse token unit's rounding is the trader's cost, not fee income
     NX_TRY(kept, assets::value_floor(posted.units - q.units, pool.prices[*posted.asset].low, a.decimals));
@@ -267,7 +267,7 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
   p.reserve_asset = reserve_asset;
   if (posted.asset) {
     p.collateral_asset = e.collateral_asset;
-    p.collateral_tokens = posted.units - fee_tokens;
+    p.collateral_tokens = posted.units - fee_quote.units;
   }
   p.borrow_index_open = borrow_index_of(state, reserve_asset);
   p.opened_at = ev.at;
@@ -305,12 +305,11 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
     AssetBook book = pool.books[c];
     const Usd before = book.book;
     // (every sum checked before the first change)
-    NX_TRY(q, quote_token_fee(state, c, fee, book));
     NX_TRY(held, checked_add(book.held, posted.units, "held tokens"));
-    NX_TRY(owned, checked_add(book.owned, q.parts.lp, "owned tokens"));
+    NX_TRY(owned, checked_add(book.owned, fee_quote.parts.lp, "owned tokens"));
     NX_TRY(in_collateral, checked_add(book.collateral, p.collateral_tokens, "collateral tokens"));
     NX_TRY(recorded, book.collateral_usd + p.collateral);
-    NX_TRY(taken, take_token_fee(state, "open", c, fee, book, postings));
+    NX_TRY_STATUS(book_token_fee(state, "open", c, fee, fee_quote, book, postings));
     book.held = held;
     book.owned = owned;
     book.collateral = in_collateral;
@@ -320,12 +319,12 @@ Result<std::vector<Posting>> open(State& state, const Event& ev, const PositionO
     NX_TRY(gained, pool.books[c].book - before);
     postings.push_back({assets::token_account(trader_account(p.trader), sym), Usd(-posted.units)});
     postings.push_back({assets::token_account(position_account(p.id), sym), Usd(p.collateral_tokens)});
-    if (taken.parts.lp != 0) postings.push_back({assets::token_account("pool", sym), Usd(taken.parts.lp)});
+    if (fee_quote.parts.lp != 0) postings.push_back({assets::token_account("pool", sym), Usd(fee_quote.parts.lp)});
     NX_TRY(inventory, -gained);
     postings.push_back({assets::inventory_account(sym), inventory});
     // the LPs' part is fee income at its low price; ΔB_C − that ≥ 0 (B's floor) is their gain
-    NX_TRY_STATUS(tranche::credit_gain(state, taken.income, postings, tranche::Channel::fee));
-    NX_TRY(dust, gained - taken.income);
+    NX_TRY_STATUS(tranche::credit_gain(state, fee_quote.income, postings, tranche::Channel::fee));
+    NX_TRY(dust, gained - fee_quote.income);
     NX_TRY_STATUS(tranche::credit_gain(state, dust, postings));
   }
   NX_TRY_STATUS(move_reserve(state, p, p.reserve, +1));
@@ -400,8 +399,7 @@ Result<std::vector<Posting>> close(State& state, const Event& ev, const Position
     const bool reserved_here = p.reserve_asset == p.collateral_asset;
     NX_TRY(owed_units, assets::tokens_floor(payout, pool.prices[c].high, pool.configs[c].decimals));
     const int64_t cover = tc + (reserved_here ? reserve_part.units() : 0);
-    const int64_t others = pool.books[c].reserved - (reserved_here ? reserve_part.units() : 0);
-    tokens.units = std::max<int64_t>(std::min({owed_units, cover, pool.books[c].owned - others}), 0);
+    tokens.units = std::min({owed_units, cover, unreserved_tokens(pool.books[c], p, reserve_part)});
     NX_TRY(book_out, pay_tokens(state, c, trader_account(p.trader), tokens.units, postings));
     tokens.book_out = book_out;
     // the LPs: the fees' LP parts as fee income, and the book value gained less that and the book value

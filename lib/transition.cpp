@@ -41,15 +41,20 @@ Result<Price> fresh_price(const State& state, const std::string& market, Timesta
   return it->second.price;
 }
 
-// Books a fee's parts on the vault and its postings.
-Status book_fee(State& state, const std::string& kind, Usd charged, Usd forgone, const FeeParts& parts,
-                std::vector<Posting>& postings) {
+Status count_fee(State& state, const std::string& kind, Usd charged, Usd forgone, const FeeParts& parts) {
   FeeTotals& t = state.vault.fees[kind];
   NX_TRY_STATUS(add_to(t.charged, charged, "fees charged"));
   NX_TRY_STATUS(add_to(t.forgone, forgone, "fees forgone"));
   NX_TRY_STATUS(add_to(t.to_lps, parts.lp, "fees to LPs"));
   NX_TRY_STATUS(add_to(t.to_insurance, parts.insurance, "fees to insurance"));
   NX_TRY_STATUS(add_to(t.to_treasury, parts.treasury, "fees to the treasury"));
+  return {};
+}
+
+// Books a fee's parts on the vault and its postings.
+Status book_fee(State& state, const std::string& kind, Usd charged, Usd forgone, const FeeParts& parts,
+                std::vector<Posting>& postings) {
+  NX_TRY_STATUS(count_fee(state, kind, charged, forgone, parts));
   NX_TRY_STATUS(add_to(state.vault.insurance, parts.insurance, "the insurance fund"));
   NX_TRY_STATUS(add_to(state.vault.treasury, parts.treasury, "the treasury"));
   NX_TRY_STATUS(tranche::credit_gain(state, parts.lp, postings, tranche::Channel::fee));
@@ -188,20 +193,24 @@ Result<CollateralIn> collateral_to_pool(State& state, const Position& p, int64_t
   // the fees' parts first, changing nothing: the fund and the treasury take theirs from the tokens that
   // come in and, should those not be enough, from owned_C (never below 0)
   int64_t to_fund_and_treasury = 0;
+  std::vector<TokenFee> quotes;
   AssetBook quoted = book;
   for (const auto& [kind, fee] : fees) {
     NX_TRY(q, quote_token_fee(state, *i, fee, quoted));
     quoted.insurance += q.parts.insurance;
     to_fund_and_treasury += q.parts.insurance + q.parts.treasury;   // ≤ the fees' tokens, far below int64
+    quotes.push_back(q);
   }
   NX_TRY(owned, checked_add(book.owned, tokens - to_fund_and_treasury, "owned tokens"));
   if (owned < 0) {
     return rule_error("the pool owns too little " + sym + " to pay this event's fees in it; deposit " + sym +
                       " into the pool first.");
   }
+  std::size_t k = 0;
   for (const auto& [kind, fee] : fees) {
-    NX_TRY(taken, take_token_fee(state, kind, *i, fee, book, postings));
-    NX_TRY(income, out.income + taken.income);
+    const TokenFee& q = quotes[k++];
+    NX_TRY_STATUS(book_token_fee(state, kind, *i, fee, q, book, postings));
+    NX_TRY(income, out.income + q.income);
     out.income = income;
   }
   book.collateral -= tokens;
@@ -218,6 +227,12 @@ Result<CollateralIn> collateral_to_pool(State& state, const Position& p, int64_t
   NX_TRY(inventory, -gained);
   postings.push_back({assets::inventory_account(sym), inventory});
   return out;
+}
+
+int64_t unreserved_tokens(const AssetBook& book, const Position& p, Usd releasing) {
+  const bool here = p.reserve_asset == p.collateral_asset;
+  const int64_t others = book.reserved - (here ? releasing.units() : 0);
+  return std::max<int64_t>(book.owned - others, 0);
 }
 
 Result<Usd> pay_tokens(State& state, std::size_t asset, const std::string& holder, int64_t units,
@@ -250,12 +265,7 @@ Status count_token_fee(State& state, const char* kind, std::size_t asset, int64_
   NX_TRY(charged, value(fee));
   NX_TRY(ins, value(parts.insurance));
   NX_TRY(tre, value(parts.treasury));
-  FeeTotals& t = state.vault.fees[kind];
-  NX_TRY_STATUS(add_to(t.charged, charged, "fees charged"));
-  NX_TRY_STATUS(add_to(t.to_lps, income, "fees to LPs"));
-  NX_TRY_STATUS(add_to(t.to_insurance, ins, "fees to insurance"));
-  NX_TRY_STATUS(add_to(t.to_treasury, tre, "fees to the treasury"));
-  return {};
+  return count_fee(state, kind, charged, Usd(0), FeeParts{income, ins, tre});
 }
 
 Result<TokenFee> quote_token_fee(const State& state, std::size_t asset, Usd fee, const AssetBook& book) {
@@ -293,24 +303,18 @@ Result<TokenFee> quote_token_fee(const State& state, std::size_t asset, Usd fee,
   return out;
 }
 
-Result<TokenFee> take_token_fee(State& state, const char* kind, std::size_t asset, Usd fee, AssetBook& book,
-                                std::vector<Posting>& postings) {
-  NX_TRY(out, quote_token_fee(state, asset, fee, book));
-  if (out.units == 0) return out;
+Status book_token_fee(State& state, const char* kind, std::size_t asset, Usd fee, const TokenFee& quote,
+                      AssetBook& book, std::vector<Posting>& postings) {
+  if (quote.units == 0) return {};
   const std::string& sym = state.assets->configs[asset].symbol;
-  NX_TRY(insurance, checked_add(book.insurance, out.parts.insurance, "insurance tokens"));
-  NX_TRY(treasury, checked_add(book.treasury, out.parts.treasury, "treasury tokens"));
+  NX_TRY(insurance, checked_add(book.insurance, quote.parts.insurance, "insurance tokens"));
+  NX_TRY(treasury, checked_add(book.treasury, quote.parts.treasury, "treasury tokens"));
   book.insurance = insurance;
   book.treasury = treasury;
-  if (out.parts.insurance != 0) postings.push_back({assets::token_account("insurance", sym), Usd(out.parts.insurance)});
-  if (out.parts.treasury != 0) postings.push_back({assets::token_account("treasury", sym), Usd(out.parts.treasury)});
+  if (quote.parts.insurance != 0) postings.push_back({assets::token_account("insurance", sym), Usd(quote.parts.insurance)});
+  if (quote.parts.treasury != 0) postings.push_back({assets::token_account("treasury", sym), Usd(quote.parts.treasury)});
   // report fees: the USD fee charged, its parts at their low prices
-  FeeTotals& t = state.vault.fees[kind];
-  NX_TRY_STATUS(add_to(t.charged, fee, "fees charged"));
-  NX_TRY_STATUS(add_to(t.to_lps, out.income, "fees to LPs"));
-  NX_TRY_STATUS(add_to(t.to_insurance, out.to_insurance, "fees to insurance"));
-  NX_TRY_STATUS(add_to(t.to_treasury, out.to_treasury, "fees to the treasury"));
-  return out;
+  return count_fee(state, kind, fee, Usd(0), FeeParts{quote.income, quote.to_insurance, quote.to_treasury});
 }
 
 }  // namespace nexadex::vault::detail

@@ -23,6 +23,8 @@ Status require_fresh(const State& state, Timestamp at, const char* what);
 // The market's latest price if it is fresh at `at`, else a refusal naming its age.
 Result<Price> fresh_price(const State& state, const std::string& market, Timestamp at);
 
+// Adds a fee to `kind`'s totals (report fees): charged, forgone and its parts. Errors: an overflow.
+Status count_fee(State& state, const std::string& kind, Usd charged, Usd forgone, const FeeParts& parts);
 // Books a fee's parts on the vault and its postings. Errors: a total beyond int64 (overflow).
 Status book_fee(State& state, const std::string& kind, Usd charged, Usd forgone, const FeeParts& parts,
               std::vector<Posting>& postings);
@@ -62,11 +64,9 @@ Status end_position(State& state, Position& p, PositionStatus status, int64_t se
 Status count_token_fee(State& state, const char* kind, std::size_t asset, int64_t fee,
                        const assets::TokenFeeParts& parts, Usd income);
 // Rules 4 (A5): a fee of `fee` USD taken in tokens of `asset`: ceil(fee × 10^(d+2) / p−) units, split as
-// every fee is (insurance and treasury floored, the fund within its target's room; FEE SPLIT). Adds the
-// insurance and treasury parts to `book` (the caller's copy of the asset's books, whose owned tokens the
-// LPs' part joins with what else enters them) and their postings, and counts the fee in `kind`'s totals.
-// The LPs' income (the fee channel) is value(lp part, p−), at most the USD fee less the other parts' values;
-// `kind`'s totals count the USD fee as charged.
+// every fee is (insurance and treasury floored, the fund within its target's room, counting the tokens
+// `book` already gave it; FEE SPLIT). The LPs' income (the fee channel) is value(lp part, p−), at most the
+// USD fee less the other parts' values. Changes nothing.
 struct TokenFee {
   int64_t units = 0;
   assets::TokenFeeParts parts;
@@ -74,13 +74,15 @@ struct TokenFee {
   Usd to_insurance;   // the parts' values at the low price (report fees)
   Usd to_treasury;
 };
-Result<TokenFee> take_token_fee(State& state, const char* kind, std::size_t asset, Usd fee, AssetBook& book,
-                                std::vector<Posting>& postings);
-// What take_token_fee would take, changing nothing.
 Result<TokenFee> quote_token_fee(const State& state, std::size_t asset, Usd fee, const AssetBook& book);
+// Books a quoted token fee: its insurance and treasury parts into `book` (the caller's copy of the asset's
+// books, whose owned tokens the LPs' part joins with what else enters them) with their postings, and the
+// USD fee in `kind`'s totals.
+Status book_token_fee(State& state, const char* kind, std::size_t asset, Usd fee, const TokenFee& quote,
+                      AssetBook& book, std::vector<Posting>& postings);
 // Rules 4 (A5, A7): `tokens` of a position's collateral in p.collateral_asset, recorded at `usd`, pass to the
 // pool at the close or liquidation that takes them: each of `fees` (kind, USD) is taken from them in
-// tokens (take_token_fee), and the rest joins owned_C. Adds the postings position:ID:C −tokens, the fee
+// tokens (quote_token_fee, book_token_fee), and the rest joins owned_C. Adds the postings position:ID:C −tokens, the fee
 // parts', pool:C and inventory:C −ΔB. `gained` is ΔB = B_C after − B_C before, the book value the LPs
 // gained (the fees' LP parts, `income`, included); the collateral's price move (A6) is realized in it.
 struct CollateralIn {
@@ -90,6 +92,9 @@ struct CollateralIn {
 Result<CollateralIn> collateral_to_pool(State& state, const Position& p, int64_t tokens, Usd usd,
                                         std::initializer_list<std::pair<const char*, Usd>> fees,
                                         std::vector<Posting>& postings);
+// What the pool owns of p.collateral_asset beyond what the other open positions reserve in it: the most
+// a close or liquidation of `p`, releasing `releasing` of its reserve, may pay from it (at least 0).
+int64_t unreserved_tokens(const AssetBook& book, const Position& p, Usd releasing);
 // Pays `units` of the pool's tokens of asset `asset` to `holder` ("trader:tom", "keeper:kim"; owned_A and
 // held_A fall): adds the postings HOLDER:A +units, pool:A −units and inventory:A +ΔB, and returns ΔB = B_A before − B_A
 // after, the book value that left. Errors: more than the pool owns, an overflow.

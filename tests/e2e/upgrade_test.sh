@@ -15,6 +15,29 @@ source "$(dirname "$0")/lib.sh" "$@"
 # records (this nexadex's new journals record 3; the fixtures, from before rules versions, none).
 commands_of() { events_of "$1" | sed -e 's/,"prev_hash".*//' -e 's/,"rules":[0-9]*//'; }
 
+# save_reports TAG REPORT...: each report of old.db as JSON, saved as TAG.N.json; same_reports TAG WHAT
+# REPORT...: the same reports again, each byte for byte as saved (WHAT names the upgrade in a failure).
+save_reports() {
+  local tag=$1 i=0 report
+  shift
+  for report in "$@"; do
+    # shellcheck disable=SC2086
+    expect_rc 0 report $report --journal old.db --format json
+    cp out "$tag.$i.json"
+    i=$((i + 1))
+  done
+}
+same_reports() {
+  local tag=$1 what=$2 i=0 report
+  shift 2
+  for report in "$@"; do
+    # shellcheck disable=SC2086
+    expect_rc 0 report $report --journal old.db --format json
+    cmp -s out "$tag.$i.json" || fail "report $report after $what differs: $(diff "$tag.$i.json" out | head -6)"
+    i=$((i + 1))
+  done
+}
+
 REPORTS=(pool lps positions "positions --all" traders insurance fees)
 for from in 1 2 3 4 5 6; do
   cp "$SRC/tests/fixtures/schema-$from.db" old.db
@@ -40,13 +63,7 @@ for from in 1 2 3 4 5 6; do
   before=$(checksum old.db)
   expect_rc 0 report summary --journal old.db --format json
   grep -q "\"rules\": $rules" out || fail "the schema-$from journal is not read under rules version $rules: $(cat out)"
-  i=0
-  for report in "${REPORTS[@]}" "position $pos"; do
-    # shellcheck disable=SC2086
-    expect_rc 0 report $report --journal old.db --format json
-    cp out "before.$i.json"
-    i=$((i + 1))
-  done
+  save_reports before "${REPORTS[@]}" "position $pos"
   expect_rc 0 verify --journal old.db
   [ "$(checksum old.db)" = "$before" ] || fail "reading the schema-$from journal changed its bytes"
   [ "$(version old.db)" = "$from" ] || fail "reading the schema-$from journal changed its schema version"
@@ -78,13 +95,7 @@ for from in 1 2 3 4 5 6; do
     # jill's 200,000 junior shares, cancelled when cid's profit wiped the junior (10^9 units a share)
     [ "$(sqlite3 old.db "SELECT cancelled FROM lps WHERE lp = 'jill'")" = 200000000000000 ] || fail "the upgrade lost jill's cancelled shares"
   fi
-  i=0
-  for report in "${REPORTS[@]}" "position $pos"; do
-    # shellcheck disable=SC2086
-    expect_rc 0 report $report --journal old.db --format json
-    cmp -s out "before.$i.json" || fail "report $report after the upgrade differs: $(diff "before.$i.json" out | head -6)"
-    i=$((i + 1))
-  done
+  same_reports before "the upgrade" "${REPORTS[@]}" "position $pos"
   # Its rules stay those it was made under until a config adopts this release's.
   expect_rc 0 report summary --journal old.db --format json
   grep -q "\"rules\": $rules" out || fail "the upgrade changed the rules version: $(cat out)"
@@ -102,7 +113,7 @@ done
 REPORTS_MULTI=(pool assets lps "positions --all" insurance fees)
 assets_columns="symbol, position, held, owned, reserved, collateral, insurance, treasury, book, mid, low, high"
 upgrade_multi_asset() {
-  local from=$1 checks=$2 every=${3:-} i report
+  local from=$1 checks=$2 every=${3:-}
   cp "$SRC/tests/fixtures/schema-$from.db" old.db
   rm -f old.db-wal old.db-shm
   last=$(sqlite3 old.db "SELECT at FROM events ORDER BY seq DESC LIMIT 1")
@@ -110,13 +121,7 @@ upgrade_multi_asset() {
   export NEXADEX_NOW=$last_at
   [ "$(sqlite3 old.db "PRAGMA user_version")" = "$from" ] || fail "the fixture is not a schema-$from journal"
   before=$(checksum old.db)
-  i=0
-  for report in "${REPORTS_MULTI[@]}"; do
-    # shellcheck disable=SC2086
-    expect_rc 0 report $report --journal old.db --format json
-    cp out "before$from.$i.json"
-    i=$((i + 1))
-  done
+  save_reports "before$from" "${REPORTS_MULTI[@]}"
   expect_rc 0 verify --journal old.db
   [ "$(checksum old.db)" = "$before" ] || fail "reading the schema-$from journal changed its bytes"
   old_head=$(events_of old.db | tail -n 1)
@@ -130,13 +135,7 @@ upgrade_multi_asset() {
   [ "$(events_of old.db | tail -n 2 | head -n 1)" = "$old_head" ] || fail "the upgrade changed the schema-$from journal's head"
   [ "$(sqlite3 old.db "SELECT $assets_columns FROM assets ORDER BY position")" = "$assets_before" ] || fail "the upgrade changed the assets rows"
   "$checks"
-  i=0
-  for report in "${REPORTS_MULTI[@]}"; do
-    # shellcheck disable=SC2086
-    expect_rc 0 report $report --journal old.db --format json
-    cmp -s out "before$from.$i.json" || fail "report $report after the schema-$from upgrade differs: $(diff "before$from.$i.json" out | head -6)"
-    i=$((i + 1))
-  done
+  same_reports "before$from" "the schema-$from upgrade" "${REPORTS_MULTI[@]}"
   echo "upgrade from schema $from: ok"
 }
 
